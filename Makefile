@@ -1,0 +1,48 @@
+# Two commands a newcomer needs (README quick start):
+#   make paper   set up .venv and run the main job (the paper's quartic and base-model L2 losses)
+#   make test    set up .venv and run the test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+EOS    := $(BIN)/symbolic-eos
+
+.PHONY: paper test test-thorough bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,plot]'
+	touch $(STAMP)
+
+paper: $(STAMP)
+	@echo "== The paper's quartic f = (x^2-1)^2/4: every strict minimum in [-10, 10]"
+	@$(EOS) check '(x**2-1)**2/4'
+	@echo
+	@echo "== Base-model L2 losses (g(x) - y)^2 at x_bar = g^{-1}(y)"
+	@$(EOS) l2 'tanh(x)' --target 1/2 --at 'atanh(1/2)'
+	@echo
+	@$(EOS) l2 'sin(x)' --target 1/2 --at 'pi/6'
+	@echo
+	@$(EOS) l2 'exp(x)' --target 2 --at 'log(2)'
+	@echo
+	@$(EOS) l2 'sigmoid(x)' --target 3/4 --at 'log(3)'
+	@echo
+	@$(EOS) l2 'x**3' --target 1 --at 1
+	@echo
+	@$(EOS) l2 'gaussian(x)' --target 'exp(-1)' --at 1
+	@echo
+	@$(EOS) l2 'log(x)' --target 1 --at E
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+test-thorough: $(STAMP)
+	$(BIN)/python -m pytest --hypothesis-profile=thorough
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_jets.py
+	$(BIN)/python bench/bench_check.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

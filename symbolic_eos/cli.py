@@ -1,0 +1,112 @@
+"""The command line: the only place that prints or exits.
+
+``symbolic-eos check EXPR [--var x] [--at X] [--range A B] [--json]``
+``symbolic-eos l2 G --target Y [--at XBAR] [--range A B] [--json]``
+
+Bad input of every kind: one line on stderr, exit code 2 (with ``--json`` also
+``{"error": ...}`` on stdout), never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from . import __version__
+from .errors import EosError
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit code 2 (JSON too with ``--json``)."""
+
+    def error(self, message: str):  # noqa: D401 - argparse API
+        raise _UsageError(f"{self.prog}: {message}")
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print one JSON object (DESIGN.md section 5)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="symbolic-eos",
+        description="Certified checks of stable oscillation beyond the edge of stability "
+        "(Chen & Bruna, two-step gradient updates).",
+    )
+    parser.add_argument("--version", action="version", version=f"symbolic-eos {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    c = sub.add_parser("check", help="check a 1-D loss at a minimum (or at every minimum in a range)")
+    c.add_argument("expr", metavar="EXPR", help="the loss, e.g. '(x**2-1)**2/4'")
+    c.add_argument("--var", default="x", help="the variable (default x)")
+    c.add_argument("--at", metavar="X", help="exact point, e.g. 1, sqrt(2), pi, atanh(1/2)")
+    c.add_argument("--range", nargs=2, metavar=("A", "B"), help="search range for minima (default -10 10)")
+    _add_common(c)
+
+    l2 = sub.add_parser("l2", help="check the L2 loss (g(x) - y)^2 at x_bar with g(x_bar) = y")
+    l2.add_argument("g", metavar="G", help="the base model, e.g. 'tanh(x)'")
+    l2.add_argument("--target", required=True, metavar="Y", help="the target value y (exact text)")
+    l2.add_argument("--var", default="x", help="the variable (default x)")
+    l2.add_argument("--at", metavar="XBAR", help="exact point with g(XBAR) = Y, e.g. atanh(1/2)")
+    l2.add_argument("--range", nargs=2, metavar=("A", "B"), help="search range for x_bar (default -10 10)")
+    _add_common(l2)
+    return parser
+
+
+def _run(args: argparse.Namespace):
+    from .results import check, check_l2
+
+    if args.command == "check":
+        return check(args.expr, var=args.var, at=args.at, range=args.range)
+    if args.command == "l2":
+        return check_l2(args.g, args.target, var=args.var, at=args.at, range=args.range)
+    raise _UsageError("symbolic-eos: choose a command (check, l2); see --help")
+
+
+def _fail(message: str, as_json: bool, code: int) -> int:
+    message = " ".join(str(message).split())  # one line, whatever the cause
+    if as_json:
+        print(json.dumps({"error": message}))
+    print(f"symbolic-eos: error: {message}", file=sys.stderr)
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    as_json = "--json" in argv
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            build_parser().print_help()
+            return EXIT_BAD_INPUT
+        result = _run(args)
+    except _UsageError as exc:
+        return _fail(str(exc).removeprefix("symbolic-eos: "), as_json, EXIT_BAD_INPUT)
+    except EosError as exc:
+        return _fail(str(exc), as_json, EXIT_BAD_INPUT)
+    except (RecursionError, MemoryError, OverflowError) as exc:
+        return _fail(f"input too large or too deeply nested ({type(exc).__name__})", as_json, EXIT_BAD_INPUT)
+    except KeyboardInterrupt:
+        return _fail("interrupted", as_json, 130)
+    except Exception as exc:  # a bug: still one line, but say so, unless debugging
+        if os.environ.get("SYMBOLIC_EOS_DEBUG"):
+            raise
+        return _fail(f"internal error ({type(exc).__name__}: {exc}); please report it", as_json, EXIT_INTERNAL)
+    if as_json:
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        print(result.to_text())
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

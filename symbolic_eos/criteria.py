@@ -1,0 +1,217 @@
+"""The paper's stable-oscillation criteria and the flip normal form, at a strict minimum.
+
+With ``c_j = f^(j)(xb)/j!`` and ``eta0 = 2/f''(xb) = 1/c_2``:
+
+* order ``k``: the lowest ``j >= 3`` with ``f^(j)(xb) != 0`` (searched up to :data:`MAX_ORDER`);
+* ``k = 3``: holds iff ``3 f'''^2 - f'' f'''' > 0``; ``eps`` has the sign of ``f'''``, and
+  ``2/f'' < eta < 2/(f'' - eps f''')``;
+* ``k >= 4`` odd: holds iff ``f^(k+1) < 0``; ``eps f^(k) > 0``,
+  ``2/f'' < eta < 2/(f'' - f^(k) eps^(k-2))``;
+* ``k >= 4`` even: holds iff ``f^(k) < 0``; ``eps > 0``, ``2/f'' < eta < 2/(f'' + f^(k) eps^(k-2))``;
+* flip normal form: the GD map at ``eta0`` is ``F(xb + t) = xb + Fs(t)`` with
+  ``Fs(t) = -t - sum_{j>=2} (j+1) c_{j+1}/c_2 t^j``; the lowest non-zero coefficient of
+  ``Fs(Fs(t)) - t`` has odd order ``p`` (``F`` commutes with ``F∘F`` and ``F'(xb) = -1`` kill the
+  even ones below it); negative means ``supercritical`` (a stable 2-cycle is born above
+  ``eta0``), positive ``subcritical``.  For ``k = 3`` it is
+  ``-(2/(3 f''^2)) (3 f'''^2 - f'' f'''')``.
+
+The paper's conditions are sufficient: where they fail, the flip may still be supercritical,
+and the result says so.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import sympy as sp
+from flint import arb, arb_series, fmpq, fmpq_series
+
+from .decide import Decision, Expansion, decide
+
+__all__ = [
+    "MAX_ORDER",
+    "MAX_FLIP_ORDER",
+    "PaperCriterion",
+    "FlipNormalForm",
+    "paper_criterion",
+    "flip_normal_form",
+    "flip_coefficients",
+    "derivative",
+    "expansion_order",
+]
+
+#: The highest derivative order searched for ``k``.
+MAX_ORDER = 12
+#: The highest (odd) order of the flip normal form that is examined.
+MAX_FLIP_ORDER = 23
+
+
+def expansion_order() -> int:
+    """How many Taylor coefficients a full check needs: ``f^(j)`` for ``j <= MAX_FLIP_ORDER+1``."""
+    return max(MAX_ORDER + 1, MAX_FLIP_ORDER + 1)
+
+
+def derivative(c, j: int):
+    """``f^(j)(xb) = j! c_j`` in whatever number type ``c`` holds."""
+    return c[j] * math.factorial(j)
+
+
+@dataclass(frozen=True)
+class PaperCriterion:
+    """The paper's sufficient condition at ``xb``: its case, order ``k``, the deciding
+    quantity and the verdict (``holds`` / ``fails`` / ``undecided``)."""
+
+    case: str | None  # "k3" | "k_odd" | "k_even" | None
+    order: int | None
+    verdict: str
+    quantity_name: str | None
+    quantity: Decision | None
+    eps_sign: int | None  # the sign eps must have (x0 = xb - eps)
+    interval: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class FlipNormalForm:
+    """The lowest non-zero term ``coefficient * t^order`` of ``F(F(xb+t)) - (xb+t)`` at eta0."""
+
+    order: int | None
+    coefficient: Decision | None
+    verdict: str  # "supercritical" | "subcritical" | "undecided"
+    reason: str
+
+
+def _order_k(expansion: Expansion) -> tuple[int | None, dict[int, Decision], str]:
+    decisions: dict[int, Decision] = {}
+    for j in range(3, MAX_ORDER + 1):
+        d = decide(lambda c, j=j: derivative(c, j), expansion)
+        decisions[j] = d
+        if d.sign is None:
+            return None, decisions, f"the sign of f^({j})(xb) is undecided ({d.evidence()})"
+        if d.sign != 0:
+            return j, decisions, ""
+    if _is_polynomial_of_degree_at_most(expansion.expr, expansion.var, MAX_ORDER):
+        return None, decisions, "every derivative above the second vanishes (f is quadratic near xb)"
+    return None, decisions, f"f^(j)(xb) = 0 for 3 <= j <= {MAX_ORDER} (order beyond the searched maximum)"
+
+
+def _is_polynomial_of_degree_at_most(expr, var, n: int) -> bool:
+    return expr.is_polynomial(var) and sp.degree(expr, var) <= n
+
+
+def paper_criterion(expansion: Expansion, decisions: dict[int, Decision] | None = None) -> PaperCriterion:
+    """Apply the paper's 1-D conditions at the expansion point (assumed a strict minimum)."""
+    k, found, reason = _order_k(expansion)
+    if decisions is not None:
+        decisions.update(found)
+    if k is None:
+        verdict = "fails" if reason.startswith("every derivative") else "undecided"
+        return PaperCriterion(None, None, verdict, None, None, None, None, reason)
+    if k == 3:
+        q = decide(lambda c: 3 * derivative(c, 3) ** 2 - derivative(c, 2) * derivative(c, 4), expansion)
+        eps = found[3].sign
+        return PaperCriterion(
+            "k3", 3, _verdict(q, positive=True), "3 f'''^2 - f'' f''''", q, eps,
+            "2/f'' < eta < 2/(f'' - eps f''')",
+            _reason(q, "3 f'''^2 - f'' f''''", positive=True),
+        )
+    if k % 2 == 1:
+        q = decide(lambda c: derivative(c, k + 1), expansion)
+        if decisions is not None:
+            decisions[k + 1] = q
+        return PaperCriterion(
+            "k_odd", k, _verdict(q, positive=False), f"f^({k + 1})", q, found[k].sign,
+            f"2/f'' < eta < 2/(f'' - f^({k}) eps^{k - 2})",
+            _reason(q, f"f^({k + 1})", positive=False),
+        )
+    q = found[k]
+    return PaperCriterion(
+        "k_even", k, _verdict(q, positive=False), f"f^({k})", q, 1,
+        f"2/f'' < eta < 2/(f'' + f^({k}) eps^{k - 2})",
+        _reason(q, f"f^({k})", positive=False),
+    )
+
+
+def _verdict(q: Decision, positive: bool) -> str:
+    if q.sign is None:
+        return "undecided"
+    return "holds" if q.sign == (1 if positive else -1) else "fails"
+
+
+def _reason(q: Decision, name: str, positive: bool) -> str:
+    want = "> 0" if positive else "< 0"
+    if q.sign is None:
+        return f"the sign of {name} is undecided ({q.evidence()})"
+    rel = {1: "> 0", -1: "< 0", 0: "= 0"}[q.sign]
+    return f"{name} {rel} ({'as required' if _verdict(q, positive) == 'holds' else 'needs ' + want})"
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _gd_map_coefficients(c) -> list:
+    """Coefficients of ``Fs(t) = F(xb+t) - xb`` at ``eta0 = 1/c_2`` (``Fs'(0) = -1`` exactly)."""
+    n = len(c) - 1
+    return [0, -1] + [-(j + 1) * c[j + 1] / c[2] for j in range(2, n)]
+
+
+def flip_coefficients(c) -> list:
+    """The coefficients of ``Fs(Fs(t)) - t`` up to order ``len(c) - 2``, in the number type of
+    ``c`` (exact ``fmpq``, ``arb`` balls, or sympy closed forms)."""
+    a = _gd_map_coefficients(c)
+    n = len(a)
+    sample = c[2]
+    if isinstance(sample, arb):
+        s = arb_series(a, prec=n)
+        g = s(s)
+        out = list(g.coeffs())
+    elif isinstance(sample, fmpq) or isinstance(sample, int):
+        s = fmpq_series([fmpq(v) for v in a], prec=n)
+        out = list(s(s).coeffs())
+    else:
+        out = _sympy_flip(a, n)
+    out += [0] * (n - len(out))
+    out[1] = out[1] - 1
+    return out
+
+
+def _sympy_flip(a, n) -> list:
+    from sympy.polys.domains import EX
+    from sympy.polys.ring_series import rs_series_from_list
+    from sympy.polys.rings import ring
+
+    R, t = ring("t", EX)
+    coeffs = [EX.from_sympy(sp.sympify(v)) for v in a]
+    inner = sum((R(v) * t**i for i, v in enumerate(coeffs)), R(0))
+    g = rs_series_from_list(inner, coeffs, t, n)
+    return [EX.to_sympy(g.coeff(t**i)) if i else EX.to_sympy(g.coeff(1)) for i in range(n)]
+
+
+class _FlipCache:
+    """The composition is computed once per coefficient tuple, not once per order."""
+
+    def __init__(self):
+        self._key = None
+        self._value = None
+
+    def __call__(self, c):
+        if self._key is not c:
+            self._key, self._value = c, flip_coefficients(c)
+        return self._value
+
+
+def flip_normal_form(expansion: Expansion) -> FlipNormalForm:
+    """The lowest non-zero (odd) term of ``F(F(xb+t)) - (xb+t)`` at ``eta0 = 2/f''(xb)``."""
+    cache = _FlipCache()
+    top = min(MAX_FLIP_ORDER, expansion.order - 1)
+    for m in range(3, top + 1, 2):
+        d = decide(lambda c, m=m: cache(c)[m], expansion)
+        if d.sign is None:
+            return FlipNormalForm(None, d, "undecided", f"the sign of the order-{m} coefficient is undecided ({d.evidence()})")
+        if d.sign != 0:
+            verdict = "supercritical" if d.sign < 0 else "subcritical"
+            return FlipNormalForm(m, d, verdict, f"lowest non-zero term at order {m} is {'negative' if d.sign < 0 else 'positive'}")
+    if _is_polynomial_of_degree_at_most(expansion.expr, expansion.var, 2):
+        return FlipNormalForm(None, None, "undecided", "F(F(x)) = x identically at eta0 (f is quadratic): degenerate, no 2-cycle is born")
+    return FlipNormalForm(None, None, "undecided", f"every coefficient up to order {top} vanishes")

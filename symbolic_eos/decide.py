@@ -1,0 +1,220 @@
+"""Decisions with rigor: the one place where a sign is decided.
+
+A value is positive or negative when an ``arb`` ball excludes zero (``certified``) or when it is
+known exactly (``exact``); it is zero only when that is *proved* (exact rational arithmetic,
+sympy's evaluation of a closed form, or a minimal polynomial).  Otherwise it is ``undecided``,
+and so is every verdict that depends on it.  Floats never decide anything.
+
+A quantity is a function of Taylor coefficients written with ``+ - * /`` only, so the same
+function runs on exact rationals (``fmpq``), on balls (``arb``) and on sympy closed forms.
+
+>>> from symbolic_eos.parse import parse_expression
+>>> from symbolic_eos.jets import Point
+>>> f = parse_expression("(x**2 - 1)**2/4")
+>>> e = Expansion(f, sorted(f.free_symbols, key=str)[0], Point.rational(1), 4)
+>>> d = decide(lambda c: 3 * c[3]**2 - c[2] * c[4] * 2, e)
+>>> (d.sign, d.rigor)
+(1, 'exact')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable, Sequence
+
+import sympy as sp
+from flint import arb, ctx, fmpq
+
+from .errors import DomainError
+from .jets import (
+    NotRational,
+    Point,
+    Undetermined,
+    ball_coefficients,
+    exact_coefficients,
+    symbolic_coefficients,
+)
+
+__all__ = ["Expansion", "Decision", "decide", "PRECISIONS", "prove_zero", "decimal_string", "all_exact"]
+
+#: The ladder of binary precisions tried before a sign is declared undecided.
+PRECISIONS = (64, 128, 256, 512, 1024, 2048)
+
+#: Above this size (``count_ops``) no simplification is attempted to prove a zero.
+SIMPLIFY_OPS_LIMIT = 400
+
+
+class Expansion:
+    """The Taylor coefficients of ``f`` at ``point`` up to ``order``, available exactly (when
+    rational), as balls at any precision, and as bounded sympy closed forms."""
+
+    def __init__(self, expr: sp.Expr, var: sp.Symbol, point: Point, order: int):
+        self.expr, self.var, self.point, self.order = expr, var, point, order
+        self._exact_done = False
+        self._exact: tuple[fmpq, ...] | None = None
+        self._balls: dict[int, tuple[arb, ...]] = {}
+        self._symbolic: tuple[sp.Expr, ...] | None = None
+
+    @property
+    def exact(self) -> tuple[fmpq, ...] | None:
+        if not self._exact_done:
+            self._exact_done = True
+            try:
+                self._exact = exact_coefficients(self.expr, self.var, self.point, self.order)
+            except NotRational:
+                self._exact = None
+        return self._exact
+
+    def balls(self, prec: int) -> tuple[arb, ...]:
+        """Balls at ``prec`` bits; raises :class:`Undetermined` if a domain test is undecided."""
+        if prec not in self._balls:
+            centre = self.point.enclosure(prec)
+            self._balls[prec] = ball_coefficients(self.expr, self.var, centre, self.order, prec)
+        return self._balls[prec]
+
+    @property
+    def symbolic(self) -> tuple[sp.Expr, ...]:
+        if self._symbolic is None:
+            self._symbolic = symbolic_coefficients(self.expr, self.var, self.point, self.order)
+        return self._symbolic
+
+    def check_domain(self) -> None:
+        """Raise :class:`DomainError` when the loss is certainly not real and smooth at the point;
+        when that cannot be decided even at the highest precision, raise it too (no verdict can
+        be given on a loss we cannot evaluate)."""
+        if self.exact is not None:
+            return
+        for prec in PRECISIONS:
+            try:
+                balls = self.balls(prec)
+            except Undetermined:
+                continue
+            if all(b.is_finite() for b in balls):
+                return
+        raise DomainError("the loss cannot be evaluated as a finite real number at the point")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The sign of a quantity: ``sign`` in {-1, 0, 1} or None (undecided), with its ``rigor``
+    (``exact`` / ``certified`` / None), the exact value when known, and the last enclosure."""
+
+    sign: int | None
+    rigor: str | None
+    enclosure: arb | None
+    exact: object = None
+
+    @property
+    def decided(self) -> bool:
+        return self.sign is not None
+
+    def text(self, digits: int = 17) -> str:
+        """The value as a decimal string (at least 15 significant digits)."""
+        if self.exact is not None:
+            return decimal_string(self.exact, digits)
+        if self.enclosure is None:
+            return "nan"
+        return decimal_string(self.enclosure, digits)
+
+    def exact_text(self) -> str | None:
+        return None if self.exact is None else sp.sstr(self.exact) if isinstance(self.exact, sp.Expr) else str(self.exact)
+
+    def evidence(self) -> str:
+        """The enclosure with its radius, shown when the sign is undecided."""
+        if self.exact is not None:
+            return f"= {self.exact_text()} (exact)"
+        if self.enclosure is None:
+            return "could not be evaluated"
+        return f"in {self.enclosure.str(20)}"
+
+
+def all_exact(*decisions: Decision) -> bool:
+    return all(d.rigor == "exact" for d in decisions)
+
+
+def _sympy_sign(value: sp.Expr) -> int | None:
+    """The sign of a sympy number when sympy knows it *exactly* (rationals, proved zeros)."""
+    if value.is_Rational:
+        return int(sp.sign(value))
+    return 0 if prove_zero(value) else None
+
+
+def prove_zero(value: sp.Expr) -> bool:
+    """True only when ``value`` is proved to be exactly 0 (never by numerical evaluation)."""
+    value = sp.sympify(value) if not isinstance(value, sp.Basic) else value
+    if value == 0:
+        return True
+    if value.free_symbols or sp.count_ops(value) > SIMPLIFY_OPS_LIMIT:
+        return False
+    expanded = sp.expand(value)
+    if expanded == 0:
+        return True
+    if _is_algebraic_radical(expanded):
+        t = sp.Dummy("t")
+        try:
+            return sp.minimal_polynomial(expanded, t) == t
+        except (NotImplementedError, sp.polys.polyerrors.PolynomialError):
+            return False
+    return sp.simplify(expanded) == 0
+
+
+def _is_algebraic_radical(value: sp.Expr) -> bool:
+    """Built from rationals with + - * / and rational powers only."""
+    return all(
+        node.is_Rational or node.is_Add or node.is_Mul or (node.is_Pow and node.exp.is_Rational)
+        for node in sp.preorder_traversal(value)
+    )
+
+
+def decide(quantity: Callable[[Sequence], object], expansion: Expansion) -> Decision:
+    """Decide the sign of ``quantity(c)`` for the Taylor coefficients ``c`` of ``expansion``."""
+    exact = expansion.exact
+    if exact is not None:
+        try:
+            value = fmpq(quantity(exact))
+        except NotRational:
+            pass
+        else:
+            return Decision((value > 0) - (value < 0), "exact", None, value)
+    last = None
+    for prec in PRECISIONS:
+        try:
+            with ctx.workprec(prec):
+                value = quantity(expansion.balls(prec))
+        except (Undetermined, ZeroDivisionError):
+            continue
+        value = value if isinstance(value, arb) else arb(value)
+        last = value
+        if value > 0:
+            return Decision(1, "certified", value)
+        if value < 0:
+            return Decision(-1, "certified", value)
+        if not value.is_finite():
+            continue
+    symbolic = expansion.symbolic
+    try:
+        closed = sp.sympify(quantity(symbolic)) if symbolic else None
+    except (IndexError, ZeroDivisionError):
+        closed = None
+    if closed is not None:
+        sign = _sympy_sign(closed)
+        if sign is not None:
+            return Decision(sign, "exact", last, closed)
+    return Decision(None, None, last)
+
+
+def decimal_string(value, digits: int = 17) -> str:
+    """A decimal string with ``digits`` significant digits for an ``fmpq``, sympy number or
+    ``arb`` (its midpoint; the ball's radius is reported separately)."""
+    if isinstance(value, arb):
+        return value.mid().str(digits, radius=False) if value.is_finite() else "nan"
+    prec = int(digits * 3.33) + 64
+    with ctx.workprec(prec):
+        if isinstance(value, sp.Expr):
+            from .jets import constant_enclosure
+
+            ball = constant_enclosure(value, prec)
+        else:
+            ball = arb(fmpq(value))
+        return ball.mid().str(digits, radius=False)

@@ -1,0 +1,377 @@
+"""Taylor jets: the coefficients ``c_j = f^(j)(xb) / j!``, ``0 <= j <= order``, of an expression.
+
+They are computed by truncated power-series arithmetic over the expression tree, with
+python-flint doing the series arithmetic:
+
+* **exact** (``fmpq_series``) when the point and every intermediate constant term are rational,
+  e.g. polynomials and rational functions at rational points, or ``exp``/``sin``/``log`` where
+  their argument takes the value 0 (or 1 for ``log``);
+* **certified** (``arb_series``) otherwise: every coefficient is a ball that contains the true
+  value, at a binary precision chosen by the caller (:func:`symbolic_eos.decide` raises it).
+
+Closed forms by repeated sympy ``diff`` are only a bounded fallback used to *prove* a value is
+exactly zero (:func:`symbolic_coefficients`); they are never on the hot path.
+
+>>> from symbolic_eos.parse import parse_expression
+>>> f = parse_expression("(x**2 - 1)**2/4")
+>>> x = sorted(f.free_symbols, key=str)[0]
+>>> [str(c) for c in exact_coefficients(f, x, Point.rational(1), 4)]
+['0', '0', '1', '1', '1/4']
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Callable
+
+import sympy as sp
+from flint import arb, arb_series, ctx, fmpq, fmpq_series, fmpz
+
+from .errors import DomainError, InputError
+
+__all__ = [
+    "Point",
+    "NotRational",
+    "Undetermined",
+    "exact_coefficients",
+    "ball_coefficients",
+    "constant_enclosure",
+    "symbolic_coefficients",
+    "to_fmpq",
+]
+
+
+class NotRational(Exception):
+    """Internal: the exact rational engine cannot represent this value (use balls instead)."""
+
+
+class Undetermined(Exception):
+    """Internal: a domain test (e.g. ``log`` of a positive number) cannot be decided at this
+    precision; a higher precision may decide it."""
+
+
+def to_fmpq(value: sp.Rational) -> fmpq:
+    return fmpq(int(value.p), int(value.q))
+
+
+@dataclass(frozen=True)
+class Point:
+    """Where a jet is taken: an exact sympy number and/or a certified enclosure at any precision.
+
+    ``label`` is how the point is shown; ``exact`` is its sympy value when known exactly;
+    ``note`` explains a certified point (e.g. "within 1e-30 of the given value").
+    """
+
+    label: str
+    exact: sp.Expr | None
+    enclose: Callable[[int], arb] = field(repr=False, compare=False)
+    note: str = ""
+
+    @staticmethod
+    def rational(value, label: str | None = None) -> "Point":
+        q = sp.Rational(value)
+        return Point(label or str(q), q, lambda prec, q=q: arb(to_fmpq(q)))
+
+    @staticmethod
+    def from_constant(value: sp.Expr, label: str | None = None) -> "Point":
+        """An exact point given by a constant expression (``sqrt(2)``, ``pi``, ``atanh(1/2)``)."""
+        if value.is_Rational:
+            return Point.rational(value, label)
+        return Point(label or sp.sstr(value), value, lambda prec, v=value: constant_enclosure(v, prec))
+
+    @property
+    def as_fmpq(self) -> fmpq | None:
+        return to_fmpq(self.exact) if self.exact is not None and self.exact.is_Rational else None
+
+    def enclosure(self, prec: int) -> arb:
+        with ctx.workprec(prec):
+            return self.enclose(prec)
+
+
+# ---------------------------------------------------------------------------------------------
+# Series functions per engine.  Each takes a series and returns a series; domain errors are
+# raised where the point is certainly outside the smooth real domain.
+
+
+def _const(s):
+    c = s.coeffs()
+    return c[0] if c else 0
+
+
+def _arb_positive(c: arb, what: str, strict_zero_ok: bool = False) -> None:
+    """Certify ``c > 0`` for a smooth real branch of ``what``; raise if it certainly fails."""
+    if c > 0:
+        return
+    if c < 0 or (c.is_zero() and not strict_zero_ok):
+        raise DomainError(f"{what} is not real or not smooth at the point")
+    raise Undetermined(what)
+
+
+def _arb_nonzero(c: arb, what: str) -> None:
+    if c > 0 or c < 0:
+        return
+    if c.is_zero():
+        raise DomainError(f"{what} is not defined at the point (division by zero)")
+    raise Undetermined(what)
+
+
+def _arb_inside_unit(c: arb, what: str) -> None:
+    if abs(c) < 1:
+        return
+    if abs(c) >= 1:
+        raise DomainError(f"{what} is not real or not smooth at the point (argument outside (-1, 1))")
+    raise Undetermined(what)
+
+
+def _ball_function(name: str, s: arb_series) -> arb_series:
+    c = _const(s)
+    c = c if isinstance(c, arb) else arb(c)
+    if name == "exp":
+        return s.exp()
+    if name == "log":
+        _arb_positive(c, "log(...)")
+        return s.log()
+    if name == "sin":
+        return s.sin()
+    if name == "cos":
+        return s.cos()
+    if name == "tan":
+        _arb_nonzero(c.cos(), "tan(...)")
+        return s.tan()
+    if name == "sinh":
+        e = s.exp()
+        return (e - e.inv()) / 2
+    if name == "cosh":
+        e = s.exp()
+        return (e + e.inv()) / 2
+    if name == "tanh":
+        # 1 - 2/(exp(2u)+1) stays finite for large |u|, unlike sinh/cosh.
+        return 1 - 2 / ((2 * s).exp() + 1)
+    if name == "asin":
+        _arb_inside_unit(c, "asin(...)")
+        return s.asin()
+    if name == "acos":
+        _arb_inside_unit(c, "acos(...)")
+        return s.acos()
+    if name == "atan":
+        return s.atan()
+    if name == "erf":
+        return s.erf()
+    if name == "asinh":
+        return (s + (s * s + 1).sqrt()).log()
+    if name == "acosh":
+        _arb_positive(c - 1, "acosh(...)")
+        return (s + (s * s - 1).sqrt()).log()
+    if name == "atanh":
+        _arb_inside_unit(c, "atanh(...)")
+        return ((1 + s).log() - (1 - s).log()) / 2
+    raise InputError(f"unsupported function {name}")
+
+
+_EXACT_AT_ZERO = {"exp", "sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "atan", "asinh", "atanh"}
+
+
+def _rational_root(c: fmpq, q: int) -> fmpq | None:
+    """The rational q-th root of c > 0, or None when it is irrational."""
+    roots = []
+    for part in (c.p, c.q):
+        r = int(fmpz(part).root(q))
+        if r**q != int(part):
+            return None
+        roots.append(r)
+    return fmpq(*roots)
+
+
+def _exact_function(name: str, s: fmpq_series) -> fmpq_series:
+    c = fmpq(_const(s))
+    if name in _EXACT_AT_ZERO and c == 0:
+        return getattr(s, name)()
+    if name == "log":
+        if c <= 0:
+            raise DomainError("log(...) is not real or not smooth at the point")
+        if c == 1:
+            return s.log()
+    if name in ("asin", "acos", "atanh") and (c >= 1 or c <= -1):
+        raise DomainError(f"{name}(...) is not real or not smooth at the point (argument outside (-1, 1))")
+    if name == "acosh" and c <= 1:
+        raise DomainError("acosh(...) is not real or not smooth at the point")
+    raise NotRational(name)
+
+
+def _exact_power(s: fmpq_series, e: sp.Rational) -> fmpq_series:
+    c = fmpq(_const(s))
+    if e.is_Integer:
+        n = int(e)
+        if n >= 0:
+            return s**n
+        if c == 0:
+            raise DomainError("the loss has a pole at the point (division by zero)")
+        return (s ** (-n)).inv()
+    if c < 0:
+        raise DomainError("a fractional power of a negative number is not real at the point")
+    if c == 0:
+        raise DomainError("a fractional power is not smooth where its base vanishes")
+    root = _rational_root(c, int(e.q))
+    if root is None:
+        raise NotRational("power")
+    # u**(p/q) = c**(p/q) * exp((p/q) log(u/c)), and u/c has constant term 1.
+    return root ** int(e.p) * ((s / c).log() * to_fmpq(e)).exp()
+
+
+def _ball_power(s: arb_series, e, n: int) -> arb_series:
+    """``s**e`` for a constant exponent ``e`` (sympy number) or a series exponent."""
+    c = _const(s)
+    c = c if isinstance(c, arb) else arb(c)
+    if isinstance(e, sp.Expr) and e.is_Integer:
+        k = int(e)
+        if k >= 0:
+            return s**k
+        _arb_nonzero(c, "a negative power")
+        return (s ** (-k)).inv()
+    if isinstance(e, sp.Expr) and e == sp.Rational(1, 2):
+        _arb_positive(c, "sqrt(...)")
+        return s.sqrt()
+    _arb_positive(c, "a non-integer power")
+    exponent = e if isinstance(e, arb_series) else arb_series([arb(to_fmpq(e))], prec=n)
+    return (exponent * s.log()).exp()
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _walk(expr: sp.Expr, n: int, leaf, power, function):
+    """Evaluate ``expr`` as a truncated series of length ``n``, memoised over shared subtrees.
+
+    ``leaf(node)`` returns the series of a node it handles directly (the variable, a constant),
+    or ``None`` to descend into the node's arguments."""
+    memo: dict = {}
+
+    def go(node):
+        hit = memo.get(node)
+        if hit is not None:
+            return hit
+        out = leaf(node)
+        if out is not None:
+            pass
+        elif node.is_Add:
+            args = [go(a) for a in node.args]
+            out = args[0]
+            for a in args[1:]:
+                out = out + a
+        elif node.is_Mul:
+            args = [go(a) for a in node.args]
+            out = args[0]
+            for a in args[1:]:
+                out = out * a
+        elif node.is_Pow:
+            base, e = node.args
+            out = power(go(base), e if e.is_Rational else go(e))
+        elif isinstance(node, sp.Function) and len(node.args) == 1:
+            out = function(type(node).__name__, go(node.args[0]))
+        elif node.is_Symbol:
+            raise InputError(f"unexpected free variable {node}")
+        else:
+            raise InputError(f"unsupported expression {sp.sstr(node)[:60]}")
+        memo[node] = out
+        return out
+
+    return go(expr)
+
+
+def exact_coefficients(expr: sp.Expr, var: sp.Symbol, point: Point, order: int) -> tuple[fmpq, ...]:
+    """Exact Taylor coefficients ``f^(j)(xb)/j!`` as ``fmpq``; raises :class:`NotRational` when
+    some intermediate value is irrational (then use :func:`ball_coefficients`)."""
+    xb = point.as_fmpq
+    if xb is None:
+        raise NotRational("point")
+    n = order + 1
+
+    def leaf(node):
+        if node == var:
+            return fmpq_series([xb, 1], prec=n)
+        if node.is_Rational:
+            return fmpq_series([to_fmpq(node)], prec=n)
+        if var not in node.free_symbols:
+            raise NotRational(sp.sstr(node))
+        return None
+
+    def power(base, e):
+        if isinstance(e, sp.Expr):
+            return _exact_power(base, e)
+        raise NotRational("power")
+
+    s = _walk(expr, n, leaf, power, _exact_function)
+    coeffs = [fmpq(c) for c in s.coeffs()]
+    return tuple(coeffs + [fmpq(0)] * (n - len(coeffs)))
+
+
+def ball_coefficients(
+    expr: sp.Expr, var: sp.Symbol, centre: arb, order: int, prec: int
+) -> tuple[arb, ...]:
+    """Certified Taylor coefficients at ``centre`` (an ``arb``; a wide ball gives enclosures over
+    the whole interval) at ``prec`` bits.  Raises :class:`DomainError` when the loss is certainly
+    not real/smooth there, :class:`Undetermined` when that cannot be decided at this precision."""
+    n = order + 1
+    with ctx.workprec(prec):
+        centre = +centre
+
+        def leaf(node):
+            if node == var:
+                return arb_series([centre, 1], prec=n)
+            if var not in node.free_symbols:
+                return arb_series([constant_enclosure(node, prec)], prec=n)
+            return None
+
+        s = _walk(expr, n, leaf, lambda base, e: _ball_power(base, e, n), _ball_function)
+        coeffs = [arb(c) for c in s.coeffs()]
+    return tuple(coeffs + [arb(0)] * (n - len(coeffs)))
+
+
+_CONSTANT_LEAVES = {sp.pi: arb.pi, sp.E: lambda: arb(1).exp()}
+
+
+def constant_enclosure(value: sp.Expr, prec: int) -> arb:
+    """A certified ball for a real constant expression (``sqrt(2)``, ``atanh(1/2)``, ``pi``)."""
+
+    def leaf(node):
+        if node.is_Rational:
+            return arb_series([arb(to_fmpq(node))], prec=1)
+        if node in _CONSTANT_LEAVES:
+            return arb_series([_CONSTANT_LEAVES[node]()], prec=1)
+        return None
+
+    with ctx.workprec(prec):
+        return arb(_const(_walk(value, 1, leaf, lambda base, e: _ball_power(base, e, 1), _ball_function)))
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+#: Size bound (sympy ``count_ops``) for the symbolic fallback; past it, no closed form is tried.
+SYMBOLIC_OPS_LIMIT = 4000
+
+
+def symbolic_coefficients(
+    expr: sp.Expr, var: sp.Symbol, point: Point, order: int, ops_limit: int = SYMBOLIC_OPS_LIMIT
+) -> tuple[sp.Expr, ...]:
+    """Closed forms of ``f^(j)(xb)/j!`` by repeated ``diff`` (the naive route), for ``j`` up to
+    ``order`` or until the derivative grows past ``ops_limit`` operations (then fewer are
+    returned).  Used only to prove exact zeros and to decorate reports."""
+    if point.exact is None:
+        return ()
+    out = []
+    d = expr
+    for j in range(order + 1):
+        if sp.count_ops(d) > ops_limit:
+            break
+        out.append(sp.expand(d.subs(var, point.exact)) / math.factorial(j) if j else d.subs(var, point.exact))
+        d = sp.diff(d, var)
+    return tuple(out)
+
+
+def limit_fraction(x: arb, max_denominator: int = 1000) -> fmpq:
+    """The simplest rational near the midpoint of ``x`` (a candidate, to be proved exactly)."""
+    f = Fraction(str(x.mid().str(30, radius=False))).limit_denominator(max_denominator)
+    return fmpq(f.numerator, f.denominator)

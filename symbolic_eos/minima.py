@@ -1,0 +1,336 @@
+"""Locating and certifying strict local minima of a 1-D loss.
+
+A point ``xb`` is accepted when ``f'(xb) = 0`` is proved (exactly) or certified (a unique zero
+of ``f'`` in a tiny box, by the interval Newton test ``N(I) ⊆ I`` with ``0 ∉ f''(I)``), and
+``f''(xb) > 0`` is decided by :func:`symbolic_eos.decide.decide`.  Without a given point, every
+strict minimum in a range is found by bisection with the same test, and the parts of the range
+that could not be resolved are reported rather than silently skipped.
+
+>>> from symbolic_eos.parse import parse_expression
+>>> f = parse_expression("(x**2 - 1)**2/4")
+>>> x = sorted(f.free_symbols, key=str)[0]
+>>> [m.label for m in strict_minima(f, x, -10, 10).points]
+['-1', '1']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
+
+import sympy as sp
+from flint import arb, ctx, fmpq
+
+from .decide import PRECISIONS, Decision, Expansion, decide
+from .errors import DomainError, InputError
+from .jets import NotRational, Point, Undetermined, ball_coefficients, exact_coefficients, limit_fraction
+
+__all__ = ["Equation", "MinimaSearch", "critical_point_at", "require_strict_minimum", "strict_minima", "simple_roots", "target_points", "parse_range"]
+
+#: The bisection never looks at more boxes than this (bounds the work on hostile input).
+MAX_BOXES = 20000
+#: Boxes narrower than this (relative to max(1, |x|)) are not bisected further.
+MIN_WIDTH = fmpq(1, 10**9)
+_SEARCH_PREC = 64
+
+
+@dataclass(frozen=True)
+class Equation:
+    """``h(x) = 0`` where ``h`` is the ``shift``-th derivative of ``expr`` minus ``target``
+    (``shift=1, target=0``: critical points of ``f``; ``shift=0``: ``g(x) = y``)."""
+
+    expr: sp.Expr
+    var: sp.Symbol
+    shift: int = 1
+    target: sp.Expr = sp.Integer(0)
+
+    def balls(self, centre: arb, order: int, prec: int) -> tuple[arb, ...]:
+        """``h^(j)(centre)/j!`` for ``j <= order`` (enclosures over ``centre`` when it is wide)."""
+        c = ball_coefficients(self.expr, self.var, centre, order + self.shift, prec)
+        out = list(_shift(c, self.shift))
+        if self.target != 0:
+            from .jets import constant_enclosure
+
+            out[0] = out[0] - constant_enclosure(self.target, prec)
+        return tuple(out)
+
+    def exact_zero_at(self, q: fmpq) -> bool:
+        """Is ``h(q) = 0`` exactly (rational arithmetic)?  False when it cannot be shown."""
+        if not self.target.is_Rational:
+            return False
+        try:
+            c = exact_coefficients(self.expr, self.var, Point.rational(sp.Rational(int(q.p), int(q.q))), self.shift)
+        except (NotRational, DomainError):
+            return False
+        return _shift(c, self.shift)[0] == fmpq(int(self.target.p), int(self.target.q))
+
+
+def _shift(c, shift):
+    """Coefficients of the ``shift``-th derivative: ``(j+1)...(j+shift) c_{j+shift}``."""
+    out = []
+    for j in range(len(c) - shift):
+        factor = 1
+        for i in range(1, shift + 1):
+            factor *= j + i
+        out.append(c[j + shift] * factor)
+    return tuple(out)
+
+
+def _newton_step(eq: Equation, box: arb, prec: int) -> tuple[arb | None, arb]:
+    """One interval Newton step: ``N = m - h(m)/h'(box)``; returns (N or None, h'(box))."""
+    with ctx.workprec(prec):
+        slope = eq.balls(box, 1, prec)[1]
+        if not (slope > 0 or slope < 0):
+            return None, slope
+        m = box.mid()
+        value = eq.balls(m, 0, prec)[0]
+        return m - value / slope, slope
+
+
+def _refine(eq: Equation, box: arb, prec: int) -> arb:
+    """Shrink a box known to hold a unique zero of ``h`` with interval Newton at ``prec`` bits."""
+    with ctx.workprec(prec):
+        box = +box
+        for _ in range(200):
+            try:
+                n, _ = _newton_step(eq, box, prec)
+            except (Undetermined, DomainError):
+                break
+            if n is None or not n.overlaps(box):
+                break
+            new = n.intersection(box)
+            if not new.rad() < box.rad() * 0.75:
+                box = new
+                break
+            box = new
+        return box
+
+
+def _certified_point(eq: Equation, box: arb, label: str, note: str) -> Point:
+    """A point known only as the unique zero of ``h`` in ``box``, refinable to any precision."""
+
+    @lru_cache(maxsize=None)
+    def enclose(prec: int) -> arb:
+        return _refine(eq, box, prec)
+
+    return Point(label, None, enclose, note)
+
+
+@dataclass(frozen=True)
+class MinimaSearch:
+    """All certified roots found in a range, and what could not be resolved."""
+
+    points: tuple[Point, ...]
+    lo: object
+    hi: object
+    unresolved: tuple[tuple[str, str], ...] = ()
+    outside_domain: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        """True when every part of the range was resolved (the list is then exhaustive)."""
+        return not self.unresolved
+
+
+def _box(lo: fmpq, hi: fmpq, prec: int) -> arb:
+    with ctx.workprec(prec):
+        return arb((lo + hi) / 2, arb((hi - lo) / 2))
+
+
+def _merge(intervals: list[tuple[fmpq, fmpq]]) -> tuple[tuple[str, str], ...]:
+    merged: list[list[fmpq]] = []
+    for lo, hi in sorted(intervals, key=lambda iv: (iv[0], iv[1])):
+        if merged and lo <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    return tuple((_fmt(lo), _fmt(hi)) for lo, hi in merged)
+
+
+def _fmt(q: fmpq) -> str:
+    with ctx.workprec(64):
+        return arb(q).mid().str(10, radius=False)
+
+
+def simple_roots(
+    eq: Equation, lo: fmpq, hi: fmpq, slope_sign: int | None = None, max_boxes: int = MAX_BOXES
+) -> tuple[list[tuple[arb, int]], list, list]:
+    """Isolate every simple zero of ``h`` in ``[lo, hi]`` by bisection and interval Newton.
+
+    Returns (roots as (box, sign of h'), unresolved intervals, intervals outside the domain).
+    With ``slope_sign`` only roots where ``h'`` has that sign are kept (``+1``: minima of f)."""
+    prec = _SEARCH_PREC
+    stack = [(lo, hi)]
+    roots: list[tuple[arb, int]] = []
+    unresolved: list[tuple[fmpq, fmpq]] = []
+    outside: list[tuple[fmpq, fmpq]] = []
+    boxes = 0
+    while stack:
+        a, b = stack.pop()
+        boxes += 1
+        if boxes > max_boxes:
+            unresolved.append((a, b))
+            unresolved.extend(stack)
+            break
+        box = _box(a, b, prec)
+        scale = max(abs(a), abs(b), fmpq(1))
+        small = (b - a) <= MIN_WIDTH * scale
+        try:
+            value, slope = eq.balls(box, 1, prec)
+        except DomainError:
+            outside.append((a, b))
+            continue
+        except Undetermined:
+            value = slope = arb("nan")
+        if value.is_finite() and (value > 0 or value < 0):
+            continue
+        if value.is_finite() and slope.is_finite() and (slope > 0 or slope < 0):
+            try:
+                n, _ = _newton_step(eq, box, prec)
+            except (Undetermined, DomainError):
+                n = None
+            if n is not None and box.contains(n):
+                sign = 1 if slope > 0 else -1
+                if slope_sign is None or sign == slope_sign:
+                    roots.append((n, sign))
+                continue
+            if n is not None and not n.overlaps(box):
+                continue
+        if small:
+            unresolved.append((a, b))
+            continue
+        # Split off-centre so that a root at a "round" point (0, 1, ...) is not on a boundary.
+        m = a + (b - a) * fmpq(61, 128)
+        stack.extend([(m, b), (a, m)])
+    return _dedupe(eq, roots), unresolved, outside
+
+
+def _dedupe(eq: Equation, roots: list[tuple[arb, int]]) -> list[tuple[arb, int]]:
+    """Adjacent boxes may both certify a zero on their shared boundary; ``h`` is monotone on
+    each, with the same slope sign, hence on their union, so overlapping enclosures are one zero."""
+    out: list[tuple[arb, int]] = []
+    for box, sign in sorted(roots, key=lambda r: float(r[0].mid())):
+        if out and out[-1][1] == sign and out[-1][0].overlaps(box):
+            out[-1] = (out[-1][0].intersection(box), sign)
+        else:
+            out.append((box, sign))
+    return out
+
+
+def _to_point(eq: Equation, box: arb, label_digits: int = 20) -> Point:
+    """Upgrade to an exact rational point when one is proved to be the zero; else certified."""
+    fine = _refine(eq, box, 128)
+    q = limit_fraction(fine, 10**6)
+    if fine.contains(arb(q)) and eq.exact_zero_at(q):
+        return Point.rational(sp.Rational(int(q.p), int(q.q)))
+    label = fine.mid().str(label_digits, radius=False)
+    return _certified_point(eq, box, label, f"unique zero of {_what(eq)} certified in {fine.str(5)}")
+
+
+def _what(eq: Equation) -> str:
+    return "f'" if eq.shift == 1 else f"g - {sp.sstr(eq.target)}"
+
+
+def parse_range(lo: sp.Expr, hi: sp.Expr) -> tuple[fmpq, fmpq]:
+    """Exact rational endpoints (irrational ones are widened outwards, never inwards)."""
+    out = []
+    for value, outward in ((lo, -1), (hi, 1)):
+        if value.is_Rational:
+            out.append(fmpq(int(value.p), int(value.q)))
+            continue
+        from .jets import constant_enclosure
+
+        ball = constant_enclosure(value, 128)
+        if not ball.is_finite():
+            raise InputError(f"range endpoint {sp.sstr(value)} is not a finite real number")
+        edge = ball.upper() if outward > 0 else ball.lower()
+        q = limit_fraction(edge, 10**12)
+        out.append(q + fmpq(outward, 10**12))
+    if not out[0] < out[1]:
+        raise InputError(f"empty range [{sp.sstr(lo)}, {sp.sstr(hi)}]: the lower end must be below the upper end")
+    return out[0], out[1]
+
+
+def strict_minima(expr: sp.Expr, var: sp.Symbol, lo, hi) -> MinimaSearch:
+    """Every strict local minimum of ``expr`` (``f' = 0``, ``f'' > 0``) in ``[lo, hi]``."""
+    a, b = parse_range(sp.sympify(lo), sp.sympify(hi))
+    eq = Equation(expr, var, 1)
+    roots, unresolved, outside = simple_roots(eq, a, b, slope_sign=1)
+    points = tuple(_to_point(eq, box) for box, _ in roots)
+    return MinimaSearch(points, a, b, _merge(unresolved), _merge(outside))
+
+
+def target_points(g: sp.Expr, var: sp.Symbol, target: sp.Expr, lo, hi) -> MinimaSearch:
+    """Every simple solution of ``g(x) = y`` in ``[lo, hi]`` (the minima of ``(g - y)^2``)."""
+    a, b = parse_range(sp.sympify(lo), sp.sympify(hi))
+    eq = Equation(g, var, 0, target)
+    roots, unresolved, outside = simple_roots(eq, a, b)
+    points = tuple(_to_point(eq, box) for box, _ in roots)
+    return MinimaSearch(points, a, b, _merge(unresolved), _merge(outside))
+
+
+def critical_point_at(
+    expr: sp.Expr, var: sp.Symbol, value: sp.Expr, shift: int = 1, target=sp.Integer(0), label: str | None = None
+) -> Point:
+    """The point ``value`` as a zero of ``h`` (f' by default): proved exactly, or certified as
+    the unique zero in a tiny box around it.  Raises :class:`InputError` otherwise."""
+    point = Point.from_constant(value, label)
+    what = "f'" if shift == 1 else "g"
+    expansion = Expansion(expr, var, point, shift + 1)
+    expansion.check_domain()
+    d = decide(lambda c: _h(c, shift, target), expansion)
+    if d.sign == 0:
+        return point
+    if d.sign is not None:
+        rhs = f" = {sp.sstr(target)}" if shift == 0 else " = 0"
+        raise InputError(
+            f"{point.label} is not a {'critical point' if shift else 'solution of g(x)' + rhs}: "
+            f"{what}({point.label}){'' if shift else ' - ' + sp.sstr(target)} = {d.text(8)} != 0"
+        )
+    eq = Equation(expr, var, shift, target)
+    for prec in PRECISIONS[1:4]:
+        with ctx.workprec(prec):
+            centre = point.enclosure(prec)
+            box = arb(centre.mid(), arb(2) ** (-prec // 3) * max(1, abs(centre.mid())))
+            try:
+                n, _ = _newton_step(eq, box, prec)
+            except (Undetermined, DomainError):
+                continue
+            if n is not None and box.contains(n):
+                return _certified_point(
+                    eq, n, point.label,
+                    f"{what} = 0 is not proved exactly at {point.label}; a unique zero is certified within "
+                    f"{box.rad().str(3, radius=False)} of it, and all values below are enclosures at that zero",
+                )
+    raise InputError(f"could not show that {what}({point.label}) = {sp.sstr(target)}: {d.evidence()}")
+
+
+def _h(c, shift, target):
+    """The value of ``h`` at the point from Taylor coefficients of ``expr``."""
+    value = c[shift]
+    if shift == 0 and target != 0:
+        if isinstance(value, arb):
+            from .jets import constant_enclosure
+
+            return value - constant_enclosure(target, ctx.prec)
+        if isinstance(value, sp.Expr):
+            return value - target
+        if not target.is_Rational:
+            raise NotRational("target")
+        return value - fmpq(int(target.p), int(target.q))
+    return value
+
+
+def require_strict_minimum(expr: sp.Expr, var: sp.Symbol, point: Point) -> Decision:
+    """Decide ``f''(xb) > 0``; raise :class:`InputError` unless it holds."""
+    d = decide(lambda c: 2 * c[2], Expansion(expr, var, point, 2))
+    if d.sign == 1:
+        return d
+    if d.sign == -1:
+        raise InputError(f"{point.label} is a local maximum, not a minimum (f'' = {d.text(8)} < 0)")
+    if d.sign == 0:
+        raise InputError(
+            f"{point.label} is a degenerate critical point (f'' = 0); the edge of stability needs f'' > 0"
+        )
+    raise InputError(f"could not certify f''({point.label}) > 0: {d.evidence()}")

@@ -1,0 +1,344 @@
+"""Safe parsing: user text becomes a sympy expression without executing anything.
+
+The grammar is a whitelist (numbers, declared variables, ``+ - * / **``, parentheses, ``pi``,
+``E`` and a fixed set of unary functions); nothing reaches ``eval``, ``sympify`` or
+``parse_expr``.  Every input is bounded (length, nesting depth, size, exponents, constant sizes),
+so hostile text fails fast with an :class:`~symbolic_eos.errors.InputError` naming the problem.
+
+>>> parse_expression("(x**2 - 1)**2/4")
+(x**2 - 1)**2/4
+>>> parse_expression("sigmoid(x)")
+1/(1 + exp(-x))
+>>> parse_constant("atanh(1/2)")
+atanh(1/2)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .errors import InputError
+
+__all__ = [
+    "ParseLimits",
+    "LIMITS",
+    "FUNCTIONS",
+    "parse_expression",
+    "parse_constant",
+    "parse_variable_name",
+]
+
+
+@dataclass(frozen=True)
+class ParseLimits:
+    """Bounds on what the parser accepts; they keep every later step finite and fast."""
+
+    max_length: int = 2000
+    max_depth: int = 40
+    max_nodes: int = 400
+    max_integer_digits: int = 60
+    max_exponent: int = 1000
+    max_constant_bits: int = 20000
+
+
+LIMITS = ParseLimits()
+
+
+def _sigmoid(u):
+    return 1 / (1 + sp.exp(-u))
+
+
+def _softplus(u):
+    return sp.log(1 + sp.exp(u))
+
+
+def _gaussian(u):
+    return sp.exp(-(u**2))
+
+
+#: The named functions of the grammar.  ``sigmoid(u) = 1/(1+exp(-u))``,
+#: ``softplus(u) = log(1+exp(u))`` and ``gaussian(u) = exp(-u**2)`` are base models, expanded
+#: into elementary functions so that every later step sees one vocabulary.
+FUNCTIONS = {
+    "sin": sp.sin,
+    "cos": sp.cos,
+    "tan": sp.tan,
+    "exp": sp.exp,
+    "log": sp.log,
+    "sqrt": sp.sqrt,
+    "sinh": sp.sinh,
+    "cosh": sp.cosh,
+    "tanh": sp.tanh,
+    "asin": sp.asin,
+    "acos": sp.acos,
+    "atan": sp.atan,
+    "asinh": sp.asinh,
+    "acosh": sp.acosh,
+    "atanh": sp.atanh,
+    "erf": sp.erf,
+    "sigmoid": _sigmoid,
+    "softplus": _softplus,
+    "gaussian": _gaussian,
+}
+
+_CONSTANTS = {"pi": sp.pi, "E": sp.E}
+
+_TOKEN = re.compile(
+    r"\s*(?:"
+    r"(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
+    r"|(?P<name>[A-Za-z_][A-Za-z_0-9]*)"
+    r"|(?P<op>\*\*|[-+*/()])"
+    r")"
+)
+
+_HINTS = {
+    "^": " (write powers as **)",
+    "=": " (give an expression, not an equation)",
+    ",": " (every function takes one argument)",
+    "[": " (use parentheses)",
+    "{": " (use parentheses)",
+}
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # "number" | "name" | "op" | "end"
+    text: str
+    pos: int
+
+
+def _tokenize(text: str) -> list[_Token]:
+    tokens = []
+    pos = 0
+    n = len(text)
+    while True:
+        while pos < n and text[pos].isspace():
+            pos += 1
+        if pos >= n:
+            break
+        m = _TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            ch = text[pos]
+            raise InputError(
+                f"unexpected character {ch!r} at position {pos}{_HINTS.get(ch, '')}"
+            )
+        kind = m.lastgroup
+        tokens.append(_Token(kind, m.group(kind), m.start(kind)))
+        pos = m.end()
+    tokens.append(_Token("end", "", n))
+    return tokens
+
+
+def _number(token: _Token, limits: ParseLimits) -> sp.Rational:
+    """Decimal literals are exact rationals: ``0.1`` is 1/10, never a binary float."""
+    mantissa, _, exponent = token.text.lower().partition("e")
+    whole, _, frac = mantissa.partition(".")
+    digits = (whole + frac).lstrip("0")
+    if len(digits) > limits.max_integer_digits:
+        raise InputError(
+            f"number {token.text[:20]}... at position {token.pos} has more than "
+            f"{limits.max_integer_digits} digits"
+        )
+    exp10 = int(exponent) if exponent else 0
+    if abs(exp10) > limits.max_integer_digits:
+        raise InputError(
+            f"exponent of {token.text!r} at position {token.pos} is too large "
+            f"(|e| <= {limits.max_integer_digits})"
+        )
+    value = sp.Rational(int(whole or "0") * 10 ** len(frac) + int(frac or "0"), 10 ** len(frac))
+    return value * sp.Rational(10) ** exp10
+
+
+def _bits(r: sp.Rational) -> float:
+    return math.log2(abs(int(r.p)) + 1) + math.log2(int(r.q) + 1)
+
+
+class _Parser:
+    def __init__(self, text: str, variables: dict[str, sp.Symbol], limits: ParseLimits):
+        self.text = text
+        self.variables = variables
+        self.limits = limits
+        self.tokens = _tokenize(text)
+        self.i = 0
+        self.depth = 0
+        self.nodes = 0
+
+    # -- helpers -------------------------------------------------------------------------
+    def peek(self) -> _Token:
+        return self.tokens[self.i]
+
+    def take(self) -> _Token:
+        tok = self.tokens[self.i]
+        self.i += 1
+        return tok
+
+    def expect(self, text: str) -> None:
+        tok = self.take()
+        if tok.text != text:
+            found = "end of input" if tok.kind == "end" else repr(tok.text)
+            raise InputError(f"expected {text!r} at position {tok.pos}, found {found}")
+
+    def count(self, tok: _Token) -> None:
+        self.nodes += 1
+        if self.nodes > self.limits.max_nodes:
+            raise InputError(
+                f"expression too large (more than {self.limits.max_nodes} terms) at position {tok.pos}"
+            )
+
+    def enter(self, tok: _Token) -> None:
+        self.depth += 1
+        if self.depth > self.limits.max_depth:
+            raise InputError(
+                f"expression nests deeper than {self.limits.max_depth} levels at position {tok.pos}"
+            )
+
+    # -- grammar -------------------------------------------------------------------------
+    def parse(self) -> sp.Expr:
+        if self.peek().kind == "end":
+            raise InputError("empty expression")
+        expr = self.sum()
+        tok = self.peek()
+        if tok.kind != "end":
+            raise InputError(f"unexpected {tok.text!r} at position {tok.pos}")
+        return expr
+
+    def sum(self) -> sp.Expr:
+        left = self.product()
+        while self.peek().text in ("+", "-"):
+            tok = self.take()
+            self.count(tok)
+            right = self.product()
+            left = left + right if tok.text == "+" else left - right
+        return left
+
+    def product(self) -> sp.Expr:
+        left = self.unary()
+        while self.peek().text in ("*", "/"):
+            tok = self.take()
+            self.count(tok)
+            right = self.unary()
+            if tok.text == "/":
+                if right == 0:
+                    raise InputError(f"division by zero at position {tok.pos}")
+                left = left / right
+            else:
+                left = left * right
+        return left
+
+    def unary(self) -> sp.Expr:
+        tok = self.peek()
+        if tok.text in ("+", "-"):
+            self.take()
+            self.enter(tok)
+            self.count(tok)
+            operand = self.unary()
+            self.depth -= 1
+            return -operand if tok.text == "-" else operand
+        return self.power()
+
+    def power(self) -> sp.Expr:
+        base = self.atom()
+        tok = self.peek()
+        if tok.text == "**":
+            self.take()
+            self.enter(tok)
+            self.count(tok)
+            exponent = self.unary()
+            self.depth -= 1
+            return self.checked_power(base, exponent, tok)
+        return base
+
+    def checked_power(self, base: sp.Expr, exponent: sp.Expr, tok: _Token) -> sp.Expr:
+        lim = self.limits
+        if exponent.is_Rational:
+            if abs(exponent.p) > lim.max_exponent or exponent.q > lim.max_exponent:
+                raise InputError(
+                    f"exponent {exponent} at position {tok.pos} is too large "
+                    f"(numerator and denominator at most {lim.max_exponent})"
+                )
+            if base.is_Rational:
+                if base == 0 and exponent < 0:
+                    raise InputError(f"division by zero (0 to a negative power) at position {tok.pos}")
+                if _bits(base) * abs(exponent) > lim.max_constant_bits:
+                    raise InputError(
+                        f"constant {base}**{exponent} at position {tok.pos} is too large "
+                        f"(more than {lim.max_constant_bits} bits)"
+                    )
+        return base**exponent
+
+    def atom(self) -> sp.Expr:
+        tok = self.take()
+        self.count(tok)
+        if tok.kind == "number":
+            return _number(tok, self.limits)
+        if tok.text == "(":
+            self.enter(tok)
+            inner = self.sum()
+            self.expect(")")
+            self.depth -= 1
+            return inner
+        if tok.kind == "name":
+            name = tok.text
+            if name in self.variables:
+                return self.variables[name]
+            if name in _CONSTANTS:
+                return _CONSTANTS[name]
+            if name in FUNCTIONS:
+                if self.peek().text != "(":
+                    raise InputError(f"function {name!r} at position {tok.pos} needs an argument in parentheses")
+                self.take()
+                self.enter(tok)
+                argument = self.sum()
+                self.expect(")")
+                self.depth -= 1
+                return FUNCTIONS[name](argument)
+            allowed = ", ".join(sorted(self.variables)) or "none"
+            raise InputError(
+                f"unknown name {name!r} at position {tok.pos} (variables: {allowed}; constants: pi, E; "
+                f"functions: {', '.join(FUNCTIONS)})"
+            )
+        if tok.kind == "end":
+            raise InputError("unexpected end of input")
+        raise InputError(f"unexpected {tok.text!r} at position {tok.pos}")
+
+
+def parse_variable_name(name: str) -> sp.Symbol:
+    """A variable name must be a plain identifier that is not a function or constant name."""
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]{0,30}", name):
+        raise InputError(f"invalid variable name {str(name)[:40]!r} (use a plain identifier such as x)")
+    if name in FUNCTIONS or name in _CONSTANTS:
+        raise InputError(f"variable name {name!r} is reserved (a function or constant)")
+    return sp.Symbol(name, real=True)
+
+
+def _check_finite_real(expr: sp.Expr, text: str) -> sp.Expr:
+    if expr.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
+        raise InputError(f"expression {text[:60]!r} is undefined (division by zero or an infinite value)")
+    if expr.has(sp.I):
+        raise InputError(f"expression {text[:60]!r} is not real (it contains an imaginary number)")
+    return expr
+
+
+def parse_expression(
+    text: str, variables: tuple[str, ...] | list[str] = ("x",), limits: ParseLimits = LIMITS
+) -> sp.Expr:
+    """Parse ``text`` into a sympy expression in the declared ``variables`` (whitelist grammar)."""
+    if not isinstance(text, str):
+        raise InputError("expression must be text")
+    if len(text) > limits.max_length:
+        raise InputError(f"expression longer than {limits.max_length} characters")
+    symbols = {name: parse_variable_name(name) for name in variables}
+    try:
+        expr = _Parser(text, symbols, limits).parse()
+    except RecursionError:
+        raise InputError("expression nests too deeply") from None
+    return _check_finite_real(expr, text)
+
+
+def parse_constant(text: str, limits: ParseLimits = LIMITS) -> sp.Expr:
+    """Parse exact constant text such as ``sqrt(2)``, ``pi/4`` or ``atanh(1/2)`` (no variables)."""
+    return parse_expression(text, (), limits)

@@ -1,0 +1,397 @@
+"""Results of a stable-oscillation check: small frozen dataclasses with ``to_dict()`` (the JSON
+contract of DESIGN.md section 5), ``to_markdown()`` and ``to_text()``, and the functions that
+build them from text.
+
+>>> r = check("(x**2 - 1)**2/4", at="1")
+>>> r.paper.verdict, r.flip.verdict, r.rigor
+('holds', 'supercritical', 'exact')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+from flint import ctx
+
+from .criteria import (
+    FlipNormalForm,
+    PaperCriterion,
+    derivative,
+    expansion_order,
+    flip_normal_form,
+    paper_criterion,
+)
+from .decide import Decision, Expansion, decide, decimal_string
+from .errors import InputError
+from .jets import Point
+from .minima import MinimaSearch, critical_point_at, require_strict_minimum, strict_minima, target_points
+from .parse import parse_constant, parse_expression, parse_variable_name
+
+__all__ = ["StabilityCheck", "L2Check", "MinimaCheck", "check", "check_l2", "check_point", "DEFAULT_RANGE"]
+
+DEFAULT_RANGE = ("-10", "10")
+_DIGITS = 17
+_PRIMES = {2: "f''", 3: "f'''", 4: "f''''"}
+
+
+def _dname(j: int, f: str = "f") -> str:
+    return _PRIMES[j].replace("f", f, 1) if j in _PRIMES else f"{f}^({j})"
+
+
+def _sign_word(sign: int | None) -> str:
+    return {1: "> 0", -1: "< 0", 0: "= 0", None: "undecided"}[sign]
+
+
+def _point_text(point: Point) -> str:
+    if point.exact is not None:
+        return decimal_string(point.exact, _DIGITS + 3)
+    return point.enclosure(256).mid().str(_DIGITS + 3, radius=False)
+
+
+def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class StabilityCheck:
+    """The paper's criterion and the flip normal form at one strict minimum of a 1-D loss."""
+
+    expression: str
+    variable: str
+    point: Point
+    curvature: Decision
+    eta_critical: Decision
+    derivatives: tuple[tuple[int, Decision], ...]
+    paper: PaperCriterion
+    flip: FlipNormalForm
+    notes: tuple[str, ...] = ()
+
+    @property
+    def rigor(self) -> str:
+        """``exact`` when every fact behind the result is exact, else ``certified``."""
+        facts = [self.curvature, self.eta_critical] + [d for _, d in self.derivatives]
+        facts += [d for d in (self.paper.quantity, self.flip.coefficient) if d is not None]
+        exact = self.point.exact is not None and all(d.rigor == "exact" for d in facts)
+        return "exact" if exact else "certified"
+
+    @property
+    def stable_oscillation(self) -> str:
+        """``yes`` / ``no`` / ``undecided``: is a stable 2-cycle born just above eta0?"""
+        return {"supercritical": "yes", "subcritical": "no"}.get(self.flip.verdict, "undecided")
+
+    def to_dict(self) -> dict:
+        d = {
+            "point": _point_text(self.point),
+            "eta_critical": self.eta_critical.text(_DIGITS),
+            "order": self.paper.order,
+            "derivatives": {str(j): dec.text(_DIGITS) for j, dec in self.derivatives},
+            "paper_verdict": self.paper.verdict,
+            "paper_case": self.paper.case,
+            "flip_verdict": self.flip.verdict,
+            "flip_order": self.flip.order,
+            "flip_coefficient": self.flip.coefficient.text(_DIGITS) if self.flip.order else None,
+            "rigor": self.rigor,
+            # Additional fields (the contract above is fixed; these may grow).
+            "expression": self.expression,
+            "variable": self.variable,
+            "point_label": self.point.label,
+            "point_exact": self.point.exact is not None,
+            "point_note": self.point.note or None,
+            "derivatives_exact": {
+                str(j): dec.exact_text() for j, dec in self.derivatives if dec.exact is not None
+            },
+            "paper_quantity": (
+                {"name": self.paper.quantity_name, "value": self.paper.quantity.text(_DIGITS),
+                 "sign": self.paper.quantity.sign, "rigor": self.paper.quantity.rigor}
+                if self.paper.quantity is not None else None
+            ),
+            "paper_reason": self.paper.reason,
+            "eps_sign": self.paper.eps_sign,
+            "eta_interval": self.paper.interval,
+            "flip_reason": self.flip.reason,
+            "stable_oscillation": self.stable_oscillation,
+            "notes": list(self.notes),
+        }
+        return d
+
+    def _rows(self) -> list[tuple[str, str, str]]:
+        rows = [("point", f"{self.variable} = {self.point.label}" + ("" if self.point.exact is not None else " (certified)"), "exact" if self.point.exact is not None else "certified")]
+        rows.append(("f''(xb)", f"{_value(self.curvature)} > 0", self.curvature.rigor or "-"))
+        rows.append(("eta_critical = 2/f''", _value(self.eta_critical), self.eta_critical.rigor or "-"))
+        for j, dec in self.derivatives:
+            if j > 2:
+                rows.append((_dname(j), _value(dec), dec.rigor or "undecided"))
+        rows.append(("order k", str(self.paper.order) if self.paper.order else "-", ""))
+        if self.paper.quantity is not None:
+            rows.append((self.paper.quantity_name, f"{_value(self.paper.quantity)} ({_sign_word(self.paper.quantity.sign)})", self.paper.quantity.rigor or "undecided"))
+        rows.append(("paper's condition", f"{self.paper.verdict} ({self.paper.case or 'no case'}): {self.paper.reason}", ""))
+        if self.paper.interval:
+            eps = {1: "eps > 0", -1: "eps < 0"}.get(self.paper.eps_sign, "")
+            rows.append(("learning rates", f"x0 = xb - eps, {eps} small: {self.paper.interval}", ""))
+        if self.flip.order:
+            rows.append((f"flip coefficient (t^{self.flip.order})", _value(self.flip.coefficient), self.flip.coefficient.rigor or "undecided"))
+        rows.append(("flip normal form", f"{self.flip.verdict}: {self.flip.reason}", ""))
+        return rows
+
+    def to_markdown(self) -> str:
+        head = f"### Stable oscillation of $f({self.variable}) = {sp.latex(sp.sympify(0)) if False else _latex(self.expression, self.variable)}$ at ${self.variable} = {self.point.label}$\n\n"
+        body = _table([tuple(_md(c) for c in r) for r in self._rows()], ("quantity", "value", "rigor"))
+        tail = "".join(f"\n- {n}" for n in self.notes)
+        return head + body + "\n\n" + f"**Rigor:** {self.rigor}." + (("\n" + tail) if tail else "") + "\n"
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+    def to_text(self) -> str:
+        rows = self._rows()
+        width = max(len(r[0]) for r in rows)
+        lines = [f"f({self.variable}) = {self.expression}"]
+        for name, value, rigor in rows:
+            lines.append(f"  {name.ljust(width)}  {value}" + (f"   [{rigor}]" if rigor else ""))
+        lines.append(f"  {'verdict'.ljust(width)}  stable oscillation: {self.stable_oscillation}   (rigor: {self.rigor})")
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+def _value(d: Decision | None) -> str:
+    if d is None:
+        return "-"
+    if d.exact is not None:
+        text = d.exact_text()
+        return text if len(text) <= 40 else d.text(15)
+    if d.sign is None:
+        return f"undecided, {d.evidence()}"
+    return d.text(15)
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _latex(text: str, var: str) -> str:
+    try:
+        return sp.latex(parse_expression(text, (var,)))
+    except InputError:
+        return text
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _agreement_notes(paper: PaperCriterion, flip: FlipNormalForm) -> tuple[str, ...]:
+    if paper.verdict == "fails" and flip.verdict == "supercritical":
+        return (
+            "The paper's condition is not met here, yet the flip normal form is supercritical: a stable "
+            "2-cycle is still born above eta0 (the paper's conditions are sufficient, not necessary).",
+        )
+    if paper.verdict == "holds" and flip.verdict == "subcritical":
+        return ("DISAGREEMENT: the paper's condition holds but the flip is subcritical. Please report this.",)
+    if paper.verdict == "undecided" and flip.verdict in ("supercritical", "subcritical"):
+        return (f"The paper's criterion is undecided here; the flip normal form decides: {flip.verdict}.",)
+    return ()
+
+
+def check_point(expr: sp.Expr, var: sp.Symbol, point: Point, text: str | None = None) -> StabilityCheck:
+    """Check a point already known to be a critical point of ``expr`` (exact or certified)."""
+    expansion = Expansion(expr, var, point, expansion_order())
+    expansion.check_domain()
+    curvature = require_strict_minimum(expr, var, point)
+    eta = decide(lambda c: 1 / c[2], expansion)
+    decisions: dict[int, Decision] = {}
+    paper = paper_criterion(expansion, decisions)
+    flip = flip_normal_form(expansion)
+    top = max(4, (paper.order or 3) + 1)
+    derivatives = {2: curvature}
+    for j in range(3, top + 1):
+        derivatives[j] = decisions.get(j) or decide(lambda c, j=j: derivative(c, j), expansion)
+    notes = _agreement_notes(paper, flip)
+    if point.note:
+        notes = (point.note,) + notes
+    return StabilityCheck(
+        text if text is not None else sp.sstr(expr), str(var), point, curvature, eta,
+        tuple(sorted(derivatives.items())), paper, flip, notes,
+    )
+
+
+@dataclass(frozen=True)
+class MinimaCheck:
+    """A check of every strict local minimum found in a range."""
+
+    expression: str
+    variable: str
+    search: MinimaSearch
+    checks: tuple
+
+    def to_dict(self) -> dict:
+        return {
+            "minima": [c.to_dict() for c in self.checks],
+            "range": [decimal_string(self.search.lo), decimal_string(self.search.hi)],
+            "complete": self.search.complete,
+            "unresolved": [list(iv) for iv in self.search.unresolved],
+            "outside_domain": [list(iv) for iv in self.search.outside_domain],
+        }
+
+    def _range_note(self) -> str:
+        lo, hi = (decimal_string(v, 8) for v in (self.search.lo, self.search.hi))
+        note = f"{len(self.checks)} strict local minim{'um' if len(self.checks) == 1 else 'a'} in [{lo}, {hi}]"
+        if self.search.unresolved:
+            note += "; NOT exhaustive: could not resolve " + ", ".join(f"[{a}, {b}]" for a, b in self.search.unresolved) + " (e.g. a degenerate critical point with f'' = 0)"
+        if self.search.outside_domain:
+            note += "; the loss is not real on " + ", ".join(f"[{a}, {b}]" for a, b in self.search.outside_domain)
+        return note
+
+    def to_markdown(self) -> str:
+        return f"{self._range_note()}.\n\n" + "\n".join(c.to_markdown() for c in self.checks)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+    def to_text(self) -> str:
+        return "\n\n".join([self._range_note()] + [c.to_text() for c in self.checks])
+
+
+@dataclass(frozen=True)
+class L2Check:
+    """The L2 rule for ``f = (g - y)^2`` at ``xb`` with ``g(xb) = y``: ``g' != 0`` and
+    ``g' g''' < 6 g''^2``; the general test on ``f`` is the same one, because
+    ``3 f'''^2 - f'' f'''' = -16 g'^2 (g' g''' - 6 g''^2)``."""
+
+    base: str
+    target: str
+    general: StabilityCheck
+    g_derivatives: tuple[tuple[int, Decision], ...]
+    g_condition: Decision
+    l2_verdict: str
+
+    @property
+    def rigor(self) -> str:
+        exact = self.general.rigor == "exact" and all(d.rigor == "exact" for _, d in self.g_derivatives) and self.g_condition.rigor == "exact"
+        return "exact" if exact else "certified"
+
+    def to_dict(self) -> dict:
+        d = self.general.to_dict()
+        d["rigor"] = self.rigor
+        d["x_bar"] = d["point"]
+        d["g_condition"] = self.g_condition.text(_DIGITS)
+        d["l2_verdict"] = self.l2_verdict
+        d["base_model"] = self.base
+        d["target"] = self.target
+        d["g_derivatives"] = {str(j): dec.text(_DIGITS) for j, dec in self.g_derivatives}
+        d["identity"] = "3 f'''^2 - f'' f'''' = -16 g'^2 (g' g''' - 6 g''^2)"
+        return d
+
+    def _rows(self) -> list[tuple[str, str, str]]:
+        rows = [(_dname(j, "g") if j > 1 else "g'", _value(dec), dec.rigor or "undecided") for j, dec in self.g_derivatives]
+        rows.append(("g' g''' - 6 g''^2", f"{_value(self.g_condition)} ({_sign_word(self.g_condition.sign)})", self.g_condition.rigor or "undecided"))
+        rows.append(("L2 rule", f"{self.l2_verdict}: needs g' != 0 and g' g''' - 6 g''^2 < 0", ""))
+        rows.append(("same test", "3 f'''^2 - f'' f'''' = -16 g'^2 (g' g''' - 6 g''^2)", ""))
+        return rows
+
+    def to_text(self) -> str:
+        lines = [f"L2 loss (g(x) - y)^2 with g(x) = {self.base}, y = {self.target}, x_bar = {self.general.point.label}"]
+        rows = self._rows()
+        width = max(len(r[0]) for r in rows)
+        lines += [f"  {n.ljust(width)}  {v}" + (f"   [{r}]" if r else "") for n, v, r in rows]
+        return "\n".join(lines) + "\n" + self.general.to_text()
+
+    def to_markdown(self) -> str:
+        head = f"### L2 rule for $g({self.general.variable}) = {_latex(self.base, self.general.variable)}$, target $y = {self.target}$\n\n"
+        body = _table([tuple(_md(c) for c in r) for r in self._rows()], ("quantity", "value", "rigor"))
+        return head + body + "\n\n" + self.general.to_markdown()
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+
+@dataclass(frozen=True)
+class L2Search:
+    """The L2 check at every solution of ``g(x) = y`` found in a range."""
+
+    search: MinimaSearch
+    checks: tuple
+
+    def to_dict(self) -> dict:
+        return MinimaCheck("", "", self.search, self.checks).to_dict()
+
+    def to_text(self) -> str:
+        return MinimaCheck("", "", self.search, self.checks).to_text().replace("strict local minim", "solution(s) of g(x) = y / minim")
+
+    def to_markdown(self) -> str:
+        return MinimaCheck("", "", self.search, self.checks).to_markdown()
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _parse_range(range_: tuple[str, str] | None) -> tuple[sp.Expr, sp.Expr]:
+    lo, hi = range_ or DEFAULT_RANGE
+    return parse_constant(str(lo)), parse_constant(str(hi))
+
+
+def check(text: str, var: str = "x", at: str | None = None, range: tuple[str, str] | None = None):
+    """Check the loss ``text`` at ``at`` (a :class:`StabilityCheck`) or at every strict local
+    minimum in ``range`` (a :class:`MinimaCheck`; default [-10, 10])."""
+    symbol = parse_variable_name(var)
+    expr = parse_expression(text, (var,))
+    if var not in {str(s) for s in expr.free_symbols}:
+        raise InputError(f"the loss does not depend on {var}; every point is a critical point")
+    if at is not None:
+        point = critical_point_at(expr, symbol, parse_constant(at), label=at.strip())
+        return check_point(expr, symbol, point, text)
+    lo, hi = _parse_range(range)
+    search = strict_minima(expr, symbol, lo, hi)
+    if not search.points:
+        raise InputError(_no_points_message("no strict local minimum", lo, hi, search))
+    return MinimaCheck(text, var, search, tuple(check_point(expr, symbol, p, text) for p in search.points))
+
+
+def _no_points_message(what: str, lo, hi, search: MinimaSearch) -> str:
+    msg = f"{what} in [{sp.sstr(lo)}, {sp.sstr(hi)}]"
+    if search.unresolved:
+        msg += f" could be certified (unresolved near {search.unresolved[0][0]}; try --at)"
+    return msg
+
+
+def check_l2(g_text: str, target: str, var: str = "x", at: str | None = None, range: tuple[str, str] | None = None):
+    """The L2 rule for ``f = (g - y)^2`` at ``x_bar`` (``g(x_bar) = y``), or at every simple
+    solution of ``g(x) = y`` in ``range``."""
+    symbol = parse_variable_name(var)
+    g = parse_expression(g_text, (var,))
+    y = parse_constant(target)
+    if var not in {str(s) for s in g.free_symbols}:
+        raise InputError(f"the base model does not depend on {var}")
+    if at is not None:
+        point = critical_point_at(g, symbol, parse_constant(at), shift=0, target=y, label=at.strip())
+        return _l2_at(g, symbol, y, point, g_text, target)
+    lo, hi = _parse_range(range)
+    search = target_points(g, symbol, y, lo, hi)
+    if not search.points:
+        raise InputError(_no_points_message(f"the target {target} is never attained (with g' != 0)", lo, hi, search))
+    return L2Search(search, tuple(_l2_at(g, symbol, y, p, g_text, target) for p in search.points))
+
+
+def _l2_at(g: sp.Expr, var: sp.Symbol, y: sp.Expr, point: Point, g_text: str, target: str) -> L2Check:
+    expansion = Expansion(g, var, point, 3)
+    expansion.check_domain()
+    slope = decide(lambda c: c[1], expansion)
+    if slope.sign == 0:
+        raise InputError(f"g'({point.label}) = 0: the L2 loss is degenerate there (f'' = 2 g'^2 = 0)")
+    g_derivs = (
+        (1, slope),
+        (2, decide(lambda c: 2 * c[2], expansion)),
+        (3, decide(lambda c: 6 * c[3], expansion)),
+    )
+    condition = decide(lambda c: c[1] * 6 * c[3] - 6 * (2 * c[2]) ** 2, expansion)
+    if slope.sign is None or condition.sign is None:
+        verdict = "undecided"
+    else:
+        verdict = "holds" if condition.sign < 0 else "fails"
+    loss = (g - y) ** 2
+    general = check_point(loss, var, point, f"({g_text} - ({target}))**2")
+    return L2Check(g_text, target, general, g_derivs, condition, verdict)
