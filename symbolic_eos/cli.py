@@ -25,7 +25,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line and exit code 2 (JSON too with ``--json``)."""
 
     def error(self, message: str):  # noqa: D401 - argparse API
-        raise _UsageError(f"{self.prog}: {message}")
+        raise _UsageError(f"{message} (see {self.prog} --help)")
 
 
 class _UsageError(Exception):
@@ -66,10 +66,18 @@ def _run(args: argparse.Namespace):
     from .results import check, check_l2
 
     if args.command == "check":
-        return check(args.expr, var=args.var, at=args.at, range=args.range)
+        return check(args.expr.strip(), var=args.var, at=args.at, range=args.range)
     if args.command == "l2":
-        return check_l2(args.g, args.target, var=args.var, at=args.at, range=args.range)
-    raise _UsageError("symbolic-eos: choose a command (check, l2); see --help")
+        return check_l2(args.g.strip(), args.target.strip(), var=args.var, at=args.at, range=args.range)
+    raise _UsageError("choose a command (check, l2); see symbolic-eos --help")
+
+
+def _protect_negative(arg: str) -> str:
+    """``-x**2`` or ``-1`` is an expression, not an option: a leading space keeps argparse from
+    reading it as one, and the parser ignores the space."""
+    if len(arg) > 1 and arg[0] == "-" and arg[1] != "-" and arg != "-h":
+        return " " + arg
+    return arg
 
 
 def _fail(message: str, as_json: bool, code: int) -> int:
@@ -84,13 +92,13 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     as_json = "--json" in argv
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_args([_protect_negative(a) for a in argv])
         if args.command is None:
             build_parser().print_help()
             return EXIT_BAD_INPUT
         result = _run(args)
     except _UsageError as exc:
-        return _fail(str(exc).removeprefix("symbolic-eos: "), as_json, EXIT_BAD_INPUT)
+        return _fail(str(exc), as_json, EXIT_BAD_INPUT)
     except EosError as exc:
         return _fail(str(exc), as_json, EXIT_BAD_INPUT)
     except (RecursionError, MemoryError, OverflowError) as exc:
@@ -101,10 +109,11 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("SYMBOLIC_EOS_DEBUG"):
             raise
         return _fail(f"internal error ({type(exc).__name__}: {exc}); please report it", as_json, EXIT_INTERNAL)
-    if as_json:
-        print(json.dumps(result.to_dict(), indent=2))
-    else:
-        print(result.to_text())
+    try:
+        print(json.dumps(result.to_dict(), indent=2) if as_json else result.to_text())
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. piped into `head`
+        sys.stdout = None
     return 0
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import sympy as sp
 from flint import arb, arb_series, fmpq, fmpq_series
 
-from .decide import Decision, Expansion, decide
+from .decide import Decision, Expansion, as_sympy, decide
 
 __all__ = [
     "MAX_ORDER",
@@ -182,7 +182,7 @@ def _sympy_flip(a, n) -> list:
     from sympy.polys.rings import ring
 
     R, t = ring("t", EX)
-    coeffs = [EX.from_sympy(sp.sympify(v)) for v in a]
+    coeffs = [EX.from_sympy(as_sympy(v)) for v in a]
     inner = sum((R(v) * t**i for i, v in enumerate(coeffs)), R(0))
     g = rs_series_from_list(inner, coeffs, t, n)
     return [EX.to_sympy(g.coeff(t**i)) if i else EX.to_sympy(g.coeff(1)) for i in range(n)]

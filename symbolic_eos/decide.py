@@ -36,10 +36,13 @@ from .jets import (
     symbolic_coefficients,
 )
 
-__all__ = ["Expansion", "Decision", "decide", "PRECISIONS", "prove_zero", "decimal_string", "all_exact"]
+__all__ = ["Expansion", "Decision", "decide", "PRECISIONS", "prove_zero", "decimal_string", "all_exact", "as_sympy"]
 
 #: The ladder of binary precisions tried before a sign is declared undecided.
 PRECISIONS = (64, 128, 256, 512, 1024, 2048)
+
+#: A certified value is recomputed once at double precision if its ball has fewer correct bits.
+ENCLOSURE_BITS = 60
 
 #: Above this size (``count_ops``) no simplification is attempted to prove a zero.
 SIMPLIFY_OPS_LIMIT = 400
@@ -142,7 +145,7 @@ def _sympy_sign(value: sp.Expr) -> int | None:
 
 def prove_zero(value: sp.Expr) -> bool:
     """True only when ``value`` is proved to be exactly 0 (never by numerical evaluation)."""
-    value = sp.sympify(value) if not isinstance(value, sp.Basic) else value
+    value = as_sympy(value)
     if value == 0:
         return True
     if value.free_symbols or sp.count_ops(value) > SIMPLIFY_OPS_LIMIT:
@@ -157,6 +160,17 @@ def prove_zero(value: sp.Expr) -> bool:
         except (NotImplementedError, sp.polys.polyerrors.PolynomialError):
             return False
     return sp.simplify(expanded) == 0
+
+
+def as_sympy(value) -> sp.Expr:
+    """An internal number (int, ``fmpq``, sympy) as a sympy number; never parses text."""
+    if isinstance(value, sp.Basic):
+        return value
+    if isinstance(value, int):
+        return sp.Integer(value)
+    if isinstance(value, fmpq):
+        return sp.Rational(int(value.p), int(value.q))
+    raise TypeError(f"not an exact number: {type(value).__name__}")
 
 
 def _is_algebraic_radical(value: sp.Expr) -> bool:
@@ -186,15 +200,23 @@ def decide(quantity: Callable[[Sequence], object], expansion: Expansion) -> Deci
             continue
         value = value if isinstance(value, arb) else arb(value)
         last = value
-        if value > 0:
-            return Decision(1, "certified", value)
-        if value < 0:
-            return Decision(-1, "certified", value)
-        if not value.is_finite():
-            continue
+        sign = 1 if value > 0 else -1 if value < 0 else None
+        # Once the sign is certain, one more precision step buys digits worth printing.
+        if sign is not None and (value.rel_accuracy_bits() >= ENCLOSURE_BITS or prec == PRECISIONS[-1]):
+            return Decision(sign, "certified", value)
+        if sign is not None:
+            decided = Decision(sign, "certified", value)
+            try:
+                with ctx.workprec(2 * prec):
+                    better = quantity(expansion.balls(2 * prec))
+                if better.rel_accuracy_bits() > value.rel_accuracy_bits() and (better > 0 if sign > 0 else better < 0):
+                    decided = Decision(sign, "certified", better)
+            except (Undetermined, ZeroDivisionError):
+                pass
+            return decided
     symbolic = expansion.symbolic
     try:
-        closed = sp.sympify(quantity(symbolic)) if symbolic else None
+        closed = as_sympy(quantity(symbolic)) if symbolic else None
     except (IndexError, ZeroDivisionError):
         closed = None
     if closed is not None:

@@ -16,6 +16,7 @@ that could not be resolved are reported rather than silently skipped.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import lru_cache
 from typing import Callable
 
@@ -225,7 +226,12 @@ def _to_point(eq: Equation, box: arb, label_digits: int = 20) -> Point:
     if fine.contains(arb(q)) and eq.exact_zero_at(q):
         return Point.rational(sp.Rational(int(q.p), int(q.q)))
     label = fine.mid().str(label_digits, radius=False)
-    return _certified_point(eq, box, label, f"unique zero of {_what(eq)} certified in {fine.str(5)}")
+    return _certified_point(eq, box, label, f"unique zero of {_what(eq)} certified in {ball_text(fine)}")
+
+
+def ball_text(ball: arb, digits: int = 20) -> str:
+    """``mid +/- rad`` with the midpoint's digits and the radius shown separately."""
+    return f"[{ball.mid().str(digits, radius=False)} +/- {ball.rad().str(3, radius=False)}]"
 
 
 def _what(eq: Equation) -> str:
@@ -252,9 +258,22 @@ def parse_range(lo: sp.Expr, hi: sp.Expr) -> tuple[fmpq, fmpq]:
     return out[0], out[1]
 
 
+def _endpoint(value) -> sp.Expr:
+    """Range ends are numbers or exact text; text goes through the safe parser, never sympify."""
+    if isinstance(value, str):
+        from .parse import parse_constant
+
+        return parse_constant(value)
+    if isinstance(value, sp.Expr):
+        return value
+    if isinstance(value, (int, Fraction)):
+        return sp.Rational(value.numerator, value.denominator)
+    raise InputError(f"range endpoint must be an integer, a fraction or exact text, not {type(value).__name__}")
+
+
 def strict_minima(expr: sp.Expr, var: sp.Symbol, lo, hi) -> MinimaSearch:
     """Every strict local minimum of ``expr`` (``f' = 0``, ``f'' > 0``) in ``[lo, hi]``."""
-    a, b = parse_range(sp.sympify(lo), sp.sympify(hi))
+    a, b = parse_range(_endpoint(lo), _endpoint(hi))
     eq = Equation(expr, var, 1)
     roots, unresolved, outside = simple_roots(eq, a, b, slope_sign=1)
     points = tuple(_to_point(eq, box) for box, _ in roots)
@@ -263,7 +282,7 @@ def strict_minima(expr: sp.Expr, var: sp.Symbol, lo, hi) -> MinimaSearch:
 
 def target_points(g: sp.Expr, var: sp.Symbol, target: sp.Expr, lo, hi) -> MinimaSearch:
     """Every simple solution of ``g(x) = y`` in ``[lo, hi]`` (the minima of ``(g - y)^2``)."""
-    a, b = parse_range(sp.sympify(lo), sp.sympify(hi))
+    a, b = parse_range(_endpoint(lo), _endpoint(hi))
     eq = Equation(g, var, 0, target)
     roots, unresolved, outside = simple_roots(eq, a, b)
     points = tuple(_to_point(eq, box) for box, _ in roots)

@@ -122,14 +122,14 @@ def _tokenize(text: str) -> list[_Token]:
             break
         m = _TOKEN.match(text, pos)
         if m is None or m.end() == pos:
-            ch = text[pos]
-            raise InputError(
-                f"unexpected character {ch!r} at position {pos}{_HINTS.get(ch, '')}"
-            )
+            # Reported when the parser reaches it, so errors come in reading order.
+            tokens.append(_Token("bad", text[pos], pos))
+            break
         kind = m.lastgroup
         tokens.append(_Token(kind, m.group(kind), m.start(kind)))
         pos = m.end()
-    tokens.append(_Token("end", "", n))
+    if not tokens or tokens[-1].kind != "bad":
+        tokens.append(_Token("end", "", n))
     return tokens
 
 
@@ -169,10 +169,13 @@ class _Parser:
 
     # -- helpers -------------------------------------------------------------------------
     def peek(self) -> _Token:
-        return self.tokens[self.i]
+        tok = self.tokens[self.i]
+        if tok.kind == "bad":
+            raise InputError(f"unexpected character {tok.text!r} at position {tok.pos}{_HINTS.get(tok.text, '')}")
+        return tok
 
     def take(self) -> _Token:
-        tok = self.tokens[self.i]
+        tok = self.peek()
         self.i += 1
         return tok
 

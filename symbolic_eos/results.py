@@ -137,7 +137,7 @@ class StabilityCheck:
         return rows
 
     def to_markdown(self) -> str:
-        head = f"### Stable oscillation of $f({self.variable}) = {sp.latex(sp.sympify(0)) if False else _latex(self.expression, self.variable)}$ at ${self.variable} = {self.point.label}$\n\n"
+        head = f"### Stable oscillation of $f({self.variable}) = {_latex(self.expression, self.variable)}$ at ${self.variable} = {self.point.label}$\n\n"
         body = _table([tuple(_md(c) for c in r) for r in self._rows()], ("quantity", "value", "rigor"))
         tail = "".join(f"\n- {n}" for n in self.notes)
         return head + body + "\n\n" + f"**Rigor:** {self.rigor}." + (("\n" + tail) if tail else "") + "\n"

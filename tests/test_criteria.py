@@ -1,0 +1,145 @@
+"""The paper's criterion and the flip normal form: worked cases and properties."""
+
+from fractions import Fraction
+
+import pytest
+import sympy as sp
+from flint import arb, fmpq
+from hypothesis import example, given, settings, strategies as st
+
+from symbolic_eos.criteria import flip_coefficients, flip_normal_form, paper_criterion, expansion_order
+from symbolic_eos.decide import Expansion
+from symbolic_eos.jets import Point
+from symbolic_eos.parse import parse_constant, parse_expression, parse_variable_name
+from symbolic_eos.results import check, check_l2
+
+from .exprs import points, smooth_expressions
+
+x = parse_variable_name("x")
+
+
+def _both(text, at):
+    e = Expansion(parse_expression(text), x, Point.from_constant(parse_constant(at)), expansion_order())
+    return paper_criterion(e), flip_normal_form(e)
+
+
+# Each row is derived by hand (see the comments), independently of the engine.
+@pytest.mark.parametrize(
+    "text, at, case, k, paper, flip_order, flip_value, flip",
+    [
+        # f'' = 2, f''' = 6, f'''' = 6: 3*36 - 2*6 = 96 > 0; g3 = -(2/(3*4))*96 = -16.
+        ("(x**2-1)**2/4", "1", "k3", 3, "holds", 3, -16, "supercritical"),
+        # f'' = 1, f''' = 0, f'''' = -1 < 0 (k = 4 even); g3 = -(2/3)(0 - 1*(-1)) = -2/3.
+        ("cos(x)", "pi", "k_even", 4, "holds", 3, Fraction(-2, 3), "supercritical"),
+        # f = t^2/2 + t^4: f'''' = 24 > 0 fails; g3 = -(2/3)(-24) = 16.
+        ("x**2/2 + x**4", "0", "k_even", 4, "fails", 3, 16, "subcritical"),
+        # Fs = -t + 12 t^5 (a5 = -6*(-1)/(1/2)); g5 = -2*12 = -24.
+        ("x**2/2 + x**5 - x**6", "0", "k_odd", 5, "holds", 5, -24, "supercritical"),
+        # Fs = -t - 10 t^4; Fs(Fs(t)) - t = -400 t^7: the paper's f^(6) < 0 fails (= 0), flip supercritical.
+        ("x**2/2 + x**5", "0", "k_odd", 5, "fails", 7, -400, "supercritical"),
+        # Same with the opposite sign of the quintic: Fs = -t + 10 t^4, g7 = -400 still.
+        ("x**2/2 - x**5", "0", "k_odd", 5, "fails", 7, -400, "supercritical"),
+    ],
+)
+def test_worked_cases(text, at, case, k, paper, flip_order, flip_value, flip):
+    p, f = _both(text, at)
+    assert (p.case, p.order, p.verdict) == (case, k, paper)
+    assert (f.order, f.verdict) == (flip_order, flip)
+    expected = fmpq(Fraction(flip_value).numerator, Fraction(flip_value).denominator)
+    if f.coefficient.exact is not None:
+        assert f.coefficient.exact == expected
+    else:  # an irrational point: certified, so compare enclosures
+        assert f.coefficient.rigor == "certified"
+        assert f.coefficient.enclosure.overlaps(arb(expected)) and f.coefficient.enclosure.rad() < 1e-15
+
+
+def test_quadratic_is_degenerate():
+    p, f = _both("x**2", "0")
+    assert p.verdict == "fails" and p.order is None
+    assert f.verdict == "undecided" and "degenerate" in f.reason
+
+
+def test_k3_flip_coefficient_formula_symbolically():
+    """g3 = -(2/(3 f''^2)) (3 f'''^2 - f'' f'''') for generic jets."""
+    c2, c3, c4, c5 = sp.symbols("c2 c3 c4 c5", positive=True)
+    g = flip_coefficients([sp.Integer(0), sp.Integer(0), c2, c3, c4, c5])
+    f2, f3, f4 = 2 * c2, 6 * c3, 24 * c4
+    assert sp.simplify(g[3] + sp.Rational(2, 3) / f2**2 * (3 * f3**2 - f2 * f4)) == 0
+    assert sp.simplify(g[1]) == 0 and sp.simplify(g[2]) == 0
+
+
+def _poly_loss(coeffs):
+    terms = [f"({c.numerator}/{c.denominator})*x**{j}" for j, c in enumerate(coeffs, start=3) if c]
+    return " + ".join(["x**2/2"] + terms)
+
+
+sparse_rationals = st.one_of(st.just(Fraction(0)), st.just(Fraction(0)), st.fractions(-5, 5, max_denominator=4))
+
+
+@settings(deadline=None)
+@given(st.lists(sparse_rationals, min_size=6, max_size=6))
+@example([Fraction(0), Fraction(0), Fraction(1), Fraction(0), Fraction(0), Fraction(0)])  # x^2/2 + x^5
+@example([Fraction(1), Fraction(3, 2), Fraction(0), Fraction(0), Fraction(0), Fraction(0)])  # 3f'''^2 = f''f''''
+def test_paper_and_flip_agree_where_the_paper_decides_strictly(coeffs):
+    """Property (exact jets): where the paper's deciding quantity has a strict sign, the flip
+    normal form agrees; where it is exactly zero the paper 'fails' and the flip decides alone."""
+    p, f = _both(_poly_loss(coeffs), "0")
+    assert f.order is None or f.order % 2 == 1
+    if p.quantity is None or p.quantity.sign == 0:
+        return
+    if p.verdict == "holds":
+        assert f.verdict == "supercritical"
+    else:
+        assert f.verdict == "subcritical"
+
+
+@settings(deadline=None, max_examples=40)
+@given(smooth_expressions, points)
+def test_agreement_on_l2_losses_of_random_compositions(text, q):
+    """Property (certified jets): L2 losses (g - g(q))^2 have a strict minimum at q whenever
+    g'(q) != 0; paper and flip agree wherever the paper's quantity has a strict sign."""
+    g = parse_expression(text)
+    if x not in g.free_symbols:
+        return  # a constant base model has no minimum to check (not a counterexample)
+    try:
+        r = check_l2(text, sp.sstr(g.subs(x, sp.Rational(q.numerator, q.denominator))), at=f"{q.numerator}/{q.denominator}")
+    except Exception as exc:  # only clean input errors are acceptable, e.g. g'(q) = 0
+        assert type(exc).__name__ in {"InputError", "DomainError"}, exc
+        return
+    p, f = r.general.paper, r.general.flip
+    assert f.order is None or f.order % 2 == 1
+    # The L2 rule is the general rule: they agree when the L2 quantity is strictly signed.
+    if r.g_condition.sign in (1, -1) and p.case in ("k3", "k_even") and p.order in (3, 4):
+        assert r.l2_verdict == p.verdict
+    if p.quantity is not None and p.quantity.sign in (1, -1):
+        assert f.verdict == ("supercritical" if p.verdict == "holds" else "subcritical")
+
+
+@settings(deadline=None)
+@given(st.lists(st.fractions(-4, 4, max_denominator=5), min_size=4, max_size=4), st.fractions(-2, 2, max_denominator=3))
+def test_l2_identity_exactly(gc, q):
+    """3 f'''^2 - f'' f'''' = -16 g'^2 (g' g''' - 6 g''^2) for f = (g - g(q))^2."""
+    g = sum(sp.Rational(c.numerator, c.denominator) * (x - sp.Rational(q.numerator, q.denominator)) ** j for j, c in enumerate(gc, start=1))
+    f = g**2
+    at = sp.Rational(q.numerator, q.denominator)
+    d = [sp.diff(f, x, j).subs(x, at) for j in range(5)]
+    gd = [sp.diff(g, x, j).subs(x, at) for j in range(4)]
+    assert sp.expand(3 * d[3] ** 2 - d[2] * d[4] + 16 * gd[1] ** 2 * (gd[1] * gd[3] - 6 * gd[2] ** 2)) == 0
+
+
+def test_results_say_when_the_paper_is_only_sufficient():
+    r = check("x**2/2 + x**5", at="0")
+    assert r.paper.verdict == "fails" and r.flip.verdict == "supercritical"
+    assert any("sufficient, not necessary" in n for n in r.notes)
+    assert r.stable_oscillation == "yes"
+
+
+def test_l2_worked_case_tanh():
+    # g = tanh at atanh(1/2): g' = 3/4, g'' = -3/4, g''' = -3/8 (tanh'' = -2 t (1-t^2), tanh''' = (1-t^2)(6t^2-2)).
+    r = check_l2("tanh(x)", "1/2", at="atanh(1/2)")
+    vals = dict(r.g_derivatives)
+    for j, expected in [(1, 0.75), (2, -0.75), (3, -0.375)]:
+        assert vals[j].enclosure.overlaps(__import__("flint").arb(expected))
+    # g' g''' - 6 g''^2 = -9/32 - 27/8 = -117/32
+    assert r.g_condition.enclosure.overlaps(__import__("flint").arb(-117) / 32)
+    assert r.l2_verdict == "holds" and r.general.paper.verdict == "holds"
