@@ -49,7 +49,7 @@ POLYNOMIAL = "(x**2-1)**2/4"
 # The depth-6 composition of bench_jets.py: x -> sin -> tanh(2u) -> exp(u/3) -> log(2+u^2)
 # -> sigmoid(3u) -> atan(2u).
 G = "atan(2*sigmoid(3*log(2 + (exp(tanh(2*sin(x))/3))**2)))"
-COMPOSITION = f"({G} - {G.replace('(x)', '(0)')})**2"
+COMPOSITION = f"(({G}) - ({G.replace('(x)', '(0)')}))**2"
 
 
 def eos_command() -> list[str]:

@@ -25,7 +25,7 @@ from flint import arb, ctx, fmpq
 
 from .decide import PRECISIONS, Decision, Expansion, decide
 from .errors import DomainError, InputError
-from .jets import NotRational, Point, Undetermined, ball_coefficients, exact_coefficients, limit_fraction
+from .jets import NotRational, Point, Undetermined, ball_coefficients, limit_fraction
 
 __all__ = ["Equation", "MinimaSearch", "critical_point_at", "require_strict_minimum", "strict_minima", "simple_roots", "target_points", "parse_range"]
 
@@ -57,14 +57,13 @@ class Equation:
         return tuple(out)
 
     def exact_zero_at(self, q: fmpq) -> bool:
-        """Is ``h(q) = 0`` exactly (rational arithmetic)?  False when it cannot be shown."""
-        if not self.target.is_Rational:
-            return False
+        """Is ``h(q) = 0`` proved (exact rationals, or a closed form for irrational values)?"""
+        point = Point.rational(sp.Rational(int(q.p), int(q.q)))
         try:
-            c = exact_coefficients(self.expr, self.var, Point.rational(sp.Rational(int(q.p), int(q.q))), self.shift)
-        except (NotRational, DomainError):
+            expansion = Expansion(self.expr, self.var, point, self.shift)
+            return decide(lambda c: _h(c, self.shift, self.target), expansion).sign == 0
+        except (DomainError, Undetermined):
             return False
-        return _shift(c, self.shift)[0] == fmpq(int(self.target.p), int(self.target.q))
 
 
 def _shift(c, shift):
@@ -222,6 +221,8 @@ def _dedupe(eq: Equation, roots: list[tuple[arb, int]]) -> list[tuple[arb, int]]
 def _to_point(eq: Equation, box: arb, label_digits: int = 20) -> Point:
     """Upgrade to an exact rational point when one is proved to be the zero; else certified."""
     fine = _refine(eq, box, 128)
+    # A 128-bit ball holds a small-denominator rational only when the zero really is one,
+    # so the (possibly symbolic) proof below is rarely attempted in vain.
     q = limit_fraction(fine, 10**6)
     if fine.contains(arb(q)) and eq.exact_zero_at(q):
         return Point.rational(sp.Rational(int(q.p), int(q.q)))

@@ -315,7 +315,7 @@ def parse_variable_name(name: str) -> sp.Symbol:
         raise InputError(f"invalid variable name {str(name)[:40]!r} (use a plain identifier such as x)")
     if name in FUNCTIONS or name in _CONSTANTS:
         raise InputError(f"variable name {name!r} is reserved (a function or constant)")
-    return sp.Symbol(name, real=True)
+    return sp.Symbol(name)
 
 
 def _check_finite_real(expr: sp.Expr, text: str) -> sp.Expr:
