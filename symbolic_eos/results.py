@@ -156,6 +156,11 @@ class StabilityCheck:
         return "\n".join(lines)
 
 
+def _short(q) -> str:
+    """A range end as the user would write it: ``-10``, ``1/2``, or a decimal."""
+    return str(q) if q.q <= 1000 else decimal_string(q, 10)
+
+
 def _value(d: Decision | None) -> str:
     if d is None:
         return "-"
@@ -234,9 +239,9 @@ class MinimaCheck:
             "outside_domain": [list(iv) for iv in self.search.outside_domain],
         }
 
-    def _range_note(self) -> str:
-        lo, hi = (decimal_string(v, 8) for v in (self.search.lo, self.search.hi))
-        note = f"{len(self.checks)} strict local minim{'um' if len(self.checks) == 1 else 'a'} in [{lo}, {hi}]"
+    def _range_note(self, what: str = "strict local minimum", whats: str = "strict local minima") -> str:
+        lo, hi = (_short(v) for v in (self.search.lo, self.search.hi))
+        note = f"{len(self.checks)} {what if len(self.checks) == 1 else whats} in [{lo}, {hi}]"
         if self.search.unresolved:
             note += "; NOT exhaustive: could not resolve " + ", ".join(f"[{a}, {b}]" for a, b in self.search.unresolved) + " (e.g. a degenerate critical point with f'' = 0)"
         if self.search.outside_domain:
@@ -249,8 +254,8 @@ class MinimaCheck:
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
 
-    def to_text(self) -> str:
-        return "\n\n".join([self._range_note()] + [c.to_text() for c in self.checks])
+    def to_text(self, what: str = "strict local minimum", whats: str = "strict local minima") -> str:
+        return "\n\n".join([self._range_note(what, whats)] + [c.to_text() for c in self.checks])
 
 
 @dataclass(frozen=True)
@@ -317,7 +322,11 @@ class L2Search:
         return MinimaCheck("", "", self.search, self.checks).to_dict()
 
     def to_text(self) -> str:
-        return MinimaCheck("", "", self.search, self.checks).to_text().replace("strict local minim", "solution(s) of g(x) = y / minim")
+        y = self.checks[0].target if self.checks else "y"
+        return MinimaCheck("", "", self.search, self.checks).to_text(
+            f"solution of g(x) = {y} (a strict minimum of the L2 loss)",
+            f"solutions of g(x) = {y} (strict minima of the L2 loss)",
+        )
 
     def to_markdown(self) -> str:
         return MinimaCheck("", "", self.search, self.checks).to_markdown()
