@@ -156,17 +156,17 @@ def _gd_map_coefficients(c) -> list:
     return [0, -1] + [-(j + 1) * c[j + 1] / c[2] for j in range(2, n)]
 
 
-def flip_coefficients(c) -> list:
-    """The coefficients of ``Fs(Fs(t)) - t`` up to order ``len(c) - 2``, in the number type of
-    ``c`` (exact ``fmpq``, ``arb`` balls, or sympy closed forms)."""
-    a = _gd_map_coefficients(c)
+def flip_coefficients(c, order: int | None = None) -> list:
+    """The coefficients of ``Fs(Fs(t)) - t`` up to ``order`` (default ``len(c) - 2``), in the
+    number type of ``c`` (exact ``fmpq``, ``arb`` balls, or sympy closed forms)."""
+    top = len(c) - 2 if order is None else order
+    a = _gd_map_coefficients([c[j] for j in range(top + 2)])
     n = len(a)
     sample = c[2]
     if isinstance(sample, arb):
         s = arb_series(a, prec=n)
-        g = s(s)
-        out = list(g.coeffs())
-    elif isinstance(sample, fmpq) or isinstance(sample, int):
+        out = list(s(s).coeffs())
+    elif isinstance(sample, (fmpq, int)):
         s = fmpq_series([fmpq(v) for v in a], prec=n)
         out = list(s(s).coeffs())
     else:
@@ -188,25 +188,12 @@ def _sympy_flip(a, n) -> list:
     return [EX.to_sympy(g.coeff(t**i)) if i else EX.to_sympy(g.coeff(1)) for i in range(n)]
 
 
-class _FlipCache:
-    """The composition is computed once per coefficient tuple, not once per order."""
-
-    def __init__(self):
-        self._key = None
-        self._value = None
-
-    def __call__(self, c):
-        if self._key is not c:
-            self._key, self._value = c, flip_coefficients(c)
-        return self._value
-
-
 def flip_normal_form(expansion: Expansion) -> FlipNormalForm:
     """The lowest non-zero (odd) term of ``F(F(xb+t)) - (xb+t)`` at ``eta0 = 2/f''(xb)``."""
-    cache = _FlipCache()
     top = min(MAX_FLIP_ORDER, expansion.order - 1)
     for m in range(3, top + 1, 2):
-        d = decide(lambda c, m=m: cache(c)[m], expansion)
+        # Truncating at order m keeps the (rare) symbolic fallback as small as it can be.
+        d = decide(lambda c, m=m: flip_coefficients(c, m)[m], expansion)
         if d.sign is None:
             return FlipNormalForm(None, d, "undecided", f"the sign of the order-{m} coefficient is undecided ({d.evidence()})")
         if d.sign != 0:

@@ -57,7 +57,7 @@ class Expansion:
         self._exact_done = False
         self._exact: tuple[fmpq, ...] | None = None
         self._balls: dict[int, tuple[arb, ...]] = {}
-        self._symbolic: tuple[sp.Expr, ...] | None = None
+        self._symbolic = None
 
     @property
     def exact(self) -> tuple[fmpq, ...] | None:
@@ -77,7 +77,7 @@ class Expansion:
         return self._balls[prec]
 
     @property
-    def symbolic(self) -> tuple[sp.Expr, ...]:
+    def symbolic(self):
         if self._symbolic is None:
             self._symbolic = symbolic_coefficients(self.expr, self.var, self.point, self.order)
         return self._symbolic

@@ -355,20 +355,38 @@ SYMBOLIC_OPS_LIMIT = 4000
 
 def symbolic_coefficients(
     expr: sp.Expr, var: sp.Symbol, point: Point, order: int, ops_limit: int = SYMBOLIC_OPS_LIMIT
-) -> tuple[sp.Expr, ...]:
-    """Closed forms of ``f^(j)(xb)/j!`` by repeated ``diff`` (the naive route), for ``j`` up to
-    ``order`` or until the derivative grows past ``ops_limit`` operations (then fewer are
-    returned).  Used only to prove exact zeros and to decorate reports."""
-    if point.exact is None:
-        return ()
-    out = []
-    d = expr
-    for j in range(order + 1):
-        if sp.count_ops(d) > ops_limit:
-            break
-        out.append(sp.expand(d.subs(var, point.exact)) / math.factorial(j) if j else d.subs(var, point.exact))
-        d = sp.diff(d, var)
-    return tuple(out)
+) -> "SymbolicCoefficients":
+    """Closed forms of ``f^(j)(xb)/j!``, ``j <= order``, by repeated ``diff`` (the naive route),
+    computed lazily up to the index asked for.  Used only to prove exact zeros."""
+    return SymbolicCoefficients(expr, var, point.exact, order, ops_limit)
+
+
+class SymbolicCoefficients:
+    """A lazy sequence of closed-form Taylor coefficients.  Asking past the size bound raises
+    :class:`IndexError` (the caller then has no closed form: the value stays undecided)."""
+
+    def __init__(self, expr, var, at, order, ops_limit):
+        self._derivative, self._var, self._at = expr, var, at
+        self._order, self._ops_limit = order, ops_limit
+        self._values: list[sp.Expr] = []
+
+    def __len__(self) -> int:
+        return self._order + 1 if self._at is not None else 0
+
+    def __bool__(self) -> bool:
+        return self._at is not None
+
+    def __getitem__(self, j: int) -> sp.Expr:
+        if not 0 <= j < len(self):
+            raise IndexError(j)
+        while len(self._values) <= j:
+            k = len(self._values)
+            if sp.count_ops(self._derivative) > self._ops_limit:
+                raise IndexError(f"closed form of order {k} exceeds the size bound")
+            value = self._derivative.subs(self._var, self._at)
+            self._values.append(sp.expand(value) / math.factorial(k) if k else value)
+            self._derivative = sp.diff(self._derivative, self._var)
+        return self._values[j]
 
 
 def limit_fraction(x: arb, max_denominator: int = 1000) -> fmpq:

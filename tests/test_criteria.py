@@ -143,3 +143,23 @@ def test_l2_worked_case_tanh():
     # g' g''' - 6 g''^2 = -9/32 - 27/8 = -117/32
     assert r.g_condition.enclosure.overlaps(__import__("flint").arb(-117) / 32)
     assert r.l2_verdict == "holds" and r.general.paper.verdict == "holds"
+
+
+def test_an_unprovable_zero_gives_undecided_verdicts_with_evidence():
+    # f''' = 6 (atan(1/2) + atan(1/3) - pi/4) is exactly 0, which neither balls nor the bounded
+    # simplifier can show: every verdict depending on it must be "undecided", never a guess.
+    r = check("x**2/2 + (atan(1/2) + atan(1/3) - pi/4)*x**3", at="0")
+    assert r.paper.verdict == "undecided" and r.flip.verdict == "undecided"
+    assert r.stable_oscillation == "undecided"
+    assert "undecided (in [+/-" in r.paper.reason
+    d = r.to_dict()
+    assert d["paper_verdict"] == "undecided" and d["flip_verdict"] == "undecided" and d["order"] is None
+
+
+def test_markdown_rendering():
+    r = check("(x**2-1)**2/4", at="1")
+    md = r.to_markdown()
+    assert md == r._repr_markdown_()
+    assert "| quantity | value | rigor |" in md and "supercritical" in md and "$f(x) = " in md
+    assert "**Rigor:** exact." in md
+    assert "| L2 rule |" in check_l2("tanh(x)", "1/2", at="atanh(1/2)").to_markdown()
