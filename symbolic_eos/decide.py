@@ -20,7 +20,6 @@ function runs on exact rationals (``fmpq``), on balls (``arb``) and on sympy clo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Callable, Sequence
 
 import sympy as sp
@@ -32,6 +31,7 @@ from .jets import (
     Point,
     Undetermined,
     ball_coefficients,
+    constant_enclosure,
     exact_coefficients,
     symbolic_coefficients,
 )
@@ -234,8 +234,6 @@ def decimal_string(value, digits: int = 17) -> str:
     prec = int(digits * 3.33) + 64
     with ctx.workprec(prec):
         if isinstance(value, sp.Expr):
-            from .jets import constant_enclosure
-
             ball = constant_enclosure(value, prec)
         else:
             ball = arb(fmpq(value))

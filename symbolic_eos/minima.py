@@ -18,14 +18,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
-from typing import Callable
 
 import sympy as sp
 from flint import arb, ctx, fmpq
 
 from .decide import PRECISIONS, Decision, Expansion, decide
 from .errors import DomainError, InputError
-from .jets import NotRational, Point, Undetermined, ball_coefficients, limit_fraction
+from .parse import parse_constant
+from .jets import NotRational, Point, Undetermined, ball_coefficients, constant_enclosure, limit_fraction
 
 __all__ = ["Equation", "MinimaSearch", "critical_point_at", "require_strict_minimum", "strict_minima", "simple_roots", "target_points", "parse_range"]
 
@@ -51,8 +51,6 @@ class Equation:
         c = ball_coefficients(self.expr, self.var, centre, order + self.shift, prec)
         out = list(_shift(c, self.shift))
         if self.target != 0:
-            from .jets import constant_enclosure
-
             out[0] = out[0] - constant_enclosure(self.target, prec)
         return tuple(out)
 
@@ -246,8 +244,6 @@ def parse_range(lo: sp.Expr, hi: sp.Expr) -> tuple[fmpq, fmpq]:
         if value.is_Rational:
             out.append(fmpq(int(value.p), int(value.q)))
             continue
-        from .jets import constant_enclosure
-
         ball = constant_enclosure(value, 128)
         if not ball.is_finite():
             raise InputError(f"range endpoint {sp.sstr(value)} is not a finite real number")
@@ -262,8 +258,6 @@ def parse_range(lo: sp.Expr, hi: sp.Expr) -> tuple[fmpq, fmpq]:
 def _endpoint(value) -> sp.Expr:
     """Range ends are numbers or exact text; text goes through the safe parser, never sympify."""
     if isinstance(value, str):
-        from .parse import parse_constant
-
         return parse_constant(value)
     if isinstance(value, sp.Expr):
         return value
@@ -291,7 +285,7 @@ def target_points(g: sp.Expr, var: sp.Symbol, target: sp.Expr, lo, hi) -> Minima
 
 
 def critical_point_at(
-    expr: sp.Expr, var: sp.Symbol, value: sp.Expr, shift: int = 1, target=sp.Integer(0), label: str | None = None
+    expr: sp.Expr, var: sp.Symbol, value: sp.Expr, shift: int = 1, target: sp.Expr = sp.S.Zero, label: str | None = None
 ) -> Point:
     """The point ``value`` as a zero of ``h`` (f' by default): proved exactly, or certified as
     the unique zero in a tiny box around it.  Raises :class:`InputError` otherwise."""
@@ -331,8 +325,6 @@ def _h(c, shift, target):
     value = c[shift]
     if shift == 0 and target != 0:
         if isinstance(value, arb):
-            from .jets import constant_enclosure
-
             return value - constant_enclosure(target, ctx.prec)
         if isinstance(value, sp.Expr):
             return value - target

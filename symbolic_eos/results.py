@@ -9,10 +9,9 @@ build them from text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sympy as sp
-from flint import ctx
 
 from .criteria import (
     FlipNormalForm,

@@ -17,7 +17,7 @@ def test_quartic_minima_are_exact():
 def test_cosine_minima_are_certified_odd_multiples_of_pi():
     r = strict_minima(parse_expression("cos(x)"), x, -10, 10)
     assert len(r.points) == 4 and r.complete
-    for p, k in zip(r.points, (-3, -1, 1, 3)):
+    for p, k in zip(r.points, (-3, -1, 1, 3), strict=True):
         ball = p.enclosure(200)
         assert ball.overlaps(k * arb.pi()) and ball.rad() < 1e-50
 
