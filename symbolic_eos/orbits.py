@@ -1,0 +1,374 @@
+"""Period-2 orbits of gradient descent: high-precision 2-cycles, their certification, and the
+stability window of the branch born at the flip.
+
+GD is ``F(x) = x - eta f'(x)``.  A 2-cycle ``{x0, x1}`` solves ``F(x0) = x1``, ``F(x1) = x0``,
+``x0 != x1``; its multiplier is ``m = F'(x0) F'(x1)`` and it is stable when ``|m| < 1``.
+
+* Solutions are computed with :func:`mpmath.findroot` (explicit tolerance, doubling precision),
+  seeded from the flip normal form and continued in ``eta`` when ``eta`` is far from ``eta0``.
+* They are **certified** by the Krawczyk test ``K(X) ⊂ int(X)`` built from python-flint ``arb``
+  and ``arb_mat``: the box ``X`` then holds exactly one solution.  A box whose two coordinates
+  are disjoint cannot hold the fixed point, so the solution is a genuine 2-cycle.  ``stable`` is
+  reported only when ``|m| < 1`` is certain; a cycle that cannot be certified is never claimed.
+* The window: along the branch, the superstable point (``m = 0``) and the loss of stability
+  (``m = -1``: period doubling; ``m = +1``: fold, including symmetry-breaking pitchforks) solve
+  augmented systems in ``(x0, x1, eta)``, certified by the same Krawczyk test.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import mpmath
+import sympy as sp
+from flint import arb, arb_mat, ctx
+
+from .criteria import FlipNormalForm
+from .errors import EosError, InputError
+from .jets import Point, Undetermined, ball_coefficients, constant_enclosure
+
+__all__ = [
+    "GradientMap",
+    "CycleSystem",
+    "EventSystem",
+    "Krawczyk",
+    "krawczyk",
+    "TwoCycle",
+    "two_cycle",
+    "bits_for_digits",
+    "solve_system",
+    "branch_seed",
+    "follow_branch",
+]
+
+#: Binary precision used to follow a branch (decisions are never taken at this precision).
+CONTINUATION_DPS = 20
+
+
+def bits_for_digits(digits: int) -> int:
+    """Working precision in bits for ``digits`` correct decimal digits (with guard bits)."""
+    return int(math.ceil(digits * math.log2(10))) + 32
+
+
+@dataclass(frozen=True)
+class GradientMap:
+    """``F_eta(x) = x - eta f'(x)`` with derivative enclosures from the Taylor engine."""
+
+    expr: sp.Expr
+    var: sp.Symbol
+
+    def derivatives(self, x: arb, prec: int) -> tuple[arb, arb, arb]:
+        """Enclosures of ``f'(x), f''(x), f'''(x)`` (over the whole ball ``x``)."""
+        c = ball_coefficients(self.expr, self.var, x, 3, prec)
+        return c[1], 2 * c[2], 6 * c[3]
+
+    def step(self, x: arb, eta: arb, prec: int) -> arb:
+        """One GD step ``F_eta(x)``."""
+        with ctx.workprec(prec):
+            return x - eta * ball_coefficients(self.expr, self.var, x, 1, prec)[1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Nonlinear systems: residual and Jacobian as arb enclosures (at points or over boxes).
+
+
+class CycleSystem:
+    """Unknowns ``(x0, x1)``: ``F(x0) - x1 = 0``, ``F(x1) - x0 = 0`` at a fixed ``eta``."""
+
+    def __init__(self, gd: GradientMap, eta: Callable[[int], arb]):
+        self.gd, self.eta = gd, eta
+
+    def residual(self, v: Sequence[arb], prec: int) -> list[arb]:
+        eta = self.eta(prec)
+        d0, d1 = (self.gd.derivatives(x, prec)[0] for x in v)
+        return [v[0] - eta * d0 - v[1], v[1] - eta * d1 - v[0]]
+
+    def jacobian(self, v: Sequence[arb], prec: int) -> list[list[arb]]:
+        eta = self.eta(prec)
+        s0, s1 = (1 - eta * self.gd.derivatives(x, prec)[1] for x in v)
+        return [[s0, arb(-1)], [arb(-1), s1]]
+
+    def multiplier(self, v: Sequence[arb], prec: int) -> arb:
+        eta = self.eta(prec)
+        s0, s1 = (1 - eta * self.gd.derivatives(x, prec)[1] for x in v)
+        return s0 * s1
+
+
+class EventSystem:
+    """Unknowns ``(x0, x1, eta)``: a 2-cycle whose multiplier equals ``target`` (0, -1 or +1)."""
+
+    def __init__(self, gd: GradientMap, target: int):
+        self.gd, self.target = gd, target
+
+    def residual(self, v: Sequence[arb], prec: int) -> list[arb]:
+        x0, x1, eta = v
+        a0, b0, _ = self.gd.derivatives(x0, prec)
+        a1, b1, _ = self.gd.derivatives(x1, prec)
+        return [x0 - eta * a0 - x1, x1 - eta * a1 - x0, (1 - eta * b0) * (1 - eta * b1) - self.target]
+
+    def jacobian(self, v: Sequence[arb], prec: int) -> list[list[arb]]:
+        x0, x1, eta = v
+        a0, b0, c0 = self.gd.derivatives(x0, prec)
+        a1, b1, c1 = self.gd.derivatives(x1, prec)
+        s0, s1 = 1 - eta * b0, 1 - eta * b1
+        return [
+            [s0, arb(-1), -a0],
+            [arb(-1), s1, -a1],
+            [-eta * c0 * s1, -eta * c1 * s0, -b0 * s1 - s0 * b1],
+        ]
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Krawczyk:
+    """The outcome of a Krawczyk test on the box ``X = centre ± radius``."""
+
+    certified: bool
+    enclosure: tuple[arb, ...]  # K(X) ∩ X when certified, else X
+    radius: arb
+
+
+def krawczyk(system, box: Sequence[arb], prec: int) -> Krawczyk:
+    """``K(X) = m - Y G(m) + (I - Y J(X)) (X - m)`` with ``Y ≈ J(m)^-1``.  If ``K(X)`` lies in
+    the interior of ``X``, then ``X`` holds exactly one zero of ``G`` (and it lies in ``K(X)``)."""
+    n = len(box)
+    with ctx.workprec(prec):
+        X = [+b for b in box]
+        radius = max((x.rad() for x in X), key=lambda r: float(r.mid()))
+        fail = Krawczyk(False, tuple(X), arb(radius))
+        m = [arb(x.mid()) for x in X]
+        try:
+            gm = system.residual(m, prec)
+            jx = arb_mat(system.jacobian(X, prec))
+            y = arb_mat(system.jacobian(m, prec)).mid().inv().mid()
+        except (ZeroDivisionError, ValueError, Undetermined, EosError):
+            return fail
+        if not all(g.is_finite() for g in gm):
+            return fail
+        col = lambda values: arb_mat([[v] for v in values])  # noqa: E731
+        ident = arb_mat([[1 if i == j else 0 for j in range(n)] for i in range(n)])
+        k = col(m) - y * col(gm) + (ident - y * jx) * (col(X) - col(m))
+        kv = [k[i, 0] for i in range(n)]
+        if all(X[i].contains_interior(kv[i]) for i in range(n)):
+            return Krawczyk(True, tuple(kv[i].intersection(X[i]) for i in range(n)), arb(radius))
+        return fail
+
+
+def _to_mpf(a: arb) -> mpmath.mpf:
+    return mpmath.mpf(a.mid()._mpf_)
+
+
+def solve_system(system, guess: Sequence, digits: int, start_dps: int = 20) -> list[mpmath.mpf]:
+    """Newton (mpmath ``findroot``, analytic Jacobian) polished to ``digits`` by doubling the
+    precision; the tolerance is set explicitly, since the default fails at high precision."""
+    x = [mpmath.mpf(g) if not isinstance(g, arb) else _to_mpf(g) for g in guess]
+    dps = min(start_dps, digits + 10)
+    while True:
+        with mpmath.workdps(dps):
+            prec = mpmath.mp.prec + 16
+
+            def f(*v):
+                with ctx.workprec(prec):
+                    return [_to_mpf(r) for r in system.residual([arb(t) for t in v], prec)]
+
+            def jac(*v):
+                with ctx.workprec(prec):
+                    rows = system.jacobian([arb(t) for t in v], prec)
+                    return mpmath.matrix([[_to_mpf(e) for e in row] for row in rows])
+
+            tol = mpmath.mpf(2) ** (-mpmath.mp.prec + 12)
+            try:
+                sol = mpmath.findroot(f, [mpmath.mpf(t) for t in x], J=jac, tol=tol, verify=False, maxsteps=60)
+            except (ZeroDivisionError, ValueError, TypeError, Undetermined, EosError) as exc:
+                # mpmath's LU raises TypeError on a numerically singular or non-finite Jacobian.
+                raise _NoConvergence(f"{type(exc).__name__}: {exc}") from None
+            x = [sol[i] for i in range(len(x))]
+            if not all(mpmath.isfinite(t) for t in x):
+                raise _NoConvergence("non-finite iterate")
+            residual = max(abs(t) for t in f(*x))
+            if residual > mpmath.mpf(2) ** (-mpmath.mp.prec // 2):
+                raise _NoConvergence(f"residual {mpmath.nstr(residual, 3)} at {dps} digits")
+        if dps >= digits + 10:
+            return x
+        dps = min(2 * dps, digits + 10)
+
+
+class _NoConvergence(Exception):
+    pass
+
+
+def certify(system, solution: Sequence[mpmath.mpf], prec: int) -> Krawczyk:
+    """Krawczyk on boxes around ``solution``, inflated from near the working precision."""
+    with ctx.workprec(prec):
+        centre = [arb(t) for t in solution]
+        scale = max([arb(1)] + [abs(c) for c in centre], key=float)
+        result = None
+        for shift in (24, prec // 8, prec // 4, prec // 2):
+            radius = scale * arb(2) ** (-(prec - shift))
+            result = krawczyk(system, [arb(c, radius) for c in centre], prec)
+            if result.certified:
+                return result
+        return result
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TwoCycle:
+    """A 2-cycle ``{x0, x1}`` at ``eta``: enclosures (certified) or approximations (not)."""
+
+    points: tuple[arb, arb]
+    multiplier: arb
+    certified: bool
+    stable: bool
+    radius: arb
+    digits: int
+
+    def to_dict(self) -> dict:
+        from .decide import decimal_string
+
+        digits = max(self.digits, 15)
+        return {
+            "points": [decimal_string(p, digits) for p in self.points],
+            "multiplier": decimal_string(self.multiplier, max(15, min(digits, 30))),
+            "stable": self.stable,
+            "certified": self.certified,
+            "radius": self.radius.mid().str(3, radius=False),
+            "amplitude": decimal_string(abs(self.points[0] - self.points[1]) / 2, 15),
+        }
+
+
+def branch_seed(gd: GradientMap, xb: arb, f2: arb, flip: FlipNormalForm, eta: arb, prec: int) -> list[arb] | None:
+    """Normal-form prediction of the 2-cycle near ``xb``: ``G(t) - t ≈ lam t + g_p t^p`` with
+    ``lam = (1 - eta f'')^2 - 1``, so ``t^(p-1) = -lam/g_p`` (None when that is negative)."""
+    with ctx.workprec(prec):
+        lam = (1 - eta * f2) ** 2 - 1
+        g = flip.coefficient.enclosure if flip.coefficient.exact is None else arb(flip.coefficient.text(30))
+        ratio = -lam / g
+        if not ratio > 0:
+            return None
+        t = (ratio.mid()) ** (arb(1) / (flip.order - 1))
+        x0 = xb + t
+        return [x0, gd.step(x0, eta, prec)]
+
+
+def follow_branch(
+    gd: GradientMap,
+    xb: arb,
+    f2: arb,
+    flip: FlipNormalForm,
+    eta0: arb,
+    eta_target: arb,
+    *,
+    monitor: Callable[[mpmath.mpf, list, arb], bool] | None = None,
+    max_steps: int = 4000,
+) -> tuple[mpmath.mpf, list[mpmath.mpf]]:
+    """Continue the 2-cycle branch born at ``eta0`` to ``eta_target`` (natural parameter, step
+    control, secant predictor) at :data:`CONTINUATION_DPS` digits; this only steers the
+    computation, nothing is decided here.  ``monitor(eta, cycle, multiplier)`` may stop the
+    walk early by returning True.  Returns the last ``(eta, cycle)`` reached."""
+    prec = bits_for_digits(CONTINUATION_DPS)
+    with ctx.workprec(prec), mpmath.workdps(CONTINUATION_DPS):
+        start, target = _to_mpf(eta0), _to_mpf(eta_target)
+        span = target - start
+        current = start + span * mpmath.mpf("1e-4")
+        seed = branch_seed(gd, xb, f2, flip, arb(current), prec)
+        if seed is None:
+            raise _NoConvergence("the normal form predicts no 2-cycle on this side of eta0")
+        cycle = solve_system(_fixed_eta(gd, current), seed, CONTINUATION_DPS)
+        step = current - start
+        previous = None
+        for _ in range(max_steps):
+            m = _fixed_eta(gd, current).multiplier([arb(t) for t in cycle], prec)
+            if monitor is not None and monitor(current, cycle, m):
+                return current, cycle
+            if current == target:
+                return current, cycle
+            while True:
+                nxt = current + step
+                if (nxt - target) * span > 0:
+                    nxt = target
+                if previous is not None:
+                    pe, pc = previous
+                    w = (nxt - current) / (current - pe)
+                    guess = [c + (c - q) * w for c, q in zip(cycle, pc, strict=True)]
+                else:
+                    guess = cycle
+                try:
+                    new = solve_system(_fixed_eta(gd, nxt), guess, CONTINUATION_DPS)
+                    jump = max(abs(a - b) for a, b in zip(new, cycle, strict=True))
+                    width = abs(cycle[0] - cycle[1])
+                    if jump > max(width, mpmath.mpf("1e-6")) or abs(new[0] - new[1]) < width / 4:
+                        raise _NoConvergence("jumped off the branch")
+                except _NoConvergence:
+                    step /= 2
+                    if abs(step) < abs(span) * mpmath.mpf("1e-12"):
+                        raise _NoConvergence(
+                            f"the branch could not be continued past eta = {mpmath.nstr(current, 12)}"
+                        ) from None
+                    continue
+                previous = (current, cycle)
+                current, cycle = nxt, new
+                if abs(step * 2) < abs(span) / 20:
+                    step *= 2
+                break
+        raise _NoConvergence("too many continuation steps")
+
+
+def _fixed_eta(gd: GradientMap, eta: mpmath.mpf) -> CycleSystem:
+    value = arb(eta)
+    return CycleSystem(gd, lambda prec: value)
+
+
+def two_cycle(
+    gd: GradientMap,
+    point: Point,
+    f2: arb,
+    flip: FlipNormalForm,
+    eta_text: str,
+    eta_value: sp.Expr,
+    digits: int,
+) -> TwoCycle | str:
+    """The certified 2-cycle near the minimum ``point`` at ``eta``, or a plain sentence saying
+    why there is none to report."""
+    prec = bits_for_digits(digits)
+    low = bits_for_digits(CONTINUATION_DPS)
+    with ctx.workprec(low):
+        xb = point.enclosure(low)
+        eta_low = constant_enclosure(eta_value, low)
+        eta0 = 2 / f2
+        if flip.verdict == "undecided":
+            return "no verdict: the flip normal form at this minimum is undecided, so no branch of 2-cycles is predicted"
+        lam_sign = (eta_low - eta0)
+        if lam_sign.contains(0):
+            return f"eta = {eta_text} is (numerically) eta0 = 2/f'' itself, where the 2-cycle has zero amplitude"
+        above = lam_sign > 0
+        if (flip.verdict == "supercritical") != above:
+            side = "above" if flip.verdict == "supercritical" else "below"
+            kind = "stable" if flip.verdict == "supercritical" else "unstable"
+            return (
+                f"no 2-cycle is born here because the flip at eta0 = {eta0.mid().str(12, radius=False)} is "
+                f"{flip.verdict}: the local branch of ({kind}) 2-cycles exists only for eta {side} eta0"
+            )
+        try:
+            eta_reached, approx = follow_branch(gd, xb, f2, flip, eta0, eta_low)
+        except _NoConvergence as exc:
+            return f"the branch born at eta0 could not be followed to eta = {eta_text}: {exc}"
+    system = CycleSystem(gd, lambda p: constant_enclosure(eta_value, p))
+    try:
+        solution = solve_system(system, approx, digits)
+    except _NoConvergence as exc:
+        return f"Newton did not converge at {digits} digits: {exc}"
+    result = certify(system, solution, prec)
+    with ctx.workprec(prec):
+        pts = result.enclosure if result.certified else tuple(arb(t) for t in solution)
+        distinct = not pts[0].overlaps(pts[1])
+        certified = result.certified and distinct
+        mult = system.multiplier(list(pts), prec)
+        stable = bool(certified and abs(mult) < 1)
+        return TwoCycle(tuple(sorted(pts, key=lambda a: float(a.mid()))), mult, certified, stable, result.radius, digits)
