@@ -59,7 +59,29 @@ def build_parser() -> argparse.ArgumentParser:
     l2.add_argument("--at", metavar="XBAR", help="exact point with g(XBAR) = Y, e.g. atanh(1/2)")
     l2.add_argument("--range", nargs=2, metavar=("A", "B"), help="search range for x_bar (default -10 10)")
     _add_common(l2)
+
+    o = sub.add_parser("orbit", help="certified 2-cycles of GD at a learning rate eta")
+    o.add_argument("expr", metavar="EXPR", help="the loss")
+    o.add_argument("--eta", required=True, metavar="E", help="the learning rate (exact text, e.g. 11/10)")
+    _add_point_options(o)
+    o.add_argument("--digits", type=int, default=30, help="decimal digits (default 30; up to 20000)")
+    o.add_argument("--plot", metavar="FILE", help="write a cobweb plot (PNG)")
+    _add_common(o)
+
+    w = sub.add_parser("window", help="the stability window of the 2-cycle born at eta0")
+    w.add_argument("expr", metavar="EXPR", help="the loss")
+    _add_point_options(w)
+    w.add_argument("--digits", type=int, default=30, help="decimal digits (default 30)")
+    w.add_argument("--eta-max", metavar="E", help="search eta up to E (default 2*eta0)")
+    w.add_argument("--plot", metavar="FILE", help="write a bifurcation diagram (PNG)")
+    _add_common(w)
     return parser
+
+
+def _add_point_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--var", default="x", help="the variable (default x)")
+    p.add_argument("--at", metavar="X", help="the minimum (exact text); default: every strict minimum in --range")
+    p.add_argument("--range", nargs=2, metavar=("A", "B"), help="search range for minima (default -10 10)")
 
 
 def _run(args: argparse.Namespace):
@@ -69,7 +91,25 @@ def _run(args: argparse.Namespace):
         return check(args.expr.strip(), var=args.var, at=args.at, range=args.range)
     if args.command == "l2":
         return check_l2(args.g.strip(), args.target.strip(), var=args.var, at=args.at, range=args.range)
-    raise _UsageError("choose a command (check, l2); see symbolic-eos --help")
+    if args.command == "orbit":
+        from .dynamics import orbit
+
+        report = orbit(args.expr.strip(), args.eta, var=args.var, at=args.at, digits=args.digits, range=args.range)
+        if args.plot:
+            from .plots import cobweb
+
+            cobweb(report, args.plot)
+        return report
+    if args.command == "window":
+        from .dynamics import window
+
+        report = window(args.expr.strip(), var=args.var, at=args.at, digits=args.digits, eta_max=args.eta_max, range=args.range)
+        if args.plot:
+            from .plots import bifurcation_diagram
+
+            bifurcation_diagram(report, args.plot)
+        return report
+    raise _UsageError("choose a command (check, l2, orbit, window); see symbolic-eos --help")
 
 
 def _protect_negative(arg: str) -> str:

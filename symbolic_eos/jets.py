@@ -393,3 +393,40 @@ def limit_fraction(x: arb, max_denominator: int = 1000) -> fmpq:
     """The simplest rational near the midpoint of ``x`` (a candidate, to be proved exactly)."""
     f = Fraction(str(x.mid().str(30, radius=False))).limit_denominator(max_denominator)
     return fmpq(f.numerator, f.denominator)
+
+
+_NUMPY_FUNCTIONS = {
+    "exp": "exp", "log": "log", "sin": "sin", "cos": "cos", "tan": "tan", "sinh": "sinh", "cosh": "cosh",
+    "tanh": "tanh", "asin": "arcsin", "acos": "arccos", "atan": "arctan", "asinh": "arcsinh",
+    "acosh": "arccosh", "atanh": "arctanh",
+}
+
+
+def float_function(expr: sp.Expr, var: sp.Symbol):
+    """A vectorised float64 evaluator of ``expr`` (numpy), for pictures and simulations only:
+    floats decide nothing in this package."""
+    import numpy as np
+
+    erf = np.vectorize(math.erf, otypes=[float])
+
+    def evaluate(values):
+        values = np.asarray(values, dtype=float)
+
+        def leaf(node):
+            if node == var:
+                return values
+            if var not in node.free_symbols:
+                return float(constant_enclosure(node, 64).mid())
+            return None
+
+        def function(name, u):
+            return erf(u) if name == "erf" else getattr(np, _NUMPY_FUNCTIONS[name])(u)
+
+        def power(base, e):
+            return np.power(base, float(e) if isinstance(e, sp.Expr) else e)
+
+        with np.errstate(all="ignore"):
+            out = _walk(expr, 1, leaf, power, function)
+        return np.broadcast_to(out, values.shape).astype(float)
+
+    return evaluate

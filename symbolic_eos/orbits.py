@@ -41,6 +41,11 @@ __all__ = [
     "solve_system",
     "branch_seed",
     "follow_branch",
+    "BranchEvent",
+    "locate_event",
+    "WindowScan",
+    "scan_branch",
+    "window_events",
 ]
 
 #: Binary precision used to follow a branch (decisions are never taken at this precision).
@@ -372,3 +377,92 @@ def two_cycle(
         mult = system.multiplier(list(pts), prec)
         stable = bool(certified and abs(mult) < 1)
         return TwoCycle(tuple(sorted(pts, key=lambda a: float(a.mid()))), mult, certified, stable, result.radius, digits)
+
+
+# ---------------------------------------------------------------------------------------------
+# The stability window of the branch born at eta0.
+
+
+@dataclass(frozen=True)
+class BranchEvent:
+    """A certified point of the branch where the multiplier equals ``target``."""
+
+    kind: str  # "superstable" | "period_doubling" | "fold"
+    target: int
+    eta: arb
+    points: tuple[arb, arb]
+    certified: bool
+    closed_form: object = None
+
+
+def locate_event(gd: GradientMap, target: int, guess: Sequence, digits: int, kind: str) -> BranchEvent | None:
+    """Solve ``F(x0) = x1, F(x1) = x0, F'(x0) F'(x1) = target`` for ``(x0, x1, eta)`` from
+    ``guess`` and certify it (Krawczyk in three unknowns, with ``x0 != x1`` checked)."""
+    system = EventSystem(gd, target)
+    try:
+        solution = solve_system(system, guess, digits)
+    except _NoConvergence:
+        return None
+    prec = bits_for_digits(digits)
+    result = certify(system, solution, prec)
+    with ctx.workprec(prec):
+        box = result.enclosure if result.certified else tuple(arb(t) for t in solution)
+        certified = result.certified and not box[0].overlaps(box[1])
+        pts = tuple(sorted(box[:2], key=lambda a: float(a.mid())))
+        return BranchEvent(kind, target, box[2], pts, certified)
+
+
+def _interpolate(a, b, target):
+    """Linear interpolation between two samples ``(eta, cycle, m)`` at multiplier ``target``."""
+    (e0, c0, m0), (e1, c1, m1) = a, b
+    w = (target - m0) / (m1 - m0) if m1 != m0 else mpmath.mpf(1) / 2
+    return [c0[0] + w * (c1[0] - c0[0]), c0[1] + w * (c1[1] - c0[1]), e0 + w * (e1 - e0)]
+
+
+@dataclass(frozen=True)
+class WindowScan:
+    """The branch followed from eta0: multiplier samples and where the walk ended."""
+
+    samples: tuple
+    ended: str | None
+    eta_max: mpmath.mpf
+
+
+def scan_branch(gd: GradientMap, xb: arb, f2: arb, flip: FlipNormalForm, eta_max: mpmath.mpf) -> WindowScan:
+    """Follow the branch from eta0 towards ``eta_max``, recording ``(eta, cycle, m)``; stop
+    once the multiplier has left [-1, 1] (the cycle is then unstable)."""
+    samples: list = []
+
+    def monitor(eta, cycle, m):
+        samples.append((eta, list(cycle), _to_mpf(m)))
+        return bool(m < -1 or m > 1)
+
+    prec = bits_for_digits(CONTINUATION_DPS)
+    with ctx.workprec(prec):
+        eta0 = 2 / f2
+        try:
+            follow_branch(gd, xb, f2, flip, eta0, arb(eta_max), monitor=monitor)
+            ended = None
+        except _NoConvergence as exc:
+            ended = str(exc)
+    return WindowScan(tuple(samples), ended, eta_max)
+
+
+def window_events(gd: GradientMap, scan: WindowScan, digits: int) -> tuple[BranchEvent | None, BranchEvent | None]:
+    """The superstable point and the loss of stability along the scanned branch, certified."""
+    samples = scan.samples
+    superstable = loss = None
+    for a, b in zip(samples, samples[1:]):
+        if superstable is None and a[2] > 0 >= b[2]:
+            superstable = locate_event(gd, 0, _interpolate(a, b, 0), digits, "superstable")
+        if a[2] >= -1 > b[2]:
+            loss = locate_event(gd, -1, _interpolate(a, b, -1), digits, "period_doubling")
+            break
+        if a[2] <= 1 < b[2]:
+            loss = locate_event(gd, 1, _interpolate(a, b, 1), digits, "fold")
+            break
+    if loss is None and scan.ended is not None and samples and samples[-1][2] > 0:
+        # Natural continuation fails at a fold, where the multiplier tends to +1.
+        last = samples[-1]
+        loss = locate_event(gd, 1, [last[1][0], last[1][1], last[0]], digits, "fold")
+    return superstable, loss

@@ -1,0 +1,139 @@
+"""Closed forms of bifurcation constants: recognised numerically, then *proved* where possible.
+
+For a polynomial loss, the learning rate at which the 2-cycle has multiplier ``c`` is a root of
+``R_c(eta) = res_x( (F(F(x)) - x)/(F(x) - x), F'(x) F'(F(x)) - c )`` (python-flint
+``fmpq_mpoly`` resultant).  If exactly one root of ``R_c``'s irreducible factors lies in the
+certified enclosure of ``eta``, that factor is ``eta``'s minimal polynomial: an exact proof.
+Otherwise a recognised form (``mpmath.identify``) is only reported as *consistent* with the
+enclosure to the digits checked, never as proved.
+
+>>> import sympy as sp
+>>> from flint import arb
+>>> x = sp.Symbol("x")
+>>> cf = prove_event_constant((x**2 - 1)**2 / 4, x, 0, -1 + 3 / arb(2).sqrt())
+>>> cf.status, cf.minimal_polynomial, cf.expression
+('proved', '2*eta**2 + 4*eta - 7', '-1 + 3*sqrt(2)/2')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mpmath
+import sympy as sp
+from flint import arb, ctx, fmpq, fmpq_mpoly_ctx, fmpq_poly
+
+from .jets import constant_enclosure
+
+__all__ = ["ClosedForm", "prove_event_constant", "recognise"]
+
+_ETA = sp.Symbol("eta")
+#: Degree above which the exact elimination is not attempted (it is then only recognised).
+MAX_LOSS_DEGREE = 12
+
+
+@dataclass(frozen=True)
+class ClosedForm:
+    """``expression`` for a constant, with how much we know: ``proved`` (minimal polynomial by
+    elimination, root isolated uniquely) or ``consistent`` (matches the enclosure to ``digits``)."""
+
+    expression: str | None
+    minimal_polynomial: str | None
+    status: str  # "proved" | "consistent" | "unknown"
+    digits: int | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "expression": self.expression,
+            "minimal_polynomial": self.minimal_polynomial,
+            "status": self.status,
+            "digits": self.digits,
+        }
+
+
+def _rational_coefficients(poly: sp.Poly) -> list[fmpq] | None:
+    out = []
+    for c in poly.all_coeffs():
+        if not c.is_Rational:
+            return None
+        out.append(fmpq(int(c.p), int(c.q)))
+    return out
+
+
+def prove_event_constant(expr: sp.Expr, var: sp.Symbol, target: int, eta: arb) -> ClosedForm | None:
+    """Exact closed form of the ``eta`` where a 2-cycle of ``F = x - eta f'`` has multiplier
+    ``target``, given a certified enclosure ``eta``; None when ``f`` is not a rational polynomial."""
+    if not expr.is_polynomial(var):
+        return None
+    poly = sp.Poly(sp.expand(sp.diff(expr, var)), var)
+    if poly.degree() > MAX_LOSS_DEGREE or poly.degree() < 1:
+        return None
+    coeffs = _rational_coefficients(poly)
+    if coeffs is None:
+        return None
+    R = fmpq_mpoly_ctx.get(("x", "e"), "lex")
+    x, e = R.gens()
+    fp = sum((c * x ** (len(coeffs) - 1 - i) for i, c in enumerate(coeffs)), R.from_dict({}))
+    F = x - e * fp
+    dF = 1 - e * fp.derivative("x")
+    cycle, rem = divmod(F.compose(F, e) - x, F - x)
+    if not rem.is_zero():
+        return None
+    event = dF * dF.compose(F, e) - target
+    res = cycle.resultant(event, "x")
+    if res.is_zero():
+        return None
+    candidates = []
+    for factor, _ in res.factor()[1]:
+        univariate = fmpq_poly([_coeff(factor, i) for i in range(factor.degrees()[1] + 1)])
+        if univariate.degree() < 1:
+            continue
+        for root in univariate.complex_roots():
+            r = root[0] if isinstance(root, tuple) else root
+            if r.imag.contains(0) and r.real.overlaps(eta):
+                candidates.append((univariate, r.real))
+    if len(candidates) != 1:
+        return ClosedForm(None, None, "unknown")
+    minpoly, _ = candidates[0]
+    expr_eta = sum(sp.Rational(int(c.p), int(c.q)) * _ETA**i for i, c in enumerate(minpoly.coeffs()))
+    minpoly_text = sp.sstr(sp.Poly(expr_eta, _ETA).primitive()[1].as_expr())
+    return ClosedForm(_radical_root(expr_eta, eta), minpoly_text, "proved")
+
+
+def _coeff(p, i: int) -> fmpq:
+    """Coefficient of ``e^i`` in a polynomial of the (x, e) context that does not involve x."""
+    return p.to_dict().get((0, i), fmpq(0))
+
+
+def _radical_root(poly_expr: sp.Expr, eta: arb) -> str | None:
+    """The root of ``poly_expr`` in radicals that lies in ``eta`` (degree <= 4), else None."""
+    if sp.degree(poly_expr, _ETA) > 4:
+        return None
+    matches = []
+    for root in sp.roots(sp.Poly(poly_expr, _ETA), multiple=True):
+        if root.has(sp.I):
+            continue
+        if constant_enclosure(root, 256).overlaps(eta):
+            matches.append(root)
+    return sp.sstr(sp.radsimp(matches[0])) if len(matches) == 1 else None
+
+
+def recognise(eta: arb, digits: int = 30) -> ClosedForm:
+    """``mpmath.identify`` on the midpoint, kept only if the candidate's certified enclosure
+    overlaps ``eta`` (so it is consistent to the digits the enclosure has)."""
+    with mpmath.workdps(digits):
+        value = mpmath.mpf(eta.mid()._mpf_)
+        guess = mpmath.identify(value, ["sqrt(2)", "sqrt(3)", "sqrt(5)", "pi", "log(2)"])
+    if guess is None:
+        return ClosedForm(None, None, "unknown")
+    from .parse import parse_constant
+
+    try:
+        candidate = parse_constant(guess)
+    except Exception:  # identify's output is our own, but never trust it blindly
+        return ClosedForm(None, None, "unknown")
+    with ctx.workprec(256):
+        if not constant_enclosure(candidate, 256).overlaps(eta):
+            return ClosedForm(None, None, "unknown")
+    good = int(min(digits, max(0, -float(eta.rad().log()) / 2.302585092994046))) if eta.rad() > 0 else digits
+    return ClosedForm(sp.sstr(candidate), None, "consistent", good)

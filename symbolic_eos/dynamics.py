@@ -1,0 +1,261 @@
+"""Orbit and stability-window reports for a user's loss (what ``symbolic-eos orbit`` and
+``symbolic-eos window`` print).
+
+>>> r = window("(x**2 - 1)**2/4", at="1")
+>>> r.superstable.closed_form.expression, r.loss.kind, r.loss.closed_form.expression
+('-1 + 3*sqrt(2)/2', 'period_doubling', '-1 + sqrt(5)')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mpmath
+import sympy as sp
+from flint import arb, ctx, fmpq
+
+from .closed_forms import ClosedForm, prove_event_constant, recognise
+from .decide import Decision, decimal_string
+from .errors import InputError
+from .minima import ball_text
+from .jets import constant_enclosure
+from .orbits import BranchEvent, GradientMap, TwoCycle, bits_for_digits, scan_branch, two_cycle, window_events
+from .parse import parse_constant, parse_expression, parse_variable_name
+from .results import MinimaCheck, StabilityCheck, check
+
+__all__ = ["OrbitReport", "WindowReport", "orbit", "window", "DEFAULT_DIGITS", "MAX_DIGITS"]
+
+DEFAULT_DIGITS = 30
+MAX_DIGITS = 20000
+
+
+def _checks(text: str, var: str, at: str | None, range_) -> tuple[StabilityCheck, ...]:
+    result = check(text, var=var, at=at, range=range_)
+    return result.checks if isinstance(result, MinimaCheck) else (result,)
+
+
+def curvature_ball(d: Decision, prec: int) -> arb:
+    """``f''(xb)`` as a ball at ``prec`` bits (exact values become exact balls)."""
+    with ctx.workprec(prec):
+        return arb(fmpq(d.exact)) if d.exact is not None and not isinstance(d.exact, sp.Expr) else +d.enclosure
+
+
+def _digits(digits: int) -> int:
+    if not 5 <= digits <= MAX_DIGITS:
+        raise InputError(f"--digits must be between 5 and {MAX_DIGITS}, not {digits}")
+    return digits
+
+
+@dataclass(frozen=True)
+class OrbitAtMinimum:
+    """The 2-cycle near one minimum at the given eta, or why there is none."""
+
+    minimum: StabilityCheck
+    cycle: TwoCycle | None
+    message: str | None
+
+    def to_dict(self) -> dict:
+        base = {"minimum": self.minimum.to_dict()["point"], "minimum_label": self.minimum.point.label,
+                "eta_critical": self.minimum.eta_critical.text(17)}
+        if self.cycle is not None:
+            base.update(self.cycle.to_dict())
+        else:
+            base["message"] = self.message
+        return base
+
+
+@dataclass(frozen=True)
+class OrbitReport:
+    """2-cycles of GD at one learning rate, one per checked minimum where a branch exists."""
+
+    expression: str
+    eta: str
+    digits: int
+    results: tuple[OrbitAtMinimum, ...]
+
+    @property
+    def orbits(self) -> tuple[TwoCycle, ...]:
+        return tuple(r.cycle for r in self.results if r.cycle is not None)
+
+    def to_dict(self) -> dict:
+        found = [r.to_dict() for r in self.results if r.cycle is not None]
+        return {
+            "eta": decimal_string(parse_constant(self.eta), max(17, self.digits)),
+            "orbits": found,
+            "expression": self.expression,
+            "digits": self.digits,
+            "messages": [r.to_dict() for r in self.results if r.cycle is None],
+        }
+
+    def to_text(self) -> str:
+        lines = [f"2-cycles of GD on f(x) = {self.expression} at eta = {self.eta} ({self.digits} digits)"]
+        for r in self.results:
+            lines.append(f"  near the minimum x = {r.minimum.point.label} (eta0 = 2/f'' = {r.minimum.eta_critical.text(12)}):")
+            if r.cycle is None:
+                lines.append(f"    {r.message}")
+                continue
+            d = r.cycle.to_dict()
+            shown = lambda s: s if len(s) <= 60 else s[:60] + "..."  # noqa: E731
+            lines.append(f"    x0 = {shown(d['points'][0])}")
+            lines.append(f"    x1 = {shown(d['points'][1])}")
+            lines.append(f"    multiplier F'(x0) F'(x1) = {shown(d['multiplier'])}")
+            status = "certified (Krawczyk: unique 2-cycle in a box of radius " + d["radius"] + ")" if r.cycle.certified else "NOT certified (approximation only)"
+            lines.append(f"    {status}; {'stable (|m| < 1 certified)' if r.cycle.stable else 'not certified stable'}")
+        return "\n".join(lines)
+
+    def to_markdown(self) -> str:
+        rows = []
+        for r in self.results:
+            if r.cycle is None:
+                rows.append(f"| {r.minimum.point.label} | - | - | - | {r.message} |")
+            else:
+                d = r.cycle.to_dict()
+                rows.append(f"| {r.minimum.point.label} | {d['points'][0][:25]}, {d['points'][1][:25]} | {d['multiplier'][:20]} | "
+                            f"{'yes' if r.cycle.stable else 'no'} | {'certified, radius ' + d['radius'] if r.cycle.certified else 'not certified'} |")
+        return (f"### 2-cycles of GD on $f(x) = {sp.latex(parse_expression(self.expression))}$ at $\\eta = {self.eta}$\n\n"
+                "| minimum | 2-cycle | multiplier | stable | certificate |\n|---|---|---|---|---|\n" + "\n".join(rows) + "\n")
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+
+def orbit(text: str, eta: str, var: str = "x", at: str | None = None, digits: int = DEFAULT_DIGITS,
+          range: tuple[str, str] | None = None) -> OrbitReport:
+    """The 2-cycle born at each strict minimum (or at ``at``), at learning rate ``eta``."""
+    digits = _digits(digits)
+    eta_value = parse_constant(eta)
+    with ctx.workprec(64):
+        if not constant_enclosure(eta_value, 64) > 0:
+            raise InputError(f"the learning rate must be positive, not {eta}")
+    symbol = parse_variable_name(var)
+    expr = parse_expression(text, (var,))
+    gd = GradientMap(expr, symbol)
+    results = []
+    for c in _checks(text, var, at, range):
+        f2 = curvature_ball(c.curvature, bits_for_digits(digits))
+        found = two_cycle(gd, c.point, f2, c.flip, eta, eta_value, digits)
+        results.append(OrbitAtMinimum(c, found, None) if isinstance(found, TwoCycle) else OrbitAtMinimum(c, None, found))
+    return OrbitReport(text, eta, digits, tuple(results))
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WindowReport:
+    """The stability window of the 2-cycle branch born at ``eta0``: superstable point and loss
+    of stability (period doubling or fold), with certified enclosures and closed forms."""
+
+    expression: str
+    minimum: StabilityCheck
+    eta_max: str
+    superstable: BranchEvent | None
+    loss: BranchEvent | None
+    message: str
+    digits: int
+
+    @property
+    def loss_type(self) -> str | None:
+        return self.loss.kind if self.loss is not None and self.loss.certified else None
+
+    def _event(self, ev: BranchEvent | None) -> str | None:
+        return decimal_string(ev.eta, max(17, self.digits)) if ev is not None and ev.certified else None
+
+    def to_dict(self) -> dict:
+        closed = {}
+        for name, ev in (("eta_superstable", self.superstable), ("eta_loss", self.loss)):
+            if ev is not None and ev.certified and ev.closed_form is not None:
+                closed[name] = ev.closed_form.to_dict()
+        return {
+            "eta_critical": self.minimum.eta_critical.text(17),
+            "eta_superstable": self._event(self.superstable),
+            "eta_loss": self._event(self.loss),
+            "loss_type": self.loss_type,
+            "closed_forms": closed,
+            "minimum": self.minimum.to_dict()["point"],
+            "minimum_label": self.minimum.point.label,
+            "flip_verdict": self.minimum.flip.verdict,
+            "searched_range": [self.minimum.eta_critical.text(17), self.eta_max],
+            "enclosures": {
+                name: ball_text(ev.eta) for name, ev in (("eta_superstable", self.superstable), ("eta_loss", self.loss))
+                if ev is not None and ev.certified
+            },
+            "message": self.message,
+        }
+
+    def _lines(self) -> list[tuple[str, str]]:
+        rows = [("eta0 = 2/f''", self.minimum.eta_critical.text(15)), ("flip", self.minimum.flip.verdict)]
+        for name, ev in (("superstable (m = 0)", self.superstable), ("loss of stability", self.loss)):
+            if ev is None or not ev.certified:
+                rows.append((name, "none found" if ev is None else "found but not certified"))
+                continue
+            value = decimal_string(ev.eta, min(self.digits, 40))
+            cf = ev.closed_form
+            extra = ""
+            if cf is not None and cf.expression:
+                extra = f" = {cf.expression} ({cf.status}" + (f", minimal polynomial {cf.minimal_polynomial}" if cf.minimal_polynomial else "") + ")"
+            elif cf is not None and cf.minimal_polynomial:
+                extra = f" (root of {cf.minimal_polynomial}, proved)"
+            kind = "" if name.startswith("super") else f"{ev.kind}: "
+            rows.append((name, f"{kind}eta = {value}{extra}"))
+        return rows
+
+    def to_text(self) -> str:
+        rows = self._lines()
+        width = max(len(r[0]) for r in rows)
+        head = f"Stability window of the 2-cycle born at x = {self.minimum.point.label} for f(x) = {self.expression}"
+        return "\n".join([head] + [f"  {a.ljust(width)}  {b}" for a, b in rows] + [f"  {self.message}"])
+
+    def to_markdown(self) -> str:
+        rows = "\n".join(f"| {a} | {b.replace('|', '/')} |" for a, b in self._lines())
+        return (f"### Stability window at $x = {self.minimum.point.label}$ for $f(x) = {sp.latex(parse_expression(self.expression))}$\n\n"
+                f"| quantity | value |\n|---|---|\n{rows}\n\n{self.message}\n")
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+
+def _closed_form(expr, var, ev: BranchEvent | None, digits: int) -> BranchEvent | None:
+    if ev is None or not ev.certified:
+        return ev
+    cf = prove_event_constant(expr, var, ev.target, ev.eta)
+    if cf is None or cf.status == "unknown":
+        cf = recognise(ev.eta, min(digits, 50))
+    return BranchEvent(ev.kind, ev.target, ev.eta, ev.points, ev.certified, cf)
+
+
+def window(text: str, var: str = "x", at: str | None = None, digits: int = DEFAULT_DIGITS,
+           eta_max: str | None = None, range: tuple[str, str] | None = None) -> WindowReport:
+    """The stability window of the branch born at the minimum ``at`` (default: the first strict
+    minimum in ``range``), searched for eta in ``(eta0, eta_max]`` (default ``2 eta0``)."""
+    digits = _digits(digits)
+    symbol = parse_variable_name(var)
+    expr = parse_expression(text, (var,))
+    minimum = _checks(text, var, at, range)[0]
+    prec = bits_for_digits(digits)
+    f2 = curvature_ball(minimum.curvature, prec)
+    with ctx.workprec(prec):
+        eta0 = 2 / f2
+        hi = mpmath.mpf(2) * mpmath.mpf(eta0.mid()._mpf_) if eta_max is None else None
+    if eta_max is not None:
+        bound = constant_enclosure(parse_constant(eta_max), 128)
+        if not bound > eta0:
+            raise InputError(f"--eta-max {eta_max} must exceed eta0 = {minimum.eta_critical.text(12)}")
+        hi = mpmath.mpf(bound.mid()._mpf_)
+    hi_text = mpmath.nstr(hi, 17)
+    if minimum.flip.verdict != "supercritical":
+        why = {
+            "subcritical": "the flip is subcritical: no stable 2-cycle is born above eta0 (the branch of unstable 2-cycles lies below eta0)",
+            "undecided": "the flip normal form is undecided here, so no branch is predicted",
+        }[minimum.flip.verdict]
+        return WindowReport(text, minimum, hi_text, None, None, why, digits)
+    gd = GradientMap(expr, symbol)
+    scan = scan_branch(gd, minimum.point.enclosure(prec), f2, minimum.flip, hi)
+    superstable, loss = window_events(gd, scan, digits)
+    superstable = _closed_form(expr, symbol, superstable, digits)
+    loss = _closed_form(expr, symbol, loss, digits)
+    if loss is None or not loss.certified:
+        message = f"The 2-cycle stays stable for every eta searched, up to {hi_text}" if scan.ended is None else f"The branch ended before a loss of stability was certified ({scan.ended})."
+    else:
+        message = f"A stable 2-cycle exists for eta in (eta0, {decimal_string(loss.eta, 12)}); it loses stability by {loss.kind.replace('_', ' ')}."
+    return WindowReport(text, minimum, hi_text, superstable, loss, message, digits)

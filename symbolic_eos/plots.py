@@ -1,0 +1,111 @@
+"""Figures (matplotlib, Agg backend): bifurcation diagrams and cobweb plots.
+
+The pictures iterate GD in float64; they illustrate the certified numbers, they certify nothing.
+matplotlib is imported only here, so the command line starts fast when no plot is asked for.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from .dynamics import OrbitReport, WindowReport
+from .errors import InputError
+from .jets import float_function
+from .parse import parse_expression, parse_variable_name
+
+__all__ = ["bifurcation_diagram", "cobweb"]
+
+
+def _pyplot():
+    try:
+        import matplotlib
+    except ImportError:  # pragma: no cover - matplotlib is a declared extra
+        raise InputError("plots need matplotlib: pip install 'symbolic-eos[plot]'") from None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _gradient(expression: str, var: str):
+    symbol = parse_variable_name(var)
+    return float_function(sp.diff(parse_expression(expression, (var,)), symbol), symbol)
+
+
+def _save(fig, path: str) -> None:
+    try:
+        fig.savefig(path, dpi=130, bbox_inches="tight")
+    except OSError as exc:
+        raise InputError(f"cannot write the plot to {path!r}: {exc.strerror}") from None
+
+
+def bifurcation_diagram(report: WindowReport, path: str, n_eta: int = 500, n_iter: int = 1500, keep: int = 64) -> None:
+    """Attractor of GD started next to the minimum, against eta; eta0, the superstable point
+    and the loss of stability marked."""
+    plt = _pyplot()
+    grad = _gradient(report.expression, report.minimum.variable)
+    xb = float(report.minimum.point.enclosure(64).mid())
+    eta0 = float(report.minimum.eta_critical.enclosure.mid()) if report.minimum.eta_critical.exact is None else float(report.minimum.eta_critical.exact)
+    marks = [("eta0", eta0, "k")]
+    for name, ev, colour in (("superstable", report.superstable, "tab:green"), ("loss", report.loss, "tab:red")):
+        if ev is not None and ev.certified:
+            marks.append((name if name != "loss" else ev.kind.replace("_", " "), float(ev.eta.mid()), colour))
+    right = max(v for _, v, _ in marks)
+    span = max(right - eta0, 0.05 * abs(eta0))
+    etas = np.linspace(eta0 - 0.1 * span, right + 0.35 * span, n_eta)
+    scale = max(1.0, abs(xb))
+    x = np.full_like(etas, xb + 1e-3 * scale)
+    history = np.empty((keep, etas.size))
+    with np.errstate(all="ignore"):
+        for i in range(n_iter):
+            x = x - etas * grad(x)
+            x[~np.isfinite(x) | (np.abs(x - xb) > 50 * scale)] = np.nan
+            if i >= n_iter - keep:
+                history[i - (n_iter - keep)] = x
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    ax.plot(np.broadcast_to(etas, history.shape).ravel(), history.ravel(), ",", color="tab:blue", alpha=0.6)
+    for name, value, colour in marks:
+        ax.axvline(value, color=colour, lw=0.8, ls="--")
+        ax.annotate(f"{name}\n{value:.6g}", (value, 1.0), xycoords=("data", "axes fraction"), fontsize=7,
+                    ha="left", va="top", color=colour)
+    ax.set_xlabel("learning rate eta")
+    ax.set_ylabel("attractor of GD (last iterates)")
+    ax.set_title(f"f(x) = {report.expression}, minimum x = {report.minimum.point.label}", fontsize=9)
+    _save(fig, path)
+    plt.close(fig)
+
+
+def cobweb(report: OrbitReport, path: str, steps: int = 60) -> None:
+    """Cobweb plot of GD near each minimum with a 2-cycle (first one), cycle points marked."""
+    plt = _pyplot()
+    found = [r for r in report.results if r.cycle is not None]
+    if not found:
+        raise InputError("no 2-cycle to plot: " + "; ".join(r.message or "" for r in report.results))
+    r = found[0]
+    var = r.minimum.variable
+    grad = _gradient(report.expression, var)
+    eta = float(sp.N(parse_expression(report.eta, ())))
+    a, b = (float(p.mid()) for p in r.cycle.points)
+    xb = float(r.minimum.point.enclosure(64).mid())
+    lo, hi = min(a, b, xb), max(a, b, xb)
+    pad = 0.35 * (hi - lo)
+    xs = np.linspace(lo - pad, hi + pad, 400)
+    fig, ax = plt.subplots(figsize=(5, 5))
+    ax.plot(xs, xs - eta * grad(xs), color="tab:blue", label="F(x) = x - eta f'(x)")
+    ax.plot(xs, xs, color="0.5", lw=0.8, label="y = x")
+    x = xb + 0.05 * (a - xb)
+    path_x, path_y = [x], [x]
+    for _ in range(steps):
+        y = x - eta * float(grad(np.array([x]))[0])
+        path_x += [x, y]
+        path_y += [y, y]
+        x = y
+    ax.plot(path_x, path_y, color="tab:orange", lw=0.7, label="GD from near the minimum")
+    ax.plot([a, b], [b, a], "o", color="tab:red", label="certified 2-cycle" if r.cycle.certified else "2-cycle (not certified)")
+    ax.set_xlim(lo - pad, hi + pad)
+    ax.set_ylim(lo - pad, hi + pad)
+    ax.set_title(f"f(x) = {report.expression}, eta = {report.eta}", fontsize=9)
+    ax.legend(fontsize=7, loc="upper left")
+    _save(fig, path)
+    plt.close(fig)
