@@ -75,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--eta-max", metavar="E", help="search eta up to E (default 2*eta0)")
     w.add_argument("--plot", metavar="FILE", help="write a bifurcation diagram (PNG)")
     _add_common(w)
+
+    e = sub.add_parser("existence", help="check the paper's existence theorem at finite eps")
+    e.add_argument("expr", metavar="EXPR", help="the loss")
+    _add_point_options(e)
+    e.add_argument("--digits", type=int, default=30, help="decimal digits (default 30)")
+    _add_common(e)
     return parser
 
 
@@ -109,7 +115,11 @@ def _run(args: argparse.Namespace):
 
             bifurcation_diagram(report, args.plot)
         return report
-    raise _UsageError("choose a command (check, l2, orbit, window); see symbolic-eos --help")
+    if args.command == "existence":
+        from .existence import existence
+
+        return existence(args.expr.strip(), var=args.var, at=args.at, digits=args.digits, range=args.range)
+    raise _UsageError("choose a command (check, l2, orbit, window, existence); see symbolic-eos --help")
 
 
 def _protect_negative(arg: str) -> str:

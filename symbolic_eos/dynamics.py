@@ -14,7 +14,7 @@ import mpmath
 import sympy as sp
 from flint import arb, ctx, fmpq
 
-from .closed_forms import ClosedForm, prove_event_constant, recognise
+from .closed_forms import prove_event_constant, recognise
 from .decide import Decision, decimal_string
 from .errors import InputError
 from .minima import ball_text

@@ -26,7 +26,7 @@ import sympy as sp
 from flint import arb, arb_mat, ctx
 
 from .criteria import FlipNormalForm
-from .errors import EosError, InputError
+from .errors import EosError
 from .jets import Point, Undetermined, ball_coefficients, constant_enclosure
 
 __all__ = [
@@ -176,11 +176,11 @@ def solve_system(system, guess: Sequence, digits: int, start_dps: int = 20) -> l
         with mpmath.workdps(dps):
             prec = mpmath.mp.prec + 16
 
-            def f(*v):
+            def f(*v, prec=prec):
                 with ctx.workprec(prec):
                     return [_to_mpf(r) for r in system.residual([arb(t) for t in v], prec)]
 
-            def jac(*v):
+            def jac(*v, prec=prec):
                 with ctx.workprec(prec):
                     rows = system.jacobian([arb(t) for t in v], prec)
                     return mpmath.matrix([[_to_mpf(e) for e in row] for row in rows])
@@ -452,7 +452,7 @@ def window_events(gd: GradientMap, scan: WindowScan, digits: int) -> tuple[Branc
     """The superstable point and the loss of stability along the scanned branch, certified."""
     samples = scan.samples
     superstable = loss = None
-    for a, b in zip(samples, samples[1:]):
+    for a, b in zip(samples, samples[1:], strict=False):
         if superstable is None and a[2] > 0 >= b[2]:
             superstable = locate_event(gd, 0, _interpolate(a, b, 0), digits, "superstable")
         if a[2] >= -1 > b[2]:

@@ -1,0 +1,256 @@
+"""The paper's existence theorem, checked at finite ``eps``.
+
+Statement (k = 3): for ``x0 = xb - eps`` with ``eps f''' > 0`` small, some ``eta`` in
+``(2/f'', 2/(f'' - eps f'''))`` has ``F_eta(F_eta(x0)) = x0`` with ``F_eta(x0) != x0``; for
+``k >= 4`` the interval is ``(2/f'', 2/(f'' - f^(k) eps^(k-2)))`` (k odd, ``eps f^(k) > 0``) or
+``(2/f'', 2/(f'' + f^(k) eps^(k-2)))`` (k even, ``eps > 0``).
+
+For each tested ``eps`` we solve for ``(x1, eta)`` on the branch continued from small ``eps``,
+certify it (Krawczyk), and decide with balls whether ``eta`` lies in the interval (``holds``).
+When it does not, the statement fails at that ``eps`` only if *no* ``eta`` in the interval
+solves ``F_eta(F_eta(x0)) = x0``: that is certified by bisection of the interval, with
+``H(eta) = F_eta(F_eta(x0)) - x0`` enclosed away from zero on every piece (``fails``).
+Anything else is ``undecided``.  The point ``x0 = xb - eps`` with the interval of the same
+``eps`` is the hardest case of the statement's "any x0 between xb and xb - eps".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Sequence
+
+from flint import arb, ctx, fmpq
+
+from .decide import decimal_string
+from .dynamics import curvature_ball, _checks
+from .errors import EosError
+from .jets import Undetermined, ball_coefficients
+from .minima import ball_text
+from .orbits import GradientMap, _NoConvergence, bits_for_digits, certify, solve_system
+from .parse import parse_expression, parse_variable_name
+from .results import StabilityCheck
+
+__all__ = ["ExistenceRow", "ExistenceReport", "existence", "DEFAULT_EPS"]
+
+#: The tested values of |eps| (relative to max(1, |xb|)).
+DEFAULT_EPS = tuple(
+    Fraction(n, d)
+    for n, d in [(1, 10000), (1, 3000), (1, 1000), (1, 300), (1, 100), (1, 30), (1, 10), (1, 5), (3, 10), (2, 5), (1, 2), (3, 5), (7, 10), (4, 5), (9, 10), (1, 1)]
+)
+_MAX_EXCLUSION_BOXES = 4000
+
+
+class _FixedStartSystem:
+    """Unknowns ``(x1, eta)``: ``F_eta(x0) = x1`` and ``F_eta(x1) = x0`` for a fixed ``x0``."""
+
+    def __init__(self, gd: GradientMap, x0: arb):
+        self.gd, self.x0 = gd, x0
+
+    def residual(self, v, prec):
+        x1, eta = v
+        a0 = self.gd.derivatives(self.x0, prec)[0]
+        a1 = self.gd.derivatives(x1, prec)[0]
+        return [self.x0 - eta * a0 - x1, x1 - eta * a1 - self.x0]
+
+    def jacobian(self, v, prec):
+        x1, eta = v
+        a0 = self.gd.derivatives(self.x0, prec)[0]
+        a1, b1, _ = self.gd.derivatives(x1, prec)
+        return [[arb(-1), -a0], [1 - eta * b1, -a1]]
+
+
+@dataclass(frozen=True)
+class ExistenceRow:
+    """One tested ``eps``: the branch's ``eta`` (enclosure), the theorem's interval, verdict."""
+
+    eps: Fraction
+    eta: arb | None
+    lower: arb
+    upper: arb | None  # None: the interval is unbounded above
+    verdict: str  # "holds" | "fails" | "undecided"
+    note: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "eps": str(self.eps),
+            "eta": decimal_string(self.eta, 20) if self.eta is not None else None,
+            "eta_enclosure": ball_text(self.eta) if self.eta is not None else None,
+            "interval": [decimal_string(self.lower, 20), decimal_string(self.upper, 20) if self.upper is not None else "inf"],
+            "verdict": self.verdict,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class ExistenceReport:
+    """The theorem at a sequence of ``eps``: where it holds and where it stops holding."""
+
+    expression: str
+    minimum: StabilityCheck
+    case: str | None
+    eps_sign: int | None
+    rows: tuple[ExistenceRow, ...]
+    message: str
+
+    @property
+    def largest_holding_eps(self) -> Fraction | None:
+        """The largest tested ``|eps|`` such that the statement holds at it and at every
+        smaller tested one."""
+        best = None
+        for r in self.rows:
+            if r.verdict != "holds":
+                break
+            best = r.eps
+        return best
+
+    @property
+    def first_failure(self) -> ExistenceRow | None:
+        return next((r for r in self.rows if r.verdict == "fails"), None)
+
+    def to_dict(self) -> dict:
+        fail = self.first_failure
+        return {
+            "minimum": self.minimum.to_dict()["point"],
+            "minimum_label": self.minimum.point.label,
+            "paper_case": self.case,
+            "order": self.minimum.paper.order,
+            "eps_sign": self.eps_sign,
+            "largest_holding_eps": None if self.largest_holding_eps is None else str(self.largest_holding_eps * (self.eps_sign or 1)),
+            "first_failing_eps": None if fail is None else str(fail.eps * (self.eps_sign or 1)),
+            "rows": [r.to_dict() for r in self.rows],
+            "message": self.message,
+        }
+
+    def to_text(self) -> str:
+        lines = [f"Existence theorem for f(x) = {self.expression} at x = {self.minimum.point.label} "
+                 f"(case {self.case}, k = {self.minimum.paper.order}, x0 = xb - eps, eps {'> 0' if (self.eps_sign or 1) > 0 else '< 0'})"]
+        lines.append(f"  {'|eps|':>10}  {'eta on the branch':<26}  {'theorem interval':<44}  verdict")
+        for r in self.rows:
+            eta = decimal_string(r.eta, 15) if r.eta is not None else "-"
+            upper = decimal_string(r.upper, 12) if r.upper is not None else "inf"
+            lines.append(f"  {str(r.eps):>10}  {eta:<26}  ({decimal_string(r.lower, 12)}, {upper}){'':<10}  {r.verdict}" + (f"  [{r.note}]" if r.note else ""))
+        lines.append(f"  {self.message}")
+        return "\n".join(lines)
+
+    def to_markdown(self) -> str:
+        rows = "\n".join(
+            f"| {r.eps} | {decimal_string(r.eta, 15) if r.eta is not None else '-'} | "
+            f"({decimal_string(r.lower, 12)}, {decimal_string(r.upper, 12) if r.upper is not None else '∞'}) | {r.verdict} |"
+            for r in self.rows
+        )
+        return (f"### Existence theorem at $x = {self.minimum.point.label}$ for $f(x) = {self.expression}$\n\n"
+                f"| \\|eps\\| | eta | interval | verdict |\n|---|---|---|---|\n{rows}\n\n{self.message}\n")
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+
+def _interval(check: StabilityCheck, eps: arb, prec: int) -> tuple[arb, arb | None]:
+    """The theorem's eta interval at signed ``eps``."""
+    d = dict(check.derivatives)
+    k = check.paper.order
+    with ctx.workprec(prec):
+        f2 = curvature_ball(check.curvature, prec)
+        fk = curvature_ball(d[k], prec)
+        if check.paper.case == "k3":
+            denominator = f2 - eps * fk
+        elif check.paper.case == "k_odd":
+            denominator = f2 - fk * eps ** (k - 2)
+        else:
+            denominator = f2 + fk * eps ** (k - 2)
+        return 2 / f2, (2 / denominator if denominator > 0 else None)
+
+
+def _excluded(gd: GradientMap, x0: arb, lo: arb, hi: arb, prec: int) -> bool:
+    """True when ``H(eta) = F_eta(F_eta(x0)) - x0`` is certainly non-zero on ``[lo, hi]``."""
+    with ctx.workprec(prec):
+        a0 = gd.derivatives(x0, prec)[0]
+        stack = [(lo.lower(), hi.upper())]
+        boxes = 0
+        while stack:
+            a, b = stack.pop()
+            boxes += 1
+            if boxes > _MAX_EXCLUSION_BOXES:
+                return False
+            eta = arb((a + b) / 2, (b - a) / 2)
+            try:
+                x1 = x0 - eta * a0
+                h = x1 - eta * ball_coefficients(gd.expr, gd.var, x1, 1, prec)[1] - x0
+            except (Undetermined, EosError):
+                h = arb("nan")
+            if h.is_finite() and (h > 0 or h < 0):
+                continue
+            if not ((b - a) > (abs(a) + 1) * arb(2) ** -40):
+                return False
+            m = (a + b) / 2
+            stack += [(a, m), (m, b)]
+        return True
+
+
+def existence(text: str, var: str = "x", at: str | None = None, eps_values: Sequence[Fraction] = DEFAULT_EPS,
+              digits: int = 30, range: tuple[str, str] | None = None) -> ExistenceReport:
+    """Check the existence theorem at the minimum ``at`` (default: the first strict minimum)."""
+    minimum = _checks(text, var, at, range)[0]
+    paper = minimum.paper
+    if paper.case is None or paper.verdict != "holds":
+        reason = f"the paper's condition is {paper.verdict} here ({paper.reason}), so the theorem makes no claim"
+        return ExistenceReport(text, minimum, paper.case, paper.eps_sign, (), reason)
+    sign = paper.eps_sign or 1
+    prec = bits_for_digits(digits)
+    gd = GradientMap(parse_expression(text, (var,)), parse_variable_name(var))
+    xb = minimum.point.enclosure(prec)
+    scale = max(1, abs(float(xb.mid())))
+    rows: list[ExistenceRow] = []
+    previous = None
+    flip = minimum.flip
+    with ctx.workprec(prec):
+        f2 = curvature_ball(minimum.curvature, prec)
+        g = arb(flip.coefficient.text(30)) if flip.coefficient is not None else None
+    for e in sorted(eps_values):
+        signed = Fraction(sign) * e * Fraction(scale).limit_denominator(10**6)
+        with ctx.workprec(prec):
+            eps = arb(fmpq(signed.numerator, signed.denominator))
+            x0 = xb - eps
+            lower, upper = _interval(minimum, eps, prec)
+        system = _FixedStartSystem(gd, x0)
+        if previous is None:
+            # Normal form: (1 - eta f'')^2 - 1 = -g_p t^(p-1) with t = -eps.
+            with ctx.workprec(prec):
+                lam = -g * (-eps) ** (flip.order - 1)
+                eta_seed = (1 + (1 + lam).sqrt()) / f2
+                guess = [gd.step(x0, eta_seed, prec), eta_seed]
+        else:
+            guess = previous
+        try:
+            solution = solve_system(system, guess, digits)
+        except _NoConvergence as exc:
+            rows.append(ExistenceRow(e, None, lower, upper, _exclusion_verdict(gd, x0, lower, upper, prec), f"branch lost: {exc}"))
+            break
+        result = certify(system, solution, prec)
+        with ctx.workprec(prec):
+            if not result.certified or result.enclosure[0].overlaps(x0):
+                rows.append(ExistenceRow(e, None, lower, upper, _exclusion_verdict(gd, x0, lower, upper, prec), "the 2-cycle could not be certified"))
+                previous = solution
+                continue
+            eta = result.enclosure[1]
+            inside = eta > lower and (upper is None or eta < upper)
+            outside = eta < lower or (upper is not None and eta > upper)
+            if inside:
+                verdict, note = "holds", ""
+            else:
+                verdict = _exclusion_verdict(gd, x0, lower, upper, prec)
+                note = "the branch's eta is outside the interval" if outside else "eta is at the interval's edge"
+            rows.append(ExistenceRow(e, eta, lower, upper, verdict, note))
+        previous = solution
+    report = ExistenceReport(text, minimum, paper.case, sign, tuple(rows), "")
+    largest, fail = report.largest_holding_eps, report.first_failure
+    msg = (f"The statement holds at every tested |eps| up to {largest}" if largest is not None else "The statement did not hold at the smallest tested eps")
+    msg += f"; it fails (certified: no eta in the interval) from |eps| = {fail.eps}." if fail else "; no certified failure among the tested eps."
+    return ExistenceReport(text, minimum, paper.case, sign, tuple(rows), msg)
+
+
+def _exclusion_verdict(gd: GradientMap, x0: arb, lower: arb, upper: arb | None, prec: int) -> str:
+    if upper is None:
+        return "undecided"
+    return "fails" if _excluded(gd, x0, lower, upper, min(prec, 256)) else "undecided"
