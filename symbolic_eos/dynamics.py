@@ -180,6 +180,10 @@ class WindowReport:
                 name: ball_text(ev.eta) for name, ev in (("eta_superstable", self.superstable), ("eta_loss", self.loss))
                 if ev is not None and ev.certified
             },
+            "estimates": {
+                name: decimal_string(ev.eta, 12) for name, ev in (("eta_superstable", self.superstable), ("eta_loss", self.loss))
+                if ev is not None and not ev.certified
+            },
             "message": self.message,
         }
 
@@ -187,7 +191,7 @@ class WindowReport:
         rows = [("eta0 = 2/f''", self.minimum.eta_critical.text(15)), ("flip", self.minimum.flip.verdict)]
         for name, ev in (("superstable (m = 0)", self.superstable), ("loss of stability", self.loss)):
             if ev is None or not ev.certified:
-                rows.append((name, "none found" if ev is None else "found but not certified"))
+                rows.append((name, "none found" if ev is None else f"near eta = {decimal_string(ev.eta, 8)}, not certified"))
                 continue
             value = decimal_string(ev.eta, min(self.digits, 40))
             cf = ev.closed_form
@@ -254,7 +258,10 @@ def window(text: str, var: str = "x", at: str | None = None, digits: int = DEFAU
     superstable, loss = window_events(gd, scan, digits)
     superstable = _closed_form(expr, symbol, superstable, digits)
     loss = _closed_form(expr, symbol, loss, digits)
-    if loss is None or not loss.certified:
+    if loss is not None and not loss.certified:
+        message = (f"The multiplier crosses {loss.target:+d} near eta = {decimal_string(loss.eta, 8)} ({loss.kind.replace('_', ' ')}, "
+                   "possibly a symmetry-breaking pitchfork), but that point could not be certified, so no loss of stability is claimed.")
+    elif loss is None:
         message = f"The 2-cycle stays stable for every eta searched, up to {hi_text}" if scan.ended is None else f"The branch ended before a loss of stability was certified ({scan.ended})."
     else:
         message = f"A stable 2-cycle exists for eta in (eta0, {decimal_string(loss.eta, 12)}); it loses stability by {loss.kind.replace('_', ' ')}."

@@ -102,7 +102,9 @@ class CycleSystem:
 
 
 class EventSystem:
-    """Unknowns ``(x0, x1, eta)``: a 2-cycle whose multiplier equals ``target`` (0, -1 or +1)."""
+    """Unknowns ``(x0, x1, eta)``: a 2-cycle with multiplier ``F'(x0) F'(x1) = target`` (-1 or
+    +1), or, with ``target = 0``, a superstable one with ``F'(x0) = 0`` (the product's zero is
+    written through its factor so that it stays a simple zero when both factors vanish)."""
 
     def __init__(self, gd: GradientMap, target: int):
         self.gd, self.target = gd, target
@@ -111,18 +113,20 @@ class EventSystem:
         x0, x1, eta = v
         a0, b0, _ = self.gd.derivatives(x0, prec)
         a1, b1, _ = self.gd.derivatives(x1, prec)
-        return [x0 - eta * a0 - x1, x1 - eta * a1 - x0, (1 - eta * b0) * (1 - eta * b1) - self.target]
+        s0, s1 = 1 - eta * b0, 1 - eta * b1
+        last = s0 if self.target == 0 else s0 * s1 - self.target
+        return [x0 - eta * a0 - x1, x1 - eta * a1 - x0, last]
 
     def jacobian(self, v: Sequence[arb], prec: int) -> list[list[arb]]:
         x0, x1, eta = v
         a0, b0, c0 = self.gd.derivatives(x0, prec)
         a1, b1, c1 = self.gd.derivatives(x1, prec)
         s0, s1 = 1 - eta * b0, 1 - eta * b1
-        return [
-            [s0, arb(-1), -a0],
-            [arb(-1), s1, -a1],
-            [-eta * c0 * s1, -eta * c1 * s0, -b0 * s1 - s0 * b1],
-        ]
+        if self.target == 0:
+            last = [-eta * c0, arb(0), -b0]
+        else:
+            last = [-eta * c0 * s1, -eta * c1 * s0, -b0 * s1 - s0 * b1]
+        return [[s0, arb(-1), -a0], [arb(-1), s1, -a1], last]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -412,16 +416,19 @@ def locate_event(gd: GradientMap, target: int, guess: Sequence, digits: int, kin
         return BranchEvent(kind, target, box[2], pts, certified)
 
 
-def _interpolate(a, b, target):
-    """Linear interpolation between two samples ``(eta, cycle, m)`` at multiplier ``target``."""
-    (e0, c0, m0), (e1, c1, m1) = a, b
-    w = (target - m0) / (m1 - m0) if m1 != m0 else mpmath.mpf(1) / 2
-    return [c0[0] + w * (c1[0] - c0[0]), c0[1] + w * (c1[1] - c0[1]), e0 + w * (e1 - e0)]
+def _interpolate(a, b, index: int, target, swap: bool = False):
+    """Linear interpolation between samples ``(eta, cycle, m, s0, s1)`` where entry ``index``
+    equals ``target``; ``swap`` puts the cycle point with ``F' = 0`` first."""
+    y0, y1 = a[index], b[index]
+    w = (target - y0) / (y1 - y0) if y1 != y0 else mpmath.mpf(1) / 2
+    c0, c1 = (a[1][::-1], b[1][::-1]) if swap else (a[1], b[1])
+    return [c0[0] + w * (c1[0] - c0[0]), c0[1] + w * (c1[1] - c0[1]), a[0] + w * (b[0] - a[0])]
 
 
 @dataclass(frozen=True)
 class WindowScan:
-    """The branch followed from eta0: multiplier samples and where the walk ended."""
+    """The branch followed from eta0: samples ``(eta, cycle, m, F'(x0), F'(x1))`` and where
+    the walk ended."""
 
     samples: tuple
     ended: str | None
@@ -434,7 +441,8 @@ def scan_branch(gd: GradientMap, xb: arb, f2: arb, flip: FlipNormalForm, eta_max
     samples: list = []
 
     def monitor(eta, cycle, m):
-        samples.append((eta, list(cycle), _to_mpf(m)))
+        s0, s1 = (_to_mpf(1 - arb(eta) * gd.derivatives(arb(x), prec)[1]) for x in cycle)
+        samples.append((eta, list(cycle), _to_mpf(m), s0, s1))
         return bool(m < -1 or m > 1)
 
     prec = bits_for_digits(CONTINUATION_DPS)
@@ -453,13 +461,16 @@ def window_events(gd: GradientMap, scan: WindowScan, digits: int) -> tuple[Branc
     samples = scan.samples
     superstable = loss = None
     for a, b in zip(samples, samples[1:], strict=False):
-        if superstable is None and a[2] > 0 >= b[2]:
-            superstable = locate_event(gd, 0, _interpolate(a, b, 0), digits, "superstable")
+        # Superstable: F' vanishes at one of the points (a sign change of F'(x0) or F'(x1);
+        # their product may only touch zero, e.g. for symmetric cycles).
+        for index, swap in ((3, False), (4, True)):
+            if superstable is None and a[index] * b[index] <= 0 and a[index] != 0:
+                superstable = locate_event(gd, 0, _interpolate(a, b, index, 0, swap), digits, "superstable")
         if a[2] >= -1 > b[2]:
-            loss = locate_event(gd, -1, _interpolate(a, b, -1), digits, "period_doubling")
+            loss = locate_event(gd, -1, _interpolate(a, b, 2, -1), digits, "period_doubling")
             break
         if a[2] <= 1 < b[2]:
-            loss = locate_event(gd, 1, _interpolate(a, b, 1), digits, "fold")
+            loss = locate_event(gd, 1, _interpolate(a, b, 2, 1), digits, "fold")
             break
     if loss is None and scan.ended is not None and samples and samples[-1][2] > 0:
         # Natural continuation fails at a fold, where the multiplier tends to +1.
