@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from fractions import Fraction
 from typing import Callable
 
@@ -241,43 +242,66 @@ def _ball_power(s: arb_series, e, n: int) -> arb_series:
 # ---------------------------------------------------------------------------------------------
 
 
-def _walk(expr: sp.Expr, n: int, leaf, power, function):
-    """Evaluate ``expr`` as a truncated series of length ``n``, memoised over shared subtrees.
+@lru_cache(maxsize=1024)
+def _plan(expr: sp.Expr, var: sp.Symbol | None) -> tuple:
+    """The expression tree in evaluation order, shared subtrees once: ``(node, kind, data,
+    children)``.  Leaves are the variable and the subtrees free of it (with ``var=None``: the
+    rationals and ``pi``, ``E`` of a constant).  Cached, so repeated evaluations (Newton steps,
+    bisection boxes, GD iterations) skip the sympy tree walk."""
+    order: list = []
+    index: dict = {}
 
-    ``leaf(node)`` returns the series of a node it handles directly (the variable, a constant),
-    or ``None`` to descend into the node's arguments."""
-    memo: dict = {}
-
-    def go(node):
-        hit = memo.get(node)
+    def visit(node) -> int:
+        hit = index.get(node)
         if hit is not None:
             return hit
-        out = leaf(node)
-        if out is not None:
-            pass
-        elif node.is_Add:
-            args = [go(a) for a in node.args]
-            out = args[0]
-            for a in args[1:]:
-                out = out + a
-        elif node.is_Mul:
-            args = [go(a) for a in node.args]
-            out = args[0]
-            for a in args[1:]:
-                out = out * a
+        if var is not None and node == var:
+            entry = (node, "var", None, ())
+        elif (var is not None and var not in node.free_symbols) or (
+            var is None and (node.is_Rational or node in _CONSTANT_LEAVES)
+        ):
+            entry = (node, "leaf", None, ())
+        elif node.is_Add or node.is_Mul:
+            entry = (node, "add" if node.is_Add else "mul", None, tuple(visit(a) for a in node.args))
         elif node.is_Pow:
             base, e = node.args
-            out = power(go(base), e if e.is_Rational else go(e))
+            if e.is_Rational:
+                entry = (node, "pow", e, (visit(base),))
+            else:
+                entry = (node, "powx", None, (visit(base), visit(e)))
         elif isinstance(node, sp.Function) and len(node.args) == 1:
-            out = function(type(node).__name__, go(node.args[0]))
+            entry = (node, "func", type(node).__name__, (visit(node.args[0]),))
         elif node.is_Symbol:
             raise InputError(f"unexpected free variable {node}")
         else:
             raise InputError(f"unsupported expression {sp.sstr(node)[:60]}")
-        memo[node] = out
-        return out
+        order.append(entry)
+        index[node] = len(order) - 1
+        return index[node]
 
-    return go(expr)
+    visit(expr)
+    return tuple(order)
+
+
+def _walk(expr: sp.Expr, var: sp.Symbol | None, leaf, power, function):
+    """Evaluate ``expr`` bottom-up: ``leaf(node)`` gives the value of the variable and of
+    constant subtrees, ``power(base, e)`` and ``function(name, u)`` the rest."""
+    values: list = []
+    for node, kind, data, kids in _plan(expr, var):
+        if kind == "var" or kind == "leaf":
+            out = leaf(node)
+        elif kind == "add" or kind == "mul":
+            out = values[kids[0]]
+            for k in kids[1:]:
+                out = out + values[k] if kind == "add" else out * values[k]
+        elif kind == "pow":
+            out = power(values[kids[0]], data)
+        elif kind == "powx":
+            out = power(values[kids[0]], values[kids[1]])
+        else:
+            out = function(data, values[kids[0]])
+        values.append(out)
+    return values[-1]
 
 
 def exact_coefficients(expr: sp.Expr, var: sp.Symbol, point: Point, order: int) -> tuple[fmpq, ...]:
@@ -293,16 +317,14 @@ def exact_coefficients(expr: sp.Expr, var: sp.Symbol, point: Point, order: int) 
             return fmpq_series([xb, 1], prec=n)
         if node.is_Rational:
             return fmpq_series([to_fmpq(node)], prec=n)
-        if var not in node.free_symbols:
-            raise NotRational(sp.sstr(node))
-        return None
+        raise NotRational(sp.sstr(node))
 
     def power(base, e):
         if isinstance(e, sp.Expr):
             return _exact_power(base, e)
         raise NotRational("power")
 
-    s = _walk(expr, n, leaf, power, _exact_function)
+    s = _walk(expr, var, leaf, power, _exact_function)
     coeffs = [fmpq(c) for c in s.coeffs()]
     return tuple(coeffs + [fmpq(0)] * (n - len(coeffs)))
 
@@ -320,11 +342,9 @@ def ball_coefficients(
         def leaf(node):
             if node == var:
                 return arb_series([centre, 1], prec=n)
-            if var not in node.free_symbols:
-                return arb_series([constant_enclosure(node, prec)], prec=n)
-            return None
+            return arb_series([constant_enclosure(node, prec)], prec=n)
 
-        s = _walk(expr, n, leaf, lambda base, e: _ball_power(base, e, n), _ball_function)
+        s = _walk(expr, var, leaf, lambda base, e: _ball_power(base, e, n), _ball_function)
         coeffs = [arb(c) for c in s.coeffs()]
     return tuple(coeffs + [arb(0)] * (n - len(coeffs)))
 
@@ -332,18 +352,18 @@ def ball_coefficients(
 _CONSTANT_LEAVES = {sp.pi: arb.pi, sp.E: lambda: arb(1).exp()}
 
 
+@lru_cache(maxsize=4096)
 def constant_enclosure(value: sp.Expr, prec: int) -> arb:
-    """A certified ball for a real constant expression (``sqrt(2)``, ``atanh(1/2)``, ``pi``)."""
+    """A certified ball for a real constant expression (``sqrt(2)``, ``atanh(1/2)``, ``pi``),
+    cached per precision (balls are immutable)."""
 
     def leaf(node):
         if node.is_Rational:
             return arb_series([arb(to_fmpq(node))], prec=1)
-        if node in _CONSTANT_LEAVES:
-            return arb_series([_CONSTANT_LEAVES[node]()], prec=1)
-        return None
+        return arb_series([_CONSTANT_LEAVES[node]()], prec=1)
 
     with ctx.workprec(prec):
-        return arb(_const(_walk(value, 1, leaf, lambda base, e: _ball_power(base, e, 1), _ball_function)))
+        return arb(_const(_walk(value, None, leaf, lambda base, e: _ball_power(base, e, 1), _ball_function)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -413,11 +433,7 @@ def float_function(expr: sp.Expr, var: sp.Symbol):
         values = np.asarray(values, dtype=float)
 
         def leaf(node):
-            if node == var:
-                return values
-            if var not in node.free_symbols:
-                return float(constant_enclosure(node, 64).mid())
-            return None
+            return values if node == var else float(constant_enclosure(node, 64).mid())
 
         def function(name, u):
             return erf(u) if name == "erf" else getattr(np, _NUMPY_FUNCTIONS[name])(u)
@@ -426,7 +442,7 @@ def float_function(expr: sp.Expr, var: sp.Symbol):
             return np.power(base, float(e) if isinstance(e, sp.Expr) else e)
 
         with np.errstate(all="ignore"):
-            out = _walk(expr, 1, leaf, power, function)
+            out = _walk(expr, var, leaf, power, function)
         return np.broadcast_to(out, values.shape).astype(float)
 
     return evaluate

@@ -171,7 +171,7 @@ def _to_mpf(a: arb) -> mpmath.mpf:
     return mpmath.mpf(a.mid()._mpf_)
 
 
-def solve_system(system, guess: Sequence, digits: int, start_dps: int = 20) -> list[mpmath.mpf]:
+def solve_system(system, guess: Sequence, digits: int, start_dps: int = 20, maxsteps: int = 60) -> list[mpmath.mpf]:
     """Newton (mpmath ``findroot``, analytic Jacobian) polished to ``digits`` by doubling the
     precision; the tolerance is set explicitly, since the default fails at high precision."""
     x = [mpmath.mpf(g) if not isinstance(g, arb) else _to_mpf(g) for g in guess]
@@ -191,7 +191,7 @@ def solve_system(system, guess: Sequence, digits: int, start_dps: int = 20) -> l
 
             tol = mpmath.mpf(2) ** (-mpmath.mp.prec + 12)
             try:
-                sol = mpmath.findroot(f, [mpmath.mpf(t) for t in x], J=jac, tol=tol, verify=False, maxsteps=60)
+                sol = mpmath.findroot(f, [mpmath.mpf(t) for t in x], J=jac, tol=tol, verify=False, maxsteps=maxsteps)
             except (ZeroDivisionError, ValueError, TypeError, Undetermined, EosError) as exc:
                 # mpmath's LU raises TypeError on a numerically singular or non-finite Jacobian.
                 raise _NoConvergence(f"{type(exc).__name__}: {exc}") from None
@@ -208,6 +208,31 @@ def solve_system(system, guess: Sequence, digits: int, start_dps: int = 20) -> l
 
 class _NoConvergence(Exception):
     pass
+
+
+def _quick_newton(system, guess: Sequence[mpmath.mpf], dps: int, maxsteps: int = 12) -> list[mpmath.mpf]:
+    """Undamped Newton at ``dps`` digits that gives up fast: only used to walk along a branch,
+    where a failure just means a smaller step (findroot's damping can spend many evaluations
+    before failing)."""
+    with mpmath.workdps(dps):
+        prec = mpmath.mp.prec + 16
+        x = [mpmath.mpf(t) for t in guess]
+        tol = mpmath.mpf(2) ** (-mpmath.mp.prec + 16)
+        with ctx.workprec(prec):
+            for _ in range(maxsteps):
+                try:
+                    v = [arb(t) for t in x]
+                    r = mpmath.matrix([_to_mpf(e) for e in system.residual(v, prec)])
+                    j = mpmath.matrix([[_to_mpf(e) for e in row] for row in system.jacobian(v, prec)])
+                    step = mpmath.lu_solve(j, -r)
+                except (ZeroDivisionError, ValueError, TypeError, Undetermined, EosError) as exc:
+                    raise _NoConvergence(str(exc)) from None
+                x = [a + b for a, b in zip(x, step, strict=True)]
+                if not all(mpmath.isfinite(t) for t in x):
+                    raise _NoConvergence("non-finite iterate")
+                if mpmath.norm(step) <= tol * max(1, mpmath.norm(mpmath.matrix(x))):
+                    return x
+        raise _NoConvergence("Newton did not converge")
 
 
 def certify(system, solution: Sequence[mpmath.mpf], prec: int) -> Krawczyk:
@@ -285,11 +310,16 @@ def follow_branch(
     with ctx.workprec(prec), mpmath.workdps(CONTINUATION_DPS):
         start, target = _to_mpf(eta0), _to_mpf(eta_target)
         span = target - start
-        current = start + span * mpmath.mpf("1e-4")
-        seed = branch_seed(gd, xb, f2, flip, arb(current), prec)
+        seed = branch_seed(gd, xb, f2, flip, arb(target), prec)
         if seed is None:
             raise _NoConvergence("the normal form predicts no 2-cycle on this side of eta0")
-        cycle = solve_system(_fixed_eta(gd, current), seed, CONTINUATION_DPS)
+        if monitor is None and abs(_to_mpf(seed[0] - xb)) < mpmath.mpf("1e-3") * max(1, abs(_to_mpf(xb))):
+            # Close to eta0 the normal form is already a good Newton start; the cycle system is
+            # ill-conditioned there (its Jacobian tends to singular), so do not continue at low precision.
+            return target, [_to_mpf(v) for v in seed]
+        current = start + span * mpmath.mpf("1e-4")
+        seed = branch_seed(gd, xb, f2, flip, arb(current), prec)
+        cycle = _quick_newton(_fixed_eta(gd, current), [_to_mpf(v) for v in seed], CONTINUATION_DPS, 30)
         step = current - start
         previous = None
         for _ in range(max_steps):
@@ -309,14 +339,14 @@ def follow_branch(
                 else:
                     guess = cycle
                 try:
-                    new = solve_system(_fixed_eta(gd, nxt), guess, CONTINUATION_DPS)
+                    new = _quick_newton(_fixed_eta(gd, nxt), guess, CONTINUATION_DPS)
                     jump = max(abs(a - b) for a, b in zip(new, cycle, strict=True))
                     width = abs(cycle[0] - cycle[1])
                     if jump > max(width, mpmath.mpf("1e-6")) or abs(new[0] - new[1]) < width / 4:
                         raise _NoConvergence("jumped off the branch")
                 except _NoConvergence:
                     step /= 2
-                    if abs(step) < abs(span) * mpmath.mpf("1e-12"):
+                    if abs(step) < abs(span) * mpmath.mpf("1e-9"):
                         raise _NoConvergence(
                             f"the branch could not be continued past eta = {mpmath.nstr(current, 12)}"
                         ) from None
