@@ -43,6 +43,7 @@ test-thorough: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_jets.py
 	$(BIN)/python bench/bench_check.py
+	$(BIN)/python bench/bench_orbit.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
