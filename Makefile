@@ -33,6 +33,13 @@ paper: $(STAMP)
 	@$(EOS) l2 'gaussian(x)' --target 'exp(-1)' --at 1
 	@echo
 	@$(EOS) l2 'log(x)' --target 1 --at E
+	@echo
+	@echo "== Period-2 orbits of the quartic: certified 2-cycle at eta = 11/10 and the stability window"
+	@$(EOS) orbit '(x**2-1)**2/4' --eta 11/10 --at 1
+	@echo
+	@$(EOS) window '(x**2-1)**2/4' --at 1
+	@echo
+	@$(EOS) existence '(x**2-1)**2/4' --at 1
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
