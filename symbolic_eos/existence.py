@@ -129,7 +129,8 @@ class ExistenceReport:
         for r in self.rows:
             eta = decimal_string(r.eta, 15) if r.eta is not None else "-"
             upper = decimal_string(r.upper, 12) if r.upper is not None else "inf"
-            lines.append(f"  {str(r.eps):>10}  {eta:<26}  ({decimal_string(r.lower, 12)}, {upper}){'':<10}  {r.verdict}" + (f"  [{r.note}]" if r.note else ""))
+            interval = f"({decimal_string(r.lower, 12)}, {upper})"
+            lines.append(f"  {str(r.eps):>10}  {eta:<26}  {interval:<44}  {r.verdict}" + (f"  [{r.note}]" if r.note else ""))
         lines.append(f"  {self.message}")
         return "\n".join(lines)
 
@@ -246,7 +247,11 @@ def existence(text: str, var: str = "x", at: str | None = None, eps_values: Sequ
     report = ExistenceReport(text, minimum, paper.case, sign, tuple(rows), "")
     largest, fail = report.largest_holding_eps, report.first_failure
     msg = (f"The statement holds at every tested |eps| up to {largest}" if largest is not None else "The statement did not hold at the smallest tested eps")
-    msg += f"; it fails (certified: no eta in the interval) from |eps| = {fail.eps}." if fail else "; no certified failure among the tested eps."
+    msg += (
+        f"; at |eps| = {fail.eps} it no longer holds (certified: no eta in the interval gives F(F(x0)) = x0). "
+        "The theorem only claims small eps, so this measures how small eps must be; it is not a counterexample."
+        if fail else "; no certified failure among the tested eps."
+    )
     return ExistenceReport(text, minimum, paper.case, sign, tuple(rows), msg)
 
 
