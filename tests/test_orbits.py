@@ -157,3 +157,19 @@ def test_orbit_and_window_cli(tmp_path, capsys):
     assert main(["orbit", QUARTIC, "--eta", "11/10", "--digits", "3"]) == 2
     assert "--digits" in capsys.readouterr().err
     assert main(["orbit", QUARTIC, "--eta", "-1"]) == 2
+
+
+def test_existence_failure_at_finite_eps_is_certified_and_real():
+    """f = x^2/2 + x^3/3 - x^4: at x0 = -2/5 the interval is (2, 10), and (independently, on a
+    fine float grid) H(eta) = F(F(x0)) - x0 stays below -0.18 there: no eta works."""
+    import numpy as np
+
+    r = existence("x**2/2 + x**3/3 - x**4", at="0")
+    row = next(row for row in r.rows if row.eps == Fraction(2, 5))
+    assert row.verdict == "fails" and r.first_failure is row
+    etas = np.linspace(2, 10, 100001)
+    fp = lambda t: t + t**2 - 4 * t**3  # noqa: E731
+    x1 = -0.4 - etas * fp(-0.4)
+    h = x1 - etas * fp(x1) + 0.4
+    assert np.all(h < -0.18)
+    assert r.largest_holding_eps == Fraction(3, 10)
