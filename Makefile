@@ -40,6 +40,9 @@ paper: $(STAMP)
 	@$(EOS) window '(x**2-1)**2/4' --at 1
 	@echo
 	@$(EOS) existence '(x**2-1)**2/4' --at 1
+	@echo
+	@echo "== The paper's quartic claims: orbit equation (proved), where 1.121 comes from, basin of (0, 1)"
+	@$(EOS) quartic
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

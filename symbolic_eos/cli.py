@@ -81,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_point_options(e)
     e.add_argument("--digits", type=int, default=30, help="decimal digits (default 30)")
     _add_common(e)
+
+    q = sub.add_parser("quartic", help="the paper's quartic (x^2-1)^2/4: orbit equation, 1.121, basin")
+    q.add_argument("--digits", type=int, default=30, help="decimal digits (default 30)")
+    q.add_argument("--starts", type=int, default=200, help="grid points in (0, 1) for the basin check")
+    _add_common(q)
     return parser
 
 
@@ -119,7 +124,13 @@ def _run(args: argparse.Namespace):
         from .existence import existence
 
         return existence(args.expr.strip(), var=args.var, at=args.at, digits=args.digits, range=args.range)
-    raise _UsageError("choose a command (check, l2, orbit, window, existence); see symbolic-eos --help")
+    if args.command == "quartic":
+        from .settings.quartic import quartic_report
+
+        if not 1 <= args.starts <= 5000:
+            raise _UsageError("--starts must be between 1 and 5000")
+        return quartic_report(digits=args.digits, n_starts=args.starts)
+    raise _UsageError("choose a command (check, l2, orbit, window, existence, quartic); see symbolic-eos --help")
 
 
 def _protect_negative(arg: str) -> str:

@@ -25,7 +25,7 @@ from flint import arb, ctx, fmpq, fmpq_mpoly_ctx, fmpq_poly
 
 from .jets import constant_enclosure
 
-__all__ = ["ClosedForm", "prove_event_constant", "recognise"]
+__all__ = ["ClosedForm", "GDPolynomials", "gd_polynomials", "prove_event_constant", "recognise"]
 
 _ETA = sp.Symbol("eta")
 #: Degree above which the exact elimination is not attempted (it is then only recognised).
@@ -60,9 +60,24 @@ def _rational_coefficients(poly: sp.Poly) -> list[fmpq] | None:
     return out
 
 
-def prove_event_constant(expr: sp.Expr, var: sp.Symbol, target: int, eta: arb) -> ClosedForm | None:
-    """Exact closed form of the ``eta`` where a 2-cycle of ``F = x - eta f'`` has multiplier
-    ``target``, given a certified enclosure ``eta``; None when ``f`` is not a rational polynomial."""
+@dataclass(frozen=True)
+class GDPolynomials:
+    """For a loss with rational polynomial ``f'``: in ``Q[x, e]`` (``e`` is eta), the GD map
+    ``F = x - e f'(x)``, its derivative ``dF`` and the 2-cycle polynomial
+    ``cycle = (F(F(x)) - x) / (F(x) - x)`` (exact division), whose roots in ``x`` are the
+    points of 2-cycles."""
+
+    ring: object
+    x: object
+    e: object
+    F: object
+    dF: object
+    cycle: object
+
+
+def gd_polynomials(expr: sp.Expr, var: sp.Symbol) -> GDPolynomials | None:
+    """:class:`GDPolynomials` of ``expr``, or None when ``f'`` is not a rational polynomial
+    (of degree at most :data:`MAX_LOSS_DEGREE`)."""
     if not expr.is_polynomial(var):
         return None
     poly = sp.Poly(sp.expand(sp.diff(expr, var)), var)
@@ -75,10 +90,19 @@ def prove_event_constant(expr: sp.Expr, var: sp.Symbol, target: int, eta: arb) -
     x, e = R.gens()
     fp = sum((c * x ** (len(coeffs) - 1 - i) for i, c in enumerate(coeffs)), R.from_dict({}))
     F = x - e * fp
-    dF = 1 - e * fp.derivative("x")
     cycle, rem = divmod(F.compose(F, e) - x, F - x)
     if not rem.is_zero():
         return None
+    return GDPolynomials(R, x, e, F, 1 - e * fp.derivative("x"), cycle)
+
+
+def prove_event_constant(expr: sp.Expr, var: sp.Symbol, target: int, eta: arb) -> ClosedForm | None:
+    """Exact closed form of the ``eta`` where a 2-cycle of ``F = x - eta f'`` has multiplier
+    ``target``, given a certified enclosure ``eta``; None when ``f`` is not a rational polynomial."""
+    gp = gd_polynomials(expr, var)
+    if gp is None:
+        return None
+    F, dF, cycle, e = gp.F, gp.dF, gp.cycle, gp.e
     event = dF * dF.compose(F, e) - target
     res = cycle.resultant(event, "x")
     if res.is_zero():

@@ -446,3 +446,28 @@ def float_function(expr: sp.Expr, var: sp.Symbol):
         return np.broadcast_to(out, values.shape).astype(float)
 
     return evaluate
+
+
+def ball_function(expr: sp.Expr, var: sp.Symbol):
+    """A fast scalar evaluator ``x -> f(x)`` on ``arb`` balls (an enclosure of the range over
+    the ball; ``nan`` outside the real domain).  For long iterations, where the Taylor engine's
+    series would be wasted; call it inside ``ctx.workprec``."""
+
+    def evaluate(x: arb) -> arb:
+        prec = ctx.prec
+
+        def leaf(node):
+            return x if node == var else constant_enclosure(node, prec)
+
+        def power(base, e):
+            if isinstance(e, sp.Expr):
+                return base ** int(e) if e.is_Integer else base ** arb(to_fmpq(e))
+            return base**e
+
+        def function(name, u):
+            return getattr(u if isinstance(u, arb) else arb(u), name)()
+
+        return _walk(expr, var, leaf, power, function)
+
+    _plan(expr, var)  # fail early on an unsupported expression
+    return evaluate

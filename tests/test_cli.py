@@ -93,3 +93,9 @@ def test_module_entry_point_and_no_traceback():
     )
     assert proc.returncode == 2 and "pwned" not in proc.stdout + proc.stderr
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+
+
+def test_quartic_command_json(capsys):
+    assert main(["quartic", "--starts", "20", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert set(d) >= {"orbit_equation", "threshold", "basin"}

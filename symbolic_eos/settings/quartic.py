@@ -1,0 +1,654 @@
+"""The paper's quartic ``f(x) = (x^2 - 1)^2/4`` (minimum ``xb = 1``, ``eta0 = 2/f''(1) = 1``).
+
+The paper's claim: for ``1 < eta < 1.121`` and ``x0`` in ``(0, 1)``, GD converges to a 2-cycle
+``{delta1, delta2}`` whose points solve ``eta = 1/(delta^2 (sqrt(1/delta^2 - 3/4) + 1/2))``.
+Everything below is computed, not assumed:
+
+a. :func:`orbit_equation_check`: the certified 2-cycle satisfies the paper's equation, first to
+   the requested digits (balls), then exactly.  Solving the equation for the square root and
+   squaring gives ``P(delta, eta) = eta^2 delta^4 - (eta^2 + eta) delta^2 + 1 = 0`` with the
+   branch ``1/(eta delta^2) - 1/2 >= 0``; ``P`` divides ``(F(F(x)) - x)/(F(x) - x)`` in
+   ``Q[x, eta]``, so a 2-cycle point where the cofactor is certified non-zero is a root of ``P``,
+   and with the branch certified positive the paper's equation holds exactly.
+b. :func:`where_1121_comes_from`: the stability window of the 2-cycle (superstable point and
+   loss of stability, with proved closed forms) explains the constant 1.121.
+c. :func:`basin_claim`: where GD from a grid of ``x0`` in ``(0, 1)`` goes, inside the paper's
+   range and beyond it (per start exact / certified / numeric; a finite grid is evidence).
+d. :func:`quartic_report` gathers the three into a :class:`QuarticReport`.
+
+>>> t = where_1121_comes_from(20)
+>>> t.superstable_form, t.loss_form, t.loss_type, t.truncation
+('-1 + 3*sqrt(2)/2', '-1 + sqrt(5)', 'period_doubling', 1121)
+>>> t.multiplier_formula
+'-2*eta**2 - 4*eta + 7'
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Sequence
+
+import sympy as sp
+from flint import arb, ctx
+from sympy.polys.polyfuncs import symmetrize
+
+from ..basin import BasinReport, basin_check, interior_grid
+from ..closed_forms import gd_polynomials
+from ..decide import decimal_string
+from ..dynamics import WindowReport, curvature_ball, window
+from ..errors import EosError, InputError
+from ..jets import constant_enclosure, to_fmpq
+from ..minima import ball_text
+from ..orbits import GradientMap, TwoCycle, bits_for_digits, two_cycle
+from ..parse import parse_constant, parse_expression
+from ..results import check
+
+__all__ = [
+    "QUARTIC",
+    "MINIMUM",
+    "PAPER_BOUND",
+    "ORBIT_ETAS",
+    "BASIN_ETAS",
+    "PaperEquation",
+    "paper_equation",
+    "OrbitEquationRow",
+    "OrbitEquationCheck",
+    "orbit_equation_check",
+    "ThresholdOrigin",
+    "where_1121_comes_from",
+    "BasinRow",
+    "BasinClaim",
+    "basin_claim",
+    "QuarticReport",
+    "quartic_report",
+]
+
+#: The loss and its minimum, as the user would type them.
+QUARTIC = "(x**2 - 1)**2/4"
+MINIMUM = "1"
+#: The paper's upper bound on eta (the claim under test, not a computed value).
+PAPER_BOUND = "1121/1000"
+#: The paper's starting interval for x0.
+PAPER_STARTS = ("0", "1")
+#: Learning rates at which the orbit equation is checked (inside the paper's range).
+ORBIT_ETAS = ("1001/1000", "101/100", "21/20", "11/10", "28/25")
+#: Learning rates of the basin check: inside the paper's range, past 1.121, past the period doubling.
+BASIN_ETAS = ("101/100", "21/20", "11/10", "28/25", "113/100", "23/20", "6/5", "123/100", "5/4", "13/10")
+
+_DELTA, _ETA = sp.symbols("delta eta", positive=True)
+
+
+def _decimal(eta: str) -> str:
+    """``1.1`` for ``11/10`` (six significant digits, trailing zeros dropped)."""
+    text = decimal_string(parse_constant(eta), 6)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _ratio_text(eta: str) -> str:
+    """``11/10 (1.1)``: the exact learning rate and its decimal value."""
+    value = parse_constant(eta)
+    return sp.sstr(value) + ("" if value.is_Integer else f" ({_decimal(eta)})")
+
+
+# ---------------------------------------------------------------------------------------------
+# The setting, computed once.
+
+
+@functools.cache
+def _setting():
+    """``(expr, x, GradientMap, StabilityCheck at x = 1)`` for the quartic."""
+    expr = parse_expression(QUARTIC)
+    x = sp.Symbol("x")
+    return expr, x, GradientMap(expr, x), check(QUARTIC, at=MINIMUM)
+
+
+@functools.lru_cache(maxsize=64)
+def certified_cycle(eta: str, digits: int) -> TwoCycle | str:
+    """The certified 2-cycle of GD on the quartic at ``eta`` (cached), or why there is none."""
+    _, _, gd, minimum = _setting()
+    f2 = curvature_ball(minimum.curvature, bits_for_digits(digits))
+    return two_cycle(gd, minimum.point, f2, minimum.flip, eta, parse_constant(eta), digits)
+
+
+# ---------------------------------------------------------------------------------------------
+# a. The orbit equation.
+
+
+@dataclass(frozen=True)
+class PaperEquation:
+    """The paper's equation made polynomial, and the exact divisibility that proves it.
+
+    ``branch`` solves the equation for the square root (it must be >= 0); ``polynomial`` is the
+    numerator of ``branch^2 - (1/delta^2 - 3/4)``; ``cycle_polynomial`` is
+    ``(F(F(x)) - x)/(F(x) - x)`` in ``Q[x, eta]`` and ``cofactor`` its quotient by
+    ``polynomial``."""
+
+    branch: sp.Expr
+    polynomial: sp.Expr
+    cycle_polynomial: sp.Expr
+    cofactor: sp.Expr
+    divides: bool
+    branch_recovers_eta: bool
+    cofactor_terms: tuple = field(default=(), repr=False, compare=False)
+
+    @property
+    def derivation_ok(self) -> bool:
+        return self.divides and self.branch_recovers_eta
+
+    def cofactor_at(self, delta: arb, eta: arb) -> arb:
+        """The cofactor evaluated on balls."""
+        return sum((c * delta**i * eta**j for (i, j), c in self.cofactor_terms), arb(0))
+
+    def to_dict(self) -> dict:
+        return {
+            "equation": "eta = 1/(delta^2 (sqrt(1/delta^2 - 3/4) + 1/2))",
+            "branch": sp.sstr(self.branch) + " >= 0",
+            "polynomial": sp.sstr(self.polynomial),
+            "cycle_polynomial": sp.sstr(self.cycle_polynomial),
+            "cofactor": sp.sstr(self.cofactor),
+            "divides": self.divides,
+            "branch_recovers_eta": self.branch_recovers_eta,
+            "rigor": "exact" if self.derivation_ok else None,
+        }
+
+
+def _to_sympy(p, x: sp.Symbol, e: sp.Symbol) -> sp.Expr:
+    return sum((sp.Rational(int(c.p), int(c.q)) * x**i * e**j for (i, j), c in p.to_dict().items()), sp.Integer(0))
+
+
+@functools.cache
+def paper_equation() -> PaperEquation:
+    """Derive ``P`` from the paper's equation and prove ``P | (F(F(x)) - x)/(F(x) - x)``.
+
+    >>> pe = paper_equation()
+    >>> pe.polynomial, pe.cofactor, pe.derivation_ok
+    (delta**4*eta**2 - delta**2*eta**2 - delta**2*eta + 1, -delta**2*eta + eta + 2, True)
+    """
+    d, e, s = _DELTA, _ETA, sp.Symbol("s", nonnegative=True)
+    rhs = lambda root: 1 / (d**2 * (root + sp.Rational(1, 2)))  # noqa: E731
+    solved = sp.solve(sp.Eq(e, rhs(s)), s)
+    if len(solved) != 1:
+        raise EosError("the paper's equation does not solve uniquely for the square root")
+    branch = sp.expand(solved[0])
+    numerator = sp.numer(sp.together(branch**2 - (1 / d**2 - sp.Rational(3, 4))))
+    poly = sp.Poly(numerator, d, e)
+    poly = poly.primitive()[1]
+    if poly.LC() < 0:
+        poly = -poly
+    recovers = sp.simplify(rhs(branch) - e) == 0
+
+    expr, x, _, _ = _setting()
+    gp = gd_polynomials(expr, x)
+    cycle = gp.cycle
+    P = gp.ring.from_dict({(i, j): to_fmpq(c) for (i, j), c in poly.terms()})
+    cofactor, rem = divmod(cycle, P)
+    divides = rem.is_zero() and cofactor * P == cycle
+    terms = tuple(((i, j), arb(c)) for (i, j), c in cofactor.to_dict().items())
+    return PaperEquation(branch, poly.as_expr(), _to_sympy(cycle, d, e), _to_sympy(cofactor, d, e),
+                         bool(divides), bool(recovers), terms)
+
+
+@dataclass(frozen=True)
+class OrbitEquationRow:
+    """The certified 2-cycle at one ``eta`` against the paper's equation."""
+
+    eta: str
+    points: tuple[str, ...]
+    residuals: tuple[str, ...]          # enclosures of RHS(delta) - eta
+    cofactors: tuple[str, ...]          # enclosures of the cofactor at (delta, eta)
+    branches: tuple[str, ...]           # enclosures of 1/(eta delta^2) - 1/2
+    agrees_to_digits: bool              # each residual contains 0 with radius < 10^-digits
+    cofactor_nonzero: bool
+    branch_positive: bool
+    certified: bool                     # the 2-cycle is Krawczyk-certified
+    proved: bool                        # the paper's equation holds exactly at the cycle
+    message: str | None = None
+    residual_bound: str | None = None   # upper bound on |RHS(delta) - eta| over both points
+
+    def to_dict(self) -> dict:
+        return {
+            "eta": self.eta,
+            "points": list(self.points),
+            "residuals": list(self.residuals),
+            "cofactors": list(self.cofactors),
+            "branches": list(self.branches),
+            "agrees_to_digits": self.agrees_to_digits,
+            "cofactor_nonzero": self.cofactor_nonzero,
+            "branch_positive": self.branch_positive,
+            "certified": self.certified,
+            "proved": self.proved,
+            "rigor": "exact" if self.proved else ("certified" if self.agrees_to_digits else None),
+            "residual_bound": self.residual_bound,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class OrbitEquationCheck:
+    """Claim (a): the 2-cycle solves the paper's equation (at each eta of a grid)."""
+
+    digits: int
+    equation: PaperEquation
+    rows: tuple[OrbitEquationRow, ...]
+
+    @property
+    def all_proved(self) -> bool:
+        return bool(self.rows) and all(r.proved for r in self.rows)
+
+    def to_dict(self) -> dict:
+        return {"digits": self.digits, "equation": self.equation.to_dict(), "rows": [r.to_dict() for r in self.rows],
+                "all_proved": self.all_proved}
+
+    def _lines(self) -> list[str]:
+        eq = self.equation
+        lines = [
+            f"equivalent to P = {sp.sstr(eq.polynomial)} = 0 with the branch {sp.sstr(eq.branch)} >= 0"
+            + (" (derived with sympy; the branch gives back eta exactly)" if eq.branch_recovers_eta else " (derivation NOT confirmed)"),
+            f"P divides (F(F(x)) - x)/(F(x) - x) in Q[x, eta]: {'yes' if eq.divides else 'NO'}; cofactor {sp.sstr(eq.cofactor)}",
+        ]
+        for r in self.rows:
+            if r.message:
+                lines.append(f"eta = {_ratio_text(r.eta)}: {r.message}")
+                continue
+            pts = ", ".join(p[:22] for p in r.points)
+            lines.append(
+                f"eta = {_ratio_text(r.eta)}: delta = {pts}; |RHS - eta| <= {r.residual_bound} ({'agrees' if r.agrees_to_digits else 'does NOT agree'} "
+                f"to {self.digits} digits); cofactor {'!= 0' if r.cofactor_nonzero else 'not certified != 0'}, "
+                f"branch {'> 0' if r.branch_positive else 'not certified > 0'}: {'PROVED exactly' if r.proved else 'not proved'}"
+            )
+        return lines
+
+    def to_text(self) -> str:
+        return "\n".join(self._lines())
+
+    def to_markdown(self) -> str:
+        eq = self.equation
+        rows = []
+        for r in self.rows:
+            if r.message:
+                rows.append(f"| {_ratio_text(r.eta)} | - | - | - | {r.message} |")
+                continue
+            rows.append(f"| {_ratio_text(r.eta)} | {r.points[0][:20]}, {r.points[1][:20]} | {r.residuals[0]}, {r.residuals[1]} | "
+                        f"{'yes' if r.agrees_to_digits else 'no'} | {'**proved**' if r.proved else 'not proved'} |")
+        return (f"The paper's equation is equivalent to $P = {sp.latex(eq.polynomial)} = 0$ with "
+                f"${sp.latex(eq.branch)} \\ge 0$. $P$ divides $(F(F(x)) - x)/(F(x) - x)$ exactly "
+                f"({'yes' if eq.divides else 'no'}); cofactor ${sp.latex(eq.cofactor)}$.\n\n"
+                f"| eta | 2-cycle | RHS - eta | agrees to {self.digits} digits | exact |\n|---|---|---|---|---|\n"
+                + "\n".join(rows) + "\n")
+
+
+def _eta_text(eta) -> str:
+    if isinstance(eta, float):
+        raise InputError(f"give eta exactly (e.g. '11/10'), not the float {eta!r}")
+    if isinstance(eta, Fraction):
+        return f"{eta.numerator}/{eta.denominator}" if eta.denominator != 1 else str(eta.numerator)
+    return str(eta)
+
+
+def _orbit_row(eta: str, digits: int, eq: PaperEquation) -> OrbitEquationRow:
+    found = certified_cycle(eta, digits)
+    if isinstance(found, str):
+        return OrbitEquationRow(eta, (), (), (), (), False, False, False, False, False, found)
+    prec = bits_for_digits(digits)
+    with ctx.workprec(prec):
+        e = constant_enclosure(parse_constant(eta), prec)
+        tolerance = arb(10) ** (-digits)
+        residuals, cofactors, branches = [], [], []
+        for d in found.points:
+            residuals.append(1 / (d**2 * ((1 / d**2 - arb(3) / 4).sqrt() + arb(1) / 2)) - e)
+            cofactors.append(eq.cofactor_at(d, e))
+            branches.append(1 / (e * d**2) - arb(1) / 2)
+        agrees = all(r.contains(0) and r.rad() < tolerance for r in residuals)
+        nonzero = all(q > 0 or q < 0 for q in cofactors)
+        positive = all(b > 0 for b in branches) and all(d > 0 for d in found.points) and bool(e > 0)
+        bound = max((abs(r).upper() for r in residuals), key=lambda a: a.mid()).mid().str(3, radius=False)
+    proved = bool(found.certified and eq.derivation_ok and nonzero and positive)
+    return OrbitEquationRow(
+        eta, tuple(decimal_string(p, max(digits, 15)) for p in found.points),
+        tuple(ball_text(r, 5) for r in residuals), tuple(ball_text(q, 12) for q in cofactors),
+        tuple(ball_text(b, 12) for b in branches), agrees, nonzero, positive, found.certified, proved,
+        None if found.certified else "the 2-cycle could not be certified (Krawczyk failed)", bound,
+    )
+
+
+def orbit_equation_check(etas: Sequence = ORBIT_ETAS, digits: int = 30) -> OrbitEquationCheck:
+    """Claim (a) at each ``eta`` (exact: text or Fraction): the certified 2-cycle against the
+    paper's equation, to ``digits`` digits and exactly."""
+    if not 5 <= digits <= 2000:
+        raise InputError(f"digits must be between 5 and 2000, not {digits}")
+    eq = paper_equation()
+    return OrbitEquationCheck(digits, eq, tuple(_orbit_row(_eta_text(e), digits, eq) for e in etas))
+
+
+# ---------------------------------------------------------------------------------------------
+# b. Where 1.121 comes from.
+
+
+@dataclass(frozen=True)
+class ThresholdOrigin:
+    """Claim (b): the stability window of the 2-cycle, and how the paper's 1.121 relates to it."""
+
+    window: WindowReport
+    multiplier_formula: str | None          # F'(delta1) F'(delta2) as a function of eta (via P)
+    formula_matches_window: bool            # its zeros at 0 and -1 are the proved minimal polynomials
+    truncation: int | None                  # floor(1000 eta_superstable), certified
+    paper_bound: str
+    explanation: str
+
+    @property
+    def superstable_form(self) -> str | None:
+        ev = self.window.superstable
+        return ev.closed_form.expression if ev is not None and ev.certified and ev.closed_form else None
+
+    @property
+    def loss_form(self) -> str | None:
+        ev = self.window.loss
+        return ev.closed_form.expression if ev is not None and ev.certified and ev.closed_form else None
+
+    @property
+    def loss_type(self) -> str | None:
+        return self.window.loss_type
+
+    def to_dict(self) -> dict:
+        w = self.window.to_dict()
+        return {
+            "eta_superstable": w["eta_superstable"],
+            "eta_loss": w["eta_loss"],
+            "loss_type": w["loss_type"],
+            "closed_forms": w["closed_forms"],
+            "multiplier_formula": self.multiplier_formula,
+            "formula_matches_window": self.formula_matches_window,
+            "paper_bound": self.paper_bound,
+            "superstable_truncated_to_3_decimals": None if self.truncation is None else f"{self.truncation / 1000:.3f}",
+            "explanation": self.explanation,
+            "rigor": "exact" if self.superstable_form and self.loss_form else "certified",
+        }
+
+    def to_text(self) -> str:
+        return self.window.to_text() + "\n  " + self.explanation
+
+    def to_markdown(self) -> str:
+        return self.window.to_markdown() + "\n" + self.explanation + "\n"
+
+
+def _multiplier_formula(eq: PaperEquation) -> sp.Expr | None:
+    """``F'(delta1) F'(delta2)`` as a rational function of ``eta`` (Vieta on ``P`` in
+    ``u = delta^2``; needs ``F'`` even in ``x``, as for the quartic)."""
+    expr, x, _, _ = _setting()
+    u, u1, u2 = sp.symbols("u u1 u2")
+    slope = sp.expand(1 - _ETA * sp.diff(expr, x, 2))
+    in_u = slope.subs(x**2, u)
+    if in_u.has(x):
+        return None
+    p = sp.Poly(eq.polynomial.subs(_DELTA**2, u).subs(_DELTA, sp.sqrt(u)), u)
+    if p.degree() != 2:
+        return None
+    a, b, c = p.all_coeffs()
+    symmetric, rest, defs = symmetrize(sp.expand(in_u.subs(u, u1) * in_u.subs(u, u2)), u1, u2, formal=True)
+    if rest != 0:
+        return None
+    values = {defs[0][0]: -b / a, defs[1][0]: c / a}
+    return sp.factor(sp.simplify(symmetric.subs(values)))
+
+
+def _matches(formula: sp.Expr | None, target: int, minimal_polynomial: str | None) -> bool:
+    if formula is None or minimal_polynomial is None:
+        return False
+    minpoly = parse_expression(minimal_polynomial, ("eta",)).subs(sp.Symbol("eta"), _ETA)
+    numerator = sp.numer(sp.together(formula - target))
+    return sp.rem(sp.Poly(numerator, _ETA), sp.Poly(minpoly, _ETA)).is_zero
+
+
+def where_1121_comes_from(digits: int = 30) -> ThresholdOrigin:
+    """Claim (b): superstable and loss-of-stability learning rates of the quartic's 2-cycle
+    (certified, closed forms proved), and an explanation of the paper's bound built from them."""
+    w = window(QUARTIC, at=MINIMUM, digits=digits)
+    eq = paper_equation()
+    formula = _multiplier_formula(eq)
+    ss, loss = w.superstable, w.loss
+    ss_ok = ss is not None and ss.certified
+    loss_ok = loss is not None and loss.certified
+    matches = bool(
+        formula is not None and ss_ok and loss_ok and ss.closed_form and loss.closed_form
+        and _matches(formula, 0, ss.closed_form.minimal_polynomial)
+        and _matches(formula, -1 if loss.kind == "period_doubling" else 1, loss.closed_form.minimal_polynomial)
+    )
+    truncation = None
+    if ss_ok:
+        with ctx.workprec(bits_for_digits(digits)):
+            fl = (ss.eta * 1000).floor()
+            truncation = int(fl.unique_fmpz()) if fl.is_exact() else None
+    bound = parse_constant(PAPER_BOUND)
+    shown = lambda ev: decimal_string(ev.eta, 12)  # noqa: E731
+    form = lambda ev: (f"{ev.closed_form.expression} = " if ev.closed_form and ev.closed_form.expression else "")  # noqa: E731
+    minpoly = lambda ev: (f" (minimal polynomial {ev.closed_form.minimal_polynomial}, {ev.closed_form.status})"  # noqa: E731
+                          if ev.closed_form and ev.closed_form.minimal_polynomial else "")
+    parts = []
+    if ss_ok:
+        matched = truncation is not None and Fraction(truncation, 1000) == Fraction(int(bound.p), int(bound.q))
+        parts.append(
+            f"The paper's bound {decimal_string(bound, 4).rstrip('0')} "
+            + ("matches" if matched else "does NOT match")
+            + f" the superstable learning rate eta = {form(ss)}{shown(ss)}{minpoly(ss)} truncated to three decimals"
+            + (f" (certified: floor(1000 eta) = {truncation})." if truncation is not None else ".")
+        )
+        if formula is not None:
+            parts.append(f"There the multiplier F'(delta1) F'(delta2) = {sp.sstr(formula)} of the 2-cycle vanishes and changes sign"
+                         + (" (this formula, from P by Vieta, vanishes and equals -1 exactly at the two proved minimal polynomials)."
+                            if matches else "."))
+    else:
+        parts.append("No superstable point of the 2-cycle could be certified.")
+    if loss_ok:
+        parts.append(
+            f"Stability only needs |multiplier| < 1, which holds up to eta = {form(loss)}{shown(loss)}{minpoly(loss)}, "
+            f"where the 2-cycle loses stability by {loss.kind.replace('_', ' ')}: the stable 2-cycle exists for "
+            f"1 < eta < {shown(loss)}, a wider range than the paper's 1 < eta < {decimal_string(bound, 4).rstrip('0')}."
+        )
+    else:
+        parts.append("No loss of stability of the 2-cycle could be certified.")
+    return ThresholdOrigin(w, None if formula is None else sp.sstr(formula), matches, truncation, PAPER_BOUND, " ".join(parts))
+
+
+# ---------------------------------------------------------------------------------------------
+# c. The basin claim.
+
+
+@dataclass(frozen=True)
+class BasinRow:
+    """The basin check at one ``eta``, with where ``eta`` lies relative to the thresholds."""
+
+    eta: str
+    region: str
+    report: BasinReport | None
+    message: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"eta": self.eta, "region": self.region, "message": self.message,
+                "basin": None if self.report is None else self.report.to_dict()}
+
+
+_REGIONS = {
+    "paper": "inside the paper's range (1, 1.121)",
+    "between": "past 1.121, before the loss of stability",
+    "beyond": "past the loss of stability",
+    "outside": "not above eta0 = 1",
+    "undecided": "undecided (too close to a threshold)",
+}
+
+
+@dataclass(frozen=True)
+class BasinClaim:
+    """Claim (c): GD from a grid of ``x0`` in ``(0, 1)`` at several ``eta``."""
+
+    interval: tuple[str, str]
+    n_starts: int
+    eta_loss: str | None
+    rows: tuple[BasinRow, ...]
+    conclusion: str
+
+    def to_dict(self) -> dict:
+        return {"interval": list(self.interval), "starts_per_eta": self.n_starts, "eta_loss": self.eta_loss,
+                "rows": [r.to_dict() for r in self.rows], "conclusion": self.conclusion, "rigor": "numeric",
+                "note": "each start is classified with exact / certified / numeric evidence; a finite grid of starts is numeric evidence about the interval"}
+
+    def _table(self) -> list[tuple[str, str, str, str, str]]:
+        out = []
+        for r in self.rows:
+            if r.report is None:
+                out.append((_ratio_text(r.eta), _REGIONS[r.region], "-", r.message or "", "-"))
+                continue
+            rep = r.report
+            rest = ", ".join(f"{k}: {v}" for k, v in rep.exception_summary.items()) or "none"
+            ev = ", ".join(f"{v} {k}" for k, v in sorted(rep.evidence_counts.items()))
+            out.append((_ratio_text(r.eta), _REGIONS[r.region], f"{rep.counts['cycle']}/{len(rep.outcomes)}", rest, ev))
+        return out
+
+    def to_text(self) -> str:
+        rows = self._table()
+        head = ("eta", "region", "to 2-cycle", "exceptions", "evidence")
+        widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
+        fmt = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()  # noqa: E731
+        return "\n".join([fmt(head)] + [fmt(r) for r in rows] + ["", self.conclusion])
+
+    def to_markdown(self) -> str:
+        body = "\n".join("| " + " | ".join(r) + " |" for r in self._table())
+        return ("| eta | region | to 2-cycle | exceptions | evidence |\n|---|---|---|---|---|\n" + body
+                + "\n\n" + self.conclusion + "\n")
+
+
+def _region(eta: sp.Expr, loss: arb | None) -> str:
+    if eta <= 1:
+        return "outside"
+    if eta < parse_constant(PAPER_BOUND):
+        return "paper"
+    if loss is None:
+        return "undecided"
+    with ctx.workprec(256):
+        e = constant_enclosure(eta, 256)
+        if e < loss:
+            return "between"
+        if e > loss:
+            return "beyond"
+    return "undecided"
+
+
+def _conclusion(rows: Sequence[BasinRow], eta_loss: str | None, n: int, lo: str, hi: str) -> str:
+    done = [r for r in rows if r.report is not None]
+    by = {k: [r for r in done if r.region == k] for k in _REGIONS}
+    etas = lambda rs: ", ".join(_decimal(r.eta) for r in rs)  # noqa: E731
+    every = lambda rs: all(r.report.cycle_fraction == 1 for r in rs)  # noqa: E731
+    parts = []
+    if by["paper"]:
+        if every(by["paper"]):
+            parts.append(f"Inside the paper's range (eta = {etas(by['paper'])}) all {n} starts in ({lo}, {hi}) converge to the 2-cycle.")
+        else:
+            bad = [r for r in by["paper"] if r.report.cycle_fraction != 1]
+            parts.append(f"Inside the paper's range, NOT every start converges to the 2-cycle (eta = {etas(bad)}): "
+                         "see the exceptions; this contradicts the paper's claim on this grid.")
+    if by["between"]:
+        if every(by["between"]):
+            top = max(by["between"], key=lambda r: parse_constant(r.eta))
+            parts.append(f"Past 1.121 (eta = {etas(by['between'])}) every start still converges to the 2-cycle: on this evidence "
+                         f"the paper's range is conservative, and convergence from ({lo}, {hi}) persists at least up to "
+                         f"eta = {_decimal(top.eta)}, just below the loss of stability at eta = {eta_loss}.")
+        else:
+            bad = [r for r in by["between"] if r.report.cycle_fraction != 1]
+            parts.append(f"Past 1.121, some starts do not converge to the 2-cycle (eta = {etas(bad)}).")
+    if by["beyond"]:
+        none = all(r.report.counts["cycle"] == 0 for r in by["beyond"])
+        where = "; ".join(f"{_decimal(r.eta)}: " + ", ".join(f"{v} {k}" for k, v in r.report.exception_summary.items())
+                          for r in by["beyond"])
+        parts.append(f"Past the loss of stability (eta = {etas(by['beyond'])}) "
+                     + ("no start converges to the 2-cycle, which repels there" if none
+                        else "only some starts reach the 2-cycle")
+                     + f" (at {where}).")
+    total = sum(len(r.report.outcomes) for r in done)
+    strong = sum(1 for r in done for o in r.report.outcomes if o.evidence in ("exact", "certified"))
+    parts.append(f"Per start, {strong} of {total} classifications are exact or certified (a ball orbit entered a certified "
+                 "trapping interval), the rest numeric; a finite grid is numeric evidence about the whole interval.")
+    return " ".join(parts)
+
+
+def basin_claim(etas: Sequence = BASIN_ETAS, n_starts: int = 200, digits: int = 30,
+                threshold: ThresholdOrigin | None = None, **options) -> BasinClaim:
+    """Claim (c): :func:`~symbolic_eos.basin.basin_check` from ``n_starts`` exact starts in
+    ``(0, 1)`` at each ``eta``; ``options`` go to ``basin_check`` (``max_iter``, ``prec``, ...)."""
+    expr, x, _, _ = _setting()
+    if threshold is None:
+        threshold = where_1121_comes_from(digits)
+    loss = threshold.window.loss
+    loss_ball = loss.eta if loss is not None and loss.certified else None
+    eta_loss = None if loss_ball is None else decimal_string(loss_ball, 12)
+    starts = interior_grid(*(int(v) for v in PAPER_STARTS), n_starts)
+    rows = []
+    for eta in etas:
+        text = _eta_text(eta)
+        region = _region(parse_constant(text), loss_ball)
+        found = certified_cycle(text, digits)
+        if isinstance(found, str) or not found.certified:
+            rows.append(BasinRow(text, region, None, found if isinstance(found, str) else "the 2-cycle could not be certified"))
+            continue
+        report = basin_check(expr, x, text, found.points, starts, minimum=MINIMUM, **options)
+        rows.append(BasinRow(text, region, report))
+    return BasinClaim(PAPER_STARTS, n_starts, eta_loss, tuple(rows), _conclusion(rows, eta_loss, n_starts, *PAPER_STARTS))
+
+
+# ---------------------------------------------------------------------------------------------
+# d. The report.
+
+
+@dataclass(frozen=True)
+class QuarticReport:
+    """The paper's quartic: (a) the orbit equation, (b) the constant 1.121, (c) the basin."""
+
+    orbit_equation: OrbitEquationCheck
+    threshold: ThresholdOrigin
+    basin: BasinClaim
+
+    def to_dict(self) -> dict:
+        return {
+            "setting": {"loss": QUARTIC, "minimum": MINIMUM, "eta_critical": "1",
+                        "claim": "for 1 < eta < 1.121 and x0 in (0, 1), GD converges to a 2-cycle solving "
+                                 "eta = 1/(delta^2 (sqrt(1/delta^2 - 3/4) + 1/2))"},
+            "orbit_equation": self.orbit_equation.to_dict(),
+            "threshold": self.threshold.to_dict(),
+            "basin": self.basin.to_dict(),
+        }
+
+    def to_text(self) -> str:
+        indent = lambda text: "\n".join("  " + line if line else "" for line in text.splitlines())  # noqa: E731
+        return "\n".join([
+            f"The paper's quartic f(x) = {QUARTIC} (minimum x = 1, eta0 = 1)",
+            "",
+            "(a) The 2-cycle solves eta = 1/(delta^2 (sqrt(1/delta^2 - 3/4) + 1/2))",
+            indent(self.orbit_equation.to_text()),
+            "",
+            "(b) Where 1.121 comes from",
+            indent(self.threshold.to_text()),
+            "",
+            f"(c) Where GD goes from {self.basin.n_starts} exact starts x0 = k/{self.basin.n_starts + 1} in (0, 1)",
+            indent(self.basin.to_text()),
+        ])
+
+    def to_markdown(self) -> str:
+        return (f"## The paper's quartic $f(x) = (x^2 - 1)^2/4$\n\n"
+                f"### (a) The 2-cycle solves the paper's equation\n\n{self.orbit_equation.to_markdown()}\n"
+                f"### (b) Where 1.121 comes from\n\n{self.threshold.to_markdown()}\n"
+                f"### (c) Where GD goes from $x_0 \\in (0, 1)$ ({self.basin.n_starts} exact starts per $\\eta$)\n\n"
+                f"{self.basin.to_markdown()}")
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+
+def quartic_report(digits: int = 30, orbit_etas: Sequence = ORBIT_ETAS, basin_etas: Sequence = BASIN_ETAS,
+                   n_starts: int = 200, **basin_options) -> QuarticReport:
+    """Claims (a)-(c) for the paper's quartic, at ``digits`` digits."""
+    threshold = where_1121_comes_from(digits)
+    return QuarticReport(
+        orbit_equation_check(orbit_etas, digits),
+        threshold,
+        basin_claim(basin_etas, n_starts, digits, threshold, **basin_options),
+    )

@@ -1,0 +1,137 @@
+"""The paper's quartic ``(x^2 - 1)^2/4``: each claim against an independent computation
+(sympy division, mpmath closed forms, hand-derived formulas)."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+
+import mpmath
+import sympy as sp
+from flint import arb, ctx
+
+from symbolic_eos.decide import decimal_string
+from symbolic_eos.jets import constant_enclosure
+from symbolic_eos.parse import parse_expression
+from symbolic_eos.settings.quartic import (
+    basin_claim,
+    certified_cycle,
+    orbit_equation_check,
+    paper_equation,
+    quartic_report,
+    where_1121_comes_from,
+)
+
+D, E = sp.symbols("delta eta", positive=True)
+P = E**2 * D**4 - (E**2 + E) * D**2 + 1
+
+
+def test_paper_equation_becomes_P_and_P_divides_the_2_cycle_polynomial():
+    pe = paper_equation()
+    assert sp.expand(pe.polynomial - P) == 0
+    assert pe.divides and pe.branch_recovers_eta and pe.derivation_ok
+    # Independently, with sympy: (F(F(x)) - x)/(F(x) - x) = P * cofactor for F = x - eta (x^3 - x).
+    F = D - E * (D**3 - D)
+    cycle = sp.cancel((F.subs(D, F) - D) / (F - D))
+    quotient, remainder = sp.div(sp.Poly(cycle, D, E), sp.Poly(P, D, E))
+    assert remainder.is_zero
+    assert sp.expand(quotient.as_expr() - pe.cofactor) == 0
+    # The cofactor's roots are the symmetric 2-cycle F(x) = -x, i.e. x^2 = 1 + 2/eta.
+    assert sp.simplify(pe.cofactor.subs(D, sp.sqrt(1 + 2 / E))) == 0
+
+
+def test_the_2_cycle_at_eta_11_10_solves_the_paper_equation_exactly():
+    (row,) = orbit_equation_check(["11/10"], digits=30).rows
+    assert row.certified and row.agrees_to_digits and row.cofactor_nonzero and row.branch_positive and row.proved
+    # Independent closed form: delta^2 = (2.31 -+ sqrt(2.31^2 - 4.84))/2.42 (P at eta = 1.1 in u = delta^2).
+    with mpmath.workdps(60):
+        a, b, c = mpmath.mpf("1.21"), mpmath.mpf("2.31"), mpmath.mpf(1)
+        refs = [mpmath.sqrt((b + s * mpmath.sqrt(b**2 - 4 * a * c)) / (2 * a)) for s in (-1, 1)]
+        texts = [mpmath.nstr(r, 55) for r in refs]
+    cycle = certified_cycle("11/10", 30)
+    with ctx.workprec(256):
+        for point, ref in zip(cycle.points, texts, strict=True):
+            assert abs(point - arb(ref)) < arb("1e-29")
+        assert row.points[0][:25] == texts[0][:25] and row.points[1][:25] == texts[1][:25]
+    # ... and those algebraic numbers are exact roots of P(delta, 11/10).
+    eta = sp.Rational(11, 10)
+    for s in (-1, 1):
+        u = ((eta**2 + eta) + s * sp.sqrt((eta**2 + eta) ** 2 - 4 * eta**2)) / (2 * eta**2)
+        assert sp.expand(P.subs({D: sp.sqrt(u), E: eta})) == 0
+
+
+def test_default_grid_is_proved_and_accepts_fractions():
+    check = orbit_equation_check()
+    assert len(check.rows) == 5 and check.all_proved
+    (row,) = orbit_equation_check([Fraction(21, 20)], digits=40).rows
+    assert row.eta == "21/20" and row.proved and len(row.points[0]) >= 40
+
+
+def test_where_the_branch_fails_the_equation_is_not_proved():
+    # At eta = 2 the larger cycle point has 1/(eta delta^2) - 1/2 < 0: it solves P but not the
+    # paper's equation (the other square root).  The check must see that.
+    (row,) = orbit_equation_check(["2"], digits=30).rows
+    assert row.certified and row.cofactor_nonzero
+    assert not row.branch_positive and not row.agrees_to_digits and not row.proved
+
+
+def test_superstable_and_period_doubling_learning_rates():
+    t = where_1121_comes_from(30)
+    ss, loss = t.window.superstable, t.window.loss
+    with mpmath.workdps(60):
+        ref_ss = mpmath.nstr(-1 + 3 / mpmath.sqrt(2), 55)
+        ref_loss = mpmath.nstr(mpmath.sqrt(5) - 1, 55)
+    with ctx.workprec(256):
+        assert abs(ss.eta - arb(ref_ss)) < arb("1e-28")
+        assert abs(loss.eta - arb(ref_loss)) < arb("1e-28")
+    assert (t.superstable_form, ss.closed_form.status) == ("-1 + 3*sqrt(2)/2", "proved")
+    assert (t.loss_form, loss.closed_form.status, t.loss_type) == ("-1 + sqrt(5)", "proved", "period_doubling")
+    # The multiplier of the 2-cycle, by hand: (1 + eta - 3 eta u1)(1 + eta - 3 eta u2) with Vieta on P.
+    formula = parse_expression(t.multiplier_formula, ("eta",)).subs(sp.Symbol("eta"), E)
+    assert sp.expand(formula - (9 - 2 * (1 + E) ** 2)) == 0
+    assert t.formula_matches_window
+    assert t.truncation == 1121
+    text = t.explanation
+    assert decimal_string(ss.eta, 12) in text and decimal_string(loss.eta, 12) in text
+    assert "matches the superstable" in text and "period doubling" in text
+
+
+def test_basin_claim_regions_and_fractions():
+    claim = basin_claim(("11/10", "6/5", "5/4"), n_starts=30)
+    regions = [r.region for r in claim.rows]
+    assert regions == ["paper", "between", "beyond"]
+    fractions = [r.report.cycle_fraction for r in claim.rows]
+    assert fractions == [1, 1, 0]
+    assert "conservative" in claim.conclusion and "1.2" in claim.conclusion
+    assert claim.rows[2].report.exception_summary == {"other (period 4)": 30}
+
+
+def test_quartic_report_findings_and_rendering():
+    r = quartic_report()
+    assert r.orbit_equation.all_proved
+    by_region: dict[str, list] = {}
+    for row in r.basin.rows:
+        by_region.setdefault(row.region, []).append(row.report.cycle_fraction)
+    # The finding: every start in (0, 1) reaches the 2-cycle past 1.121 too, none past sqrt(5) - 1.
+    assert by_region["paper"] and all(f == 1 for f in by_region["paper"])
+    assert by_region["between"] and all(f == 1 for f in by_region["between"])
+    assert by_region["beyond"] and all(f == 0 for f in by_region["beyond"])
+    d = r.to_dict()
+    json.dumps(d)
+    assert d["basin"]["rigor"] == "numeric" and d["orbit_equation"]["all_proved"]
+    assert d["threshold"]["superstable_truncated_to_3_decimals"] == "1.121"
+    text = r.to_text()
+    for part in ("(a)", "(b)", "(c)", "PROVED exactly", "conservative", "numeric evidence"):
+        assert part in text
+    assert r.to_markdown().startswith("## The paper's quartic")
+
+
+def test_certified_points_match_the_closed_form_cycle_at_the_edges():
+    # Close to eta0 and close to 1.121 the branch followed by orbits is the P-cycle (closed form).
+    for eta in ("1001/1000", "28/25"):
+        e = sp.Rational(eta)
+        cycle = certified_cycle(eta, 30)
+        with ctx.workprec(256):
+            for s, point in zip((-1, 1), cycle.points, strict=True):
+                u = ((e**2 + e) + s * sp.sqrt((e**2 + e) ** 2 - 4 * e**2)) / (2 * e**2)
+                assert point.overlaps(constant_enclosure(sp.sqrt(u), 256))
