@@ -20,6 +20,7 @@ function runs on exact rationals (``fmpq``), on balls (``arb``) and on sympy clo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Sequence
 
 import sympy as sp
@@ -33,6 +34,7 @@ from .jets import (
     ball_coefficients,
     constant_enclosure,
     exact_coefficients,
+    expansion_is_small,
     symbolic_coefficients,
 )
 
@@ -143,12 +145,21 @@ def _sympy_sign(value: sp.Expr) -> int | None:
     return 0 if prove_zero(value) else None
 
 
+#: Wall-clock budget (seconds) for one attempt to simplify a closed form to zero.
+SIMPLIFY_SECONDS = 2.0
+
+
+@lru_cache(maxsize=512)
 def prove_zero(value: sp.Expr) -> bool:
-    """True only when ``value`` is proved to be exactly 0 (never by numerical evaluation)."""
+    """True only when ``value`` is proved to be exactly 0 (never by numerical evaluation).
+
+    Cheap exact steps come first (expansion when it stays small, a minimal polynomial for
+    radicals); sympy's ``simplify`` runs last, in a forked process with a time budget
+    (:data:`SIMPLIFY_SECONDS`), so a hard closed form costs seconds, not hours."""
     value = as_sympy(value)
     if value == 0:
         return True
-    if value.free_symbols or sp.count_ops(value) > SIMPLIFY_OPS_LIMIT:
+    if value.free_symbols or sp.count_ops(value) > SIMPLIFY_OPS_LIMIT or not expansion_is_small(value):
         return False
     expanded = sp.expand(value)
     if expanded == 0:
@@ -159,7 +170,37 @@ def prove_zero(value: sp.Expr) -> bool:
             return sp.minimal_polynomial(expanded, t) == t
         except (NotImplementedError, sp.polys.polyerrors.PolynomialError):
             return False
-    return sp.simplify(expanded) == 0
+    return bool(_within_seconds(_simplifies_to_zero, expanded, SIMPLIFY_SECONDS))
+
+
+def _simplifies_to_zero(value: sp.Expr) -> bool:
+    return sp.simplify(value) == 0
+
+
+def _within_seconds(fn, arg, seconds: float):
+    """``fn(arg)`` in a forked child, or None when it takes longer than ``seconds`` (the child
+    is killed: sympy cannot be interrupted from a thread)."""
+    import multiprocessing as mp
+
+    try:
+        context = mp.get_context("fork")
+    except ValueError:  # pragma: no cover - platforms without fork get no slow proof
+        return None
+    receive, send = context.Pipe(duplex=False)
+
+    def child():
+        try:
+            send.send(fn(arg))
+        except Exception:
+            send.send(None)
+
+    process = context.Process(target=child, daemon=True)
+    process.start()
+    send.close()
+    result = receive.recv() if receive.poll(seconds) else None
+    process.kill()
+    process.join()
+    return result
 
 
 def as_sympy(value) -> sp.Expr:
@@ -200,6 +241,9 @@ def decide(quantity: Callable[[Sequence], object], expansion: Expansion) -> Deci
             continue
         value = value if isinstance(value, arb) else arb(value)
         last = value
+        if value.is_zero():
+            # A ball of radius 0 around 0 encloses exactly one number: 0 is proved.
+            return Decision(0, "exact", value, fmpq(0))
         sign = 1 if value > 0 else -1 if value < 0 else None
         # Once the sign is certain, one more precision step buys digits worth printing.
         if sign is not None and (value.rel_accuracy_bits() >= ENCLOSURE_BITS or prec == PRECISIONS[-1]):
@@ -222,7 +266,7 @@ def decide(quantity: Callable[[Sequence], object], expansion: Expansion) -> Deci
     if closed is not None:
         sign = _sympy_sign(closed)
         if sign is not None:
-            return Decision(sign, "exact", last, closed)
+            return Decision(sign, "exact", last, closed if sign else fmpq(0))
     return Decision(None, None, last)
 
 

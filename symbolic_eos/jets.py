@@ -369,6 +369,32 @@ def constant_enclosure(value: sp.Expr, prec: int) -> arb:
 # ---------------------------------------------------------------------------------------------
 
 
+#: Above this many terms after expansion, a closed form is not expanded.
+EXPAND_TERMS_LIMIT = 2000
+
+
+def expansion_is_small(value: sp.Expr, limit: int = EXPAND_TERMS_LIMIT) -> bool:
+    """An upper bound on the number of terms ``sp.expand(value)`` can produce stays below
+    ``limit`` (so expanding ``(a + b)**999`` is never attempted)."""
+
+    def terms(node) -> int:
+        if node.is_Add:
+            return sum(terms(a) for a in node.args)
+        if node.is_Mul:
+            out = 1
+            for a in node.args:
+                out *= terms(a)
+                if out > limit:
+                    return limit + 1
+            return out
+        if node.is_Pow and node.exp.is_Integer and node.exp > 0:
+            n, k = terms(node.base), int(node.exp)
+            return math.comb(n + k - 1, k) if n > 1 else 1
+        return 1
+
+    return terms(value) <= limit
+
+
 #: Size bound (sympy ``count_ops``) for the symbolic fallback; past it, no closed form is tried.
 SYMBOLIC_OPS_LIMIT = 4000
 
@@ -404,7 +430,9 @@ class SymbolicCoefficients:
             if sp.count_ops(self._derivative) > self._ops_limit:
                 raise IndexError(f"closed form of order {k} exceeds the size bound")
             value = self._derivative.subs(self._var, self._at)
-            self._values.append(sp.expand(value) / math.factorial(k) if k else value)
+            if expansion_is_small(value):
+                value = sp.expand(value)
+            self._values.append(value / math.factorial(k) if k else value)
             self._derivative = sp.diff(self._derivative, self._var)
         return self._values[j]
 

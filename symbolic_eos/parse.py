@@ -48,16 +48,17 @@ class ParseLimits:
 LIMITS = ParseLimits()
 
 
-def _sigmoid(u):
-    return 1 / (1 + sp.exp(-u))
+def _sigmoid(u, evaluate=True):
+    minus = sp.Mul(-1, u, evaluate=evaluate)
+    return sp.Pow(sp.Add(1, sp.exp(minus, evaluate=evaluate), evaluate=evaluate), -1, evaluate=evaluate)
 
 
-def _softplus(u):
-    return sp.log(1 + sp.exp(u))
+def _softplus(u, evaluate=True):
+    return sp.log(sp.Add(1, sp.exp(u, evaluate=evaluate), evaluate=evaluate), evaluate=evaluate)
 
 
-def _gaussian(u):
-    return sp.exp(-(u**2))
+def _gaussian(u, evaluate=True):
+    return sp.exp(sp.Mul(-1, sp.Pow(u, 2, evaluate=evaluate), evaluate=evaluate), evaluate=evaluate)
 
 
 #: The named functions of the grammar.  ``sigmoid(u) = 1/(1+exp(-u))``,
@@ -69,7 +70,7 @@ FUNCTIONS = {
     "tan": sp.tan,
     "exp": sp.exp,
     "log": sp.log,
-    "sqrt": sp.sqrt,
+    "sqrt": lambda u, evaluate=True: sp.Pow(u, sp.S.Half, evaluate=evaluate),
     "sinh": sp.sinh,
     "cosh": sp.cosh,
     "tanh": sp.tanh,
@@ -86,6 +87,31 @@ FUNCTIONS = {
 }
 
 _CONSTANTS = {"pi": sp.pi, "E": sp.E}
+
+_RESTRICTED_FUNCTIONS = (sp.log, sp.asin, sp.acos, sp.atanh, sp.acosh, sp.tan)
+
+
+def _restricted_parts(expr: sp.Expr) -> set:
+    """Subterms in the variables that restrict the real domain: ``log``, ``asin``, ``acos``,
+    ``atanh``, ``acosh``, ``tan``, divisions and fractional powers."""
+    out = set()
+    for node in sp.preorder_traversal(expr):
+        if not node.free_symbols:
+            continue
+        if isinstance(node, _RESTRICTED_FUNCTIONS) or (node.is_Pow and not (node.exp.is_Integer and node.exp >= 0)):
+            out.add(node)
+    return out
+
+
+def _as_typed(build, *operands):
+    """``build(*operands)``, unless sympy's automatic simplification would drop a
+    domain-restricting subterm (``exp(log(x))`` -> ``x``, ``sqrt(x)*sqrt(x)`` -> ``x``,
+    ``0*log(x)`` -> ``0``): then the node is kept as typed, so the loss keeps its domain."""
+    result = build(*operands, evaluate=True)
+    parts = set().union(*(_restricted_parts(o) for o in operands))
+    if all(result.has(p) for p in parts):
+        return result
+    return build(*operands, evaluate=False)
 
 _TOKEN = re.compile(
     r"\s*(?:"
@@ -215,7 +241,10 @@ class _Parser:
             tok = self.take()
             self.count(tok)
             right = self.product()
-            left = left + right if tok.text == "+" else left - right
+            if tok.text == "+":
+                left = _as_typed(lambda a, b, evaluate: sp.Add(a, b, evaluate=evaluate), left, right)
+            else:
+                left = _as_typed(lambda a, b, evaluate: sp.Add(a, sp.Mul(-1, b, evaluate=evaluate), evaluate=evaluate), left, right)
         return left
 
     def product(self) -> sp.Expr:
@@ -227,9 +256,11 @@ class _Parser:
             if tok.text == "/":
                 if right == 0:
                     raise InputError(f"division by zero at position {tok.pos}")
-                left = left / right
+                # The reciprocal is built first, so that x/x keeps its "x != 0".
+                inverse = _as_typed(lambda b, evaluate: sp.Pow(b, -1, evaluate=evaluate), right)
+                left = _as_typed(lambda a, b, evaluate: sp.Mul(a, b, evaluate=evaluate), left, inverse)
             else:
-                left = left * right
+                left = _as_typed(lambda a, b, evaluate: sp.Mul(a, b, evaluate=evaluate), left, right)
         return left
 
     def unary(self) -> sp.Expr:
@@ -240,7 +271,9 @@ class _Parser:
             self.count(tok)
             operand = self.unary()
             self.depth -= 1
-            return -operand if tok.text == "-" else operand
+            if tok.text == "+":
+                return operand
+            return _as_typed(lambda a, evaluate: sp.Mul(-1, a, evaluate=evaluate), operand)
         return self.power()
 
     def power(self) -> sp.Expr:
@@ -271,7 +304,7 @@ class _Parser:
                         f"constant {base}**{exponent} at position {tok.pos} is too large "
                         f"(more than {lim.max_constant_bits} bits)"
                     )
-        return base**exponent
+        return _as_typed(lambda b, e, evaluate: sp.Pow(b, e, evaluate=evaluate), base, exponent)
 
     def atom(self) -> sp.Expr:
         tok = self.take()
@@ -298,7 +331,7 @@ class _Parser:
                 argument = self.sum()
                 self.expect(")")
                 self.depth -= 1
-                return FUNCTIONS[name](argument)
+                return _as_typed(FUNCTIONS[name], argument)
             allowed = ", ".join(sorted(self.variables)) or "none"
             raise InputError(
                 f"unknown name {name!r} at position {tok.pos} (variables: {allowed}; constants: pi, E; "
