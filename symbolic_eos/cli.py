@@ -155,8 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args([_protect_negative(a) for a in argv])
         if args.command is None:
-            build_parser().print_help()
-            return EXIT_BAD_INPUT
+            raise _UsageError("choose a command: check, l2, orbit, window, existence, quartic (see symbolic-eos --help)")
         result = _run(args)
     except _UsageError as exc:
         return _fail(str(exc), as_json, EXIT_BAD_INPUT)

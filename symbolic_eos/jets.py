@@ -439,8 +439,22 @@ class SymbolicCoefficients:
 
 def limit_fraction(x: arb, max_denominator: int = 1000) -> fmpq:
     """The simplest rational near the midpoint of ``x`` (a candidate, to be proved exactly)."""
-    f = Fraction(str(x.mid().str(30, radius=False))).limit_denominator(max_denominator)
+    mid = arb_to_fmpq(x.mid())
+    f = Fraction(int(mid.p), int(mid.q)).limit_denominator(max_denominator)
     return fmpq(f.numerator, f.denominator)
+
+
+def arb_to_fmpq(x: arb) -> fmpq:
+    """The exact rational value of an exact ball (radius 0), e.g. a midpoint or an endpoint."""
+    if not (x.is_finite() and x.rad() == 0):
+        raise InputError("not an exact finite number")
+    man, exp = x.man_exp()
+    return fmpq(int(man)) * (fmpq(2) ** int(exp) if exp >= 0 else fmpq(1, 2 ** int(-exp)))
+
+
+def expression_size(expr: sp.Expr, var: sp.Symbol | None) -> int:
+    """The number of distinct nodes evaluated per evaluation of ``expr``."""
+    return len(_plan(expr, var))
 
 
 _NUMPY_FUNCTIONS = {

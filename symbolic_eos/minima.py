@@ -25,12 +25,14 @@ from flint import arb, ctx, fmpq
 from .decide import PRECISIONS, Decision, Expansion, decide
 from .errors import DomainError, InputError
 from .parse import parse_constant
-from .jets import NotRational, Point, Undetermined, ball_coefficients, constant_enclosure, limit_fraction
+from .jets import NotRational, Point, Undetermined, arb_to_fmpq, ball_coefficients, constant_enclosure, expression_size, limit_fraction
 
 __all__ = ["Equation", "MinimaSearch", "critical_point_at", "require_strict_minimum", "strict_minima", "simple_roots", "target_points", "parse_range"]
 
 #: The bisection never looks at more boxes than this (bounds the work on hostile input).
 MAX_BOXES = 20000
+#: At most this many expression nodes are evaluated in one search (bounds hostile input).
+MAX_WORK = 1_500_000
 #: Boxes narrower than this (relative to max(1, |x|)) are not bisected further.
 MIN_WIDTH = fmpq(1, 10**9)
 _SEARCH_PREC = 64
@@ -159,6 +161,8 @@ def simple_roots(
     Returns (roots as (box, sign of h'), unresolved intervals, intervals outside the domain).
     With ``slope_sign`` only roots where ``h'`` has that sign are kept (``+1``: minima of f)."""
     prec = _SEARCH_PREC
+    # Bound the work, not just the boxes: each box evaluates the expression a few times.
+    max_boxes = min(max_boxes, max(200, MAX_WORK // (3 * expression_size(eq.expr, eq.var))))
     stack = [(lo, hi)]
     roots: list[tuple[arb, int]] = []
     unresolved: list[tuple[fmpq, fmpq]] = []
@@ -189,9 +193,14 @@ def simple_roots(
             except (Undetermined, DomainError):
                 n = None
             if n is not None and box.contains(n):
+                # The search box may overshoot [lo, hi] (rounded ends): keep only zeros that are
+                # certainly inside the range; one straddling an end stays unresolved.
+                where = _within(eq, n, lo, hi)
                 sign = 1 if slope > 0 else -1
-                if slope_sign is None or sign == slope_sign:
+                if where is True and (slope_sign is None or sign == slope_sign):
                     roots.append((n, sign))
+                elif where is None and (slope_sign is None or sign == slope_sign):
+                    unresolved.append((a, b))
                 continue
             if n is not None and not n.overlaps(box):
                 continue
@@ -202,6 +211,20 @@ def simple_roots(
         m = a + (b - a) * fmpq(61, 128)
         stack.extend([(m, b), (a, m)])
     return _dedupe(eq, roots), unresolved, outside
+
+
+def _within(eq: Equation, box: arb, lo: fmpq, hi: fmpq) -> bool | None:
+    """Is the unique zero in ``box`` inside ``[lo, hi]``?  True / False when certain (after
+    refining the box), None when it sits on an end within the precision."""
+    for prec in (128, 512):
+        with ctx.workprec(prec):
+            if prec > 128:
+                box = _refine(eq, box, prec)
+            if (box - lo) >= 0 and (hi - box) >= 0:
+                return True
+            if (box - lo) < 0 or (hi - box) < 0:
+                return False
+    return None
 
 
 def _dedupe(eq: Equation, roots: list[tuple[arb, int]]) -> list[tuple[arb, int]]:
@@ -222,7 +245,9 @@ def _to_point(eq: Equation, box: arb, label_digits: int = 20) -> Point:
     # A 128-bit ball holds a small-denominator rational only when the zero really is one,
     # so the (possibly symbolic) proof below is rarely attempted in vain.
     q = limit_fraction(fine, 10**6)
-    if fine.contains(arb(q)) and eq.exact_zero_at(q):
+    with ctx.workprec(512):
+        holds_q = fine.contains(arb(q))
+    if holds_q and eq.exact_zero_at(q):
         return Point.rational(sp.Rational(int(q.p), int(q.q)))
     label = fine.mid().str(label_digits, radius=False)
     return _certified_point(eq, box, label, f"unique zero of {_what(eq)} certified in {ball_text(fine)}")
@@ -237,19 +262,22 @@ def _what(eq: Equation) -> str:
     return "f'" if eq.shift == 1 else f"g - {sp.sstr(eq.target)}"
 
 
+#: Range ends must lie within [-MAX_ENDPOINT, MAX_ENDPOINT].
+MAX_ENDPOINT = 10**12
+
+
 def parse_range(lo: sp.Expr, hi: sp.Expr) -> tuple[fmpq, fmpq]:
-    """Exact rational endpoints (irrational ones are widened outwards, never inwards)."""
+    """Exact rational endpoints; irrational ones are widened outwards (never inwards) to a
+    binary rational, from the exact ends of a certified ball."""
     out = []
     for value, outward in ((lo, -1), (hi, 1)):
+        ball = constant_enclosure(value, 128)
+        if not (ball.is_finite() and abs(ball) <= MAX_ENDPOINT):
+            raise InputError(f"range endpoint {sp.sstr(value)[:40]} must be a real number in [-1e12, 1e12]")
         if value.is_Rational:
             out.append(fmpq(int(value.p), int(value.q)))
-            continue
-        ball = constant_enclosure(value, 128)
-        if not ball.is_finite():
-            raise InputError(f"range endpoint {sp.sstr(value)} is not a finite real number")
-        edge = ball.upper() if outward > 0 else ball.lower()
-        q = limit_fraction(edge, 10**12)
-        out.append(q + fmpq(outward, 10**12))
+        else:
+            out.append(arb_to_fmpq(ball.upper() if outward > 0 else ball.lower()))
     if not out[0] < out[1]:
         raise InputError(f"empty range [{sp.sstr(lo)}, {sp.sstr(hi)}]: the lower end must be below the upper end")
     return out[0], out[1]

@@ -24,7 +24,7 @@ from .criteria import (
 from .decide import Decision, Expansion, decide, decimal_string
 from .errors import InputError
 from .jets import Point
-from .minima import MinimaSearch, critical_point_at, require_strict_minimum, strict_minima, target_points
+from .minima import MinimaSearch, ball_text, critical_point_at, require_strict_minimum, strict_minima, target_points
 from .parse import parse_constant, parse_expression, parse_variable_name
 
 __all__ = ["StabilityCheck", "L2Check", "MinimaCheck", "check", "check_l2", "check_point", "DEFAULT_RANGE"]
@@ -99,6 +99,10 @@ class StabilityCheck:
             "point_label": self.point.label,
             "point_exact": self.point.exact is not None,
             "point_note": self.point.note or None,
+            "derivative_enclosures": {
+                str(j): ball_text(dec.enclosure) for j, dec in self.derivatives if dec.exact is None and dec.enclosure is not None
+            },
+            "undecided": [str(j) for j, dec in self.derivatives if dec.sign is None],
             "derivatives_exact": {
                 str(j): dec.exact_text() for j, dec in self.derivatives if dec.exact is not None
             },
@@ -355,14 +359,14 @@ def check(text: str, var: str = "x", at: str | None = None, range: tuple[str, st
     lo, hi = _parse_range(range)
     search = strict_minima(expr, symbol, lo, hi)
     if not search.points:
-        raise InputError(_no_points_message("no strict local minimum", lo, hi, search))
+        raise InputError(_no_points_message("no strict local minimum could be certified", lo, hi, search))
     return MinimaCheck(text, var, search, tuple(check_point(expr, symbol, p, text) for p in search.points))
 
 
 def _no_points_message(what: str, lo, hi, search: MinimaSearch) -> str:
     msg = f"{what} in [{sp.sstr(lo)}, {sp.sstr(hi)}]"
     if search.unresolved:
-        msg += f" could be certified (unresolved near {search.unresolved[0][0]}; try --at)"
+        msg += f"; parts of the range could not be resolved (near {search.unresolved[0][0]}), try --at"
     return msg
 
 
@@ -380,7 +384,7 @@ def check_l2(g_text: str, target: str, var: str = "x", at: str | None = None, ra
     lo, hi = _parse_range(range)
     search = target_points(g, symbol, y, lo, hi)
     if not search.points:
-        raise InputError(_no_points_message(f"the target {target} is never attained (with g' != 0)", lo, hi, search))
+        raise InputError(_no_points_message(f"no solution of g(x) = {target} with g' != 0 could be certified", lo, hi, search))
     return L2Search(search, tuple(_l2_at(g, symbol, y, p, g_text, target) for p in search.points))
 
 

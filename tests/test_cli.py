@@ -69,7 +69,7 @@ def test_text_output_is_a_readable_table(capsys):
         (["check", "x**2", "--range", "1", "0"], "empty range"),
         (["check", "x**2", "--var", "pi"], "reserved"),
         (["check", "2", "--at", "0"], "does not depend"),
-        (["l2", "exp(x)", "--target", "0"], "never attained"),
+        (["l2", "exp(x)", "--target", "0"], "no solution of g(x) = 0"),
         (["l2", "x**2", "--target", "0", "--at", "0"], "g'(0) = 0"),
         (["l2", "exp(x)", "--target", "2", "--at", "1"], "not a solution"),
         (["check"], "required"),

@@ -76,3 +76,38 @@ def test_certified_critical_point_near_given_decimal():
 def test_empty_range_is_an_input_error():
     with pytest.raises(InputError, match="empty range"):
         strict_minima(parse_expression("x**2"), x, 1, -1)
+
+
+def test_only_minima_inside_the_range_are_reported():
+    # The minimum 1 - 1e-12 lies just outside [1, 2]; search boxes overshoot the range by rounding.
+    with pytest.raises(InputError, match="no strict local minimum"):
+        from symbolic_eos.results import check
+
+        check("(x - 1 + 10**(-12))**2", range=("1", "2"))
+    r = strict_minima(parse_expression("(x - 1 - 10**(-12))**2"), x, 1, 2)
+    (p,) = r.points
+    with __import__("flint").ctx.workprec(200):
+        assert p.enclosure(200).overlaps(arb(1) + arb(10) ** -12) and p.enclosure(200).rad() < 1e-40
+    r = strict_minima(parse_expression("(x - 1 - 1/100000)**2"), x, 1, 2)
+    assert [p.exact for p in r.points] == [1 + sp.Rational(1, 10**5)]
+
+
+def test_rational_minima_are_upgraded_to_exact_points():
+    r = strict_minima(parse_expression("(x-1/3)**2 - (x-1/3)**4"), x, 0, 1)
+    assert [p.exact for p in r.points] == [sp.Rational(1, 3)]
+
+
+@pytest.mark.parametrize("lo, hi", [("1", "1e50"), ("-exp(exp(100))", "exp(exp(100))")])
+def test_huge_range_ends_are_refused(lo, hi):
+    with pytest.raises(InputError, match="range endpoint"):
+        strict_minima(parse_expression("x**2"), x, lo, hi)
+
+
+def test_the_search_work_is_bounded():
+    """Nine 38-deep tan chains: the search stops within its work budget and says so."""
+    import time
+
+    text = "+".join("tan(" * 38 + f"{i + 1}*x" + ")" * 38 for i in range(9))
+    start = time.perf_counter()
+    r = strict_minima(parse_expression(text), x, -10, 10)
+    assert not r.complete and time.perf_counter() - start < 60
