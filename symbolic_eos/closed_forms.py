@@ -23,7 +23,9 @@ import mpmath
 import sympy as sp
 from flint import arb, ctx, fmpq, fmpq_mpoly_ctx, fmpq_poly
 
+from .errors import EosError
 from .jets import constant_enclosure
+from .parse import parse_constant
 
 __all__ = ["ClosedForm", "GDPolynomials", "gd_polynomials", "prove_event_constant", "recognise"]
 
@@ -137,27 +139,43 @@ def _radical_root(poly_expr: sp.Expr, eta: arb) -> str | None:
     for root in sp.roots(sp.Poly(poly_expr, _ETA), multiple=True):
         if root.has(sp.I):
             continue
-        if constant_enclosure(root, 256).overlaps(eta):
+        try:
+            ball = constant_enclosure(root, 256)
+        except EosError:  # a real root written with radicals of negative numbers
+            continue
+        if ball.overlaps(eta):
             matches.append(root)
-    return sp.sstr(sp.radsimp(matches[0])) if len(matches) == 1 else None
+    if len(matches) != 1:
+        return None
+    text = sp.sstr(sp.radsimp(matches[0]))
+    return text if len(text) <= 80 else None  # past that, the minimal polynomial says more
 
 
 def recognise(eta: arb, digits: int = 30) -> ClosedForm:
-    """``mpmath.identify`` on the midpoint, kept only if the candidate's certified enclosure
-    overlaps ``eta`` (so it is consistent to the digits the enclosure has)."""
-    with mpmath.workdps(digits):
+    """A guess, kept only if consistent with the certified enclosure ``eta``: an integer
+    polynomial of degree <= 4 (``mpmath.findpoly``) with a root in ``eta``, else an
+    ``mpmath.identify`` form in ``pi`` and ``log(2)`` whose enclosure overlaps ``eta``.  Never
+    ``proved``: the status is ``consistent`` to the digits the enclosure has."""
+    good = digits
+    if eta.rad() > 0:
+        good = int(min(digits, max(0, -float(eta.rad().log()) / 2.302585092994046)))
+    with mpmath.workdps(min(digits, good, 40)):
         value = mpmath.mpf(eta.mid()._mpf_)
-        guess = mpmath.identify(value, ["sqrt(2)", "sqrt(3)", "sqrt(5)", "pi", "log(2)"])
+        coefficients = mpmath.findpoly(value, 4, maxcoeff=10**4)
+        guess = None if coefficients else mpmath.identify(value, ["pi", "log(2)"])
+    if coefficients:
+        poly = sum(int(c) * _ETA ** (len(coefficients) - 1 - i) for i, c in enumerate(coefficients))
+        roots = [r for r, _ in fmpq_poly([int(c) for c in reversed(coefficients)]).complex_roots()]
+        if sum(1 for r in roots if r.imag.contains(0) and r.real.overlaps(eta)) == 1:
+            return ClosedForm(_radical_root(poly, eta), sp.sstr(poly), "consistent", good)
+        return ClosedForm(None, None, "unknown")
     if guess is None:
         return ClosedForm(None, None, "unknown")
-    from .parse import parse_constant
-
     try:
         candidate = parse_constant(guess)
-    except Exception:  # identify's output is our own, but never trust it blindly
+    except EosError:  # identify's output is our own, but never trust it blindly
         return ClosedForm(None, None, "unknown")
     with ctx.workprec(256):
         if not constant_enclosure(candidate, 256).overlaps(eta):
             return ClosedForm(None, None, "unknown")
-    good = int(min(digits, max(0, -float(eta.rad().log()) / 2.302585092994046))) if eta.rad() > 0 else digits
     return ClosedForm(sp.sstr(candidate), None, "consistent", good)

@@ -195,7 +195,8 @@ def existence(text: str, var: str = "x", at: str | None = None, eps_values: Sequ
     minimum = _checks(text, var, at, range)[0]
     paper = minimum.paper
     if paper.case is None or paper.verdict != "holds":
-        reason = f"the paper's condition is {paper.verdict} here ({paper.reason}), so the theorem makes no claim"
+        state = {"fails": "is not met", "undecided": "is undecided"}.get(paper.verdict, paper.verdict)
+        reason = f"the paper's condition {state} here ({paper.reason}), so the theorem makes no claim"
         return ExistenceReport(text, minimum, paper.case, paper.eps_sign, (), reason)
     sign = paper.eps_sign or 1
     prec = bits_for_digits(digits)

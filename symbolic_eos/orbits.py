@@ -317,7 +317,8 @@ def follow_branch(
             # Close to eta0 the normal form is already a good Newton start; the cycle system is
             # ill-conditioned there (its Jacobian tends to singular), so do not continue at low precision.
             return target, [_to_mpf(v) for v in seed]
-        current = start + span * mpmath.mpf("1e-4")
+        # The first step is small on the scale of eta0, however far the target is.
+        current = start + mpmath.sign(span) * min(abs(span), abs(start)) * mpmath.mpf("1e-4")
         seed = branch_seed(gd, xb, f2, flip, arb(current), prec)
         cycle = _quick_newton(_fixed_eta(gd, current), [_to_mpf(v) for v in seed], CONTINUATION_DPS, 30)
         step = current - start
@@ -344,6 +345,10 @@ def follow_branch(
                     width = abs(cycle[0] - cycle[1])
                     if jump > max(width, mpmath.mpf("1e-6")) or abs(new[0] - new[1]) < width / 4:
                         raise _NoConvergence("jumped off the branch")
+                    # Small multiplier changes per step keep events bracketed and branches apart.
+                    m_new = _to_mpf(_fixed_eta(gd, nxt).multiplier([arb(t) for t in new], prec))
+                    if abs(m_new - _to_mpf(m)) > mpmath.mpf("0.2"):
+                        raise _NoConvergence("the multiplier changed too fast")
                 except _NoConvergence:
                     step /= 2
                     if abs(step) < abs(span) * mpmath.mpf("1e-9"):
@@ -353,7 +358,8 @@ def follow_branch(
                     continue
                 previous = (current, cycle)
                 current, cycle = nxt, new
-                if abs(step * 2) < abs(span) / 20:
+                # Grow geometrically away from eta0, never past a twentieth of the span.
+                if abs(step * 2) < min(abs(span) / 20, abs(current - start)):
                     step *= 2
                 break
         raise _NoConvergence("too many continuation steps")

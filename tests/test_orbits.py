@@ -173,3 +173,15 @@ def test_existence_failure_at_finite_eps_is_certified_and_real():
     h = x1 - etas * fp(x1) + 0.4
     assert np.all(h < -0.18)
     assert r.largest_holding_eps == Fraction(3, 10)
+
+
+def test_recognition_is_consistent_never_proved():
+    with ctx.workprec(200):
+        cf = recognise(-1 + 3 / arb(2).sqrt(), 30)
+    assert cf.status == "consistent" and cf.minimal_polynomial == "2*eta**2 + 4*eta - 7"
+    assert cf.expression == "-1 + 3*sqrt(2)/2"
+
+
+def test_window_far_eta_max_still_follows_the_branch_from_eta0():
+    r = window("x**2/2 + x**3/3", at="0", eta_max="1000000")
+    assert r.loss_type == "period_doubling" and r.loss.closed_form.expression == "sqrt(6)"
