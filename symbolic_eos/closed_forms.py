@@ -164,6 +164,8 @@ def recognise(eta: arb, digits: int = 30) -> ClosedForm:
         coefficients = mpmath.findpoly(value, 4, maxcoeff=10**4)
         guess = None if coefficients else mpmath.identify(value, ["pi", "log(2)"])
     if coefficients:
+        if coefficients[0] < 0:
+            coefficients = [-c for c in coefficients]
         poly = sum(int(c) * _ETA ** (len(coefficients) - 1 - i) for i, c in enumerate(coefficients))
         roots = [r for r, _ in fmpq_poly([int(c) for c in reversed(coefficients)]).complex_roots()]
         if sum(1 for r in roots if r.imag.contains(0) and r.real.overlaps(eta)) == 1:
