@@ -82,6 +82,16 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--digits", type=int, default=30, help="decimal digits (default 30)")
     _add_common(e)
 
+    c2 = sub.add_parser("compose", help="the composition rule for Q(P(x)) at x = X (both written in x)")
+    c2.add_argument("q", metavar="Q", help="outer model, e.g. 'log(x)'")
+    c2.add_argument("p", metavar="P", help="inner model, e.g. 'exp(x)'")
+    c2.add_argument("--at", required=True, metavar="X", help="the point x (exact text); Q is checked at P(X)")
+    _add_common(c2)
+
+    ce = sub.add_parser("counterexamples", help="search base-model pairs for violations of the naive composition rule")
+    ce.add_argument("--budget", type=int, default=2000, help="maximum number of (pair, point) checks (default 2000)")
+    _add_common(ce)
+
     q = sub.add_parser("quartic", help="the paper's quartic (x^2-1)^2/4: orbit equation, 1.121, basin")
     q.add_argument("--digits", type=int, default=30, help="decimal digits (default 30)")
     q.add_argument("--starts", type=int, default=200, help="grid points in (0, 1) for the basin check")
@@ -124,13 +134,21 @@ def _run(args: argparse.Namespace):
         from .existence import existence
 
         return existence(args.expr.strip(), var=args.var, at=args.at, digits=args.digits, range=args.range)
+    if args.command == "compose":
+        from .composition import compose
+
+        return compose(args.q.strip(), args.p.strip(), args.at)
+    if args.command == "counterexamples":
+        from .composition import find_counterexamples
+
+        return find_counterexamples(args.budget)
     if args.command == "quartic":
         from .settings.quartic import quartic_report
 
         if not 1 <= args.starts <= 5000:
             raise _UsageError("--starts must be between 1 and 5000")
         return quartic_report(digits=args.digits, n_starts=args.starts)
-    raise _UsageError("choose a command (check, l2, orbit, window, existence, quartic); see symbolic-eos --help")
+    raise _UsageError("choose a command (check, l2, orbit, window, existence, compose, counterexamples, quartic); see symbolic-eos --help")
 
 
 def _protect_negative(arg: str) -> str:
@@ -155,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args([_protect_negative(a) for a in argv])
         if args.command is None:
-            raise _UsageError("choose a command: check, l2, orbit, window, existence, quartic (see symbolic-eos --help)")
+            raise _UsageError("choose a command: check, l2, orbit, window, existence, compose, counterexamples, quartic (see symbolic-eos --help)")
         result = _run(args)
     except _UsageError as exc:
         return _fail(str(exc), as_json, EXIT_BAD_INPUT)

@@ -5,7 +5,6 @@ from fractions import Fraction
 
 import mpmath
 import pytest
-import sympy as sp
 from flint import arb, ctx, fmpq
 from hypothesis import example, given, settings, strategies as st
 

@@ -1,0 +1,390 @@
+"""The composition rule for L2 base models: the poster's claim, its counterexamples, and a
+corrected rule that is proved.
+
+Write ``T[g] = g'''/g' - 6 (g''/g')^2``; the L2 condition ``g' != 0, g' g''' < 6 g''^2`` is
+``T[g] < 0``.  For ``h = q o p`` at ``xb`` (``q`` and its derivatives at ``p(xb)``), the chain
+rule gives the **exact identity**
+
+    T[h] = p'^2 T[q](p) + T[p] - 9 q''(p) p'' / q'(p),
+
+so the poster's rule (``T[p] < 0`` and ``T[q] < 0`` imply ``T[h] < 0``) fails exactly when the
+cross term ``-9 q'' p'' / q'`` is positive and large enough: ``log o exp = id`` is the simplest
+counterexample (``T[id] = 0``).
+
+**Corrected rule.**  If ``p`` and ``q`` satisfy the L2 condition and, in addition,
+``q'(p(xb)) q''(p(xb)) p''(xb) >= 0`` (the cross term is not positive), then ``q o p`` satisfies
+it: ``T[h] = p'^2 T[q] + T[p] - 9 q'' p''/q' <= p'^2 T[q] + T[p] < 0`` (``p'^2 > 0``).
+
+**A rule closed under composition.**  The Schwarzian ``S[g] = g'''/g' - (3/2)(g''/g')^2``
+satisfies ``S[q o p] = p'^2 S[q](p) + S[p]`` exactly, and ``T[g] = S[g] - (9/2)(g''/g')^2 <= S[g]``:
+models with negative Schwarzian (sin, tanh, exp, sigmoid, monomials away from 0, ...) compose
+to models with negative Schwarzian, hence with the L2 condition, at every depth.
+
+When ``h''(xb) = 0`` the L2 condition reads ``h' h''' < 0``: the loss has ``f''' = 0`` and the
+conclusion comes through the paper's ``k = 4`` case (``f'''' = 8 h' h''' < 0``).
+
+>>> r = compose("log(x)", "exp(x)", "1/2")
+>>> r.p.verdict, r.q.verdict, r.composition.verdict, r.naive_rule_violated
+('holds', 'holds', 'fails', True)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import sympy as sp
+from .decide import Decision, Expansion, decide
+from .errors import InputError
+from .jets import Point
+from .parse import parse_constant, parse_expression, parse_variable_name
+
+__all__ = [
+    "ModelCheck",
+    "CompositionCheck",
+    "compose",
+    "composition_identity",
+    "schwarzian_chain_rule",
+    "l2_quantity",
+    "schwarzian_quantity",
+    "CounterexampleSearch",
+    "find_counterexamples",
+    "SEARCH_POINTS",
+]
+
+_X = parse_variable_name("x")
+
+
+# ---------------------------------------------------------------------------------------------
+# Quantities on Taylor coefficients c (c_j = g^(j)/j!): g' = c1, g'' = 2 c2, g''' = 6 c3.
+
+
+def l2_quantity(c):
+    """``g' g''' - 6 g''^2`` from Taylor coefficients (negative iff the L2 condition holds,
+    given ``g' != 0``)."""
+    return c[1] * 6 * c[3] - 6 * (2 * c[2]) ** 2
+
+
+def _chain(c):
+    """``(h', h'', h''')`` of ``h = q o p`` from ``c = (p's coefficients c0..c3, q's at p(xb))``."""
+    p1, p2, p3 = c[1], 2 * c[2], 6 * c[3]
+    q1, q2, q3 = c[5], 2 * c[6], 6 * c[7]
+    return q1 * p1, q2 * p1 * p1 + q1 * p2, q3 * p1 * p1 * p1 + 3 * q2 * p1 * p2 + q1 * p3
+
+
+def _composition_quantity(c):
+    h1, h2, h3 = _chain(c)
+    return h1 * h3 - 6 * h2 * h2
+
+
+def schwarzian_quantity(c):
+    """``g' g''' - (3/2) g''^2 = g'^2 S[g]`` from Taylor coefficients (S: the Schwarzian)."""
+    return c[1] * 6 * c[3] - 6 * c[2] * c[2]
+
+
+def _cross_sign_quantity(c):
+    """``q' q'' p''``: the corrected rule needs it >= 0 (then the cross term is <= 0)."""
+    return c[5] * (2 * c[6]) * (2 * c[2])
+
+
+class _Pair:
+    """Coefficients of ``p`` at ``xb`` followed by those of ``q`` at ``p(xb)``, in the interface
+    :func:`symbolic_eos.decide.decide` expects (exact / balls at any precision / closed forms)."""
+
+    def __init__(self, p: Expansion, q: Expansion):
+        self.p, self.q = p, q
+
+    @property
+    def exact(self):
+        a, b = self.p.exact, self.q.exact
+        return None if a is None or b is None else tuple(a) + tuple(b)
+
+    def balls(self, prec: int):
+        return tuple(self.p.balls(prec)) + tuple(self.q.balls(prec))
+
+    @property
+    def symbolic(self):
+        a, b = self.p.symbolic, self.q.symbolic
+        if not a or not b:
+            return ()
+        try:
+            return tuple(a[j] for j in range(4)) + tuple(b[j] for j in range(4))
+        except IndexError:
+            return ()
+
+
+@dataclass(frozen=True)
+class ModelCheck:
+    """The L2 condition for one model at one point: the value ``g' g''' - 6 g''^2`` and the
+    verdict ``holds`` (``g' != 0`` and value < 0), ``fails`` or ``undecided``."""
+
+    text: str
+    at: str
+    slope: Decision
+    value: Decision
+    verdict: str
+
+    def to_dict(self) -> dict:
+        return {"value": self.value.text(17), "verdict": self.verdict, "expression": self.text, "at": self.at,
+                "rigor": "exact" if self.value.rigor == "exact" and self.slope.rigor == "exact" else "certified"}
+
+
+def _verdict(slope: Decision, value: Decision) -> str:
+    if slope.sign == 0:
+        return "fails"
+    if slope.sign is None or value.sign is None:
+        return "undecided"
+    return "holds" if value.sign < 0 else "fails"
+
+
+@dataclass(frozen=True)
+class CompositionCheck:
+    """The poster's composition rule at one point, with the exact identity's terms."""
+
+    q_text: str
+    p_text: str
+    at: str
+    p: ModelCheck
+    q: ModelCheck
+    composition: ModelCheck
+    cross: Decision  # sign of q' q'' p''
+    curvature: Decision  # h''(xb): zero means the conclusion goes through k = 4
+    schwarzians: tuple[Decision, Decision]  # signs of S[p](xb), S[q](p(xb))
+
+    @property
+    def schwarzian_rule_applies(self) -> bool:
+        """``S[p] < 0`` and ``S[q] < 0`` (with ``p', q' != 0``) are certain: then
+        ``S[q o p] < 0``, hence the L2 condition for ``q o p``, at any depth."""
+        slopes = self.p.slope.sign not in (0, None) and self.q.slope.sign not in (0, None)
+        return slopes and all(d.sign == -1 for d in self.schwarzians)
+
+    @property
+    def naive_rule_violated(self) -> bool:
+        """p and q satisfy the L2 condition but q o p certainly does not."""
+        return self.p.verdict == "holds" and self.q.verdict == "holds" and self.composition.verdict == "fails"
+
+    @property
+    def corrected_rule_applies(self) -> bool:
+        """p and q satisfy the L2 condition and ``q' q'' p'' >= 0`` is certain."""
+        return self.p.verdict == "holds" and self.q.verdict == "holds" and self.cross.sign in (0, 1)
+
+    @property
+    def via_k4(self) -> bool:
+        """The composition satisfies the L2 condition with ``h''(xb) = 0`` (proved): the
+        conclusion is then the paper's k = 4 case."""
+        return self.composition.verdict == "holds" and self.curvature.sign == 0
+
+    @property
+    def rigor(self) -> str:
+        facts = [self.p.value, self.q.value, self.composition.value, self.p.slope, self.q.slope, self.composition.slope]
+        return "exact" if all(d.rigor == "exact" for d in facts) else "certified"
+
+    def to_dict(self) -> dict:
+        return {
+            "p": {"value": self.p.value.text(17), "verdict": self.p.verdict},
+            "q": {"value": self.q.value.text(17), "verdict": self.q.verdict},
+            "composition": {"value": self.composition.value.text(17), "verdict": self.composition.verdict},
+            "naive_rule_violated": self.naive_rule_violated,
+            "corrected_rule_applies": self.corrected_rule_applies,
+            "p_expression": self.p_text,
+            "q_expression": self.q_text,
+            "at": self.at,
+            "q_at": self.q.at,
+            "cross_term_sign": self.cross.sign,
+            "schwarzian_rule_applies": self.schwarzian_rule_applies,
+            "via_k4": self.via_k4,
+            "identity": "T[q o p] = p'^2 T[q](p) + T[p] - 9 q''(p) p''/q'(p), T[g] = g'''/g' - 6 (g''/g')^2",
+            "rigor": self.rigor,
+        }
+
+    def _rows(self) -> list[tuple[str, str]]:
+        rows = []
+        for name, m in (("p", self.p), ("q", self.q), ("q o p", self.composition)):
+            where = f"x = {m.at}" if name != "q" else f"y = p(x) = {m.at}"
+            rows.append((f"{name}: {m.text}", f"g' g''' - 6 g''^2 = {_value(m.value)} at {where}: {m.verdict}"))
+        rows.append(("naive rule", "VIOLATED here" if self.naive_rule_violated else "not violated here"))
+        cross = {1: "> 0", 0: "= 0", -1: "< 0", None: "undecided"}[self.cross.sign]
+        rows.append(("q' q'' p''", f"{cross} -> corrected rule {'applies' if self.corrected_rule_applies else 'does not apply'}"))
+        words = {1: '> 0', 0: '= 0', -1: '< 0', None: 'undecided'}
+        signs = ', '.join(f'S[{n}] {words[d.sign]}' for n, d in zip('pq', self.schwarzians, strict=True))
+        rows.append(('Schwarzians', f"{signs} -> closure rule {'applies' if self.schwarzian_rule_applies else 'does not apply'}"))
+        if self.via_k4:
+            rows.append(("note", "h''(xb) = 0: the conclusion is the paper's k = 4 case (f''' = 0, f'''' = 8 h' h''' < 0)"))
+        return rows
+
+    def to_text(self) -> str:
+        rows = self._rows()
+        width = max(len(a) for a, _ in rows)
+        head = f"Composition rule for q(p(x)) with p(x) = {self.p_text}, q(y) = {self.q_text}, at x = {self.at}"
+        return "\n".join([head] + [f"  {a.ljust(width)}  {b}" for a, b in rows] + [f"  (rigor: {self.rigor})"])
+
+    def to_markdown(self) -> str:
+        body = "\n".join(f"| {a} | {b} |" for a, b in self._rows())
+        return f"### Composition $q(p(x))$, $p = {sp.latex(parse_expression(self.p_text))}$, $q = {sp.latex(parse_expression(self.q_text))}$, $x = {self.at}$\n\n| | |\n|---|---|\n{body}\n"
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+
+def _value(d: Decision) -> str:
+    if d.exact is not None:
+        text = d.exact_text()
+        return text if len(text) <= 30 else d.text(12)
+    return d.text(12) if d.sign is not None else f"undecided, {d.evidence()}"
+
+
+def _model_check(text: str, expansion: Expansion, at: str) -> ModelCheck:
+    slope = decide(lambda c: c[1], expansion)
+    value = decide(l2_quantity, expansion)
+    return ModelCheck(text, at, slope, value, _verdict(slope, value))
+
+
+def compose(q_text: str, p_text: str, at: str) -> CompositionCheck:
+    """Check the composition rule for ``q(p(x))`` at ``x = at`` (``q`` at ``p(at)``)."""
+    p = parse_expression(p_text)
+    q = parse_expression(q_text)
+    point = Point.from_constant(parse_constant(at), at.strip())
+    p_exp = Expansion(p, _X, point, 3)
+    p_exp.check_domain()
+    inner = p.subs(_X, point.exact)
+    if not inner.is_number or inner.has(sp.zoo, sp.nan, sp.I):
+        raise InputError(f"p({at}) is not a finite real number")
+    q_point = Point.from_constant(inner, sp.sstr(inner))
+    q_exp = Expansion(q, _X, q_point, 3)
+    q_exp.check_domain()
+    pair = _Pair(p_exp, q_exp)
+    p_check = _model_check(p_text, p_exp, at)
+    q_check = _model_check(q_text, q_exp, sp.sstr(inner))
+    h_slope = decide(lambda c: _chain(c)[0], pair)
+    h_value = decide(_composition_quantity, pair)
+    composition = ModelCheck(f"{q_text} o {p_text}", at, h_slope, h_value, _verdict(h_slope, h_value))
+    cross = decide(_cross_sign_quantity, pair)
+    curvature = decide(lambda c: _chain(c)[1], pair)
+    schwarzians = (decide(schwarzian_quantity, p_exp), decide(schwarzian_quantity, q_exp))
+    return CompositionCheck(q_text, p_text, at.strip(), p_check, q_check, composition, cross, curvature, schwarzians)
+
+
+# ---------------------------------------------------------------------------------------------
+# The symbolic proofs (generic derivative symbols).
+
+
+def _generic_chain():
+    x = sp.Symbol("x")
+    p = sp.Function("p")(x)
+    q = sp.Function("q")
+    derivatives = [sp.diff(q(p), x, k) for k in (1, 2, 3)]
+    p1, p2, p3, q1, q2, q3 = sp.symbols("p1 p2 p3 q1 q2 q3")
+    replace = {sp.Derivative(p, (x, k)): s for k, s in ((3, p3), (2, p2), (1, p1))}
+    out = []
+    for d in derivatives:
+        d = d.subs(replace)
+        d = d.subs({sp.Derivative(q(p), (p, k)): s for k, s in ((3, q3), (2, q2), (1, q1))})
+        out.append(sp.expand(d))
+    return out, (p1, p2, p3, q1, q2, q3)
+
+
+@lru_cache(maxsize=None)
+def composition_identity() -> tuple[str, bool]:
+    """The identity ``T[q o p] = p'^2 T[q](p) + T[p] - 9 q'' p''/q'`` and whether sympy proves
+    it (difference simplifies to 0) for generic derivatives."""
+    (h1, h2, h3), (p1, p2, p3, q1, q2, q3) = _generic_chain()
+    T = lambda g1, g2, g3: g3 / g1 - 6 * (g2 / g1) ** 2  # noqa: E731
+    difference = T(h1, h2, h3) - (p1**2 * T(q1, q2, q3) + T(p1, p2, p3) - 9 * q2 * p2 / q1)
+    return "T[q o p] = p'^2 T[q](p) + T[p] - 9 q''(p) p''/q'(p)", sp.simplify(difference) == 0
+
+
+@lru_cache(maxsize=None)
+def schwarzian_chain_rule() -> tuple[str, bool]:
+    """``S[q o p] = p'^2 S[q](p) + S[p]`` for the Schwarzian, proved for generic derivatives."""
+    (h1, h2, h3), (p1, p2, p3, q1, q2, q3) = _generic_chain()
+    S = lambda g1, g2, g3: g3 / g1 - sp.Rational(3, 2) * (g2 / g1) ** 2  # noqa: E731
+    difference = S(h1, h2, h3) - (p1**2 * S(q1, q2, q3) + S(p1, p2, p3))
+    return "S[q o p] = p'^2 S[q](p) + S[p]", sp.simplify(difference) == 0
+
+
+
+# ---------------------------------------------------------------------------------------------
+# The systematic search for counterexamples of the naive rule.
+
+#: Points tried for each pair (exact text), simplest first.
+SEARCH_POINTS = ("1/2", "1", "-1/2", "-1", "2", "1/3", "-2", "3/2", "-3/2", "3")
+
+
+@dataclass(frozen=True)
+class CounterexampleSearch:
+    """Every ordered pair of catalog base models tried at :data:`SEARCH_POINTS` (within the
+    budget), and the violations of the naive rule found, simplest first, one per pair."""
+
+    tried: int
+    budget: int
+    exhausted: bool
+    counterexamples: tuple[CompositionCheck, ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "tried": self.tried,
+            "budget": self.budget,
+            "complete": self.exhausted,
+            "counterexamples": [
+                {"q": c.q_text, "p": c.p_text, "at": c.at, "q_at": c.q.at,
+                 "p_value": c.p.value.text(17), "q_value": c.q.value.text(17),
+                 "composition_value": c.composition.value.text(17),
+                 "corrected_rule_applies": c.corrected_rule_applies, "rigor": c.rigor}
+                for c in self.counterexamples
+            ],
+        }
+
+    def to_text(self) -> str:
+        head = f"Naive composition rule: {len(self.counterexamples)} violating pair(s) in {self.tried} checks"
+        if not self.exhausted:
+            head += f" (budget {self.budget} reached: search incomplete)"
+        lines = [head, "  T = g' g''' - 6 g''^2 (the L2 condition is T < 0):"]
+        for c in self.counterexamples:
+            lines.append(f"  q = {c.q_text:<12} p = {c.p_text:<12} x = {c.at:<5} T[p] = {_value(c.p.value)}, "
+                         f"T[q] = {_value(c.q.value)}, T[q o p] = {_value(c.composition.value)}  [{c.rigor}]")
+        if self.counterexamples and not any(c.corrected_rule_applies for c in self.counterexamples):
+            lines.append("  In every violation q' q'' p'' < 0: the corrected rule (q' q'' p'' >= 0) never applies to them.")
+        return "\n".join(lines)
+
+    def to_markdown(self) -> str:
+        rows = "\n".join(
+            f"| `{c.q_text}` | `{c.p_text}` | {c.at} | {_value(c.p.value)} | {_value(c.q.value)} | "
+            f"{_value(c.composition.value)} | {c.rigor} |"
+            for c in self.counterexamples
+        )
+        header = "| q | p | x | T[p] | T[q] | T[q o p] | rigor |\n|---|---|---|---|---|---|---|\n"
+        return header + rows + "\n"
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+
+def find_counterexamples(budget: int = 2000) -> CounterexampleSearch:
+    """Deterministic search over ordered pairs of catalog base models and simple points."""
+    from .base_models import base_models
+    from .errors import EosError
+
+    if budget < 1:
+        raise InputError("--budget must be at least 1")
+    found: list[CompositionCheck] = []
+    tried = 0
+    exhausted = True
+    models = base_models()
+    for q in models:
+        for p in models:
+            for at in SEARCH_POINTS:
+                if tried >= budget:
+                    exhausted = False
+                    break
+                if p.contains(parse_constant(at)) is not True:
+                    continue
+                tried += 1
+                try:
+                    result = compose(q.expression, p.expression, at)
+                except EosError:
+                    continue  # p(x) outside q's domain: not a test of the rule
+                if result.naive_rule_violated:
+                    found.append(result)
+                    break  # the simplest point of this pair is enough
+    found.sort(key=lambda c: (len(c.q_text) + len(c.p_text), SEARCH_POINTS.index(c.at)))
+    return CounterexampleSearch(tried, budget, exhausted, tuple(found))

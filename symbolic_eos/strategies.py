@@ -1,0 +1,106 @@
+"""Hypothesis strategies for property-testing stable-oscillation claims (in the spirit of
+``hypothesis.extra.numpy``): base models, random compositions of them, and points where a
+composition is real and smooth.
+
+Every strategy draws *text* in the package's input language, so a failing example prints as
+something you can paste into the command line::
+
+    from hypothesis import given
+    from symbolic_eos import strategies as eos_st
+    from symbolic_eos.composition import compose
+
+    @given(eos_st.composition_cases(depth=2))
+    def test_my_rule(case):
+        q, p, at = case
+        result = compose(q, p, at)
+        ...
+
+Strategies:
+
+* :func:`base_models` -- the catalog's models (``sin``, ``tanh``, ``x**3``, ``exp``, ``log``,
+  ``sigmoid``, ``gaussian``, ``softplus``, ``atan``, ``erf``, ...) and :func:`affine_maps`;
+* :func:`compositions` -- nested compositions of them, of bounded depth;
+* :func:`smooth_points` -- exact points where a given expression is real and smooth;
+* :func:`composition_cases` -- ``(q, p, x)`` triples for :func:`symbolic_eos.composition.compose`.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from hypothesis import strategies as st
+
+from .base_models import base_models as _catalog
+from .errors import EosError
+
+__all__ = ["base_models", "affine_maps", "compositions", "smooth_points", "composition_cases", "substitute"]
+
+
+def substitute(outer: str, inner: str) -> str:
+    """The text of ``outer(inner(x))``: every ``x`` token of ``outer`` replaced by ``(inner)``.
+
+    >>> substitute("log(x)", "exp(x)")
+    'log((exp(x)))'
+    """
+    import re
+
+    return re.sub(r"(?<![A-Za-z_0-9])x(?![A-Za-z_0-9])", f"({inner})", outer)
+
+
+def _fraction_text(q: Fraction) -> str:
+    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+
+
+def affine_maps(max_coefficient: int = 3) -> st.SearchStrategy[str]:
+    """``a*x + b`` with small non-zero rational ``a`` and small rational ``b``."""
+    nonzero = st.fractions(-max_coefficient, max_coefficient, max_denominator=4).filter(lambda a: a != 0)
+    small = st.fractions(-max_coefficient, max_coefficient, max_denominator=4)
+    return st.tuples(nonzero, small).map(lambda ab: f"({_fraction_text(ab[0])})*x + ({_fraction_text(ab[1])})")
+
+
+def base_models(poster_only: bool = False, affine: bool = True) -> st.SearchStrategy[str]:
+    """The expression text of a catalog base model (only the poster's list with
+    ``poster_only``), or an affine map."""
+    names = [m.expression for m in _catalog() if (m.poster or not poster_only) and m.name != "affine"]
+    models = st.sampled_from(names)
+    return st.one_of(models, affine_maps()) if affine else models
+
+
+def compositions(depth: int = 3, poster_only: bool = False, affine: bool = True) -> st.SearchStrategy[str]:
+    """Nested compositions ``g1(g2(...gk(x)))`` of base models, ``1 <= k <= depth``."""
+    if depth < 1:
+        raise ValueError("depth must be at least 1")
+    leaf = base_models(poster_only, affine)
+    return st.recursive(leaf, lambda inner: st.tuples(leaf, inner).map(lambda t: substitute(*t)), max_leaves=depth)
+
+
+@st.composite
+def smooth_points(draw, expression: str, lo: int = -3, hi: int = 3, max_denominator: int = 8) -> str:
+    """An exact rational point in ``[lo, hi]`` where ``expression`` is real and smooth
+    (certified by ball evaluation of its Taylor coefficients)."""
+    from .jets import Point
+    from .decide import Expansion
+    from .parse import parse_expression, parse_variable_name
+
+    expr = parse_expression(expression)
+    x = parse_variable_name("x")
+
+    def smooth(q: Fraction) -> bool:
+        try:
+            Expansion(expr, x, Point.rational(q), 3).check_domain()
+        except EosError:
+            return False
+        return True
+
+    q = draw(st.fractions(lo, hi, max_denominator=max_denominator).filter(smooth))
+    return _fraction_text(q)
+
+
+@st.composite
+def composition_cases(draw, depth: int = 1, poster_only: bool = False, affine: bool = True) -> tuple[str, str, str]:
+    """``(q, p, x)``: an outer model ``q``, an inner composition ``p`` of depth at most
+    ``depth``, and a point where ``q(p(x))`` is real and smooth."""
+    q = draw(base_models(poster_only, affine))
+    p = draw(compositions(depth, poster_only, affine))
+    at = draw(smooth_points(substitute(q, p)))
+    return q, p, at

@@ -1,0 +1,143 @@
+"""The composition rule: identity, counterexamples of the naive rule, the corrected rule."""
+
+import json
+
+import sympy as sp
+from flint import arb
+from hypothesis import HealthCheck, Phase, example, find, given, settings, strategies as st
+
+from symbolic_eos import strategies as eos_st
+from symbolic_eos.base_models import base_models
+from symbolic_eos.cli import main
+from symbolic_eos.composition import (
+    SEARCH_POINTS,
+    compose,
+    composition_identity,
+    find_counterexamples,
+    l2_quantity,
+    schwarzian_chain_rule,
+)
+from symbolic_eos.decide import Expansion, decide
+from symbolic_eos.errors import EosError
+from symbolic_eos.jets import Point
+from symbolic_eos.parse import parse_constant, parse_expression, parse_variable_name
+
+x = parse_variable_name("x")
+
+
+def test_identities_are_proved_for_generic_derivatives():
+    assert composition_identity()[1] is True
+    assert schwarzian_chain_rule()[1] is True
+
+
+def _oracle_l2_value(text, at):
+    """Independent: sympy derivatives of the composed expression, evaluated to 50 digits."""
+    e = parse_expression(text)
+    d = [sp.diff(e, x, k).subs(x, parse_constant(at)) for k in (1, 2, 3)]
+    return sp.N(d[0] * d[2] - 6 * d[1] ** 2, 50)
+
+
+# The counterexamples of the naive rule, found by the systematic search and by hypothesis
+# (shrunk), recorded as explicit examples that assert the violation: p and q satisfy
+# g' g''' < 6 g''^2, q(p(x)) does not.
+@settings(phases=[Phase.explicit], deadline=None)
+@given(case=eos_st.composition_cases())
+@example(case=("log(x)", "exp(x)", "1/2"))  # log o exp = id: T = 0
+@example(case=("exp(x)", "log(x)", "1/2"))  # exp o log = id on x > 0
+@example(case=("exp(x)", "log(x)", "1"))  # what hypothesis shrinks to from random compositions
+@example(case=("atan(x)", "log(x)", "1/3"))  # h' h''' - 6 h''^2 = 1.4848808581... > 0
+def test_recorded_counterexamples_violate_the_naive_rule(case):
+    q, p, at = case
+    r = compose(q, p, at)
+    assert r.naive_rule_violated and not r.corrected_rule_applies
+    assert r.composition.value.sign in (0, 1)
+    oracle = _oracle_l2_value(eos_st.substitute(q, p), at)
+    assert r.composition.value.enclosure is None or r.composition.value.enclosure.overlaps(arb(str(oracle)))
+    if r.composition.value.sign == 1:
+        assert oracle > 0
+
+
+def test_systematic_search_finds_them_deterministically():
+    r = find_counterexamples()
+    found = {(c.q_text, c.p_text, c.at) for c in r.counterexamples}
+    assert {("log(x)", "exp(x)", "1/2"), ("exp(x)", "log(x)", "1/2"), ("atan(x)", "log(x)", "1/3")} <= found
+    assert r.exhausted and all(not c.corrected_rule_applies for c in r.counterexamples)
+    assert r.to_dict()["counterexamples"][0]["q"] in {"log(x)", "exp(x)"}
+
+
+def test_the_naive_rule_as_a_property_fails_and_hypothesis_finds_a_counterexample():
+    """The poster's rule, stated as a property; hypothesis must be able to falsify it."""
+    pairs = st.tuples(
+        st.sampled_from([m.expression for m in base_models()]),
+        st.sampled_from([m.expression for m in base_models()]),
+        st.sampled_from(SEARCH_POINTS),
+    )
+
+    def violates(case):
+        q, p, at = case
+        try:
+            return compose(q, p, at).naive_rule_violated
+        except EosError:
+            return False
+
+    q, p, at = find(pairs, violates, settings=settings(max_examples=3000, database=None, derandomize=True))
+    assert compose(q, p, at).naive_rule_violated
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(eos_st.composition_cases(depth=2))
+@example(("atan(x)", "log(x)", "1/3"))
+def test_identity_numerically_against_the_composed_expression(case):
+    """The chain-rule value of h' h''' - 6 h''^2 equals the one computed from the composed
+    expression's own Taylor coefficients (an independent route)."""
+    q, p, at = case
+    try:
+        r = compose(q, p, at)
+    except EosError:
+        return  # p(x) outside q's domain at this point: not an instance of the identity
+    e = Expansion(parse_expression(eos_st.substitute(q, p)), x, Point.from_constant(parse_constant(at)), 3)
+    direct = decide(l2_quantity, e)
+    if direct.exact is not None and r.composition.value.exact is not None:
+        assert sp.nsimplify(str(direct.exact)) == sp.nsimplify(str(r.composition.value.exact))
+    else:
+        a = direct.enclosure if direct.enclosure is not None else arb(str(direct.exact))
+        b = r.composition.value.enclosure if r.composition.value.enclosure is not None else arb(str(r.composition.value.exact))
+        assert a.overlaps(b)
+    assert direct.sign == r.composition.value.sign or None in (direct.sign, r.composition.value.sign)
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(eos_st.composition_cases(depth=2))
+def test_the_corrected_rule_never_fails(case):
+    """Property (must hold): L2 for p and q plus q' q'' p'' >= 0 imply L2 for q o p."""
+    q, p, at = case
+    try:
+        r = compose(q, p, at)
+    except EosError:
+        return  # p(x) outside q's domain: the rule says nothing here
+    if r.corrected_rule_applies or r.schwarzian_rule_applies:
+        assert r.composition.verdict != "fails", (q, p, at)
+
+
+def test_via_k4_is_reported():
+    r = compose("tanh(x)", "sin(x)", "0")
+    assert r.composition.verdict == "holds" and r.via_k4  # h''(0) = 0, h' h''' = -3 < 0
+
+
+def test_compose_cli_json(capsys):
+    assert main(["compose", "atan(x)", "log(x)", "--at", "1/3", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert set(d) >= {"p", "q", "composition", "naive_rule_violated", "corrected_rule_applies"}
+    assert d["naive_rule_violated"] is True and d["composition"]["verdict"] == "fails"
+    assert main(["counterexamples", "--budget", "50", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["tried"] == 50 and d["complete"] is False
+    assert main(["compose", "log(x)", "x - 2", "--at", "1"]) == 2
+
+
+def test_schwarzian_closure_rule_cases():
+    # sin o tanh: both have negative Schwarzian (S[sin] = -1 - (3/2) tan^2, S[tanh] < 0).
+    assert compose("sin(x)", "tanh(x)", "1/3").schwarzian_rule_applies
+    # log has S = 1/(2 x^2) > 0: the closure rule does not apply to log(exp(x)).
+    r = compose("log(x)", "exp(x)", "1/2")
+    assert not r.schwarzian_rule_applies and r.schwarzians[1].sign == 1
