@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="check a 1-D loss at a minimum (or at every minimum in a range)")
     c.add_argument("expr", metavar="EXPR", help="the loss, e.g. '(x**2-1)**2/4'")
     c.add_argument("--var", default="x", help="the variable (default x)")
+    c.add_argument("--vars", metavar="X,Y,...", help="several variables (multivariate check; needs --at 1,1,...)")
     c.add_argument("--at", metavar="X", help="exact point, e.g. 1, sqrt(2), pi, atanh(1/2)")
     c.add_argument("--range", nargs=2, metavar=("A", "B"), help="search range for minima (default -10 10)")
     _add_common(c)
@@ -109,6 +110,12 @@ def _run(args: argparse.Namespace):
     from .results import check, check_l2
 
     if args.command == "check":
+        if args.vars is not None:
+            from .multivariate import check_multivariate
+
+            if args.at is None:
+                raise _UsageError("a multivariate check needs --at (one coordinate per variable, e.g. --at 1,1)")
+            return check_multivariate(args.expr.strip(), args.vars, args.at)
         return check(args.expr.strip(), var=args.var, at=args.at, range=args.range)
     if args.command == "l2":
         return check_l2(args.g.strip(), args.target.strip(), var=args.var, at=args.at, range=args.range)

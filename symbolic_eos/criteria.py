@@ -24,7 +24,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import sympy as sp
 from flint import arb, arb_series, fmpq, fmpq_series
 
 from .decide import Decision, Expansion, as_sympy, decide
@@ -91,13 +90,9 @@ def _order_k(expansion: Expansion) -> tuple[int | None, dict[int, Decision], str
             return None, decisions, f"the sign of f^({j})(xb) is undecided ({d.evidence()})"
         if d.sign != 0:
             return j, decisions, ""
-    if _is_polynomial_of_degree_at_most(expansion.expr, expansion.var, MAX_ORDER):
+    if expansion.is_polynomial_of_degree_at_most(MAX_ORDER):
         return None, decisions, "every derivative above the second vanishes (f is quadratic near xb)"
     return None, decisions, f"f^(j)(xb) = 0 for 3 <= j <= {MAX_ORDER} (order beyond the searched maximum)"
-
-
-def _is_polynomial_of_degree_at_most(expr, var, n: int) -> bool:
-    return expr.is_polynomial(var) and sp.degree(expr, var) <= n
 
 
 def paper_criterion(expansion: Expansion, decisions: dict[int, Decision] | None = None) -> PaperCriterion:
@@ -199,6 +194,6 @@ def flip_normal_form(expansion: Expansion) -> FlipNormalForm:
         if d.sign != 0:
             verdict = "supercritical" if d.sign < 0 else "subcritical"
             return FlipNormalForm(m, d, verdict, f"lowest non-zero term at order {m} is {'negative' if d.sign < 0 else 'positive'}")
-    if _is_polynomial_of_degree_at_most(expansion.expr, expansion.var, 2):
+    if expansion.is_polynomial_of_degree_at_most(2):
         return FlipNormalForm(None, None, "undecided", "F(F(x)) = x identically at eta0 (f is quadratic): degenerate, no 2-cycle is born")
     return FlipNormalForm(None, None, "undecided", f"every coefficient up to order {top} vanishes")

@@ -84,6 +84,10 @@ class Expansion:
             self._symbolic = symbolic_coefficients(self.expr, self.var, self.point, self.order)
         return self._symbolic
 
+    def is_polynomial_of_degree_at_most(self, n: int) -> bool:
+        """Is ``f`` a polynomial of degree <= n (so every derivative above n vanishes)?"""
+        return self.expr.is_polynomial(self.var) and sp.degree(self.expr, self.var) <= n
+
     def check_domain(self) -> None:
         """Raise :class:`DomainError` when the loss is certainly not real and smooth at the point;
         when that cannot be decided even at the highest precision, raise it too (no verdict can

@@ -41,6 +41,10 @@ __all__ = [
     "constant_enclosure",
     "symbolic_coefficients",
     "to_fmpq",
+    "directional_coefficients",
+    "exact_directional_coefficients",
+    "ball_function",
+    "float_function",
 ]
 
 
@@ -243,22 +247,23 @@ def _ball_power(s: arb_series, e, n: int) -> arb_series:
 
 
 @lru_cache(maxsize=1024)
-def _plan(expr: sp.Expr, var: sp.Symbol | None) -> tuple:
+def _plan(expr: sp.Expr, var: sp.Symbol | tuple | None) -> tuple:
     """The expression tree in evaluation order, shared subtrees once: ``(node, kind, data,
-    children)``.  Leaves are the variable and the subtrees free of it (with ``var=None``: the
-    rationals and ``pi``, ``E`` of a constant).  Cached, so repeated evaluations (Newton steps,
-    bisection boxes, GD iterations) skip the sympy tree walk."""
+    children)``.  Leaves are the variable(s) (``var`` may be a tuple) and the subtrees free of
+    them (with ``var=None``: the rationals and ``pi``, ``E`` of a constant).  Cached, so repeated
+    evaluations (Newton steps, bisection boxes, GD iterations) skip the sympy tree walk."""
     order: list = []
     index: dict = {}
+    variables = frozenset(var if isinstance(var, tuple) else () if var is None else (var,))
 
     def visit(node) -> int:
         hit = index.get(node)
         if hit is not None:
             return hit
-        if var is not None and node == var:
+        if node in variables:
             entry = (node, "var", None, ())
-        elif (var is not None and var not in node.free_symbols) or (
-            var is None and (node.is_Rational or node in _CONSTANT_LEAVES)
+        elif (variables and not (node.free_symbols & variables)) or (
+            not variables and (node.is_Rational or node in _CONSTANT_LEAVES)
         ):
             entry = (node, "leaf", None, ())
         elif node.is_Add or node.is_Mul:
@@ -490,16 +495,20 @@ def float_function(expr: sp.Expr, var: sp.Symbol):
     return evaluate
 
 
-def ball_function(expr: sp.Expr, var: sp.Symbol):
+def ball_function(expr: sp.Expr, var: sp.Symbol | tuple):
     """A fast scalar evaluator ``x -> f(x)`` on ``arb`` balls (an enclosure of the range over
     the ball; ``nan`` outside the real domain).  For long iterations, where the Taylor engine's
-    series would be wasted; call it inside ``ctx.workprec``."""
+    series would be wasted; call it inside ``ctx.workprec``.  With a tuple of variables, call
+    it with a tuple of balls."""
+    variables = var if isinstance(var, tuple) else (var,)
 
-    def evaluate(x: arb) -> arb:
+    def evaluate(x) -> arb:
         prec = ctx.prec
+        values = dict(zip(variables, x if isinstance(var, tuple) else (x,), strict=True))
 
         def leaf(node):
-            return x if node == var else constant_enclosure(node, prec)
+            hit = values.get(node)
+            return hit if hit is not None else constant_enclosure(node, prec)
 
         def power(base, e):
             if isinstance(e, sp.Expr):
@@ -513,3 +522,47 @@ def ball_function(expr: sp.Expr, var: sp.Symbol):
 
     _plan(expr, var)  # fail early on an unsupported expression
     return evaluate
+
+
+def directional_coefficients(
+    expr: sp.Expr, variables: tuple, centre: tuple, direction: tuple, order: int, prec: int
+) -> tuple[arb, ...]:
+    """Certified Taylor coefficients of ``t -> f(centre + t direction)`` (a cross-section of a
+    loss in several variables), up to ``order``; ``centre`` and ``direction`` are ``arb`` balls."""
+    n = order + 1
+    with ctx.workprec(prec):
+        lines = {v: arb_series([+c, +d], prec=n) for v, c, d in zip(variables, centre, direction, strict=True)}
+
+        def leaf(node):
+            hit = lines.get(node)
+            return hit if hit is not None else arb_series([constant_enclosure(node, prec)], prec=n)
+
+        s = _walk(expr, tuple(variables), leaf, lambda base, e: _ball_power(base, e, n), _ball_function)
+        coeffs = [arb(c) for c in s.coeffs()]
+    return tuple(coeffs + [arb(0)] * (n - len(coeffs)))
+
+
+def exact_directional_coefficients(
+    expr: sp.Expr, variables: tuple, centre: tuple, direction: tuple, order: int
+) -> tuple[fmpq, ...]:
+    """Exact rational coefficients of ``t -> f(centre + t direction)`` (rational centre and
+    direction); raises :class:`NotRational` otherwise."""
+    n = order + 1
+    lines = {v: fmpq_series([c, d], prec=n) for v, c, d in zip(variables, centre, direction, strict=True)}
+
+    def leaf(node):
+        hit = lines.get(node)
+        if hit is not None:
+            return hit
+        if node.is_Rational:
+            return fmpq_series([to_fmpq(node)], prec=n)
+        raise NotRational(sp.sstr(node))
+
+    def power(base, e):
+        if isinstance(e, sp.Expr):
+            return _exact_power(base, e)
+        raise NotRational("power")
+
+    s = _walk(expr, tuple(variables), leaf, power, _exact_function)
+    coeffs = [fmpq(c) for c in s.coeffs()]
+    return tuple(coeffs + [fmpq(0)] * (n - len(coeffs)))

@@ -1,0 +1,357 @@
+"""Losses in several variables: the Hessian at a minimum, its top eigen-direction, the paper's
+cross-section criterion and the exact (multivariate) flip coefficient.
+
+At a critical point ``xb`` with Hessian ``H`` (top eigenvalue ``l1`` simple, unit eigenvector
+``q``), GD ``F = id - eta grad f`` has ``DF = I - eta H`` with eigenvalue ``-1`` along ``q`` at
+``eta0 = 2/l1``.  Two criteria:
+
+* **the paper's**: the 1-D conditions on the cross-section ``t -> f(xb + t q)``;
+* **exact**: Kuznetsov's period-doubling coefficient for maps,
+  ``c = <p, C(q,q,q)>/6 - <p, B(q, (A - I)^+ B(q,q))>/2`` with ``A = DF``, ``B = -eta0 D^3 f``,
+  ``C = -eta0 D^4 f`` and ``p = q``; here ``(A - I)^+ = -H^+/eta0`` is the pseudo-inverse on the
+  range of ``H`` (the normal space of the manifold of minimizers).  It simplifies to
+
+      c = (eta0/6) (3 g^T H^+ g - D^4 f[q,q,q,q]),   g = D^3 f[q, q, .],
+
+  and we report ``-2c`` (the order-3 coefficient of ``F(F(xb + t q)) - (xb + t q)`` in 1-D), so
+  that, as for one variable, a negative value means ``supercritical``.  Since
+  ``g^T H^+ g = sum_i g_i'^2 / l_i >= (D^3 f[q,q,q])^2 / l1`` over the positive eigenvalues,
+  coupling to other directions can only help: the exact criterion can hold where the
+  cross-section fails, never the reverse (for a positive semi-definite ``H``).
+
+>>> r = check_multivariate("(x*y - 1)**2/2", "x,y", "1,1")
+>>> [str(v) for v in r.eigenvalues_exact], r.manifold_dimension, r.cross_section.verdict, r.flip_verdict
+(['2', '0'], 1, 'holds', 'supercritical')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+from flint import arb, ctx, fmpq
+
+from .criteria import FlipNormalForm, PaperCriterion, expansion_order, flip_normal_form, paper_criterion
+from .decide import Decision, decide, decimal_string
+from .errors import InputError
+from .jets import (
+    NotRational,
+    SymbolicCoefficients,
+    ball_function,
+    constant_enclosure,
+    directional_coefficients,
+    exact_directional_coefficients,
+    to_fmpq,
+)
+from .parse import parse_constant, parse_expression, parse_variable_name
+
+__all__ = ["DirectionalExpansion", "MultivariateCheck", "check_multivariate", "parse_vars", "parse_point"]
+
+MAX_VARIABLES = 8
+
+
+def parse_vars(text: str) -> tuple[str, ...]:
+    names = tuple(v.strip() for v in text.split(","))
+    if not 1 <= len(names) <= MAX_VARIABLES:
+        raise InputError(f"--vars must name 1 to {MAX_VARIABLES} variables")
+    for n in names:
+        parse_variable_name(n)
+    if len(set(names)) != len(names):
+        raise InputError("--vars has a repeated name")
+    return names
+
+
+def parse_point(text: str, n: int) -> tuple[sp.Expr, ...]:
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != n:
+        raise InputError(f"--at has {len(parts)} coordinate(s) but --vars names {n} variable(s)")
+    return tuple(parse_constant(p) for p in parts)
+
+
+class DirectionalExpansion:
+    """Taylor coefficients of ``t -> f(xb + t d)``, with the interface of
+    :class:`symbolic_eos.decide.Expansion` (exact / balls / closed forms)."""
+
+    def __init__(self, expr, variables, point, direction, order: int):
+        self.expr, self.variables, self.point, self.direction, self.order = expr, tuple(variables), tuple(point), tuple(direction), order
+        self._exact_done, self._exact, self._balls, self._symbolic = False, None, {}, None
+
+    @property
+    def exact(self):
+        if not self._exact_done:
+            self._exact_done = True
+            if all(v.is_Rational for v in self.point + self.direction):
+                try:
+                    self._exact = exact_directional_coefficients(
+                        self.expr, self.variables, tuple(map(to_fmpq, self.point)), tuple(map(to_fmpq, self.direction)), self.order
+                    )
+                except NotRational:
+                    self._exact = None
+        return self._exact
+
+    def balls(self, prec: int):
+        if prec not in self._balls:
+            centre = tuple(constant_enclosure(v, prec) for v in self.point)
+            direction = tuple(constant_enclosure(v, prec) for v in self.direction)
+            self._balls[prec] = directional_coefficients(self.expr, self.variables, centre, direction, self.order, prec)
+        return self._balls[prec]
+
+    @property
+    def symbolic(self):
+        if self._symbolic is None:
+            t = sp.Dummy("t")
+            line = self.expr.subs({v: c + t * d for v, c, d in zip(self.variables, self.point, self.direction, strict=True)})
+            self._symbolic = SymbolicCoefficients(line, t, sp.Integer(0), self.order, 4000)
+        return self._symbolic
+
+    def is_polynomial_of_degree_at_most(self, n: int) -> bool:
+        return self.expr.is_polynomial(*self.variables) and sp.Poly(self.expr, *self.variables).total_degree() <= n
+
+
+class _Bundle:
+    """Several directional expansions side by side (coefficients concatenated), for quantities
+    that mix directions (the multivariate flip coefficient)."""
+
+    def __init__(self, parts):
+        self.parts = parts
+
+    @property
+    def exact(self):
+        values = [p.exact for p in self.parts]
+        return None if any(v is None for v in values) else tuple(c for v in values for c in v)
+
+    def balls(self, prec):
+        return tuple(c for p in self.parts for c in p.balls(prec))
+
+    @property
+    def symbolic(self):
+        try:
+            return tuple(p.symbolic[j] for p in self.parts for j in range(p.order + 1))
+        except IndexError:
+            return ()
+
+
+def _like(value: sp.Expr, sample):
+    """An exact sympy constant in the number type of ``sample`` (fmpq / arb / sympy)."""
+    if isinstance(sample, fmpq):
+        if not value.is_Rational:
+            raise NotRational(sp.sstr(value))
+        return to_fmpq(value)
+    if isinstance(sample, arb):
+        return constant_enclosure(value, ctx.prec)
+    return value
+
+
+@dataclass(frozen=True)
+class MultivariateCheck:
+    """The multivariate check at one point (see the module docstring)."""
+
+    expression: str
+    variables: tuple[str, ...]
+    point: tuple[sp.Expr, ...]
+    point_labels: tuple[str, ...]
+    eigenvalues_exact: tuple[sp.Expr, ...]
+    eigenvalue_balls: tuple[arb, ...]
+    direction: tuple[sp.Expr, ...]  # the (unnormalised) top eigenvector, exact
+    manifold_dimension: int | None
+    flat_along_kernel: bool | None
+    eta_critical: sp.Expr
+    others_stable: bool
+    cross_section: PaperCriterion
+    cross_section_flip: FlipNormalForm
+    flip: Decision | None
+    flip_note: str
+    simulation: str
+
+    @property
+    def flip_verdict(self) -> str:
+        if self.flip is None or self.flip.sign is None:
+            return "undecided"
+        return {-1: "supercritical", 1: "subcritical", 0: "undecided"}[self.flip.sign]
+
+    @property
+    def rigor(self) -> str:
+        facts = [d for d in (self.flip, self.cross_section.quantity) if d is not None]
+        return "exact" if all(d.rigor == "exact" for d in facts) else "certified"
+
+    def to_dict(self) -> dict:
+        unit = _normalised(self.direction)
+        return {
+            "point": [decimal_string(v, 17) for v in self.point],
+            "eigenvalues": [decimal_string(v, 17) for v in self.eigenvalues_exact],
+            "eta_critical": decimal_string(self.eta_critical, 17),
+            "direction": [decimal_string(v, 17) for v in unit],
+            "manifold_dimension": self.manifold_dimension,
+            "cross_section_verdict": self.cross_section.verdict,
+            "flip_verdict": self.flip_verdict,
+            "flip_coefficient": self.flip.text(17) if self.flip is not None and self.flip.sign is not None else None,
+            "rigor": self.rigor,
+            "variables": list(self.variables),
+            "expression": self.expression,
+            "eigenvalues_exact": [sp.sstr(v) for v in self.eigenvalues_exact],
+            "direction_exact": [sp.sstr(v) for v in self.direction],
+            "eta_critical_exact": sp.sstr(self.eta_critical),
+            "others_stable": self.others_stable,
+            "flat_along_kernel": self.flat_along_kernel,
+            "cross_section_case": self.cross_section.case,
+            "cross_section_reason": self.cross_section.reason,
+            "cross_section_flip_verdict": self.cross_section_flip.verdict,
+            "flip_note": self.flip_note,
+            "simulation": self.simulation,
+        }
+
+    def _rows(self) -> list[tuple[str, str]]:
+        point = ", ".join(f"{v} = {p}" for v, p in zip(self.variables, self.point_labels, strict=True))
+        rows = [
+            ("point", point),
+            ("Hessian eigenvalues", ", ".join(sp.sstr(v) for v in self.eigenvalues_exact)),
+            ("top direction v", "(" + ", ".join(sp.sstr(v) for v in self.direction) + ")"),
+            ("eta_critical = 2/l1", sp.sstr(self.eta_critical)),
+            ("other directions", "eta_critical * l_i < 2 for all i >= 2" if self.others_stable else "NOT all stable at eta_critical"),
+            ("zero eigenvalues", "undecided" if self.manifold_dimension is None else f"{self.manifold_dimension} (manifold dimension)"
+             + ("" if not self.manifold_dimension else (", f = O(t^4) with a non-negative quartic along each kernel line (consistent with a manifold of minima)" if self.flat_along_kernel else ", kernel lines undecided"))),
+            ("cross-section (paper)", f"{self.cross_section.verdict} ({self.cross_section.case or 'no case'}): {self.cross_section.reason}"),
+            ("cross-section flip", self.cross_section_flip.verdict),
+            ("multivariate flip", f"{self.flip_verdict}" + (f", coefficient {self.flip.text(15)}" if self.flip is not None and self.flip.sign is not None else "") + (f" ({self.flip_note})" if self.flip_note else "")),
+            ("GD simulation", self.simulation),
+        ]
+        return rows
+
+    def to_text(self) -> str:
+        rows = self._rows()
+        width = max(len(a) for a, _ in rows)
+        return "\n".join([f"f({', '.join(self.variables)}) = {self.expression}"] + [f"  {a.ljust(width)}  {b}" for a, b in rows] + [f"  (rigor: {self.rigor})"])
+
+    def to_markdown(self) -> str:
+        rows = "\n".join(f"| {a} | {b.replace('|', '/')} |" for a, b in self._rows())
+        return f"### Multivariate check of $f = {self.expression}$\n\n| quantity | value |\n|---|---|\n{rows}\n\n**Rigor:** {self.rigor}.\n"
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+
+def _normalised(v):
+    norm = sp.sqrt(sum(c**2 for c in v))
+    return tuple(sp.radsimp(c / norm) for c in v)
+
+
+def _exact_hessian(expr, symbols, point):
+    subs = dict(zip(symbols, point, strict=True))
+    return sp.Matrix(len(symbols), len(symbols), lambda i, j: sp.diff(expr, symbols[i], symbols[j]).subs(subs))
+
+
+def check_multivariate(text: str, vars_text: str, at: str, simulate: bool = True) -> MultivariateCheck:
+    """Check the loss ``text`` in the variables ``vars_text`` (``"x,y"``) at ``at`` (``"1,1"``);
+    ``simulate`` runs GD just past ``eta_critical`` as evidence of which criterion is right."""
+    names = parse_vars(vars_text)
+    symbols = tuple(parse_variable_name(n) for n in names)
+    expr = parse_expression(text, names)
+    point = parse_point(at, len(names))
+    labels = tuple(p.strip() for p in at.split(","))
+    n = len(names)
+    unit = [tuple(sp.Integer(int(i == j)) for j in range(n)) for i in range(n)]
+    # The gradient must vanish exactly (a manifold of minima has no isolated zero to certify).
+    for i in range(n):
+        e = DirectionalExpansion(expr, symbols, point, unit[i], 1)
+        d = decide(lambda c: c[1], e)
+        if d.sign != 0:
+            what = "is not proved to vanish" if d.sign is None else f"= {d.text(8)} != 0"
+            raise InputError(f"({at}) is not a critical point: df/d{names[i]} {what}")
+    hessian = _exact_hessian(expr, symbols, point)
+    if hessian.has(sp.zoo, sp.nan, sp.I) or not all(h.is_number for h in hessian):
+        raise InputError(f"the Hessian is not finite and real at ({at})")
+    if not all(h.is_Rational for h in hessian):
+        raise InputError("the Hessian at this point is not rational; only rational Hessians are supported so far")
+    eigen = sorted(hessian.eigenvects(), key=lambda t: -float(constant_enclosure(t[0], 64).mid()))
+    eigenvalues = tuple(v for v, m, _ in eigen for _ in range(m))
+    balls = tuple(constant_enclosure(v, 128) for v in eigenvalues)
+    top, multiplicity, vectors = eigen[0]
+    if multiplicity > 1:
+        raise InputError(f"the top Hessian eigenvalue {sp.sstr(top)} is repeated (multiplicity {multiplicity}); no single top direction")
+    if any(b < 0 for b in balls):
+        raise InputError(f"({at}) is not a minimum: the Hessian has a negative eigenvalue")
+    if not balls[0] > 0:
+        raise InputError(f"the Hessian vanishes at ({at})")
+    q = tuple(sp.nsimplify(c) for c in vectors[0])
+    kernel = [vecs for v, m, vecs in eigen if v == 0]
+    manifold_dimension = sum(len(k) for k in kernel)
+    flat = None
+    if manifold_dimension:
+        # Along a kernel line f(xb + t k) - f(xb) must be O(t^4) with a non-negative quartic
+        # term, as on a (possibly curved) manifold of minima; a cubic term means a saddle.
+        flat = True
+        for vecs in kernel:
+            for k in vecs:
+                line = DirectionalExpansion(expr, symbols, point, tuple(sp.nsimplify(c) for c in k), 4)
+                cubic, quartic = decide(lambda c: c[3], line), decide(lambda c: c[4], line)
+                if cubic.sign != 0 or quartic.sign not in (0, 1):
+                    flat = False if (cubic.sign in (-1, 1) or quartic.sign == -1) else None
+                    if flat is False:
+                        raise InputError(f"({at}) is not a minimum: f changes sign at order 3 or 4 along a zero-curvature direction")
+    eta0 = 2 / top
+    others_stable = all(eta0 * v < 2 for v in eigenvalues[1:])
+    cross = DirectionalExpansion(expr, symbols, point, q, expansion_order())
+    cross_section = paper_criterion(cross)
+    cross_flip = flip_normal_form(cross)
+    flip, note = _multivariate_flip(expr, symbols, point, q, hessian, top)
+    simulation = _simulate(expr, symbols, point, q, eta0) if simulate else "not run"
+    return MultivariateCheck(text, names, point, labels, eigenvalues, balls, q, manifold_dimension, flat, eta0,
+                             bool(others_stable), cross_section, cross_flip, flip, note, simulation)
+
+
+def _multivariate_flip(expr, symbols, point, q, hessian: sp.Matrix, top: sp.Expr) -> tuple[Decision | None, str]:
+    """``-2c`` with ``c = (eta0/6)(3 g^T H^+ g - D^4 f[q,q,q,q]) / |q|^4`` (unit-q normalisation)."""
+    n = len(symbols)
+    unit = [tuple(sp.Integer(int(i == j)) for j in range(n)) for i in range(n)]
+    directions = [q]
+    for e in unit:
+        directions += [tuple(a + b for a, b in zip(q, e, strict=True)), tuple(a - b for a, b in zip(q, e, strict=True)), e]
+    parts = [DirectionalExpansion(expr, symbols, point, d, 4) for d in directions]
+    pinv = hessian.pinv()
+    norm2 = sum(c**2 for c in q)
+    eta0 = 2 / top
+
+    def quantity(c):
+        sample = c[2]
+        block = lambda k, j: c[5 * k + j]  # noqa: E731 - five coefficients (orders 0..4) per direction
+        t4 = 24 * block(0, 4)
+        third = lambda k: 6 * block(k, 3)  # noqa: E731
+        g = [(third(1 + 3 * i) - third(2 + 3 * i) - 2 * third(3 + 3 * i)) / 6 for i in range(n)]
+        ghg = 0
+        for i in range(n):
+            for j in range(n):
+                if pinv[i, j] != 0:
+                    ghg = ghg + g[i] * _like(pinv[i, j], sample) * g[j]
+        c_value = _like(eta0, sample) / 6 * (3 * ghg - t4) / _like(norm2**2, sample)
+        return -2 * c_value
+
+    d = decide(quantity, _Bundle(parts))
+    return d, "" if d.sign is not None else "the sign could not be decided"
+
+
+def _simulate(expr, symbols, point, q, eta0, relative: float = 1e-3, steps: int = 20000) -> str:
+    """GD at 53-bit precision at ``eta0 (1 + relative)`` from ``xb + 1e-3 q``: what it does
+    (numeric evidence, never a verdict)."""
+    import numpy as np
+
+    grads = [ball_function(sp.diff(expr, s), tuple(symbols)) for s in symbols]
+    with ctx.workprec(53):
+        x = [arb(float(constant_enclosure(v, 64).mid())) for v in point]
+        direction = np.array([float(constant_enclosure(v, 64).mid()) for v in q])
+        direction /= np.linalg.norm(direction)
+        x = [a + float(1e-3 * d) for a, d in zip(x, direction, strict=True)]
+        eta = arb(float(constant_enclosure(eta0, 64).mid()) * (1 + relative))
+        history = []
+        for k in range(steps):
+            x = [(a - eta * g(x)).mid() for a, g in zip(x, grads, strict=True)]
+            if not all(a.is_finite() and abs(a) < 1e6 for a in x):
+                return f"diverged after {k + 1} steps at eta = eta0 (1 + {relative:g})"
+            if k >= steps - 3:
+                history.append(np.array([float(a) for a in x]))
+    a, b, c = history
+    if np.linalg.norm(c - a) < 1e-9 * (1 + np.linalg.norm(c)):
+        width = np.linalg.norm(c - b)
+        if width < 1e-9:
+            return f"converged to a fixed point at eta = eta0 (1 + {relative:g}) (e.g. a flatter minimum on the manifold)"
+        return f"stable 2-cycle of width {width:.3g} at eta = eta0 (1 + {relative:g}) (GD evidence)"
+    return f"no period-1 or period-2 convergence after {steps} steps at eta = eta0 (1 + {relative:g})"

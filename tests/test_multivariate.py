@@ -1,0 +1,81 @@
+"""Multivariate losses: Hessian, top direction, cross-section vs exact flip coefficient."""
+
+import json
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from symbolic_eos.cli import main
+from symbolic_eos.errors import InputError
+from symbolic_eos.multivariate import check_multivariate
+
+
+def test_xy_loss_at_the_balanced_minimum():
+    # f = (xy-1)^2/2 at (1,1): H = [[1,1],[1,1]] (eigenvalues 2, 0), q = (1,1)/sqrt2.
+    # Third derivatives f_xxy = f_xyy = 2: g = D^3f[q,q,.] = (3, 3), H^+ = [[1,1],[1,1]]/4,
+    # g^T H^+ g = 9, D^4f[q,q,q,q] = 3, eta0 = 1: c = (1/6)(27 - 3) = 4, reported -2c = -8.
+    r = check_multivariate("(x*y-1)**2/2", "x,y", "1,1")
+    assert [str(v) for v in r.eigenvalues_exact] == ["2", "0"] and r.manifold_dimension == 1
+    assert str(r.eta_critical) == "1" and r.others_stable and r.flat_along_kernel
+    assert r.cross_section.verdict == "holds" and r.flip_verdict == "supercritical"
+    assert r.flip.exact == -8 and r.rigor == "exact"
+    assert r.simulation.startswith("stable 2-cycle")
+
+
+def test_coupling_makes_the_two_criteria_disagree():
+    # f = x^2/2 + y^2 + x^3 - x^4 + 3 x y^2 at 0: H = diag(1, 2), q = (0, 1); along q the loss
+    # is exactly y^2 (the paper's cross-section criterion fails), but D^3f[q,q,e_x] = 6 couples
+    # to x: g = (6, 0), g^T H^+ g = 36, D^4 f[q,q,q,q] = 0, eta0 = 1: c = 18, reported -36.
+    r = check_multivariate("x**2/2 + y**2 + x**3 - x**4 + 3*x*y**2", "x,y", "0,0")
+    assert r.cross_section.verdict == "fails" and r.flip_verdict == "supercritical" and r.flip.exact == -36
+    assert r.simulation.startswith("stable 2-cycle")  # GD sides with the exact criterion
+
+
+def test_unbalanced_minimum_drifts_to_a_flatter_one():
+    r = check_multivariate("(x*y-1)**2/2", "x,y", "2,1/2")
+    assert [str(v) for v in r.eigenvalues_exact] == ["17/4", "0"]
+    assert r.simulation.startswith("converged to a fixed point")
+
+
+@pytest.mark.parametrize(
+    "expr, vars_, at, message",
+    [
+        ("(x*y-1)**2/2", "x,y", "1", "coordinate"),
+        ("(x*y-1)**2/2", "x,y", "1,2", "not a critical point"),
+        ("x**2+y**2", "x,x", "0,0", "repeated name"),
+        ("x**2+y**2", "x,y", "0,0", "repeated"),
+        ("x**2-y**2", "x,y", "0,0", "not a minimum"),
+        ("x**2 + y**3", "x,y", "0,0", "not a minimum"),
+    ],
+)
+def test_bad_input(expr, vars_, at, message):
+    with pytest.raises(InputError, match=message):
+        check_multivariate(expr, vars_, at)
+
+
+coefficients = st.fractions(-3, 3, max_denominator=3)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.fractions(1, 3, max_denominator=3), st.lists(coefficients, min_size=7, max_size=7))
+def test_cross_section_holds_implies_exact_supercritical(a, c):
+    """Property (a theorem for positive semi-definite H): g^T H^+ g >= (D^3f[q,q,q])^2/l1, so the
+    paper's cross-section condition (k = 3) implies the exact flip is supercritical."""
+    terms = ["y**2", f"({a})*x**2/2"] + [
+        f"({v})*{m}" for v, m in zip(c, ["x**3", "x**2*y", "x*y**2", "y**3", "x*y**3", "y**4", "x**2*y**2"], strict=True)
+    ]
+    if Fraction(a) == 2:
+        return  # repeated top eigenvalue: no single direction (an input error, tested above)
+    r = check_multivariate(" + ".join(terms), "x,y", "0,0", simulate=False)
+    if r.cross_section.case == "k3" and r.cross_section.verdict == "holds":
+        assert r.flip_verdict == "supercritical"
+
+
+def test_cli_multivariate_json(capsys):
+    assert main(["check", "(x*y-1)**2/2", "--vars", "x,y", "--at", "1,1", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    keys = {"point", "eigenvalues", "eta_critical", "direction", "manifold_dimension", "cross_section_verdict",
+            "flip_verdict", "flip_coefficient", "rigor"}
+    assert keys <= set(d) and d["manifold_dimension"] == 1
+    assert main(["check", "(x*y-1)**2/2", "--vars", "x,y", "--at", "1"]) == 2
