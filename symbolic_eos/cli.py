@@ -65,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("expr", metavar="EXPR", help="the loss")
     o.add_argument("--eta", required=True, metavar="E", help="the learning rate (exact text, e.g. 11/10)")
     _add_point_options(o)
+    o.add_argument("--vars", metavar="X,Y,...", help="several variables (needs --at 1,1,...)")
     o.add_argument("--digits", type=int, default=30, help="decimal digits (default 30; up to 20000)")
     o.add_argument("--plot", metavar="FILE", help="write a cobweb plot (PNG)")
     _add_common(o)
@@ -119,6 +120,16 @@ def _run(args: argparse.Namespace):
         return check(args.expr.strip(), var=args.var, at=args.at, range=args.range)
     if args.command == "l2":
         return check_l2(args.g.strip(), args.target.strip(), var=args.var, at=args.at, range=args.range)
+    if args.command == "orbit" and args.vars is not None:
+        from .multivariate import multivariate_orbit
+
+        if args.at is None:
+            raise _UsageError("a multivariate orbit needs --at (one coordinate per variable, e.g. --at 1,1)")
+        if args.plot:
+            raise _UsageError("--plot draws 1-D cobwebs only")
+        if not 5 <= args.digits <= 20000:
+            raise _UsageError("--digits must be between 5 and 20000")
+        return multivariate_orbit(args.expr.strip(), args.vars, args.at, args.eta, args.digits)
     if args.command == "orbit":
         from .dynamics import orbit
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sympy as sp
-from flint import arb, ctx, fmpq
+from flint import acb_mat, arb, arb_mat, ctx, fmpq
 
 from .criteria import FlipNormalForm, PaperCriterion, expansion_order, flip_normal_form, paper_criterion
 from .decide import Decision, decide, decimal_string
@@ -355,3 +355,176 @@ def _simulate(expr, symbols, point, q, eta0, relative: float = 1e-3, steps: int 
             return f"converged to a fixed point at eta = eta0 (1 + {relative:g}) (e.g. a flatter minimum on the manifold)"
         return f"stable 2-cycle of width {width:.3g} at eta = eta0 (1 + {relative:g}) (GD evidence)"
     return f"no period-1 or period-2 convergence after {steps} steps at eta = eta0 (1 + {relative:g})"
+
+
+# ---------------------------------------------------------------------------------------------
+# 2-cycles in several variables.
+
+
+class MultiCycleSystem:
+    """Unknowns ``(x0, x1)`` in ``R^n x R^n``: ``F(x0) = x1``, ``F(x1) = x0`` for
+    ``F = x - eta grad f`` (gradient and Hessian as ball functions, so boxes give enclosures)."""
+
+    def __init__(self, expr, symbols, eta_at):
+        self.n = len(symbols)
+        self.eta_at = eta_at
+        self.grad = [ball_function(sp.diff(expr, s), tuple(symbols)) for s in symbols]
+        self.hess = [[ball_function(sp.diff(expr, a, b), tuple(symbols)) for b in symbols] for a in symbols]
+
+    def step(self, x, prec):
+        with ctx.workprec(prec):
+            eta = self.eta_at(prec)
+            return [xi - eta * g(x) for xi, g in zip(x, self.grad, strict=True)]
+
+    def _df(self, x, prec):
+        eta = self.eta_at(prec)
+        return [[(1 if i == j else 0) - eta * self.hess[i][j](x) for j in range(self.n)] for i in range(self.n)]
+
+    def residual(self, v, prec):
+        with ctx.workprec(prec):
+            x0, x1 = list(v[: self.n]), list(v[self.n :])
+            f0, f1 = self.step(x0, prec), self.step(x1, prec)
+            return [a - b for a, b in zip(f0, x1, strict=True)] + [a - b for a, b in zip(f1, x0, strict=True)]
+
+    def jacobian(self, v, prec):
+        with ctx.workprec(prec):
+            n = self.n
+            d0, d1 = self._df(list(v[:n]), prec), self._df(list(v[n:]), prec)
+            minus = [[arb(-1) if i == j else arb(0) for j in range(n)] for i in range(n)]
+            return [d0[i] + minus[i] for i in range(n)] + [minus[i] + d1[i] for i in range(n)]
+
+    def product(self, v, prec) -> arb_mat:
+        """``DF(x1) DF(x0)``: its eigenvalues are the 2-cycle's multipliers."""
+        with ctx.workprec(prec):
+            n = self.n
+            return arb_mat(self._df(list(v[n:]), prec)) * arb_mat(self._df(list(v[:n]), prec))
+
+    def multiplier(self, v, prec) -> arb:
+        """The multiplier of largest modulus, approximately: only used to steer continuation."""
+        import numpy as np
+
+        m = self.product(v, prec)
+        values = np.linalg.eigvals(np.array([[float(m[i, j].mid()) for j in range(self.n)] for i in range(self.n)]))
+        return arb(float(values[np.argmax(np.abs(values))].real))
+
+
+@dataclass(frozen=True)
+class MultiCycle:
+    """A 2-cycle in several variables with its certified multipliers."""
+
+    points: tuple[tuple[arb, ...], tuple[arb, ...]]
+    multipliers: tuple
+    certified: bool
+    stable: bool
+    radius: arb
+    digits: int
+
+    def to_dict(self) -> dict:
+        return {
+            "points": [[decimal_string(c, max(15, self.digits)) for c in p] for p in self.points],
+            "multiplier": [decimal_string(m.real, 17) + ("" if m.imag.contains(0) else f" + {decimal_string(m.imag, 17)}i") for m in self.multipliers],
+            "stable": self.stable,
+            "certified": self.certified,
+            "radius": self.radius.mid().str(3, radius=False),
+        }
+
+
+@dataclass(frozen=True)
+class MultiOrbitReport:
+    expression: str
+    variables: tuple[str, ...]
+    eta: str
+    minimum: MultivariateCheck
+    cycle: MultiCycle | None
+    message: str | None
+
+    @property
+    def orbits(self):
+        return () if self.cycle is None else (self.cycle,)
+
+    def to_dict(self) -> dict:
+        return {"eta": decimal_string(parse_constant(self.eta), 17), "orbits": [self.cycle.to_dict()] if self.cycle else [],
+                "variables": list(self.variables), "minimum": [str(v) for v in self.minimum.point], "message": self.message}
+
+    def to_text(self) -> str:
+        head = f"2-cycles of GD on f({', '.join(self.variables)}) = {self.expression} at eta = {self.eta}"
+        if self.cycle is None:
+            return head + f"\n  {self.message}"
+        d = self.cycle.to_dict()
+        lines = [head, f"  x0 = ({', '.join(c[:25] for c in d['points'][0])})", f"  x1 = ({', '.join(c[:25] for c in d['points'][1])})",
+                 f"  multipliers (eigenvalues of DF(x1) DF(x0)) = {', '.join(m[:20] for m in d['multiplier'])}",
+                 f"  {'certified (Krawczyk, box radius ' + d['radius'] + ')' if self.cycle.certified else 'NOT certified'}; "
+                 f"{'stable (every |multiplier| < 1 certified)' if self.cycle.stable else 'not certified stable'}"]
+        return "\n".join(lines)
+
+    def to_markdown(self) -> str:
+        return "```\n" + self.to_text() + "\n```\n"
+
+
+def multivariate_orbit(text: str, vars_text: str, at: str, eta: str, digits: int = 30) -> MultiOrbitReport:
+    """The 2-cycle of GD at ``eta`` on the branch born at the minimum ``at`` (several variables)."""
+    from .orbits import _NoConvergence, bits_for_digits, certify, continue_branch, solve_system
+
+    minimum = check_multivariate(text, vars_text, at, simulate=False)
+    names = minimum.variables
+    symbols = tuple(parse_variable_name(n) for n in names)
+    expr = parse_expression(text, names)
+    eta_value = parse_constant(eta)
+    flip = minimum.flip
+    if flip is None or flip.sign not in (-1, 1):
+        return MultiOrbitReport(text, names, eta, minimum, None, "the multivariate flip coefficient is undecided: no branch is predicted")
+    prec = bits_for_digits(digits)
+    low = bits_for_digits(20)
+    lam1 = minimum.eigenvalues_exact[0]
+    unit = _normalised(minimum.direction)
+    with ctx.workprec(low):
+        eta0 = constant_enclosure(minimum.eta_critical, low)
+        above = constant_enclosure(eta_value, low) > eta0
+        below = constant_enclosure(eta_value, low) < eta0
+        if not (above or below):
+            return MultiOrbitReport(text, names, eta, minimum, None, "eta is (numerically) eta0, where the 2-cycle has zero amplitude")
+        if (flip.sign < 0) != bool(above):
+            side = "above" if flip.sign < 0 else "below"
+            return MultiOrbitReport(text, names, eta, minimum, None,
+                                    f"no 2-cycle is born here: the flip at eta0 = {sp.sstr(minimum.eta_critical)} is "
+                                    f"{minimum.flip_verdict}, so the local branch exists only for eta {side} eta0")
+        g3 = flip.enclosure if flip.exact is None else constant_enclosure(sp.Rational(int(flip.exact.p), int(flip.exact.q)) if isinstance(flip.exact, fmpq) else flip.exact, low)
+        xb = [constant_enclosure(v, low) for v in minimum.point]
+        q = [constant_enclosure(v, low) for v in unit]
+        l1 = constant_enclosure(lam1, low)
+
+    def system_at(eta_mpf):
+        value = arb(eta_mpf)
+        return MultiCycleSystem(expr, symbols, lambda p: value)
+
+    def seed_at(eta_ball):
+        with ctx.workprec(low):
+            lam = (1 - eta_ball * l1) ** 2 - 1
+            ratio = -lam / g3
+            if not ratio > 0:
+                return None
+            t = ratio.mid().sqrt()
+            x0 = [a + t * b for a, b in zip(xb, q, strict=True)]
+            x1 = MultiCycleSystem(expr, symbols, lambda p: eta_ball).step(x0, low)
+            return x0 + x1
+
+    scale = max([1.0] + [abs(float(v.mid())) for v in xb])
+    try:
+        _, approx = continue_branch(system_at, seed_at, len(symbols), scale, eta0, constant_enclosure(eta_value, low))
+        system = MultiCycleSystem(expr, symbols, lambda p: constant_enclosure(eta_value, p))
+        solution = solve_system(system, approx, digits)
+    except _NoConvergence as exc:
+        return MultiOrbitReport(text, names, eta, minimum, None, f"the branch could not be followed to eta = {eta}: {exc}")
+    result = certify(system, solution, prec)
+    n = len(symbols)
+    with ctx.workprec(prec):
+        box = result.enclosure if result.certified else tuple(arb(t) for t in solution)
+        x0, x1 = tuple(box[:n]), tuple(box[n:])
+        distinct = any(not a.overlaps(b) for a, b in zip(x0, x1, strict=True))
+        certified = result.certified and distinct
+        try:
+            multipliers = tuple(acb_mat(system.product(list(box), prec)).eig(algorithm="rump", multiple=True))
+        except ValueError:
+            multipliers = ()
+        stable = bool(certified and multipliers and all(abs(m) < 1 for m in multipliers))
+    return MultiOrbitReport(text, names, eta, minimum, MultiCycle((x0, x1), multipliers, certified, stable, result.radius, digits), None)

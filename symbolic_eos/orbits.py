@@ -41,6 +41,7 @@ __all__ = [
     "solve_system",
     "branch_seed",
     "follow_branch",
+    "continue_branch",
     "BranchEvent",
     "locate_event",
     "WindowScan",
@@ -302,29 +303,55 @@ def follow_branch(
     monitor: Callable[[mpmath.mpf, list, arb], bool] | None = None,
     max_steps: int = 4000,
 ) -> tuple[mpmath.mpf, list[mpmath.mpf]]:
-    """Continue the 2-cycle branch born at ``eta0`` to ``eta_target`` (natural parameter, step
-    control, secant predictor) at :data:`CONTINUATION_DPS` digits; this only steers the
-    computation, nothing is decided here.  ``monitor(eta, cycle, multiplier)`` may stop the
-    walk early by returning True.  Returns the last ``(eta, cycle)`` reached."""
+    """The 1-D branch born at ``eta0`` continued to ``eta_target`` (see :func:`continue_branch`)."""
     prec = bits_for_digits(CONTINUATION_DPS)
+    return continue_branch(
+        lambda eta: _fixed_eta(gd, eta),
+        lambda eta: branch_seed(gd, xb, f2, flip, eta, prec),
+        1, max(1, abs(_to_mpf(xb))), eta0, eta_target, monitor=monitor, max_steps=max_steps,
+    )
+
+
+def continue_branch(
+    system_at: Callable,
+    seed_at: Callable,
+    dimension: int,
+    scale,
+    eta0: arb,
+    eta_target: arb,
+    *,
+    monitor: Callable[[mpmath.mpf, list, arb], bool] | None = None,
+    max_steps: int = 4000,
+) -> tuple[mpmath.mpf, list[mpmath.mpf]]:
+    """Continue a branch of 2-cycles ``(x0, x1)`` (``dimension`` coordinates each) born at
+    ``eta0`` to ``eta_target``: natural parameter, step control, secant predictor, at
+    :data:`CONTINUATION_DPS` digits.  ``system_at(eta)`` gives the cycle system, ``seed_at(eta)``
+    the normal-form prediction.  This only steers the computation: nothing is decided here.
+    ``monitor(eta, cycle, multiplier)`` may stop the walk early by returning True.  Returns the
+    last ``(eta, cycle)`` reached."""
+    prec = bits_for_digits(CONTINUATION_DPS)
+
+    def width(cycle):
+        return max(abs(cycle[i] - cycle[dimension + i]) for i in range(dimension))
+
     with ctx.workprec(prec), mpmath.workdps(CONTINUATION_DPS):
         start, target = _to_mpf(eta0), _to_mpf(eta_target)
         span = target - start
-        seed = branch_seed(gd, xb, f2, flip, arb(target), prec)
+        seed = seed_at(arb(target))
         if seed is None:
             raise _NoConvergence("the normal form predicts no 2-cycle on this side of eta0")
-        if monitor is None and abs(_to_mpf(seed[0] - xb)) < mpmath.mpf("1e-3") * max(1, abs(_to_mpf(xb))):
+        seed = [_to_mpf(v) for v in seed]
+        if monitor is None and width(seed) < mpmath.mpf("2e-3") * scale:
             # Close to eta0 the normal form is already a good Newton start; the cycle system is
             # ill-conditioned there (its Jacobian tends to singular), so do not continue at low precision.
-            return target, [_to_mpf(v) for v in seed]
+            return target, seed
         # The first step is small on the scale of eta0, however far the target is.
         current = start + mpmath.sign(span) * min(abs(span), abs(start)) * mpmath.mpf("1e-4")
-        seed = branch_seed(gd, xb, f2, flip, arb(current), prec)
-        cycle = _quick_newton(_fixed_eta(gd, current), [_to_mpf(v) for v in seed], CONTINUATION_DPS, 30)
+        cycle = _quick_newton(system_at(current), [_to_mpf(v) for v in seed_at(arb(current))], CONTINUATION_DPS, 30)
         step = current - start
         previous = None
         for _ in range(max_steps):
-            m = _fixed_eta(gd, current).multiplier([arb(t) for t in cycle], prec)
+            m = system_at(current).multiplier([arb(t) for t in cycle], prec)
             if monitor is not None and monitor(current, cycle, m):
                 return current, cycle
             if current == target:
@@ -340,13 +367,12 @@ def follow_branch(
                 else:
                     guess = cycle
                 try:
-                    new = _quick_newton(_fixed_eta(gd, nxt), guess, CONTINUATION_DPS)
+                    new = _quick_newton(system_at(nxt), guess, CONTINUATION_DPS)
                     jump = max(abs(a - b) for a, b in zip(new, cycle, strict=True))
-                    width = abs(cycle[0] - cycle[1])
-                    if jump > max(width, mpmath.mpf("1e-6")) or abs(new[0] - new[1]) < width / 4:
+                    if jump > max(width(cycle), mpmath.mpf("1e-6")) or width(new) < width(cycle) / 4:
                         raise _NoConvergence("jumped off the branch")
                     # Small multiplier changes per step keep events bracketed and branches apart.
-                    m_new = _to_mpf(_fixed_eta(gd, nxt).multiplier([arb(t) for t in new], prec))
+                    m_new = _to_mpf(system_at(nxt).multiplier([arb(t) for t in new], prec))
                     if abs(m_new - _to_mpf(m)) > mpmath.mpf("0.2"):
                         raise _NoConvergence("the multiplier changed too fast")
                 except _NoConvergence:

@@ -79,3 +79,30 @@ def test_cli_multivariate_json(capsys):
             "flip_verdict", "flip_coefficient", "rigor"}
     assert keys <= set(d) and d["manifold_dimension"] == 1
     assert main(["check", "(x*y-1)**2/2", "--vars", "x,y", "--at", "1"]) == 2
+
+
+def test_multivariate_2_cycle_of_xy_is_the_quartics():
+    """The paper: for (xy-1)^2/2 the 2-cycle is x = y = delta with delta the quartic's 2-cycle
+    (delta^2 solves eta^2 u^2 - (eta^2 + eta) u + 1 = 0); at eta = 11/10 the multipliers are
+    the quartic's 9 - 2(1 + eta)^2 = 0.18 and, along the balancing direction, 0.8."""
+    from symbolic_eos.multivariate import multivariate_orbit
+
+    from .test_orbits import _quartic_cycle_squares
+
+    r = multivariate_orbit("(x*y-1)**2/2", "x,y", "1,1", "11/10", digits=30)
+    (c,) = r.orbits
+    assert c.certified and c.stable
+    small, large = _quartic_cycle_squares(Fraction(11, 10), 50)
+    for point in c.points:
+        assert point[0].overlaps(point[1])  # x = y on the cycle
+    values = sorted(float(p[0].mid()) for p in c.points)
+    assert abs(values[0] - float(small)) < 1e-25 and abs(values[1] - float(large)) < 1e-25
+    mults = sorted(float(m.real.mid()) for m in c.multipliers)
+    assert abs(mults[0] - 0.18) < 1e-20 and abs(mults[1] - 0.8) < 1e-20
+
+
+def test_multivariate_orbit_cli(capsys):
+    assert main(["orbit", "(x*y-1)**2/2", "--vars", "x,y", "--at", "1,1", "--eta", "11/10", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["orbits"][0]["certified"] and len(d["orbits"][0]["points"][0]) == 2
+    assert main(["orbit", "(x*y-1)**2/2", "--vars", "x,y", "--eta", "11/10"]) == 2
