@@ -43,6 +43,16 @@ paper: $(STAMP)
 	@echo
 	@echo "== The paper's quartic claims: orbit equation (proved), where 1.121 comes from, basin of (0, 1)"
 	@$(EOS) quartic
+	@echo
+	@echo "== The paper's (xy - 1)^2/2: multivariate check, the 2-cycle, balancing"
+	@$(EOS) check '(x*y-1)**2/2' --vars x,y --at 1,1
+	@echo
+	@$(EOS) orbit '(x*y-1)**2/2' --vars x,y --at 1,1 --eta 11/10
+	@echo
+	@$(EOS) xy
+	@echo
+	@echo "== The composition rule: counterexamples of the naive rule"
+	@$(EOS) counterexamples
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
