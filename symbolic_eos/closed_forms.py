@@ -159,10 +159,15 @@ def recognise(eta: arb, digits: int = 30) -> ClosedForm:
     good = digits
     if eta.rad() > 0:
         good = int(min(digits, max(0, -float(eta.rad().log()) / 2.302585092994046)))
+    if good < 10:
+        return ClosedForm(None, None, "unknown")
     with mpmath.workdps(min(digits, good, 40)):
         value = mpmath.mpf(eta.mid()._mpf_)
-        coefficients = mpmath.findpoly(value, 4, maxcoeff=10**4)
-        guess = None if coefficients else mpmath.identify(value, ["pi", "log(2)"])
+        try:
+            coefficients = mpmath.findpoly(value, 4, maxcoeff=10**4)
+            guess = None if coefficients else mpmath.identify(value, ["pi", "log(2)"])
+        except (ValueError, ZeroDivisionError, OverflowError):  # PSLQ refuses some inputs
+            return ClosedForm(None, None, "unknown")
     if coefficients:
         if coefficients[0] < 0:
             coefficients = [-c for c in coefficients]

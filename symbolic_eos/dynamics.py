@@ -125,8 +125,9 @@ def orbit(text: str, eta: str, var: str = "x", at: str | None = None, digits: in
     digits = _digits(digits)
     eta_value = parse_constant(eta)
     with ctx.workprec(64):
-        if not constant_enclosure(eta_value, 64) > 0:
-            raise InputError(f"the learning rate must be positive, not {eta}")
+        ball = constant_enclosure(eta_value, 64)
+        if not (ball.is_finite() and ball > 0):
+            raise InputError(f"the learning rate must be a finite positive number, not {eta}")
     symbol = parse_variable_name(var)
     expr = parse_expression(text, (var,))
     gd = GradientMap(expr, symbol)
@@ -243,6 +244,8 @@ def window(text: str, var: str = "x", at: str | None = None, digits: int = DEFAU
         hi = mpmath.mpf(2) * mpmath.mpf(eta0.mid()._mpf_) if eta_max is None else None
     if eta_max is not None:
         bound = constant_enclosure(parse_constant(eta_max), 128)
+        if not bound.is_finite() or abs(bound) > 10**15 * max(1, abs(float(eta0.mid()))):
+            raise InputError(f"--eta-max {eta_max} must be a finite number not far above eta0")
         if not bound > eta0:
             raise InputError(f"--eta-max {eta_max} must exceed eta0 = {minimum.eta_critical.text(12)}")
         hi = mpmath.mpf(bound.mid()._mpf_)
@@ -258,11 +261,15 @@ def window(text: str, var: str = "x", at: str | None = None, digits: int = DEFAU
     superstable, loss = window_events(gd, scan, digits)
     superstable = _closed_form(expr, symbol, superstable, digits)
     loss = _closed_form(expr, symbol, loss, digits)
-    if loss is not None and not loss.certified:
-        message = (f"The multiplier crosses {loss.target:+d} near eta = {decimal_string(loss.eta, 8)} ({loss.kind.replace('_', ' ')}, "
-                   "possibly a symmetry-breaking pitchfork), but that point could not be certified, so no loss of stability is claimed.")
-    elif loss is None:
-        message = f"The 2-cycle stays stable for every eta searched, up to {hi_text}" if scan.ended is None else f"The branch ended before a loss of stability was certified ({scan.ended})."
+    seen = scan.samples[-1][0] if scan.samples else None
+    if loss is not None and loss.certified:
+        message = (f"Along the branch followed from eta0 the 2-cycle is stable (sampled) until the certified loss of stability at "
+                   f"eta = {decimal_string(loss.eta, 12)}, by {loss.kind.replace('_', ' ')}.")
+    elif scan.left_unit_interval:
+        message = (f"The sampled multiplier leaves [-1, 1] near eta = {mpmath.nstr(seen, 8)}, but that loss of stability could not be "
+                   "located and certified (possibly a symmetry-breaking pitchfork): no loss of stability is claimed.")
+    elif scan.ended is not None:
+        message = f"The branch ended before a loss of stability was certified ({scan.ended})."
     else:
-        message = f"A stable 2-cycle exists for eta in (eta0, {decimal_string(loss.eta, 12)}); it loses stability by {loss.kind.replace('_', ' ')}."
+        message = f"The sampled multiplier stays in [-1, 1] for every eta searched, up to {hi_text} (sampled, not certified)."
     return WindowReport(text, minimum, hi_text, superstable, loss, message, digits)

@@ -239,7 +239,8 @@ def existence(text: str, var: str = "x", at: str | None = None, eps_values: Sequ
             inside = eta > lower and (upper is None or eta < upper)
             outside = eta < lower or (upper is not None and eta > upper)
             if inside:
-                verdict, note = "holds", ""
+                verdict = "holds"
+                note = "" if upper is not None else "the paper's upper bound is not positive here; read as (2/f'', inf)"
             else:
                 verdict = _exclusion_verdict(gd, x0, lower, upper, prec)
                 note = "the branch's eta is outside the interval" if outside else "eta is at the interval's edge"
@@ -247,7 +248,8 @@ def existence(text: str, var: str = "x", at: str | None = None, eps_values: Sequ
         previous = solution
     report = ExistenceReport(text, minimum, paper.case, sign, tuple(rows), "")
     largest, fail = report.largest_holding_eps, report.first_failure
-    msg = (f"The statement holds at every tested |eps| up to {largest}" if largest is not None else "The statement did not hold at the smallest tested eps")
+    msg = (f"The statement holds at every tested |eps| up to {largest}" if largest is not None
+           else "The statement could not be established at the smallest tested eps")
     msg += (
         f"; at |eps| = {fail.eps} it no longer holds (certified: no eta in the interval gives F(F(x0)) = x0). "
         "The theorem only claims small eps, so this measures how small eps must be; it is not a counterexample."

@@ -349,7 +349,10 @@ def ball_coefficients(
                 return arb_series([centre, 1], prec=n)
             return arb_series([constant_enclosure(node, prec)], prec=n)
 
-        s = _walk(expr, var, leaf, lambda base, e: _ball_power(base, e, n), _ball_function)
+        try:
+            s = _walk(expr, var, leaf, lambda base, e: _ball_power(base, e, n), _ball_function)
+        except ValueError as exc:  # e.g. a series division whose constant term is not certified non-zero
+            raise Undetermined(str(exc)) from None
         coeffs = [arb(c) for c in s.coeffs()]
     return tuple(coeffs + [arb(0)] * (n - len(coeffs)))
 
@@ -537,7 +540,10 @@ def directional_coefficients(
             hit = lines.get(node)
             return hit if hit is not None else arb_series([constant_enclosure(node, prec)], prec=n)
 
-        s = _walk(expr, tuple(variables), leaf, lambda base, e: _ball_power(base, e, n), _ball_function)
+        try:
+            s = _walk(expr, tuple(variables), leaf, lambda base, e: _ball_power(base, e, n), _ball_function)
+        except ValueError as exc:
+            raise Undetermined(str(exc)) from None
         coeffs = [arb(c) for c in s.coeffs()]
     return tuple(coeffs + [arb(0)] * (n - len(coeffs)))
 

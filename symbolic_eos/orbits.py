@@ -417,7 +417,7 @@ def two_cycle(
             return "no verdict: the flip normal form at this minimum is undecided, so no branch of 2-cycles is predicted"
         lam_sign = (eta_low - eta0)
         if lam_sign.contains(0):
-            return f"eta = {eta_text} is (numerically) eta0 = 2/f'' itself, where the 2-cycle has zero amplitude"
+            return f"eta = {eta_text} cannot be told apart from eta0 = 2/f'' at this precision: the 2-cycle there has (nearly) zero amplitude"
         above = lam_sign > 0
         if (flip.verdict == "supercritical") != above:
             side = "above" if flip.verdict == "supercritical" else "below"
@@ -461,19 +461,51 @@ class BranchEvent:
     closed_form: object = None
 
 
-def locate_event(gd: GradientMap, target: int, guess: Sequence, digits: int, kind: str) -> BranchEvent | None:
+class ScaledSystem:
+    """``system`` in scaled unknowns ``u = v / columns`` with residual rows divided by ``rows``:
+    the same zeros (so a Krawczyk certificate for it is one for ``system``), but a Jacobian of
+    order one when ``x`` and ``eta`` live on very different scales."""
+
+    def __init__(self, system, columns: Sequence[arb], rows: Sequence[arb]):
+        self.system, self.columns, self.rows = system, list(columns), list(rows)
+
+    def _unscale(self, u):
+        return [a * c for a, c in zip(u, self.columns, strict=True)]
+
+    def residual(self, u, prec):
+        with ctx.workprec(prec):
+            return [r / w for r, w in zip(self.system.residual(self._unscale(u), prec), self.rows, strict=True)]
+
+    def jacobian(self, u, prec):
+        with ctx.workprec(prec):
+            j = self.system.jacobian(self._unscale(u), prec)
+            return [[j[i][k] * self.columns[k] / self.rows[i] for k in range(len(self.columns))] for i in range(len(self.rows))]
+
+
+def locate_event(
+    gd: GradientMap, target: int, guess: Sequence, digits: int, kind: str, bracket: tuple | None = None
+) -> BranchEvent | None:
     """Solve ``F(x0) = x1, F(x1) = x0, F'(x0) F'(x1) = target`` for ``(x0, x1, eta)`` from
-    ``guess`` and certify it (Krawczyk in three unknowns, with ``x0 != x1`` checked)."""
-    system = EventSystem(gd, target)
+    ``guess`` and certify it (Krawczyk in three scaled unknowns, ``x0 != x1`` checked, and the
+    certified ``eta`` inside the (slightly widened) ``bracket`` where the scan saw the event,
+    so that it is this branch's event)."""
+    width = max(abs(guess[0] - guess[1]), mpmath.mpf(2) ** -200)
+    scales = [arb(mpmath.mpf(width)), arb(mpmath.mpf(width)), arb(mpmath.mpf(guess[2]))]
+    system = ScaledSystem(EventSystem(gd, target), scales, [scales[0], scales[0], arb(1)])
     try:
-        solution = solve_system(system, guess, digits)
+        solution = solve_system(system, [g / _to_mpf(c) for g, c in zip(guess, scales, strict=True)], digits)
     except _NoConvergence:
         return None
     prec = bits_for_digits(digits)
     result = certify(system, solution, prec)
     with ctx.workprec(prec):
-        box = result.enclosure if result.certified else tuple(arb(t) for t in solution)
+        scaled = result.enclosure if result.certified else tuple(arb(t) for t in solution)
+        box = [a * c for a, c in zip(scaled, scales, strict=True)]
         certified = result.certified and not box[0].overlaps(box[1])
+        if certified and bracket is not None:
+            lo, hi = bracket
+            pad = abs(hi - lo)
+            certified = bool(box[2] > arb(lo - pad) and box[2] < arb(hi + pad))
         pts = tuple(sorted(box[:2], key=lambda a: float(a.mid())))
         return BranchEvent(kind, target, box[2], pts, certified)
 
@@ -495,6 +527,11 @@ class WindowScan:
     samples: tuple
     ended: str | None
     eta_max: mpmath.mpf
+
+    @property
+    def left_unit_interval(self) -> bool:
+        """Did the (sampled) multiplier leave [-1, 1]?  Then the cycle was seen to lose stability."""
+        return bool(self.samples) and not -1 <= self.samples[-1][2] <= 1
 
 
 def scan_branch(gd: GradientMap, xb: arb, f2: arb, flip: FlipNormalForm, eta_max: mpmath.mpf) -> WindowScan:
@@ -527,12 +564,12 @@ def window_events(gd: GradientMap, scan: WindowScan, digits: int) -> tuple[Branc
         # their product may only touch zero, e.g. for symmetric cycles).
         for index, swap in ((3, False), (4, True)):
             if superstable is None and a[index] * b[index] <= 0 and a[index] != 0:
-                superstable = locate_event(gd, 0, _interpolate(a, b, index, 0, swap), digits, "superstable")
+                superstable = locate_event(gd, 0, _interpolate(a, b, index, 0, swap), digits, "superstable", (a[0], b[0]))
         if a[2] >= -1 > b[2]:
-            loss = locate_event(gd, -1, _interpolate(a, b, 2, -1), digits, "period_doubling")
+            loss = locate_event(gd, -1, _interpolate(a, b, 2, -1), digits, "period_doubling", (a[0], b[0]))
             break
         if a[2] <= 1 < b[2]:
-            loss = locate_event(gd, 1, _interpolate(a, b, 2, 1), digits, "fold")
+            loss = locate_event(gd, 1, _interpolate(a, b, 2, 1), digits, "fold", (a[0], b[0]))
             break
     if loss is None and scan.ended is not None and samples and samples[-1][2] > 0:
         # Natural continuation fails at a fold, where the multiplier tends to +1.
