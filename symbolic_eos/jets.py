@@ -30,7 +30,7 @@ from typing import Callable
 import sympy as sp
 from flint import arb, arb_series, ctx, fmpq, fmpq_series, fmpz
 
-from .errors import DomainError, InputError
+from .errors import DomainError, EosError, InputError
 
 __all__ = [
     "Point",
@@ -351,6 +351,8 @@ def ball_coefficients(
 
         try:
             s = _walk(expr, var, leaf, lambda base, e: _ball_power(base, e, n), _ball_function)
+        except EosError:
+            raise
         except ValueError as exc:  # e.g. a series division whose constant term is not certified non-zero
             raise Undetermined(str(exc)) from None
         coeffs = [arb(c) for c in s.coeffs()]
@@ -542,6 +544,8 @@ def directional_coefficients(
 
         try:
             s = _walk(expr, tuple(variables), leaf, lambda base, e: _ball_power(base, e, n), _ball_function)
+        except EosError:
+            raise
         except ValueError as exc:
             raise Undetermined(str(exc)) from None
         coeffs = [arb(c) for c in s.coeffs()]
