@@ -51,6 +51,9 @@ paper: $(STAMP)
 	@echo
 	@$(EOS) xy
 	@echo
+	@echo "== The single ReLU neuron"
+	@$(EOS) neuron
+	@echo
 	@echo "== The composition rule: counterexamples of the naive rule"
 	@$(EOS) counterexamples
 
