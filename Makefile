@@ -54,6 +54,9 @@ paper: $(STAMP)
 	@echo "== The single ReLU neuron"
 	@$(EOS) neuron
 	@echo
+	@echo "== Matrix factorisation"
+	@$(EOS) mf
+	@echo
 	@echo "== The composition rule: counterexamples of the naive rule"
 	@$(EOS) counterexamples
 

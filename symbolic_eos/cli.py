@@ -94,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     ce.add_argument("--budget", type=int, default=2000, help="maximum number of (pair, point) checks (default 2000)")
     _add_common(ce)
 
+    mf = sub.add_parser("mf", help="the paper's matrix factorisation: cross-section claim, GD oscillation")
+    _add_common(mf)
+
     nr = sub.add_parser("neuron", help="the paper's single ReLU neuron: closed form, lambda1, GD")
     _add_common(nr)
 
@@ -166,6 +169,10 @@ def _run(args: argparse.Namespace):
         from .composition import find_counterexamples
 
         return find_counterexamples(args.budget)
+    if args.command == "mf":
+        from .settings.matrix_factorization import mf_report
+
+        return mf_report()
     if args.command == "neuron":
         from .settings.neuron import neuron_report
 
@@ -180,7 +187,7 @@ def _run(args: argparse.Namespace):
         if not 1 <= args.starts <= 5000:
             raise _UsageError("--starts must be between 1 and 5000")
         return quartic_report(digits=args.digits, n_starts=args.starts)
-    raise _UsageError("choose a command (check, l2, orbit, window, existence, compose, counterexamples, quartic, xy, neuron); see symbolic-eos --help")
+    raise _UsageError("choose a command (check, l2, orbit, window, existence, compose, counterexamples, quartic, xy, neuron, mf); see symbolic-eos --help")
 
 
 def _protect_negative(arg: str) -> str:
@@ -205,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args([_protect_negative(a) for a in argv])
         if args.command is None:
-            raise _UsageError("choose a command: check, l2, orbit, window, existence, compose, counterexamples, quartic, xy, neuron (see symbolic-eos --help)")
+            raise _UsageError("choose a command: check, l2, orbit, window, existence, compose, counterexamples, quartic, xy, neuron, mf (see symbolic-eos --help)")
         result = _run(args)
     except _UsageError as exc:
         return _fail(str(exc), as_json, EXIT_BAD_INPUT)

@@ -64,3 +64,16 @@ def test_structure_agrees_with_the_generic_check(p1, p2):
         assert "repeated" in str(exc)
         return
     assert (generic.cross_section.verdict == "holds") == structural.holds
+
+
+def test_gd_oscillation_is_confined_to_u_u_T_with_the_quartics_delta():
+    """The paper's observation: Y Z^T - C = (delta^2 - 1) u u^T on the 2-cycle, delta the
+    quartic's; delta^2 - 1 at eta = 11/10 solves from eta^2 u^2 - (eta^2 + eta) u + 1 = 0."""
+    from symbolic_eos.settings.matrix_factorization import simulate_mf
+
+    r = simulate_mf(d=3, eta=1.1, lambda2=0.5, seed=0, steps=8000)
+    assert r.outcome.startswith("oscillation confined")
+    assert max(abs(a - b) for a, b in zip(r.phases, r.quartic, strict=True)) < 1e-9
+    assert r.off_direction < 1e-9 and r.top_imbalance < 1e-9
+    # eta (1 + lambda2) > 2: GD does not settle
+    assert simulate_mf(d=3, eta=1.1, lambda2=0.9, seed=0, steps=8000).outcome != r.outcome
