@@ -315,23 +315,7 @@ def exact_coefficients(expr: sp.Expr, var: sp.Symbol, point: Point, order: int) 
     xb = point.as_fmpq
     if xb is None:
         raise NotRational("point")
-    n = order + 1
-
-    def leaf(node):
-        if node == var:
-            return fmpq_series([xb, 1], prec=n)
-        if node.is_Rational:
-            return fmpq_series([to_fmpq(node)], prec=n)
-        raise NotRational(sp.sstr(node))
-
-    def power(base, e):
-        if isinstance(e, sp.Expr):
-            return _exact_power(base, e)
-        raise NotRational("power")
-
-    s = _walk(expr, var, leaf, power, _exact_function)
-    coeffs = [fmpq(c) for c in s.coeffs()]
-    return tuple(coeffs + [fmpq(0)] * (n - len(coeffs)))
+    return exact_directional_coefficients(expr, (var,), (xb,), (fmpq(1),), order)
 
 
 def ball_coefficients(
@@ -340,23 +324,7 @@ def ball_coefficients(
     """Certified Taylor coefficients at ``centre`` (an ``arb``; a wide ball gives enclosures over
     the whole interval) at ``prec`` bits.  Raises :class:`DomainError` when the loss is certainly
     not real/smooth there, :class:`Undetermined` when that cannot be decided at this precision."""
-    n = order + 1
-    with ctx.workprec(prec):
-        centre = +centre
-
-        def leaf(node):
-            if node == var:
-                return arb_series([centre, 1], prec=n)
-            return arb_series([constant_enclosure(node, prec)], prec=n)
-
-        try:
-            s = _walk(expr, var, leaf, lambda base, e: _ball_power(base, e, n), _ball_function)
-        except EosError:
-            raise
-        except ValueError as exc:  # e.g. a series division whose constant term is not certified non-zero
-            raise Undetermined(str(exc)) from None
-        coeffs = [arb(c) for c in s.coeffs()]
-    return tuple(coeffs + [arb(0)] * (n - len(coeffs)))
+    return directional_coefficients(expr, (var,), (centre,), (arb(1),), order, prec)
 
 
 _CONSTANT_LEAVES = {sp.pi: arb.pi, sp.E: lambda: arb(1).exp()}
