@@ -95,6 +95,8 @@ def mf_cross_section(c_text: str, y_text: str, z_text: str) -> MFCrossSection:
         raise InputError("(Y, Z) is not a minimiser: Y Z^T != C")
     alpha, a, simple_a = _top(Y * Y.T)
     beta, b, simple_b = _top(Z * Z.T)
+    if not (simple_a and simple_b):
+        raise InputError("the top eigenvalue of Y Y^T or Z Z^T is repeated: the Hessian has no single top direction")
     dY, dZ = a * (Z.T * b).T, b * (Y.T * a).T
     A = dY * Z.T + Y * dZ.T
     B = dY * dZ.T
