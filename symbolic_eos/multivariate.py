@@ -268,11 +268,14 @@ def check_multivariate(text: str, vars_text: str, at: str, simulate: bool = True
     top, multiplicity, vectors = eigen[0]
     if multiplicity > 1:
         raise InputError(f"the top Hessian eigenvalue {sp.sstr(top)} is repeated (multiplicity {multiplicity}); no single top direction")
+    if len(balls) > 1 and not balls[0] > balls[1]:
+        # The order above used midpoints; the top must be certified strictly above the rest.
+        raise InputError("the top Hessian eigenvalue cannot be certified to be separated from the next one")
     if any(b < 0 for b in balls):
         raise InputError(f"({at}) is not a minimum: the Hessian has a negative eigenvalue")
     if not balls[0] > 0:
         raise InputError(f"the Hessian vanishes at ({at})")
-    q = tuple(sp.nsimplify(c) for c in vectors[0])
+    q = tuple(vectors[0])  # exact entries, never nsimplify (heuristic: it may change the value)
     kernel = [vecs for v, m, vecs in eigen if v == 0]
     manifold_dimension = sum(len(k) for k in kernel)
     flat = None
@@ -282,7 +285,7 @@ def check_multivariate(text: str, vars_text: str, at: str, simulate: bool = True
         flat = True
         for vecs in kernel:
             for k in vecs:
-                line = DirectionalExpansion(expr, symbols, point, tuple(sp.nsimplify(c) for c in k), 4)
+                line = DirectionalExpansion(expr, symbols, point, tuple(k), 4)
                 cubic, quartic = decide(lambda c: c[3], line), decide(lambda c: c[4], line)
                 if cubic.sign != 0 or quartic.sign not in (0, 1):
                     flat = False if (cubic.sign in (-1, 1) or quartic.sign == -1) else None

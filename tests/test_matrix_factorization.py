@@ -96,7 +96,7 @@ def test_rotated_minimisers(t, p1, p2, s):
 
     a, b = (1 - t * t) / (1 + t * t), 2 * t / (1 + t * t)
     U = sp.Matrix([[a, -b], [b, a]])
-    text = lambda M: ";".join(",".join(str(sp.nsimplify(M[i, j])) for j in range(2)) for i in range(2))  # noqa: E731
+    text = lambda M: ";".join(",".join(str(sp.Rational(M[i, j])) for j in range(2)) for i in range(2))  # noqa: E731
     C = U * sp.diag(1, s) * U.T
     Y = U * sp.diag(p1, p2)
     Z = U * sp.diag(1 / p1, s / p2)
