@@ -81,8 +81,14 @@ class MFCrossSection:
 
 
 def _top(m: sp.Matrix) -> tuple[sp.Expr, sp.Matrix, bool]:
-    eig = sorted(m.eigenvects(), key=lambda t: -float(sp.N(t[0])))
+    """The top eigenvalue (certified above the others with balls), a unit eigenvector, and
+    whether it is simple."""
+    from ..jets import constant_enclosure
+
+    eig = sorted(m.eigenvects(), key=lambda t: -float(constant_enclosure(t[0], 64).mid()))
     value, multiplicity, vectors = eig[0]
+    if len(eig) > 1 and not constant_enclosure(value, 128) > constant_enclosure(eig[1][0], 128):
+        raise InputError("the top eigenvalue cannot be certified to be separated from the next one")
     v = vectors[0]
     return value, v / sp.sqrt((v.T * v)[0]), multiplicity == 1
 
