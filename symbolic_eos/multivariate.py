@@ -260,9 +260,14 @@ def check_multivariate(text: str, vars_text: str, at: str, simulate: bool = True
     hessian = _exact_hessian(expr, symbols, point)
     if hessian.has(sp.zoo, sp.nan, sp.I) or not all(h.is_number for h in hessian):
         raise InputError(f"the Hessian is not finite and real at ({at})")
-    if not all(h.is_Rational for h in hessian):
-        raise InputError("the Hessian at this point is not rational; only rational Hessians are supported so far")
-    eigen = sorted(hessian.eigenvects(), key=lambda t: -float(constant_enclosure(t[0], 64).mid()))
+    if not all(h.is_Rational for h in hessian) and (n > 3 or any(sp.count_ops(h) > 60 for h in hessian)):
+        raise InputError("the Hessian at this point is not rational; irrational Hessians are supported up to 3 variables")
+    try:
+        eigen = sorted(hessian.eigenvects(), key=lambda t: -float(constant_enclosure(t[0], 64).mid()))
+    except (NotImplementedError, sp.matrices.common.MatrixError, InputError) as exc:
+        raise InputError(f"the Hessian's eigen-structure could not be computed exactly ({type(exc).__name__})") from None
+    if sum(m for _, m, _ in eigen) != n or any(len(vecs) != m for _, m, vecs in eigen):
+        raise InputError("the Hessian's exact eigen-decomposition is incomplete")
     eigenvalues = tuple(v for v, m, _ in eigen for _ in range(m))
     balls = tuple(constant_enclosure(v, 128) for v in eigenvalues)
     top, multiplicity, vectors = eigen[0]

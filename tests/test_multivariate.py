@@ -106,3 +106,18 @@ def test_multivariate_orbit_cli(capsys):
     d = json.loads(capsys.readouterr().out)
     assert d["orbits"][0]["certified"] and len(d["orbits"][0]["points"][0]) == 2
     assert main(["orbit", "(x*y-1)**2/2", "--vars", "x,y", "--eta", "11/10"]) == 2
+
+
+def test_irrational_hessian_separable_loss_matches_the_1d_check():
+    """(x^3 - 2)^2/2 + y^2 at (2^(1/3), 0): H = diag(9 2^(4/3), 2); the loss is separable, so
+    the multivariate flip coefficient equals the 1-D one of (x^3 - 2)^2/2 at 2^(1/3)."""
+    from flint import arb
+
+    from symbolic_eos.results import check
+
+    r = check_multivariate("(x**3-2)**2/2 + y**2", "x,y", "2**(1/3),0", simulate=False)
+    assert r.eigenvalue_balls[0].overlaps(9 * arb(2) ** (arb(4) / 3)) and r.eigenvalue_balls[1].overlaps(arb(2))
+    one_d = check("(x**3-2)**2/2", at="2**(1/3)")
+    assert r.flip.sign == one_d.flip.coefficient.sign == -1
+    assert r.flip.enclosure.overlaps(one_d.flip.coefficient.enclosure)
+    assert r.cross_section.verdict == one_d.paper.verdict == "holds"
