@@ -116,8 +116,16 @@ def _add_point_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--range", nargs=2, metavar=("A", "B"), help="search range for minima (default -10 10)")
 
 
+#: Commands that take several seconds: a line on a terminal's stderr says what is happening.
+_SLOW = {"quartic": "orbit equation, window and basin (about 10 s)", "mf": "GD simulations (about 7 s)",
+         "neuron": "Monte Carlo and GD runs (about 3 s)", "counterexamples": "base-model pairs (about 3 s)"}
+
+
 def _run(args: argparse.Namespace):
     from .results import check, check_l2
+
+    if args.command in _SLOW and sys.stderr.isatty():
+        print(f"symbolic-eos {args.command}: {_SLOW[args.command]} ...", file=sys.stderr, flush=True)
 
     if args.command == "check":
         if args.vars is not None:
