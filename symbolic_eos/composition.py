@@ -227,10 +227,7 @@ class CompositionCheck:
 
 
 def _value(d: Decision) -> str:
-    if d.exact is not None:
-        text = d.exact_text()
-        return text if len(text) <= 30 else d.text(12)
-    return d.text(12) if d.sign is not None else f"undecided, {d.evidence()}"
+    return d.short(12, 30)
 
 
 def _model_check(text: str, expansion: Expansion, at: str) -> ModelCheck:

@@ -38,7 +38,7 @@ from .jets import (
     symbolic_coefficients,
 )
 
-__all__ = ["Expansion", "Decision", "decide", "PRECISIONS", "prove_zero", "decimal_string", "all_exact", "as_sympy"]
+__all__ = ["Expansion", "Decision", "decide", "PRECISIONS", "prove_zero", "decimal_string", "as_sympy"]
 
 #: The ladder of binary precisions tried before a sign is declared undecided.
 PRECISIONS = (64, 128, 256, 512, 1024, 2048)
@@ -129,6 +129,16 @@ class Decision:
     def exact_text(self) -> str | None:
         return None if self.exact is None else sp.sstr(self.exact) if isinstance(self.exact, sp.Expr) else str(self.exact)
 
+    def short(self, digits: int = 15, max_exact: int = 40) -> str:
+        """For tables: the exact value when it is short, else a decimal; ``undecided`` with
+        the evidence when the sign is unknown."""
+        if self.exact is not None:
+            text = self.exact_text()
+            return text if len(text) <= max_exact else self.text(digits)
+        if self.sign is None:
+            return f"undecided, {self.evidence()}"
+        return self.text(digits)
+
     def evidence(self) -> str:
         """The enclosure with its radius, shown when the sign is undecided."""
         if self.exact is not None:
@@ -136,10 +146,6 @@ class Decision:
         if self.enclosure is None:
             return "could not be evaluated"
         return f"in {self.enclosure.str(20)}"
-
-
-def all_exact(*decisions: Decision) -> bool:
-    return all(d.rigor == "exact" for d in decisions)
 
 
 def _sympy_sign(value: sp.Expr) -> int | None:

@@ -19,14 +19,13 @@ from .decide import Decision, decimal_string
 from .errors import InputError
 from .minima import ball_text
 from .jets import constant_enclosure
-from .orbits import BranchEvent, GradientMap, TwoCycle, bits_for_digits, scan_branch, two_cycle, window_events
+from .orbits import MAX_DIGITS, BranchEvent, GradientMap, TwoCycle, bits_for_digits, check_digits, scan_branch, two_cycle, window_events
 from .parse import parse_constant, parse_expression, parse_variable_name
 from .results import MinimaCheck, StabilityCheck, check
 
 __all__ = ["OrbitReport", "WindowReport", "orbit", "window", "DEFAULT_DIGITS", "MAX_DIGITS"]
 
 DEFAULT_DIGITS = 30
-MAX_DIGITS = 20000
 
 
 def _checks(text: str, var: str, at: str | None, range_) -> tuple[StabilityCheck, ...]:
@@ -38,12 +37,6 @@ def curvature_ball(d: Decision, prec: int) -> arb:
     """``f''(xb)`` as a ball at ``prec`` bits (exact values become exact balls)."""
     with ctx.workprec(prec):
         return arb(fmpq(d.exact)) if d.exact is not None and not isinstance(d.exact, sp.Expr) else +d.enclosure
-
-
-def _digits(digits: int) -> int:
-    if not 5 <= digits <= MAX_DIGITS:
-        raise InputError(f"--digits must be between 5 and {MAX_DIGITS}, not {digits}")
-    return digits
 
 
 @dataclass(frozen=True)
@@ -122,7 +115,7 @@ class OrbitReport:
 def orbit(text: str, eta: str, var: str = "x", at: str | None = None, digits: int = DEFAULT_DIGITS,
           range: tuple[str, str] | None = None) -> OrbitReport:
     """The 2-cycle born at each strict minimum (or at ``at``), at learning rate ``eta``."""
-    digits = _digits(digits)
+    digits = check_digits(digits)
     eta_value = parse_constant(eta)
     with ctx.workprec(64):
         ball = constant_enclosure(eta_value, 64)
@@ -233,7 +226,7 @@ def window(text: str, var: str = "x", at: str | None = None, digits: int = DEFAU
            eta_max: str | None = None, range: tuple[str, str] | None = None) -> WindowReport:
     """The stability window of the branch born at the minimum ``at`` (default: the first strict
     minimum in ``range``), searched for eta in ``(eta0, eta_max]`` (default ``2 eta0``)."""
-    digits = _digits(digits)
+    digits = check_digits(digits)
     symbol = parse_variable_name(var)
     expr = parse_expression(text, (var,))
     minimum = _checks(text, var, at, range)[0]

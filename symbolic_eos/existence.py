@@ -27,7 +27,7 @@ from .dynamics import curvature_ball, _checks
 from .errors import EosError
 from .jets import Undetermined, ball_coefficients
 from .minima import ball_text
-from .orbits import GradientMap, _NoConvergence, bits_for_digits, certify, solve_system
+from .orbits import GradientMap, _NoConvergence, bits_for_digits, certify, check_digits, solve_system
 from .parse import parse_expression, parse_variable_name
 from .results import StabilityCheck
 
@@ -192,6 +192,7 @@ def _excluded(gd: GradientMap, x0: arb, lo: arb, hi: arb, prec: int) -> bool:
 def existence(text: str, var: str = "x", at: str | None = None, eps_values: Sequence[Fraction] = DEFAULT_EPS,
               digits: int = 30, range: tuple[str, str] | None = None) -> ExistenceReport:
     """Check the existence theorem at the minimum ``at`` (default: the first strict minimum)."""
+    digits = check_digits(digits)
     minimum = _checks(text, var, at, range)[0]
     paper = minimum.paper
     if paper.case is None or paper.verdict != "holds":

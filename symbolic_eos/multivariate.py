@@ -471,8 +471,9 @@ class MultiOrbitReport:
 
 def multivariate_orbit(text: str, vars_text: str, at: str, eta: str, digits: int = 30) -> MultiOrbitReport:
     """The 2-cycle of GD at ``eta`` on the branch born at the minimum ``at`` (several variables)."""
-    from .orbits import _NoConvergence, bits_for_digits, certify, continue_branch, solve_system
+    from .orbits import _NoConvergence, bits_for_digits, certify, check_digits, continue_branch, solve_system
 
+    digits = check_digits(digits)
     minimum = check_multivariate(text, vars_text, at, simulate=False)
     names = minimum.variables
     symbols = tuple(parse_variable_name(n) for n in names)

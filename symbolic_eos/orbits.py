@@ -26,7 +26,7 @@ import sympy as sp
 from flint import arb, arb_mat, ctx
 
 from .criteria import FlipNormalForm
-from .errors import EosError
+from .errors import EosError, InputError
 from .jets import Point, Undetermined, ball_coefficients, constant_enclosure
 
 __all__ = [
@@ -38,6 +38,8 @@ __all__ = [
     "TwoCycle",
     "two_cycle",
     "bits_for_digits",
+    "check_digits",
+    "MAX_DIGITS",
     "solve_system",
     "branch_seed",
     "follow_branch",
@@ -51,6 +53,17 @@ __all__ = [
 
 #: Binary precision used to follow a branch (decisions are never taken at this precision).
 CONTINUATION_DPS = 20
+
+
+#: The most decimal digits a computation may ask for (bounds the work).
+MAX_DIGITS = 20000
+
+
+def check_digits(digits: int) -> int:
+    """``digits`` itself, or an :class:`InputError` when it is outside [5, MAX_DIGITS]."""
+    if not 5 <= digits <= MAX_DIGITS:
+        raise InputError(f"--digits must be between 5 and {MAX_DIGITS}, not {digits}")
+    return digits
 
 
 def bits_for_digits(digits: int) -> int:

@@ -165,14 +165,7 @@ def _short(q) -> str:
 
 
 def _value(d: Decision | None) -> str:
-    if d is None:
-        return "-"
-    if d.exact is not None:
-        text = d.exact_text()
-        return text if len(text) <= 40 else d.text(15)
-    if d.sign is None:
-        return f"undecided, {d.evidence()}"
-    return d.text(15)
+    return "-" if d is None else d.short()
 
 
 def _md(text: str) -> str:

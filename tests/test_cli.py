@@ -75,6 +75,7 @@ def test_text_output_is_a_readable_table(capsys):
         (["check"], "required"),
         (["frobnicate"], "invalid choice"),
         (["check", "x**2", "--bogus"], "unrecognized"),
+        (["existence", "x**2/2 + x**3", "--at", "0", "--digits", "100000"], "--digits"),
     ],
 )
 def test_bad_input_one_line_exit_2(capsys, args, fragment):
