@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,13 +31,15 @@ def catalog_dir() -> Path:
 @dataclass(frozen=True)
 class BaseModel:
     """A base model: its name, expression text in ``x``, open domain ``(lo, hi)`` (exact text,
-    ``-inf``/``inf`` for unbounded), whether the poster lists it, and notes."""
+    ``-inf``/``inf`` for unbounded), whether the poster lists it, notes, and optionally the
+    closed range ``[lo, hi]`` (exact rationals inside the open domain) its certificate covers."""
 
     name: str
     expression: str
     domain: tuple[str, str]
     poster: bool
     notes: str
+    range: tuple[str, str] | None = None
 
     @property
     def expr(self) -> sp.Expr:
@@ -62,6 +64,7 @@ class BaseModel:
 
 
 _FIELDS = {"name": str, "expression": str, "domain": list, "poster": bool, "notes": str}
+_OPTIONAL = {"range": list}
 
 
 def _validate(entry: dict, index: int, source: Path) -> BaseModel:
@@ -71,7 +74,10 @@ def _validate(entry: dict, index: int, source: Path) -> BaseModel:
             raise InputError(f"{where}: missing field {key!r}")
         if not isinstance(entry[key], kind):
             raise InputError(f"{where}: field {key!r} must be a {kind.__name__}")
-    unknown = set(entry) - set(_FIELDS)
+    for key, kind in _OPTIONAL.items():
+        if key in entry and not isinstance(entry[key], kind):
+            raise InputError(f"{where}: field {key!r} must be a {kind.__name__}")
+    unknown = set(entry) - set(_FIELDS) - set(_OPTIONAL)
     if unknown:
         raise InputError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
     parse_expression(entry["expression"])  # raises InputError naming the problem
@@ -81,7 +87,29 @@ def _validate(entry: dict, index: int, source: Path) -> BaseModel:
     for end in domain:
         if end not in ("-inf", "inf"):
             parse_constant(end)
-    return BaseModel(entry["name"], entry["expression"], (domain[0], domain[1]), entry["poster"], entry["notes"])
+    model = BaseModel(entry["name"], entry["expression"], (domain[0], domain[1]), entry["poster"], entry["notes"])
+    if "range" in entry:
+        model = replace(model, range=_validate_range(model, entry["range"], where))
+    return model
+
+
+def _validate_range(model: BaseModel, ends: list, where: str) -> tuple[str, str]:
+    """A certificate range: two exact rationals ``lo < hi`` with ``[lo, hi]`` inside the open
+    domain (``g`` must be real and smooth on the whole closed range)."""
+    if len(ends) != 2 or not all(isinstance(e, str) for e in ends):
+        raise InputError(f"{where}: range must be two strings [lo, hi]")
+    values = []
+    for end in ends:
+        value = parse_constant(end)
+        if not value.is_Rational:
+            raise InputError(f"{where}: range end {end!r} must be an exact rational (e.g. '1/100')")
+        values.append(value)
+    if not values[0] < values[1]:
+        raise InputError(f"{where}: range needs lo < hi, got [{ends[0]}, {ends[1]}]")
+    for end, value in zip(ends, values, strict=True):
+        if model.contains(value) is not True:
+            raise InputError(f"{where}: range end {end} is not inside the open domain ({model.domain[0]}, {model.domain[1]})")
+    return (str(values[0]), str(values[1]))
 
 
 @lru_cache(maxsize=None)
