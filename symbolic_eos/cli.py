@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--vars", metavar="X,Y,...", help="several variables (multivariate check; needs --at 1,1,...)")
     c.add_argument("--at", metavar="X", help="exact point, e.g. 1, sqrt(2), pi, atanh(1/2)")
     c.add_argument("--range", nargs=2, metavar=("A", "B"), help="search range for minima (default -10 10)")
+    c.add_argument("--report", metavar="FILE.md", help="also write a Markdown report (with a figure) to FILE.md")
     _add_common(c)
 
     l2 = sub.add_parser("l2", help="check the L2 loss (g(x) - y)^2 at x_bar with g(x_bar) = y")
@@ -103,6 +104,23 @@ def build_parser() -> argparse.ArgumentParser:
     xy = sub.add_parser("xy", help="the paper's (xy-1)^2/2: reduction to the quartic, balancing")
     _add_common(xy)
 
+    vp = sub.add_parser("verify-paper", help="run every claim of the paper to a status (about a minute)")
+    vp.add_argument("--only", metavar="ID[,ID...]", help="run only these claim ids")
+    _add_common(vp)
+
+    rp = sub.add_parser("report", help="run the claims and write the Markdown report with figures")
+    rp.add_argument("--out", default="reports", metavar="DIR", help="output folder (default reports/)")
+    rp.add_argument("--only", metavar="ID[,ID...]", help="run only these claim ids")
+    rp.add_argument("--no-figures", action="store_true", help="write the Markdown only")
+    _add_common(rp)
+
+    ml = sub.add_parser("mlp-experiment", help="Obs. 1 and 2 on an MLP trained past the edge of stability")
+    ml.add_argument("--config", default="small", help="small (default, under 2 minutes) or paper")
+    ml.add_argument("--mnist", metavar="DIR", help="use MNIST IDX files in DIR instead of scikit-learn's 8x8 digits")
+    ml.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    ml.add_argument("--plots", metavar="DIR", help="write the figures (loss, sharpness, cosine) into DIR")
+    _add_common(ml)
+
     q = sub.add_parser("quartic", help="the paper's quartic (x^2-1)^2/4: orbit equation, 1.121, basin")
     q.add_argument("--digits", type=int, default=30, help="decimal digits (default 30)")
     q.add_argument("--starts", type=int, default=200, help="grid points in (0, 1) for the basin check")
@@ -121,6 +139,27 @@ _SLOW = {"quartic": "orbit equation, window and basin (about 10 s)", "mf": "GD s
          "neuron": "Monte Carlo and GD runs (about 3 s)", "counterexamples": "base-model pairs (about 3 s)"}
 
 
+class _Progress:
+    """A progress bar on a terminal's stderr; elsewhere one line per step (stderr, so JSON on
+    stdout stays clean)."""
+
+    def __init__(self, command: str, width: int = 28):
+        self.command, self.width, self.tty = command, width, sys.stderr.isatty()
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        if self.tty:
+            filled = self.width * done // max(total, 1)
+            bar = "#" * filled + "-" * (self.width - filled)
+            end = "\n" if done >= total else ""
+            print(f"\r{self.command} [{bar}] {done}/{total} {label:<28.28}", end=end, file=sys.stderr, flush=True)
+        elif done < total:
+            print(f"{self.command}: [{done + 1}/{total}] {label}", file=sys.stderr, flush=True)
+
+
+def _claim_ids(text: str | None) -> list[str] | None:
+    return None if text is None else [i.strip() for i in text.split(",") if i.strip()]
+
+
 def _run(args: argparse.Namespace):
     from .results import check, check_l2
 
@@ -133,8 +172,33 @@ def _run(args: argparse.Namespace):
 
             if args.at is None:
                 raise _UsageError("a multivariate check needs --at (one coordinate per variable, e.g. --at 1,1)")
-            return check_multivariate(args.expr.strip(), args.vars, args.at)
-        return check(args.expr.strip(), var=args.var, at=args.at, range=args.range)
+            result = check_multivariate(args.expr.strip(), args.vars, args.at)
+        else:
+            result = check(args.expr.strip(), var=args.var, at=args.at, range=args.range)
+        if args.report:
+            from .report import check_report
+
+            check_report(result, args.report, command="symbolic-eos " + " ".join(sys.argv[1:]))
+        return result
+    if args.command in ("verify-paper", "report"):
+        from .claims import verify_paper
+
+        verification = verify_paper(_claim_ids(args.only), progress=_Progress(args.command))
+        if args.command == "report":
+            from .report import write_report
+
+            files = write_report(verification, args.out, figures=not args.no_figures, progress=_Progress("figures"))
+            return _Written(verification, files)
+        return verification
+    if args.command == "mlp-experiment":
+        from .settings.mlp import plot_experiment, run_experiment
+
+        bar = _Progress("mlp-experiment")
+        result = run_experiment(args.config, mnist_dir=args.mnist, seed=args.seed,
+                                progress=lambda label, fraction: bar(label, int(100 * fraction), 100))
+        if args.plots:
+            plot_experiment(result, args.plots)
+        return result
     if args.command == "l2":
         return check_l2(args.g.strip(), args.target.strip(), var=args.var, at=args.at, range=args.range)
     if args.command == "orbit" and args.vars is not None:
@@ -193,7 +257,20 @@ def _run(args: argparse.Namespace):
         if not 1 <= args.starts <= 5000:
             raise _UsageError("--starts must be between 1 and 5000")
         return quartic_report(digits=args.digits, n_starts=args.starts)
-    raise _UsageError("choose a command (check, l2, orbit, window, existence, compose, counterexamples, quartic, xy, neuron, mf); see symbolic-eos --help")
+    raise _UsageError("choose a command (check, l2, orbit, window, existence, compose, counterexamples, quartic, xy, neuron, mf, verify-paper, report, mlp-experiment); see symbolic-eos --help")
+
+
+class _Written:
+    """What ``report`` prints: the claims table and the files written."""
+
+    def __init__(self, verification, files):
+        self.verification, self.files = verification, files
+
+    def to_dict(self) -> dict:
+        return {**self.verification.to_dict(), "files": [str(f) for f in self.files]}
+
+    def to_text(self) -> str:
+        return self.verification.to_text() + f"\n\nwrote {len(self.files)} Markdown files; start at {self.files[0]}"
 
 
 def _protect_negative(arg: str) -> str:
@@ -218,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args([_protect_negative(a) for a in argv])
         if args.command is None:
-            raise _UsageError("choose a command: check, l2, orbit, window, existence, compose, counterexamples, quartic, xy, neuron, mf (see symbolic-eos --help)")
+            raise _UsageError("choose a command: check, l2, orbit, window, existence, compose, counterexamples, quartic, xy, neuron, mf, verify-paper, report, mlp-experiment (see symbolic-eos --help)")
         result = _run(args)
     except _UsageError as exc:
         return _fail(str(exc), as_json, EXIT_BAD_INPUT)

@@ -14,7 +14,7 @@ from .errors import InputError
 from .jets import float_function
 from .parse import parse_expression, parse_variable_name
 
-__all__ = ["bifurcation_diagram", "cobweb"]
+__all__ = ["bifurcation_diagram", "cobweb", "trajectories"]
 
 
 def _pyplot():
@@ -35,7 +35,8 @@ def _gradient(expression: str, var: str):
 
 def _save(fig, path: str) -> None:
     try:
-        fig.savefig(path, dpi=130, bbox_inches="tight")
+        # No software/version stamp: regenerated figures stay byte-identical on one setup.
+        fig.savefig(path, dpi=130, bbox_inches="tight", metadata={"Software": None})
     except OSError as exc:
         raise InputError(f"cannot write the plot to {path!r}: {exc.strerror}") from None
 
@@ -107,5 +108,25 @@ def cobweb(report: OrbitReport, path: str, steps: int = 60) -> None:
     ax.set_ylim(lo - pad, hi + pad)
     ax.set_title(f"f(x) = {report.expression}, eta = {report.eta}", fontsize=9)
     ax.legend(fontsize=7, loc="upper left")
+    _save(fig, path)
+    plt.close(fig)
+
+
+def trajectories(panels, path: str, title: str) -> None:
+    """Side-by-side time series of GD, one panel per ``(ylabel, {label: values}, log_scale)``."""
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 3.6), squeeze=False)
+    for ax, (ylabel, series, log_scale) in zip(axes[0], panels, strict=True):
+        for label, values in series.items():
+            values = np.asarray(values, dtype=float)
+            if log_scale:
+                values = np.where(values > 0, values, np.nan)
+            ax.plot(np.arange(values.size), values, lw=0.9, label=label)
+        if log_scale:
+            ax.set_yscale("log")
+        ax.set_xlabel("GD step t")
+        ax.set_ylabel(ylabel)
+        ax.legend(fontsize=7)
+    fig.suptitle(title, fontsize=9)
     _save(fig, path)
     plt.close(fig)

@@ -130,21 +130,27 @@ def _quartic_cycle(K: float) -> tuple[float, float]:
     return float(np.sqrt(u[0])), float(np.sqrt(u[1]))
 
 
-def simulate(d: int, K: float, seed: int, steps: int = 4000, c: float = 1.0) -> NeuronRun:
-    """GD on the closed-form loss from a random start with ``v, w1 > 0`` (fixed ``seed``)."""
+def trajectory(d: int, K: float, seed: int, steps: int = 4000, c: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """GD at ``eta = K d / c`` on the closed-form loss from a random start with ``v, w1 > 0``
+    (fixed ``seed``): per step ``|proj_perp w|``, ``v`` and ``|w|`` (float64)."""
     rng = np.random.default_rng(seed)
     w = rng.standard_normal(d) * 0.5
     w[0] = abs(w[0]) + 0.5
     v = float(rng.uniform(0.5, 1.5))
     eta = K * d / c
-    perp = []
-    history = []
-    for _ in range(steps):
+    perp, vs, norms = np.empty(steps), np.empty(steps), np.empty(steps)
+    for t in range(steps):
         gv, gw = _gradient(v, w, c)
         v, w = v - eta * gv, w - eta * gw
-        perp.append(float(np.linalg.norm(w[1:])))
-        history.append((v, float(np.linalg.norm(w))))
-    perp_arr = np.array(perp)
+        perp[t], vs[t], norms[t] = np.linalg.norm(w[1:]), v, np.linalg.norm(w)
+    return perp, vs, norms
+
+
+def simulate(d: int, K: float, seed: int, steps: int = 4000, c: float = 1.0) -> NeuronRun:
+    """:func:`trajectory`, summarised: fitted alignment rate, final imbalance and 2-cycle."""
+    perp_arr, vs, norms = trajectory(d, K, seed, steps, c)
+    perp = perp_arr.tolist()
+    history = list(zip(vs.tolist(), norms.tolist(), strict=True))
     # Fit the geometric decay while |proj_perp w| is small but well above underflow.
     usable = np.nonzero((perp_arr > 1e-250) & (perp_arr < 1e-2))[0]
     rate = float(np.exp(np.polyfit(usable, np.log(perp_arr[usable]), 1)[0])) if usable.size > 10 else None

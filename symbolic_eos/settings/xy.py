@@ -84,6 +84,20 @@ class XYReport:
                 + f"\n\n{self.conclusion}\n")
 
 
+def trajectory(eta: str, x0: str, y0: str, steps: int = 200) -> np.ndarray:
+    """GD iterates ``(x_t, y_t)``, ``t = 0..steps``, at ``eta`` from ``(x0, y0)`` (float64)."""
+    e = float(Fraction(eta))
+    out = np.empty((steps + 1, 2))
+    x, y = float(Fraction(x0)), float(Fraction(y0))
+    out[0] = x, y
+    with np.errstate(all="ignore"):
+        for t in range(1, steps + 1):
+            r = x * y - 1
+            x, y = x - e * r * y, y - e * r * x
+            out[t] = x, y
+    return out
+
+
 def balancing(eta: str, starts=DEFAULT_STARTS, steps: int = 20000) -> BalancingRow:
     """Run GD (float64, vectorised over the grid ``starts x starts``) at ``eta``."""
     e = float(Fraction(eta))

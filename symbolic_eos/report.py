@@ -1,0 +1,288 @@
+"""Markdown verification reports with figures: the paper's (``write_report``) and a user's loss
+(``check_report``).
+
+The pages are deterministic functions of the results: no dates, timings or machine names, floats
+rounded to the digits they can carry, files written in a fixed order; so a regenerated
+``reports/`` differs from the committed one only when a result does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from . import __version__
+from .claims import STATUSES, ClaimResult, PaperVerification
+from .errors import EosError, InputError
+
+__all__ = ["write_report", "check_report", "markdown_text"]
+
+_STATUS_MEANING = {
+    "confirmed": "the claim holds as stated",
+    "refuted": "a certified or exact counterexample",
+    "confirmed_with_correction": "false as stated; true with the correction we state and prove",
+    "extended": "true, and we show more than the paper states",
+    "inconclusive": "not settled; the reason is given",
+}
+_RIGOR_MEANING = {
+    "exact": "proved symbolically (exact rationals, algebraic numbers, polynomial identities)",
+    "certified": "python-flint balls that exclude zero (interval Newton, Krawczyk, interval bisection)",
+    "numerical": "float simulations: evidence, never used to decide a sign",
+    "none": "nothing could be run",
+}
+
+# Emphasis, links, code, table cells and HTML tags are the only ways plain inline text can change
+# meaning: `x**2 + x**5` would turn bold and `T[q](p)` into a link.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|]|<(?=[A-Za-z/!?]))")
+
+
+def markdown_text(text: str) -> str:
+    r"""Plain text made safe for a Markdown paragraph or table cell (``x**2`` shows as ``x**2``).
+
+    >>> print(markdown_text("T[q](p) = x**2 | y_i < z"))
+    T\[q\](p) = x\*\*2 \| y\_i < z
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def _code(text: str) -> str:
+    return "`" + str(text).replace("`", "'") + "`"
+
+
+def _write(path: Path, text: str) -> Path:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {str(path)!r}: {exc.strerror}") from None
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures: one function per claim that has pictures; each returns (file name, caption) pairs.
+
+_Figure = Callable[[ClaimResult, Path], list[tuple[str, str]]]
+_FIGURES: dict[str, _Figure] = {}
+
+
+def _figure(claim_id: str):
+    def register(fn: _Figure) -> _Figure:
+        _FIGURES[claim_id] = fn
+        return fn
+    return register
+
+
+@_figure("quartic-orbit")
+def _quartic_figures(result: ClaimResult, directory: Path) -> list[tuple[str, str]]:
+    from .dynamics import orbit
+    from .plots import bifurcation_diagram, cobweb
+
+    report = result.details[0]
+    bifurcation_diagram(report.threshold.window, str(directory / "quartic-bifurcation.png"))
+    cobweb(orbit("(x**2-1)**2/4", "11/10", at="1"), str(directory / "quartic-cobweb.png"))
+    return [("quartic-bifurcation.png", "Attractor of GD on (x^2 - 1)^2/4 against eta: the 2-cycle is born at eta0 = 1, "
+             "is superstable at -1 + 3/sqrt(2) (the paper's 1.121) and loses stability at sqrt(5) - 1."),
+            ("quartic-cobweb.png", "Cobweb of GD at eta = 11/10 from next to the minimum, onto the certified 2-cycle.")]
+
+
+@_figure("xy-balancing")
+def _xy_figures(result: ClaimResult, directory: Path) -> list[tuple[str, str]]:
+    from .plots import trajectories
+    from .settings.xy import trajectory
+
+    starts = (("1/5", "2"), ("1/2", "3/2"), ("2", "4/5"), ("6/5", "1/5"))
+    runs = {f"({a}, {b})": trajectory("11/10", a, b, 300) for a, b in starts}
+    trajectories([("|x - y|", {k: abs(v[:, 0] - v[:, 1]) for k, v in runs.items()}, True),
+                  ("x y - 1", {k: v[:, 0] * v[:, 1] - 1 for k, v in runs.items()}, False)],
+                 str(directory / "xy-balancing.png"), "GD on (xy - 1)^2/2 at eta = 11/10 from four starts (float64)")
+    return [("xy-balancing.png", "GD on (xy - 1)^2/2 at eta = 11/10: |x - y| decays geometrically (balancing) while "
+             "xy - 1 settles on the two phases of the quartic's 2-cycle, delta^2 - 1.")]
+
+
+@_figure("neuron-convergence")
+def _neuron_figures(result: ClaimResult, directory: Path) -> list[tuple[str, str]]:
+    from .plots import trajectories
+    from .settings.neuron import trajectory
+
+    runs = {f"d = {d}": trajectory(d, 1.1, 0, 400) for d in (3, 5, 10)}
+    trajectories([("|proj_perp w|", {k: p for k, (p, _, _) in runs.items()}, True),
+                  ("|v - |w||", {k: abs(v - n) for k, (_, v, n) in runs.items()}, True)],
+                 str(directory / "neuron-convergence.png"), "Single ReLU neuron, GD at eta = 1.1 d/|w~| (seed 0, float64)")
+    return [("neuron-convergence.png", "Single ReLU neuron at K = 1.1: the part of w orthogonal to w~ and the imbalance "
+             "|v - |w|| both decay geometrically, much faster than the stated (1 - 0.030 K)^t.")]
+
+
+@_figure("base-model-examples")
+def _base_model_figures(result: ClaimResult, directory: Path) -> list[tuple[str, str]]:
+    from .certificates import plot_certificates
+
+    plot_certificates(result.details, str(directory / "base-model-certificates.png"))
+    return [("base-model-certificates.png", "Where g' g''' < 6 g''^2 is certified (interval bisection, python-flint "
+             "balls) for each catalog base model over its stated range.")]
+
+
+def _mlp_figures(result: ClaimResult, directory: Path) -> list[tuple[str, str]]:
+    from .settings.mlp import plot_experiment
+
+    return [(Path(p).name, caption) for p, caption in plot_experiment(result.details[0], str(directory))]
+
+
+_FIGURES["mlp-obs1"] = _mlp_figures
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages.
+
+
+def _evidence_table(result: ClaimResult) -> str:
+    if not result.evidence:
+        return "_No evidence rows._\n"
+    rows = "\n".join(f"| {markdown_text(q)} | {markdown_text(v)} |" for q, v in result.evidence)
+    return "| quantity | value |\n|---|---|\n" + rows + "\n"
+
+
+def _claim_page(result: ClaimResult, figures: list[tuple[str, str]]) -> str:
+    c = result.claim
+    parts = [
+        f"# {markdown_text(c.title)}\n",
+        "[All claims](../index.md)\n",
+        f"**Status: {result.status}** (rigor: {result.rigor}). {markdown_text(result.summary)}\n",
+        "## The claim\n",
+        f"> {markdown_text(c.statement)}\n",
+        f"Where: {markdown_text(c.paper)}. Claim id: {_code(c.id)}.\n",
+        "## How we verify it\n",
+        f"{markdown_text(c.method)}\n",
+        "## Evidence\n",
+        _evidence_table(result),
+    ]
+    if result.finding:
+        parts += ["## Finding\n", f"{markdown_text(result.finding)}\n"]
+    if figures:
+        parts.append("## Figures\n")
+        for name, caption in figures:
+            parts.append(f"![{markdown_text(caption)}](../figures/{name})\n\n_{markdown_text(caption)}_\n")
+    details = [d.to_markdown() for d in result.details if hasattr(d, "to_markdown")]
+    if details and result.claim.id != "base-model-examples":
+        parts += ["## Details\n", *(d.strip() + "\n" for d in details)]
+    if c.reproduce:
+        parts += ["## Reproduce\n", "```sh\n" + "\n".join(c.reproduce) + "\n```\n"]
+    return "\n".join(parts)
+
+
+def _model_page(cert, figure: str | None) -> str:
+    parts = [
+        f"# Base model {_code(cert.name)}: $g(x) = {cert.expression.replace('**', '^')}$\n",
+        "[All claims](../index.md) · [the base-model claim](../claims/base-model-examples.md)\n",
+        "The L2 loss $(g(x) - y)^2$ allows stable oscillation around $\\bar x = g^{-1}(y)$ when "
+        "$g'(\\bar x) \\neq 0$ and $g'(\\bar x)\\, g'''(\\bar x) < 6\\, g''(\\bar x)^2$.\n",
+        f"**{markdown_text(cert.summary)}**\n",
+        cert.to_markdown().strip() + "\n",
+    ]
+    if figure:
+        parts.append(f"![certificate intervals for {cert.name}](../figures/{figure})\n")
+    return "\n".join(parts)
+
+
+def _index(verification: PaperVerification, models: tuple, figure_names: set[str]) -> str:
+    results = verification.results
+    counts = ", ".join(f"{n} {s}" for s, n in verification.counts.items())
+    lead = next((r for r in results if r.id == "quartic-orbit"), None)
+    parts = [
+        '# Verification report: Chen & Bruna, "Beyond the Edge of Stability via Two-step Gradient Updates"\n',
+        f"Generated by `symbolic-eos report` (symbolic-eos {__version__}). Every status rests on the kind of fact "
+        "named in its rigor column; floats decide nothing. Statuses: " + counts + ".\n",
+        "## Claims\n",
+        verification.to_markdown(),
+    ]
+    if lead is not None and "quartic-bifurcation.png" in figure_names:
+        parts.append("![GD attractor of the quartic against eta](figures/quartic-bifurcation.png)\n\n"
+                     "_The paper's quartic $(x^2 - 1)^2/4$: the 2-cycle born at $\\eta_0 = 1$ is superstable at "
+                     "$-1 + 3/\\sqrt{2} \\approx 1.1213$ (the paper's 1.121) and stays stable up to "
+                     "$\\sqrt{5} - 1 \\approx 1.2361$._\n")
+    parts.append("## Findings\n")
+    parts.append("Where the paper's statement and ours differ, or where we show more than it states.\n")
+    for r in results:
+        if r.status in ("confirmed",) or (not r.finding and r.status != "inconclusive"):
+            continue
+        parts += [f"### {markdown_text(r.claim.title)}: {r.status}\n",
+                  f"- **The paper states:** {markdown_text(r.claim.statement)}",
+                  f"- **We found:** {markdown_text(r.summary)}." + (f" {markdown_text(r.finding)}" if r.finding else ""),
+                  "- **Reproduce:** " + (", ".join(_code(cmd) for cmd in r.claim.reproduce) or "-") + "\n"]
+    if models:
+        parts += ["## Base models\n",
+                  "The L2 condition $g' g''' < 6 g''^2$ certified by interval bisection:\n",
+                  "| model | g | poster | certificate |\n|---|---|---|---|\n"
+                  + "\n".join(f"| [{m.name}](models/{m.name}.md) | {_code(m.expression)} | {'yes' if m.poster else 'no'} | "
+                              f"{markdown_text(m.summary)} |" for m in models) + "\n"]
+    parts += ["## Statuses and rigor\n",
+              "\n".join(f"- `{s}`: {_STATUS_MEANING[s]}" for s in STATUSES),
+              "",
+              "\n".join(f"- rigor `{k}`: {v}" for k, v in _RIGOR_MEANING.items()) + "\n"]
+    return "\n".join(parts)
+
+
+def write_report(verification: PaperVerification, out: str | Path = "reports", figures: bool = True,
+                 progress: Callable[[str, int, int], None] | None = None) -> tuple[Path, ...]:
+    """Write ``index.md``, ``claims/<id>.md``, ``models/<name>.md`` and ``figures/*.png`` into
+    ``out``; return the Markdown files written, in order."""
+    root = Path(out)
+    figdir = root / "figures"
+    if figures:
+        try:
+            figdir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot create {str(figdir)!r}: {exc.strerror}") from None
+    written: list[Path] = []
+    total = len(verification.results)
+    models: tuple = ()
+    figure_names: set[str] = set()
+    for n, result in enumerate(verification.results):
+        if progress is not None:
+            progress(f"page {result.id}", n, total)
+        pictures: list[tuple[str, str]] = []
+        if figures and result.id in _FIGURES and result.details:
+            try:
+                pictures = _FIGURES[result.id](result, figdir)
+            except (EosError, ImportError):
+                pictures = []  # a figure is an illustration; the page stands without it
+        figure_names.update(name for name, _ in pictures)
+        written.append(_write(root / "claims" / f"{result.id}.md", _claim_page(result, pictures)))
+        if result.id == "base-model-examples" and result.status != "inconclusive":
+            models = tuple(result.details)
+    if figures and models:
+        from .certificates import plot_certificates
+
+        for m in models:
+            plot_certificates((m,), str(figdir / f"model-{m.name}.png"))
+    for m in models:
+        written.append(_write(root / "models" / f"{m.name}.md", _model_page(m, f"model-{m.name}.png" if figures else None)))
+    written.insert(0, _write(root / "index.md", _index(verification, models, figure_names)))
+    if progress is not None:
+        progress("done", total, total)
+    return tuple(written)
+
+
+def check_report(result, path: str | Path, command: str | None = None, figures: bool = True) -> Path:
+    """A Markdown page for a user's check (``symbolic-eos check ... --report FILE.md``), with a
+    bifurcation diagram next to it for a 1-D loss checked at one point."""
+    from .results import StabilityCheck
+
+    path = Path(path)
+    parts = [f"# symbolic-eos check: {_code(getattr(result, 'expression', ''))}\n"]
+    if command:
+        parts.append(f"Command: {_code(command)} (symbolic-eos {__version__}).\n")
+    parts.append(result.to_markdown().strip() + "\n")
+    if figures and isinstance(result, StabilityCheck) and result.point.exact is not None:
+        from .dynamics import window
+        from .plots import bifurcation_diagram
+
+        name = path.stem + "-bifurcation.png"
+        try:
+            bifurcation_diagram(window(result.expression, var=result.variable, at=result.point.label),
+                                str(path.parent / name))
+            parts.append(f"![GD attractor against eta]({name})\n\n_Attractor of GD against the learning rate "
+                         "(float64 illustration of the certified window)._\n")
+        except EosError as exc:
+            parts.append(f"_No bifurcation diagram: {markdown_text(exc)}._\n")
+    return _write(path, "\n".join(parts))
