@@ -91,7 +91,7 @@ def _xy_figures(result: ClaimResult, directory: Path) -> list[tuple[str, str]]:
     from .plots import trajectories
     from .settings.xy import trajectory
 
-    starts = (("1/5", "2"), ("1/2", "3/2"), ("2", "4/5"), ("6/5", "1/5"))
+    starts = (("1/5", "4/5"), ("1/2", "6/5"), ("6/5", "4/5"), ("4/5", "1/2"))  # x0^2 + y0^2 small: no divergence
     runs = {f"({a}, {b})": trajectory("11/10", a, b, 300) for a, b in starts}
     trajectories([("|x - y|", {k: abs(v[:, 0] - v[:, 1]) for k, v in runs.items()}, True),
                   ("x y - 1", {k: v[:, 0] * v[:, 1] - 1 for k, v in runs.items()}, False)],

@@ -1,0 +1,110 @@
+"""The claims catalog, its validation, and the statuses of the claims that run in seconds."""
+
+import json
+import shutil
+
+import pytest
+import sympy as sp
+
+from symbolic_eos.base_models import catalog_dir
+from symbolic_eos.claims import CLAIM_IDS, STATUSES, ClaimResult, claim, claims, l2_identity, verify_claim, verify_paper
+from symbolic_eos.cli import main
+from symbolic_eos.errors import InputError
+
+ISSUE_IDS = {"thm1-existence", "lemma1-higher-order", "lemma2-l2", "composition-rule", "quartic-orbit", "xy-balancing",
+             "neuron-sharpness", "neuron-convergence", "mf-cross-section", "mf-oscillation", "base-model-examples",
+             "mlp-obs1", "mlp-obs2"}
+
+
+def test_catalog_has_exactly_the_papers_claims():
+    loaded = claims()
+    assert {c.id for c in loaded} == ISSUE_IDS == set(CLAIM_IDS)
+    for c in loaded:
+        assert c.statement and c.paper.startswith("Poster") and c.method
+        assert all(cmd.startswith("symbolic-eos ") for cmd in c.reproduce)
+
+
+def _catalog_with(tmp_path, monkeypatch, text: str):
+    for f in catalog_dir().glob("*.toml"):
+        shutil.copy(f, tmp_path / f.name)
+    (tmp_path / "claims.toml").write_text(text)
+    monkeypatch.setenv("SYMBOLIC_EOS_CATALOG", str(tmp_path))
+
+
+@pytest.mark.parametrize("mutate, message", [
+    (lambda t: t.replace('id = "lemma2-l2"', 'id = "lemma3"'), "missing lemma2-l2"),
+    (lambda t: t.replace('id = "lemma2-l2"', 'id = "lemma1-higher-order"'), "duplicate"),
+    (lambda t: t.replace('title = "The composition rule"', 'title = ""'), "'title' must be a non-empty string"),
+    (lambda t: t.replace('reproduce = ["symbolic-eos neuron"]', 'reproduce = ["rm -rf /"]', 1), "'reproduce'"),
+    (lambda t: t + "\n[[claim]\n", "not valid TOML"),
+    (lambda t: t.replace('paper = "Poster III, \'Flattest minima\'"', 'paper = "x"\ncolour = "red"'), "unknown field"),
+])
+def test_bad_catalogs_are_one_clear_error(tmp_path, monkeypatch, mutate, message):
+    _catalog_with(tmp_path, monkeypatch, mutate((catalog_dir() / "claims.toml").read_text()))
+    with pytest.raises(InputError, match=message):
+        claims()
+
+
+def test_unknown_claim_id_lists_the_known_ones():
+    with pytest.raises(InputError, match="one of: thm1-existence"):
+        claim("lemma9")
+    with pytest.raises(InputError):
+        verify_paper(only=["lemma9"])
+
+
+def test_status_and_rigor_are_checked():
+    with pytest.raises(ValueError):
+        ClaimResult(claim("lemma2-l2"), "probably", "x", "exact")
+    with pytest.raises(ValueError):
+        ClaimResult(claim("lemma2-l2"), "confirmed", "x", "float")
+
+
+def test_l2_identity_against_a_worked_example():
+    assert l2_identity()[1]
+    # Independently, for g = exp and y = 2 at xb = log 2 (g' = g'' = g''' = 2):
+    x = sp.Symbol("x")
+    f = (sp.exp(x) - 2) ** 2
+    d = [sp.simplify(sp.diff(f, x, k).subs(x, sp.log(2))) for k in range(5)]
+    assert (d[2], d[3], d[4]) == (8, 24, 56)
+    assert 3 * d[3] ** 2 - d[2] * d[4] == 1280 == 16 * 2**2 * (6 * 2**2 - 2 * 2)
+
+
+@pytest.mark.parametrize("claim_id, status, rigor", [
+    ("thm1-existence", "extended", "certified"),           # certified failure at |eps| = 2/5 for the second loss
+    ("lemma1-higher-order", "extended", "exact"),          # x^2/2 + x^5: paper fails, flip supercritical at order 7
+    ("lemma2-l2", "confirmed", "certified"),
+    ("composition-rule", "confirmed_with_correction", "certified"),
+    ("mf-cross-section", "confirmed_with_correction", "exact"),
+])
+def test_fast_claims_reach_their_status(claim_id, status, rigor):
+    r = verify_claim(claim_id)
+    assert (r.status, r.rigor) == (status, rigor), r.summary
+    assert r.summary and r.evidence
+
+
+def test_composition_claim_names_the_counterexamples():
+    r = verify_claim("composition-rule")
+    text = " ".join(v for _, v in r.evidence) + r.summary
+    assert "atan(x) o log(x) at 1/3" in r.summary
+    assert "1.48488" in text  # T[atan o log](1/3), certified elsewhere (test_composition)
+
+
+def test_lemma1_finding_is_the_order_seven_flip():
+    r = verify_claim("lemma1-higher-order")
+    assert "x**2/2 + x**5" in r.summary and "order 7" in r.summary
+    assert "-400" in r.finding
+
+
+def test_verify_paper_json_contract(capsys):
+    assert main(["verify-paper", "--only", "lemma2-l2,lemma1-higher-order", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [c["id"] for c in out["claims"]] == ["lemma1-higher-order", "lemma2-l2"]  # catalog order
+    for c in out["claims"]:
+        assert {"id", "status", "summary", "rigor"} <= set(c)
+        assert c["status"] in STATUSES
+
+
+def test_verify_paper_bad_id_is_exit_2(capsys):
+    assert main(["verify-paper", "--only", "nonsense"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unknown claim 'nonsense'" in err
