@@ -36,7 +36,7 @@ from .base_models import BaseModel, base_models, model as catalog_model
 from .decide import decimal_string
 from .errors import InputError
 from .jets import Undetermined, ball_coefficients, constant_enclosure
-from .parse import parse_constant
+from .parse import parse_constant, parse_expression, parse_variable_name
 
 __all__ = [
     "BaseModelCertificate",
@@ -207,7 +207,7 @@ class BaseModelCertificate:
 
     def to_markdown(self) -> str:
         lines = [
-            f"### L2 condition for $g(x) = {sp.latex(parse_constant_or_expr(self.expression))}$ ({self.name})",
+            f"### L2 condition for $g(x) = {sp.latex(parse_expression(self.expression))}$ ({self.name})",
             "",
             f"**{self.summary}** (certified by interval bisection, depth <= {self.max_depth}, {self.prec}-bit balls, "
             f"{self.boxes} boxes).",
@@ -229,12 +229,6 @@ def fmpq_text(text: str) -> fmpq:
     """The exact rational written as ``p`` or ``p/q`` (as :class:`CertifiedInterval` stores it)."""
     p, _, q = text.partition("/")
     return fmpq(int(p), int(q) if q else 1)
-
-
-def parse_constant_or_expr(text: str) -> sp.Expr:
-    from .parse import parse_expression
-
-    return parse_expression(text)
 
 
 def _short(value: fmpq, digits: int = 6) -> str:
@@ -542,7 +536,7 @@ def certify_base_model(
         raise InputError("prec must be an integer in [16, 100000] (bits)")
     a, b, note = certificate_range(m, lo, hi)
     expr = m.expr
-    var = sp.Symbol("x")
+    var = parse_variable_name("x")
     if expr.free_symbols - {var}:
         raise InputError(f"base model {m.name} must be written in x")
     leaves, boxes, exhausted = _bisect(_Certifier(expr, var, prec), a, b, max_depth, max_boxes)
