@@ -38,7 +38,7 @@ from .jets import (
     symbolic_coefficients,
 )
 
-__all__ = ["Expansion", "Decision", "decide", "PRECISIONS", "prove_zero", "decimal_string", "as_sympy"]
+__all__ = ["Expansion", "Decision", "decide", "PRECISIONS", "prove_zero", "decimal_string", "as_sympy", "float_evidence"]
 
 #: The ladder of binary precisions tried before a sign is declared undecided.
 PRECISIONS = (64, 128, 256, 512, 1024, 2048)
@@ -292,3 +292,17 @@ def decimal_string(value, digits: int = 17) -> str:
         else:
             ball = arb(fmpq(value))
         return ball.mid().str(digits, radius=False)
+
+
+def float_evidence(value: float, digits: int = 3, floor: float = 1e-12) -> str:
+    """A float from a simulation shown as evidence: ``digits`` significant digits, and anything
+    below ``floor`` in size (rounding noise, which differs between machines) as ``< floor``.
+
+    >>> float_evidence(0.223157), float_evidence(4.4e-16), float_evidence(float("nan"))
+    ('0.223', '< 1e-12', 'nan')
+    """
+    if value != value:
+        return "nan"
+    if abs(value) < floor:
+        return f"< {floor:.0e}".replace("e-0", "e-")
+    return f"{value:.{digits}g}"

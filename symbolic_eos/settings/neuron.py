@@ -27,8 +27,11 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from ..decide import float_evidence
+
 __all__ = [
     "population_loss",
+    "trajectory",
     "monte_carlo_check",
     "lambda1_formula_holds",
     "NeuronRun",
@@ -181,9 +184,9 @@ class NeuronReport:
             "    d   K      seed  rate of |proj_perp w|  claimed bound 1-0.030K  final |v-|w||  2-cycle (v)            quartic's delta",
         ]
         for r in self.runs:
-            rate = f"{r.alignment_rate:.4f}" if r.alignment_rate is not None else "-"
+            rate = float_evidence(r.alignment_rate) if r.alignment_rate is not None else "-"
             cyc = f"{r.cycle[0]:.6f}, {r.cycle[1]:.6f}" if r.cycle else "-"
-            lines.append(f"    {r.d:<3} {r.K:<6} {r.seed:<5} {rate:<22} {r.claimed_rate:<23.4f} {r.final_imbalance:<14.2e} {cyc:<22} "
+            lines.append(f"    {r.d:<3} {r.K:<6} {r.seed:<5} {rate:<22} {r.claimed_rate:<23.4f} {float_evidence(r.final_imbalance):<14} {cyc:<22} "
                          f"{r.quartic_cycle[0]:.6f}, {r.quartic_cycle[1]:.6f}")
         lines.append(f"  {self.conclusion}")
         return "\n".join(lines)

@@ -20,7 +20,9 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-__all__ = ["xy_reduction", "BalancingRow", "XYReport", "balancing", "xy_report", "DEFAULT_ETAS", "DEFAULT_STARTS"]
+from ..decide import float_evidence
+
+__all__ = ["xy_reduction", "trajectory", "BalancingRow", "XYReport", "balancing", "xy_report", "DEFAULT_ETAS", "DEFAULT_STARTS"]
 
 DEFAULT_ETAS = ("101/100", "21/20", "11/10", "28/25", "23/20", "6/5", "123/100", "5/4", "13/10")
 DEFAULT_STARTS = tuple(Fraction(k, 10) for k in (2, 5, 8, 12, 15, 20))
@@ -74,12 +76,12 @@ class XYReport:
             "    eta       balanced 2-cycle  minimum  diverged  other  max |x - y| at the end",
         ]
         for r in self.rows:
-            lines.append(f"    {r.eta:<9} {r.balanced_cycle:>16}  {r.minimum:>7}  {r.diverged:>8}  {r.other:>5}  {r.max_imbalance:.3g}")
+            lines.append(f"    {r.eta:<9} {r.balanced_cycle:>16}  {r.minimum:>7}  {r.diverged:>8}  {r.other:>5}  {float_evidence(r.max_imbalance)}")
         lines.append(f"  {self.conclusion}")
         return "\n".join(lines)
 
     def to_markdown(self) -> str:
-        rows = "\n".join(f"| {r.eta} | {r.balanced_cycle} | {r.minimum} | {r.diverged} | {r.other} | {r.max_imbalance:.3g} |" for r in self.rows)
+        rows = "\n".join(f"| {r.eta} | {r.balanced_cycle} | {r.minimum} | {r.diverged} | {r.other} | {float_evidence(r.max_imbalance)} |" for r in self.rows)
         return ("| eta | balanced 2-cycle | minimum | diverged | other | max \\|x - y\\| |\n|---|---|---|---|---|---|\n" + rows
                 + f"\n\n{self.conclusion}\n")
 
