@@ -1,7 +1,10 @@
 """The command line: the only place that prints or exits.
 
-``symbolic-eos check EXPR [--var x] [--at X] [--range A B] [--json]``
+``symbolic-eos check EXPR [--var x | --vars x,y] [--at X] [--range A B] [--report FILE.md] [--json]``
 ``symbolic-eos l2 G --target Y [--at XBAR] [--range A B] [--json]``
+``symbolic-eos orbit | window | existence | compose | counterexamples ...`` (see ``--help``)
+``symbolic-eos quartic | xy | neuron | mf | mlp-experiment`` (the paper's settings)
+``symbolic-eos verify-paper [--only IDS] [--json]``, ``symbolic-eos report [--out DIR]``
 
 Bad input of every kind: one line on stderr, exit code 2 (with ``--json`` also
 ``{"error": ...}`` on stdout), never a traceback.
