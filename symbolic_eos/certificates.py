@@ -51,6 +51,9 @@ __all__ = [
 #: The range certified when neither the caller nor the catalog gives one (cut to the domain).
 DEFAULT_RANGE = ("-10", "10")
 
+#: A box whose centre value is not resolved at ``prec`` bits is retried at ``2 prec``, ``4 prec``...
+PRECISION_STEPS = 2
+
 #: Order of the Taylor form (Lagrange remainder) used on each sub-interval; see ``_Box``.
 TAYLOR_ORDER = 3
 
@@ -82,6 +85,7 @@ class BaseModelCertificate:
     poster: bool
     max_depth: int
     prec: int
+    max_prec: int
     boxes: int
     budget_exhausted: bool
 
@@ -185,6 +189,7 @@ class BaseModelCertificate:
             "agrees_with_poster": self.agrees_with_poster,
             "max_depth": self.max_depth,
             "prec": self.prec,
+            "max_prec": self.max_prec,
             "boxes": self.boxes,
             "budget_exhausted": self.budget_exhausted,
             "rigor": "certified",
@@ -359,6 +364,13 @@ class _Certifier:
     def __init__(self, expr: sp.Expr, var: sp.Symbol, prec: int):
         self.expr, self.var, self.prec = expr, var, prec
         self._points: dict = {}
+        #: Set by :meth:`classify`: the last box was undecided partly for lack of precision (a
+        #: centre value whose ball contains 0 without being exactly 0, or an undecided domain).
+        self.limited = False
+
+    @staticmethod
+    def _inexact_straddle(value: arb) -> bool:
+        return not (value > 0 or value < 0) and not value.is_exact()
 
     def _jet(self, centre: arb, order: int) -> tuple[arb, ...]:
         return ball_coefficients(self.expr, self.var, centre, order, self.prec)
@@ -386,7 +398,10 @@ class _Certifier:
                 on_box = [_coeffs(s, k + 1) for s in _condition_series(self._jet(box, 3 + k), k + 1)]
                 at_mid = [_coeffs(s, k + 1) for s in _condition_series(self._jet(centre, 3 + k), k + 1)]
             except Undetermined:
+                self.limited = True
                 return _Leaf(a, b, "undecided", _NOT_EVALUATED) if final else None
+            # Bisection cannot help when the value at the centre itself is not resolved.
+            self.limited = self._inexact_straddle(at_mid[0][0]) or self._inexact_straddle(at_mid[2][0])
             g1, g2, q = (_taylor_form(m, x, h) for m, x in zip(at_mid, on_box, strict=True))
             if g1.is_zero():
                 return _Leaf(a, b, "undecided", f"{_ZERO_G1}g' = 0 on the whole sub-interval", (("in", a, b),))
@@ -462,9 +477,12 @@ def _status(q: arb) -> str | None:
     return None
 
 
-def _bisect(certifier: _Certifier, a: fmpq, b: fmpq, max_depth: int, max_boxes: int) -> tuple[list[_Leaf], int, bool]:
+def _bisect(certifiers: list[_Certifier], a: fmpq, b: fmpq, max_depth: int, max_boxes: int) -> tuple[list[_Leaf], int, bool, int]:
     """Depth-first bisection (left half first, so leaves come out in order), at most
-    ``max_boxes`` box evaluations: what is left when the budget runs out stays undecided."""
+    ``max_boxes`` box evaluations: what is left when the budget runs out stays undecided.  A box
+    left undecided for lack of precision is retried with the next certifier (more bits).
+    Returns the leaves, the evaluations, whether the budget ran out, the highest precision used."""
+    top = certifiers[0].prec
     leaves: list[_Leaf] = []
     stack = [(a, b, 0)]
     boxes = 0
@@ -475,15 +493,19 @@ def _bisect(certifier: _Certifier, a: fmpq, b: fmpq, max_depth: int, max_boxes: 
             exhausted = True
             leaves.append(_Leaf(lo, hi, "undecided", "work budget exhausted"))
             continue
-        boxes += 1
-        leaf = certifier.classify(lo, hi, final=depth >= max_depth)
+        for certifier in certifiers:
+            boxes += 1
+            top = max(top, certifier.prec)
+            leaf = certifier.classify(lo, hi, final=depth >= max_depth)
+            if (leaf is not None and leaf.status != "undecided") or not certifier.limited or boxes >= max_boxes:
+                break
         if leaf is not None:
             leaves.append(leaf)
             continue
         mid = (lo + hi) / 2
         stack.append((mid, hi, depth + 1))
         stack.append((lo, mid, depth + 1))
-    return leaves, boxes, exhausted
+    return leaves, boxes, exhausted, top
 
 
 def _merge(leaves: list[_Leaf]) -> tuple[list[CertifiedInterval], list[tuple]]:
@@ -526,7 +548,8 @@ def certify_base_model(
     range of a base model (default: its catalog range, else ``[-10, 10]`` within its domain).
 
     ``max_depth`` bounds the halvings of the range (undecided pieces are at most
-    ``width / 2^max_depth`` each), ``max_boxes`` the total work, ``prec`` the ball precision."""
+    ``width / 2^max_depth`` each), ``max_boxes`` the total work (box evaluations), ``prec`` the
+    ball precision, raised up to ``4 prec`` on boxes where it is what stops a decision."""
     m = catalog_model(model) if isinstance(model, str) else model
     if not isinstance(max_depth, int) or not 0 <= max_depth <= 200:
         raise InputError("max_depth must be an integer in [0, 200]")
@@ -539,7 +562,8 @@ def certify_base_model(
     var = parse_variable_name("x")
     if expr.free_symbols - {var}:
         raise InputError(f"base model {m.name} must be written in x")
-    leaves, boxes, exhausted = _bisect(_Certifier(expr, var, prec), a, b, max_depth, max_boxes)
+    certifiers = [_Certifier(expr, var, prec * 2**i) for i in range(PRECISION_STEPS + 1)]
+    leaves, boxes, exhausted, top = _bisect(certifiers, a, b, max_depth, max_boxes)
     intervals, zeros = _merge(leaves)
     return BaseModelCertificate(
         name=m.name,
@@ -551,6 +575,7 @@ def certify_base_model(
         poster=m.poster,
         max_depth=max_depth,
         prec=prec,
+        max_prec=top,
         boxes=boxes,
         budget_exhausted=exhausted,
     )

@@ -325,3 +325,10 @@ def test_plot_is_deterministic(tmp_path):
     assert first.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(InputError):
         plot_certificates([], str(tmp_path / "c.png"))
+
+
+def test_precision_is_raised_where_it_stops_a_decision():
+    # At 16 bits, softplus's q ~ -e^{-x} near x = 10 is below the rounding of its size-1 terms.
+    c = certify_base_model("softplus", prec=16)
+    assert c.max_prec > 16 and c.summary == "holds for every x in [-10, 10]"
+    assert by_name("exp").max_prec == 64
