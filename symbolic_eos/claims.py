@@ -521,7 +521,7 @@ def _base_models(c: Claim, cache: dict) -> dict:
     certs = certify_base_models()
     poster = [k for k in certs if k.poster]
     evidence = tuple((f"g = {k.expression}" + (" (poster)" if k.poster else ""), k.summary) for k in certs)
-    failing = [k for k in poster if any(s == "fails" for _, _, s in k.intervals)]
+    failing = [k for k in poster if any(i.status == "fails" for i in k.intervals)]
     if failing:
         return {"status": "refuted", "rigor": "certified", "evidence": evidence, "details": certs,
                 "summary": f"the condition fails (certified) somewhere for {', '.join(k.name for k in failing)}"}

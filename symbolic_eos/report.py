@@ -176,7 +176,6 @@ def _model_page(cert, figure: str | None) -> str:
         "[All claims](../index.md) · [the base-model claim](../claims/base-model-examples.md)\n",
         "The L2 loss $(g(x) - y)^2$ allows stable oscillation around $\\bar x = g^{-1}(y)$ when "
         "$g'(\\bar x) \\neq 0$ and $g'(\\bar x)\\, g'''(\\bar x) < 6\\, g''(\\bar x)^2$.\n",
-        f"**{markdown_text(cert.summary)}**\n",
         cert.to_markdown().strip() + "\n",
     ]
     if figure:
