@@ -12,7 +12,7 @@ EOS    := $(BIN)/symbolic-eos
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,plot]'
+	$(BIN)/python -m pip install --quiet -e '.[test,plot,digits]'
 	touch $(STAMP)
 
 paper: $(STAMP)

@@ -1,0 +1,181 @@
+"""Offline, real data sets for the MLP experiment; nothing is downloaded.
+
+* :func:`load_digits`: the 8x8 handwritten digits that scikit-learn ships inside its wheel
+  (1797 samples, pixels 0..16, scaled by 1/16 so every value is an exact binary fraction).
+  Needs the ``digits`` extra.
+* :func:`load_mnist`: MNIST from IDX files a user already has (``train-images-idx3-ubyte`` and
+  ``train-labels-idx1-ubyte``, optionally ``.gz``), pixels scaled by 1/255.
+* :func:`read_idx` / :func:`write_idx`: the IDX format (big-endian header ``0 0 type ndim``, then
+  ``ndim`` 32-bit sizes, then the data), unsigned bytes only, validated and size-bounded.
+
+>>> import tempfile, os
+>>> d = tempfile.mkdtemp()
+>>> write_idx(os.path.join(d, "a.idx"), np.arange(6, dtype=np.uint8).reshape(2, 3))
+>>> read_idx(os.path.join(d, "a.idx")).tolist()
+[[0, 1, 2], [3, 4, 5]]
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import struct
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import InputError
+
+__all__ = [
+    "Dataset",
+    "load_digits",
+    "load_mnist",
+    "read_idx",
+    "write_idx",
+    "MNIST_IMAGES",
+    "MNIST_LABELS",
+    "MAX_IDX_BYTES",
+]
+
+MNIST_IMAGES = "train-images-idx3-ubyte"
+MNIST_LABELS = "train-labels-idx1-ubyte"
+#: Largest IDX payload read (MNIST's training images are 47 MB); also caps gzip expansion.
+MAX_IDX_BYTES = 256 * 1024 * 1024
+#: Largest single dimension accepted (samples, rows or columns).
+MAX_IDX_DIM = 1_000_000
+_UBYTE = 0x08
+_DIGITS_HINT = "install the digits extra: pip install 'symbolic-eos[digits]'"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A classification data set as float64 features ``x`` (``n x d``) and integer ``labels``."""
+
+    name: str
+    x: np.ndarray
+    labels: np.ndarray
+    classes: int
+    source: str
+
+    @property
+    def samples(self) -> int:
+        return int(self.x.shape[0])
+
+    @property
+    def features(self) -> int:
+        return int(self.x.shape[1])
+
+    def head(self, n: int | None) -> "Dataset":
+        """The first ``n`` samples (all if ``n`` is None); deterministic, no shuffling."""
+        if n is None or n >= self.samples:
+            return self
+        if n < 1:
+            raise InputError(f"sample count must be positive, got {n}")
+        return Dataset(self.name, self.x[:n], self.labels[:n], self.classes, self.source)
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "samples": self.samples, "features": self.features, "classes": self.classes,
+                "source": self.source}
+
+
+def load_digits() -> Dataset:
+    """scikit-learn's bundled 8x8 digits (no network access), pixels / 16."""
+    try:
+        from sklearn.datasets import load_digits as _load
+    except ImportError as exc:
+        raise InputError(f"the 8x8 digits data set needs scikit-learn; {_DIGITS_HINT}") from exc
+    bunch = _load()
+    x = np.asarray(bunch.data, dtype=np.float64) / 16.0  # 0..16 -> exact binary fractions
+    labels = np.asarray(bunch.target, dtype=np.int64)
+    return Dataset("digits", x, labels, 10, "sklearn.datasets.load_digits (8x8, bundled with scikit-learn)")
+
+
+def _open_bytes(path: str, limit: int) -> bytes:
+    """The file's bytes (gunzipped if it ends in .gz), refusing more than ``limit`` bytes."""
+    try:
+        if path.endswith(".gz"):
+            with gzip.open(path, "rb") as fh:
+                data = fh.read(limit + 1)  # bounded read: a gzip bomb stops here
+        else:
+            if os.path.getsize(path) > limit:
+                raise InputError(f"{path}: larger than the {limit} byte limit for IDX files")
+            with open(path, "rb") as fh:
+                data = fh.read(limit + 1)
+    except OSError as exc:  # includes gzip.BadGzipFile
+        raise InputError(f"{path}: cannot read IDX file ({exc})") from exc
+    except EOFError as exc:
+        raise InputError(f"{path}: truncated gzip stream") from exc
+    if len(data) > limit:
+        raise InputError(f"{path}: larger than the {limit} byte limit for IDX files")
+    return data
+
+
+def read_idx(path: str, ndim: int | None = None, max_bytes: int = MAX_IDX_BYTES) -> np.ndarray:
+    """Read an unsigned-byte IDX file (``.gz`` accepted) into a ``uint8`` array.
+
+    The magic number must be ``0x0000 08 ndim``; the sizes must be positive, at most
+    ``MAX_IDX_DIM`` each, and the payload must be exactly their product."""
+    data = _open_bytes(path, max_bytes + 4 + 4 * 4)
+    if len(data) < 4:
+        raise InputError(f"{path}: not an IDX file (shorter than its 4-byte magic number)")
+    zero, dtype, dims = struct.unpack(">HBB", data[:4])
+    if zero != 0:
+        raise InputError(f"{path}: not an IDX file (magic number {data[:4].hex()} does not start with two zero bytes)")
+    if dtype != _UBYTE:
+        raise InputError(f"{path}: IDX data type 0x{dtype:02x} is not supported (only unsigned bytes, 0x08)")
+    if not 1 <= dims <= 4:
+        raise InputError(f"{path}: IDX file with {dims} dimensions (1 to 4 supported)")
+    if ndim is not None and dims != ndim:
+        raise InputError(f"{path}: expected {ndim} dimensions, the magic number says {dims}")
+    header = 4 + 4 * dims
+    if len(data) < header:
+        raise InputError(f"{path}: truncated IDX header")
+    shape = struct.unpack(">" + "I" * dims, data[4:header])
+    if any(s < 1 or s > MAX_IDX_DIM for s in shape):
+        raise InputError(f"{path}: IDX sizes {shape} out of range (each 1 to {MAX_IDX_DIM})")
+    size = int(np.prod(shape, dtype=np.int64))
+    if size > max_bytes:
+        raise InputError(f"{path}: IDX payload of {size} bytes exceeds the {max_bytes} byte limit")
+    if len(data) - header != size:
+        raise InputError(f"{path}: IDX payload has {len(data) - header} bytes, the header says {size} "
+                         f"({' x '.join(map(str, shape))})")
+    return np.frombuffer(data, dtype=np.uint8, count=size, offset=header).reshape(shape).copy()
+
+
+def write_idx(path: str, array: np.ndarray) -> None:
+    """Write a ``uint8`` array (1 to 4 dimensions) as IDX; gzip-compressed if ``path`` ends in .gz."""
+    a = np.asarray(array)
+    if a.dtype != np.uint8:
+        raise InputError(f"IDX writer supports uint8 arrays only, got {a.dtype}")
+    if not 1 <= a.ndim <= 4 or any(s < 1 for s in a.shape):
+        raise InputError(f"IDX writer needs 1 to 4 non-empty dimensions, got shape {a.shape}")
+    payload = struct.pack(">HBB", 0, _UBYTE, a.ndim) + struct.pack(">" + "I" * a.ndim, *a.shape) + a.tobytes()
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "wb") as fh:
+        fh.write(payload)
+
+
+def _find(directory: str, stem: str) -> str:
+    for name in (stem, stem + ".gz"):
+        candidate = os.path.join(directory, name)
+        if os.path.isfile(candidate):
+            return candidate
+    raise InputError(f"{directory}: no {stem} or {stem}.gz (MNIST IDX files are expected there)")
+
+
+def load_mnist(directory: str, limit: int | None = None) -> Dataset:
+    """MNIST training images and labels from ``directory`` (IDX, optionally gzipped), pixels / 255.
+
+    ``limit`` keeps the first ``limit`` samples (deterministic)."""
+    if not os.path.isdir(directory):
+        raise InputError(f"{directory}: not a directory")
+    images_path, labels_path = _find(directory, MNIST_IMAGES), _find(directory, MNIST_LABELS)
+    images = read_idx(images_path, ndim=3)
+    labels = read_idx(labels_path, ndim=1)
+    if images.shape[0] != labels.shape[0]:
+        raise InputError(f"{directory}: {images.shape[0]} images but {labels.shape[0]} labels")
+    if labels.max() > 9:
+        raise InputError(f"{labels_path}: label {int(labels.max())} is not a digit 0..9")
+    n = images.shape[0] if limit is None else min(limit, images.shape[0])
+    x = images[:n].reshape(n, -1).astype(np.float64) / 255.0
+    return Dataset("mnist", x, labels[:n].astype(np.int64), 10, f"IDX files in {directory}")
