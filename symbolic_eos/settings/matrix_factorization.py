@@ -10,6 +10,15 @@ top direction ``DY = a (Z^T b)^T``, ``DZ = b (Y^T a)^T``.  Along it
 ``B = DY DZ^T = (b^T C a) a b^T`` -- both multiples of ``a b^T``.  Hence
 ``3 L'''^2 - L'' L'''' = 96 |A|^2 |B|^2 >= 0``, and it is **positive iff ``b^T C a != 0``**.
 
+This holds for every ``d`` (and any inner dimension): the test suite checks each step with
+non-commuting sympy symbols under the relations ``Y Z^T = C``, ``Y Y^T a = alpha a``,
+``Z Z^T b = beta b``, ``|a| = |b| = 1`` (``test_structural_identities_for_general_d``); that
+``alpha + beta`` is the *top* Hessian eigenvalue is the Kronecker-sum fact above.  A property test
+for ``d = 3`` and ``4`` (random rational ``C = Q diag(1, c_2, ...) Q^T`` and minimisers
+``Y = Q diag(s) G``, ``Z = Q diag(c/s) G^{-T}``, balanced and unbalanced, ``G`` the identity, a
+rotation or a general invertible matrix) compares the rule with the generic machinery: the
+exact Hessian from jets of the loss, its certified top eigenpair, the 1-D cross-section.
+
 * At a **balanced** minimiser (``Y = Z``), ``a = b = u1`` and ``b^T C a = 1``: the claim holds.
 * At an **unbalanced** one it can fail: ``C = diag(1, 1/4)``, ``Y = diag(1, 1/8)``,
   ``Z = diag(1, 2)`` has ``a = e1``, ``b = e2``, ``b^T C a = 0``: the cross-section is exactly
