@@ -137,17 +137,16 @@ def _add_point_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--range", nargs=2, metavar=("A", "B"), help="search range for minima (default -10 10)")
 
 
-#: Commands that take several seconds: a line on a terminal's stderr says what is happening.
-_SLOW = {"quartic": "orbit equation, window and basin (about 10 s)", "mf": "GD simulations (about 7 s)",
-         "neuron": "Monte Carlo and GD runs (about 3 s)", "counterexamples": "base-model pairs (about 3 s)"}
+#: Commands that take seconds without a progress bar: a line on a terminal's stderr says what is happening.
+_SLOW = {"counterexamples": "base-model pairs (about 3 s)"}
 
 
 class _Progress:
     """A progress bar on a terminal's stderr; elsewhere one line per step (stderr, so JSON on
     stdout stays clean)."""
 
-    def __init__(self, command: str, width: int = 28):
-        self.command, self.width, self.tty = command, width, sys.stderr.isatty()
+    def __init__(self, command: str, width: int = 28, lines: bool = True):
+        self.command, self.width, self.tty, self.lines = command, width, sys.stderr.isatty(), lines
 
     def __call__(self, label: str, done: int, total: int) -> None:
         if self.tty:
@@ -155,7 +154,7 @@ class _Progress:
             bar = "#" * filled + "-" * (self.width - filled)
             end = "\n" if done >= total else ""
             print(f"\r{self.command} [{bar}] {done}/{total} {label:<28.28}", end=end, file=sys.stderr, flush=True)
-        elif done < total:
+        elif self.lines and done < total:
             print(f"{self.command}: [{done + 1}/{total}] {label}", file=sys.stderr, flush=True)
 
 
@@ -245,11 +244,11 @@ def _run(args: argparse.Namespace):
     if args.command == "mf":
         from .settings.matrix_factorization import mf_report
 
-        return mf_report()
+        return mf_report(progress=_Progress("mf", lines=False))
     if args.command == "neuron":
         from .settings.neuron import neuron_report
 
-        return neuron_report()
+        return neuron_report(progress=_Progress("neuron", lines=False))
     if args.command == "xy":
         from .settings.xy import xy_report
 
@@ -259,7 +258,7 @@ def _run(args: argparse.Namespace):
 
         if not 1 <= args.starts <= 5000:
             raise _UsageError("--starts must be between 1 and 5000")
-        return quartic_report(digits=args.digits, n_starts=args.starts)
+        return quartic_report(digits=args.digits, n_starts=args.starts, progress=_Progress("quartic", lines=False))
     raise _UsageError("choose a command (check, l2, orbit, window, existence, compose, counterexamples, quartic, xy, neuron, mf, verify-paper, report, mlp-experiment); see symbolic-eos --help")
 
 

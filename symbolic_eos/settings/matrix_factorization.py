@@ -33,6 +33,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sympy as sp
@@ -222,6 +223,17 @@ class MFReport:
         return "```\n" + self.to_text() + "\n```\n"
 
 
-def mf_report(dims=(2, 3, 4), etas=(1.05, 1.1), seeds=(0, 1), lambda2: float = 0.5) -> MFReport:
-    runs = tuple(simulate_mf(d, e, lambda2, s) for d in dims for e in etas for s in seeds)
+def mf_report(dims=(2, 3, 4), etas=(1.05, 1.1), seeds=(0, 1), lambda2: float = 0.5,
+              progress: Callable[[str, int, int], None] | None = None) -> MFReport:
+    """The cross-section claim (exact) and GD runs over ``dims x etas x seeds``;
+    ``progress(label, done, total)`` is called before each run."""
+    cases = [(d, e, s) for d in dims for e in etas for s in seeds]
+    runs = []
+    for i, (d, e, s) in enumerate(cases):
+        if progress is not None:
+            progress(f"GD d={d} eta={e} seed={s}", i, len(cases))
+        runs.append(simulate_mf(d, e, lambda2, s))
+    if progress is not None:
+        progress("done", len(cases), len(cases))
+    runs = tuple(runs)
     return MFReport(mf_cross_section(*COUNTEREXAMPLE), mf_cross_section("1,0;0,1/4", "1,0;0,1/2", "1,0;0,1/2"), runs)

@@ -22,6 +22,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -207,6 +208,17 @@ class NeuronReport:
         return "```\n" + self.to_text() + "\n```\n"
 
 
-def neuron_report(dims=(3, 5, 10), Ks=(1.05, 1.1), seeds=(0, 1), steps: int = 4000) -> NeuronReport:
-    runs = tuple(simulate(d, K, s, steps) for d in dims for K in Ks for s in seeds)
+def neuron_report(dims=(3, 5, 10), Ks=(1.05, 1.1), seeds=(0, 1), steps: int = 4000,
+                  progress: Callable[[str, int, int], None] | None = None) -> NeuronReport:
+    """Monte Carlo check, the proved lambda1 and GD runs over ``dims x Ks x seeds``;
+    ``progress(label, done, total)`` is called before each run."""
+    cases = [(d, K, s) for d in dims for K in Ks for s in seeds]
+    runs = []
+    for i, (d, K, s) in enumerate(cases):
+        if progress is not None:
+            progress(f"GD d={d} K={K} seed={s}", i, len(cases))
+        runs.append(simulate(d, K, s, steps))
+    if progress is not None:
+        progress("done", len(cases), len(cases))
+    runs = tuple(runs)
     return NeuronReport(monte_carlo_check(), lambda1_formula_holds(), runs)

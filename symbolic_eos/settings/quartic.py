@@ -26,6 +26,7 @@ d. :func:`quartic_report` gathers the three into a :class:`QuarticReport`.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Sequence
@@ -572,7 +573,8 @@ def _conclusion(rows: Sequence[BasinRow], eta_loss: str | None, n: int, lo: str,
 
 
 def basin_claim(etas: Sequence = BASIN_ETAS, n_starts: int = 200, digits: int = 30,
-                threshold: ThresholdOrigin | None = None, **options) -> BasinClaim:
+                threshold: ThresholdOrigin | None = None, progress: Callable[[str, int, int], None] | None = None,
+                **options) -> BasinClaim:
     """Claim (c): :func:`~symbolic_eos.basin.basin_check` from ``n_starts`` exact starts in
     ``(0, 1)`` at each ``eta``; ``options`` go to ``basin_check`` (``max_iter``, ``prec``, ...)."""
     expr, x, _, _ = _setting()
@@ -583,8 +585,10 @@ def basin_claim(etas: Sequence = BASIN_ETAS, n_starts: int = 200, digits: int = 
     eta_loss = None if loss_ball is None else decimal_string(loss_ball, 12)
     starts = interior_grid(*(int(v) for v in PAPER_STARTS), n_starts)
     rows = []
-    for eta in etas:
+    for i, eta in enumerate(etas):
         text = _eta_text(eta)
+        if progress is not None:
+            progress(f"basin at eta = {text}", i, len(etas))
         region = _region(parse_constant(text), loss_ball)
         found = certified_cycle(text, digits)
         if isinstance(found, str) or not found.certified:
@@ -644,11 +648,17 @@ class QuarticReport:
 
 
 def quartic_report(digits: int = 30, orbit_etas: Sequence = ORBIT_ETAS, basin_etas: Sequence = BASIN_ETAS,
-                   n_starts: int = 200, **basin_options) -> QuarticReport:
-    """Claims (a)-(c) for the paper's quartic, at ``digits`` digits."""
+                   n_starts: int = 200, progress: Callable[[str, int, int], None] | None = None,
+                   **basin_options) -> QuarticReport:
+    """Claims (a)-(c) for the paper's quartic, at ``digits`` digits; ``progress(label, done,
+    total)`` is called before each step."""
+    total = 2 + len(basin_etas)
+    step = progress or (lambda label, done, total: None)
+    step("stability window", 0, total)
     threshold = where_1121_comes_from(digits)
-    return QuarticReport(
-        orbit_equation_check(orbit_etas, digits),
-        threshold,
-        basin_claim(basin_etas, n_starts, digits, threshold, **basin_options),
-    )
+    step("orbit equation", 1, total)
+    equation = orbit_equation_check(orbit_etas, digits)
+    basin = basin_claim(basin_etas, n_starts, digits, threshold,
+                        progress=lambda label, i, n: step(label, 2 + i, total), **basin_options)
+    step("done", total, total)
+    return QuarticReport(equation, threshold, basin)
