@@ -533,6 +533,7 @@ class MlpExperiment:
     tracked_steps: tuple[int, ...]
     sharpness: tuple[float, ...]
     cosines: tuple[float, ...]  # |cos(v1, grad)| at the tracked steps
+    tracked_residuals: tuple[float, ...]  # |Hv - (v.Hv) v| of each tracked v1
     final_loss: float
     final_sharpness: float  # Rayleigh quotient v.Hv at the end point (|v| = 1)
     residual: float  # |Hv - (v.Hv) v| with |v| = 1
@@ -565,7 +566,8 @@ class MlpExperiment:
         late = self._last(self.cosines, 0.25)
         return {"cosine_end": self.cosine_end, "median_last_quarter": float(np.median(late)), "min_last_quarter": float(late.min()),
                 "max_last_quarter": float(late.max()), "mean_all": float(np.mean(self.cosines)),
-                "fraction_above_half_last_quarter": float(np.mean(late >= ALIGNED)), "random_baseline": 1 / math.sqrt(self.parameters)}
+                "fraction_above_half_last_quarter": float(np.mean(late >= ALIGNED)), "random_baseline": 1 / math.sqrt(self.parameters),
+                "median_relative_residual_of_v1": float(np.median(np.array(self.tracked_residuals) / np.abs(self.sharpness)))}
 
     def obs1_status(self) -> tuple[str, str]:
         """``(status, one-line summary)``; rigor is numerical evidence only."""
@@ -716,7 +718,7 @@ def _run(cfg: MlpConfig, mnist_dir: str | None, seed: int, report: Callable[[str
     if not s0 > 0:
         raise InputError("the Hessian at initialisation has no positive eigenvalue: no edge of stability to find")
     eta = _round_sig(2 / (cfg.edge_ratio * s0), 2)
-    losses, tracked, sharp, cosines = [], [], [], []
+    losses, tracked, sharp, cosines, residuals = [], [], [], [], []
     every = max(1, cfg.steps // 100)
     for step in range(cfg.steps):
         loss, grad = net.loss_and_grad(theta, x, y)
@@ -724,8 +726,9 @@ def _run(cfg: MlpConfig, mnist_dir: str | None, seed: int, report: Callable[[str
             raise InputError(f"GD diverged at step {step} (eta = {eta}); lower edge_ratio's effect with a larger value")
         losses.append(loss)
         if step % cfg.track_every == 0:
-            lam, v, _ = lanczos_top(hvp(theta), v, cfg.lanczos_steps)  # warm start from the last v1
+            lam, v, r = lanczos_top(hvp(theta), v, cfg.lanczos_steps)  # warm start from the last v1
             tracked.append(step)
+            residuals.append(r)
             sharp.append(lam)
             cosines.append(abs(float(v @ grad)) / max(float(np.linalg.norm(grad)), 1e-300))
         theta = theta - eta * grad
@@ -739,6 +742,7 @@ def _run(cfg: MlpConfig, mnist_dir: str | None, seed: int, report: Callable[[str
     tracked.append(cfg.steps)
     sharp.append(lam)
     cosines.append(cos_end)
+    residuals.append(res)
     report("certifying Obs. 2", 0.0)
     obs2 = certified_directional(net, theta, v, x, y)
     report("certifying Obs. 2", 1.0)
@@ -747,7 +751,7 @@ def _run(cfg: MlpConfig, mnist_dir: str | None, seed: int, report: Callable[[str
     info = data.to_dict()
     info["preprocessing"] = ("pixels / 16" if data.name == "digits" else "pixels / 255") + ", then centred (feature means subtracted)"
     return MlpExperiment(cfg, info, seed, net.widths, net.size, s0, eta, tuple(losses), tuple(tracked), tuple(sharp),
-                         tuple(cosines), final_loss, lam, res, cos_end, obs2, flip, time.perf_counter() - started)
+                         tuple(cosines), tuple(residuals), final_loss, lam, res, cos_end, obs2, flip, time.perf_counter() - started)
 
 
 def plot_experiment(result: MlpExperiment, directory: str) -> list[str]:
