@@ -122,10 +122,20 @@ def _base_model_figures(result: ClaimResult, directory: Path) -> list[tuple[str,
              "balls) for each catalog base model over its stated range.")]
 
 
+_MLP_CAPTIONS = {"loss": "Training loss of the MLP under full-batch GD past the edge of stability (float64).",
+                 "sharpness": "Sharpness (top Hessian eigenvalue, Lanczos on exact Hessian-vector products) against 2/eta.",
+                 "cosine": "|cos(v1, grad L)| over training (Obs. 1)."}
+
+
 def _mlp_figures(result: ClaimResult, directory: Path) -> list[tuple[str, str]]:
     from .settings.mlp import plot_experiment
 
-    return [(Path(p).name, caption) for p, caption in plot_experiment(result.details[0], str(directory))]
+    out = []
+    for path in plot_experiment(result.details[0], str(directory)):
+        name = Path(path).name
+        kind = next((k for k in _MLP_CAPTIONS if name.endswith(f"-{k}.png")), None)
+        out.append((name, _MLP_CAPTIONS.get(kind, "MLP experiment")))
+    return out
 
 
 _FIGURES["mlp-obs1"] = _mlp_figures
