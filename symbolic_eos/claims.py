@@ -23,6 +23,7 @@ from typing import Any
 
 from .base_models import catalog_dir
 from .errors import EosError, InputError
+from .results import markdown_text
 
 __all__ = ["Claim", "ClaimResult", "PaperVerification", "CLAIM_IDS", "STATUSES", "claims", "claim", "verify_claim",
            "verify_paper"]
@@ -168,16 +169,12 @@ class PaperVerification:
         return "\n".join(lines)
 
     def to_markdown(self) -> str:
-        rows = "\n".join(f"| [{r.id}](claims/{r.id}.md) | **{r.status}** | {r.rigor} | {_md_cell(r.summary)} |"
+        rows = "\n".join(f"| [{r.id}](claims/{r.id}.md) | **{r.status}** | {r.rigor} | {markdown_text(r.summary)} |"
                          for r in self.results)
         return "| claim | status | rigor | summary |\n|---|---|---|---|\n" + rows + "\n"
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
-
-
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 # ---------------------------------------------------------------------------------------------

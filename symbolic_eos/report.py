@@ -8,15 +8,15 @@ rounded to the digits they can carry, files written in a fixed order; so a regen
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
 from . import __version__
 from .claims import STATUSES, ClaimResult, PaperVerification
 from .errors import EosError, InputError
+from .results import markdown_text
 
-__all__ = ["write_report", "check_report", "markdown_text"]
+__all__ = ["write_report", "check_report"]
 
 _STATUS_MEANING = {
     "confirmed": "the claim holds as stated",
@@ -31,20 +31,6 @@ _RIGOR_MEANING = {
     "numerical": "float simulations: evidence, never used to decide a sign",
     "none": "nothing could be run",
 }
-
-# Emphasis, links, code, table cells and HTML tags are the only ways plain inline text can change
-# meaning: `x**2 + x**5` would turn bold and `T[q](p)` into a link.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|]|<(?=[A-Za-z/!?]))")
-
-
-def markdown_text(text: str) -> str:
-    r"""Plain text made safe for a Markdown paragraph or table cell (``x**2`` shows as ``x**2``).
-
-    >>> print(markdown_text("T[q](p) = x**2 | y_i < z"))
-    T\[q\](p) = x\*\*2 \| y\_i < z
-    """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
-
 
 def _code(text: str) -> str:
     return "`" + str(text).replace("`", "'") + "`"

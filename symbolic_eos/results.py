@@ -9,6 +9,8 @@ build them from text.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 import sympy as sp
@@ -141,7 +143,7 @@ class StabilityCheck:
 
     def to_markdown(self) -> str:
         head = f"### Stable oscillation of $f({self.variable}) = {_latex(self.expression, self.variable)}$ at ${self.variable} = {self.point.label}$\n\n"
-        body = _table([tuple(_md(c) for c in r) for r in self._rows()], ("quantity", "value", "rigor"))
+        body = _table([tuple(markdown_text(c) for c in r) for r in self._rows()], ("quantity", "value", "rigor"))
         tail = "".join(f"\n- {n}" for n in self.notes)
         return head + body + "\n\n" + f"**Rigor:** {self.rigor}." + (("\n" + tail) if tail else "") + "\n"
 
@@ -168,8 +170,18 @@ def _value(d: Decision | None) -> str:
     return "-" if d is None else d.short()
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|")
+# Emphasis, links, code, table cells and HTML tags are the only ways plain inline text can change
+# meaning: `x**2 + x**5` would turn bold and `T[q](p)` into a link.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|]|<(?=[A-Za-z/!?]))")
+
+
+def markdown_text(text: str) -> str:
+    r"""Plain text made safe for a Markdown paragraph or table cell (``x**2`` shows as ``x**2``).
+
+    >>> print(markdown_text("T[q](p) = x**2 | y_i < z"))
+    T\[q\](p) = x\*\*2 \| y\_i < z
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def _latex(text: str, var: str) -> str:
@@ -300,7 +312,7 @@ class L2Check:
 
     def to_markdown(self) -> str:
         head = f"### L2 rule for $g({self.general.variable}) = {_latex(self.base, self.general.variable)}$, target $y = {self.target}$\n\n"
-        body = _table([tuple(_md(c) for c in r) for r in self._rows()], ("quantity", "value", "rigor"))
+        body = _table([tuple(markdown_text(c) for c in r) for r in self._rows()], ("quantity", "value", "rigor"))
         return head + body + "\n\n" + self.general.to_markdown()
 
     def _repr_markdown_(self) -> str:
