@@ -30,6 +30,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_jets.py
 	$(BIN)/python bench/bench_check.py
 	$(BIN)/python bench/bench_orbit.py
+	$(BIN)/python bench/bench_certificates.py
+	$(BIN)/python bench/bench_mlp.py
+	$(BIN)/python bench/bench_verify.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

@@ -573,7 +573,10 @@ class MlpExperiment:
         """``(status, one-line summary)``; rigor is numerical evidence only."""
         s = self.obs1_summary()
         base = 10 * s["random_baseline"]
-        if s["median_last_quarter"] >= ALIGNED:
+        if not self.at_edge:  # the observation is about training past the edge; this run is not a test of it
+            status = "inconclusive"
+            how = "the run did not reach the edge of stability"
+        elif s["median_last_quarter"] >= ALIGNED:
             status = "confirmed"
             how = "v1 aligns with the gradient"
         elif s["max_last_quarter"] < base:
@@ -588,7 +591,7 @@ class MlpExperiment:
 
     def obs2_status(self) -> tuple[str, str]:
         """``(status, one-line summary)``: certified along the computed direction ``v``."""
-        status = {"holds": "confirmed", "fails": "refuted"}.get(self.obs2.verdict, "inconclusive")
+        status = {"holds": "confirmed", "fails": "refuted"}.get(self.obs2.verdict, "inconclusive") if self.at_edge else "inconclusive"
         q = self.obs2.quantity
         from ..decide import decimal_string
 
