@@ -37,6 +37,7 @@ from .decide import decimal_string
 from .errors import InputError
 from .jets import Undetermined, ball_coefficients, constant_enclosure
 from .parse import parse_constant, parse_expression, parse_variable_name
+from .results import markdown_text
 
 __all__ = [
     "BaseModelCertificate",
@@ -214,16 +215,18 @@ class BaseModelCertificate:
         lines = [
             f"### L2 condition for $g(x) = {sp.latex(parse_expression(self.expression))}$ ({self.name})",
             "",
-            f"**{self.summary}** (certified by interval bisection, depth <= {self.max_depth}, {self.prec}-bit balls, "
-            f"{self.boxes} boxes).",
+            f"**{markdown_text(self.summary)}** (certified by interval bisection, depth <= {self.max_depth}, "
+            f"{self.prec}-bit balls, {self.boxes} boxes).",
             "",
             f"Covered: {_short(self.covered * 100, 12)}% of [{self.range[0]}, {self.range[1]}]."
-            + (f" {self.range_note}." if self.range_note else ""),
+            + (f" Range: {markdown_text(self.range_note)}." if self.range_note else ""),
+            "",
         ]
         if self.poster:
             lines.append(f"The poster lists this model; agrees with the poster: {_yes_no(self.agrees_with_poster)}.")
-        lines += ["", "| from | to | status | reason |", "|---|---|---|---|"]
-        lines += [f"| {lo} | {hi} | {s} | {r.replace('|', '/')} |" for lo, hi, s, r in self._rows()]
+        lines += ["", "| from | to | from (decimal) | to (decimal) | status | reason |", "|---|---|---|---|---|---|"]
+        lines += [f"| {lo} | {hi} | {_short(fmpq_text(lo), 10)} | {_short(fmpq_text(hi), 10)} | {s} | {markdown_text(r)} |"
+                  for lo, hi, s, r in self._rows()]
         return "\n".join(lines)
 
     def _repr_markdown_(self) -> str:

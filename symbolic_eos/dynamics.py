@@ -21,7 +21,7 @@ from .minima import ball_text
 from .jets import constant_enclosure
 from .orbits import MAX_DIGITS, BranchEvent, GradientMap, TwoCycle, bits_for_digits, check_digits, scan_branch, two_cycle, window_events
 from .parse import parse_constant, parse_expression, parse_variable_name
-from .results import MinimaCheck, StabilityCheck, check
+from .results import MinimaCheck, StabilityCheck, check, markdown_text, math_text
 
 __all__ = ["OrbitReport", "WindowReport", "orbit", "window", "DEFAULT_DIGITS", "MAX_DIGITS"]
 
@@ -105,7 +105,8 @@ class OrbitReport:
                 d = r.cycle.to_dict()
                 rows.append(f"| {r.minimum.point.label} | {d['points'][0][:25]}, {d['points'][1][:25]} | {d['multiplier'][:20]} | "
                             f"{'yes' if r.cycle.stable else 'no'} | {'certified, radius ' + d['radius'] if r.cycle.certified else 'not certified'} |")
-        return (f"### 2-cycles of GD on $f(x) = {sp.latex(parse_expression(self.expression))}$ at $\\eta = {self.eta}$\n\n"
+        return (f"### 2-cycles of GD on $f$ = {math_text(self.expression, (self.results[0].minimum.variable,) if self.results else ())} "
+                f"at $\\eta$ = {math_text(self.eta)}\n\n"
                 "| minimum | 2-cycle | multiplier | stable | certificate |\n|---|---|---|---|---|\n" + "\n".join(rows) + "\n")
 
     def _repr_markdown_(self) -> str:
@@ -205,9 +206,10 @@ class WindowReport:
         return "\n".join([head] + [f"  {a.ljust(width)}  {b}" for a, b in rows] + [f"  {self.message}"])
 
     def to_markdown(self) -> str:
-        rows = "\n".join(f"| {a} | {b.replace('|', '/')} |" for a, b in self._lines())
-        return (f"### Stability window at $x = {self.minimum.point.label}$ for $f(x) = {sp.latex(parse_expression(self.expression))}$\n\n"
-                f"| quantity | value |\n|---|---|\n{rows}\n\n{self.message}\n")
+        rows = "\n".join(f"| {markdown_text(a)} | {markdown_text(b)} |" for a, b in self._lines())
+        return (f"### Stability window at $x$ = {math_text(self.minimum.point.label)} for "
+                f"$f$ = {math_text(self.expression, (self.minimum.variable,))}\n\n"
+                f"| quantity | value |\n|---|---|\n{rows}\n\n{markdown_text(self.message)}\n")
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()

@@ -29,7 +29,7 @@ from .jets import Undetermined, ball_coefficients
 from .minima import ball_text
 from .orbits import GradientMap, _NoConvergence, bits_for_digits, certify, check_digits, solve_system
 from .parse import parse_expression, parse_variable_name
-from .results import StabilityCheck
+from .results import StabilityCheck, math_text
 
 __all__ = ["ExistenceRow", "ExistenceReport", "existence", "DEFAULT_EPS"]
 
@@ -140,7 +140,7 @@ class ExistenceReport:
             f"({decimal_string(r.lower, 12)}, {decimal_string(r.upper, 12) if r.upper is not None else '∞'}) | {r.verdict} |"
             for r in self.rows
         )
-        return (f"### Existence theorem at $x = {self.minimum.point.label}$ for $f(x) = {self.expression}$\n\n"
+        return (f"### Existence theorem at $x$ = {math_text(self.minimum.point.label)} for $f(x)$ = {math_text(self.expression, (self.minimum.variable,))}\n\n"
                 f"| \\|eps\\| | eta | interval | verdict |\n|---|---|---|---|\n{rows}\n\n{self.message}\n")
 
     def _repr_markdown_(self) -> str:

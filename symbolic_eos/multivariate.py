@@ -49,6 +49,7 @@ from .jets import (
     to_fmpq,
 )
 from .parse import parse_constant, parse_expression, parse_variable_name
+from .results import math_text
 
 __all__ = ["DirectionalExpansion", "BallDirectionalExpansion", "CertifiedEigen", "CertifiedSpectrum", "MultivariateCheck",
            "check_multivariate", "parse_vars", "parse_point"]
@@ -284,7 +285,7 @@ class MultivariateCheck:
 
     def to_markdown(self) -> str:
         rows = "\n".join(f"| {a} | {b.replace('|', '/')} |" for a, b in self._rows())
-        return f"### Multivariate check of $f = {self.expression}$\n\n| quantity | value |\n|---|---|\n{rows}\n\n**Rigor:** {self.rigor}.\n"
+        return f"### Multivariate check of $f$ = {math_text(self.expression, tuple(self.variables))}\n\n| quantity | value |\n|---|---|\n{rows}\n\n**Rigor:** {self.rigor}.\n"
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()

@@ -142,9 +142,10 @@ class StabilityCheck:
         return rows
 
     def to_markdown(self) -> str:
-        head = f"### Stable oscillation of $f({self.variable}) = {_latex(self.expression, self.variable)}$ at ${self.variable} = {self.point.label}$\n\n"
+        head = (f"### Stable oscillation of $f({self.variable})$ = {math_text(self.expression, (self.variable,))} at "
+                f"${self.variable}$ = {math_text(self.point.label)}\n\n")
         body = _table([tuple(markdown_text(c) for c in r) for r in self._rows()], ("quantity", "value", "rigor"))
-        tail = "".join(f"\n- {n}" for n in self.notes)
+        tail = "".join(f"\n- {markdown_text(n)}" for n in self.notes)
         return head + body + "\n\n" + f"**Rigor:** {self.rigor}." + (("\n" + tail) if tail else "") + "\n"
 
     def _repr_markdown_(self) -> str:
@@ -189,6 +190,21 @@ def _latex(text: str, var: str) -> str:
         return sp.latex(parse_expression(text, (var,)))
     except InputError:
         return text
+
+
+def math_text(text: str, variables: tuple[str, ...] = ()) -> str:
+    """User text as Markdown math: ``$LaTeX$`` when it parses and stays short, else a code span.
+
+    >>> math_text("atanh(1/2)"), math_text("x**2/2", ("x",)), math_text("not an expression!")
+    ('$\\\\operatorname{atanh}{\\\\left(\\\\frac{1}{2} \\\\right)}$', '$\\\\frac{x^{2}}{2}$', '`not an expression!`')
+    """
+    try:
+        latex = sp.latex(parse_expression(text, variables))
+    except InputError:
+        latex = None
+    if latex is None or len(latex) > 160:
+        return "`" + " ".join(str(text).split()).replace("`", "'") + "`"
+    return f"${latex}$"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -311,7 +327,8 @@ class L2Check:
         return "\n".join(lines) + "\n" + self.general.to_text()
 
     def to_markdown(self) -> str:
-        head = f"### L2 rule for $g({self.general.variable}) = {_latex(self.base, self.general.variable)}$, target $y = {self.target}$\n\n"
+        head = (f"### L2 rule for $g({self.general.variable})$ = {math_text(self.base, (self.general.variable,))}, "
+                f"target $y$ = {math_text(self.target)}\n\n")
         body = _table([tuple(markdown_text(c) for c in r) for r in self._rows()], ("quantity", "value", "rigor"))
         return head + body + "\n\n" + self.general.to_markdown()
 

@@ -38,6 +38,7 @@ from symbolic_eos.certificates import (
     plot_certificates,
 )
 from symbolic_eos.errors import InputError
+from symbolic_eos.results import markdown_text
 from symbolic_eos.parse import parse_expression
 
 X = sp.Symbol("x")
@@ -312,8 +313,8 @@ def test_renderings():
     assert float(d["covered"]) > 0.999999
     assert len(d["intervals"]) == 13 and d["intervals"][1]["status"] == "undecided"
     assert d["agrees_with_poster"] is True
-    assert "| from | to | status | reason |" in c.to_markdown()
-    assert c.summary in c.to_text() and c.summary in c.to_markdown()
+    assert "| from | to | from (decimal) | to (decimal) | status | reason |" in c.to_markdown()
+    assert c.summary in c.to_text() and markdown_text(c.summary) in c.to_markdown()
 
 
 def test_plot_is_deterministic(tmp_path):

@@ -70,7 +70,7 @@ def test_l2_identity_against_a_worked_example():
 
 
 @pytest.mark.parametrize("claim_id, status, rigor", [
-    ("thm1-existence", "extended", "certified"),           # certified failure at |eps| = 2/5 for the second loss
+    ("thm1-existence", "confirmed", "certified"),          # and a certified failure at |eps| = 2/5 for the second loss
     ("lemma1-higher-order", "extended", "exact"),          # x^2/2 + x^5: paper fails, flip supercritical at order 7
     ("lemma2-l2", "confirmed", "certified"),
     ("composition-rule", "confirmed_with_correction", "certified"),
@@ -108,3 +108,31 @@ def test_verify_paper_bad_id_is_exit_2(capsys):
     assert main(["verify-paper", "--only", "nonsense"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "unknown claim 'nonsense'" in err
+
+
+class _FakeCertificate:
+    def __init__(self, name, agrees, poster=True):
+        self.name, self.expression, self.poster, self.agrees_with_poster = name, f"{name}(x)", poster, agrees
+        self.summary, self.range, self.intervals = f"{name}: {agrees}", ("-10", "10"), ()
+
+
+@pytest.mark.parametrize("agreements, status", [
+    ((True, True), "confirmed"),
+    ((True, None), "inconclusive"),   # an undecided piece that no zero of g' explains
+    ((False, True), "refuted"),       # a certified failure for a poster model
+])
+def test_base_model_claim_needs_every_poster_model_settled(monkeypatch, agreements, status):
+    import symbolic_eos.certificates as certificates
+
+    fakes = tuple(_FakeCertificate(f"m{i}", a) for i, a in enumerate(agreements)) + (_FakeCertificate("other", None, False),)
+    monkeypatch.setattr(certificates, "certify_base_models", lambda: fakes)
+    assert verify_claim("base-model-examples").status == status
+
+
+def test_composition_search_without_violations_proves_nothing(monkeypatch):
+    import symbolic_eos.composition as composition
+
+    empty = composition.CounterexampleSearch(tried=10, budget=10, exhausted=True, counterexamples=())
+    monkeypatch.setattr(composition, "find_counterexamples", lambda budget: empty)
+    r = verify_claim("composition-rule")
+    assert r.status == "inconclusive" and "proves nothing" in r.summary

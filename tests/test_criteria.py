@@ -160,6 +160,6 @@ def test_markdown_rendering():
     r = check("(x**2-1)**2/4", at="1")
     md = r.to_markdown()
     assert md == r._repr_markdown_()
-    assert "| quantity | value | rigor |" in md and "supercritical" in md and "$f(x) = " in md
+    assert "| quantity | value | rigor |" in md and "supercritical" in md and "$f(x)$ = $\\frac{\\left(x^{2} - 1\\right)^{2}}{4}$" in md
     assert "**Rigor:** exact." in md
     assert "| L2 rule |" in check_l2("tanh(x)", "1/2", at="atanh(1/2)").to_markdown()

@@ -580,8 +580,8 @@ class MlpExperiment:
             status = "confirmed"
             how = "v1 aligns with the gradient"
         elif s["max_last_quarter"] < base:
-            status = "refuted"
-            how = "v1 never aligns with the gradient"
+            status = "inconclusive"  # float cosines never refute: 'refuted' needs a certified counterexample
+            how = "v1 never aligned with the gradient in this run"
         else:
             status = "inconclusive"
             how = "v1 is far above chance alignment but not consistently aligned"

@@ -94,8 +94,9 @@ def monte_carlo_check(d: int = 5, samples: int = 200_000, points: int = 5, seed:
 
 
 def lambda1_formula_holds() -> bool:
-    """Symbolic checks at a minimiser ``v r = c`` on the ray: the ``(v, r)`` Hessian has
-    eigenvalues ``((r - v)^2 + 2c)/d`` and 0, and the angular curvature ``v^2/d`` is smaller."""
+    """Symbolic checks at a minimiser ``v r = c`` on the ray, from the closed-form loss: the ``(v, r)`` Hessian has
+    eigenvalues ``((r - v)^2 + 2c)/d`` and 0, the angular curvature ``v^2/d`` is smaller, and the
+    angle does not couple to the ray."""
     v, r, c, d, t = sp.symbols("v r c d t", positive=True)
     radial = (v * r - c) ** 2 / (2 * d)
     hessian = sp.hessian(radial, (v, r)).subs(c, v * r)
@@ -106,7 +107,11 @@ def lambda1_formula_holds() -> bool:
     angular = sp.limit(sp.diff(-v * c * r * J / (sp.pi * d), t, 2), t, 0, "+") / r**2
     angular = sp.simplify(angular.subs(c, v * r))
     smaller = sp.simplify(((r - v) ** 2 + 2 * v * r) / d - angular)
-    return eigenvalues == expected and sp.simplify(angular - v**2 / d) == 0 and sp.simplify(smaller - r**2 / d) == 0
+    # No cross terms between the ray (v, r) and the angle at t = 0: the loss depends on t only
+    # through J(t), and J'(0) = 0.
+    decoupled = sp.simplify(sp.diff(J, t).subs(t, 0)) == 0
+    return (eigenvalues == expected and sp.simplify(angular - v**2 / d) == 0 and sp.simplify(smaller - r**2 / d) == 0
+            and decoupled)
 
 
 @dataclass(frozen=True)

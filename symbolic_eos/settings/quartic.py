@@ -44,7 +44,7 @@ from ..jets import constant_enclosure, to_fmpq
 from ..minima import ball_text
 from ..orbits import GradientMap, TwoCycle, bits_for_digits, two_cycle
 from ..parse import parse_constant, parse_expression
-from ..results import check
+from ..results import check, markdown_text
 
 __all__ = [
     "QUARTIC",
@@ -269,7 +269,7 @@ class OrbitEquationCheck:
         rows = []
         for r in self.rows:
             if r.message:
-                rows.append(f"| {_ratio_text(r.eta)} | - | - | - | {r.message} |")
+                rows.append(f"| {_ratio_text(r.eta)} | - | - | - | {markdown_text(r.message)} |")
                 continue
             rows.append(f"| {_ratio_text(r.eta)} | {r.points[0][:20]}, {r.points[1][:20]} | {r.residuals[0]}, {r.residuals[1]} | "
                         f"{'yes' if r.agrees_to_digits else 'no'} | {'**proved**' if r.proved else 'not proved'} |")
@@ -371,7 +371,7 @@ class ThresholdOrigin:
         return self.window.to_text() + "\n  " + self.explanation
 
     def to_markdown(self) -> str:
-        return self.window.to_markdown() + "\n" + self.explanation + "\n"
+        return self.window.to_markdown() + "\n" + markdown_text(self.explanation) + "\n"
 
 
 def _multiplier_formula(eq: PaperEquation) -> sp.Expr | None:
@@ -514,9 +514,9 @@ class BasinClaim:
         return "\n".join([fmt(head)] + [fmt(r) for r in rows] + ["", self.conclusion])
 
     def to_markdown(self) -> str:
-        body = "\n".join("| " + " | ".join(r) + " |" for r in self._table())
+        body = "\n".join("| " + " | ".join(markdown_text(c) for c in r) + " |" for r in self._table())
         return ("| eta | region | to 2-cycle | exceptions | evidence |\n|---|---|---|---|---|\n" + body
-                + "\n\n" + self.conclusion + "\n")
+                + "\n\n" + markdown_text(self.conclusion) + "\n")
 
 
 def _region(eta: sp.Expr, loss: arb | None) -> str:
