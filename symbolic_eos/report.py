@@ -99,6 +99,19 @@ def _neuron_figures(result: ClaimResult, directory: Path) -> list[tuple[str, str
              "|v - |w|| both decay geometrically, much faster than the stated (1 - 0.030 K)^t.")]
 
 
+@_figure("mf-oscillation")
+def _mf_figures(result: ClaimResult, directory: Path) -> list[tuple[str, str]]:
+    from .plots import trajectories
+    from .settings.matrix_factorization import trajectory
+
+    runs = {f"d = {d}": trajectory(d, 1.1, 0.5, 0, 400) for d in (2, 3, 4)}
+    trajectories([("distance of Y Z^T - C from (u^T R u) u u^T", {k: t[:, 0] for k, t in runs.items()}, True),
+                  ("u^T (Y Z^T - C) u, first 60 steps", {k: t[:60, 1] for k, t in runs.items()}, False)],
+                 str(directory / "mf-oscillation.png"), "Matrix factorisation, GD at eta = 1.1, lambda2 = 1/2 (seed 0, float64)")
+    return [("mf-oscillation.png", "Matrix factorisation at eta = 1.1: the residual Y Z^T - C collapses onto the rank-one "
+             "form (u^T R u) u u^T, whose coefficient settles on the two phases delta^2 - 1 of the quartic's 2-cycle.")]
+
+
 @_figure("base-model-examples")
 def _base_model_figures(result: ClaimResult, directory: Path) -> list[tuple[str, str]]:
     from .certificates import plot_certificates

@@ -38,10 +38,11 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from ..decide import float_evidence
 from ..errors import InputError
 from ..parse import parse_constant
 
-__all__ = ["mf_loss", "mf_cross_section", "MFCrossSection", "COUNTEREXAMPLE", "MFRun", "simulate_mf", "MFReport", "mf_report"]
+__all__ = ["mf_loss", "mf_cross_section", "MFCrossSection", "COUNTEREXAMPLE", "MFRun", "simulate_mf", "trajectory", "MFReport", "mf_report"]
 
 #: The unbalanced minimiser where the paper's claim fails (C, Y, Z as row;row text).
 COUNTEREXAMPLE = ("1,0;0,1/4", "1,0;0,1/8", "1,0;0,2")
@@ -147,8 +148,9 @@ class MFRun:
         return dict(self.__dict__)
 
 
-def simulate_mf(d: int = 3, eta: float = 1.1, lambda2: float = 0.5, seed: int = 0, steps: int = 20000) -> MFRun:
-    """GD from a small random start (fixed seed) with ``C = U diag(1, lambda2, ...) U^T``."""
+def _gd(d: int, eta: float, lambda2: float, seed: int, steps: int):
+    """GD from a small random start (fixed seed) with ``C = U diag(1, lambda2, ...) U^T``:
+    yields ``(U, Y, Z, R)`` after each step, ``R = Y Z^T - C`` (stops early on divergence)."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
@@ -157,15 +159,41 @@ def simulate_mf(d: int = 3, eta: float = 1.1, lambda2: float = 0.5, seed: int = 
     C = U @ np.diag(spectrum) @ U.T
     Y = 0.3 * rng.standard_normal((d, d))
     Z = 0.3 * rng.standard_normal((d, d))
-    finals = []
     with np.errstate(all="ignore"):
-        for k in range(steps):
+        for _ in range(steps):
             R = Y @ Z.T - C
             Y, Z = Y - eta * R @ Z, Z - eta * R.T @ Y
+            yield U, Y, Z, Y @ Z.T - C
             if not np.all(np.isfinite(Y)) or np.abs(Y).max() > 1e6:
-                return MFRun(d, eta, lambda2, seed, k + 1, None, _delta_sq(eta), float("nan"), float("nan"), "diverged")
-            if k >= steps - 2:
-                finals.append(Y @ Z.T - C)
+                return
+
+
+def trajectory(d: int = 3, eta: float = 1.1, lambda2: float = 0.5, seed: int = 0, steps: int = 400):
+    """Per GD step: the distance of ``R = Y Z^T - C`` from the rank-one form ``(u^T R u) u u^T``
+    (max entry), the phase ``u^T R u``, and the top imbalance ``| |Y^T u| - |Z^T u| |`` (float64)."""
+    import numpy as np
+
+    rows = []
+    for U, Y, Z, R in _gd(d, eta, lambda2, seed, steps):
+        u = U[:, 0]
+        phase = float(u @ R @ u)
+        rows.append((float(np.abs(R - phase * np.outer(u, u)).max()), phase,
+                     float(abs(np.linalg.norm(Y.T @ u) - np.linalg.norm(Z.T @ u)))))
+    return np.array(rows)
+
+
+def simulate_mf(d: int = 3, eta: float = 1.1, lambda2: float = 0.5, seed: int = 0, steps: int = 20000) -> MFRun:
+    """:func:`_gd`, summarised: the final two phases against the quartic's, the distance from the
+    rank-one form, the top imbalance."""
+    import numpy as np
+
+    finals, k = [], 0
+    for k, state in enumerate(_gd(d, eta, lambda2, seed, steps), start=1):
+        U, Y, Z, R = state  # the last state is used after the loop
+        if not np.all(np.isfinite(Y)) or np.abs(Y).max() > 1e6:
+            return MFRun(d, eta, lambda2, seed, k, None, _delta_sq(eta), float("nan"), float("nan"), "diverged")
+        if k > steps - 2:
+            finals.append(R)
     u = U[:, 0]
     phases = tuple(sorted(float(u @ R @ u) for R in finals))
     off = max(float(np.abs(R - (u @ R @ u) * np.outer(u, u)).max()) for R in finals)
@@ -216,7 +244,7 @@ class MFReport:
             "    d  eta    lambda2  seed  outcome                                                off-u u^T   top imbalance",
         ]
         for r in self.runs:
-            lines.append(f"    {r.d:<2} {r.eta:<6} {r.lambda2:<8} {r.seed:<5} {r.outcome:<54} {r.off_direction:<11.2e} {r.top_imbalance:.2e}")
+            lines.append(f"    {r.d:<2} {r.eta:<6} {r.lambda2:<8} {r.seed:<5} {r.outcome:<54} {float_evidence(r.off_direction):<11} {float_evidence(r.top_imbalance)}")
         return "\n".join(lines)
 
     def to_markdown(self) -> str:
