@@ -243,3 +243,27 @@ def test_statuses_at_the_edge(tiny_run):
     assert aligned.obs1_status()[0] == "confirmed"
     never = dataclasses.replace(at_edge, cosines=tuple(0.0 for _ in at_edge.cosines))
     assert never.obs1_status()[0] == "inconclusive" and "never aligned" in never.obs1_status()[1]
+
+
+def test_cli_json_contract(data_dir, capsys):
+    from symbolic_eos.cli import main
+
+    assert main(["mlp-experiment", "--config", "tiny", "--mnist", data_dir, "--seed", "3", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["dataset"]["name"] == "mnist" and d["dataset"]["samples"] == 90
+    assert float(d["eta"]) > 0 and float(d["final_sharpness"]) > 0
+    assert {"cosine_end", "median_last_quarter", "min_last_quarter", "max_last_quarter"} <= set(d["obs1"])
+    assert d["obs2"]["verdict"] in {"holds", "fails", "undecided"} and {"mid", "rad"} <= set(d["obs2"]["value"])
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--config", "huge"], "unknown mlp config"),
+    (["--seed", "-1"], "seed must be a non-negative integer"),
+    (["--mnist", "/nonexistent/mnist"], "mnist"),
+])
+def test_cli_bad_input_is_one_line_exit_2(argv, message, capsys):
+    from symbolic_eos.cli import main
+
+    assert main(["mlp-experiment", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err.lower()
