@@ -187,10 +187,10 @@ def _run(args: argparse.Namespace):
 
         verification = verify_paper(_claim_ids(args.only), progress=_Progress(args.command))
         if args.command == "report":
-            from .report import write_report
+            from .report import WrittenReport, write_report
 
             files = write_report(verification, args.out, figures=not args.no_figures, progress=_Progress("figures"))
-            return _Written(verification, files)
+            return WrittenReport(verification, files)
         return verification
     if args.command == "mlp-experiment":
         from .settings.mlp import plot_experiment, run_experiment
@@ -260,19 +260,6 @@ def _run(args: argparse.Namespace):
             raise _UsageError("--starts must be between 1 and 5000")
         return quartic_report(digits=args.digits, n_starts=args.starts, progress=_Progress("quartic", lines=False))
     raise _UsageError("choose a command (check, l2, orbit, window, existence, compose, counterexamples, quartic, xy, neuron, mf, verify-paper, report, mlp-experiment); see symbolic-eos --help")
-
-
-class _Written:
-    """What ``report`` prints: the claims table and the files written."""
-
-    def __init__(self, verification, files):
-        self.verification, self.files = verification, files
-
-    def to_dict(self) -> dict:
-        return {**self.verification.to_dict(), "files": [str(f) for f in self.files]}
-
-    def to_text(self) -> str:
-        return self.verification.to_text() + f"\n\nwrote {len(self.files)} Markdown files; start at {self.files[0]}"
 
 
 def _protect_negative(arg: str) -> str:

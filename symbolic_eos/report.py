@@ -9,6 +9,7 @@ rounded to the digits they can carry, files written in a fixed order; so a regen
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
@@ -16,7 +17,7 @@ from .claims import STATUSES, ClaimResult, PaperVerification
 from .errors import EosError, InputError
 from .results import markdown_text, math_text
 
-__all__ = ["write_report", "check_report"]
+__all__ = ["write_report", "check_report", "WrittenReport"]
 
 _STATUS_MEANING = {
     "confirmed": "the claim holds as stated",
@@ -245,6 +246,23 @@ def _index(verification: PaperVerification, models: tuple, figure_names: set[str
               "",
               "\n".join(f"- rigor `{k}`: {v}" for k, v in _RIGOR_MEANING.items()) + "\n"]
     return "\n".join(parts)
+
+
+@dataclass(frozen=True)
+class WrittenReport:
+    """The verification and the Markdown files written for it (index first)."""
+
+    verification: PaperVerification
+    files: tuple[Path, ...]
+
+    def to_dict(self) -> dict:
+        return {**self.verification.to_dict(), "files": [str(f) for f in self.files]}
+
+    def to_text(self) -> str:
+        return self.verification.to_text() + f"\n\nwrote {len(self.files)} Markdown files; start at {self.files[0]}"
+
+    def to_markdown(self) -> str:
+        return self.verification.to_markdown() + "\n" + "\n".join(f"- [{f.name}]({f})" for f in self.files) + "\n"
 
 
 def write_report(verification: PaperVerification, out: str | Path = "reports", figures: bool = True,
