@@ -50,7 +50,7 @@ from .decide import decimal_string
 from .errors import EosError, InputError
 from .jets import ball_function, constant_enclosure, to_fmpq
 from .minima import ball_text
-from .orbits import CycleSystem, GradientMap, _NoConvergence, certify, solve_system
+from .orbits import CycleSystem, GradientMap, NoConvergence, certify, solve_system
 from .parse import parse_constant, parse_expression, parse_variable_name
 
 __all__ = [
@@ -541,7 +541,7 @@ def recertify_cycle(gd: GradientMap, eta: sp.Expr, points: Sequence[arb], prec: 
         if not result.certified:
             try:
                 polished = solve_system(system, guess, max(15, int(prec * 0.3) - 10))
-            except (_NoConvergence, EosError):
+            except (NoConvergence, EosError):
                 return tuple(points), False
             result = certify(system, polished, prec)
         box = result.enclosure

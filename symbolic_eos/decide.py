@@ -180,14 +180,14 @@ def prove_zero(value: sp.Expr) -> bool:
             return sp.minimal_polynomial(expanded, t) == t
         except (NotImplementedError, sp.polys.polyerrors.PolynomialError):
             return False
-    return bool(_within_seconds(_simplifies_to_zero, expanded, SIMPLIFY_SECONDS))
+    return bool(within_seconds(_simplifies_to_zero, expanded, SIMPLIFY_SECONDS))
 
 
 def _simplifies_to_zero(value: sp.Expr) -> bool:
     return sp.simplify(value) == 0
 
 
-def _within_seconds(fn, arg, seconds: float):
+def within_seconds(fn, arg, seconds: float):
     """``fn(arg)`` in a forked child, or None when it takes longer than ``seconds`` (the child
     is killed: sympy cannot be interrupted from a thread)."""
     import multiprocessing as mp

@@ -28,7 +28,8 @@ __all__ = ["OrbitReport", "WindowReport", "orbit", "window", "DEFAULT_DIGITS", "
 DEFAULT_DIGITS = 30
 
 
-def _checks(text: str, var: str, at: str | None, range_) -> tuple[StabilityCheck, ...]:
+def minima_checks(text: str, var: str, at: str | None, range_) -> tuple[StabilityCheck, ...]:
+    """The stability checks at ``at``, or at every strict minimum in ``range_`` (one or more)."""
     result = check(text, var=var, at=at, range=range_)
     return result.checks if isinstance(result, MinimaCheck) else (result,)
 
@@ -126,7 +127,7 @@ def orbit(text: str, eta: str, var: str = "x", at: str | None = None, digits: in
     expr = parse_expression(text, (var,))
     gd = GradientMap(expr, symbol)
     results = []
-    for c in _checks(text, var, at, range):
+    for c in minima_checks(text, var, at, range):
         f2 = curvature_ball(c.curvature, bits_for_digits(digits))
         found = two_cycle(gd, c.point, f2, c.flip, eta, eta_value, digits)
         results.append(OrbitAtMinimum(c, found, None) if isinstance(found, TwoCycle) else OrbitAtMinimum(c, None, found))
@@ -231,7 +232,7 @@ def window(text: str, var: str = "x", at: str | None = None, digits: int = DEFAU
     digits = check_digits(digits)
     symbol = parse_variable_name(var)
     expr = parse_expression(text, (var,))
-    minimum = _checks(text, var, at, range)[0]
+    minimum = minima_checks(text, var, at, range)[0]
     prec = bits_for_digits(digits)
     f2 = curvature_ball(minimum.curvature, prec)
     with ctx.workprec(prec):

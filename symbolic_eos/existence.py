@@ -23,11 +23,11 @@ from typing import Sequence
 from flint import arb, ctx, fmpq
 
 from .decide import decimal_string
-from .dynamics import curvature_ball, _checks
+from .dynamics import curvature_ball, minima_checks
 from .errors import EosError
 from .jets import Undetermined, ball_coefficients
 from .minima import ball_text
-from .orbits import GradientMap, _NoConvergence, bits_for_digits, certify, check_digits, solve_system
+from .orbits import GradientMap, NoConvergence, bits_for_digits, certify, check_digits, solve_system
 from .parse import parse_expression, parse_variable_name
 from .results import StabilityCheck, math_text
 
@@ -193,7 +193,7 @@ def existence(text: str, var: str = "x", at: str | None = None, eps_values: Sequ
               digits: int = 30, range: tuple[str, str] | None = None) -> ExistenceReport:
     """Check the existence theorem at the minimum ``at`` (default: the first strict minimum)."""
     digits = check_digits(digits)
-    minimum = _checks(text, var, at, range)[0]
+    minimum = minima_checks(text, var, at, range)[0]
     paper = minimum.paper
     if paper.case is None or paper.verdict != "holds":
         state = {"fails": "is not met", "undecided": "is undecided"}.get(paper.verdict, paper.verdict)
@@ -227,7 +227,7 @@ def existence(text: str, var: str = "x", at: str | None = None, eps_values: Sequ
             guess = previous
         try:
             solution = solve_system(system, guess, digits)
-        except _NoConvergence as exc:
+        except NoConvergence as exc:
             rows.append(ExistenceRow(e, None, lower, upper, _exclusion_verdict(gd, x0, lower, upper, prec), f"branch lost: {exc}"))
             break
         result = certify(system, solution, prec)

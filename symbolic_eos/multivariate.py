@@ -466,9 +466,9 @@ def _exact_kernel(hessian: sp.Matrix) -> list[sp.Matrix] | None:
     """Exact kernel vectors of ``hessian`` (sympy's nullspace, each ``H v = 0`` then proved
     entry by entry); None when sympy gives nothing usable within :data:`KERNEL_SECONDS`.  The
     vectors are independent by construction (identity at the free columns)."""
-    from .decide import _within_seconds, prove_zero
+    from .decide import within_seconds, prove_zero
 
-    vectors = _within_seconds(lambda m: m.nullspace(), hessian, KERNEL_SECONDS)
+    vectors = within_seconds(lambda m: m.nullspace(), hessian, KERNEL_SECONDS)
     if not vectors:
         return None
     for v in vectors:
@@ -909,7 +909,7 @@ class MultiOrbitReport:
 
 def multivariate_orbit(text: str, vars_text: str, at: str, eta: str, digits: int = 30) -> MultiOrbitReport:
     """The 2-cycle of GD at ``eta`` on the branch born at the minimum ``at`` (several variables)."""
-    from .orbits import _NoConvergence, bits_for_digits, certify, check_digits, continue_branch, solve_system
+    from .orbits import NoConvergence, bits_for_digits, certify, check_digits, continue_branch, solve_system
 
     digits = check_digits(digits)
     minimum = check_multivariate(text, vars_text, at, simulate=False)
@@ -958,7 +958,7 @@ def multivariate_orbit(text: str, vars_text: str, at: str, eta: str, digits: int
         _, approx = continue_branch(system_at, seed_at, len(symbols), scale, eta0, constant_enclosure(eta_value, low))
         system = MultiCycleSystem(expr, symbols, lambda p: constant_enclosure(eta_value, p))
         solution = solve_system(system, approx, digits)
-    except _NoConvergence as exc:
+    except NoConvergence as exc:
         return MultiOrbitReport(text, names, eta, minimum, None, f"the branch could not be followed to eta = {eta}: {exc}")
     result = certify(system, solution, prec)
     n = len(symbols)

@@ -208,20 +208,20 @@ def solve_system(system, guess: Sequence, digits: int, start_dps: int = 20, maxs
                 sol = mpmath.findroot(f, [mpmath.mpf(t) for t in x], J=jac, tol=tol, verify=False, maxsteps=maxsteps)
             except (ZeroDivisionError, ValueError, TypeError, Undetermined, EosError) as exc:
                 # mpmath's LU raises TypeError on a numerically singular or non-finite Jacobian.
-                raise _NoConvergence(f"{type(exc).__name__}: {exc}") from None
+                raise NoConvergence(f"{type(exc).__name__}: {exc}") from None
             x = [sol[i] for i in range(len(x))]
             if not all(mpmath.isfinite(t) for t in x):
-                raise _NoConvergence("non-finite iterate")
+                raise NoConvergence("non-finite iterate")
             residual = max(abs(t) for t in f(*x))
             if residual > mpmath.mpf(2) ** (-mpmath.mp.prec // 2):
-                raise _NoConvergence(f"residual {mpmath.nstr(residual, 3)} at {dps} digits")
+                raise NoConvergence(f"residual {mpmath.nstr(residual, 3)} at {dps} digits")
         if dps >= digits + 10:
             return x
         dps = min(2 * dps, digits + 10)
 
 
-class _NoConvergence(Exception):
-    pass
+class NoConvergence(Exception):
+    """Newton or continuation did not reach a 2-cycle (an answer, not a bug: no cycle is claimed)."""
 
 
 def _quick_newton(system, guess: Sequence[mpmath.mpf], dps: int, maxsteps: int = 12) -> list[mpmath.mpf]:
@@ -240,13 +240,13 @@ def _quick_newton(system, guess: Sequence[mpmath.mpf], dps: int, maxsteps: int =
                     j = mpmath.matrix([[_to_mpf(e) for e in row] for row in system.jacobian(v, prec)])
                     step = mpmath.lu_solve(j, -r)
                 except (ZeroDivisionError, ValueError, TypeError, Undetermined, EosError) as exc:
-                    raise _NoConvergence(str(exc)) from None
+                    raise NoConvergence(str(exc)) from None
                 x = [a + b for a, b in zip(x, step, strict=True)]
                 if not all(mpmath.isfinite(t) for t in x):
-                    raise _NoConvergence("non-finite iterate")
+                    raise NoConvergence("non-finite iterate")
                 if mpmath.norm(step) <= tol * max(1, mpmath.norm(mpmath.matrix(x))):
                     return x
-        raise _NoConvergence("Newton did not converge")
+        raise NoConvergence("Newton did not converge")
 
 
 def certify(system, solution: Sequence[mpmath.mpf], prec: int) -> Krawczyk:
@@ -352,7 +352,7 @@ def continue_branch(
         span = target - start
         seed = seed_at(arb(target))
         if seed is None:
-            raise _NoConvergence("the normal form predicts no 2-cycle on this side of eta0")
+            raise NoConvergence("the normal form predicts no 2-cycle on this side of eta0")
         seed = [_to_mpf(v) for v in seed]
         if monitor is None and width(seed) < mpmath.mpf("2e-3") * scale:
             # Close to eta0 the normal form is already a good Newton start; the cycle system is
@@ -383,15 +383,15 @@ def continue_branch(
                     new = _quick_newton(system_at(nxt), guess, CONTINUATION_DPS)
                     jump = max(abs(a - b) for a, b in zip(new, cycle, strict=True))
                     if jump > max(width(cycle), mpmath.mpf("1e-6")) or width(new) < width(cycle) / 4:
-                        raise _NoConvergence("jumped off the branch")
+                        raise NoConvergence("jumped off the branch")
                     # Small multiplier changes per step keep events bracketed and branches apart.
                     m_new = _to_mpf(system_at(nxt).multiplier([arb(t) for t in new], prec))
                     if abs(m_new - _to_mpf(m)) > mpmath.mpf("0.2"):
-                        raise _NoConvergence("the multiplier changed too fast")
-                except _NoConvergence:
+                        raise NoConvergence("the multiplier changed too fast")
+                except NoConvergence:
                     step /= 2
                     if abs(step) < abs(span) * mpmath.mpf("1e-9"):
-                        raise _NoConvergence(
+                        raise NoConvergence(
                             f"the branch could not be continued past eta = {mpmath.nstr(current, 12)}"
                         ) from None
                     continue
@@ -401,7 +401,7 @@ def continue_branch(
                 if abs(step * 2) < min(abs(span) / 20, abs(current - start)):
                     step *= 2
                 break
-        raise _NoConvergence("too many continuation steps")
+        raise NoConvergence("too many continuation steps")
 
 
 def _fixed_eta(gd: GradientMap, eta: mpmath.mpf) -> CycleSystem:
@@ -441,12 +441,12 @@ def two_cycle(
             )
         try:
             eta_reached, approx = follow_branch(gd, xb, f2, flip, eta0, eta_low)
-        except _NoConvergence as exc:
+        except NoConvergence as exc:
             return f"the branch born at eta0 could not be followed to eta = {eta_text}: {exc}"
     system = CycleSystem(gd, lambda p: constant_enclosure(eta_value, p))
     try:
         solution = solve_system(system, approx, digits)
-    except _NoConvergence as exc:
+    except NoConvergence as exc:
         return f"Newton did not converge at {digits} digits: {exc}"
     result = certify(system, solution, prec)
     with ctx.workprec(prec):
@@ -507,7 +507,7 @@ def locate_event(
     system = ScaledSystem(EventSystem(gd, target), scales, [scales[0], scales[0], arb(1)])
     try:
         solution = solve_system(system, [g / _to_mpf(c) for g, c in zip(guess, scales, strict=True)], digits)
-    except _NoConvergence:
+    except NoConvergence:
         return None
     prec = bits_for_digits(digits)
     result = certify(system, solution, prec)
@@ -563,7 +563,7 @@ def scan_branch(gd: GradientMap, xb: arb, f2: arb, flip: FlipNormalForm, eta_max
         try:
             follow_branch(gd, xb, f2, flip, eta0, arb(eta_max), monitor=monitor)
             ended = None
-        except _NoConvergence as exc:
+        except NoConvergence as exc:
             ended = str(exc)
     return WindowScan(tuple(samples), ended, eta_max)
 
