@@ -490,13 +490,13 @@ def _mf_cross(c: Claim, cache: dict) -> dict:
     generic = check_multivariate(loss, names, "1,0,0,1/8,1,0,0,2")
     flip = generic.flip_verdict + (f" ({generic.flip.short(8)}, {generic.flip.rigor})" if generic.flip is not None else "")
     evidence = (("rule", "3 L'''^2 - L'' L'''' = 96 |A|^2 |B|^2 along the top direction, positive iff b^T C a != 0 (exact)"),
-                ("balanced minimizer", "holds" if report.balanced.holds else "fails"),
+                ("balanced minimizer", {True: "holds", False: "fails"}.get(report.balanced.holds, "undecided")),
                 ("unbalanced C = diag(1, 1/4), Y = diag(1, 1/8), Z = diag(1, 2)",
                  f"b^T C a = {ce.coupling}; L'' = {ce.second}, L''' = {ce.third}, L'''' = {ce.fourth}: "
-                 + ("holds" if ce.holds else "fails")),
+                 + {True: "holds", False: "fails"}.get(ce.holds, "undecided")),
                 ("the same minimizer, generic exact check in 8 variables",
                  f"cross-section {generic.cross_section.verdict}; multivariate flip {flip}; GD just past eta0: {generic.simulation}"))
-    if ce.holds:
+    if ce.holds is not False:
         return {"status": "inconclusive", "rigor": "exact", "evidence": evidence, "details": (report, generic),
                 "summary": "the counterexample did not fail"}
     return {"status": "confirmed_with_correction", "rigor": "exact", "evidence": evidence, "details": (report, generic),
