@@ -158,6 +158,8 @@ class PaperVerification:
         return {"claims": [r.to_dict() for r in self.results], "counts": self.counts}
 
     def to_text(self) -> str:
+        if not self.results:
+            return "no claims run"
         w_id = max(len(r.id) for r in self.results)
         w_st = max(len(r.status) for r in self.results)
         w_rg = max(len(r.rigor) for r in self.results)

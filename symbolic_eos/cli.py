@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 
 from . import __version__
 from .errors import EosError
@@ -159,7 +160,25 @@ class _Progress:
 
 
 def _claim_ids(text: str | None) -> list[str] | None:
-    return None if text is None else [i.strip() for i in text.split(",") if i.strip()]
+    if text is None:
+        return None
+    ids = [i.strip() for i in text.split(",") if i.strip()]
+    if not ids:
+        raise _UsageError("--only needs at least one claim id (e.g. --only lemma2-l2,composition-rule)")
+    return ids
+
+
+def _writable_folder(path: str, option: str) -> None:
+    """Fail before the work, not after it: the folder exists or can be made, and takes files."""
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise _UsageError(f"{option} {path!r} is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _UsageError(f"{option} {path!r}: cannot create the folder ({exc.strerror})") from None
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise _UsageError(f"{option} {path!r}: not a writable folder")
 
 
 def _run(args: argparse.Namespace):
@@ -185,6 +204,9 @@ def _run(args: argparse.Namespace):
     if args.command in ("verify-paper", "report"):
         from .claims import verify_paper
 
+        if args.command == "report":
+            _writable_folder(args.out, "--out")
+
         verification = verify_paper(_claim_ids(args.only), progress=_Progress(args.command))
         if args.command == "report":
             from .report import WrittenReport, write_report
@@ -195,7 +217,9 @@ def _run(args: argparse.Namespace):
     if args.command == "mlp-experiment":
         from .settings.mlp import plot_experiment, run_experiment
 
-        bar = _Progress("mlp-experiment")
+        if args.plots:
+            _writable_folder(args.plots, "--plots")
+        bar = _Progress("mlp-experiment", lines=False)
         result = run_experiment(args.config, mnist_dir=args.mnist, seed=args.seed,
                                 progress=lambda label, fraction: bar(label, int(100 * fraction), 100))
         if args.plots:

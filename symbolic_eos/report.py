@@ -42,7 +42,8 @@ def _write(path: Path, text: str) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"cannot write {str(path)!r}: {exc.strerror}") from None
+        where = f" ({exc.filename} is in the way)" if exc.filename and str(exc.filename) != str(path) else ""
+        raise InputError(f"cannot write {str(path)!r}: {exc.strerror}{where}") from None
     return path
 
 

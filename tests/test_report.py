@@ -97,3 +97,22 @@ def test_every_link_in_the_committed_reports_resolves():
         for target in re.findall(r"(?<!\\)\]\(([^)#]+)\)", page.read_text()):  # not an escaped \]
             if "://" not in target:
                 assert (page.parent / target).resolve().exists(), f"{page.relative_to(REPORTS)} -> {target}"
+
+
+@pytest.mark.parametrize("argv", [
+    ["verify-paper", "--only", ""],
+    ["verify-paper", "--only", ",,"],
+    ["report", "--out", "/etc/passwd", "--only", "lemma2-l2"],
+    ["mlp-experiment", "--config", "tiny", "--plots", "/etc/passwd/figs"],
+])
+def test_bad_paths_and_ids_fail_before_any_work(argv, capsys, monkeypatch):
+    import symbolic_eos.claims as claims
+    import symbolic_eos.settings.mlp as mlp
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the input should have been refused before any work")
+
+    monkeypatch.setattr(claims, "verify_claim", no_work)
+    monkeypatch.setattr(mlp, "run_experiment", no_work)
+    assert main(argv) == 2
+    assert capsys.readouterr().err.count("\n") == 1
