@@ -1,5 +1,5 @@
 # Two commands a newcomer needs (README quick start):
-#   make paper   set up .venv, run every claim of the paper (verify-paper) and write reports/ (report)
+#   make paper   set up .venv, run every claim of the paper and write reports/ (verify-paper --report)
 #   make test    set up .venv and run the test suite
 PYTHON ?= python3
 VENV   := .venv
@@ -16,9 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 paper: $(STAMP)
-	$(EOS) verify-paper
-	@echo
-	$(EOS) report --out reports
+	$(EOS) verify-paper --report reports
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

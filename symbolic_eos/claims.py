@@ -259,8 +259,8 @@ def _thm1(c: Claim, cache: dict) -> dict:
         return {"status": "inconclusive", "rigor": "certified", "evidence": tuple(evidence),
                 "summary": "the statement is not certified even at the smallest tested eps (the theorem only speaks of small eps)",
                 "details": tuple(reports)}
-    summary = (f"holds at every small eps tested on {len(reports)} losses (certified 2-cycles inside the stated eta "
-               "interval)")
+    summary = (f"holds at every small eps tested on {len(reports)} losses (per eps, certified: a 2-cycle through "
+               "x0 = xb - eps with eta inside the stated interval; the eps form a grid)")
     finding = ("The theorem is local. We measure its reach: " + "; ".join(f"{q}: {v}" for q, v in evidence) + ".")
     if fails:
         r = fails[0]
@@ -356,18 +356,23 @@ def _composition(c: Claim, cache: dict) -> dict:
                 ("search", f"{search.tried} (pair, point) checks over the catalog's base models"
                            + ("" if search.exhausted else " (budget reached)"))]
     evidence += [(f"q = {v.q_text}, p = {v.p_text}, x = {v.at}",
-                  f"T[p] = {v.p.value.short(6)}, T[q] = {v.q.value.short(6)}, T[q o p] = {v.composition.value.short(8)} ({v.rigor})")
+                  f"C[p] = {v.p.value.short(6)}, C[q] = {v.q.value.short(6)}, C[q o p] = {v.composition.value.short(8)} ({v.rigor})")
                  for v in found]
     rigor = _weakest([v.rigor for v in found] + ["exact"])
     if not found:
         return {"status": "inconclusive", "rigor": "certified", "evidence": tuple(evidence),
                 "summary": f"no violation found in {search.tried} checks (a finite search proves nothing universal)",
                 "details": (search,)}
-    names = ", ".join(f"{v.q_text} o {v.p_text} at {v.at}" for v in found)
+    strict = [v for v in found if v.composition.value.sign == 1]
+    boundary = [v for v in found if v.composition.value.sign == 0]
+    names = "; ".join(
+        ([", ".join(f"{v.q_text} o {v.p_text} at {v.at}" for v in strict) + " strictly (C[q o p] > 0)"] if strict else [])
+        + ([", ".join(f"{v.q_text} o {v.p_text}" for v in boundary) + " on the boundary (C[q o p] = 0: the composition is "
+            "affine, its L2 loss quadratic)"] if boundary else []))
     corrected = proved and not any(v.corrected_rule_applies for v in found)
     return {"status": "confirmed_with_correction" if corrected else "refuted", "rigor": rigor, "evidence": tuple(evidence),
             "details": (search,),
-            "summary": f"false as stated ({len(found)} violations: {names}); true when also q' q'' p'' >= 0, "
+            "summary": f"false as stated: {names}; true when also q' q'' p'' >= 0, "
                        "or when p and q have negative Schwarzian (proved)",
             "finding": "The exact identity T[q o p] = p'^2 T[q](p) + T[p] - 9 q''(p) p''/q'(p) (T = g'''/g' - 6 (g''/g')^2, "
                        "the rule is T < 0) shows the cross term -9 q'' p''/q' can be positive. Every violation found has "
@@ -398,7 +403,7 @@ def _quartic(c: Claim, cache: dict) -> dict:
     return {"status": "extended" if ok else "inconclusive", "rigor": "numerical",
             "evidence": evidence, "details": (report,),
             "summary": (f"orbit equation proved; every one of {starts} grid starts in (0, 1) reaches the 2-cycle at each tested "
-                        f"eta in (1, 1.121); 1.121 is the superstable point {th.superstable_form} truncated, and the 2-cycle "
+                        f"eta in (1, 1.121); 1.121 matches the superstable point {th.superstable_form} truncated, and the 2-cycle "
                         f"stays stable up to {th.loss_form} = {float(w['eta_loss']):.5f} (proved)") if ok
             else "the window could not be proved in closed form, or some grid start missed the 2-cycle",
             "finding": th.explanation}
@@ -584,6 +589,7 @@ def _mlp_obs1(c: Claim, cache: dict) -> dict:
 def _mlp_obs2(c: Claim, cache: dict) -> dict:
     result = _mlp(c, cache)
     status, summary = result.obs2_status()
+    summary += f" (on {result.dataset['name']}, {result.dataset['samples']} samples)"
     ob = result.obs2
     evidence = (("L'', L''', L'''' along the computed v1", f"{ob.second.mid().str(6, radius=False)}, {ob.third.mid().str(6, radius=False)}, "
                                                           f"{ob.fourth.mid().str(6, radius=False)} (balls, {ob.prec} bits)"),

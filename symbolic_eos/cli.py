@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -37,7 +38,7 @@ class _UsageError(Exception):
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--json", action="store_true", help="print one JSON object (DESIGN.md section 5)")
+    p.add_argument("--json", action="store_true", help="print one JSON object (field names: see the README)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -110,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     vp = sub.add_parser("verify-paper", help="run every claim of the paper to a status (about a minute)")
     vp.add_argument("--only", metavar="ID[,ID...]", help="run only these claim ids")
+    vp.add_argument("--report", metavar="DIR", help="also write the Markdown report into DIR, from the same run")
     _add_common(vp)
 
     rp = sub.add_parser("report", help="run the claims and write the Markdown report with figures")
@@ -184,6 +186,9 @@ def _writable_folder(path: str, option: str) -> None:
 def _run(args: argparse.Namespace):
     from .results import check, check_l2
 
+    if getattr(args, "at", None) is not None and getattr(args, "range", None) is not None:
+        raise _UsageError("give either --at (one point) or --range (a search), not both")
+
     if args.command in _SLOW and sys.stderr.isatty():
         print(f"symbolic-eos {args.command}: {_SLOW[args.command]} ...", file=sys.stderr, flush=True)
 
@@ -199,19 +204,21 @@ def _run(args: argparse.Namespace):
         if args.report:
             from .report import check_report
 
-            check_report(result, args.report, command="symbolic-eos " + " ".join(sys.argv[1:]))
+            check_report(result, args.report, command="symbolic-eos " + shlex.join(args.argv))
         return result
     if args.command in ("verify-paper", "report"):
         from .claims import verify_paper
 
-        if args.command == "report":
-            _writable_folder(args.out, "--out")
+        out = args.out if args.command == "report" else args.report
+        if out is not None:
+            _writable_folder(out, "--out" if args.command == "report" else "--report")
 
         verification = verify_paper(_claim_ids(args.only), progress=_Progress(args.command))
-        if args.command == "report":
+        if out is not None:
             from .report import WrittenReport, write_report
 
-            files = write_report(verification, args.out, figures=not args.no_figures, progress=_Progress("figures"))
+            figures = not getattr(args, "no_figures", False)
+            files = write_report(verification, out, figures=figures, progress=_Progress("figures"))
             return WrittenReport(verification, files)
         return verification
     if args.command == "mlp-experiment":
@@ -307,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     as_json = "--json" in argv
     try:
         args = build_parser().parse_args([_protect_negative(a) for a in argv])
+        args.argv = list(argv)
         if args.command is None:
             raise _UsageError("choose a command: check, l2, orbit, window, existence, compose, counterexamples, quartic, xy, neuron, mf, verify-paper, report, mlp-experiment (see symbolic-eos --help)")
         result = _run(args)

@@ -215,7 +215,7 @@ class CompositionCheck:
     def to_text(self) -> str:
         rows = self._rows()
         width = max(len(a) for a, _ in rows)
-        head = f"Composition rule for q(p(x)) with p(x) = {self.p_text}, q(y) = {self.q_text}, at x = {self.at}"
+        head = f"Composition rule for q(p(x)) with p(x) = {self.p_text}, q = {self.q_text} (written in x, evaluated at p(x)), at x = {self.at}"
         return "\n".join([head] + [f"  {a.ljust(width)}  {b}" for a, b in rows] + [f"  (rigor: {self.rigor})"])
 
     def to_markdown(self) -> str:
@@ -335,10 +335,10 @@ class CounterexampleSearch:
         head = f"Naive composition rule: {len(self.counterexamples)} violating pair(s) in {self.tried} checks"
         if not self.exhausted:
             head += f" (budget {self.budget} reached: search incomplete)"
-        lines = [head, "  T = g' g''' - 6 g''^2 (the L2 condition is T < 0):"]
+        lines = [head, "  C = g' g''' - 6 g''^2 = g'^2 T (the L2 condition is C < 0; T is the quantity of the identity):"]
         for c in self.counterexamples:
-            lines.append(f"  q = {c.q_text:<12} p = {c.p_text:<12} x = {c.at:<5} T[p] = {_value(c.p.value)}, "
-                         f"T[q] = {_value(c.q.value)}, T[q o p] = {_value(c.composition.value)}  [{c.rigor}]")
+            lines.append(f"  q = {c.q_text:<12} p = {c.p_text:<12} x = {c.at:<5} C[p] = {_value(c.p.value)}, "
+                         f"C[q] = {_value(c.q.value)}, C[q o p] = {_value(c.composition.value)}  [{c.rigor}]")
         if self.counterexamples and not any(c.corrected_rule_applies for c in self.counterexamples):
             lines.append("  In every violation q' q'' p'' < 0: the corrected rule (q' q'' p'' >= 0) never applies to them.")
         return "\n".join(lines)
@@ -349,7 +349,8 @@ class CounterexampleSearch:
             f"{_value(c.composition.value)} | {c.rigor} |"
             for c in self.counterexamples
         )
-        header = "| q | p | x | T[p] | T[q] | T[q o p] | rigor |\n|---|---|---|---|---|---|---|\n"
+        header = ("C = g' g''' - 6 g''^2 (the L2 condition is C < 0; C = g'^2 T with the T of the identity).\n\n"
+                  "| q | p | x | C[p] | C[q] | C[q o p] | rigor |\n|---|---|---|---|---|---|---|\n")
         return header + rows + "\n"
 
     def _repr_markdown_(self) -> str:

@@ -124,7 +124,8 @@ class ExistenceReport:
 
     def to_text(self) -> str:
         lines = [f"Existence theorem for f(x) = {self.expression} at x = {self.minimum.point.label} "
-                 f"(case {self.case}, k = {self.minimum.paper.order}, x0 = xb - eps, eps {'> 0' if (self.eps_sign or 1) > 0 else '< 0'})"]
+                 + (f"(case {self.case}, k = {self.minimum.paper.order}, x0 = xb - eps, eps {'> 0' if (self.eps_sign or 1) > 0 else '< 0'})"
+                    if self.case else "(the paper's conditions do not apply here)")]
         lines.append(f"  {'|eps|':>10}  {'eta on the branch':<26}  {'theorem interval':<44}  verdict")
         for r in self.rows:
             eta = decimal_string(r.eta, 15) if r.eta is not None else "-"

@@ -146,7 +146,8 @@ class StabilityCheck:
                 f"${self.variable}$ = {math_text(self.point.label)}\n\n")
         body = _table([tuple(markdown_text(c) for c in r) for r in self._rows()], ("quantity", "value", "rigor"))
         tail = "".join(f"\n- {markdown_text(n)}" for n in self.notes)
-        return head + body + "\n\n" + f"**Rigor:** {self.rigor}." + (("\n" + tail) if tail else "") + "\n"
+        verdict = f"**Verdict:** stable oscillation: {self.stable_oscillation} (flip normal form {self.flip.verdict}). "
+        return head + body + "\n\n" + verdict + f"**Rigor:** {self.rigor}." + (("\n" + tail) if tail else "") + "\n"
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()

@@ -256,10 +256,10 @@ class MFReport:
             f"  unbalanced C = diag(1, 1/4), Y = diag(1, 1/8), Z = diag(1, 2): b^T C a = {sp.sstr(ce.coupling)}, L'' = {sp.sstr(ce.second)}, "
             f"L''' = {sp.sstr(ce.third)}, L'''' = {sp.sstr(ce.fourth)}: the paper's 'any minimiser' claim FAILS",
             "  GD (float64, fixed seeds), C = U diag(1, lambda2, ...) U^T:",
-            "    d  eta    lambda2  seed  outcome                                                off-u u^T   top imbalance",
+            f"    {'d':<2} {'eta':<6} {'lambda2':<8} {'seed':<5} {'outcome':<56} {'off-u u^T':<11} top imbalance",
         ]
         for r in self.runs:
-            lines.append(f"    {r.d:<2} {r.eta:<6} {r.lambda2:<8} {r.seed:<5} {r.outcome:<54} {float_evidence(r.off_direction):<11} {float_evidence(r.top_imbalance)}")
+            lines.append(f"    {r.d:<2} {r.eta:<6} {r.lambda2:<8} {r.seed:<5} {r.outcome:<56} {float_evidence(r.off_direction):<11} {float_evidence(r.top_imbalance)}")
         return "\n".join(lines)
 
     def to_markdown(self) -> str:

@@ -452,7 +452,7 @@ class FlipComparison:
 
     @property
     def evidence(self) -> str:
-        return "supercritical" if self.flip_coefficient < 0 else "subcritical" if self.flip_coefficient > 0 else "zero"
+        return "negative" if self.flip_coefficient < 0 else "positive" if self.flip_coefficient > 0 else "zero"
 
     def to_dict(self) -> dict:
         return {"parameters": self.parameters, "lambda1": _s(self.lambda1), "negative_eigenvalues": self.negative_eigenvalues,

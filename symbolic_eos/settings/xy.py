@@ -76,12 +76,12 @@ class XYReport:
             "    eta       balanced 2-cycle  minimum  diverged  other  max |x - y| at the end",
         ]
         for r in self.rows:
-            lines.append(f"    {r.eta:<9} {r.balanced_cycle:>16}  {r.minimum:>7}  {r.diverged:>8}  {r.other:>5}  {float_evidence(r.max_imbalance)}")
+            lines.append(f"    {r.eta:<9} {r.balanced_cycle:>16}  {r.minimum:>7}  {r.diverged:>8}  {r.other:>5}  {'-' if r.balanced_cycle == 0 else float_evidence(r.max_imbalance)}")
         lines.append(f"  {self.conclusion}")
         return "\n".join(lines)
 
     def to_markdown(self) -> str:
-        rows = "\n".join(f"| {r.eta} | {r.balanced_cycle} | {r.minimum} | {r.diverged} | {r.other} | {float_evidence(r.max_imbalance)} |" for r in self.rows)
+        rows = "\n".join(f"| {r.eta} | {r.balanced_cycle} | {r.minimum} | {r.diverged} | {r.other} | {'-' if r.balanced_cycle == 0 else float_evidence(r.max_imbalance)} |" for r in self.rows)
         return ("| eta | balanced 2-cycle | minimum | diverged | other | max \\|x - y\\| |\n|---|---|---|---|---|---|\n" + rows
                 + f"\n\n{self.conclusion}\n")
 
