@@ -240,7 +240,7 @@ def compose(q_text: str, p_text: str, at: str) -> CompositionCheck:
     """Check the composition rule for ``q(p(x))`` at ``x = at`` (``q`` at ``p(at)``)."""
     p = parse_expression(p_text)
     q = parse_expression(q_text)
-    point = Point.from_constant(parse_constant(at), at.strip())
+    point = Point.from_constant(parse_constant(at, what="the point"), at.strip())
     p_exp = Expansion(p, _X, point, 3)
     p_exp.check_domain()
     inner = p.subs(_X, point.exact)

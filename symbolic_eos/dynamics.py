@@ -118,7 +118,7 @@ def orbit(text: str, eta: str, var: str = "x", at: str | None = None, digits: in
           range: tuple[str, str] | None = None) -> OrbitReport:
     """The 2-cycle born at each strict minimum (or at ``at``), at learning rate ``eta``."""
     digits = check_digits(digits)
-    eta_value = parse_constant(eta)
+    eta_value = parse_constant(eta, what="the learning rate")
     with ctx.workprec(64):
         ball = constant_enclosure(eta_value, 64)
         if not (ball.is_finite() and ball > 0):

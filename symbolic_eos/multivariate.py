@@ -916,7 +916,7 @@ def multivariate_orbit(text: str, vars_text: str, at: str, eta: str, digits: int
     names = minimum.variables
     symbols = tuple(parse_variable_name(n) for n in names)
     expr = parse_expression(text, names)
-    eta_value = parse_constant(eta)
+    eta_value = parse_constant(eta, what="the learning rate")
     flip = minimum.flip
     if flip is None or flip.sign not in (-1, 1):
         return MultiOrbitReport(text, names, eta, minimum, None, "the multivariate flip coefficient is undecided: no branch is predicted")

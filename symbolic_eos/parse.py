@@ -375,6 +375,18 @@ def parse_expression(
     return _check_finite_real(expr, text)
 
 
-def parse_constant(text: str, limits: ParseLimits = LIMITS) -> sp.Expr:
-    """Parse exact constant text such as ``sqrt(2)``, ``pi/4`` or ``atanh(1/2)`` (no variables)."""
-    return parse_expression(text, (), limits)
+def parse_constant(text: str, limits: ParseLimits = LIMITS, what: str | None = None) -> sp.Expr:
+    """Parse exact constant text such as ``sqrt(2)``, ``pi/4`` or ``atanh(1/2)`` (no variables);
+    ``what`` (e.g. ``"the point"``) names the value in an error.
+
+    >>> parse_constant("banana", what="the point")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: the point 'banana': unknown name 'banana' at position 0 ...
+    """
+    try:
+        return parse_expression(text, (), limits)
+    except InputError as exc:
+        if what is None:
+            raise
+        raise InputError(f"{what} {text.strip()!r}: {exc}") from None

@@ -377,7 +377,7 @@ def check(text: str, var: str = "x", at: str | None = None, range: tuple[str, st
     if var not in {str(s) for s in expr.free_symbols}:
         raise InputError(f"the loss does not depend on {var}; every point is a critical point")
     if at is not None:
-        point = critical_point_at(expr, symbol, parse_constant(at), label=at.strip())
+        point = critical_point_at(expr, symbol, parse_constant(at, what="the point"), label=at.strip())
         return check_point(expr, symbol, point, text)
     lo, hi = _parse_range(range)
     search = strict_minima(expr, symbol, lo, hi)
@@ -398,11 +398,11 @@ def check_l2(g_text: str, target: str, var: str = "x", at: str | None = None, ra
     solution of ``g(x) = y`` in ``range``."""
     symbol = parse_variable_name(var)
     g = parse_expression(g_text, (var,))
-    y = parse_constant(target)
+    y = parse_constant(target, what="the target")
     if var not in {str(s) for s in g.free_symbols}:
         raise InputError(f"the base model does not depend on {var}")
     if at is not None:
-        point = critical_point_at(g, symbol, parse_constant(at), shift=0, target=y, label=at.strip())
+        point = critical_point_at(g, symbol, parse_constant(at, what="the point"), shift=0, target=y, label=at.strip())
         return _l2_at(g, symbol, y, point, g_text, target)
     lo, hi = _parse_range(range)
     search = target_points(g, symbol, y, lo, hi)
