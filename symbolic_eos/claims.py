@@ -353,6 +353,7 @@ def _composition(c: Claim, cache: dict) -> dict:
     found = search.counterexamples
     evidence = [("identity", identity + (": proved" if proved else ": NOT proved")),
                 ("Schwarzian chain rule", chain + (": proved" if chain_proved else ": NOT proved")),
+                ("C (below)", "g' g''' - 6 g''^2 = g'^2 T; the L2 condition is C < 0"),
                 ("search", f"{search.tried} (pair, point) checks over the catalog's base models"
                            + ("" if search.exhausted else " (budget reached)"))]
     evidence += [(f"q = {v.q_text}, p = {v.p_text}, x = {v.at}",
