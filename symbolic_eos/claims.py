@@ -23,6 +23,7 @@ from typing import Any
 
 from .base_models import catalog_dir
 from .errors import EosError, InputError
+from .progress import Progress, each_with_progress
 from .results import markdown_text
 
 __all__ = ["Claim", "ClaimResult", "PaperVerification", "CLAIM_IDS", "STATUSES", "claims", "claim", "verify_claim",
@@ -218,7 +219,7 @@ def verify_claim(claim_id: str, cache: dict | None = None) -> ClaimResult:
 
 
 def verify_paper(only: Sequence[str] | None = None,
-                 progress: Callable[[str, int, int], None] | None = None) -> PaperVerification:
+                 progress: Progress | None = None) -> PaperVerification:
     """Run every claim (or the ids in ``only``) in catalog order; ``progress(id, done, total)``
     is called before each claim and once at the end with ``done == total``."""
     ids = [c.id for c in claims()]
@@ -227,14 +228,7 @@ def verify_paper(only: Sequence[str] | None = None,
             claim(i)
         ids = [i for i in ids if i in set(only)]
     cache: dict = {}
-    results = []
-    for n, claim_id in enumerate(ids):
-        if progress is not None:
-            progress(claim_id, n, len(ids))
-        results.append(verify_claim(claim_id, cache))
-    if progress is not None:
-        progress("done", len(ids), len(ids))
-    return PaperVerification(tuple(results))
+    return PaperVerification(tuple(verify_claim(i, cache) for i in each_with_progress(ids, str, progress)))
 
 
 # ---------------------------------------------------------------------------------------------

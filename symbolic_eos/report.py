@@ -15,6 +15,7 @@ from pathlib import Path
 from . import __version__
 from .claims import STATUSES, ClaimResult, PaperVerification
 from .errors import EosError, InputError
+from .progress import Progress, each_with_progress
 from .results import markdown_text, math_text
 
 __all__ = ["write_report", "check_report", "WrittenReport"]
@@ -267,7 +268,7 @@ class WrittenReport:
 
 
 def write_report(verification: PaperVerification, out: str | Path = "reports", figures: bool = True,
-                 progress: Callable[[str, int, int], None] | None = None) -> tuple[Path, ...]:
+                 progress: Progress | None = None) -> tuple[Path, ...]:
     """Write ``index.md``, ``claims/<id>.md``, ``models/<name>.md`` and ``figures/*.png`` into
     ``out``; return the Markdown files written, in order."""
     root = Path(out)
@@ -278,12 +279,9 @@ def write_report(verification: PaperVerification, out: str | Path = "reports", f
         except OSError as exc:
             raise InputError(f"cannot create {str(figdir)!r}: {exc.strerror}") from None
     written: list[Path] = []
-    total = len(verification.results)
     models: tuple = ()
     figure_names: set[str] = set()
-    for n, result in enumerate(verification.results):
-        if progress is not None:
-            progress(f"page {result.id}", n, total)
+    for result in each_with_progress(verification.results, lambda r: f"page {r.id}", progress):
         pictures: list[tuple[str, str]] = []
         if figures and result.id in _FIGURES and result.details:
             try:
@@ -302,8 +300,6 @@ def write_report(verification: PaperVerification, out: str | Path = "reports", f
     for m in models:
         written.append(_write(root / "models" / f"{m.name}.md", _model_page(m, f"model-{m.name}.png" if figures else None)))
     written.insert(0, _write(root / "index.md", _index(verification, models, figure_names)))
-    if progress is not None:
-        progress("done", total, total)
     return tuple(written)
 
 

@@ -33,7 +33,6 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import sympy as sp
@@ -41,6 +40,7 @@ import sympy as sp
 from ..decide import float_evidence
 from ..errors import InputError
 from ..parse import parse_constant
+from ..progress import Progress, each_with_progress
 
 __all__ = ["mf_loss", "mf_cross_section", "MFCrossSection", "COUNTEREXAMPLE", "MFRun", "simulate_mf", "trajectory", "MFReport", "mf_report"]
 
@@ -267,16 +267,10 @@ class MFReport:
 
 
 def mf_report(dims=(2, 3, 4), etas=(1.05, 1.1), seeds=(0, 1), lambda2: float = 0.5,
-              progress: Callable[[str, int, int], None] | None = None) -> MFReport:
-    """The cross-section claim (exact) and GD runs over ``dims x etas x seeds``;
-    ``progress(label, done, total)`` is called before each run."""
+              progress: Progress | None = None) -> MFReport:
+    """The cross-section claim (exact) and GD runs over ``dims x etas x seeds``, reporting
+    each run to ``progress``."""
     cases = [(d, e, s) for d in dims for e in etas for s in seeds]
-    runs = []
-    for i, (d, e, s) in enumerate(cases):
-        if progress is not None:
-            progress(f"GD d={d} eta={e} seed={s}", i, len(cases))
-        runs.append(simulate_mf(d, e, lambda2, s))
-    if progress is not None:
-        progress("done", len(cases), len(cases))
-    runs = tuple(runs)
+    runs = tuple(simulate_mf(d, e, lambda2, s)
+                 for d, e, s in each_with_progress(cases, lambda c: "GD d={} eta={} seed={}".format(*c), progress))
     return MFReport(mf_cross_section(*COUNTEREXAMPLE), mf_cross_section("1,0;0,1/4", "1,0;0,1/2", "1,0;0,1/2"), runs)

@@ -22,13 +22,13 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
 
 from ..decide import float_evidence
+from ..progress import Progress, each_with_progress
 
 __all__ = [
     "population_loss",
@@ -214,16 +214,10 @@ class NeuronReport:
 
 
 def neuron_report(dims=(3, 5, 10), Ks=(1.05, 1.1), seeds=(0, 1), steps: int = 4000,
-                  progress: Callable[[str, int, int], None] | None = None) -> NeuronReport:
-    """Monte Carlo check, the proved lambda1 and GD runs over ``dims x Ks x seeds``;
-    ``progress(label, done, total)`` is called before each run."""
+                  progress: Progress | None = None) -> NeuronReport:
+    """Monte Carlo check, the proved lambda1 and GD runs over ``dims x Ks x seeds``, reporting
+    each run to ``progress``."""
     cases = [(d, K, s) for d in dims for K in Ks for s in seeds]
-    runs = []
-    for i, (d, K, s) in enumerate(cases):
-        if progress is not None:
-            progress(f"GD d={d} K={K} seed={s}", i, len(cases))
-        runs.append(simulate(d, K, s, steps))
-    if progress is not None:
-        progress("done", len(cases), len(cases))
-    runs = tuple(runs)
+    runs = tuple(simulate(d, K, s, steps)
+                 for d, K, s in each_with_progress(cases, lambda c: "GD d={} K={} seed={}".format(*c), progress))
     return NeuronReport(monte_carlo_check(), lambda1_formula_holds(), runs)

@@ -26,7 +26,6 @@ d. :func:`quartic_report` gathers the three into a :class:`QuarticReport`.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Sequence
@@ -44,6 +43,7 @@ from ..jets import constant_enclosure, to_fmpq
 from ..minima import ball_text
 from ..orbits import GradientMap, TwoCycle, bits_for_digits, two_cycle
 from ..parse import parse_constant, parse_expression
+from ..progress import Progress
 from ..results import check, markdown_text
 
 __all__ = [
@@ -573,7 +573,7 @@ def _conclusion(rows: Sequence[BasinRow], eta_loss: str | None, n: int, lo: str,
 
 
 def basin_claim(etas: Sequence = BASIN_ETAS, n_starts: int = 200, digits: int = 30,
-                threshold: ThresholdOrigin | None = None, progress: Callable[[str, int, int], None] | None = None,
+                threshold: ThresholdOrigin | None = None, progress: Progress | None = None,
                 **options) -> BasinClaim:
     """Claim (c): :func:`~symbolic_eos.basin.basin_check` from ``n_starts`` exact starts in
     ``(0, 1)`` at each ``eta``; ``options`` go to ``basin_check`` (``max_iter``, ``prec``, ...)."""
@@ -648,7 +648,7 @@ class QuarticReport:
 
 
 def quartic_report(digits: int = 30, orbit_etas: Sequence = ORBIT_ETAS, basin_etas: Sequence = BASIN_ETAS,
-                   n_starts: int = 200, progress: Callable[[str, int, int], None] | None = None,
+                   n_starts: int = 200, progress: Progress | None = None,
                    **basin_options) -> QuarticReport:
     """Claims (a)-(c) for the paper's quartic, at ``digits`` digits; ``progress(label, done,
     total)`` is called before each step."""
