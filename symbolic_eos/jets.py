@@ -38,6 +38,7 @@ __all__ = [
     "Undetermined",
     "exact_coefficients",
     "ball_coefficients",
+    "ball_int_power",
     "constant_enclosure",
     "symbolic_coefficients",
     "to_fmpq",
@@ -468,6 +469,25 @@ def float_function(expr: sp.Expr, var: sp.Symbol):
     return evaluate
 
 
+def ball_int_power(base: arb, n: int) -> arb:
+    """``base ** n`` for an integer ``n`` by repeated squaring: python-flint's ``**`` on a ball
+    that contains 0 returns nan (it goes through exp and log), which certifies nothing.
+
+    >>> ball_int_power(arb(0, 1), 2).contains(arb(0.25)), ball_int_power(arb(-2), 3)
+    (True, -8.00000000000000)
+    """
+    if n < 0:
+        return 1 / ball_int_power(base, -n)
+    result, square = arb(1), base
+    while n:
+        if n & 1:
+            result *= square
+        n >>= 1
+        if n:
+            square *= square
+    return result
+
+
 def ball_function(expr: sp.Expr, var: sp.Symbol | tuple):
     """A fast scalar evaluator ``x -> f(x)`` on ``arb`` balls (an enclosure of the range over
     the ball; ``nan`` outside the real domain).  For long iterations, where the Taylor engine's
@@ -485,8 +505,8 @@ def ball_function(expr: sp.Expr, var: sp.Symbol | tuple):
 
         def power(base, e):
             if isinstance(e, sp.Expr):
-                return base ** int(e) if e.is_Integer else base ** arb(to_fmpq(e))
-            return base**e
+                return ball_int_power(base, int(e)) if e.is_Integer else base ** arb(to_fmpq(e))
+            return ball_int_power(base, e) if isinstance(e, int) else base**e
 
         def function(name, u):
             return getattr(u if isinstance(u, arb) else arb(u), name)()

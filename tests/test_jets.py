@@ -87,3 +87,18 @@ def test_exact_jets_equal_sympy_when_rational(text, q):
     for j in range(5):
         value = sp.diff(expr, x, j).subs(x, sp.Rational(q.numerator, q.denominator)) / math.factorial(j)
         assert sp.simplify(value - sp.Rational(int(c[j].p), int(c[j].q))) == 0, (text, j)
+
+
+def test_ball_function_integer_powers_enclose_across_zero():
+    """python-flint's ``**`` gives nan on a ball containing 0; the evaluator must still enclose."""
+    import sympy as sp
+    from flint import arb, ctx
+
+    from symbolic_eos.jets import ball_function
+
+    x = sp.Symbol("x")
+    f = ball_function(x**4 - 2 * x**3 + x**2, x)
+    with ctx.workprec(64):
+        value = f(arb(0, 0.1))  # the ball [-0.1, 0.1]
+    assert value.is_finite() and value.contains(arb(0)) and value.contains(arb(0.1**4 + 2 * 0.1**3 + 0.1**2 - 1e-12))
+    assert value < 0.2  # a useful enclosure, not the whole line
