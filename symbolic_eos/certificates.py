@@ -36,8 +36,8 @@ from .base_models import BaseModel, base_models, model as catalog_model
 from .decide import decimal_string
 from .errors import InputError
 from .jets import Undetermined, ball_coefficients, constant_enclosure
-from .parse import parse_constant, parse_expression, parse_variable_name
-from .results import markdown_text
+from .parse import parse_constant, parse_variable_name
+from .results import markdown_text, math_text
 
 __all__ = [
     "BaseModelCertificate",
@@ -213,7 +213,7 @@ class BaseModelCertificate:
 
     def to_markdown(self) -> str:
         lines = [
-            f"### L2 condition for $g(x) = {sp.latex(parse_expression(self.expression))}$ ({self.name})",
+            f"### L2 condition for $g(x)$ = {math_text(self.expression, ('x',))} ({self.name})",
             "",
             f"**{markdown_text(self.summary)}** (certified by interval bisection, depth <= {self.max_depth}, "
             f"{self.prec}-bit balls, {self.boxes} boxes).",

@@ -38,6 +38,7 @@ from .decide import Decision, Expansion, decide
 from .errors import InputError
 from .jets import Point
 from .parse import parse_constant, parse_expression, parse_variable_name
+from .results import math_text
 
 __all__ = [
     "ModelCheck",
@@ -220,7 +221,8 @@ class CompositionCheck:
 
     def to_markdown(self) -> str:
         body = "\n".join(f"| {a} | {b} |" for a, b in self._rows())
-        return f"### Composition $q(p(x))$, $p = {sp.latex(parse_expression(self.p_text))}$, $q = {sp.latex(parse_expression(self.q_text))}$, $x = {self.at}$\n\n| | |\n|---|---|\n{body}\n"
+        return (f"### Composition $q(p(x))$, $p$ = {math_text(self.p_text, ('x',))}, $q$ = {math_text(self.q_text, ('x',))}, "
+                f"$x$ = {math_text(self.at)}\n\n| | |\n|---|---|\n{body}\n")
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()

@@ -186,13 +186,6 @@ def markdown_text(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
-def _latex(text: str, var: str) -> str:
-    try:
-        return sp.latex(parse_expression(text, (var,)))
-    except InputError:
-        return text
-
-
 def math_text(text: str, variables: tuple[str, ...] = ()) -> str:
     """User text as Markdown math: ``$LaTeX$`` when it parses and stays short, else a code span.
 
