@@ -46,10 +46,9 @@ from typing import Callable, Sequence
 import sympy as sp
 from flint import arb, ctx, fmpq, fmpq_poly
 
-from .decide import decimal_string
+from .decide import decimal_string, enclosure_text, upper_text
 from .errors import EosError, InputError
 from .jets import ball_function, constant_enclosure, to_fmpq
-from .minima import ball_text
 from .orbits import CycleSystem, GradientMap, NoConvergence, certify, solve_system
 from .parse import parse_constant, parse_expression, parse_variable_name
 
@@ -153,8 +152,8 @@ class TrappingInterval:
     lipschitz: arb
 
     def to_dict(self) -> dict:
-        return {"interval": ball_text(self.interval), "period": self.period,
-                "lipschitz": self.lipschitz.upper().str(3, radius=False)}
+        return {"interval": enclosure_text(self.interval), "period": self.period,
+                "lipschitz": upper_text(self.lipschitz)}
 
 
 def trapping_interval(F, dF, point: arb, period: int, scale: arb, tries: int = 60) -> TrappingInterval | None:
@@ -329,7 +328,7 @@ class BasinReport:
 
     def _cycle_line(self) -> str:
         state = ("certified attracting" if self.cycle_stable else "NOT certified attracting") if self.cycle_certified else "NOT re-certified"
-        traps = ", ".join(f"{t.interval.rad().str(2, radius=False)}" for t in self.cycle_traps)
+        traps = ", ".join(upper_text(t.interval.rad(), 2) for t in self.cycle_traps)
         return (f"2-cycle {{{self.cycle[0][:20]}, {self.cycle[1][:20]}}}, multiplier {self.cycle_multiplier[:20]} ({state}"
                 + (f"; certified trapping intervals of radius {traps})" if traps else ")"))
 
@@ -447,7 +446,7 @@ def _follow(F, dF, X: arb, n0: int, start: str, t: _Targets, max_iter: int, max_
             lingering = "lingering at the 2-cycle, which is not certified attracting"
             continue
         what = "a fixed point" if period == 1 else f"a period-{period} orbit"
-        return StartOutcome(start, "other", final, n, f"converged to {what}: |x_n - x_(n-{period})| < {t.tol.mid().str(2, radius=False)}", period)
+        return StartOutcome(start, "other", final, n, f"converged to {what}: |x_n - x_(n-{period})| < {upper_text(t.tol, 2)}", period)
     why = f"no convergence within {max_iter} steps" + (f" ({lingering})" if lingering else "")
     return StartOutcome(start, "other", decimal_string(X, 20), max_iter, why)
 
@@ -558,4 +557,4 @@ def _check_compiled(F, dF, gd: GradientMap, eta: arb, points: Sequence[arb], pre
         pairs = ((F(m), gd.step(m, eta, prec)), (dF(m), 1 - eta * gd.derivatives(m, prec)[1]))
         for fast, slow in pairs:
             if fast.is_finite() and slow.is_finite() and not fast.overlaps(slow):
-                raise EosError(f"the compiled GD map disagrees with the Taylor engine at {ball_text(m)}")
+                raise EosError(f"the compiled GD map disagrees with the Taylor engine at {enclosure_text(m)}")

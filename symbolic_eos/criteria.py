@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from flint import arb, arb_series, fmpq, fmpq_series
 
 from .decide import Decision, Expansion, as_sympy, decide
+from .jets import BeyondJet, series_length
 
 __all__ = [
     "MAX_ORDER",
@@ -158,12 +159,13 @@ def flip_coefficients(c, order: int | None = None) -> list:
     a = _gd_map_coefficients([c[j] for j in range(top + 2)])
     n = len(a)
     sample = c[2]
-    if isinstance(sample, arb):
-        s = arb_series(a, prec=n)
-        out = list(s(s).coeffs())
-    elif isinstance(sample, (fmpq, int)):
-        s = fmpq_series([fmpq(v) for v in a], prec=n)
-        out = list(s(s).coeffs())
+    if isinstance(sample, (arb, fmpq, int)):
+        with series_length(n):
+            s = arb_series(a, prec=n) if isinstance(sample, arb) else fmpq_series([fmpq(v) for v in a], prec=n)
+            composed = s(s)
+        if composed.prec < n:
+            raise BeyondJet(f"F(F(t)) is known only to order {composed.prec - 1}")
+        out = list(composed.coeffs())
     else:
         out = _sympy_flip(a, n)
     out += [0] * (n - len(out))

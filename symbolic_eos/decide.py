@@ -38,7 +38,10 @@ from .jets import (
     symbolic_coefficients,
 )
 
-__all__ = ["Expansion", "Decision", "decide", "PRECISIONS", "prove_zero", "decimal_string", "as_sympy", "float_evidence"]
+__all__ = [
+    "Expansion", "Decision", "decide", "PRECISIONS", "prove_zero", "decimal_string", "as_sympy", "float_evidence",
+    "enclosure_text", "upper_text", "decimal_with_radius", "distance_to_decimal", "printed_radius",
+]
 
 #: The ladder of binary precisions tried before a sign is declared undecided.
 PRECISIONS = (64, 128, 256, 512, 1024, 2048)
@@ -145,7 +148,7 @@ class Decision:
             return f"= {self.exact_text()} (exact)"
         if self.enclosure is None:
             return "could not be evaluated"
-        return f"in {self.enclosure.str(20)}"
+        return f"in {enclosure_text(self.enclosure, 20)}"
 
 
 def _sympy_sign(value: sp.Expr) -> int | None:
@@ -292,6 +295,114 @@ def decimal_string(value, digits: int = 17) -> str:
         else:
             ball = arb(fmpq(value))
         return ball.mid().str(digits, radius=False)
+
+
+def enclosure_text(ball: arb, digits: int = 20) -> str:
+    """A ball as ``[m +/- r]`` with ``m`` to ``digits`` digits and ``r`` covering both the ball's
+    radius and the rounding of ``m`` (python-flint's correctly rounded ``arb.str``), so the printed
+    ball contains the true value; an exactly representable value prints without a radius.
+
+    >>> from flint import arb
+    >>> with ctx.workprec(256):
+    ...     enclosure_text(arb(1) / 3, 10), enclosure_text(arb(2), 5)
+    ('[0.3333333333 +/- 3.34e-11]', '2.0000')
+    """
+    if not ball.is_finite():
+        return "nan"
+    # python-flint formats through the current context; a 53-bit context would widen the ball.
+    with ctx.workprec(max(ctx.prec, 4 * digits + 64)):
+        return ball.str(digits, radius=True)
+
+
+def upper_text(x, digits: int = 3) -> str:
+    """A decimal upper bound of ``x`` (an ``arb`` or exact number) with ``digits`` significant
+    digits, rounded up: a printed bound (a radius, a Lipschitz constant) is never below the truth.
+
+    >>> upper_text(fmpq(1, 3)), upper_text(arb(2) ** -100), upper_text(0)
+    ('0.334', '7.89e-31', '0')
+    """
+    from fractions import Fraction
+
+    if isinstance(x, arb):
+        if not x.is_finite():
+            return "inf"
+        with ctx.workprec(max(ctx.prec, 64)):
+            man, exp = x.upper().man_exp()
+        q = Fraction(int(man)) * Fraction(2) ** int(exp)
+    else:
+        value = fmpq(x) if not isinstance(x, fmpq) else x
+        q = Fraction(int(value.p), int(value.q))
+    if q <= 0:
+        return "0" if q == 0 else "-" + _lower_magnitude(-q, digits)
+    e = _decimal_exponent(q)
+    scale = Fraction(10) ** (digits - 1 - e)
+    n = -((-q * scale).numerator // (q * scale).denominator)  # ceil
+    if n >= 10**digits:
+        n, e = n // 10 + (n % 10 != 0), e + 1
+    return _format_scaled(n, e, digits)
+
+
+def _decimal_exponent(q) -> int:
+    """``floor(log10(q))`` for a positive rational, exactly."""
+    e = len(str(q.numerator)) - len(str(q.denominator))
+    from fractions import Fraction
+
+    while Fraction(10) ** e > q:
+        e -= 1
+    while Fraction(10) ** (e + 1) <= q:
+        e += 1
+    return e
+
+
+def _lower_magnitude(q, digits: int) -> str:
+    from fractions import Fraction
+
+    e = _decimal_exponent(q)
+    scale = Fraction(10) ** (digits - 1 - e)
+    return _format_scaled(int(q * scale), e, digits)
+
+
+def _format_scaled(n: int, e: int, digits: int) -> str:
+    """``n * 10^(e - digits + 1)`` (``n`` has ``digits`` digits) as a short decimal string."""
+    text = str(n).rstrip("0") or "0"
+    mantissa = text[0] + ("." + text[1:] if len(text) > 1 else "")
+    if -4 <= e < 0:
+        return "0." + "0" * (-e - 1) + text
+    if 0 <= e < digits:
+        whole = str(n)[: e + 1]
+        frac = str(n)[e + 1:].rstrip("0")
+        return whole + ("." + frac if frac else "")
+    return f"{mantissa}e{e}" if e > 0 else f"{mantissa}e-{-e}"
+
+
+def decimal_with_radius(ball: arb, digits: int = 17, radius: arb | None = None) -> tuple[str, str]:
+    """``(m, r)``: the midpoint of ``ball`` to ``digits`` digits and an upper bound ``r`` on the
+    distance from ``m`` to every point of ``ball`` (or of ``mid +/- radius`` when a wider radius
+    is given), so ``[m +/- r]`` contains the truth after the rounding of ``m``.
+
+    >>> with ctx.workprec(256):
+    ...     decimal_with_radius(arb(1) / 3, 5)
+    ('0.33333', '3.34e-6')
+    """
+    m = decimal_string(ball, digits)
+    return m, upper_text(distance_to_decimal(ball, m, radius))
+
+
+def distance_to_decimal(ball: arb, decimal: str, radius: arb | None = None) -> arb:
+    """A ball whose upper end bounds ``|decimal - y|`` for every ``y`` in ``ball`` (or in
+    ``mid +/- radius``): what a radius printed beside ``decimal`` must cover."""
+    with ctx.workprec(max(ctx.prec, 4 * len(decimal) + 64)):
+        printed = arb(decimal)  # a decimal is rarely a binary number: arb encloses it
+        wide = ball if radius is None else ball.mid() + arb(0, arb(radius).upper())
+        return abs(wide - printed)
+
+
+def printed_radius(balls, texts, box_radius) -> str:
+    """An upper bound on how far the printed decimals ``texts`` can be from the true points
+    (each inside its ball, and inside the certified box): ``[text +/- radius]`` encloses each
+    point, whatever the rounding of ``text``."""
+    cover = [distance_to_decimal(b, t) for b, t in zip(balls, texts, strict=True)]
+    return upper_text(max([c.upper() for c in cover] + [arb(box_radius).upper()], key=lambda a: a.mid()))
 
 
 def float_evidence(value: float, digits: int = 3, floor: float = 1e-12) -> str:

@@ -15,9 +15,8 @@ import sympy as sp
 from flint import arb, ctx, fmpq
 
 from .closed_forms import prove_event_constant, recognise
-from .decide import Decision, decimal_string
+from .decide import Decision, decimal_string, enclosure_text
 from .errors import InputError
-from .minima import ball_text
 from .jets import constant_enclosure
 from .orbits import MAX_DIGITS, BranchEvent, GradientMap, TwoCycle, bits_for_digits, check_digits, scan_branch, two_cycle, window_events
 from .parse import parse_constant, parse_expression, parse_variable_name
@@ -93,7 +92,8 @@ class OrbitReport:
             lines.append(f"    x0 = {shown(d['points'][0])}")
             lines.append(f"    x1 = {shown(d['points'][1])}")
             lines.append(f"    multiplier F'(x0) F'(x1) = {shown(d['multiplier'])}")
-            status = "certified (Krawczyk: unique 2-cycle in a box of radius " + d["radius"] + ")" if r.cycle.certified else "NOT certified (approximation only)"
+            status = (f"certified (Krawczyk: unique 2-cycle in a box of radius {d['box_radius']}; the points shown are "
+                      f"within {d['radius']} of it)") if r.cycle.certified else "NOT certified (approximation only)"
             lines.append(f"    {status}; {'stable (|m| < 1 certified)' if r.cycle.stable else 'not certified stable'}")
         return "\n".join(lines)
 
@@ -103,9 +103,10 @@ class OrbitReport:
             if r.cycle is None:
                 rows.append(f"| {r.minimum.point.label} | - | - | - | {r.message} |")
             else:
-                d = r.cycle.to_dict()
-                rows.append(f"| {r.minimum.point.label} | {d['points'][0][:25]}, {d['points'][1][:25]} | {d['multiplier'][:20]} | "
-                            f"{'yes' if r.cycle.stable else 'no'} | {'certified, radius ' + d['radius'] if r.cycle.certified else 'not certified'} |")
+                points, radius = r.cycle.printed(20)
+                multiplier = decimal_string(r.cycle.multiplier, 15)
+                rows.append(f"| {r.minimum.point.label} | {points[0]}, {points[1]} | {multiplier} | "
+                            f"{'yes' if r.cycle.stable else 'no'} | {'certified, radius ' + radius if r.cycle.certified else 'not certified'} |")
         return (f"### 2-cycles of GD on $f$ = {math_text(self.expression, (self.results[0].minimum.variable,) if self.results else ())} "
                 f"at $\\eta$ = {math_text(self.eta)}\n\n"
                 "| minimum | 2-cycle | multiplier | stable | certificate |\n|---|---|---|---|---|\n" + "\n".join(rows) + "\n")
@@ -173,7 +174,7 @@ class WindowReport:
             "flip_verdict": self.minimum.flip.verdict,
             "searched_range": [self.minimum.eta_critical.text(17), self.eta_max],
             "enclosures": {
-                name: ball_text(ev.eta) for name, ev in (("eta_superstable", self.superstable), ("eta_loss", self.loss))
+                name: enclosure_text(ev.eta) for name, ev in (("eta_superstable", self.superstable), ("eta_loss", self.loss))
                 if ev is not None and ev.certified
             },
             "estimates": {

@@ -22,11 +22,10 @@ from typing import Sequence
 
 from flint import arb, ctx, fmpq
 
-from .decide import decimal_string
+from .decide import decimal_string, enclosure_text
 from .dynamics import curvature_ball, minima_checks
 from .errors import EosError
 from .jets import Undetermined, ball_coefficients
-from .minima import ball_text
 from .orbits import GradientMap, NoConvergence, bits_for_digits, certify, check_digits, solve_system
 from .parse import parse_expression, parse_variable_name
 from .results import StabilityCheck, math_text
@@ -75,7 +74,7 @@ class ExistenceRow:
         return {
             "eps": str(self.eps),
             "eta": decimal_string(self.eta, 20) if self.eta is not None else None,
-            "eta_enclosure": ball_text(self.eta) if self.eta is not None else None,
+            "eta_enclosure": enclosure_text(self.eta) if self.eta is not None else None,
             "interval": [decimal_string(self.lower, 20), decimal_string(self.upper, 20) if self.upper is not None else "inf"],
             "verdict": self.verdict,
             "note": self.note,

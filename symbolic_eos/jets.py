@@ -22,6 +22,7 @@ exactly zero (:func:`symbolic_coefficients`); they are never on the hot path.
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from fractions import Fraction
@@ -34,6 +35,9 @@ from .errors import DomainError, EosError, InputError
 
 __all__ = [
     "Point",
+    "Jet",
+    "BeyondJet",
+    "series_length",
     "NotRational",
     "Undetermined",
     "exact_coefficients",
@@ -56,6 +60,54 @@ class NotRational(Exception):
 class Undetermined(Exception):
     """Internal: a domain test (e.g. ``log`` of a positive number) cannot be decided at this
     precision; a higher precision may decide it."""
+
+
+class BeyondJet(IndexError):
+    """A Taylor coefficient was asked for beyond the order its jet is exact to: it is unknown
+    (never zero), so whatever depends on it is undecided."""
+
+
+class Jet(tuple):
+    """Taylor coefficients ``c_0, ..., c_order`` that are all known (exact or enclosed); asking
+    for ``c_j`` with ``j > order`` raises :class:`BeyondJet` instead of inventing a zero.
+
+    >>> j = Jet([1, 2, 3]); (j.order, j[2])
+    (2, 3)
+    >>> j[3]
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.jets.BeyondJet: the jet is known only to order 2; coefficient 3 is unknown
+    """
+
+    @property
+    def order(self) -> int:
+        return len(self) - 1
+
+    def __getitem__(self, j):
+        if isinstance(j, int) and j >= len(self):
+            raise BeyondJet(f"the jet is known only to order {len(self) - 1}; coefficient {j} is unknown")
+        return super().__getitem__(j)
+
+
+@contextmanager
+def series_length(n: int):
+    """Let python-flint's series carry ``n`` terms: its ``ctx.cap`` (10 by default) silently
+    truncates every ``fmpq_series``/``arb_series`` result whatever ``prec`` asks for, and a term
+    dropped that way would read as a zero."""
+    saved = ctx.cap
+    ctx.cap = max(saved, n)
+    try:
+        yield
+    finally:
+        ctx.cap = saved
+
+
+def _known_coefficients(s, n: int, zero) -> Jet:
+    """The first ``n`` coefficients of a series result, as far as the series is known (its
+    ``prec``); trailing zeros within ``prec`` are real zeros, beyond it nothing is known."""
+    known = min(n, s.prec)
+    coeffs = [zero(c) for c in s.coeffs()][:known]
+    return Jet(coeffs + [zero(0)] * (known - len(coeffs)))
 
 
 def to_fmpq(value: sp.Rational) -> fmpq:
@@ -519,11 +571,11 @@ def ball_function(expr: sp.Expr, var: sp.Symbol | tuple):
 
 def directional_coefficients(
     expr: sp.Expr, variables: tuple, centre: tuple, direction: tuple, order: int, prec: int
-) -> tuple[arb, ...]:
+) -> Jet:
     """Certified Taylor coefficients of ``t -> f(centre + t direction)`` (a cross-section of a
     loss in several variables), up to ``order``; ``centre`` and ``direction`` are ``arb`` balls."""
     n = order + 1
-    with ctx.workprec(prec):
+    with ctx.workprec(prec), series_length(n):
         lines = {v: arb_series([+c, +d], prec=n) for v, c, d in zip(variables, centre, direction, strict=True)}
 
         def leaf(node):
@@ -536,13 +588,12 @@ def directional_coefficients(
             raise
         except ValueError as exc:
             raise Undetermined(str(exc)) from None
-        coeffs = [arb(c) for c in s.coeffs()]
-    return tuple(coeffs + [arb(0)] * (n - len(coeffs)))
+        return _known_coefficients(s, n, arb)
 
 
 def exact_directional_coefficients(
     expr: sp.Expr, variables: tuple, centre: tuple, direction: tuple, order: int
-) -> tuple[fmpq, ...]:
+) -> Jet:
     """Exact rational coefficients of ``t -> f(centre + t direction)`` (rational centre and
     direction); raises :class:`NotRational` otherwise."""
     n = order + 1
@@ -561,6 +612,6 @@ def exact_directional_coefficients(
             return _exact_power(base, e)
         raise NotRational("power")
 
-    s = _walk(expr, tuple(variables), leaf, power, _exact_function)
-    coeffs = [fmpq(c) for c in s.coeffs()]
-    return tuple(coeffs + [fmpq(0)] * (n - len(coeffs)))
+    with series_length(n):
+        s = _walk(expr, tuple(variables), leaf, power, _exact_function)
+    return _known_coefficients(s, n, fmpq)

@@ -22,7 +22,7 @@ from functools import lru_cache
 import sympy as sp
 from flint import arb, ctx, fmpq
 
-from .decide import PRECISIONS, Decision, Expansion, decide
+from .decide import PRECISIONS, Decision, Expansion, decide, enclosure_text, upper_text
 from .errors import DomainError, InputError
 from .parse import parse_constant
 from .jets import NotRational, Point, Undetermined, arb_to_fmpq, ball_coefficients, constant_enclosure, expression_size, limit_fraction
@@ -250,12 +250,7 @@ def _to_point(eq: Equation, box: arb, label_digits: int = 20) -> Point:
     if holds_q and eq.exact_zero_at(q):
         return Point.rational(sp.Rational(int(q.p), int(q.q)))
     label = fine.mid().str(label_digits, radius=False)
-    return _certified_point(eq, box, label, f"unique zero of {_what(eq)} certified in {ball_text(fine)}")
-
-
-def ball_text(ball: arb, digits: int = 20) -> str:
-    """``mid +/- rad`` with the midpoint's digits and the radius shown separately."""
-    return f"[{ball.mid().str(digits, radius=False)} +/- {ball.rad().str(3, radius=False)}]"
+    return _certified_point(eq, box, label, f"unique zero of {_what(eq)} certified in {enclosure_text(fine)}")
 
 
 def _what(eq: Equation) -> str:
@@ -343,7 +338,7 @@ def critical_point_at(
                 return _certified_point(
                     eq, n, point.label,
                     f"{what} = 0 is not proved exactly at {point.label}; a unique zero is certified within "
-                    f"{box.rad().str(3, radius=False)} of it, and all values below are enclosures at that zero",
+                    f"{upper_text(box.rad() + centre.rad())} of it, and all values below are enclosures at that zero",
                 )
     raise InputError(f"could not show that {what}({point.label}) = {sp.sstr(target)}: {d.evidence()}")
 

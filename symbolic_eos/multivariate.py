@@ -36,7 +36,7 @@ import sympy as sp
 from flint import acb_mat, arb, arb_mat, ctx, fmpq
 
 from .criteria import FlipNormalForm, PaperCriterion, expansion_order, flip_normal_form, paper_criterion
-from .decide import Decision, decide, decimal_string
+from .decide import Decision, decide, decimal_string, enclosure_text, printed_radius, upper_text
 from .errors import InputError
 from .jets import (
     NotRational,
@@ -240,9 +240,9 @@ class MultivariateCheck:
             "expression": self.expression,
             "route": self.route,
             "eigenvalues_exact": [sp.sstr(v) for v in self.eigenvalues_exact] if exact else None,
-            "eigenvalue_enclosures": [_ball_text(b, 20) for b in self.eigenvalue_balls],
+            "eigenvalue_enclosures": [enclosure_text(b, 20) for b in self.eigenvalue_balls],
             "direction_exact": [sp.sstr(v) for v in self.direction] if exact else None,
-            "direction_enclosure": None if exact else [_ball_text(b, 20) for b in self.direction_enclosure],
+            "direction_enclosure": None if exact else [enclosure_text(b, 20) for b in self.direction_enclosure],
             "eta_critical_exact": sp.sstr(self.eta_critical) if exact else None,
             "others_stable": self.others_stable,
             "flat_along_kernel": self.flat_along_kernel,
@@ -260,9 +260,9 @@ class MultivariateCheck:
             direction = "(" + ", ".join(sp.sstr(v) for v in self.direction) + ")"
             eta = sp.sstr(self.eta_critical)
         else:
-            values = ", ".join(_ball_text(b, 12) for b in self.eigenvalue_balls) + " (certified enclosures)"
-            direction = "(" + ", ".join(_ball_text(b, 12) for b in self.direction_enclosure) + ") (unit, certified enclosure)"
-            eta = _ball_text(self.eta_critical, 15)
+            values = ", ".join(enclosure_text(b, 12) for b in self.eigenvalue_balls) + " (certified enclosures)"
+            direction = "(" + ", ".join(enclosure_text(b, 12) for b in self.direction_enclosure) + ") (unit, certified enclosure)"
+            eta = enclosure_text(self.eta_critical, 15)
         rows = [
             ("point", point),
             ("Hessian eigenvalues", values),
@@ -585,7 +585,7 @@ class RepeatedTop(Undetermined):
     """The top Gershgorin cluster holds more than one eigenvalue at this precision."""
 
     def __init__(self, count: int, interval: arb):
-        super().__init__(f"{count} eigenvalues lie in {interval.str(10)}")
+        super().__init__(f"{count} eigenvalues lie in {enclosure_text(interval, 10)}")
         self.count, self.interval = count, interval
 
 
@@ -766,12 +766,6 @@ def _blocks(hessian: sp.Matrix) -> list[int]:
     return [find(i) for i in range(n)]
 
 
-def _ball_text(b: arb, digits: int) -> str:
-    """A ball as text, printed at its own precision (not the 53-bit default context)."""
-    with ctx.workprec(max(ctx.prec, 4 * digits + 64)):
-        return b.str(digits)
-
-
 def _merge_intervals(discs: list[arb]) -> list[tuple[int, ...]]:
     """Groups of indices whose intervals are chained by overlaps, in increasing position (merged
     whenever not certainly disjoint: a coarser grouping still has the right eigenvalue count).
@@ -865,13 +859,21 @@ class MultiCycle:
     radius: arb
     digits: int
 
+    def printed(self, digits: int) -> tuple[list[list[str]], str]:
+        """The points' coordinates to ``digits`` digits and a radius that covers their rounding."""
+        texts = [[decimal_string(c, digits) for c in p] for p in self.points]
+        balls = [c for p in self.points for c in p]
+        return texts, printed_radius(balls, [t for p in texts for t in p], self.radius)
+
     def to_dict(self) -> dict:
+        points, radius = self.printed(max(15, self.digits))
         return {
-            "points": [[decimal_string(c, max(15, self.digits)) for c in p] for p in self.points],
+            "points": points,
             "multiplier": [decimal_string(m.real, 17) + ("" if m.imag.contains(0) else f" + {decimal_string(m.imag, 17)}i") for m in self.multipliers],
             "stable": self.stable,
             "certified": self.certified,
-            "radius": self.radius.mid().str(3, radius=False),
+            "radius": radius,
+            "box_radius": upper_text(self.radius),
         }
 
 
@@ -897,9 +899,10 @@ class MultiOrbitReport:
         if self.cycle is None:
             return head + f"\n  {self.message}"
         d = self.cycle.to_dict()
-        lines = [head, f"  x0 = ({', '.join(c[:25] for c in d['points'][0])})", f"  x1 = ({', '.join(c[:25] for c in d['points'][1])})",
+        points, radius = self.cycle.printed(20)
+        lines = [head, f"  x0 = ({', '.join(points[0])})", f"  x1 = ({', '.join(points[1])})",
                  f"  multipliers (eigenvalues of DF(x1) DF(x0)) = {', '.join(m[:20] for m in d['multiplier'])}",
-                 f"  {'certified (Krawczyk, box radius ' + d['radius'] + ')' if self.cycle.certified else 'NOT certified'}; "
+                 f"  {'certified (Krawczyk, box radius ' + d['box_radius'] + '; the points shown are within ' + radius + ')' if self.cycle.certified else 'NOT certified'}; "
                  f"{'stable (every |multiplier| < 1 certified)' if self.cycle.stable else 'not certified stable'}"]
         return "\n".join(lines)
 

@@ -25,6 +25,7 @@ import mpmath
 import sympy as sp
 from flint import arb, arb_mat, ctx
 
+from .decide import printed_radius, upper_text
 from .criteria import FlipNormalForm
 from .errors import EosError, InputError
 from .jets import Point, Undetermined, ball_coefficients, constant_enclosure
@@ -277,16 +278,25 @@ class TwoCycle:
     radius: arb
     digits: int
 
+    def printed(self, digits: int) -> tuple[list[str], str]:
+        """The points to ``digits`` digits and a radius that covers their rounding."""
+        from .decide import decimal_string
+
+        texts = [decimal_string(p, digits) for p in self.points]
+        return texts, printed_radius(self.points, texts, self.radius)
+
     def to_dict(self) -> dict:
         from .decide import decimal_string
 
         digits = max(self.digits, 15)
+        points, radius = self.printed(digits)
         return {
-            "points": [decimal_string(p, digits) for p in self.points],
+            "points": points,
             "multiplier": decimal_string(self.multiplier, max(15, min(digits, 30))),
             "stable": self.stable,
             "certified": self.certified,
-            "radius": self.radius.mid().str(3, radius=False),
+            "radius": radius,
+            "box_radius": upper_text(self.radius),
             "amplitude": decimal_string(abs(self.points[0] - self.points[1]) / 2, 15),
         }
 

@@ -23,10 +23,10 @@ from .criteria import (
     flip_normal_form,
     paper_criterion,
 )
-from .decide import Decision, Expansion, decide, decimal_string
+from .decide import Decision, Expansion, decide, decimal_string, enclosure_text
 from .errors import InputError
 from .jets import Point
-from .minima import MinimaSearch, ball_text, critical_point_at, require_strict_minimum, strict_minima, target_points
+from .minima import MinimaSearch, critical_point_at, require_strict_minimum, strict_minima, target_points
 from .parse import parse_constant, parse_expression, parse_variable_name
 
 __all__ = ["StabilityCheck", "L2Check", "MinimaCheck", "check", "check_l2", "check_point", "DEFAULT_RANGE"]
@@ -102,7 +102,7 @@ class StabilityCheck:
             "point_exact": self.point.exact is not None,
             "point_note": self.point.note or None,
             "derivative_enclosures": {
-                str(j): ball_text(dec.enclosure) for j, dec in self.derivatives if dec.exact is None and dec.enclosure is not None
+                str(j): enclosure_text(dec.enclosure) for j, dec in self.derivatives if dec.exact is None and dec.enclosure is not None
             },
             "undecided": [str(j) for j, dec in self.derivatives if dec.sign is None],
             "derivatives_exact": {

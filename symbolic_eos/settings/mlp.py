@@ -397,9 +397,9 @@ class CertifiedDirectional:
         return {1: "holds", -1: "fails", 0: "fails"}.get(self.decision.sign, "undecided")
 
     def to_dict(self) -> dict:
-        from ..decide import decimal_string
+        from ..decide import decimal_with_radius
 
-        ball = lambda b: {"mid": decimal_string(b, 17), "rad": b.rad().str(5, radius=False)}  # noqa: E731
+        ball = lambda b: dict(zip(("mid", "rad"), decimal_with_radius(b, 17)))  # noqa: E731
         return {"second": ball(self.second), "third": ball(self.third), "fourth": ball(self.fourth),
                 "value": ball(self.quantity), "verdict": self.verdict, "rigor": self.decision.rigor or "undecided",
                 "prec_bits": self.prec,
@@ -593,9 +593,10 @@ class MlpExperiment:
         """``(status, one-line summary)``: certified along the computed direction ``v``."""
         status = {"holds": "confirmed", "fails": "refuted"}.get(self.obs2.verdict, "inconclusive") if self.at_edge else "inconclusive"
         q = self.obs2.quantity
-        from ..decide import decimal_string
+        from ..decide import decimal_with_radius
 
-        return status, (f"3 L'''^2 - L'' L'''' = {decimal_string(q, 6)} (+/- {q.rad().str(2, radius=False)}) along the computed top "
+        mid, rad = decimal_with_radius(q, 6)
+        return status, (f"3 L'''^2 - L'' L'''' = {mid} (+/- {rad}) along the computed top "
                         f"eigenvector v at the end point: {self.obs2.verdict} (certified, arb); v.Hv = {_r(self.final_sharpness)}, "
                         f"residual {self.residual:.2e}")
 
@@ -642,7 +643,7 @@ class MlpExperiment:
         s1, m1 = self.obs1_status()
         s2, m2 = self.obs2_status()
         ob = self.obs2
-        from ..decide import decimal_string
+        from ..decide import decimal_string, decimal_with_radius
 
         lines = [
             f"MLP past the edge of stability (config {self.config.name}, seed {self.seed})",
@@ -659,7 +660,7 @@ class MlpExperiment:
             f"  direction v       Rayleigh quotient {_r(self.final_sharpness)}, residual |Hv - (v.Hv)v| = {self.residual:.1e}   [float evidence]",
             f"  L'', L''', L''''  {decimal_string(ob.second, 6)}, {decimal_string(ob.third, 6)}, {decimal_string(ob.fourth, 6)} along v   "
             f"[certified balls, {ob.prec} bits]",
-            f"  Obs. 2            3 L'''^2 - L'' L'''' in {decimal_string(ob.quantity, 16)} +/- {ob.quantity.rad().str(3, radius=False)}: "
+            f"  Obs. 2            3 L'''^2 - L'' L'''' in {' +/- '.join(decimal_with_radius(ob.quantity, 16))}: "
             f"{ob.verdict}   [certified along v]",
             f"                    -> {s2}",
         ]

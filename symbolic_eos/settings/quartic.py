@@ -40,7 +40,7 @@ from ..decide import decimal_string
 from ..dynamics import WindowReport, curvature_ball, window
 from ..errors import EosError, InputError
 from ..jets import constant_enclosure, to_fmpq
-from ..minima import ball_text
+from ..decide import enclosure_text, upper_text
 from ..orbits import GradientMap, TwoCycle, bits_for_digits, two_cycle
 from ..parse import parse_constant, parse_expression
 from ..progress import Progress
@@ -304,12 +304,12 @@ def _orbit_row(eta: str, digits: int, eq: PaperEquation) -> OrbitEquationRow:
         agrees = all(r.contains(0) and r.rad() < tolerance for r in residuals)
         nonzero = all(q > 0 or q < 0 for q in cofactors)
         positive = all(b > 0 for b in branches) and all(d > 0 for d in found.points) and bool(e > 0)
-        bound = max((abs(r).upper() for r in residuals), key=lambda a: a.mid()).mid().str(3, radius=False)
+        bound = upper_text(max((abs(r).upper() for r in residuals), key=lambda a: a.mid()))
     proved = bool(found.certified and eq.derivation_ok and nonzero and positive)
     return OrbitEquationRow(
         eta, tuple(decimal_string(p, max(digits, 15)) for p in found.points),
-        tuple(ball_text(r, 5) for r in residuals), tuple(ball_text(q, 12) for q in cofactors),
-        tuple(ball_text(b, 12) for b in branches), agrees, nonzero, positive, found.certified, proved,
+        tuple(enclosure_text(r, 5) for r in residuals), tuple(enclosure_text(q, 12) for q in cofactors),
+        tuple(enclosure_text(b, 12) for b in branches), agrees, nonzero, positive, found.certified, proved,
         None if found.certified else "the 2-cycle could not be certified (Krawczyk failed)", bound,
     )
 
