@@ -28,6 +28,7 @@ from flint import arb, ctx, fmpq
 
 from .errors import DomainError
 from .jets import (
+    BeyondJet,
     NotRational,
     Point,
     Undetermined,
@@ -116,6 +117,7 @@ class Decision:
     rigor: str | None
     enclosure: arb | None
     exact: object = None
+    reason: str | None = None  # why the value is unknown, when it could not even be enclosed
 
     @property
     def decided(self) -> bool:
@@ -147,7 +149,7 @@ class Decision:
         if self.exact is not None:
             return f"= {self.exact_text()} (exact)"
         if self.enclosure is None:
-            return "could not be evaluated"
+            return self.reason or "could not be evaluated"
         return f"in {enclosure_text(self.enclosure, 20)}"
 
 
@@ -236,7 +238,15 @@ def _is_algebraic_radical(value: sp.Expr) -> bool:
 
 
 def decide(quantity: Callable[[Sequence], object], expansion: Expansion) -> Decision:
-    """Decide the sign of ``quantity(c)`` for the Taylor coefficients ``c`` of ``expansion``."""
+    """Decide the sign of ``quantity(c)`` for the Taylor coefficients ``c`` of ``expansion``.
+    A quantity that needs a coefficient beyond the order the jet is known to is undecided."""
+    try:
+        return _decide(quantity, expansion)
+    except BeyondJet as exc:
+        return Decision(None, None, None, reason=str(exc))
+
+
+def _decide(quantity: Callable[[Sequence], object], expansion: Expansion) -> Decision:
     exact = expansion.exact
     if exact is not None:
         try:
