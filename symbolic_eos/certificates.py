@@ -33,7 +33,7 @@ import sympy as sp
 from flint import arb, arb_series, ctx, fmpq
 
 from .base_models import BaseModel, base_models, model as catalog_model
-from .decide import decimal_string
+from .decide import decimal_string, interval_text
 from .errors import InputError
 from .jets import Undetermined, ball_coefficients, constant_enclosure
 from .parse import parse_constant, parse_variable_name
@@ -533,7 +533,7 @@ def _zero_text(z: tuple) -> str:
     if z[0] == "at":
         return f"{z[1]} (exact)"
     lo, hi = z[1], z[2]
-    return f"in [{decimal_string(lo, 17)}, {decimal_string(hi, 17)}]"
+    return f"in {interval_text(lo, hi, 17)}"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ from .jets import (
 
 __all__ = [
     "Expansion", "Decision", "decide", "PRECISIONS", "prove_zero", "decimal_string", "as_sympy", "float_evidence",
-    "enclosure_text", "upper_text", "decimal_with_radius", "distance_to_decimal", "printed_radius",
+    "enclosure_text", "upper_text", "decimal_with_radius", "distance_to_decimal", "printed_radius", "interval_text",
 ]
 
 #: The ladder of binary precisions tried before a sign is declared undecided.
@@ -350,6 +350,21 @@ def upper_text(x, digits: int = 3) -> str:
     if n >= 10**digits:
         n, e = n // 10 + (n % 10 != 0), e + 1
     return _format_scaled(n, e, digits)
+
+
+def interval_text(lo, hi, digits: int = 17) -> str:
+    """``[a, b]`` with ``lo`` rounded down and ``hi`` rounded up to ``digits`` significant
+    digits, so the printed interval contains ``[lo, hi]`` (exact numbers or ``arb`` balls).
+
+    >>> interval_text(fmpq(1, 3), fmpq(2, 3), 3)
+    '[0.333, 0.667]'
+    """
+    low = lo if isinstance(lo, arb) else arb(fmpq(lo))
+    return f"[{_negated(upper_text(-arb(low.lower()), digits))}, {upper_text(hi if isinstance(hi, arb) else fmpq(hi), digits)}]"
+
+
+def _negated(text: str) -> str:
+    return text[1:] if text.startswith("-") else "0" if text == "0" else "-" + text
 
 
 def _decimal_exponent(q) -> int:
