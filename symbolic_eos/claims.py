@@ -242,16 +242,23 @@ def _thm1(c: Claim, cache: dict) -> dict:
     reports = [existence(text, at=at) for text, at in c.parameters["losses"]]
     evidence, first_holds = [], True
     for rep in reports:
-        holds, fail = rep.largest_holding_eps, rep.first_failure
+        holds, fail, out = rep.largest_holding_eps, rep.first_failure, rep.first_outside
         first_holds &= bool(rep.rows) and rep.rows[0].verdict == "holds"
         reach = "no tested eps" if holds is None else f"every tested |eps| up to {holds}"
         if fail is not None:
             reach += f"; certified failure at |eps| = {fail.eps}"
+        if out is not None:
+            # An empty interval is not a success (it once read as (2/f'', inf) and counted as one).
+            reach += f"; from |eps| = {out.eps} on outside the theorem's range (the interval's denominator is <= 0)"
         evidence.append((f"f = {rep.expression} at x = {rep.minimum.point.label}", reach))
     fails = [r for r in reports if r.first_failure is not None]
+    outside = [r for r in reports if r.first_outside is not None]
     if not first_holds:
+        early = [r for r in reports if r.rows and r.rows[0].verdict == "outside_range"]
         return {"status": "inconclusive", "rigor": "certified", "evidence": tuple(evidence),
-                "summary": "the statement is not certified even at the smallest tested eps (the theorem only speaks of small eps)",
+                "summary": (f"the smallest tested eps is already outside the theorem's range for {early[0].expression}"
+                            if early else
+                            "the statement is not certified even at the smallest tested eps (the theorem only speaks of small eps)"),
                 "details": tuple(reports)}
     summary = (f"holds at every small eps tested on {len(reports)} losses (per eps, certified: a 2-cycle through "
                "x0 = xb - eps with eta inside the stated interval; the eps form a grid)")
@@ -260,6 +267,13 @@ def _thm1(c: Claim, cache: dict) -> dict:
         r = fails[0]
         summary += (f"; the theorem is local, and its reach is finite: for {r.expression} the statement fails (certified) "
                     f"at |eps| = {r.first_failure.eps}")
+    if outside:
+        summary += ("; larger eps, where f'' - eps f''' <= 0 and the stated interval is empty (from |eps| = "
+                    + ", ".join(f"{r.first_outside.eps} for {r.expression}" for r in outside)
+                    + "), are outside the theorem's range: neither holds nor fails")
+        finding += (" Where f'' - eps f''' <= 0 the upper bound 2/(f'' - eps f''') is not positive, the stated interval "
+                    "is empty and the theorem does not speak of that eps: such rows are reported as outside the "
+                    "theorem's range, not as holding.")
     return {"status": "confirmed", "rigor": "certified", "summary": summary, "evidence": tuple(evidence),
             "finding": finding, "details": tuple(reports)}
 
