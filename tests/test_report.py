@@ -17,7 +17,7 @@ EXPECTED_STATUSES = {
     "lemma1-higher-order": ("extended", "exact"),
     "lemma2-l2": ("confirmed", "certified"),
     "composition-rule": ("confirmed_with_correction", "certified"),
-    "quartic-orbit": ("extended", "numerical"),
+    "quartic-orbit": ("confirmed_with_correction", "numerical"),
     "xy-balancing": ("extended", "numerical"),
     "neuron-sharpness": ("confirmed", "exact"),
     "neuron-convergence": ("confirmed", "numerical"),
