@@ -18,7 +18,7 @@ EXPECTED_STATUSES = {
     "lemma2-l2": ("confirmed", "certified"),
     "composition-rule": ("confirmed_with_correction", "certified"),
     "quartic-orbit": ("confirmed_with_correction", "numerical"),
-    "xy-balancing": ("extended", "numerical"),
+    "xy-balancing": ("confirmed_with_correction", "numerical"),
     "neuron-sharpness": ("confirmed", "exact"),
     "neuron-convergence": ("confirmed", "numerical"),
     "mf-cross-section": ("confirmed_with_correction", "exact"),
