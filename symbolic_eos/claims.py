@@ -2,7 +2,8 @@
 
 A status is one of :data:`STATUSES`: ``confirmed`` (the claim holds as stated, with the rigor
 given), ``refuted`` (a certified or exact counterexample), ``confirmed_with_correction`` (false as
-stated, true after the correction we state and prove), ``extended`` (true, and we show more than
+stated, by a proved counterexample; true after the correction we state, proved, or supported by
+evidence only when ``rigor`` is ``numerical``), ``extended`` (true, and we show more than
 the paper states), ``inconclusive`` (not settled; the reason is given).  ``rigor`` names the
 weakest kind of fact the status rests on: ``exact``, ``certified`` or ``numerical`` (float
 evidence from simulations, never used for a sign).
