@@ -435,7 +435,7 @@ def _quartic(c: Claim, cache: dict) -> dict:
                         f"lands on the minimum and stays there; corrected: {exc.corrected_claim} (grid evidence: {starts} "
                         f"starts at each tested eta plus the rational points of E, whose {len(landed)} exact "
                         f"landing{'s' if len(landed) != 1 else ''} on the minimum {'are' if len(landed) != 1 else 'is'} "
-                        f"counted as exception{'s' if len(landed) != 1 else ''}); {window}"),
+                        f"counted as {'exceptions' if len(landed) != 1 else 'an exception'}); {window}"),
             "finding": ("The paper's 'any x0 in (0, 1)' is false at every eta in (1, 1.121): F(x) - 1 = -(x - 1)(eta x^2 + "
                         "eta x - 1), so (sqrt(1 + 4/eta) - 1)/2 is mapped exactly onto the minimum 1, a fixed point that is "
                         "not on the 2-cycle, and so are its preimages (countably many). The correction is proved with "
