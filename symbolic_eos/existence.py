@@ -12,6 +12,18 @@ solves ``F_eta(F_eta(x0)) = x0``: that is certified by bisection of the interval
 ``H(eta) = F_eta(F_eta(x0)) - x0`` enclosed away from zero on every piece (``fails``).
 Anything else is ``undecided``.  The point ``x0 = xb - eps`` with the interval of the same
 ``eps`` is the hardest case of the statement's "any x0 between xb and xb - eps".
+
+The interval needs a positive denominator: for k = 3, ``d(eps) = f'' - eps f'''`` (and its
+``k >= 4`` analogues).  Where ``d(eps) <= 0`` (certified, or exactly zero) the stated interval
+``(2/f'', 2/d)`` is empty or undefined, so such an ``eps`` is **outside the theorem's range**
+(``outside_range``): the theorem says nothing there, and the row neither holds nor fails.  For the
+quartic ``(x^2 - 1)^2/4`` at ``xb = 1`` (``f'' = 2``, ``f''' = 6``) that is every ``eps >= 1/3``:
+
+>>> r = existence("(x**2-1)**2/4", at="1", eps_values=[Fraction(3, 10), Fraction(2, 5)])
+>>> [(str(row.eps), row.verdict) for row in r.rows]
+[('3/10', 'holds'), ('2/5', 'outside_range')]
+>>> r.largest_holding_eps, str(r.first_outside.eps)
+(Fraction(3, 10), '2/5')
 """
 
 from __future__ import annotations
@@ -30,7 +42,7 @@ from .orbits import GradientMap, NoConvergence, bits_for_digits, certify, check_
 from .parse import parse_expression, parse_variable_name
 from .results import StabilityCheck, math_text
 
-__all__ = ["ExistenceRow", "ExistenceReport", "existence", "DEFAULT_EPS"]
+__all__ = ["ExistenceRow", "ExistenceReport", "existence", "DEFAULT_EPS", "VERDICTS"]
 
 #: The tested values of |eps| (relative to max(1, |xb|)).
 DEFAULT_EPS = tuple(
@@ -59,25 +71,48 @@ class _FixedStartSystem:
         return [[arb(-1), -a0], [1 - eta * b1, -a1]]
 
 
+#: Verdicts of a row.  ``outside_range``: the interval's denominator is not positive, so the
+#: theorem does not speak of this ``eps`` (not a failure, and not a success either).
+VERDICTS = ("holds", "fails", "undecided", "outside_range")
+
+_OUTSIDE_NOTE = "outside the theorem's range: the interval's denominator is <= 0, so the stated interval is empty"
+
+
 @dataclass(frozen=True)
 class ExistenceRow:
-    """One tested ``eps``: the branch's ``eta`` (enclosure), the theorem's interval, verdict."""
+    """One tested ``eps``: the branch's ``eta`` (enclosure), the theorem's interval, verdict.
+
+    ``upper`` is None when the interval has no positive upper bound: then ``in_range`` is False
+    (the denominator is certified ``<= 0``: outside the theorem's range) or None (its sign is
+    undecided)."""
 
     eps: Fraction
     eta: arb | None
     lower: arb
-    upper: arb | None  # None: the interval is unbounded above
-    verdict: str  # "holds" | "fails" | "undecided"
+    upper: arb | None
+    verdict: str  # one of VERDICTS
     note: str = ""
+    in_range: bool | None = True
+    denominator: arb | None = None  # f'' - eps f''' (or its k >= 4 analogue)
+
+    @property
+    def interval_text(self) -> str:
+        """``(lower, upper)`` to 12 digits, or why there is no interval."""
+        if self.upper is not None:
+            return f"({decimal_string(self.lower, 12)}, {decimal_string(self.upper, 12)})"
+        return "empty (denominator <= 0)" if self.in_range is False else "denominator sign undecided"
 
     def to_dict(self) -> dict:
         return {
             "eps": str(self.eps),
             "eta": decimal_string(self.eta, 20) if self.eta is not None else None,
             "eta_enclosure": enclosure_text(self.eta) if self.eta is not None else None,
-            "interval": [decimal_string(self.lower, 20), decimal_string(self.upper, 20) if self.upper is not None else "inf"],
+            # No upper end when the denominator is not positive: the interval is empty, not (lower, inf).
+            "interval": [decimal_string(self.lower, 20), decimal_string(self.upper, 20) if self.upper is not None else None],
             "verdict": self.verdict,
             "note": self.note,
+            "in_range": self.in_range,
+            "denominator": enclosure_text(self.denominator) if self.denominator is not None else None,
         }
 
 
@@ -107,6 +142,11 @@ class ExistenceReport:
     def first_failure(self) -> ExistenceRow | None:
         return next((r for r in self.rows if r.verdict == "fails"), None)
 
+    @property
+    def first_outside(self) -> ExistenceRow | None:
+        """The smallest tested ``|eps|`` outside the theorem's range (the interval is empty)."""
+        return next((r for r in self.rows if r.verdict == "outside_range"), None)
+
     def to_dict(self) -> dict:
         fail = self.first_failure
         return {
@@ -117,6 +157,7 @@ class ExistenceReport:
             "eps_sign": self.eps_sign,
             "largest_holding_eps": None if self.largest_holding_eps is None else str(self.largest_holding_eps * (self.eps_sign or 1)),
             "first_failing_eps": None if fail is None else str(fail.eps * (self.eps_sign or 1)),
+            "first_outside_range_eps": None if self.first_outside is None else str(self.first_outside.eps * (self.eps_sign or 1)),
             "rows": [r.to_dict() for r in self.rows],
             "message": self.message,
         }
@@ -128,16 +169,16 @@ class ExistenceReport:
         lines.append(f"  {'|eps|':>10}  {'eta on the branch':<26}  {'theorem interval':<44}  verdict")
         for r in self.rows:
             eta = decimal_string(r.eta, 15) if r.eta is not None else "-"
-            upper = decimal_string(r.upper, 12) if r.upper is not None else "inf"
-            interval = f"({decimal_string(r.lower, 12)}, {upper})"
-            lines.append(f"  {str(r.eps):>10}  {eta:<26}  {interval:<44}  {r.verdict}" + (f"  [{r.note}]" if r.note else ""))
+            # The interval column already says why a row is out of range; the note would repeat it.
+            shown = r.note if r.verdict != "outside_range" else ""
+            lines.append(f"  {str(r.eps):>10}  {eta:<26}  {r.interval_text:<44}  {r.verdict}" + (f"  [{shown}]" if shown else ""))
         lines.append(f"  {self.message}")
         return "\n".join(lines)
 
     def to_markdown(self) -> str:
         rows = "\n".join(
             f"| {r.eps} | {decimal_string(r.eta, 15) if r.eta is not None else '-'} | "
-            f"({decimal_string(r.lower, 12)}, {decimal_string(r.upper, 12) if r.upper is not None else '∞'}) | {r.verdict} |"
+            f"{r.interval_text} | {r.verdict.replace('_', ' ')} |"
             for r in self.rows
         )
         return (f"### Existence theorem at $x$ = {math_text(self.minimum.point.label)} for $f(x)$ = {math_text(self.expression, (self.minimum.variable,))}\n\n"
@@ -147,8 +188,11 @@ class ExistenceReport:
         return self.to_markdown()
 
 
-def _interval(check: StabilityCheck, eps: arb, prec: int) -> tuple[arb, arb | None]:
-    """The theorem's eta interval at signed ``eps``."""
+def _interval(check: StabilityCheck, eps: arb, prec: int) -> tuple[arb, arb | None, bool | None, arb]:
+    """The theorem's eta interval at signed ``eps``: ``(lower, upper, in_range, denominator)``.
+    ``upper`` is None unless the denominator is certified positive; ``in_range`` is False when
+    it is certified ``<= 0`` and None when undecided (an ``arb`` comparison is True only when
+    certain, so both sides are tested)."""
     d = dict(check.derivatives)
     k = check.paper.order
     with ctx.workprec(prec):
@@ -160,7 +204,9 @@ def _interval(check: StabilityCheck, eps: arb, prec: int) -> tuple[arb, arb | No
             denominator = f2 - fk * eps ** (k - 2)
         else:
             denominator = f2 + fk * eps ** (k - 2)
-        return 2 / f2, (2 / denominator if denominator > 0 else None)
+        if denominator > 0:
+            return 2 / f2, 2 / denominator, True, denominator
+        return 2 / f2, None, (False if denominator <= 0 else None), denominator
 
 
 def _excluded(gd: GradientMap, x0: arb, lo: arb, hi: arb, prec: int) -> bool:
@@ -215,7 +261,8 @@ def existence(text: str, var: str = "x", at: str | None = None, eps_values: Sequ
         with ctx.workprec(prec):
             eps = arb(fmpq(signed.numerator, signed.denominator))
             x0 = xb - eps
-            lower, upper = _interval(minimum, eps, prec)
+            lower, upper, in_range, denominator = _interval(minimum, eps, prec)
+        span = {"lower": lower, "upper": upper, "in_range": in_range, "denominator": denominator}
         system = _FixedStartSystem(gd, x0)
         if previous is None:
             # Normal form: (1 - eta f'')^2 - 1 = -g_p t^(p-1) with t = -eps.
@@ -228,27 +275,30 @@ def existence(text: str, var: str = "x", at: str | None = None, eps_values: Sequ
         try:
             solution = solve_system(system, guess, digits)
         except NoConvergence as exc:
-            rows.append(ExistenceRow(e, None, lower, upper, _exclusion_verdict(gd, x0, lower, upper, prec), f"branch lost: {exc}"))
+            rows.append(ExistenceRow(e, None, verdict=_exclusion_verdict(gd, x0, lower, upper, in_range, prec),
+                                     note=_note(in_range, f"branch lost: {exc}"), **span))
             break
         result = certify(system, solution, prec)
         with ctx.workprec(prec):
             if not result.certified or result.enclosure[0].overlaps(x0):
-                rows.append(ExistenceRow(e, None, lower, upper, _exclusion_verdict(gd, x0, lower, upper, prec), "the 2-cycle could not be certified"))
+                rows.append(ExistenceRow(e, None, verdict=_exclusion_verdict(gd, x0, lower, upper, in_range, prec),
+                                         note=_note(in_range, "the 2-cycle could not be certified"), **span))
                 previous = solution
                 continue
             eta = result.enclosure[1]
-            inside = eta > lower and (upper is None or eta < upper)
+            # Without a positive upper bound there is no interval to be inside: reading an empty
+            # interval as (2/f'', inf) once called such rows "holds".
+            inside = upper is not None and eta > lower and eta < upper
             outside = eta < lower or (upper is not None and eta > upper)
             if inside:
-                verdict = "holds"
-                note = "" if upper is not None else "the paper's upper bound is not positive here; read as (2/f'', inf)"
+                verdict, note = "holds", ""
             else:
-                verdict = _exclusion_verdict(gd, x0, lower, upper, prec)
-                note = "the branch's eta is outside the interval" if outside else "eta is at the interval's edge"
-            rows.append(ExistenceRow(e, eta, lower, upper, verdict, note))
+                verdict = _exclusion_verdict(gd, x0, lower, upper, in_range, prec)
+                note = _note(in_range, "the branch's eta is outside the interval" if outside else "eta is at the interval's edge")
+            rows.append(ExistenceRow(e, eta, verdict=verdict, note=note, **span))
         previous = solution
     report = ExistenceReport(text, minimum, paper.case, sign, tuple(rows), "")
-    largest, fail = report.largest_holding_eps, report.first_failure
+    largest, fail, out = report.largest_holding_eps, report.first_failure, report.first_outside
     msg = (f"The statement holds at every tested |eps| up to {largest}" if largest is not None
            else "The statement could not be established at the smallest tested eps")
     msg += (
@@ -256,10 +306,21 @@ def existence(text: str, var: str = "x", at: str | None = None, eps_values: Sequ
         "The theorem only claims small eps, so this measures how small eps must be; it is not a counterexample."
         if fail else "; no certified failure among the tested eps."
     )
+    if out is not None:
+        msg += (f" From |eps| = {out.eps} on, the interval's denominator is <= 0, so the stated interval is empty: "
+                "those eps are outside the theorem's range (neither holds nor fails).")
     return ExistenceReport(text, minimum, paper.case, sign, tuple(rows), msg)
 
 
-def _exclusion_verdict(gd: GradientMap, x0: arb, lower: arb, upper: arb | None, prec: int) -> str:
+def _note(in_range: bool | None, note: str) -> str:
+    if in_range is False:
+        return _OUTSIDE_NOTE
+    return note if in_range else note + "; the sign of the interval's denominator is undecided"
+
+
+def _exclusion_verdict(gd: GradientMap, x0: arb, lower: arb, upper: arb | None, in_range: bool | None, prec: int) -> str:
+    if in_range is False:
+        return "outside_range"
     if upper is None:
         return "undecided"
     return "fails" if _excluded(gd, x0, lower, upper, min(prec, 256)) else "undecided"

@@ -136,3 +136,52 @@ def test_composition_search_without_violations_proves_nothing(monkeypatch):
     monkeypatch.setattr(composition, "find_counterexamples", lambda budget: empty)
     r = verify_claim("composition-rule")
     assert r.status == "inconclusive" and "proves nothing" in r.summary
+
+
+# ---------------------------------------------------------------------------------------------
+# The existence theorem where its interval is empty.
+
+
+def test_existence_reports_an_empty_interval_as_outside_the_theorems_range():
+    """Quartic at xb = 1: f'' = 2, f''' = 6 (by hand), so f'' - eps f''' = 2 - 6 eps <= 0 for
+    eps >= 1/3: the stated interval (1, 2/(2 - 6 eps)) is empty there, which is not "holds"."""
+    from fractions import Fraction
+
+    from symbolic_eos.existence import existence
+
+    f2, f3 = 2, 6
+    r = existence("(x**2-1)**2/4", at="1")
+    assert r.rows[0].verdict == "holds"
+    for row in r.rows:
+        empty = f2 - row.eps * f3 <= 0
+        assert (row.verdict == "outside_range") == empty, row
+        if empty:
+            assert row.in_range is False and row.upper is None and row.verdict != "holds"
+            d = row.to_dict()
+            assert d["interval"][1] is None and d["in_range"] is False and d["verdict"] == "outside_range"
+    assert r.largest_holding_eps == Fraction(3, 10)           # 2/5 is the first tested eps past 1/3
+    assert r.first_outside.eps == Fraction(2, 5) and r.to_dict()["first_outside_range_eps"] == "2/5"
+    assert "outside the theorem's range" in r.message and "inf" not in r.to_text()
+
+
+def test_existence_claim_counts_empty_intervals_as_neither_holding_nor_failing():
+    r = verify_claim("thm1-existence")
+    assert (r.status, r.rigor) == ("confirmed", "certified")
+    assert "outside the theorem's range" in r.summary and "2/5 for (x**2-1)**2/4" in r.summary
+    quartic = dict(r.evidence)["f = (x**2-1)**2/4 at x = 1"]
+    assert quartic.startswith("every tested |eps| up to 3/10;")
+
+
+def test_existence_claim_is_inconclusive_when_even_the_smallest_eps_is_out_of_range(monkeypatch):
+    import symbolic_eos.existence as existence_module
+
+    real = existence_module.existence
+
+    def only_large_eps(text, at=None, **kw):
+        from fractions import Fraction
+
+        return real(text, at=at, eps_values=[Fraction(1, 2), Fraction(3, 5)])
+
+    monkeypatch.setattr(existence_module, "existence", only_large_eps)
+    r = verify_claim("thm1-existence")
+    assert r.status == "inconclusive" and "outside the theorem's range" in r.summary

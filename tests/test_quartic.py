@@ -7,6 +7,7 @@ import json
 from fractions import Fraction
 
 import mpmath
+import pytest
 import sympy as sp
 from flint import arb, ctx
 
@@ -16,6 +17,11 @@ from symbolic_eos.parse import parse_expression
 from symbolic_eos.settings.quartic import (
     basin_claim,
     certified_cycle,
+    exact_landing,
+    exact_orbit,
+    exceptional_set,
+    first_rational_landing,
+    rational_exceptional_starts,
     orbit_equation_check,
     paper_equation,
     quartic_report,
@@ -106,24 +112,105 @@ def test_basin_claim_regions_and_fractions():
     assert claim.rows[2].report.exception_summary == {"other (period 4)": 30}
 
 
-def test_quartic_report_findings_and_rendering():
-    r = quartic_report()
+@pytest.fixture(scope="module")
+def report():
+    return quartic_report()
+
+
+def test_quartic_report_findings_and_rendering(report):
+    r = report
     assert r.orbit_equation.all_proved
     by_region: dict[str, list] = {}
     for row in r.basin.rows:
-        by_region.setdefault(row.region, []).append(row.report.cycle_fraction)
-    # The finding: every start in (0, 1) reaches the 2-cycle past 1.121 too, none past sqrt(5) - 1.
-    assert by_region["paper"] and all(f == 1 for f in by_region["paper"])
-    assert by_region["between"] and all(f == 1 for f in by_region["between"])
-    assert by_region["beyond"] and all(f == 0 for f in by_region["beyond"])
+        by_region.setdefault(row.region, []).append(row.report)
+    # The finding: every grid start in (0, 1) reaches the 2-cycle past 1.121 too, none past
+    # sqrt(5) - 1; the only exceptions inside are the exact landings on the minimum, counted.
+    landed = {(rep.eta, o.start): (o.kind, o.evidence, o.steps) for rep in by_region["paper"] for o in rep.exceptions}
+    assert landed == {("25/24", "3/5"): ("minimum", "exact", 1)}
+    assert all(rep.counts["cycle"] == 200 for rep in by_region["paper"])
+    assert [len(rep.outcomes) for rep in by_region["paper"]] == [200, 201, 200, 200, 200]
+    assert by_region["between"] and all(rep.cycle_fraction == 1 for rep in by_region["between"])
+    assert by_region["beyond"] and all(rep.cycle_fraction == 0 for rep in by_region["beyond"])
     d = r.to_dict()
     json.dumps(d)
     assert d["basin"]["rigor"] == "numeric" and d["orbit_equation"]["all_proved"]
     assert d["threshold"]["superstable_truncated_to_3_decimals"] == "1.121"
+    assert d["exceptional_set"]["proved"] and d["exceptional_set"]["counterexample"]["orbit"] == ["3/5", "1", "1"]
     text = r.to_text()
-    for part in ("(a)", "(b)", "(c)", "PROVED exactly", "conservative", "numeric evidence"):
+    for part in ("(a)", "(b)", "(c)", "(d)", "PROVED exactly", "conservative", "numeric evidence", "F(3/5) = 1"):
         assert part in text
-    assert r.to_markdown().startswith("## The paper's quartic")
+    assert "x0 = 3/5 at eta = 25/24" in r.basin.conclusion
+    assert r.to_markdown().startswith("## The paper's quartic") and "### (d)" in r.to_markdown()
+
+
+# ---------------------------------------------------------------------------------------------
+# "Any x0 in (0, 1)" is false: starts mapped exactly onto the minimum.
+
+
+def _F(eta: Fraction, x: Fraction) -> Fraction:
+    """GD on (x^2 - 1)^2/4 written out by hand: f'(x) = x^3 - x."""
+    return (1 + eta) * x - eta * x**3
+
+
+def test_the_counterexample_is_exact():
+    eta, x0 = Fraction(25, 24), Fraction(3, 5)
+    # Independently: F(3/5) = (49/24)(3/5) - (25/24)(27/125) = 1, and 1 is a fixed point.
+    assert _F(eta, x0) == Fraction(49, 24) * Fraction(3, 5) - Fraction(25, 24) * Fraction(27, 125) == 1
+    assert _F(eta, Fraction(1)) == 1
+    assert 1 < eta < Fraction(1121, 1000) and 0 < x0 < 1
+    # 1 is not on the 2-cycle: P(1, eta) = eta^2 - (eta^2 + eta) + 1 = 1 - eta != 0.
+    assert eta**2 - (eta**2 + eta) + 1 == Fraction(-1, 24)
+    # The code finds it by search, and proves it the same way.
+    assert first_rational_landing() == (eta, x0)
+    ce = exact_landing("25/24", "3/5")
+    assert ce.proved and ce.orbit == (x0, 1, 1) and ce.cycle_polynomial_at_1 == Fraction(-1, 24)
+    assert exact_orbit(eta, x0, 5) == (x0, 1, 1, 1, 1, 1)
+    # ... and the basin check, given that start, counts it as an exception (exact), not a 2-cycle start.
+    claim = basin_claim(("25/24",), n_starts=30)
+    (row,) = claim.rows
+    by = {o.start: o for o in row.report.outcomes}
+    assert (by["3/5"].kind, by["3/5"].evidence, by["3/5"].steps) == ("minimum", "exact", 1)
+    assert row.report.counts == {"cycle": 30, "minimum": 1, "diverged": 0, "other": 0}
+
+
+@pytest.mark.parametrize("eta", ["1001/1000", "101/100", "21/20", "11/10", "28/25", "1121/1000"])
+def test_every_eta_in_the_range_has_an_exceptional_start(eta):
+    """(sqrt(1 + 4/eta) - 1)/2 lies in (0, 1) and F maps it exactly onto 1 (sympy, independently)."""
+    e = sp.Rational(eta)
+    r = (sp.sqrt(1 + 4 / e) - 1) / 2
+    x = sp.Symbol("x")
+    F = x - e * sp.diff((x**2 - 1) ** 2 / 4, x)
+    assert sp.simplify(F.subs(x, r) - 1) == 0 and sp.simplify(F.subs(x, 1) - 1) == 0
+    assert 0 < r.evalf(50) < 1 and sp.expand(e * r**2 + e * r - 1) == 0
+    # No rational point of E among its first preimages at these eta; 25/24 has one.
+    assert rational_exceptional_starts(eta) == ()
+    assert rational_exceptional_starts("25/24") == ((Fraction(3, 5), 1),)
+
+
+def test_the_exceptional_set_is_proved_for_every_eta_in_the_range():
+    d = exceptional_set()
+    assert d.proved and all(ok for _, ok in d.proofs) and len(d.proofs) == 4
+    assert d.counterexample.proved and d.counterexample.eta == Fraction(25, 24)
+    assert dict(d.rational_points)["25/24"] == ((Fraction(3, 5), 1),)
+    assert "union_n F^-n({1})" in d.corrected_claim and "(sqrt(1 + 4/eta) - 1)/2" in d.corrected_claim
+    # The two inequalities in eta behind the proof, checked here by sampling the range finely
+    # (exact rationals): 4 (1 + eta)^3 > 27 eta and 4 (1 + eta)^2 < 27 on [1, 1.121].
+    for k in range(1001):
+        e = 1 + Fraction(121 * k, 1000 * 1000)
+        assert 4 * (1 + e) ** 3 > 27 * e and 4 * (1 + e) ** 2 < 27
+
+
+def test_quartic_claim_is_confirmed_with_correction(report, monkeypatch):
+    import symbolic_eos.settings.quartic as quartic
+    from symbolic_eos.claims import verify_claim
+
+    monkeypatch.setattr(quartic, "quartic_report", lambda **kw: report)
+    r = verify_claim("quartic-orbit")
+    assert (r.status, r.rigor) == ("confirmed_with_correction", "numerical"), r.summary
+    assert "F(3/5) = 1" in r.summary and "union_n F^-n({1})" in r.summary and "(sqrt(1 + 4/eta) - 1)/2" in r.summary
+    ev = dict(r.evidence)
+    assert ev["starts landing exactly on the minimum"].startswith("x0 = 3/5 at eta = 25/24")
+    assert "proved" in ev["counterexample"] and "NOT proved" not in ev["exceptional set"]
 
 
 def test_certified_points_match_the_closed_form_cycle_at_the_edges():

@@ -14,7 +14,12 @@ b. :func:`where_1121_comes_from`: the stability window of the 2-cycle (superstab
    loss of stability, with proved closed forms) explains the constant 1.121.
 c. :func:`basin_claim`: where GD from a grid of ``x0`` in ``(0, 1)`` goes, inside the paper's
    range and beyond it (per start exact / certified / numeric; a finite grid is evidence).
-d. :func:`quartic_report` gathers the three into a :class:`QuarticReport`.
+d. :func:`exceptional_set`: the claim is false as stated.  ``F(x) - 1 = -(x - 1)(eta x^2 + eta x - 1)``,
+   so at every ``eta`` in ``(1, 1.121)`` the start ``(sqrt(1 + 4/eta) - 1)/2`` in ``(0, 1)`` maps exactly
+   onto the minimum 1 and stays there; so do its preimages.  The exceptional set
+   ``E = union_n F^-n({1})`` meets ``(0, 1)`` in a countably infinite set (proved for every such
+   ``eta``); at ``eta = 25/24``, ``F(3/5) = 1`` in exact rationals.
+e. :func:`quartic_report` gathers the four into a :class:`QuarticReport`.
 
 >>> t = where_1121_comes_from(20)
 >>> t.superstable_form, t.loss_form, t.loss_type, t.truncation
@@ -31,7 +36,7 @@ from fractions import Fraction
 from typing import Sequence
 
 import sympy as sp
-from flint import arb, ctx
+from flint import arb, ctx, fmpq, fmpq_poly
 from sympy.polys.polyfuncs import symmetrize
 
 from ..basin import BasinReport, basin_check, interior_grid
@@ -64,6 +69,16 @@ __all__ = [
     "basin_claim",
     "QuarticReport",
     "quartic_report",
+    "ExactLanding",
+    "ExceptionalSet",
+    "exceptional_set",
+    "exact_landing",
+    "exact_orbit",
+    "first_rational_landing",
+    "gd_step",
+    "rational_exceptional_starts",
+    "landings",
+    "unexplained",
 ]
 
 #: The loss and its minimum, as the user would type them.
@@ -76,7 +91,8 @@ PAPER_STARTS = ("0", "1")
 #: Learning rates at which the orbit equation is checked (inside the paper's range).
 ORBIT_ETAS = ("1001/1000", "101/100", "21/20", "11/10", "28/25")
 #: Learning rates of the basin check: inside the paper's range, past 1.121, past the period doubling.
-BASIN_ETAS = ("101/100", "21/20", "11/10", "28/25", "113/100", "23/20", "6/5", "123/100", "5/4", "13/10")
+#: 25/24 is there because E has a rational point then (x0 = 3/5, F(3/5) = 1): the grid gets it.
+BASIN_ETAS = ("101/100", "25/24", "21/20", "11/10", "28/25", "113/100", "23/20", "6/5", "123/100", "5/4", "13/10")
 
 _DELTA, _ETA = sp.symbols("delta eta", positive=True)
 
@@ -502,6 +518,8 @@ class BasinClaim:
                 continue
             rep = r.report
             rest = ", ".join(f"{k}: {v}" for k, v in rep.exception_summary.items()) or "none"
+            if landings(rep):
+                rest += " (x0 = " + ", ".join(o.start for o in landings(rep)[:3]) + ", exactly)"
             ev = ", ".join(f"{v} {k}" for k, v in sorted(rep.evidence_counts.items()))
             out.append((_ratio_text(r.eta), _REGIONS[r.region], f"{rep.counts['cycle']}/{len(rep.outcomes)}", rest, ev))
         return out
@@ -535,27 +553,44 @@ def _region(eta: sp.Expr, loss: arb | None) -> str:
     return "undecided"
 
 
+def landings(report: BasinReport) -> tuple:
+    """Starts that land exactly on the minimum (exact rationals): points of ``E``, the known
+    exceptions, counted as such."""
+    return tuple(o for o in report.exceptions if o.kind == "minimum" and o.evidence == "exact")
+
+
+def unexplained(report: BasinReport) -> tuple:
+    """Exceptions that are not exact landings on the minimum."""
+    return tuple(o for o in report.exceptions if not (o.kind == "minimum" and o.evidence == "exact"))
+
+
 def _conclusion(rows: Sequence[BasinRow], eta_loss: str | None, n: int, lo: str, hi: str) -> str:
     done = [r for r in rows if r.report is not None]
     by = {k: [r for r in done if r.region == k] for k in _REGIONS}
     etas = lambda rs: ", ".join(_decimal(r.eta) for r in rs)  # noqa: E731
-    every = lambda rs: all(r.report.cycle_fraction == 1 for r in rs)  # noqa: E731
+    every = lambda rs: all(not unexplained(r.report) for r in rs)  # noqa: E731
+    landed = lambda rs: "; ".join(  # noqa: E731
+        f"x0 = {o.start} at eta = {r.eta}" for r in rs for o in landings(r.report))
+    but = lambda rs: (f", except the starts that land exactly on the minimum and stay there ({landed(rs)}: points of E, "  # noqa: E731
+                      "proved with exact rationals, counted as exceptions)" if landed(rs) else "")
     parts = []
     if by["paper"]:
         if every(by["paper"]):
-            parts.append(f"Inside the paper's range (eta = {etas(by['paper'])}) all {n} starts in ({lo}, {hi}) converge to the 2-cycle.")
+            parts.append(f"Inside the paper's range (eta = {etas(by['paper'])}) every start of the grid ({n} in ({lo}, {hi}), "
+                         f"plus the rational points of E) converges to the 2-cycle{but(by['paper'])}.")
         else:
-            bad = [r for r in by["paper"] if r.report.cycle_fraction != 1]
+            bad = [r for r in by["paper"] if unexplained(r.report)]
             parts.append(f"Inside the paper's range, NOT every start converges to the 2-cycle (eta = {etas(bad)}): "
-                         "see the exceptions; this contradicts the paper's claim on this grid.")
+                         "see the exceptions; beyond the exact landings on the minimum, this contradicts the paper's claim "
+                         "on this grid.")
     if by["between"]:
         if every(by["between"]):
             top = max(by["between"], key=lambda r: parse_constant(r.eta))
-            parts.append(f"Past 1.121 (eta = {etas(by['between'])}) every start still converges to the 2-cycle: on this evidence "
-                         f"the paper's range is conservative, and convergence from ({lo}, {hi}) persists at least up to "
-                         f"eta = {_decimal(top.eta)}, just below the loss of stability at eta = {eta_loss}.")
+            parts.append(f"Past 1.121 (eta = {etas(by['between'])}) every start still converges to the 2-cycle{but(by['between'])}: "
+                         f"on this evidence the paper's range is conservative, and convergence from ({lo}, {hi}) persists at "
+                         f"least up to eta = {_decimal(top.eta)}, just below the loss of stability at eta = {eta_loss}.")
         else:
-            bad = [r for r in by["between"] if r.report.cycle_fraction != 1]
+            bad = [r for r in by["between"] if unexplained(r.report)]
             parts.append(f"Past 1.121, some starts do not converge to the 2-cycle (eta = {etas(bad)}).")
     if by["beyond"]:
         none = all(r.report.counts["cycle"] == 0 for r in by["beyond"])
@@ -576,17 +611,23 @@ def basin_claim(etas: Sequence = BASIN_ETAS, n_starts: int = 200, digits: int = 
                 threshold: ThresholdOrigin | None = None, progress: Progress | None = None,
                 **options) -> BasinClaim:
     """Claim (c): :func:`~symbolic_eos.basin.basin_check` from ``n_starts`` exact starts in
-    ``(0, 1)`` at each ``eta``; ``options`` go to ``basin_check`` (``max_iter``, ``prec``, ...)."""
+    ``(0, 1)`` at each ``eta``, plus the rational points of ``E`` found there
+    (:func:`rational_exceptional_starts`), whose exact landings on the minimum are counted as
+    exceptions; ``options`` go to ``basin_check`` (``max_iter``, ``prec``, ...)."""
     expr, x, _, _ = _setting()
     if threshold is None:
         threshold = where_1121_comes_from(digits)
     loss = threshold.window.loss
     loss_ball = loss.eta if loss is not None and loss.certified else None
     eta_loss = None if loss_ball is None else decimal_string(loss_ball, 12)
-    starts = interior_grid(*(int(v) for v in PAPER_STARTS), n_starts)
+    grid = interior_grid(*(int(v) for v in PAPER_STARTS), n_starts)
     rows = []
     for i, eta in enumerate(etas):
         text = _eta_text(eta)
+        # The rational points of E join the grid, so that exact landings on the minimum are
+        # counted (and reported) as exceptions rather than missed between grid points.
+        extra = [x for x, _ in rational_exceptional_starts(text)] if parse_constant(text).is_Rational else []
+        starts = tuple(sorted(set(grid) | set(extra)))
         if progress is not None:
             progress(f"basin at eta = {text}", i, len(etas))
         region = _region(parse_constant(text), loss_ball)
@@ -600,16 +641,277 @@ def basin_claim(etas: Sequence = BASIN_ETAS, n_starts: int = 200, digits: int = 
 
 
 # ---------------------------------------------------------------------------------------------
-# d. The report.
+# d. The starts that never reach the 2-cycle.
+#
+# F(x) - 1 = -(x - 1)(eta x^2 + eta x - 1): a start mapped exactly onto the minimum 1 stays there
+# (F(1) = 1), and 1 is not a point of the 2-cycle (P(1, eta) = 1 - eta != 0).  So the paper's "any
+# x0 in (0, 1)" is false at every eta in (1, 1.121); the exceptional set is
+# E = union_n F^-n({1}) (intersected with (0, 1)).
+
+
+@functools.cache
+def _gradient() -> fmpq_poly:
+    """``f'`` of :data:`QUARTIC` as an exact ``fmpq_poly`` (``x^3 - x``)."""
+    expr, x, _, _ = _setting()
+    return fmpq_poly([to_fmpq(c) for c in sp.Poly(sp.diff(expr, x), x).all_coeffs()[::-1]])
+
+
+def gd_step(eta: Fraction, x: Fraction) -> Fraction:
+    """One exact GD step on the quartic, ``F(x) = x - eta f'(x)`` with ``f'(x) = x^3 - x``
+    taken from :data:`QUARTIC` (python-flint ``fmpq``: no rounding anywhere).
+
+    >>> gd_step(Fraction(25, 24), Fraction(3, 5))
+    Fraction(1, 1)
+    """
+    g = _gradient()(fmpq(x.numerator, x.denominator))
+    return x - eta * Fraction(int(g.p), int(g.q))
+
+
+def exact_orbit(eta: Fraction, x0: Fraction, steps: int) -> tuple[Fraction, ...]:
+    """``(x0, F(x0), ..., F^steps(x0))`` in exact rationals."""
+    orbit = [Fraction(x0)]
+    for _ in range(steps):
+        orbit.append(gd_step(Fraction(eta), orbit[-1]))
+    return tuple(orbit)
+
+
+def first_rational_landing(bound: str = PAPER_BOUND, max_denominator: int = 1000) -> tuple[Fraction, Fraction] | None:
+    """``(eta, x0)``: the start ``x0 = p/q`` in ``(0, 1)`` of smallest ``q`` (then smallest ``p``)
+    with ``F(x0) = 1`` for a rational ``eta`` in ``(1, bound)``.
+
+    ``F(x0) = 1`` with ``x0 != 1`` means ``eta x0^2 + eta x0 - 1 = 0``, i.e. ``eta = 1/(x0 (x0 + 1))``,
+    which is rational whenever ``x0`` is; the search is over ``x0`` and each candidate is checked
+    with :func:`gd_step`, not with the formula.
+
+    >>> first_rational_landing()
+    (Fraction(25, 24), Fraction(3, 5))
+    """
+    top = _fraction(bound)
+    for q in range(2, max_denominator + 1):
+        for p in range(1, q):
+            x0 = Fraction(p, q)
+            if x0.denominator != q:
+                continue
+            eta = 1 / (x0 * (x0 + 1))
+            if 1 < eta < top and gd_step(eta, x0) == 1:
+                return eta, x0
+    return None
+
+
+def _fraction(value) -> Fraction:
+    if isinstance(value, float):
+        raise InputError(f"give eta exactly (e.g. '25/24'), not the float {value!r}")
+    c = parse_constant(value) if isinstance(value, str) else sp.sympify(value)
+    if not c.is_Rational:
+        raise InputError(f"need a rational number, not {value}")
+    return Fraction(int(c.p), int(c.q))
+
+
+def rational_exceptional_starts(eta, depth: int = 3) -> tuple[tuple[Fraction, int], ...]:
+    """The rational points of ``E ∩ (0, 1)`` found to ``depth`` preimages: ``(x0, n)`` with
+    ``F^n(x0) = 1`` exactly and ``F^k(x0) != 1`` for ``k < n``, sorted by ``x0``.
+
+    Preimages of a rational ``y`` are the rational roots of ``F(x) - y``, found by factoring over
+    ``Q`` (python-flint ``fmpq_poly.factor``); each is re-checked with :func:`gd_step`.
+
+    >>> rational_exceptional_starts("25/24")
+    ((Fraction(3, 5), 1),)
+    >>> rational_exceptional_starts("11/10")
+    ()
+    """
+    e = _fraction(eta)
+    found: dict[Fraction, int] = {}
+    level = [Fraction(1)]
+    for n in range(1, depth + 1):
+        nxt = []
+        for y in level:
+            # F(x) - y = -e x^3 + (1 + e) x - y.
+            poly = fmpq_poly([fmpq(-y.numerator, y.denominator), fmpq((1 + e).numerator, (1 + e).denominator), 0,
+                              fmpq(-e.numerator, e.denominator)])
+            for factor, _ in poly.factor()[1]:
+                if factor.degree() != 1:
+                    continue
+                root = -factor[0] / factor[1]
+                x = Fraction(int(root.p), int(root.q))
+                if 0 < x < 1 and x not in found and gd_step(e, x) == y:
+                    found[x] = n
+                    nxt.append(x)
+        level = nxt
+    return tuple(sorted(found.items()))
+
+
+def _positive_on(g: sp.Expr, lo: Fraction, hi: Fraction) -> bool:
+    """``g(eta) > 0`` for every ``eta`` in ``[lo, hi]``, proved: ``g(lo) > 0`` and no real root
+    in ``[lo, hi]`` (sympy's exact Sturm count)."""
+    poly = sp.Poly(sp.expand(g), _ETA)
+    a, b = sp.Rational(lo.numerator, lo.denominator), sp.Rational(hi.numerator, hi.denominator)
+    return bool(poly.eval(a) > 0 and poly.count_roots(a, b) == 0)
+
+
+@dataclass(frozen=True)
+class ExactLanding:
+    """A start whose GD orbit lands exactly on the minimum 1 and stays there (exact rationals):
+    a counterexample to "every x0 in (0, 1) converges to the 2-cycle"."""
+
+    eta: Fraction
+    start: Fraction
+    orbit: tuple[Fraction, ...]         # x0, F(x0), ...: ends in 1, 1
+    cycle_polynomial_at_1: Fraction     # P(1, eta) = 1 - eta; non-zero: 1 is not a point of the 2-cycle
+    symmetric_cofactor_at_1: Fraction   # the cofactor at 1 (the symmetric 2-cycle); non-zero
+
+    @property
+    def proved(self) -> bool:
+        """The orbit is eventually the fixed point 1, which lies on no 2-cycle of F."""
+        o = self.orbit
+        return (len(o) >= 2 and o[-1] == o[-2] == 1 and 0 < self.start < 1 and 1 < self.eta < _fraction(PAPER_BOUND)
+                and all(gd_step(self.eta, a) == b for a, b in zip(o, o[1:]))
+                and self.cycle_polynomial_at_1 != 0 and self.symmetric_cofactor_at_1 != 0)
+
+    @property
+    def text(self) -> str:
+        """``at eta = 25/24: F(3/5) = 1, F(1) = 1 ...``."""
+        o = self.orbit
+        steps = ", ".join(f"F({a}) = {b}" for a, b in zip(o, o[1:]))
+        return f"at eta = {self.eta}: {steps} (exact rationals), so the orbit of x0 = {self.start} stays on the minimum 1"
+
+    def to_dict(self) -> dict:
+        return {"eta": str(self.eta), "start": str(self.start), "orbit": [str(v) for v in self.orbit],
+                "cycle_polynomial_at_1": str(self.cycle_polynomial_at_1),
+                "symmetric_cofactor_at_1": str(self.symmetric_cofactor_at_1), "proved": self.proved,
+                "rigor": "exact" if self.proved else None}
+
+
+def exact_landing(eta, x0) -> ExactLanding:
+    """Follow ``x0`` exactly until it reaches 1 (at most 12 steps) and record why that refutes
+    convergence to the 2-cycle.
+
+    >>> exact_landing("25/24", "3/5").proved
+    True
+    """
+    e, x = _fraction(eta), _fraction(x0)
+    orbit = exact_orbit(e, x, 1)
+    while orbit[-1] != 1 and len(orbit) < 13:
+        orbit = exact_orbit(e, x, len(orbit))
+    orbit = orbit + (gd_step(e, orbit[-1]),)
+    pe = paper_equation()
+    at1 = {_DELTA: 1, _ETA: sp.Rational(e.numerator, e.denominator)}
+    p1, c1 = (sp.Rational(v.subs(at1)) for v in (pe.polynomial, pe.cofactor))
+    return ExactLanding(e, x, orbit, Fraction(int(p1.p), int(p1.q)), Fraction(int(c1.p), int(c1.q)))
+
+
+@dataclass(frozen=True)
+class ExceptionalSet:
+    """Claim (d): the starts in ``(0, 1)`` that never reach the 2-cycle, for every ``eta`` in
+    ``[1, bound]``, proved symbolically in ``eta`` (``proofs``, each a statement and whether it was
+    proved), with an exact rational counterexample and the rational points of ``E`` at the tested
+    learning rates."""
+
+    bound: str
+    proofs: tuple[tuple[str, bool], ...]
+    counterexample: ExactLanding | None
+    rational_points: tuple[tuple[str, tuple[tuple[Fraction, int], ...]], ...]   # (eta, ((x0, n), ...))
+
+    statement = ("E = union_n F^-n({1}) ∩ (0, 1): the starts whose orbit lands exactly on the minimum 1 and "
+                 "stays there (F(1) = 1; 1 is not on the 2-cycle)")
+    corrected_claim = ("for 1 < eta < 1.121 and every x0 in (0, 1) outside the countable set E = union_n F^-n({1}) "
+                       "(non-empty for every such eta: (sqrt(1 + 4/eta) - 1)/2 is in it), GD converges to the 2-cycle")
+
+    @property
+    def proved(self) -> bool:
+        return bool(self.proofs) and all(ok for _, ok in self.proofs)
+
+    def to_dict(self) -> dict:
+        return {"statement": self.statement, "corrected_claim": self.corrected_claim, "bound": self.bound,
+                "proofs": [{"fact": t, "proved": ok} for t, ok in self.proofs], "proved": self.proved,
+                "counterexample": None if self.counterexample is None else self.counterexample.to_dict(),
+                "rational_points": [{"eta": e, "points": [{"start": str(x), "steps_to_1": n} for x, n in pts]}
+                                    for e, pts in self.rational_points],
+                "rigor": "exact" if self.proved else None}
+
+    def _lines(self) -> list[str]:
+        lines = [self.statement + "."]
+        lines += [f"{t}: {'proved' if ok else 'NOT proved'}" for t, ok in self.proofs]
+        if self.counterexample is not None:
+            ce = self.counterexample
+            lines.append(f"counterexample: {ce.text}; P(1, eta) = {ce.cycle_polynomial_at_1} != 0, so 1 is not a point of "
+                         f"the 2-cycle: {'PROVED' if ce.proved else 'not proved'}")
+        for eta, pts in self.rational_points:
+            if pts:
+                lines.append(f"rational points of E at eta = {eta}: " + ", ".join(f"{x} (F^{n}({x}) = 1)" for x, n in pts))
+        lines.append(f"corrected claim: {self.corrected_claim} (the convergence part rests on the basin grid, evidence)")
+        return lines
+
+    def to_text(self) -> str:
+        return "\n".join(self._lines())
+
+    def to_markdown(self) -> str:
+        return "\n".join(f"- {markdown_text(line)}" for line in self._lines()) + "\n"
+
+
+@functools.cache
+def exceptional_set(etas: tuple = BASIN_ETAS, bound: str = PAPER_BOUND) -> ExceptionalSet:
+    """Claim (d), for every ``eta`` in ``[1, bound]`` at once (sympy, ``eta`` symbolic):
+
+    1. ``F(x) - 1 = -(x - 1) q(x)`` with ``q(x) = eta x^2 + eta x - 1``;
+    2. ``q(0) = -1 < 0 < q(1) = 2 eta - 1`` and ``q' > 0`` on ``x > 0``, so ``q`` has exactly one
+       root in ``(0, 1)``, ``r = (sqrt(1 + 4/eta) - 1)/2``: ``E`` is non-empty;
+    3. ``F(x) - x = eta x (1 - x^2) > 0`` on ``(0, 1)``; ``F`` increases on ``(0, c)``,
+       ``c^2 = (1 + eta)/(3 eta) < 1``, from 0 to ``F(c) > 1`` (``4 (1 + eta)^3 > 27 eta``): every
+       ``y`` in ``(0, 1]`` has a preimage in ``(0, y)``, so ``r > F^-1(r) > ...`` lie in ``E``, which is
+       infinite; it is countable, since ``F^n(x) = 1`` has at most ``3^n`` roots;
+    4. ``F(c)^2 < z^2 = (1 + eta)/eta``, ``z`` the positive zero of ``F`` (``4 (1 + eta)^2 < 27``):
+       orbits from ``(0, 1)`` stay in ``(0, F(c)]``, so they never reach the fixed points 0 or -1,
+       and the preimages of 1 are the only exact landings on a fixed point.
+
+    Inequalities in ``eta`` are proved on ``[1, bound]`` by :func:`_positive_on`.
+
+    >>> d = exceptional_set(("25/24",))
+    >>> d.proved, d.counterexample.orbit
+    (True, (Fraction(3, 5), Fraction(1, 1), Fraction(1, 1)))
+    """
+    x, e = sp.Symbol("x"), _ETA
+    expr, xs, _, _ = _setting()
+    F = sp.expand((xs - e * sp.diff(expr, xs)).subs(xs, x))
+    q = e * x**2 + e * x - 1
+    r = (sp.sqrt(1 + 4 / e) - 1) / 2
+    lo, hi = Fraction(1), _fraction(bound)
+    c2 = (1 + e) / (3 * e)
+    Fc2 = sp.simplify((F.subs(x, sp.sqrt(c2))) ** 2)
+    proofs = (
+        ("F(x) - 1 = -(x - 1)(eta x^2 + eta x - 1) in Q[x, eta]", sp.expand(F - 1 + (x - 1) * q) == 0),
+        ("q = eta x^2 + eta x - 1 has exactly one root in (0, 1), r = (sqrt(1 + 4/eta) - 1)/2, for every eta in "
+         f"[1, {hi}] (q(0) = -1, q(1) = 2 eta - 1 > 0, q' > 0 on x > 0)",
+         q.subs(x, 0) == -1 and sp.expand(q.subs(x, 1) - (2 * e - 1)) == 0 and _positive_on(2 * e - 1, lo, hi)
+         and sp.expand(sp.diff(q, x) - e * (2 * x + 1)) == 0 and sp.simplify(q.subs(x, r)) == 0),
+        ("E ∩ (0, 1) is infinite and countable: F(x) - x = eta x (1 - x^2); F increases on (0, c), c^2 = (1 + eta)/(3 eta) "
+         "< 1, onto (0, F(c)) with F(c) > 1, so r > F^-1(r) > F^-2(r) > ... are in E",
+         sp.expand(F - x - e * x * (1 - x**2)) == 0 and sp.simplify(sp.diff(F, x).subs(x, sp.sqrt(c2))) == 0
+         and _positive_on(2 * e - 1, lo, hi)
+         and sp.simplify(Fc2 - 4 * (1 + e) ** 3 / (27 * e)) == 0 and _positive_on(4 * (1 + e) ** 3 - 27 * e, lo, hi)),
+        ("orbits from (0, 1) stay in (0, F(c)] and never reach 0 or -1: F(c) < sqrt((1 + eta)/eta), the positive zero of F",
+         sp.expand(F - x * (1 + e - e * x**2)) == 0 and _positive_on(27 - 4 * (1 + e) ** 2, lo, hi)
+         and sp.simplify((1 + e) / e - Fc2 - (1 + e) * (27 - 4 * (1 + e) ** 2) / (27 * e)) == 0),
+    )
+    found = first_rational_landing(bound)
+    counterexample = None if found is None else exact_landing(*found)
+    inside = [t for t in (_eta_text(v) for v in etas) if 1 < _fraction(t) < hi]
+    points = tuple((t, rational_exceptional_starts(t)) for t in inside)
+    return ExceptionalSet(bound, tuple((t, bool(ok)) for t, ok in proofs), counterexample, points)
+
+
+# ---------------------------------------------------------------------------------------------
+# e. The report.
 
 
 @dataclass(frozen=True)
 class QuarticReport:
-    """The paper's quartic: (a) the orbit equation, (b) the constant 1.121, (c) the basin."""
+    """The paper's quartic: (a) the orbit equation, (b) the constant 1.121, (c) the basin,
+    (d) the starts that never reach the 2-cycle."""
 
     orbit_equation: OrbitEquationCheck
     threshold: ThresholdOrigin
     basin: BasinClaim
+    exceptional: ExceptionalSet | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -619,6 +921,7 @@ class QuarticReport:
             "orbit_equation": self.orbit_equation.to_dict(),
             "threshold": self.threshold.to_dict(),
             "basin": self.basin.to_dict(),
+            "exceptional_set": None if self.exceptional is None else self.exceptional.to_dict(),
         }
 
     def to_text(self) -> str:
@@ -632,16 +935,23 @@ class QuarticReport:
             "(b) Where 1.121 comes from",
             indent(self.threshold.to_text()),
             "",
-            f"(c) Where GD goes from {self.basin.n_starts} exact starts x0 = k/{self.basin.n_starts + 1} in (0, 1)",
+            f"(c) Where GD goes from {self.basin.n_starts} exact starts x0 = k/{self.basin.n_starts + 1} in (0, 1)"
+            " and the rational points of E",
             indent(self.basin.to_text()),
-        ])
+        ] + ([] if self.exceptional is None else [
+            "",
+            "(d) Starts that never reach the 2-cycle",
+            indent(self.exceptional.to_text()),
+        ]))
 
     def to_markdown(self) -> str:
         return (f"## The paper's quartic $f(x) = (x^2 - 1)^2/4$\n\n"
                 f"### (a) The 2-cycle solves the paper's equation\n\n{self.orbit_equation.to_markdown()}\n"
                 f"### (b) Where 1.121 comes from\n\n{self.threshold.to_markdown()}\n"
                 f"### (c) Where GD goes from $x_0 \\in (0, 1)$ ({self.basin.n_starts} exact starts per $\\eta$)\n\n"
-                f"{self.basin.to_markdown()}")
+                f"{self.basin.to_markdown()}"
+                + ("" if self.exceptional is None else
+                   f"\n### (d) Starts that never reach the 2-cycle\n\n{self.exceptional.to_markdown()}"))
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
@@ -650,9 +960,9 @@ class QuarticReport:
 def quartic_report(digits: int = 30, orbit_etas: Sequence = ORBIT_ETAS, basin_etas: Sequence = BASIN_ETAS,
                    n_starts: int = 200, progress: Progress | None = None,
                    **basin_options) -> QuarticReport:
-    """Claims (a)-(c) for the paper's quartic, at ``digits`` digits; ``progress(label, done,
+    """Claims (a)-(d) for the paper's quartic, at ``digits`` digits; ``progress(label, done,
     total)`` is called before each step."""
-    total = 2 + len(basin_etas)
+    total = 3 + len(basin_etas)
     step = progress or (lambda label, done, total: None)
     step("stability window", 0, total)
     threshold = where_1121_comes_from(digits)
@@ -660,5 +970,7 @@ def quartic_report(digits: int = 30, orbit_etas: Sequence = ORBIT_ETAS, basin_et
     equation = orbit_equation_check(orbit_etas, digits)
     basin = basin_claim(basin_etas, n_starts, digits, threshold,
                         progress=lambda label, i, n: step(label, 2 + i, total), **basin_options)
+    step("exceptional set", total - 1, total)
+    exceptional = exceptional_set(tuple(_eta_text(e) for e in basin_etas))
     step("done", total, total)
-    return QuarticReport(equation, threshold, basin)
+    return QuarticReport(equation, threshold, basin, exceptional)
