@@ -434,7 +434,8 @@ class MultivariateCheck:
         return "\n".join([f"f({', '.join(self.variables)}) = {self.expression}"] + [f"  {a.ljust(width)}  {b}" for a, b in rows] + [f"  (rigor: {self.rigor})"])
 
     def to_markdown(self) -> str:
-        rows = "\n".join(f"| {a} | {b.replace('|', '/')} |" for a, b in self._rows())
+        # GitHub Markdown escapes a pipe inside a table cell as \| (so |P_ker g| stays a norm).
+        rows = "\n".join(f"| {a} | {b.replace('|', chr(92) + '|')} |" for a, b in self._rows())
         return f"### Multivariate check of $f$ = {math_text(self.expression, tuple(self.variables))}\n\n| quantity | value |\n|---|---|\n{rows}\n\n**Rigor:** {self.rigor}.\n"
 
     def _repr_markdown_(self) -> str:
@@ -891,33 +892,56 @@ def _zero_component(H: sp.Matrix, T: dict, rows, cols, k, interval: arb) -> bool
     return bool(within_seconds(lambda args: _vanishes_on_top_eigenvector(*args), (Hb, M, interval), ZERO_PROOF_SECONDS))
 
 
-def _weighted_squares(expr: sp.Expr) -> list[tuple[sp.Rational, sp.Expr]] | None:
-    """``[(w_i, r_i)]`` with ``expr = sum w_i r_i^2 + const`` and rational ``w_i > 0``, read off
-    the expression tree (never by expanding); None when ``expr`` is not of that form."""
-    coeff, rest = expr.as_coeff_Mul()
-    if not coeff > 0:
-        return None
+def _vanishes(value: sp.Expr) -> bool:
+    """``value`` (a number) is proved to be 0."""
+    from .decide import prove_zero
+
+    return value == 0 or (value.is_number and prove_zero(value))
+
+
+def _weighted_squares(expr: sp.Expr, subs: dict) -> list[tuple[sp.Expr, sp.Expr]] | str:
+    """``[(w_i, r_i)]`` with ``expr = sum w_i r_i^2 + const``, read off the expression tree (never
+    by expanding): each non-constant term is one factor ``r^(2j)`` with ``r`` proved to vanish at
+    the point (then ``r_i = r^j``) times a weight certified positive at the point (so positive
+    near it).  A string says why ``expr`` is not recognised."""
     out = []
-    for term in sp.Add.make_args(rest):
+    for term in sp.Add.make_args(expr):
         if term.is_number:
             continue
-        w, base = term.as_coeff_Mul()
-        if not (w > 0 and base.is_Pow and base.exp.is_Integer and base.exp > 0 and base.exp % 2 == 0):
-            return None
-        out.append((coeff * w, base.base ** (base.exp // 2)))
-    return out or None
+        factors = sp.Mul.make_args(term)
+        squares = [a for a in factors if a.is_Pow and a.exp.is_Integer and a.exp > 0 and a.exp % 2 == 0
+                   and not a.base.is_number and _vanishes(a.base.subs(subs))]
+        if len(squares) != 1:
+            return f"the term {sp.sstr(term)[:60]} is not recognised as a weight times the square of a residual vanishing at the point"
+        (square,) = squares
+        weight = sp.Mul(*[a for a in factors if a is not square])
+        try:
+            positive = constant_enclosure(weight.subs(subs), 128) > 0
+        except (InputError, Undetermined, ZeroDivisionError):
+            positive = False
+        if not positive:
+            return f"the weight {sp.sstr(weight)[:60]} of a squared residual is not certified positive at the point"
+        residual = square.base ** (square.exp // 2)
+        # The same residual in several terms: one square, with the (positive) sum of the weights.
+        same = [i for i, (_, r) in enumerate(out) if r == residual]
+        if same:
+            out[same[0]] = (out[same[0]][0] + weight, residual)
+        else:
+            out.append((weight, residual))
+    return out or "f has no squared residual"
 
 
 def minima_manifold(expr, symbols, point, dimension: int) -> MinimaManifold:
     """Prove that the minima of ``f`` near ``xb`` form a manifold of dimension ``dimension``
     (the kernel's) through ``xb`` whose tangent spaces are the kernels of the Hessian.
 
-    The proof covered: ``f = sum_i w_i r_i^2 + const`` with ``w_i > 0`` (least squares), every
-    residual ``r_i(xb) = 0`` (exactly), and the Jacobian ``J`` of ``(r_1, ..., r_k)`` at ``xb`` of
-    full row rank ``k = n - dimension``.  Then ``{r = 0}`` is, near ``xb``, a submanifold of
-    dimension ``n - k`` (``r`` is a submersion there) made of global minima, and ``f > const``
-    off it; ``H = 2 J^T W J`` on it, so its tangent space ``ker J`` is ``ker H``.  Anything else
-    is "not proved" (never "disproved").
+    The proof covered: ``f = sum_i w_i r_i^2 + const`` (least squares, read off the expression
+    tree) with weights ``w_i`` certified positive at ``xb`` (hence near it), every residual
+    ``r_i(xb) = 0`` (proved), and the Jacobian ``J`` of ``(r_1, ..., r_k)`` at ``xb`` of full row
+    rank ``k = n - dimension``.  Then near ``xb`` ``f >= const`` with equality exactly on
+    ``{r = 0}``, a submanifold of dimension ``n - k`` (``r`` is a submersion there); on it
+    ``H = 2 J^T diag(w) J``, so its tangent space ``ker J`` is ``ker H``.  Anything else is "not
+    proved" (never "disproved").
 
     >>> x, y = sp.symbols("x y")
     >>> minima_manifold((x*y - 1)**2/2, (x, y), (sp.Integer(2), sp.Rational(1, 2)), 1).proved
@@ -925,18 +949,13 @@ def minima_manifold(expr, symbols, point, dimension: int) -> MinimaManifold:
     >>> minima_manifold(x**2/2 + x**2*y + y**4, (x, y), (sp.Integer(0), sp.Integer(0)), 1).proved
     False
     """
-    from .decide import prove_zero
-
-    squares = _weighted_squares(expr)
-    if squares is None:
-        return MinimaManifold(False, "f is not recognised as a positive combination of squares, and no other proof is attempted")
-    n, k = len(symbols), len(squares)
+    n = len(symbols)
     subs = dict(zip(symbols, point, strict=True))
+    squares = _weighted_squares(expr, subs)
+    if isinstance(squares, str):
+        return MinimaManifold(False, f"{squares}, and no other proof is attempted")
+    k = len(squares)
     residuals = [r for _, r in squares]
-    for r in residuals:
-        value = r.subs(subs)
-        if not (value == 0 or (value.is_number and prove_zero(value))):
-            return MinimaManifold(False, f"the residual {sp.sstr(r)[:60]} is not proved to vanish at the point")
     if n - k != dimension:
         return MinimaManifold(False, f"{k} squared residuals in {n} variables do not match a kernel of dimension {dimension}")
     J = sp.Matrix(k, n, lambda i, j: sp.diff(residuals[i], symbols[j]).subs(subs))
@@ -956,10 +975,9 @@ def minima_manifold(expr, symbols, point, dimension: int) -> MinimaManifold:
                 break
     if not full:
         return MinimaManifold(False, "the residuals' gradients are not proved independent at the point")
-    what = "1 squared residual that vanishes at the point with a non-zero gradient" if k == 1 else \
-        f"{k} squared residuals that vanish at the point with independent gradients"
-    return MinimaManifold(True, f"f is a positive combination of {what}, so {{r = 0}} is a manifold of minima of "
-                                f"dimension {n - k} through it, tangent to ker H")
+    what = ("f = w r^2 + const with w > 0 near the point, r = 0 there and grad r != 0" if k == 1 else
+            f"f = sum of w_i r_i^2 (+ const) over {k} residuals, w_i > 0 near the point, r_i = 0 there with independent gradients")
+    return MinimaManifold(True, f"{what}, so {{r = 0}} is a manifold of minima of dimension {n - k} through it, tangent to ker H")
 
 
 #: Precisions (bits) tried to order two exact eigenvalues (distinct algebraic numbers separate

@@ -340,7 +340,7 @@ def _drift_case(expr, names, at):
     return r, xb, v, float(r.eigenvalues_exact[0])
 
 
-@pytest.mark.parametrize("case", ["xy", "mf"])
+@pytest.mark.parametrize("case", ["xy", "mf", "valley"])
 def test_gd_past_eta0_drifts_down_the_certified_sharpness_gradient(case):
     """Floats are evidence: they must side with the exact verdict.  GD at eta0 (1 + 1e-3) from
     xb + 1e-3 v: the sharpness at the iterates decreases, GD settles on a fixed point (no
@@ -352,6 +352,8 @@ def test_gd_past_eta0_drifts_down_the_certified_sharpness_gradient(case):
 
     if case == "xy":
         expr, names, at = "(x*y-1)**2/2", "x,y", "2,1/2"
+    elif case == "valley":  # minima x = 0 with sharpness (1 + y)^2: P_ker g = (0, 2)
+        expr, names, at = "(1+y)**2*x**2/2", "x,y", "0,0"
     else:
         expr, names = mf_loss(COUNTEREXAMPLE[0])
         at = "1,0,0,1/8,1,0,0,2"
@@ -384,6 +386,22 @@ def test_balanced_xy_minimum_keeps_the_flip_and_gd_oscillates_in_place():
     assert abs(((x + previous) / 2 - xb) @ np.array([-1.0, 1.0])) < 1e-9  # ... that did not drift
 
 
+@pytest.mark.parametrize("expr, vars_, at, coefficient", [
+    ("(x*y-1)**2/2", "x,y", "1,1", -8),
+    ("(x*y-1)**2/2 + (z-1)**2/4", "x,y,z", "1,1,1", -8),
+    ("(x*y*z-1)**2/2", "x,y,z", "1,1,1", fmpq(-176, 9)),
+    ("(x**2+y**2-1)**2/4", "x,y", "3/5,4/5", -16),  # a curved manifold of constant sharpness
+    ("((y11*z11 + y12*z12 - 1)**2 + (y11*z21 + y12*z22)**2 + (y21*z11 + y22*z12)**2 + (y21*z21 + y22*z22 - 1/4)**2)/2",
+     "y11,y12,y21,y22,z11,z12,z21,z22", "1,0,0,1/2,1,0,0,1/2", -8),  # the balanced MF minimiser
+])
+def test_kernel_orthogonal_coupling_keeps_the_flip_coefficient(expr, vars_, at, coefficient):
+    """Where P_ker g = 0 is proved the coefficient is the one reported before this check existed
+    (the values are those of the earlier code)."""
+    r = check_multivariate(expr, vars_, at, simulate=False)
+    assert r.sharpness_gradient.status == "zero" and r.sharpness_gradient.rigor == "exact"
+    assert r.flip_verdict == "supercritical" and r.flip.exact == coefficient and r.rigor == "exact"
+
+
 def test_kernel_coupling_without_a_manifold_of_minima_is_undecided():
     """x^2/2 + x^2 y + y^4 at 0: an isolated minimum with ker H = y and P_ker g = (0, 2) != 0, but
     no manifold of minima.  "drift" would be wrong there: GD (floats, evidence) settles on a stable
@@ -398,6 +416,18 @@ def test_kernel_coupling_without_a_manifold_of_minima_is_undecided():
     after = x - 2 * (1 + 1e-2) * np.array([x[0] * (1 + 2 * x[1]), x[0] ** 2 + 4 * x[1] ** 3])
     assert np.linalg.norm(after - previous) < 1e-10 and np.linalg.norm(x - previous) > 1e-4  # a 2-cycle
     assert np.linalg.norm(x) < 1e-2  # near the minimum
+
+
+@pytest.mark.parametrize("expr, vars_, at, proved", [
+    ("(1+y)*x**2/2", "x,y", "0,0", True),  # a weight positive at the point
+    ("(x**3-2)**2/2 + 4*(y*z-1)**2 + x*(y*z-1)**2", "x,y,z", "2**(1/3),2,1/2", True),  # one residual, two terms
+    ("(x*y-1)**2/2 + (x*y-1)**3", "x,y", "2,1/2", False),  # true, but not of the form read off the tree
+    ("x**2/2 + x**2*y + y**4", "x,y", "0,0", False),  # the weight y is not positive: no manifold
+])
+def test_manifold_of_minima_is_proved_only_for_positively_weighted_squares(expr, vars_, at, proved):
+    r = check_multivariate(expr, vars_, at, simulate=False)
+    assert r.sharpness_gradient.status == "nonzero" and r.manifold.proved is proved
+    assert r.flip_verdict == ("drift" if proved else "undecided") and r.flip is None
 
 
 def test_mf_counterexample_drifts_at_the_rate_of_the_gl2_orbit():
