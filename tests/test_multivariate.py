@@ -515,3 +515,18 @@ def test_irrational_top_eigenvalues_1e40_apart():
     top, second = r.eigenvalues_exact
     assert sp.simplify(top - (2 - e + sp.sqrt(5) * e) / 2) == 0 and sp.simplify(second - (2 - e - sp.sqrt(5) * e) / 2) == 0
     assert r.flip_verdict == "supercritical"
+
+
+def test_exact_zero_on_a_ball_eigenvector_by_the_characteristic_polynomial():
+    """_vanishes_on_top_eigenvector: H = R diag(3 sqrt2, 2, 1) R^T (R an exact rotation), top
+    eigenvector R e1.  M = R diag(0, 1, 0) R^T gives v^T M v = 0 with N(lam) = (lam - 3 sqrt2)(lam - 1)
+    not identically zero (the gcd branch); M = R diag(1, 0, 0) R^T gives v^T M v = 1 (no proof)."""
+    from symbolic_eos.multivariate import _vanishes_on_top_eigenvector
+
+    R = _cayley(3)
+    H = R * sp.diag(3 * sp.sqrt(2), 2, 1) * R.T
+    with ctx.workprec(128):
+        interval = (3 * arb(2).sqrt()).union(3 * arb(2).sqrt() + arb(10) ** -20)  # holds 3 sqrt2 only
+    assert _vanishes_on_top_eigenvector(H, R * sp.diag(0, 1, 0) * R.T, interval)
+    assert not _vanishes_on_top_eigenvector(H, R * sp.diag(1, 0, 0) * R.T, interval)
+    assert not _vanishes_on_top_eigenvector(H, R * sp.diag(0, 1, 0) * R.T * sp.exp(1), interval)  # not algebraic: no proof
