@@ -556,7 +556,11 @@ def _kernel_facts(expr, symbols, point, kernel, direction) -> tuple[SharpnessGra
     except (Undetermined, InputError, ZeroDivisionError):
         undecided = Decision(None, None, None)
         sharp = SharpnessGradient(tuple(tuple(k) for k in kernel), (undecided,) * len(kernel), (undecided,) * len(symbols), undecided)
-    return sharp, minima_manifold(expr, symbols, point, len(kernel))
+    try:
+        manifold = minima_manifold(expr, symbols, point, len(kernel))
+    except (Undetermined, InputError, ZeroDivisionError) as exc:
+        manifold = MinimaManifold(False, f"the least-squares structure could not be evaluated ({exc})")
+    return sharp, manifold
 
 
 def _kernel_note(sharp: SharpnessGradient, manifold: MinimaManifold) -> str:
