@@ -561,6 +561,10 @@ def _mf_cross(c: Claim, cache: dict) -> dict:
     loss, names = mf_loss("1,0;0,1/4")
     generic = check_multivariate(loss, names, "1,0,0,1/8,1,0,0,2")
     flip = generic.flip_verdict + (f" ({generic.flip.short(8)}, {generic.flip.rigor})" if generic.flip is not None else "")
+    sharp = generic.sharpness_gradient
+    if generic.drift:
+        # D^3 L[v,v,.] has a component along the manifold of minimizers: no flip criterion applies there.
+        flip += f" (the sharpness changes along the manifold of minimizers at rate |P_ker g| = {sharp.norm_text(8)}, {sharp.rigor})"
     evidence = (("rule", "3 L'''^2 - L'' L'''' = 96 |A|^2 |B|^2 along the top direction, positive iff b^T C a != 0 (exact)"),
                 ("balanced minimizer", {True: "holds", False: "fails"}.get(report.balanced.holds, "undecided")),
                 ("unbalanced C = diag(1, 1/4), Y = diag(1, 1/8), Z = diag(1, 2)",
@@ -577,9 +581,12 @@ def _mf_cross(c: Claim, cache: dict) -> dict:
                        "balanced minimizer with lambda2(C) < 1",
             "finding": "At C = diag(1, 1/4), Y = diag(1, 1/8), Z = diag(1, 2) the top eigenvectors a of Y Y^T and b of "
                        "Z Z^T satisfy b^T C a = 0: the loss is exactly quadratic along the top Hessian direction, so "
-                       "3 L'''^2 - L'' L'''' = 0 and the paper's 1-D condition fails there. The exact multivariate flip "
-                       f"coefficient at that minimizer is {flip}: through the coupling to the other directions the "
-                       "cross-section is not the right test there; the flip normal form of the full GD map is."}
+                       "3 L'''^2 - L'' L'''' = 0 and the paper's 1-D condition fails there. "
+                       + ("Nor does the multivariate flip coefficient apply: D^3 L[v,v,.] has a component along the "
+                          "manifold of minimizers (the kernel of the Hessian), so the sharpness changes along it at rate "
+                          f"|P_ker g| = {sharp.norm_text(8)} ({sharp.rigor}); past eta0 GD drifts to a flatter minimizer "
+                          "and no 2-cycle is born at this point (flip verdict: drift)." if generic.drift else
+                          f"The multivariate flip verdict at that minimizer is {flip}.")}
 
 
 @_verifier("mf-oscillation")

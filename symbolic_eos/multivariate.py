@@ -19,6 +19,13 @@ At a critical point ``xb`` with Hessian ``H`` (top eigenvalue ``l1`` simple, uni
   coupling to other directions can only help: the exact criterion can hold where the
   cross-section fails, never the reverse (for a positive semi-definite ``H``).
 
+* **only where it applies**: at a non-isolated minimum the formula needs ``g`` orthogonal to
+  ``ker H``.  ``P_ker g`` is the first-order change of the sharpness along the manifold of
+  minima (``d l1/ds = D^3 f[q,q,k]``, :class:`SharpnessGradient`); when it is proved non-zero
+  and the manifold is proved (:func:`minima_manifold`), the verdict is ``"drift"``: past
+  ``eta0`` GD drifts to flatter minima and no 2-cycle is born at ``xb``.  Not proved zero, the
+  coefficient is not reported (``"undecided"`` with the reason).
+
 The Hessian's eigen-structure is exact (sympy) for rational Hessians and small irrational ones;
 beyond that it is certified with balls (:class:`CertifiedEigen`, ``route == "certified"``), and
 every verdict is then certified or undecided.
@@ -26,6 +33,8 @@ every verdict is then certified or undecided.
 >>> r = check_multivariate("(x*y - 1)**2/2", "x,y", "1,1")
 >>> [str(v) for v in r.eigenvalues_exact], r.manifold_dimension, r.cross_section.verdict, r.flip_verdict
 (['2', '0'], 1, 'holds', 'supercritical')
+>>> check_multivariate("(x*y - 1)**2/2", "x,y", "2,1/2", simulate=False).flip_verdict
+'drift'
 """
 
 from __future__ import annotations
@@ -33,14 +42,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sympy as sp
+from sympy.matrices.exceptions import MatrixError  # (sympy 1.14 has no sympy.matrices.common)
 from flint import acb_mat, arb, arb_mat, ctx, fmpq
 
 from .criteria import FlipNormalForm, PaperCriterion, expansion_order, flip_normal_form, paper_criterion
-from .decide import Decision, decide, decimal_string, enclosure_text, printed_radius, upper_text
+from .decide import Decision, as_sympy, decide, decimal_string, enclosure_text, printed_radius, upper_text
 from .errors import InputError
 from .jets import (
     NotRational,
     SymbolicCoefficients,
+    arb_to_fmpq,
     Undetermined,
     ball_function,
     constant_enclosure,
@@ -52,6 +63,7 @@ from .parse import parse_constant, parse_expression, parse_variable_name
 from .results import math_text
 
 __all__ = ["DirectionalExpansion", "BallDirectionalExpansion", "CertifiedEigen", "CertifiedSpectrum", "MultivariateCheck",
+           "SharpnessGradient", "MinimaManifold", "sharpness_gradient", "minima_manifold",
            "check_multivariate", "parse_vars", "parse_point"]
 
 MAX_VARIABLES = 8
@@ -175,6 +187,120 @@ def _like(value: sp.Expr, sample):
 
 
 @dataclass(frozen=True)
+class SharpnessGradient:
+    """The first-order change of the sharpness ``l1`` along the kernel of the Hessian.
+
+    For a simple top eigenvalue with unit eigenvector ``v``, eigenvalue perturbation gives
+    ``d l1 (H(xb + s k)) / ds = v^T D^3 f[k] v = D^3 f[v, v, k]`` at ``s = 0``: the gradient of the
+    sharpness is ``g = D^3 f[v, v, .]``.  Along a manifold of minima through ``xb`` (tangent space
+    ``ker H``) the sharpness changes at first order by ``P_ker g``.  ``components[i]`` is
+    ``D^3 f[v, v, k_i]`` for the exact kernel basis vectors ``basis[i]`` (as given, not
+    normalised), ``vector`` is ``P_ker g`` in coordinates (basis-free) and ``norm_squared`` is
+    ``|P_ker g|^2 = c^T (K^T K)^{-1} c`` (``c`` the components, ``K`` the basis as columns).
+
+    ``status``: ``"nonzero"`` (proved: the flip coefficient does not apply), ``"zero"`` (proved:
+    it applies) or ``"undecided"``.
+
+    >>> r = check_multivariate("(x*y - 1)**2/2", "x,y", "2,1/2", simulate=False)
+    >>> s = r.sharpness_gradient
+    >>> s.status, s.norm_exact, s.rigor
+    ('nonzero', '15*sqrt(17)/17', 'exact')
+    """
+
+    basis: tuple[tuple[sp.Expr, ...], ...]
+    components: tuple[Decision, ...]
+    vector: tuple[Decision, ...]
+    norm_squared: Decision
+
+    @property
+    def status(self) -> str:
+        if self.norm_squared.sign == 1 or any(d.sign in (-1, 1) for d in self.components):
+            return "nonzero"
+        if self.norm_squared.sign == 0 or all(d.sign == 0 for d in self.components):
+            return "zero"
+        return "undecided"
+
+    @property
+    def decisions(self) -> tuple[Decision, ...]:
+        """The facts the status rests on."""
+        if self.status == "nonzero":
+            return (self.norm_squared,) if self.norm_squared.sign == 1 else tuple(d for d in self.components if d.sign in (-1, 1))[:1]
+        if self.status == "zero":
+            return (self.norm_squared,) if self.norm_squared.sign == 0 else self.components
+        return self.components + (self.norm_squared,)
+
+    @property
+    def rigor(self) -> str | None:
+        if self.status == "undecided":
+            return None
+        return "exact" if all(d.rigor == "exact" for d in self.decisions) else "certified"
+
+    @property
+    def norm_exact(self) -> str | None:
+        """``|P_ker g|`` in closed form, when its square is known exactly."""
+        if self.norm_squared.exact is None:
+            return None
+        return sp.sstr(sp.sqrt(as_sympy(self.norm_squared.exact)))
+
+    def norm_enclosure(self) -> arb | None:
+        """A ball for ``|P_ker g|`` (None when its square is undecided or not finite)."""
+        d = self.norm_squared
+        if d.exact is not None:
+            return constant_enclosure(sp.sqrt(as_sympy(d.exact)), 128)
+        if d.enclosure is None or d.sign is None or not d.enclosure.is_finite():
+            return None
+        with ctx.workprec(max(ctx.prec, 128)):
+            return d.enclosure.sqrt() if d.sign == 1 else arb(0)
+
+    def norm_text(self, digits: int = 15) -> str:
+        """``|P_ker g|``: the closed form and a decimal when exact, else a printed enclosure."""
+        if self.norm_exact is not None:
+            decimal = decimal_string(sp.sqrt(as_sympy(self.norm_squared.exact)), digits)
+            return self.norm_exact if self.norm_exact == decimal.rstrip("0").rstrip(".") else f"{self.norm_exact} = {decimal}"
+        ball = self.norm_enclosure()
+        return "undecided" if ball is None else enclosure_text(ball, digits)
+
+    def to_dict(self) -> dict:
+        ball = self.norm_enclosure()
+        return {
+            "status": self.status,
+            "rigor": self.rigor,
+            "kernel_basis": [[sp.sstr(c) for c in k] for k in self.basis],
+            "components": [d.text(17) if d.sign is not None else None for d in self.components],
+            "components_exact": [d.exact_text() for d in self.components],
+            "vector": [d.text(17) if d.sign is not None else None for d in self.vector],
+            "vector_exact": [d.exact_text() for d in self.vector],
+            "norm": None if ball is None else (decimal_string(sp.sqrt(as_sympy(self.norm_squared.exact)), 17)
+                                               if self.norm_squared.exact is not None else decimal_string(ball, 17)),
+            "norm_exact": self.norm_exact,
+            "norm_enclosure": None if ball is None else enclosure_text(ball, 20),
+        }
+
+    def summary(self, digits: int = 15) -> str:
+        """One line for the text and Markdown tables."""
+        if self.status == "zero":
+            return (f"P_ker D^3 f[v,v,.] = 0 ({self.rigor}): the sharpness is stationary along ker H to first order, "
+                    "so the flip coefficient applies")
+        vector = "(" + ", ".join(d.short(digits, 24) if d.sign is not None else "?" for d in self.vector) + ")"
+        if self.status == "nonzero":
+            return f"gradient P_ker D^3 f[v,v,.] = {vector}, |P_ker g| = {self.norm_text(digits)} ({self.rigor}): non-zero"
+        return f"undecided whether P_ker D^3 f[v,v,.] = {vector} vanishes"
+
+
+@dataclass(frozen=True)
+class MinimaManifold:
+    """Whether ``ker H`` is proved to be the tangent space of a manifold of minima through ``xb``
+    (the hypothesis under which the sharpness gradient :class:`SharpnessGradient` decides what
+    GD does).  ``proved`` is True or False ("not proved", never "disproved")."""
+
+    proved: bool
+    reason: str
+
+    def to_text(self) -> str:
+        return ("proved: " if self.proved else "not proved: ") + self.reason
+
+
+@dataclass(frozen=True)
 class MultivariateCheck:
     """The multivariate check at one point (see the module docstring)."""
 
@@ -197,6 +323,10 @@ class MultivariateCheck:
     route: str = "exact"  # "exact": sympy eigen-structure; "certified": ball eigenpair (CertifiedEigen)
     direction_enclosure: tuple[arb, ...] | None = None  # the unit top eigenvector (certified route)
     certificate: CertifiedEigen | None = field(default=None, repr=False, compare=False)
+    #: The first-order change of the sharpness along ker H (None when ker H = {0} or unknown).
+    sharpness_gradient: SharpnessGradient | None = None
+    #: Whether ker H is proved tangent to a manifold of minima (None when ker H = {0} or unknown).
+    manifold: MinimaManifold | None = None
 
     def top_enclosure(self, prec: int) -> arb:
         """A ball for the top eigenvalue at (at least) ``prec`` bits."""
@@ -211,7 +341,16 @@ class MultivariateCheck:
         return self.certificate.at(max(prec, 128)).direction
 
     @property
+    def drift(self) -> bool:
+        """The sharpness changes at first order along a (proved) manifold of minima: past eta0
+        GD drifts to flatter minima and no 2-cycle is born here (docs/multivariate.md)."""
+        return (self.sharpness_gradient is not None and self.sharpness_gradient.status == "nonzero"
+                and self.manifold is not None and self.manifold.proved)
+
+    @property
     def flip_verdict(self) -> str:
+        if self.drift:
+            return "drift"
         if self.flip is None or self.flip.sign is None:
             return "undecided"
         return {-1: "supercritical", 1: "subcritical", 0: "undecided"}[self.flip.sign]
@@ -221,6 +360,8 @@ class MultivariateCheck:
         if self.route == "certified":
             return "certified"
         facts = [d for d in (self.flip, self.cross_section.quantity) if d is not None]
+        if self.sharpness_gradient is not None and self.sharpness_gradient.status != "undecided":
+            facts += self.sharpness_gradient.decisions
         return "exact" if all(d.rigor == "exact" for d in facts) else "certified"
 
     def to_dict(self) -> dict:
@@ -251,6 +392,9 @@ class MultivariateCheck:
             "cross_section_flip_verdict": self.cross_section_flip.verdict,
             "flip_note": self.flip_note,
             "simulation": self.simulation,
+            "sharpness_gradient": None if self.sharpness_gradient is None else self.sharpness_gradient.to_dict(),
+            "manifold_of_minima": None if self.manifold is None else ("proved" if self.manifold.proved else "not proved"),
+            "manifold_reason": None if self.manifold is None else self.manifold.reason,
         }
 
     def _rows(self) -> list[tuple[str, str]]:
@@ -273,6 +417,12 @@ class MultivariateCheck:
              + ("" if not self.manifold_dimension else (", f = O(t^4) with a non-negative quartic along each kernel line (consistent with a manifold of minima)" if self.flat_along_kernel else ", kernel lines undecided"))),
             ("cross-section (paper)", f"{self.cross_section.verdict} ({self.cross_section.case or 'no case'}): {self.cross_section.reason}"),
             ("cross-section flip", self.cross_section_flip.verdict),
+        ]
+        if self.sharpness_gradient is not None:
+            rows.append(("sharpness along ker H", self.sharpness_gradient.summary()))
+        if self.manifold is not None:
+            rows.append(("manifold of minima", self.manifold.to_text()))
+        rows += [
             ("multivariate flip", f"{self.flip_verdict}" + (f", coefficient {self.flip.text(15)}" if self.flip is not None and self.flip.sign is not None else "") + (f" ({self.flip_note})" if self.flip_note else "")),
             ("GD simulation", self.simulation),
         ]
@@ -284,7 +434,8 @@ class MultivariateCheck:
         return "\n".join([f"f({', '.join(self.variables)}) = {self.expression}"] + [f"  {a.ljust(width)}  {b}" for a, b in rows] + [f"  (rigor: {self.rigor})"])
 
     def to_markdown(self) -> str:
-        rows = "\n".join(f"| {a} | {b.replace('|', '/')} |" for a, b in self._rows())
+        # GitHub Markdown escapes a pipe inside a table cell as \| (so |P_ker g| stays a norm).
+        rows = "\n".join(f"| {a} | {b.replace('|', chr(92) + '|')} |" for a, b in self._rows())
         return f"### Multivariate check of $f$ = {math_text(self.expression, tuple(self.variables))}\n\n| quantity | value |\n|---|---|\n{rows}\n\n**Rigor:** {self.rigor}.\n"
 
     def _repr_markdown_(self) -> str:
@@ -332,8 +483,8 @@ def check_multivariate(text: str, vars_text: str, at: str, simulate: bool = True
     if route == "certified" or (route == "auto" and not small):
         return _check_certified(*common)
     try:
-        eigen = sorted(hessian.eigenvects(), key=lambda t: -float(constant_enclosure(t[0], 64).mid()))
-    except (NotImplementedError, sp.matrices.common.MatrixError, InputError) as exc:
+        eigen = _sorted_eigenvects(hessian)
+    except (NotImplementedError, MatrixError, InputError, _Unordered) as exc:
         if route == "auto":
             return _check_certified(*common)
         raise InputError(f"the Hessian's eigen-structure could not be computed exactly ({type(exc).__name__})") from None
@@ -346,26 +497,85 @@ def check_multivariate(text: str, vars_text: str, at: str, simulate: bool = True
     top, multiplicity, vectors = eigen[0]
     if multiplicity > 1:
         raise InputError(f"the top Hessian eigenvalue {sp.sstr(top)} is repeated (multiplicity {multiplicity}); no single top direction")
-    if len(balls) > 1 and not balls[0] > balls[1]:
-        # The order above used midpoints; the top must be certified strictly above the rest.
+    # The order is exact (rationals, or balls raised until they separate): a gap of 1e-40 between
+    # the two top eigenvalues is resolved, never read as a repeated eigenvalue.
+    if len(eigen) > 1 and _exact_order(top, eigen[1][0]) != 1:
         raise InputError("the top Hessian eigenvalue cannot be certified to be separated from the next one")
-    if any(b < 0 for b in balls):
+    signs = [_exact_order(v, sp.Integer(0)) for v, _, _ in eigen]
+    if -1 in signs:
         raise InputError(f"({at}) is not a minimum: the Hessian has a negative eigenvalue")
-    if not balls[0] > 0:
+    if signs[0] != 1:
         raise InputError(f"the Hessian vanishes at ({at})")
+    if None in signs:
+        raise InputError(f"the sign of a Hessian eigenvalue at ({at}) cannot be decided (zero or not)")
     q = tuple(vectors[0])  # exact entries, never nsimplify (heuristic: it may change the value)
-    kernel = [k for v, m, vecs in eigen if v == 0 for k in vecs]
+    kernel = [k for (v, m, vecs), sign in zip(eigen, signs, strict=True) if sign == 0 for k in vecs]
     flat = _flat_along_kernel(expr, symbols, point, kernel, at)
     eta0 = 2 / top
-    others_stable = all(eta0 * v < 2 for v in eigenvalues[1:])
+    # Every other eigenvalue l_i is proved to lie in [0, l1), so 1 - eta0 l_i is in (-1, 1].
+    others_stable = True
     cross = DirectionalExpansion(expr, symbols, point, q, expansion_order())
     cross_section = paper_criterion(cross)
     cross_flip = flip_normal_form(cross)
-    flip, note = _multivariate_flip(expr, symbols, point, q, hessian, top)
+    sharp, manifold = _kernel_facts(expr, symbols, point, kernel, q)
+    if sharp is None or sharp.status == "zero":
+        flip, note = _multivariate_flip(expr, symbols, point, q, hessian, top)
+    else:
+        flip, note = None, _kernel_note(sharp, manifold)
     floats = [float(constant_enclosure(v, 64).mid()) for v in q]
     simulation = _simulate(expr, symbols, point, floats, float(constant_enclosure(eta0, 64).mid())) if simulate else "not run"
     return MultivariateCheck(text, names, point, labels, eigenvalues, balls, q, len(kernel), flat, eta0,
-                             bool(others_stable), cross_section, cross_flip, flip, note, simulation)
+                             bool(others_stable), cross_section, cross_flip, flip, note, simulation,
+                             sharpness_gradient=sharp, manifold=manifold)
+
+
+class _Unordered(Exception):
+    """Two exact eigenvalues could be neither separated nor proved equal."""
+
+
+def _sorted_eigenvects(hessian: sp.Matrix) -> list:
+    """sympy's ``eigenvects``, largest eigenvalue first, ordered by :func:`_exact_order`."""
+    from functools import cmp_to_key
+
+    def compare(s, t):
+        sign = _exact_order(s[0], t[0])
+        if sign is None:
+            raise _Unordered(f"{sp.sstr(s[0])[:40]} vs {sp.sstr(t[0])[:40]}")
+        return -sign
+
+    return sorted(hessian.eigenvects(), key=cmp_to_key(compare))
+
+
+def _kernel_facts(expr, symbols, point, kernel, direction) -> tuple[SharpnessGradient | None, MinimaManifold | None]:
+    """The sharpness gradient along ``ker H`` and the manifold proof (both None for ``ker H = 0``);
+    an evaluation failure leaves the sharpness gradient undecided."""
+    if not kernel:
+        return None, None
+    try:
+        sharp = sharpness_gradient(expr, symbols, point, kernel, direction)
+    except (Undetermined, InputError, ZeroDivisionError):
+        undecided = Decision(None, None, None)
+        sharp = SharpnessGradient(tuple(tuple(k) for k in kernel), (undecided,) * len(kernel), (undecided,) * len(symbols), undecided)
+    try:
+        manifold = minima_manifold(expr, symbols, point, len(kernel))
+    except (Undetermined, InputError, ZeroDivisionError) as exc:
+        manifold = MinimaManifold(False, f"the least-squares structure could not be evaluated ({exc})")
+    return sharp, manifold
+
+
+def _kernel_note(sharp: SharpnessGradient, manifold: MinimaManifold) -> str:
+    """Why the flip coefficient is not reported when ``P_ker g`` is not proved zero."""
+    if sharp.status == "undecided":
+        return ("whether g = D^3 f[v,v,.] has a component in ker H is undecided, and the flip coefficient "
+                "(3 g^T H^+ g - D^4 f[v,v,v,v]) applies only when it has none")
+    rate = f"rate |P_ker g| = {sharp.norm_text()}"
+    if manifold.proved:
+        return (f"the sharpness drifts along the manifold of minima at {rate}; GD past eta0 drifts to flatter "
+                "minima; no 2-cycle is born here (g = D^3 f[v,v,.] has a component in ker H, so the flip "
+                "coefficient does not apply)")
+    return (f"g = D^3 f[v,v,.] has a component in ker H (the sharpness changes along ker H at {rate}), so the flip "
+            "coefficient does not apply; if ker H were tangent to a manifold of minima, GD past eta0 would drift to "
+            f"flatter minima with no 2-cycle born here, but that is not proved ({manifold.reason})")
 
 
 def _flat_along_kernel(expr, symbols, point, kernel, at) -> bool | None:
@@ -429,15 +639,21 @@ def _check_certified(text, names, symbols, expr, point, labels, hessian, simulat
     cross = BallDirectionalExpansion(expr, symbols, point, top_direction, expansion_order())
     cross_section = paper_criterion(cross)
     cross_flip = flip_normal_form(cross)
+    sharp, manifold = None, None
     if manifold_dimension is None:
         flip, note = Decision(None, None, None), "a zero eigenvalue is not proved exactly: the manifold dimension, so H^+, is undecided"
     else:
-        flip, note = _certified_flip(expr, symbols, point, eigen)
+        sharp, manifold = _kernel_facts(expr, symbols, point, kernel, eigen)
+        if sharp is None or sharp.status == "zero":
+            flip, note = _certified_flip(expr, symbols, point, eigen)
+        else:
+            flip, note = None, _kernel_note(sharp, manifold)
     floats = [float(c.mid()) for c in spectrum.direction]
     simulation = _simulate(expr, symbols, point, floats, float(eta0.mid())) if simulate else "not run"
     return MultivariateCheck(text, names, point, labels, None, balls, None, manifold_dimension, flat, eta0,
                              True, cross_section, cross_flip, flip, note, simulation,
-                             route="certified", direction_enclosure=spectrum.direction, certificate=eigen)
+                             route="certified", direction_enclosure=spectrum.direction, certificate=eigen,
+                             sharpness_gradient=sharp, manifold=manifold)
 
 
 def _certified_kernel(eigen: CertifiedEigen, spectrum: CertifiedSpectrum) -> tuple[int | None, list | None]:
@@ -478,6 +694,325 @@ def _exact_kernel(hessian: sp.Matrix) -> list[sp.Matrix] | None:
     if not all(f for f in free):
         return None
     return list(vectors)
+
+
+# ---------------------------------------------------------------------------------------------
+# The sharpness along the kernel of the Hessian, and the manifold of minima.
+
+
+class _Constants:
+    """Exact sympy constants with the interface of an expansion (``exact`` / ``balls`` /
+    ``symbolic``, see :func:`symbolic_eos.decide.decide`), so that quantities built from them
+    are decided like every other sign.  With ``closed_forms=False`` only balls are offered (the
+    quantity then mixes in ball-only data, such as a certified eigenvector)."""
+
+    def __init__(self, values, closed_forms: bool = True):
+        self.values = tuple(sp.sympify(v) for v in values)
+        self.closed_forms = closed_forms
+        self._balls: dict[int, tuple[arb, ...]] = {}
+
+    @property
+    def exact(self):
+        if self.closed_forms and all(v.is_Rational for v in self.values):
+            return tuple(to_fmpq(v) for v in self.values)
+        return None
+
+    def balls(self, prec: int):
+        if prec not in self._balls:
+            self._balls[prec] = tuple(constant_enclosure(v, prec) for v in self.values)
+        return self._balls[prec]
+
+    @property
+    def symbolic(self):
+        return self.values if self.closed_forms else ()
+
+
+def _exact_zero_or_value(value: sp.Expr) -> sp.Expr:
+    """``value`` itself, or a literal 0 when it is proved to vanish (so that a ball product with
+    it is an exact zero); a value a cheap ball shows non-zero skips the proof."""
+    from .decide import prove_zero
+
+    if value.is_Rational:
+        return value
+    try:
+        if not constant_enclosure(value, 64).contains(0):
+            return value
+    except (InputError, Undetermined, ZeroDivisionError):
+        pass
+    return sp.Integer(0) if prove_zero(value) else value
+
+
+def _third_derivatives(expr, symbols, point, rows, cols) -> dict:
+    """Exact ``T[a, b, c] = d^3 f / dx_a dx_b dx_c`` at ``xb`` for ``a <= b`` in ``rows`` and ``c``
+    in ``cols`` (proved zeros as literal 0)."""
+    subs = dict(zip(symbols, point, strict=True))
+    out = {}
+    for i, a in enumerate(rows):
+        for b in rows[i:]:
+            second = sp.diff(expr, symbols[a], symbols[b])
+            for c in cols:
+                value = sp.diff(second, symbols[c]).subs(subs)
+                if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I) or not value.is_number:
+                    raise Undetermined("a third derivative is not finite and real at the point")
+                out[a, b, c] = _exact_zero_or_value(value)
+    return out
+
+
+def sharpness_gradient(expr, symbols, point, kernel, direction) -> SharpnessGradient:
+    """:class:`SharpnessGradient` at ``xb`` for the exact kernel basis ``kernel`` (sympy column
+    vectors) and the top eigenvector ``direction``: an exact tuple (any length) on the exact
+    route, or a :class:`CertifiedEigen` (its unit ball eigenvector) on the certified route.
+
+    ``g_c = D^3 f[v, v, e_c] = sum_{a,b} v_a v_b T_abc`` from the exact third derivatives ``T``
+    (only ``a, b`` in the support of ``v``, ``c`` in that of the kernel), so that a term whose
+    third derivative is proved zero is an exact zero even beside a ball ``v``."""
+    n, m = len(symbols), len(kernel)
+    K = sp.Matrix.hstack(*kernel)
+    ginv = (K.T * K).inv()
+    cols = sorted({c for k in kernel for c in range(n) if k[c] != 0})
+    certified = isinstance(direction, CertifiedEigen)
+    if certified:
+        # The ball eigenvector vanishes exactly outside the block of its oriented component.
+        spectrum = _first_spectrum(direction)
+        rows = [i for i in range(n) if not spectrum.direction[i] == 0]
+    else:
+        rows = [i for i in range(n) if direction[i] != 0]
+    T = _third_derivatives(expr, symbols, point, rows, cols)
+    keys = sorted(T)
+    slot = {key: i for i, key in enumerate(keys)}
+    values = [T[key] for key in keys] + [K[c, i] for c in range(n) for i in range(m)] + [ginv[i, j] for i in range(m) for j in range(m)]
+    base_k, base_g = len(keys), len(keys) + n * m
+    if not certified:
+        base_q = len(values)
+        values += list(direction) + [sum(c**2 for c in direction)]
+
+    def components(c):
+        if certified:
+            q, norm2 = direction.at(ctx.prec).direction, 1
+        else:
+            q, norm2 = c[base_q: base_q + n], c[base_q + n]
+        g = {}
+        for col in cols:
+            total = 0
+            for i, a in enumerate(rows):
+                for b in rows[i:]:
+                    term = q[a] * q[b] * c[slot[a, b, col]]
+                    total = total + (term if a == b else 2 * term)
+            g[col] = total
+        return [sum((c[base_k + col * m + i] * g[col] for col in cols), 0) / norm2 for i in range(m)]
+
+    def solved(c):  # (K^T K)^{-1} components: coordinates of P_ker g in the basis
+        comp = components(c)
+        return comp, [sum((c[base_g + i * m + j] * comp[j] for j in range(m)), 0) for i in range(m)]
+
+    def norm_squared(c):
+        comp, y = solved(c)
+        return sum((comp[i] * y[i] for i in range(m)), 0)
+
+    def entry(j):
+        return lambda c: sum((c[base_k + j * m + i] * y_i for i, y_i in enumerate(solved(c)[1])), 0)
+
+    constants = _Constants(values, closed_forms=not certified)
+    comps = [decide(lambda c, i=i: components(c)[i], constants) for i in range(m)]
+    if certified and any(d.sign is None for d in comps):
+        # A ball v cannot show that D^3 f[v, v, k] vanishes; the exact Hessian can.
+        hessian, interval = direction.exact, spectrum.top
+        zero = Decision(0, "exact", None, fmpq(0))
+        comps = [zero if d.sign is None and _zero_component(hessian, T, rows, cols, kernel[i], interval) else d
+                 for i, d in enumerate(comps)]
+        if all(d.sign == 0 for d in comps):
+            return SharpnessGradient(tuple(tuple(k) for k in kernel), tuple(comps), (zero,) * n, zero)
+    return SharpnessGradient(
+        tuple(tuple(k) for k in kernel),
+        tuple(comps),
+        tuple(decide(entry(j), constants) for j in range(n)),
+        decide(norm_squared, constants),
+    )
+
+
+def _first_spectrum(eigen: CertifiedEigen) -> CertifiedSpectrum:
+    """The certified spectrum at the lowest precision of :data:`CERTIFY_PRECISIONS` that gives one."""
+    for prec in CERTIFY_PRECISIONS:
+        try:
+            return eigen.at(prec)
+        except Undetermined:
+            continue
+    raise Undetermined("the top eigenpair could not be certified")
+
+
+#: Wall-clock budget (seconds) for the exact proof that ``D^3 f[v, v, k] = 0`` on the certified route.
+ZERO_PROOF_SECONDS = 10.0
+
+
+def _algebraic(value: sp.Expr) -> bool:
+    """Built from rationals with ``+ - * /`` and rational powers (sympy's algebraic-field
+    arithmetic is exact on such numbers; with transcendental constants it would assume too much)."""
+    return all(node.is_Rational or node.is_Add or node.is_Mul or (node.is_Pow and node.exp.is_Rational)
+               for node in sp.preorder_traversal(value))
+
+
+def _vanishes_on_top_eigenvector(H: sp.Matrix, M: sp.Matrix, interval: arb) -> bool:
+    """True only when ``v^T M v = 0`` is proved for the eigenvector ``v`` of the simple eigenvalue
+    ``l1`` of the exact symmetric ``H`` that ``interval`` isolates (it holds no other eigenvalue),
+    although ``v`` itself is known only as a ball.
+
+    For a simple eigenvalue ``adj(l1 I - H) = p'(l1) v v^T`` (``p`` the characteristic
+    polynomial, ``|v| = 1``), so ``v^T M v = N(l1) / p'(l1)`` with ``N(lam) = tr(M adj(lam I - H))``,
+    the coefficient of ``e`` in ``det(lam I - H + e M)``.  ``N(l1) = 0`` iff ``l1`` is a root of
+    ``G = gcd(N, p)`` (exact, over the algebraic field of the entries); the roots of ``G`` are
+    eigenvalues, ``interval`` holds only ``l1`` and it is simple, so that happens iff ``G``
+    changes sign between the interval's ends (certified balls).  ``N = 0`` proves it at once."""
+    if not all(_algebraic(e) for e in list(H) + list(M)):
+        return False
+    lam, e = sp.Dummy("lam"), sp.Dummy("e")
+    n = H.rows
+    D = (lam * sp.eye(n) - H + e * M).det(method="berkowitz")
+    N = sp.expand(sp.diff(D, e).subs(e, 0))
+    if N == 0:
+        return True
+    try:
+        G = sp.gcd(sp.Poly(N, lam, extension=True), sp.Poly(sp.expand(D.subs(e, 0)), lam, extension=True))
+    except (sp.polys.polyerrors.PolynomialError, NotImplementedError):
+        return False
+    if G.degree() < 1:
+        return False
+    g = G.as_expr()
+    signs = []
+    for end in (interval.lower(), interval.upper()):
+        q = arb_to_fmpq(end)
+        at = g.subs(lam, sp.Rational(int(q.p), int(q.q)))
+        ball = constant_enclosure(at, 256)
+        signs.append(1 if ball > 0 else -1 if ball < 0 else None)
+    return None not in signs and signs[0] != signs[1]
+
+
+def _zero_component(H: sp.Matrix, T: dict, rows, cols, k, interval: arb) -> bool:
+    """:func:`_vanishes_on_top_eigenvector` for ``M = D^3 f[., ., k]`` on the block ``rows`` of
+    ``H`` that carries the top eigenvector, within :data:`ZERO_PROOF_SECONDS`."""
+    from .decide import within_seconds
+
+    Hb = sp.Matrix(len(rows), len(rows), lambda i, j: H[rows[i], rows[j]])
+    M = sp.Matrix(len(rows), len(rows), lambda i, j: sum((T[min(rows[i], rows[j]), max(rows[i], rows[j]), c] * k[c] for c in cols), sp.Integer(0)))
+    return bool(within_seconds(lambda args: _vanishes_on_top_eigenvector(*args), (Hb, M, interval), ZERO_PROOF_SECONDS))
+
+
+def _vanishes(value: sp.Expr) -> bool:
+    """``value`` (a number) is proved to be 0."""
+    from .decide import prove_zero
+
+    return value == 0 or (value.is_number and prove_zero(value))
+
+
+def _weighted_squares(expr: sp.Expr, subs: dict) -> list[tuple[sp.Expr, sp.Expr]] | str:
+    """``[(w_i, r_i)]`` with ``expr = sum w_i r_i^2 + const``, read off the expression tree (never
+    by expanding): each non-constant term is one factor ``r^(2j)`` with ``r`` proved to vanish at
+    the point (then ``r_i = r^j``) times a weight certified positive at the point (so positive
+    near it).  A string says why ``expr`` is not recognised."""
+    out = []
+    for term in sp.Add.make_args(expr):
+        if term.is_number:
+            continue
+        factors = sp.Mul.make_args(term)
+        squares = [a for a in factors if a.is_Pow and a.exp.is_Integer and a.exp > 0 and a.exp % 2 == 0
+                   and not a.base.is_number and _vanishes(a.base.subs(subs))]
+        if len(squares) != 1:
+            return f"the term {sp.sstr(term)[:60]} is not recognised as a weight times the square of a residual vanishing at the point"
+        (square,) = squares
+        weight = sp.Mul(*[a for a in factors if a is not square])
+        try:
+            positive = constant_enclosure(weight.subs(subs), 128) > 0
+        except (InputError, Undetermined, ZeroDivisionError):
+            positive = False
+        if not positive:
+            return f"the weight {sp.sstr(weight)[:60]} of a squared residual is not certified positive at the point"
+        residual = square.base ** (square.exp // 2)
+        # The same residual in several terms: one square, with the (positive) sum of the weights.
+        same = [i for i, (_, r) in enumerate(out) if r == residual]
+        if same:
+            out[same[0]] = (out[same[0]][0] + weight, residual)
+        else:
+            out.append((weight, residual))
+    return out or "f has no squared residual"
+
+
+def minima_manifold(expr, symbols, point, dimension: int) -> MinimaManifold:
+    """Prove that the minima of ``f`` near ``xb`` form a manifold of dimension ``dimension``
+    (the kernel's) through ``xb`` whose tangent spaces are the kernels of the Hessian.
+
+    The proof covered: ``f = sum_i w_i r_i^2 + const`` (least squares, read off the expression
+    tree) with weights ``w_i`` certified positive at ``xb`` (hence near it), every residual
+    ``r_i(xb) = 0`` (proved), and the Jacobian ``J`` of ``(r_1, ..., r_k)`` at ``xb`` of full row
+    rank ``k = n - dimension``.  Then near ``xb`` ``f >= const`` with equality exactly on
+    ``{r = 0}``, a submanifold of dimension ``n - k`` (``r`` is a submersion there); on it
+    ``H = 2 J^T diag(w) J``, so its tangent space ``ker J`` is ``ker H``.  Anything else is "not
+    proved" (never "disproved").
+
+    >>> x, y = sp.symbols("x y")
+    >>> minima_manifold((x*y - 1)**2/2, (x, y), (sp.Integer(2), sp.Rational(1, 2)), 1).proved
+    True
+    >>> minima_manifold(x**2/2 + x**2*y + y**4, (x, y), (sp.Integer(0), sp.Integer(0)), 1).proved
+    False
+    """
+    n = len(symbols)
+    subs = dict(zip(symbols, point, strict=True))
+    squares = _weighted_squares(expr, subs)
+    if isinstance(squares, str):
+        return MinimaManifold(False, f"{squares}, and no other proof is attempted")
+    k = len(squares)
+    residuals = [r for _, r in squares]
+    if n - k != dimension:
+        return MinimaManifold(False, f"{k} squared residuals in {n} variables do not match a kernel of dimension {dimension}")
+    J = sp.Matrix(k, n, lambda i, j: sp.diff(residuals[i], symbols[j]).subs(subs))
+    full = None
+    if all(e.is_Rational for e in J):
+        full = J.rank() == k
+    else:
+        for prec in (128, 512, 2048):
+            try:
+                with ctx.workprec(prec):
+                    B = arb_mat([[constant_enclosure(J[i, j], prec) for j in range(n)] for i in range(k)])
+                    det = (B * B.transpose()).det()
+            except (InputError, Undetermined, ZeroDivisionError):
+                continue
+            if det > 0:
+                full = True
+                break
+    if not full:
+        return MinimaManifold(False, "the residuals' gradients are not proved independent at the point")
+    what = ("f = w r^2 + const with w > 0 near the point, r = 0 there and grad r != 0" if k == 1 else
+            f"f = sum of w_i r_i^2 (+ const) over {k} residuals, w_i > 0 near the point, r_i = 0 there with independent gradients")
+    return MinimaManifold(True, f"{what}, so {{r = 0}} is a manifold of minima of dimension {n - k} through it, tangent to ker H")
+
+
+#: Precisions (bits) tried to order two exact eigenvalues (distinct algebraic numbers separate
+#: at some precision; the ladder bounds the effort).
+ORDER_PRECISIONS = (64, 256, 1024, 4096, 16384)
+
+
+def _exact_order(a: sp.Expr, b: sp.Expr) -> int | None:
+    """``sign(a - b)`` for exact real constants: exact for rationals; otherwise certified balls
+    that separate them (at rising precision), or 0 when ``a - b`` is proved zero; None when
+    neither (floats never order eigenvalues).
+
+    >>> _exact_order(1 + sp.Rational(1, 10**40), sp.Integer(1)), _exact_order(sp.sqrt(2), sp.Integer(3) / 2)
+    (1, -1)
+    """
+    from .decide import prove_zero
+
+    if a.is_Rational and b.is_Rational:
+        return int(bool(a > b)) - int(bool(a < b))
+    if a == b:
+        return 0
+    for prec in ORDER_PRECISIONS:
+        try:
+            x, y = constant_enclosure(a, prec), constant_enclosure(b, prec)
+        except (Undetermined, ZeroDivisionError):
+            continue
+        if x > y:
+            return 1
+        if x < y:
+            return -1
+    return 0 if prove_zero(sp.expand(a - b)) else None
 
 
 def _flip_parts(expr, symbols, point, direction):
@@ -572,9 +1107,23 @@ def _simulate(expr, symbols, point, direction, eta0, relative: float = 1e-3, ste
     if np.linalg.norm(c - a) < 1e-9 * (1 + np.linalg.norm(c)):
         width = np.linalg.norm(c - b)
         if width < 1e-9:
-            return f"converged to a fixed point at eta = eta0 (1 + {relative:g}) (e.g. a flatter minimum on the manifold)"
+            ratio = _float_sharpness(expr, symbols, c) * eta0 / 2
+            flatter = " < 2/eta: a flatter minimum" if ratio < 1 / (1 + relative) else ""
+            return f"converged to a fixed point at eta = eta0 (1 + {relative:g}) with sharpness {ratio:.5f} l1{flatter} (GD evidence)"
         return f"stable 2-cycle of width {width:.3g} at eta = eta0 (1 + {relative:g}) (GD evidence)"
     return f"no period-1 or period-2 convergence after {steps} steps at eta = eta0 (1 + {relative:g})"
+
+
+def _float_sharpness(expr, symbols, x) -> float:
+    """The top Hessian eigenvalue at the float point ``x`` (numeric evidence, never a verdict)."""
+    import numpy as np
+
+    n = len(symbols)
+    with ctx.workprec(53):
+        ball = [arb(float(v)) for v in x]
+        H = np.array([[float(ball_function(sp.diff(expr, symbols[i], symbols[j]), tuple(symbols))(ball).mid())
+                       for j in range(n)] for i in range(n)])
+    return float(np.linalg.eigvalsh((H + H.T) / 2)[-1])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -921,8 +1470,11 @@ def multivariate_orbit(text: str, vars_text: str, at: str, eta: str, digits: int
     expr = parse_expression(text, names)
     eta_value = parse_constant(eta, what="the learning rate")
     flip = minimum.flip
+    if minimum.drift:
+        return MultiOrbitReport(text, names, eta, minimum, None, f"no 2-cycle is born at this minimum: {minimum.flip_note}")
     if flip is None or flip.sign not in (-1, 1):
-        return MultiOrbitReport(text, names, eta, minimum, None, "the multivariate flip coefficient is undecided: no branch is predicted")
+        return MultiOrbitReport(text, names, eta, minimum, None, "the multivariate flip coefficient is undecided: no branch is predicted"
+                                + (f" ({minimum.flip_note})" if minimum.flip_note else ""))
     prec = bits_for_digits(digits)
     low = bits_for_digits(20)
     with ctx.workprec(low):

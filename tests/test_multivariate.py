@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 
 from symbolic_eos.cli import main
 from symbolic_eos.errors import InputError
-from symbolic_eos.jets import constant_enclosure
+from symbolic_eos.jets import constant_enclosure, to_fmpq
 from symbolic_eos.multivariate import check_multivariate
 
 
@@ -38,7 +38,8 @@ def test_coupling_makes_the_two_criteria_disagree():
 def test_unbalanced_minimum_drifts_to_a_flatter_one():
     r = check_multivariate("(x*y-1)**2/2", "x,y", "2,1/2")
     assert [str(v) for v in r.eigenvalues_exact] == ["17/4", "0"]
-    assert r.simulation.startswith("converged to a fixed point")
+    assert r.simulation.startswith("converged to a fixed point") and "a flatter minimum" in r.simulation
+    assert r.flip_verdict == "drift"
 
 
 @pytest.mark.parametrize(
@@ -274,3 +275,258 @@ def test_cli_certified_route(capsys):
     assert main(["check", "sqrt(2)*(x**2 + y**2)/2 + z**2/2 + w**2/4", "--vars", "x,y,z,w", "--at", "0,0,0,0", "--json"]) == 2
     captured = capsys.readouterr()
     assert "repeated" in json.loads(captured.out)["error"] and "Traceback" not in captured.err
+
+
+# ---------------------------------------------------------------------------------------------
+# Non-isolated minima: the sharpness gradient along ker H (drift) versus the flip coefficient.
+
+
+def _gd(expr_text, names, xb, v, eta, steps=20000, every=500):
+    """Float GD (numpy, sympy's lambdify: no code shared with the engine) from ``xb + 1e-3 v``:
+    the last two iterates, the sharpness at the two-step midpoints every ``every`` steps."""
+    import numpy as np
+
+    syms = sp.symbols(names.replace(",", " "))
+    f = sp.sympify(expr_text, locals={str(s): s for s in syms})
+    grad = sp.lambdify(syms, [sp.diff(f, s) for s in syms], "numpy")
+    hess = sp.lambdify(syms, sp.hessian(f, syms), "numpy")
+    x = np.array(xb, dtype=float) + 1e-3 * v / np.linalg.norm(v)
+    trace = []
+    for k in range(steps):
+        new = x - eta * np.array(grad(*x), dtype=float)
+        if k % every == 0:
+            trace.append(_float_sharpness(hess, (x + new) / 2))
+        previous, x = x, new
+    return previous, x, np.array(trace), lambda y: _float_sharpness(hess, y)
+
+
+def _float_sharpness(hess, x):
+    import numpy as np
+
+    return float(np.linalg.eigvalsh(np.array(hess(*x), dtype=float))[-1])
+
+
+def test_unbalanced_xy_minimum_is_a_drift_not_a_flip():
+    """(xy-1)^2/2 at (2, 1/2): on the manifold xy = 1 the Hessian has rank one, so the sharpness
+    there is its trace x^2 + 1/x^2, whose derivative along the unit tangent (1, -1/x^2)/|.| at
+    x = 2 is (4 - 1/4) / (sqrt(17)/4) = 15/sqrt(17): the exact |P_ker D^3 f[v,v,.]|."""
+    r = check_multivariate("(x*y-1)**2/2", "x,y", "2,1/2", simulate=False)
+    s = r.sharpness_gradient
+    assert s.status == "nonzero" and s.rigor == "exact" and r.manifold.proved
+    assert [d.exact for d in s.vector] == [fmpq(60, 17), fmpq(-15, 17)]
+    assert s.norm_squared.exact == fmpq(225, 17) and sp.sympify(s.norm_exact) == 15 / sp.sqrt(17)
+    x = sp.Symbol("x")
+    along = sp.diff(x**2 + 1 / x**2, x) / sp.sqrt(1 + 1 / x**4)
+    assert sp.simplify(along.subs(x, 2) - 15 / sp.sqrt(17)) == 0
+    # The gradient is tangent to the manifold: orthogonal to grad(xy) = (y, x) = (1/2, 2).
+    assert s.vector[0].exact / 2 + 2 * s.vector[1].exact == 0
+    assert r.flip_verdict == "drift" and r.flip is None and r.rigor == "exact"
+    d = r.to_dict()
+    assert d["flip_verdict"] == "drift" and d["flip_coefficient"] is None
+    assert d["sharpness_gradient"]["status"] == "nonzero" and d["sharpness_gradient"]["norm_exact"] == "15*sqrt(17)/17"
+    assert d["sharpness_gradient"]["vector_exact"] == ["60/17", "-15/17"] and d["manifold_of_minima"] == "proved"
+    text = r.to_text()
+    assert "the sharpness drifts along the manifold of minima at rate |P_ker g| = 15*sqrt(17)/17" in text
+    assert "GD past eta0 drifts to flatter minima; no 2-cycle is born here" in text
+    assert "drifts along the manifold of minima" in r.to_markdown()
+
+
+def _drift_case(expr, names, at):
+    import numpy as np
+
+    r = check_multivariate(expr, names, at, simulate=False)
+    xb = np.array([float(sp.sympify(p)) for p in at.split(",")])
+    v = np.array([float(c) for c in r.direction])
+    return r, xb, v, float(r.eigenvalues_exact[0])
+
+
+@pytest.mark.parametrize("case", ["xy", "mf", "valley"])
+def test_gd_past_eta0_drifts_down_the_certified_sharpness_gradient(case):
+    """Floats are evidence: they must side with the exact verdict.  GD at eta0 (1 + 1e-3) from
+    xb + 1e-3 v: the sharpness at the iterates decreases, GD settles on a fixed point (no
+    2-cycle) that is a flatter minimum (sharpness < 2/eta), displaced along -P_ker g, and the
+    sharpness change matches the first-order prediction P_ker g . (x - xb)."""
+    import numpy as np
+
+    from symbolic_eos.settings.matrix_factorization import COUNTEREXAMPLE, mf_loss
+
+    if case == "xy":
+        expr, names, at = "(x*y-1)**2/2", "x,y", "2,1/2"
+    elif case == "valley":  # minima x = 0 with sharpness (1 + y)^2: P_ker g = (0, 2)
+        expr, names, at = "(1+y)**2*x**2/2", "x,y", "0,0"
+    else:
+        expr, names = mf_loss(COUNTEREXAMPLE[0])
+        at = "1,0,0,1/8,1,0,0,2"
+    r, xb, v, l1 = _drift_case(expr, names, at)
+    assert r.flip_verdict == "drift"
+    eta = 2 / l1 * (1 + 1e-3)
+    previous, x, trace, sharpness = _gd(expr, names, xb, v, eta)
+    assert np.all(np.diff(trace) <= 1e-9 * l1) and trace[-1] < trace[0]  # the sharpness decreases
+    assert np.linalg.norm(x - previous) < 1e-10  # a fixed point: no 2-cycle
+    assert sharpness(x) < 2 / eta < l1  # a flatter, linearly stable minimum
+    pg = np.array([float(d.exact) for d in r.sharpness_gradient.vector])
+    moved = (x - xb) @ pg
+    assert moved < 0  # down the sharpness gradient
+    assert 0.95 < (sharpness(x) - l1) / moved < 1.05  # the first-order rate
+
+
+def test_balanced_xy_minimum_keeps_the_flip_and_gd_oscillates_in_place():
+    """(xy-1)^2/2 at (1,1): P_ker g = 0 exactly (the balanced point is the flattest on xy = 1), the
+    flip coefficient -8 applies unchanged, and GD settles on a 2-cycle whose midpoint has not
+    moved along the manifold (the kernel direction (-1, 1))."""
+    import numpy as np
+
+    r, xb, v, l1 = _drift_case("(x*y-1)**2/2", "x,y", "1,1")
+    s = r.sharpness_gradient
+    assert s.status == "zero" and s.rigor == "exact" and all(d.exact == 0 for d in s.vector)
+    assert r.flip_verdict == "supercritical" and r.flip.exact == -8
+    assert r.to_dict()["sharpness_gradient"]["status"] == "zero"
+    previous, x, _, _ = _gd("(x*y-1)**2/2", "x,y", xb, v, 2 / l1 * (1 + 1e-3))
+    assert np.linalg.norm(x - previous) > 1e-2  # a genuine 2-cycle ...
+    assert abs(((x + previous) / 2 - xb) @ np.array([-1.0, 1.0])) < 1e-9  # ... that did not drift
+
+
+@pytest.mark.parametrize("expr, vars_, at, coefficient", [
+    ("(x*y-1)**2/2", "x,y", "1,1", -8),
+    ("(x*y-1)**2/2 + (z-1)**2/4", "x,y,z", "1,1,1", -8),
+    ("(x*y*z-1)**2/2", "x,y,z", "1,1,1", fmpq(-176, 9)),
+    ("(x**2+y**2-1)**2/4", "x,y", "3/5,4/5", -16),  # a curved manifold of constant sharpness
+    ("((y11*z11 + y12*z12 - 1)**2 + (y11*z21 + y12*z22)**2 + (y21*z11 + y22*z12)**2 + (y21*z21 + y22*z22 - 1/4)**2)/2",
+     "y11,y12,y21,y22,z11,z12,z21,z22", "1,0,0,1/2,1,0,0,1/2", -8),  # the balanced MF minimiser
+])
+def test_kernel_orthogonal_coupling_keeps_the_flip_coefficient(expr, vars_, at, coefficient):
+    """Where P_ker g = 0 is proved the coefficient is the one reported before this check existed
+    (the values are those of the earlier code)."""
+    r = check_multivariate(expr, vars_, at, simulate=False)
+    assert r.sharpness_gradient.status == "zero" and r.sharpness_gradient.rigor == "exact"
+    assert r.flip_verdict == "supercritical" and r.flip.exact == coefficient and r.rigor == "exact"
+
+
+def test_kernel_coupling_without_a_manifold_of_minima_is_undecided():
+    """x^2/2 + x^2 y + y^4 at 0: an isolated minimum with ker H = y and P_ker g = (0, 2) != 0, but
+    no manifold of minima.  "drift" would be wrong there: GD (floats, evidence) settles on a stable
+    2-cycle next to the minimum just past eta0 = 2.  So without a proved manifold the verdict is
+    undecided, with the reason."""
+    import numpy as np
+
+    r = check_multivariate("x**2/2 + x**2*y + y**4", "x,y", "0,0", simulate=False)
+    assert r.sharpness_gradient.status == "nonzero" and not r.manifold.proved
+    assert r.flip_verdict == "undecided" and r.flip is None and "not proved" in r.flip_note
+    previous, x, _, _ = _gd("x**2/2 + x**2*y + y**4", "x,y", [0, 0], np.array([1.0, 0.0]), 2 * (1 + 1e-2), steps=200000)
+    after = x - 2 * (1 + 1e-2) * np.array([x[0] * (1 + 2 * x[1]), x[0] ** 2 + 4 * x[1] ** 3])
+    assert np.linalg.norm(after - previous) < 1e-10 and np.linalg.norm(x - previous) > 1e-4  # a 2-cycle
+    assert np.linalg.norm(x) < 1e-2  # near the minimum
+
+
+@pytest.mark.parametrize("expr, vars_, at, proved", [
+    ("(1+y)*x**2/2", "x,y", "0,0", True),  # a weight positive at the point
+    ("(x**3-2)**2/2 + 4*(y*z-1)**2 + x*(y*z-1)**2", "x,y,z", "2**(1/3),2,1/2", True),  # one residual, two terms
+    ("(x*y-1)**2/2 + (x*y-1)**3", "x,y", "2,1/2", False),  # true, but not of the form read off the tree
+    ("x**2/2 + x**2*y + y**4", "x,y", "0,0", False),  # the weight y is not positive: no manifold
+])
+def test_manifold_of_minima_is_proved_only_for_positively_weighted_squares(expr, vars_, at, proved):
+    r = check_multivariate(expr, vars_, at, simulate=False)
+    assert r.sharpness_gradient.status == "nonzero" and r.manifold.proved is proved
+    assert r.flip_verdict == ("drift" if proved else "undecided") and r.flip is None
+
+
+def test_mf_counterexample_drifts_at_the_rate_of_the_gl2_orbit():
+    """The minima Y Z^T = C are the orbit (Y G, Z G^-T); along G = exp(s A) the sharpness
+    alpha + beta (top eigenvalues of Y Y^T, Z Z^T, eigenvectors a = e1, b = e2) changes at
+    2 (Y^T a)^T A (Y^T a) - 2 (Z^T b)^T A (Z^T b) = 2 A11 - 8 A22, and the tangent vectors of
+    A = E11, E22 are orthogonal with squared norms 2 and 257/64: |P_ker g|^2 = 2 + 64^2/257."""
+    from symbolic_eos.settings.matrix_factorization import COUNTEREXAMPLE, mf_loss
+
+    expr, names = mf_loss(COUNTEREXAMPLE[0])
+    r = check_multivariate(expr, names, "1,0,0,1/8,1,0,0,2", simulate=False)
+    s = r.sharpness_gradient
+    assert r.flip_verdict == "drift" and r.rigor == "exact" and r.manifold.proved
+    assert s.norm_squared.exact == 2 + fmpq(64**2, 257)
+    assert [d.exact for d in s.vector] == [1, 0, 0, fmpq(-64, 257), -1, 0, 0, fmpq(1024, 257)]
+
+
+def test_drift_on_the_certified_route():
+    """An irrational Hessian in 4 variables (certified route) whose top direction lies in the
+    (z, w) block of an unbalanced minimum of (zw - 1)^2: the sharpness gradient is certified
+    non-zero (its exact zeros outside the block come from the exact third derivatives), the
+    manifold of minima is proved with a ball determinant, and the verdict is drift."""
+    r = check_multivariate("(x**3-2)**2/2 + y**2/2 + 4*(z*w-1)**2", "x,y,z,w", "2**(1/3),0,2,1/2", simulate=False)
+    assert r.route == "certified" and r.manifold_dimension == 1 and r.manifold.proved
+    s = r.sharpness_gradient
+    assert s.status == "nonzero" and s.rigor == "certified" and r.flip_verdict == "drift"
+    # The 2-D loss 8 (zw - 1)^2/2 at (2, 1/2) is 8 times (zw - 1)^2/2: rate 8 * 15/sqrt(17).
+    assert s.norm_enclosure().overlaps(8 * 15 / arb(17).sqrt())
+    assert s.vector[0].sign == 0 and s.vector[1].sign == 0  # exact zeros, not balls around 0
+
+
+def test_certified_route_proves_a_zero_sharpness_gradient_exactly():
+    """Rotated by an exact Cayley rotation, the separable loss with a kernel has a dense ball
+    eigenvector; P_ker g = 0 is then proved from the exact Hessian (the characteristic
+    polynomial argument), not read off balls, and the flip coefficient applies."""
+    r = check_multivariate(*_rotated(WITH_KERNEL, _cayley()), simulate=False)
+    assert r.route == "certified" and r.sharpness_gradient.status == "zero" and r.sharpness_gradient.rigor == "exact"
+    assert r.flip_verdict == "supercritical"
+
+
+def test_multivariate_orbit_refuses_a_drift_point(capsys):
+    from symbolic_eos.multivariate import multivariate_orbit
+
+    r = multivariate_orbit("(x*y-1)**2/2", "x,y", "2,1/2", "1/2")
+    assert r.cycle is None and "no 2-cycle is born" in r.message and "drifts along the manifold" in r.message
+    assert main(["check", "(x*y-1)**2/2", "--vars", "x,y", "--at", "2,1/2", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["flip_verdict"] == "drift" and d["flip_coefficient"] is None
+    assert set(d["sharpness_gradient"]) >= {"status", "rigor", "kernel_basis", "components", "vector", "norm", "norm_exact"}
+    assert abs(float(d["sharpness_gradient"]["norm"]) - 15 / 17**0.5) < 1e-15
+
+
+# ---------------------------------------------------------------------------------------------
+# Top eigenvalues 1e-40 apart: exact arithmetic separates them.
+
+
+def test_top_eigenvalues_1e40_apart_on_the_diagonal():
+    for expr, top, direction in [("(1+10**-40)*x**2/2 + y**2/2 + x**3", 1 + sp.Rational(1, 10**40), (1, 0)),
+                                 ("x**2/2 + (1+10**-40)*y**2/2 + x**3", 1 + sp.Rational(1, 10**40), (0, 1))]:
+        r = check_multivariate(expr, "x,y", "0,0", simulate=False)
+        assert r.route == "exact" and r.eigenvalues_exact == (top, 1) and r.direction == direction
+    r = check_multivariate("(1+10**-40)*x**2/2 + y**2/2 + x**3", "x,y", "0,0", simulate=False)
+    assert r.flip_verdict == "supercritical" and r.flip.exact == -72 / to_fmpq(1 + sp.Rational(1, 10**40)) ** 2
+
+
+def test_top_eigenvalues_1e40_apart_off_the_diagonal():
+    """H = R diag(1, 1 - 1e-40) R^T with the exact rotation R = [[3, -4], [4, 3]]/5, and the
+    cubic (3x/5 + 4y/5)^3 along the top direction: the 1-D flip of x^2/2 + x^3, -2c = -72."""
+    e = sp.Rational(1, 10**40)
+    x, y = sp.symbols("x y")
+    u, w = (3 * x + 4 * y) / 5, (-4 * x + 3 * y) / 5
+    f = u**2 / 2 + (1 - e) * w**2 / 2 + u**3
+    r = check_multivariate(sp.sstr(sp.expand(f)), "x,y", "0,0", simulate=False)
+    assert r.eigenvalues_exact == (1, 1 - e)
+    q = r.direction
+    assert q[0] * 4 == q[1] * 3  # along (3, 4)
+    assert r.flip_verdict == "supercritical" and r.flip.exact == -72
+
+
+def test_irrational_top_eigenvalues_1e40_apart():
+    """[[1, e], [e, 1 - e]], e = 1e-40: eigenvalues (2 - e +/- sqrt(5) e)/2, 2.2e-40 apart
+    (radicals): separated by balls at rising precision, in the right order."""
+    e = sp.Rational(1, 10**40)
+    r = check_multivariate(f"x**2/2 + 10**-40*x*y + (1-10**-40)*y**2/2 + x**3", "x,y", "0,0", simulate=False)
+    top, second = r.eigenvalues_exact
+    assert sp.simplify(top - (2 - e + sp.sqrt(5) * e) / 2) == 0 and sp.simplify(second - (2 - e - sp.sqrt(5) * e) / 2) == 0
+    assert r.flip_verdict == "supercritical"
+
+
+def test_exact_zero_on_a_ball_eigenvector_by_the_characteristic_polynomial():
+    """_vanishes_on_top_eigenvector: H = R diag(3 sqrt2, 2, 1) R^T (R an exact rotation), top
+    eigenvector R e1.  M = R diag(0, 1, 0) R^T gives v^T M v = 0 with N(lam) = (lam - 3 sqrt2)(lam - 1)
+    not identically zero (the gcd branch); M = R diag(1, 0, 0) R^T gives v^T M v = 1 (no proof)."""
+    from symbolic_eos.multivariate import _vanishes_on_top_eigenvector
+
+    R = _cayley(3)
+    H = R * sp.diag(3 * sp.sqrt(2), 2, 1) * R.T
+    with ctx.workprec(128):
+        interval = (3 * arb(2).sqrt()).union(3 * arb(2).sqrt() + arb(10) ** -20)  # holds 3 sqrt2 only
+    assert _vanishes_on_top_eigenvector(H, R * sp.diag(0, 1, 0) * R.T, interval)
+    assert not _vanishes_on_top_eigenvector(H, R * sp.diag(1, 0, 0) * R.T, interval)
+    assert not _vanishes_on_top_eigenvector(H, R * sp.diag(0, 1, 0) * R.T * sp.exp(1), interval)  # not algebraic: no proof

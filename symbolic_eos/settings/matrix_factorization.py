@@ -22,8 +22,11 @@ exact Hessian from jets of the loss, its certified top eigenpair, the 1-D cross-
 * At a **balanced** minimiser (``Y = Z``), ``a = b = u1`` and ``b^T C a = 1``: the claim holds.
 * At an **unbalanced** one it can fail: ``C = diag(1, 1/4)``, ``Y = diag(1, 1/8)``,
   ``Z = diag(1, 2)`` has ``a = e1``, ``b = e2``, ``b^T C a = 0``: the cross-section is exactly
-  quadratic, the paper's condition fails (while the exact multivariate flip coefficient is still
-  supercritical, and GD drifts to a flatter, balanced minimiser).
+  quadratic and the paper's condition fails.  No flip criterion applies there at all:
+  ``D^3 L[v, v, .]`` has a component along the manifold of minimisers, so the sharpness changes
+  along it at first order (rate ``sqrt(1184770)/257``, exact); past ``eta0`` GD drifts to a
+  flatter minimiser and no 2-cycle is born at this point (``check --vars``: flip verdict
+  ``drift``, :class:`symbolic_eos.multivariate.SharpnessGradient`).
 
 >>> mf_cross_section("1,0;0,1/4", "1,0;0,1/8", "1,0;0,2").holds
 False
