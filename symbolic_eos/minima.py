@@ -22,6 +22,7 @@ from functools import lru_cache
 import sympy as sp
 from flint import arb, ctx, fmpq
 
+from .algebraic import Surd, Transcendental, to_surd
 from .decide import PRECISIONS, Decision, Expansion, decide, enclosure_text, upper_text
 from .errors import DomainError, InputError
 from .parse import parse_constant
@@ -351,6 +352,11 @@ def _h(c, shift, target):
             return value - constant_enclosure(target, ctx.prec)
         if isinstance(value, sp.Expr):
             return value - target
+        if isinstance(value, (Surd, Transcendental)):
+            exact_target = to_surd(target)
+            if exact_target is None:
+                raise NotRational("target")
+            return value - exact_target
         if not target.is_Rational:
             raise NotRational("target")
         return value - fmpq(int(target.p), int(target.q))
