@@ -34,8 +34,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import sympy as sp
+
+from .algebraic import Surd, has_inverse_pair
 from .decide import Decision, Expansion, decide
-from .errors import InputError
+from .errors import EosError, InputError
 from .jets import Point
 from .parse import parse_constant, parse_expression, parse_variable_name
 from .results import math_text
@@ -100,6 +102,13 @@ class _Pair:
         a, b = self.p.exact, self.q.exact
         return None if a is None or b is None else tuple(a) + tuple(b)
 
+    @property
+    def algebraic(self):
+        """Both jets in ``Q(sqrt 2, sqrt 3, ...)`` when at least one is irrational (one field
+        holds every element, so the two combine)."""
+        a, b = _field_jet(self.p), _field_jet(self.q)
+        return None if a is None or b is None else a + b
+
     def balls(self, prec: int):
         return tuple(self.p.balls(prec)) + tuple(self.q.balls(prec))
 
@@ -112,6 +121,12 @@ class _Pair:
             return tuple(a[j] for j in range(4)) + tuple(b[j] for j in range(4))
         except IndexError:
             return ()
+
+
+def _field_jet(expansion: Expansion) -> tuple | None:
+    if expansion.exact is not None:
+        return tuple(Surd.rational(c) for c in expansion.exact)
+    return None if expansion.algebraic is None else tuple(expansion.algebraic)
 
 
 @dataclass(frozen=True)
@@ -254,13 +269,55 @@ def compose(q_text: str, p_text: str, at: str) -> CompositionCheck:
     pair = _Pair(p_exp, q_exp)
     p_check = _model_check(p_text, p_exp, at)
     q_check = _model_check(q_text, q_exp, sp.sstr(inner))
-    h_slope = decide(lambda c: _chain(c)[0], pair)
-    h_value = decide(_composition_quantity, pair)
+    # When the two jets are not both exact, h = q o p may still have an exact jet of its own
+    # (q(p(x)) = x near xb, say): then decide h on it.
+    exact_pair = pair.exact is not None or pair.algebraic is not None
+    composed = None if exact_pair else _composed_expansion(q, p, point)
+    if composed is not None:
+        h_slope = decide(lambda c: c[1], composed)
+        h_value = decide(l2_quantity, composed)
+        curvature = decide(lambda c: 2 * c[2], composed)
+    else:
+        h_slope = decide(lambda c: _chain(c)[0], pair)
+        h_value = decide(_composition_quantity, pair)
+        curvature = decide(lambda c: _chain(c)[1], pair)
     composition = ModelCheck(f"{q_text} o {p_text}", at, h_slope, h_value, _verdict(h_slope, h_value))
     cross = decide(_cross_sign_quantity, pair)
-    curvature = decide(lambda c: _chain(c)[1], pair)
     schwarzians = (decide(schwarzian_quantity, p_exp), decide(schwarzian_quantity, q_exp))
     return CompositionCheck(q_text, p_text, at.strip(), p_check, q_check, composition, cross, curvature, schwarzians)
+
+
+def _nodes(e: sp.Expr) -> int:
+    return sum(1 for _ in sp.preorder_traversal(e))
+
+
+def _composed_expansion(q: sp.Expr, p: sp.Expr, point: Point) -> Expansion | None:
+    """The jet of ``h = q(p(x))`` itself at the point, when it is exact (rational or in
+    ``Q(sqrt 2, sqrt 3, ...)``); None otherwise (then the chain rule on the two jets decides).
+
+    The composed expression can be exact where its parts are not: ``asin(sin(x))`` is ``x``
+    near ``1/2`` (:func:`symbolic_eos.algebraic.local_inverses` certifies the branch), while
+    ``sin(1/2)`` is transcendental.  Substituting is safe here: the domains of ``p`` at ``xb``
+    and of ``q`` at ``p(xb)`` were checked before, and sympy's automatic rewrites
+    (``sinh(asinh(x)) -> x``) are identities wherever both sides are defined.
+
+    >>> from symbolic_eos.parse import parse_constant
+    >>> e = _composed_expansion(parse_expression("asin(x)"), parse_expression("sin(x)"), Point.from_constant(parse_constant("1/2")))
+    >>> [str(c) for c in e.exact]
+    ['1/2', '1', '0', '0']
+    """
+    h = q.xreplace({_X: p})
+    if not (has_inverse_pair(h) or _nodes(h) < _nodes(q) + q.count(_X) * (_nodes(p) - 1)):
+        # Nothing cancelled (no inverse pair, sympy rewrote nothing): h's jet is exact only
+        # when the two jets are, and they are not; spare the attempt.
+        return None
+    try:
+        expansion = Expansion(h, _X, point, 3)
+        if expansion.exact is None and expansion.algebraic is None:
+            return None
+    except EosError:
+        return None  # e.g. a composed form the engine does not support
+    return expansion
 
 
 # ---------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from flint import arb, arb_series, fmpq, fmpq_series
 
+from .algebraic import Surd, compose_coefficients
 from .decide import Decision, Expansion, as_sympy, decide
 from .jets import BeyondJet, series_length
 
@@ -154,12 +155,18 @@ def _gd_map_coefficients(c) -> list:
 
 def flip_coefficients(c, order: int | None = None) -> list:
     """The coefficients of ``Fs(Fs(t)) - t`` up to ``order`` (default ``len(c) - 2``), in the
-    number type of ``c`` (exact ``fmpq``, ``arb`` balls, or sympy closed forms)."""
+    number type of ``c`` (exact ``fmpq``, exact algebraic :class:`~symbolic_eos.algebraic.Surd`,
+    ``arb`` balls, or sympy closed forms)."""
     top = len(c) - 2 if order is None else order
     a = _gd_map_coefficients([c[j] for j in range(top + 2)])
     n = len(a)
     sample = c[2]
-    if isinstance(sample, (arb, fmpq, int)):
+    if isinstance(sample, Surd):
+        # Exact algebraic coefficients: compose over Q(sqrt 2, sqrt 3, ...).
+        out = compose_coefficients(a, a)
+        if len(out) < n:
+            raise BeyondJet(f"F(F(t)) is known only to order {len(out) - 1}")
+    elif isinstance(sample, (arb, fmpq, int)):
         with series_length(n):
             s = arb_series(a, prec=n) if isinstance(sample, arb) else fmpq_series([fmpq(v) for v in a], prec=n)
             composed = s(s)

@@ -2,7 +2,8 @@
 
 A value is positive or negative when an ``arb`` ball excludes zero (``certified``) or when it is
 known exactly (``exact``); it is zero only when that is *proved* (exact rational arithmetic,
-sympy's evaluation of a closed form, or a minimal polynomial).  Otherwise it is ``undecided``,
+exact arithmetic in ``Q(sqrt 2, sqrt 3, ...)`` (:mod:`symbolic_eos.algebraic`), sympy's
+evaluation of a closed form, or a minimal polynomial).  Otherwise it is ``undecided``,
 and so is every verdict that depends on it.  Floats never decide anything.
 
 A quantity is a function of Taylor coefficients written with ``+ - * /`` only, so the same
@@ -26,6 +27,7 @@ from typing import Callable, Sequence
 import sympy as sp
 from flint import arb, ctx, fmpq
 
+from .algebraic import NotAlgebraic, Surd, algebraic_coefficients
 from .errors import DomainError
 from .jets import (
     BeyondJet,
@@ -56,24 +58,40 @@ SIMPLIFY_OPS_LIMIT = 400
 
 class Expansion:
     """The Taylor coefficients of ``f`` at ``point`` up to ``order``, available exactly (when
-    rational), as balls at any precision, and as bounded sympy closed forms."""
+    rational, or algebraic in ``Q(sqrt 2, sqrt 3, ...)``), as balls at any precision, and as
+    bounded sympy closed forms."""
 
     def __init__(self, expr: sp.Expr, var: sp.Symbol, point: Point, order: int):
         self.expr, self.var, self.point, self.order = expr, var, point, order
         self._exact_done = False
         self._exact: tuple[fmpq, ...] | None = None
+        self._algebraic: tuple | None = None
         self._balls: dict[int, tuple[arb, ...]] = {}
         self._symbolic = None
 
     @property
     def exact(self) -> tuple[fmpq, ...] | None:
+        """Exact rational coefficients, or None.  An irrational point whose jet is rational
+        all the same (``tan`` at ``pi/4``) is found by the algebraic route."""
         if not self._exact_done:
             self._exact_done = True
             try:
                 self._exact = exact_coefficients(self.expr, self.var, self.point, self.order)
             except NotRational:
                 self._exact = None
+                self._algebraic = _algebraic_jet(self.expr, self.var, self.point, self.order)
+                if self._algebraic is not None and all(isinstance(c, Surd) and c.is_rational for c in self._algebraic):
+                    self._exact = tuple(c.as_fmpq() for c in self._algebraic)
+                    self._algebraic = None
         return self._exact
+
+    @property
+    def algebraic(self) -> tuple | None:
+        """Exact coefficients in ``Q(sqrt 2, sqrt 3, ...)`` (:class:`~symbolic_eos.algebraic.Surd`;
+        ``c_0`` may be a :class:`~symbolic_eos.algebraic.Transcendental`) when the jet is exact
+        but not rational; None otherwise."""
+        self.exact  # noqa: B018 - computes both routes once
+        return self._algebraic
 
     def balls(self, prec: int) -> tuple[arb, ...]:
         """Balls at ``prec`` bits; raises :class:`Undetermined` if a domain test is undecided."""
@@ -96,8 +114,8 @@ class Expansion:
         """Raise :class:`DomainError` when the loss is certainly not real and smooth at the point;
         when that cannot be decided even at the highest precision, raise it too (no verdict can
         be given on a loss we cannot evaluate)."""
-        if self.exact is not None:
-            return
+        if self.exact is not None or self.algebraic is not None:
+            return  # both exact routes certify the domain on the way
         for prec in PRECISIONS:
             try:
                 balls = self.balls(prec)
@@ -151,6 +169,23 @@ class Decision:
         if self.enclosure is None:
             return self.reason or "could not be evaluated"
         return f"in {enclosure_text(self.enclosure, 20)}"
+
+
+def _algebraic_jet(expr, var, point: Point, order: int):
+    """The exact jet over ``Q(sqrt 2, sqrt 3, ...)``, or None (then balls decide)."""
+    if point.exact is None:
+        return None
+    return _cached_algebraic_jet(expr, var, point.exact, order)
+
+
+@lru_cache(maxsize=1024)
+def _cached_algebraic_jet(expr, var, at: sp.Expr, order: int):
+    # Cached: the same model at the same point recurs (the composition search pairs every
+    # model with every other), and a failed attempt costs sympy work each time.
+    try:
+        return algebraic_coefficients(expr, var, Point.from_constant(at), order)
+    except NotAlgebraic:
+        return None
 
 
 def _sympy_sign(value: sp.Expr) -> int | None:
@@ -255,6 +290,11 @@ def _decide(quantity: Callable[[Sequence], object], expansion: Expansion) -> Dec
             pass
         else:
             return Decision((value > 0) - (value < 0), "exact", None, value)
+    algebraic = getattr(expansion, "algebraic", None)
+    if algebraic is not None:
+        decided = _decide_algebraic(quantity, algebraic)
+        if decided is not None:
+            return decided
     last = None
     for prec in PRECISIONS:
         try:
@@ -291,6 +331,26 @@ def _decide(quantity: Callable[[Sequence], object], expansion: Expansion) -> Dec
         if sign is not None:
             return Decision(sign, "exact", last, closed if sign else fmpq(0))
     return Decision(None, None, last)
+
+
+def _decide_algebraic(quantity, coefficients) -> Decision | None:
+    """The sign of ``quantity`` on exact field coefficients: zero by exact arithmetic, else by
+    a ball of the exact value (None when the quantity needs a transcendental ``c_0``)."""
+    try:
+        value = quantity(coefficients)
+    except (NotRational, ZeroDivisionError):  # NotAlgebraic is a NotRational
+        return None
+    if isinstance(value, (int, fmpq)):
+        value = Surd({1: fmpq(value)} if value != 0 else {})
+    if not isinstance(value, Surd):
+        return None  # e.g. c_0 itself when it is transcendental
+    if value.is_rational:
+        q = value.as_fmpq()
+        return Decision((q > 0) - (q < 0), "exact", None, q)
+    sign = value.sign()
+    if sign is None:
+        return None  # non-zero, but no ball up to 4096 bits separates it from 0
+    return Decision(sign, "exact", value.enclosure(128), value.to_sympy())
 
 
 def decimal_string(value, digits: int = 17) -> str:

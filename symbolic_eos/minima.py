@@ -3,8 +3,17 @@
 A point ``xb`` is accepted when ``f'(xb) = 0`` is proved (exactly) or certified (a unique zero
 of ``f'`` in a tiny box, by the interval Newton test ``N(I) ⊆ I`` with ``0 ∉ f''(I)``), and
 ``f''(xb) > 0`` is decided by :func:`symbolic_eos.decide.decide`.  Without a given point, every
-strict minimum in a range is found by bisection with the same test, and the parts of the range
-that could not be resolved are reported rather than silently skipped.
+strict minimum in a range is found
+
+* for a polynomial with rational coefficients, exactly: ``f'`` is factored over ``Q``
+  (python-flint); a simple root of a linear factor is rational, of a quadratic one a quadratic
+  surd ``(-b +- sqrt(d))/2a``, of a higher one the unique zero in an isolating ball
+  (``complex_roots``, certified, real roots with exactly zero imaginary part); a root of a
+  repeated factor is a *degenerate* critical point (``f'' = 0`` there), reported as such;
+* otherwise by bisection with the interval Newton test, down to boxes of relative width
+  :data:`MIN_WIDTH` (and absolute width :data:`MIN_ABS_WIDTH` around 0, so that features at
+  ``1e-10`` next to the origin are resolved), within a bounded number of boxes; the parts of
+  the range that could not be resolved are reported rather than silently skipped.
 
 >>> from symbolic_eos.parse import parse_expression
 >>> f = parse_expression("(x**2 - 1)**2/4")
@@ -20,22 +29,39 @@ from fractions import Fraction
 from functools import lru_cache
 
 import sympy as sp
-from flint import arb, ctx, fmpq
+from flint import arb, arb_poly, ctx, fmpq, fmpq_poly
 
+from .algebraic import Surd, Transcendental, to_surd
 from .decide import PRECISIONS, Decision, Expansion, decide, enclosure_text, upper_text
 from .errors import DomainError, InputError
-from .parse import parse_constant
-from .jets import NotRational, Point, Undetermined, arb_to_fmpq, ball_coefficients, constant_enclosure, expression_size, limit_fraction
+from .parse import parse_constant, parse_expression, parse_variable_name
+from .jets import (
+    NotRational, Point, Undetermined, _plan, _walk, arb_to_fmpq, ball_coefficients, constant_enclosure, expression_size,
+    limit_fraction, to_fmpq,
+)
 
-__all__ = ["Equation", "MinimaSearch", "critical_point_at", "require_strict_minimum", "strict_minima", "simple_roots", "target_points", "parse_range"]
+__all__ = [
+    "Equation", "MinimaSearch", "critical_point_at", "require_strict_minimum", "strict_minima", "simple_roots", "target_points",
+    "parse_range", "polynomial_roots", "rational_polynomial",
+]
 
 #: The bisection never looks at more boxes than this (bounds the work on hostile input).
 MAX_BOXES = 20000
 #: At most this many expression nodes are evaluated in one search (bounds hostile input).
 MAX_WORK = 1_500_000
-#: Boxes narrower than this (relative to max(1, |x|)) are not bisected further.
-MIN_WIDTH = fmpq(1, 10**9)
+#: Boxes narrower than this relative to their distance from 0 are not bisected further ...
+MIN_WIDTH = fmpq(1, 2**40)
+#: ... nor boxes narrower than this absolutely (boxes around 0, whose relative width never
+#: shrinks).  Unresolvable spots cost about log2(range / width) levels of bisection each.
+MIN_ABS_WIDTH = fmpq(1, 2**160)
 _SEARCH_PREC = 64
+#: Bits of working precision beyond those a box's relative width needs.
+_GUARD_BITS = 40
+#: Polynomials of higher degree go to the bisection (exact factoring costs more than it saves).
+MAX_POLYNOMIAL_DEGREE = 200
+#: ... and so do polynomials whose coefficients hold more bits than this in all (factoring
+#: ``(x + 10**60)**200 + x`` alone takes seconds).
+MAX_POLYNOMIAL_BITS = 100_000
 
 
 @dataclass(frozen=True)
@@ -126,6 +152,9 @@ class MinimaSearch:
     hi: object
     unresolved: tuple[tuple[str, str], ...] = ()
     outside_domain: tuple[tuple[str, str], ...] = ()
+    #: Critical points proved degenerate (a repeated root of f', so f'' = 0): not strict
+    #: minima with f'' > 0, and not "unresolved" either.
+    degenerate: tuple[str, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -175,9 +204,11 @@ def simple_roots(
             unresolved.append((a, b))
             unresolved.extend(stack)
             break
+        scale = max(abs(a), abs(b))
+        small = (b - a) <= max(MIN_WIDTH * scale, MIN_ABS_WIDTH)
+        # A box much narrower than its distance from 0 needs the bits to tell its ends apart.
+        prec = _SEARCH_PREC + max(0, _relative_bits(b - a, scale) - (_SEARCH_PREC - _GUARD_BITS))
         box = _box(a, b, prec)
-        scale = max(abs(a), abs(b), fmpq(1))
-        small = (b - a) <= MIN_WIDTH * scale
         try:
             value, slope = eq.balls(box, 1, prec)
         except DomainError:
@@ -211,6 +242,13 @@ def simple_roots(
         m = a + (b - a) * fmpq(61, 128)
         stack.extend([(m, b), (a, m)])
     return _dedupe(eq, roots), unresolved, outside
+
+
+def _relative_bits(width: fmpq, scale: fmpq) -> int:
+    """About ``log2(scale / width)`` (0 when the box is wide compared with its position)."""
+    if scale <= width:
+        return 0
+    return max(0, (int(scale.p) * int(width.q)).bit_length() - (int(scale.q) * int(width.p)).bit_length())
 
 
 def _within(eq: Equation, box: arb, lo: fmpq, hi: fmpq) -> bool | None:
@@ -293,6 +331,9 @@ def strict_minima(expr: sp.Expr, var: sp.Symbol, lo, hi) -> MinimaSearch:
     """Every strict local minimum of ``expr`` (``f' = 0``, ``f'' > 0``) in ``[lo, hi]``."""
     a, b = parse_range(_endpoint(lo), _endpoint(hi))
     eq = Equation(expr, var, 1)
+    exact = polynomial_roots(eq, a, b, slope_sign=1)
+    if exact is not None:
+        return exact
     roots, unresolved, outside = simple_roots(eq, a, b, slope_sign=1)
     points = tuple(_to_point(eq, box) for box, _ in roots)
     return MinimaSearch(points, a, b, _merge(unresolved), _merge(outside))
@@ -302,9 +343,267 @@ def target_points(g: sp.Expr, var: sp.Symbol, target: sp.Expr, lo, hi) -> Minima
     """Every simple solution of ``g(x) = y`` in ``[lo, hi]`` (the minima of ``(g - y)^2``)."""
     a, b = parse_range(_endpoint(lo), _endpoint(hi))
     eq = Equation(g, var, 0, target)
+    exact = polynomial_roots(eq, a, b)
+    if exact is not None:
+        return exact
     roots, unresolved, outside = simple_roots(eq, a, b)
     points = tuple(_to_point(eq, box) for box, _ in roots)
     return MinimaSearch(points, a, b, _merge(unresolved), _merge(outside))
+
+
+# ---------------------------------------------------------------------------------------------
+# Polynomials with rational coefficients: the roots of h, exactly.
+
+
+def rational_polynomial(expr: sp.Expr, var: sp.Symbol, max_degree: int = MAX_POLYNOMIAL_DEGREE) -> fmpq_poly | None:
+    """``expr`` as an exact ``fmpq_poly`` in ``var`` when it is a polynomial with rational
+    coefficients of degree at most ``max_degree`` (bounded before anything is expanded), else
+    None.
+
+    >>> rational_polynomial(parse_expression("(x**2 - 10**(-20))**2"), parse_variable_name("x"))
+    x^4 + (-1/50000000000000000000)*x^2 + 1/10000000000000000000000000000000000000000
+    >>> rational_polynomial(parse_expression("x**2 + sin(x)"), parse_variable_name("x")) is None
+    True
+    """
+    degree: list[int] = []
+    for node, kind, data, kids in _plan(expr, var):
+        if kind == "var":
+            d = 1
+        elif kind == "leaf":
+            d = 0 if node.is_Rational else -1
+        elif kind == "add":
+            d = -1 if any(degree[k] < 0 for k in kids) else max(degree[k] for k in kids)
+        elif kind == "mul":
+            d = -1 if any(degree[k] < 0 for k in kids) else sum(degree[k] for k in kids)
+        elif kind == "pow" and data.is_Integer and data >= 0 and degree[kids[0]] >= 0:
+            d = int(data) * degree[kids[0]]
+        else:
+            d = -1
+        if d < 0 or d > max_degree:
+            return None
+        degree.append(d)
+
+    def leaf(node):
+        return fmpq_poly([0, 1]) if node == var else fmpq_poly([to_fmpq(node)])
+
+    return _walk(expr, var, leaf, lambda base, e: base ** int(e), None)
+
+
+def polynomial_roots(eq: Equation, lo: fmpq, hi: fmpq, slope_sign: int | None = None) -> MinimaSearch | None:
+    """Every simple root of ``h`` in ``[lo, hi]`` (with ``h'`` of sign ``slope_sign`` when
+    given), exactly, when ``h`` is a polynomial with rational coefficients; None otherwise.
+
+    ``h = c prod g_i^(m_i)`` over ``Q`` (python-flint).  A root of ``g_i`` with ``m_i >= 2`` has
+    ``h' = 0``: degenerate.  With ``m_i = 1`` it is simple (``h'(r) = g_i'(r) prod_(j != i)
+    g_j(r)^(m_j)`` and no factor vanishes there), so ``h'(r) != 0`` and its sign is decided:
+    exactly for a rational or quadratic root, by a ball (refined until it excludes 0, which it
+    must) for the others.  Range ends are rational, so an irrational root is never on one.
+
+    >>> x = parse_variable_name("x")
+    >>> r = polynomial_roots(Equation(parse_expression("(x**2 - 10**(-20))**2"), x), fmpq(-10), fmpq(10), 1)
+    >>> [p.label for p in r.points], r.degenerate, r.complete
+    (['-1/10000000000', '1/10000000000'], (), True)
+    >>> r = polynomial_roots(Equation(parse_expression("(x**2 - 2)**2"), x), fmpq(-10), fmpq(10), 1)
+    >>> [p.label for p in r.points], polynomial_roots(Equation(parse_expression("x**4"), x), fmpq(-1), fmpq(1), 1).degenerate
+    (['-sqrt(2)', 'sqrt(2)'], ('0',))
+    """
+    if not eq.target.is_Rational:
+        return None
+    f = rational_polynomial(eq.expr, eq.var)
+    if f is None or sum(int(abs(fmpq(c).p)).bit_length() + int(fmpq(c).q).bit_length() for c in f.coeffs()) > MAX_POLYNOMIAL_BITS:
+        return None
+    h = f
+    for _ in range(eq.shift):
+        h = h.derivative()
+    h = h - to_fmpq(eq.target)
+    if h.degree() <= 0:
+        return None  # constant: no isolated roots (and f itself is constant or linear)
+    slope = h.derivative()
+    points: list[tuple[object, Point]] = []
+    degenerate: list[tuple[object, str]] = []
+    unresolved: list[tuple[fmpq, fmpq]] = []
+    try:
+        roots = [(root, multiplicity) for factor, multiplicity in h.factor()[1] for root in _real_roots(factor)]
+    except _TooHard:
+        return None  # the bisection, with its bounded work, takes over
+    for root, multiplicity in roots:
+        inside = _in_range(root, lo, hi)
+        if inside is None:
+            unresolved.append(_around(root))
+            continue
+        if not inside:
+            continue
+        if multiplicity > 1:
+            degenerate.append((root, _root_label(root)))
+            continue
+        sign = _sign_at(slope, root)
+        if sign is None:
+            unresolved.append(_around(root))
+        elif slope_sign is None or sign == slope_sign:
+            point = _root_point(eq, root)
+            if point is None:
+                unresolved.append(_around(root))
+            else:
+                points.append((root, point))
+    order = lambda item: arb_to_fmpq(_root_ball(item[0], 64).mid())  # noqa: E731 - display order only
+    return MinimaSearch(
+        tuple(p for _, p in sorted(points, key=order)), lo, hi, _merge(unresolved), (),
+        tuple(label for _, label in sorted(degenerate, key=order)),
+    )
+
+
+class _BallRoot:
+    """A real root of an irreducible ``factor`` of degree >= 3, known by an isolating ball
+    ``[mid +/- rad]`` (it holds this root and no other root of ``factor``) and refined to any
+    precision by interval Newton on ``factor`` (simple roots: ``factor'`` is non-zero there)."""
+
+    def __init__(self, factor: fmpq_poly, mid: fmpq, rad: fmpq):
+        self.factor, self.mid, self.rad = factor, mid, rad
+        self._balls: dict[int, arb] = {}
+
+    def ball(self, prec: int) -> arb:
+        hit = self._balls.get(prec)
+        if hit is not None:
+            return hit
+        with ctx.workprec(prec):
+            g = arb_poly([arb(fmpq(c)) for c in self.factor.coeffs()])
+            dg = g.derivative()
+            box = arb(self.mid, arb(self.rad))
+            for _ in range(4 * prec):
+                slope = dg(box)
+                if not (slope > 0 or slope < 0):
+                    break
+                m = box.mid()
+                n = m - g(m) / slope
+                if not n.overlaps(box):
+                    break  # cannot happen for an isolating ball; keep the enclosure we have
+                new = n.intersection(box)
+                if not new.rad() < box.rad() * 0.75:
+                    box = new
+                    break
+                box = new
+            self._balls[prec] = box
+            return box
+
+
+#: Wall-clock budget (seconds) for isolating the real roots of one irreducible factor:
+#: clustered roots ((x + 2^60)^30 + x) can make python-flint's isolation take minutes.
+ISOLATION_SECONDS = 2.0
+
+
+def _isolate(factor: fmpq_poly):
+    """Isolating balls of the real roots, ascending, as exact ``((p, q), (p, q))`` pairs
+    (midpoint, radius): python-flint returns real roots first, in ascending order, with an
+    imaginary part that is exactly 0, in disjoint balls."""
+    with ctx.workprec(128):
+        out = []
+        for r, _ in factor.complex_roots():
+            if r.imag.is_zero():
+                mid, rad = arb_to_fmpq(r.real.mid()), arb_to_fmpq(arb(r.real.rad()))
+                out.append(((int(mid.p), int(mid.q)), (int(rad.p), int(rad.q))))
+        return out
+
+
+class _TooHard(Exception):
+    """The roots of a factor could not be isolated within the budget (use the bisection)."""
+
+
+def _real_roots(factor: fmpq_poly) -> list:
+    """The real roots of an irreducible factor: ``fmpq``, a sympy quadratic surd, or a
+    :class:`_BallRoot`; :class:`_TooHard` when their isolation exceeds the time budget."""
+    c = [fmpq(v) for v in factor.coeffs()]
+    if factor.degree() == 1:
+        return [-c[0] / c[1]]
+    if factor.degree() == 2:
+        disc = c[1] ** 2 - 4 * c[0] * c[2]
+        if disc < 0:
+            return []
+        a, b, d = (sp.Rational(int(v.p), int(v.q)) for v in (c[2], c[1], disc))
+        return [(-b - sp.sqrt(d)) / (2 * a), (-b + sp.sqrt(d)) / (2 * a)]
+    from .decide import within_seconds
+
+    balls = within_seconds(_isolate, factor, ISOLATION_SECONDS)
+    if balls is None:
+        raise _TooHard(f"degree {factor.degree()}")
+    return [_BallRoot(factor, fmpq(*m), fmpq(*r)) for m, r in balls]
+
+
+def _root_ball(root, prec: int) -> arb:
+    if isinstance(root, fmpq):
+        return arb(root)
+    if isinstance(root, _BallRoot):
+        return root.ball(prec)
+    return constant_enclosure(root, prec)
+
+
+def _in_range(root, lo: fmpq, hi: fmpq) -> bool | None:
+    """``lo <= root <= hi``: exact for rational and quadratic roots, by refined balls for the
+    others (irrational, so never equal to a rational end: a ball decides, given bits)."""
+    if isinstance(root, fmpq):
+        return lo <= root <= hi
+    if not isinstance(root, _BallRoot):
+        value = to_surd(root)
+        return (value - lo).sign() >= 0 and (hi - value).sign() >= 0
+    for prec in PRECISIONS:
+        ball = root.ball(prec)
+        if ball > lo and ball < hi:
+            return True
+        if ball < lo or ball > hi:
+            return False
+    return None
+
+
+def _sign_at(poly: fmpq_poly, root) -> int | None:
+    """The sign of ``poly(root)``, exactly (rational, quadratic surd) or by a ball."""
+    if isinstance(root, fmpq):
+        v = poly(root)
+        return (v > 0) - (v < 0)
+    if not isinstance(root, _BallRoot):
+        r, value = to_surd(root), Surd.rational(0)
+        for c in reversed(poly.coeffs()):
+            value = value * r + fmpq(c)
+        return value.sign()
+    for prec in PRECISIONS:
+        with ctx.workprec(prec):
+            v = arb_poly([arb(fmpq(c)) for c in poly.coeffs()])(root.ball(prec))
+        if v > 0 or v < 0:
+            return 1 if v > 0 else -1
+    return None
+
+
+def _root_point(eq: Equation, root) -> Point | None:
+    """The root as a :class:`Point`: exact for rational and quadratic roots; else certified as
+    the unique zero of ``h`` in a ball (interval Newton on ``h`` itself: ``N(I) ⊆ I``)."""
+    if isinstance(root, fmpq):
+        return Point.rational(sp.Rational(int(root.p), int(root.q)))
+    if not isinstance(root, _BallRoot):
+        return Point.from_constant(root, sp.sstr(root))
+    for prec in (128, 256, 512):
+        with ctx.workprec(prec):
+            ball = root.ball(prec)
+            box = arb(ball.mid(), 4 * ball.rad() + abs(ball.mid()) * arb(2) ** (-prec // 2) + arb(2) ** (-4 * prec))
+            try:
+                n, _ = _newton_step(eq, box, prec)
+            except (Undetermined, DomainError):
+                continue
+            if n is not None and box.contains(n):
+                return _to_point(eq, n)
+    return None
+
+
+def _root_label(root) -> str:
+    if isinstance(root, fmpq):
+        return str(root)
+    if isinstance(root, _BallRoot):
+        return enclosure_text(root.ball(128), 20)
+    return sp.sstr(root)
+
+
+def _around(root) -> tuple[fmpq, fmpq]:
+    """A rational interval around a root, for the list of unresolved parts."""
+    with ctx.workprec(64):
+        ball = _root_ball(root, 64)
+        return arb_to_fmpq(ball.lower()), arb_to_fmpq(ball.upper())
 
 
 def critical_point_at(
@@ -351,6 +650,11 @@ def _h(c, shift, target):
             return value - constant_enclosure(target, ctx.prec)
         if isinstance(value, sp.Expr):
             return value - target
+        if isinstance(value, (Surd, Transcendental)):
+            exact_target = to_surd(target)
+            if exact_target is None:
+                raise NotRational("target")
+            return value - exact_target
         if not target.is_Rational:
             raise NotRational("target")
         return value - fmpq(int(target.p), int(target.q))

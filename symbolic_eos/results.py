@@ -255,6 +255,7 @@ class MinimaCheck:
             "complete": self.search.complete,
             "unresolved": [list(iv) for iv in self.search.unresolved],
             "outside_domain": [list(iv) for iv in self.search.outside_domain],
+            "degenerate": list(self.search.degenerate),
         }
 
     def _range_note(self, what: str = "strict local minimum", whats: str = "strict local minima") -> str:
@@ -264,6 +265,8 @@ class MinimaCheck:
             note += "; NOT exhaustive: could not resolve " + ", ".join(f"[{a}, {b}]" for a, b in self.search.unresolved) + " (e.g. a degenerate critical point with f'' = 0)"
         if self.search.outside_domain:
             note += "; the loss is not real on " + ", ".join(f"[{a}, {b}]" for a, b in self.search.outside_domain)
+        if self.search.degenerate:
+            note += "; degenerate critical point(s) (f'' = 0, proved) at " + ", ".join(self.search.degenerate)
         return note
 
     def to_markdown(self) -> str:
@@ -383,6 +386,8 @@ def _no_points_message(what: str, lo, hi, search: MinimaSearch) -> str:
     msg = f"{what} in [{sp.sstr(lo)}, {sp.sstr(hi)}]"
     if search.unresolved:
         msg += f"; parts of the range could not be resolved (near {search.unresolved[0][0]}), try --at"
+    if search.degenerate:
+        msg += f"; degenerate critical point(s) (f'' = 0 there, proved) at {', '.join(search.degenerate)}"
     return msg
 
 

@@ -45,7 +45,8 @@ def test_l2_json_contract(capsys):
     d = json.loads(out)
     assert code == 0 and CHECK_KEYS | {"x_bar", "g_condition"} <= set(d)
     assert abs(float(d["g_condition"]) - (-117 / 32)) < 1e-12
-    assert d["rigor"] == "certified" and d["l2_verdict"] == "holds"
+    # Every value is rational (tanh' = 1 - tanh^2 at tanh = 1/2), so the whole check is exact.
+    assert d["rigor"] == "exact" and d["l2_verdict"] == "holds"
 
 
 def test_text_output_is_a_readable_table(capsys):

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 import sympy as sp
 from flint import arb
 from hypothesis import HealthCheck, Phase, example, find, given, settings, strategies as st
@@ -141,3 +142,28 @@ def test_schwarzian_closure_rule_cases():
     # log has S = 1/(2 x^2) > 0: the closure rule does not apply to log(exp(x)).
     r = compose("log(x)", "exp(x)", "1/2")
     assert not r.schwarzian_rule_applies and r.schwarzians[1].sign == 1
+
+
+@pytest.mark.parametrize(
+    "q, p, at",
+    [
+        ("sinh(x)", "asinh(x)", "1"),  # both jets exact in Q(sqrt 2): sinh(asinh 1) = 1, cosh = sqrt 2
+        ("asin(x)", "sin(x)", "1/2"),  # sin(1/2) is transcendental: only q(p(x)) = x near 1/2 helps
+        ("asin(x)", "sin(x)", "3"),  # q(p(x)) = pi - x near 3 (the other branch)
+        ("atan(x)", "tan(x)", "-2"),  # q(p(x)) = x + pi near -2
+        ("acosh(x)", "cosh(x)", "-1"),  # q(p(x)) = -x near -1
+        ("tanh(x)", "atanh(x)", "1/3"),
+    ],
+)
+def test_identity_compositions_are_decided(q, p, at):
+    """h = q o p is x (or pi - x, ...) near the point: h'' = h''' = 0, so h' h''' - 6 h''^2 = 0
+    exactly, and the L2 condition (< 0) fails.  Oracle: sympy derivatives of the composed
+    expression at 40 and 80 digits (evidence that the value is 0, independent of the engine)."""
+    r = compose(q, p, at)
+    assert (r.composition.value.sign, r.composition.value.rigor) == (0, "exact")
+    assert r.composition.verdict == "fails" and r.curvature.sign == 0
+    e = parse_expression(eos_st.substitute(q, p))
+    d = [sp.diff(e, x, k).subs(x, parse_constant(at)) for k in (1, 2, 3)]
+    value = d[0] * d[2] - 6 * d[1] ** 2
+    assert abs(sp.N(value, 40)) < 1e-35 and abs(sp.N(value, 80)) < 1e-75
+    assert abs(abs(sp.N(d[0], 40)) - 1) < 1e-35  # |h'| = 1

@@ -1,5 +1,6 @@
 """The paper's criterion and the flip normal form: worked cases and properties."""
 
+import functools
 from fractions import Fraction
 
 import pytest
@@ -8,7 +9,7 @@ from flint import arb, fmpq
 from hypothesis import example, given, settings, strategies as st
 
 from symbolic_eos.criteria import flip_coefficients, flip_normal_form, paper_criterion, expansion_order
-from symbolic_eos.decide import Expansion
+from symbolic_eos.decide import Expansion, as_sympy
 from symbolic_eos.jets import Point
 from symbolic_eos.parse import parse_constant, parse_expression, parse_variable_name
 from symbolic_eos.results import check, check_l2
@@ -136,13 +137,14 @@ def test_results_say_when_the_paper_is_only_sufficient():
 
 def test_l2_worked_case_tanh():
     # g = tanh at atanh(1/2): g' = 3/4, g'' = -3/4, g''' = -3/8 (tanh'' = -2 t (1-t^2), tanh''' = (1-t^2)(6t^2-2)).
+    # The values are rational (tanh' = 1 - tanh^2 at tanh = 1/2), so they are exact.
     r = check_l2("tanh(x)", "1/2", at="atanh(1/2)")
     vals = dict(r.g_derivatives)
-    for j, expected in [(1, 0.75), (2, -0.75), (3, -0.375)]:
-        assert vals[j].enclosure.overlaps(__import__("flint").arb(expected))
+    for j, expected in [(1, fmpq(3, 4)), (2, fmpq(-3, 4)), (3, fmpq(-3, 8))]:
+        assert (vals[j].exact, vals[j].rigor) == (expected, "exact")
     # g' g''' - 6 g''^2 = -9/32 - 27/8 = -117/32
-    assert r.g_condition.enclosure.overlaps(__import__("flint").arb(-117) / 32)
-    assert r.l2_verdict == "holds" and r.general.paper.verdict == "holds"
+    assert r.g_condition.exact == fmpq(-117, 32)
+    assert r.l2_verdict == "holds" and r.general.paper.verdict == "holds" and r.rigor == "exact"
 
 
 def test_an_unprovable_zero_gives_undecided_verdicts_with_evidence():
@@ -163,3 +165,88 @@ def test_markdown_rendering():
     assert "| quantity | value | rigor |" in md and "supercritical" in md and "$f(x)$ = $\\frac{\\left(x^{2} - 1\\right)^{2}}{4}$" in md
     assert "**Rigor:** exact." in md
     assert "| L2 rule |" in check_l2("tanh(x)", "1/2", at="atanh(1/2)").to_markdown()
+
+
+# ---------------------------------------------------------------------------------------------
+# Exact zeros at irrational points (issue 11, item 5): f = P(g(x) - g(xb)) with P chosen so that
+# f''' = ... = f^(K) = 0 exactly.  The truth is plain sympy: the series of g at xb + t, P
+# composed with it, and F(F(t)) expanded; the engine is never asked.
+
+_T = sp.Symbol("t")
+
+
+@functools.lru_cache(maxsize=None)
+def _model_series(text, at, order):
+    s = sp.series(parse_expression(text).subs(x, parse_constant(at) + _T), _T, 0, order + 1).removeO()
+    return tuple(sp.expand(s).coeff(_T, j) for j in range(order + 1))
+
+
+def _truncate(p, n):
+    """The polynomial p in t cut after t^n."""
+    p = sp.expand(p)
+    return sum(p.coeff(_T, j) * _T**j for j in range(n + 1))
+
+
+def _killing_polynomial(text, at, kill, order):
+    """P(u) = u^2/2 + sum_{3<=i<=kill} a_i u^i with the t^3..t^kill terms of P(g(xb+t) - g(xb))
+    zero; returns (the loss as text, the loss's Taylor coefficients at xb up to ``order``)."""
+    g = _model_series(text, at, order)
+    u = sum(c * _T**j for j, c in enumerate(g[1:], start=1))
+    a = sp.symbols(f"a3:{kill + 1}")
+    P = _truncate(u**2 / 2 + sum(ai * _truncate(u ** (i + 3), kill) for i, ai in enumerate(a)), kill)
+    solution = sp.solve([P.coeff(_T, j) for j in range(3, kill + 1)], a, dict=True)[0]
+    coefficients = [sp.Rational(1, 2)] + [solution[ai] for ai in a]
+    value = sp.sstr(parse_expression(text).subs(x, parse_constant(at)))
+    loss = " + ".join(f"({sp.sstr(c)})*({text} - ({value}))**{i + 2}" for i, c in enumerate(coefficients))
+    f = _truncate(sum(c * _truncate(u ** (i + 2), order) for i, c in enumerate(coefficients)), order)
+    return loss, [sp.radsimp(f.coeff(_T, j)) for j in range(order + 1)]
+
+
+def _sympy_flip(taylor):
+    """The lowest non-zero term of Fs(Fs(t)) - t, Fs(t) = t - eta0 f'(xb + t), eta0 = 1/c_2
+    (t^j for j < len(taylor) - 1 are exact)."""
+    n = len(taylor) - 1
+    Fs = sp.expand(_T - sum(j * taylor[j] * _T ** (j - 1) for j in range(1, n + 1)) / taylor[2])
+    FF, power = 0, 1
+    for j in range(n):  # Fs(Fs(t)) = sum_j [t^j]Fs * Fs(t)^j, truncated after t^(n-1)
+        FF += Fs.coeff(_T, j) * power
+        power = _truncate(power * Fs, n - 1)
+    FF = _truncate(FF - _T, n - 1)
+    for m in range(2, n):
+        c = sp.radsimp(sp.expand(FF.coeff(_T, m)))
+        if c != 0:
+            return m, c
+    return None, None
+
+
+@pytest.mark.parametrize(
+    "model, at, kill",
+    [
+        ("tan(x)", "pi/4", 6), ("tanh(x)", "atanh(1/2)", 6), ("tanh(x)", "atanh(1/2)", 5),  # undecided before
+        ("exp(x)", "log(2)", 6), ("sigmoid(x)", "-log(2)", 6), ("sin(x)", "pi/6", 6), ("asinh(x)", "1", 4),
+    ],
+)
+def test_exact_zeros_at_irrational_points_are_proved(model, at, kill):
+    loss, taylor = _killing_polynomial(model, at, kill, kill + 4)
+    r = check(loss, at=at)
+    k = kill + 1
+    derivatives = dict(r.derivatives)
+    for j in range(3, k):
+        assert (derivatives[j].sign, derivatives[j].rigor) == (0, "exact"), (loss, j)
+    truth_k = taylor[k] * sp.factorial(k)
+    assert r.paper.order == k and derivatives[k].rigor == "exact"
+    assert sp.expand(as_sympy(derivatives[k].exact) - truth_k) == 0
+    m, c = _sympy_flip(taylor)
+    assert r.flip.order == m and r.flip.coefficient.rigor == "exact"
+    assert sp.expand(as_sympy(r.flip.coefficient.exact) - c) == 0
+    assert r.flip.verdict == ("supercritical" if c < 0 else "subcritical") and r.rigor == "exact"
+
+
+def test_flip_of_order_23():
+    """x^2/2 + x^13: k = 13 is beyond the searched order, the flip term is -8112 t^23."""
+    r = check("x**2/2 + x**13", at="0")
+    taylor = [sp.Integer(0), 0, sp.Rational(1, 2)] + [0] * 10 + [1] + [0] * 11  # to order 24
+    m, c = _sympy_flip(taylor)
+    assert (m, c) == (23, -8112)
+    assert r.flip.order == 23 and r.flip.coefficient.exact == fmpq(-8112) and r.flip.verdict == "supercritical"
+    assert r.paper.verdict == "undecided" and r.paper.order is None  # f^(13) is past MAX_ORDER = 12

@@ -1,4 +1,6 @@
+import functools
 import math
+from fractions import Fraction
 
 import pytest
 import sympy as sp
@@ -102,3 +104,108 @@ def test_ball_function_integer_powers_enclose_across_zero():
         value = f(arb(0, 0.1))  # the ball [-0.1, 0.1]
     assert value.is_finite() and value.contains(arb(0)) and value.contains(arb(0.1**4 + 2 * 0.1**3 + 0.1**2 - 1e-12))
     assert value < 0.2  # a useful enclosure, not the whole line
+
+
+# ---------------------------------------------------------------------------------------------
+# Exact jets at irrational points whose function values are algebraic (symbolic_eos.algebraic).
+# The oracle is plain sympy: the series of f(xb + t) at full degree, never the engine.
+
+from hypothesis import strategies as st  # noqa: E402
+
+from symbolic_eos.algebraic import NotAlgebraic, Surd, Transcendental, algebraic_coefficients, local_inverses, to_surd  # noqa: E402
+from symbolic_eos.decide import Expansion, decide  # noqa: E402
+
+_T = sp.Symbol("t")
+
+#: (base model, exact point): the model's value and derivatives there are algebraic although the
+#: point is not rational (or the value is irrational at a rational point).
+ALGEBRAIC_POINTS = [
+    ("tan(x)", "pi/4"), ("tanh(x)", "atanh(1/2)"), ("exp(x)", "log(2)"), ("sigmoid(x)", "-log(2)"),
+    ("sin(x)", "pi/6"), ("cos(x)", "pi/4"), ("tan(x)", "pi/3"), ("sinh(x)", "asinh(1)"), ("cosh(x)", "log(3)"),
+    ("asinh(x)", "1"), ("sqrt(x)", "2"), ("atan(x)", "sqrt(3)"), ("asin(x)", "1/2"), ("log(x)", "sqrt(2)"),
+    ("acosh(x)", "2"), ("x**2 - 2", "sqrt(2)"), ("softplus(x)", "log(3)"),
+]
+
+
+@functools.lru_cache(maxsize=None)
+def _model_series(text, at, order):
+    """sympy's own Taylor coefficients of a model at a point (full degree: the oracle)."""
+    s = sp.series(parse_expression(text).subs(x, parse_constant(at) + _T), _T, 0, order + 1).removeO()
+    return tuple(sp.expand(s).coeff(_T, j) for j in range(order + 1))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sampled_from(ALGEBRAIC_POINTS), st.lists(st.fractions(-3, 3, max_denominator=4), min_size=1, max_size=4))
+@example(("tan(x)", "pi/4"), [Fraction(1), Fraction(-1, 2), Fraction(7, 24)])
+def test_algebraic_jets_equal_sympy_series(model, coefficients):
+    """Property: f = sum_j a_j (g - g(xb))^(j+1) has exact jets equal to sympy's series."""
+    text, at = model
+    g = parse_expression(text)
+    point = parse_constant(at)
+    value = sp.sstr(g.subs(x, point))
+    loss = " + ".join(f"({c.numerator}/{c.denominator})*({text} - ({value}))**{j + 1}" for j, c in enumerate(coefficients))
+    f = parse_expression(loss)
+    c = algebraic_coefficients(f, x, Point.from_constant(point), 6)
+    # sympy's series of g at xb, composed with the polynomial by sympy (fast, engine-free).
+    u = sum(a * _T**j for j, a in enumerate(_model_series(text, at, 6)[1:], start=1))
+    s = sp.expand(sum(sp.Rational(q.numerator, q.denominator) * u ** (j + 1) for j, q in enumerate(coefficients)))
+    truth = [s.coeff(_T, j) for j in range(7)]
+    for j in range(7):
+        if isinstance(c[j], Transcendental):
+            # f(xb) outside the field (kept as sympy's constant; no decision uses it): compare
+            # it at 60 digits only, sympy cannot always simplify sinh(log(1 + sqrt(2))) to 1.
+            assert j == 0 and abs(sp.N(c[j].value - truth[j], 60)) < 1e-50
+            continue
+        difference = sp.expand(c[j].to_sympy() - truth[j])
+        if difference != 0:  # sympy's series may leave cosh(log(1 + sqrt(2))) as it is
+            difference = sp.simplify(difference.rewrite(sp.exp))
+        assert difference == 0, (loss, j, c[j], truth[j])
+
+
+def test_algebraic_jets_are_exact_field_elements():
+    c = algebraic_coefficients(parse_expression("sin(x)"), x, Point.from_constant(parse_constant("pi/6")), 3)
+    assert [s.to_sympy() for s in c] == [sp.Rational(1, 2), sp.sqrt(3) / 2, -sp.Rational(1, 4), -sp.sqrt(3) / 12]
+    # A zero in Q(sqrt 2, sqrt 3) is exact: sqrt(2) sqrt(3) - sqrt(6) is 0, sqrt(2) - 99/70 is not.
+    assert (to_surd(sp.sqrt(2)) * to_surd(sp.sqrt(3)) - to_surd(sp.sqrt(6))).is_zero
+    assert (to_surd(sp.sqrt(2)) - fmpq(99, 70)).sign() == -1  # 99/70 = 1.41428... > sqrt(2)
+    assert to_surd(sp.sqrt(1 + sp.sqrt(2))) is None and to_surd(sp.pi) is None
+
+
+@pytest.mark.parametrize(
+    "text, at", [("x*tan(x)", "pi/4"), ("sin(x)", "1/2"), ("exp(x)", "1"), ("erf(x)", "1/2"), ("tan(x)", "pi/5")]
+)
+def test_transcendental_values_are_not_claimed_algebraic(text, at):
+    with pytest.raises(NotAlgebraic):
+        algebraic_coefficients(parse_expression(text), x, Point.from_constant(parse_constant(at)), 3)
+
+
+@pytest.mark.parametrize(
+    "text, at, expected",
+    [
+        ("asin(sin(x))", "1/2", "x"), ("asin(sin(x))", "3", "-(x - pi)"), ("atan(tan(x))", "-2", "x + pi"),
+        ("acos(cos(x))", "-1", "-x"), ("acos(cos(x))", "4", "2*pi - x"), ("acosh(cosh(x))", "-1", "-x"),
+        ("sin(asin(x))", "1/2", "x"), ("sin(asin(x))", "2", "sin(asin(x))"),  # asin(2) is not real: kept
+        ("asin(sin(x))", "pi/2", "asin(sin(x))"),  # on the branch point: no branch is certified
+    ],
+)
+def test_local_inverses_certify_the_branch(text, at, expected):
+    got = local_inverses(parse_expression(text), x, Point.from_constant(parse_constant(at)))
+    assert sp.simplify(got - parse_expression(expected.replace("pi", "(pi)"))) == 0 if expected != text else got == parse_expression(text)
+
+
+def test_a_removed_inverse_keeps_the_domain():
+    """sin(asin(x)) = x only where asin is real: at sqrt(5) the loss is still outside the domain."""
+    e = Expansion(parse_expression("sin(asin(x))**2"), x, Point.from_constant(parse_constant("sqrt(5)")), 3)
+    assert e.exact is None and e.algebraic is None
+    with pytest.raises(DomainError):
+        e.check_domain()
+
+
+def test_decisions_on_algebraic_jets_are_exact():
+    e = Expansion(parse_expression("sin(x)"), x, Point.from_constant(parse_constant("pi/3")), 4)
+    d = decide(lambda c: c[1] * c[1] + c[0] * c[0], e)  # cos^2 + sin^2 = 1
+    assert (d.sign, d.rigor, d.exact) == (1, "exact", fmpq(1))
+    d = decide(lambda c: c[3], e)  # -cos(pi/3)/6
+    assert (d.sign, d.rigor, d.exact) == (-1, "exact", fmpq(-1, 12))
+    d = decide(lambda c: c[2], e)  # -sin(pi/3)/2 = -sqrt(3)/4, sign certified by a ball of the exact value
+    assert (d.sign, d.rigor) == (-1, "exact") and sp.expand(d.exact + sp.sqrt(3) / 4) == 0

@@ -23,7 +23,11 @@ def test_cosine_minima_are_certified_odd_multiples_of_pi():
 
 
 def test_degenerate_minimum_is_reported_not_claimed():
+    # A polynomial: f' = 4 x^3 is factored exactly, 0 is a triple root, so f''(0) = 0.
     r = strict_minima(parse_expression("x**4"), x, -10, 10)
+    assert r.points == () and r.degenerate == ("0",) and r.complete
+    # Not a polynomial: the bisection cannot resolve the spot and says where it is.
+    r = strict_minima(parse_expression("sin(x)**4"), x, -1, 1)
     assert r.points == () and not r.complete
     lo, hi = (float(v) for v in r.unresolved[0])
     assert lo <= 0 <= hi
@@ -111,3 +115,68 @@ def test_the_search_work_is_bounded():
     start = time.perf_counter()
     r = strict_minima(parse_expression(text), x, -10, 10)
     assert not r.complete and time.perf_counter() - start < 60
+
+
+# ---------------------------------------------------------------------------------------------
+# Minima next to each other at 1e-10 (issue 11, item 5): the oracle is sympy / mpmath.
+
+
+def test_polynomial_minima_are_found_exactly_even_at_1e_10():
+    """(x^2 - 1e-20)^2: minima at +-1e-10, maximum at 0; f''(+-1e-10) = 8e-20 > 0."""
+    f = parse_expression("(x**2 - 10**(-20))**2")
+    r = strict_minima(f, x, -10, 10)
+    roots = sorted(sp.solve(sp.diff(f, x), x))  # sympy, exactly: -1e-10, 0, 1e-10
+    minima = [q for q in roots if sp.diff(f, x, 2).subs(x, q) > 0]
+    assert [p.exact for p in r.points] == minima == [-sp.Rational(1, 10**10), sp.Rational(1, 10**10)]
+    assert r.complete and r.degenerate == ()
+    from symbolic_eos.results import check
+
+    d = check("(x**2 - 10**(-20))**2").to_dict()
+    assert [m["rigor"] for m in d["minima"]] == ["exact", "exact"] and d["complete"]
+    assert {m["flip_verdict"] for m in d["minima"]} == {"supercritical"}
+
+
+def test_polynomial_minima_at_quadratic_surds_are_exact():
+    r = strict_minima(parse_expression("x**4 - x**2"), x, -10, 10)
+    assert [p.exact for p in r.points] == [-sp.sqrt(2) / 2, sp.sqrt(2) / 2] and r.complete
+
+
+def test_polynomial_minima_of_an_irreducible_quintic_are_certified():
+    f = parse_expression("x**6/6 - x**4 + 3*x**2/2 + x/10")
+    r = strict_minima(f, x, -10, 10)
+    fp, fpp = sp.diff(f, x), sp.diff(f, x, 2)
+    truth = [q for q in sp.real_roots(sp.Poly(fp, x)) if sp.N(fpp.subs(x, q), 50) > 0]  # sympy: CRootOf
+    assert len(r.points) == len(truth) == 3 and r.complete
+    with __import__("flint").ctx.workprec(300):
+        for p, q in zip(r.points, truth, strict=True):
+            ball = p.enclosure(300)
+            assert ball.rad() < 1e-60 and ball.overlaps(arb(str(sp.N(q, 100))))
+
+
+def test_bisection_separates_minima_1e_10_apart_near_zero_and_near_pi():
+    """Not a polynomial: (sin(x)^2 - 1e-20)^2 has minima at k pi +- asin(1e-10); the old search
+    (boxes no narrower than 1e-9) could not separate them from the maxima at k pi."""
+    import mpmath
+
+    r = strict_minima(parse_expression("(sin(x)**2 - 10**(-20))**2"), x, -4, 4)
+    assert r.complete and len(r.points) == 6
+    for digits in (30, 60):
+        with mpmath.workdps(digits):
+            a = mpmath.asin(mpmath.mpf(10) ** -10)
+            truth = [k * mpmath.pi + s * a for k in (-1, 0, 1) for s in (-1, 1)]
+            truth = sorted(truth)
+        for p, t in zip(r.points, truth, strict=True):
+            ball = p.enclosure(256)
+            # mpmath's value at `digits` digits, widened by its last digit: the true root.
+            with __import__("flint").ctx.workprec(256):
+                oracle = arb(mpmath.nstr(t, digits, strip_zeros=False), arb(10) ** (2 - digits))
+                assert ball.overlaps(oracle) and ball.rad() < 1e-40
+
+
+def test_hostile_polynomials_fall_back_to_the_bounded_bisection():
+    import time
+
+    for text in ("(x + 10**60)**200 + x", "(x + 2**60)**30 + x"):
+        start = time.perf_counter()
+        strict_minima(parse_expression(text), x, -10, 10)
+        assert time.perf_counter() - start < 30
