@@ -63,6 +63,7 @@ __all__ = [
     "local_inverses",
     "compose_coefficients",
     "has_inverse_pair",
+    "INVERSE_OUTER",
 ]
 
 
@@ -978,14 +979,15 @@ def _floor(ball: arb) -> int | None:
     return int(arb_to_fmpq(ball.mid()).floor())
 
 
-_OUTER = frozenset({a for a, _ in _INVERSES_ON_DOMAIN} | {"asin", "atan", "acos", "acosh"})
+#: The outer functions f of the pairs f(g(u)) that :func:`local_inverses` knows.
+INVERSE_OUTER = frozenset({a for a, _ in _INVERSES_ON_DOMAIN} | {"asin", "atan", "acos", "acosh"})
 
 
 @lru_cache(maxsize=1024)
 def has_inverse_pair(expr: sp.Expr) -> bool:
     """Does ``expr`` contain ``f(g(u))`` with ``f`` one of the outer functions above?"""
     return any(
-        isinstance(node, sp.Function) and type(node).__name__ in _OUTER and len(node.args) == 1 and isinstance(node.args[0], sp.Function)
+        isinstance(node, sp.Function) and type(node).__name__ in INVERSE_OUTER and len(node.args) == 1 and isinstance(node.args[0], sp.Function)
         for node in sp.preorder_traversal(expr)
     )
 

@@ -35,7 +35,7 @@ from functools import lru_cache
 
 import sympy as sp
 
-from .algebraic import Surd, has_inverse_pair
+from .algebraic import INVERSE_OUTER, Surd, has_inverse_pair
 from .decide import Decision, Expansion, decide
 from .errors import EosError, InputError
 from .jets import Point
@@ -287,8 +287,24 @@ def compose(q_text: str, p_text: str, at: str) -> CompositionCheck:
     return CompositionCheck(q_text, p_text, at.strip(), p_check, q_check, composition, cross, curvature, schwarzians)
 
 
-def _nodes(e: sp.Expr) -> int:
-    return sum(1 for _ in sp.preorder_traversal(e))
+def _may_cancel(q: sp.Expr, p: sp.Expr) -> bool:
+    """Can ``q(p(x))`` contain ``f(g(u))`` with ``f`` an inverse of ``g``?  (Cheap: no
+    substitution; a pair is in ``q``, in ``p``, or an ``f(x)`` of ``q`` meets the top of ``p``.)"""
+    if has_inverse_pair(q) or has_inverse_pair(p):
+        return True
+    return isinstance(p, sp.Function) and any(
+        isinstance(n, sp.Function) and n.args == (_X,) and type(n).__name__ in INVERSE_OUTER for n in sp.preorder_traversal(q)
+    )
+
+
+def _substitute(q: sp.Expr, p: sp.Expr) -> sp.Expr:
+    """``q`` with ``x`` replaced by ``p``, as typed: no sympy evaluation (which costs and may
+    rewrite), so that ``f(g(u))`` pairs stay visible to :func:`~symbolic_eos.algebraic.local_inverses`."""
+    if q == _X:
+        return p
+    if not q.args or _X not in q.free_symbols:
+        return q
+    return q.func(*[_substitute(a, p) for a in q.args], evaluate=False)
 
 
 def _composed_expansion(q: sp.Expr, p: sp.Expr, point: Point) -> Expansion | None:
@@ -298,19 +314,18 @@ def _composed_expansion(q: sp.Expr, p: sp.Expr, point: Point) -> Expansion | Non
     The composed expression can be exact where its parts are not: ``asin(sin(x))`` is ``x``
     near ``1/2`` (:func:`symbolic_eos.algebraic.local_inverses` certifies the branch), while
     ``sin(1/2)`` is transcendental.  Substituting is safe here: the domains of ``p`` at ``xb``
-    and of ``q`` at ``p(xb)`` were checked before, and sympy's automatic rewrites
-    (``sinh(asinh(x)) -> x``) are identities wherever both sides are defined.
+    and of ``q`` at ``p(xb)`` were checked before, so ``h`` is real and smooth near ``xb``.
 
     >>> from symbolic_eos.parse import parse_constant
     >>> e = _composed_expansion(parse_expression("asin(x)"), parse_expression("sin(x)"), Point.from_constant(parse_constant("1/2")))
     >>> [str(c) for c in e.exact]
     ['1/2', '1', '0', '0']
     """
-    h = q.xreplace({_X: p})
-    if not (has_inverse_pair(h) or _nodes(h) < _nodes(q) + q.count(_X) * (_nodes(p) - 1)):
-        # Nothing cancelled (no inverse pair, sympy rewrote nothing): h's jet is exact only
-        # when the two jets are, and they are not; spare the attempt.
+    if not _may_cancel(q, p):
+        # Without an inverse pair to cancel, h's jet is exact only when the two jets are, and
+        # they are not: spare the attempt.
         return None
+    h = _substitute(q, p)
     try:
         expansion = Expansion(h, _X, point, 3)
         if expansion.exact is None and expansion.algebraic is None:
