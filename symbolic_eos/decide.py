@@ -353,18 +353,30 @@ def _decide_algebraic(quantity, coefficients) -> Decision | None:
     return Decision(sign, "exact", value.enclosure(128), value.to_sympy())
 
 
+#: The most bits spent on printing one exact value; past it the value prints as an enclosure.
+DECIMAL_PRECISION_LIMIT = 1 << 16
+
+
 def decimal_string(value, digits: int = 17) -> str:
     """A decimal string with ``digits`` significant digits for an ``fmpq``, sympy number or
     ``arb`` (its midpoint; the ball's radius is reported separately)."""
     if isinstance(value, arb):
         return value.mid().str(digits, radius=False) if value.is_finite() else "nan"
-    prec = int(digits * 3.33) + 64
-    with ctx.workprec(prec):
-        if isinstance(value, sp.Expr):
+    need = int(digits * 3.33) + 8
+    prec = need + 56
+    if not isinstance(value, sp.Expr):
+        with ctx.workprec(prec):
+            return arb(fmpq(value)).mid().str(digits, radius=False)
+    # An exact value that nearly cancels (sqrt(2) - 1.41421356237309504880) needs far more bits
+    # than it has digits: raise the precision until the ball carries the digits asked for.
+    ball = None
+    while prec <= DECIMAL_PRECISION_LIMIT:
+        with ctx.workprec(prec):
             ball = constant_enclosure(value, prec)
-        else:
-            ball = arb(fmpq(value))
-        return ball.mid().str(digits, radius=False)
+        if ball.is_exact() or ball.rel_accuracy_bits() >= need:
+            return ball.mid().str(digits, radius=False)
+        prec *= 2
+    return enclosure_text(ball, digits) if ball is not None and ball.is_finite() else "nan"
 
 
 def enclosure_text(ball: arb, digits: int = 20) -> str:
