@@ -123,6 +123,15 @@ def _key_product(s: int, t: int) -> tuple[int, int]:
     return g, (s // g) * (t // g)
 
 
+def _accumulate(terms: dict, key, value) -> None:
+    """Add ``value`` to ``terms[key]``, keeping no zero coefficients (so equality is exact)."""
+    total = terms.get(key, 0) + value
+    if total == 0:
+        terms.pop(key, None)
+    else:
+        terms[key] = total
+
+
 class Surd:
     """An element of the real field ``Q(sqrt 2, sqrt 3, sqrt 5, ...)``: ``sum_k q_k sqrt(k)``
     over distinct square-free ``k >= 1`` with rational ``q_k != 0`` (``terms``).  Arithmetic is
@@ -170,11 +179,7 @@ class Surd:
             return NotImplemented
         out = dict(self.terms)
         for k, q in other.terms.items():
-            v = out.get(k, 0) + q
-            if v == 0:
-                out.pop(k, None)
-            else:
-                out[k] = v
+            _accumulate(out, k, q)
         return Surd(out)
 
     __radd__ = __add__
@@ -204,11 +209,7 @@ class Surd:
         for s, a in self.terms.items():
             for t, b in other.terms.items():
                 g, k = _key_product(s, t)
-                v = out.get(k, 0) + a * b * g
-                if v == 0:
-                    out.pop(k, None)
-                else:
-                    out[k] = v
+                _accumulate(out, k, a * b * g)
         return Surd(out)
 
     __rmul__ = __mul__
