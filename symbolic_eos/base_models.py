@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import os
+from importlib import resources
 import tomllib
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -23,9 +24,17 @@ __all__ = ["BaseModel", "base_models", "model", "catalog_dir"]
 
 
 def catalog_dir() -> Path:
-    """The catalog folder: ``$SYMBOLIC_EOS_CATALOG`` if set, else ``catalog/`` of the checkout."""
+    """The catalog folder: ``$SYMBOLIC_EOS_CATALOG`` if set, else the one installed with the
+    package (``catalog/`` of the repository, shipped as ``symbolic_eos.catalog``).
+
+    >>> (catalog_dir() / "claims.toml").is_file()
+    True
+    """
     env = os.environ.get("SYMBOLIC_EOS_CATALOG")
-    return Path(env) if env else Path(__file__).resolve().parents[1] / "catalog"
+    if env:
+        return Path(env)
+    # a wheel is installed unzipped, so the package's files are a real folder
+    return Path(str(resources.files("symbolic_eos.catalog")))
 
 
 @dataclass(frozen=True)
