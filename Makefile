@@ -12,7 +12,7 @@ EOS    := $(BIN)/symbolic-eos
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,plot,digits]'
+	$(BIN)/python -m pip install --quiet -e '.[test,plot,digits,lint]'
 	touch $(STAMP)
 
 paper: $(STAMP)
