@@ -30,6 +30,8 @@ __all__ = [
     "parse_expression",
     "parse_constant",
     "parse_variable_name",
+    "effective_degree",
+    "check_size",
 ]
 
 
@@ -43,6 +45,9 @@ class ParseLimits:
     max_integer_digits: int = 60
     max_exponent: int = 1000
     max_constant_bits: int = 20000
+    #: The degree after folding (``((x**1000)**1000)**1000`` is ``x**1000000000``), since the
+    #: per-literal exponent bound alone lets nesting multiply exponents.
+    max_degree: int = 10000
 
 
 LIMITS = ParseLimits()
@@ -183,6 +188,68 @@ def _bits(r: sp.Rational) -> float:
     return math.log2(abs(int(r.p)) + 1) + math.log2(int(r.q) + 1)
 
 
+def _short(value: object, width: int = 40) -> str:
+    text = str(value)
+    return text if len(text) <= width else f"{text[:width // 2]}...{text[-8:]} ({len(text)} characters)"
+
+
+def effective_degree(expr: sp.Expr) -> int:
+    """An upper bound on the polynomial degree the expression reaches after folding: a power
+    multiplies its base's degree by the exponent, a product adds, a function keeps its argument's.
+
+    >>> x = sp.Symbol("x")
+    >>> effective_degree(((x**10)**10 + sp.sin(x**3)) * x)
+    101
+    """
+    cache: dict[sp.Basic, int] = {}
+
+    def degree(e: sp.Basic) -> int:
+        if e in cache:
+            return cache[e]
+        if e.is_Symbol:
+            d = 1
+        elif not e.free_symbols:
+            d = 0
+        elif e.is_Pow:
+            base, exponent = e.args
+            if exponent.free_symbols:
+                d = degree(base) + degree(exponent) + 1
+            elif exponent.is_Rational:
+                d = degree(base) * math.ceil(abs(exponent))
+            else:  # e.g. x**pi: bounded by the next integer above |exponent|
+                d = degree(base) * (int(abs(sp.Float(exponent, 15))) + 1)
+        elif e.is_Mul:
+            d = sum(degree(a) for a in e.args)
+        elif e.is_Add:
+            d = max(degree(a) for a in e.args)
+        else:
+            d = max((degree(a) for a in e.args), default=0)
+        cache[e] = d
+        return d
+
+    return degree(expr)
+
+
+def check_size(expr: sp.Expr, limits: ParseLimits = LIMITS) -> sp.Expr:
+    """Bound the effective size of an expression before any work: its degree after folding
+    (:func:`effective_degree`) and the bits of every exact rational it holds.
+
+    >>> check_size(sp.Symbol("x") ** 10000) is not None
+    True
+    >>> check_size(sp.Pow(sp.Symbol("x") ** 1000, 1000))
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: expression too large: its degree after folding is 1000000 (at most 10000)
+    """
+    degree = effective_degree(expr)
+    if degree > limits.max_degree:
+        raise InputError(f"expression too large: its degree after folding is {degree} (at most {limits.max_degree})")
+    for atom in expr.atoms(sp.Rational):
+        if _bits(atom) > limits.max_constant_bits:
+            raise InputError(f"constant {_short(atom)} is too large (more than {limits.max_constant_bits} bits)")
+    return expr
+
+
 class _Parser:
     def __init__(self, text: str, variables: dict[str, sp.Symbol], limits: ParseLimits):
         self.text = text
@@ -301,7 +368,7 @@ class _Parser:
                     raise InputError(f"division by zero (0 to a negative power) at position {tok.pos}")
                 if _bits(base) * abs(exponent) > lim.max_constant_bits:
                     raise InputError(
-                        f"constant {base}**{exponent} at position {tok.pos} is too large "
+                        f"constant {_short(base)}**{exponent} at position {tok.pos} is too large "
                         f"(more than {lim.max_constant_bits} bits)"
                     )
         return _as_typed(lambda b, e, evaluate: sp.Pow(b, e, evaluate=evaluate), base, exponent)
@@ -372,7 +439,7 @@ def parse_expression(
         expr = _Parser(text, symbols, limits).parse()
     except RecursionError:
         raise InputError("expression nests too deeply") from None
-    return _check_finite_real(expr, text)
+    return check_size(_check_finite_real(expr, text), limits)
 
 
 def parse_constant(text: str, limits: ParseLimits = LIMITS, what: str | None = None) -> sp.Expr:

@@ -145,3 +145,27 @@ def test_the_typed_domain_survives_simplification(text, at):
 
     with pytest.raises(DomainError):
         check(text, at=at)
+
+
+@pytest.mark.parametrize("text", [
+    "((x**1000)**1000)**1000",          # nesting multiplies per-literal exponents
+    "(x**1000)**11",
+    "(x**100*x**100)**30",
+    "((x+1)**1000)**1000",
+    "sin((x**200)**200)",
+])
+def test_the_degree_after_folding_is_bounded(text):
+    # the degree is computed here by hand from the text: 1e9, 11000, 6000 (allowed), 1e6, 40000
+    expected = {"((x**1000)**1000)**1000": 10**9, "(x**1000)**11": 11000, "(x**100*x**100)**30": 6000,
+                "((x+1)**1000)**1000": 10**6, "sin((x**200)**200)": 40000}[text]
+    if expected <= LIMITS.max_degree:
+        assert parse_expression(text) is not None
+    else:
+        with pytest.raises(InputError, match=f"degree after folding is {expected} "):
+            parse_expression(text)
+
+
+def test_a_huge_constant_is_named_in_one_short_line():
+    with pytest.raises(InputError) as info:
+        parse_expression("(2**1000)**1000*x")
+    assert len(str(info.value)) < 200 and "characters" in str(info.value)
