@@ -18,8 +18,10 @@
 from __future__ import annotations
 
 import gzip
+import math
 import os
 import struct
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,6 +45,8 @@ MNIST_LABELS = "train-labels-idx1-ubyte"
 MAX_IDX_BYTES = 256 * 1024 * 1024
 #: Largest single dimension accepted (samples, rows or columns).
 MAX_IDX_DIM = 1_000_000
+#: Largest image accepted by :func:`load_mnist` (MNIST's are 28 x 28 = 784).
+MAX_PIXELS = 64 * 64
 _UBYTE = 0x08
 _DIGITS_HINT = "install the digits extra: pip install 'symbolic-eos[digits]'"
 
@@ -90,56 +94,73 @@ def load_digits() -> Dataset:
     return Dataset("digits", x, labels, 10, "sklearn.datasets.load_digits (8x8, bundled with scikit-learn)")
 
 
-def _open_bytes(path: str, limit: int) -> bytes:
-    """The file's bytes (gunzipped if it ends in .gz), refusing more than ``limit`` bytes."""
+_CHUNK = 1 << 20
+
+
+def _open_stream(path: str):
     try:
-        if path.endswith(".gz"):
-            with gzip.open(path, "rb") as fh:
-                data = fh.read(limit + 1)  # bounded read: a gzip bomb stops here
-        else:
-            if os.path.getsize(path) > limit:
-                raise InputError(f"{path}: larger than the {limit} byte limit for IDX files")
-            with open(path, "rb") as fh:
-                data = fh.read(limit + 1)
-    except OSError as exc:  # includes gzip.BadGzipFile
-        raise InputError(f"{path}: cannot read IDX file ({exc})") from exc
-    except EOFError as exc:
-        raise InputError(f"{path}: truncated gzip stream") from exc
-    if len(data) > limit:
-        raise InputError(f"{path}: larger than the {limit} byte limit for IDX files")
-    return data
+        return gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read IDX file ({exc.strerror or exc})") from None
 
 
-def read_idx(path: str, ndim: int | None = None, max_bytes: int = MAX_IDX_BYTES) -> np.ndarray:
-    """Read an unsigned-byte IDX file (``.gz`` accepted) into a ``uint8`` array.
+def _read(fh, path: str, n: int) -> bytes:
+    """Up to ``n`` bytes, streaming; a broken gzip stream is bad input, not an internal error."""
+    try:
+        return fh.read(n)
+    except EOFError:
+        raise InputError(f"{path}: truncated gzip stream") from None
+    except (OSError, ValueError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
+        raise InputError(f"{path}: corrupt IDX file ({exc})") from None
+
+
+def read_idx(path: str, ndim: int | None = None, max_bytes: int = MAX_IDX_BYTES, first: int | None = None) -> np.ndarray:
+    """Read an unsigned-byte IDX file (``.gz`` accepted) into a ``uint8`` array; ``first`` keeps
+    only the first entries along the first axis.
 
     The magic number must be ``0x0000 08 ndim``; the sizes must be positive, at most
-    ``MAX_IDX_DIM`` each, and the payload must be exactly their product."""
-    data = _open_bytes(path, max_bytes + 4 + 4 * 4)
-    if len(data) < 4:
-        raise InputError(f"{path}: not an IDX file (shorter than its 4-byte magic number)")
-    zero, dtype, dims = struct.unpack(">HBB", data[:4])
-    if zero != 0:
-        raise InputError(f"{path}: not an IDX file (magic number {data[:4].hex()} does not start with two zero bytes)")
-    if dtype != _UBYTE:
-        raise InputError(f"{path}: IDX data type 0x{dtype:02x} is not supported (only unsigned bytes, 0x08)")
-    if not 1 <= dims <= 4:
-        raise InputError(f"{path}: IDX file with {dims} dimensions (1 to 4 supported)")
-    if ndim is not None and dims != ndim:
-        raise InputError(f"{path}: expected {ndim} dimensions, the magic number says {dims}")
-    header = 4 + 4 * dims
-    if len(data) < header:
-        raise InputError(f"{path}: truncated IDX header")
-    shape = struct.unpack(">" + "I" * dims, data[4:header])
-    if any(s < 1 or s > MAX_IDX_DIM for s in shape):
-        raise InputError(f"{path}: IDX sizes {shape} out of range (each 1 to {MAX_IDX_DIM})")
-    size = int(np.prod(shape, dtype=np.int64))
-    if size > max_bytes:
-        raise InputError(f"{path}: IDX payload of {size} bytes exceeds the {max_bytes} byte limit")
-    if len(data) - header != size:
-        raise InputError(f"{path}: IDX payload has {len(data) - header} bytes, the header says {size} "
+    ``MAX_IDX_DIM`` each, and the payload must be exactly their product. The header is checked
+    before the payload is read, and the payload is streamed: only the kept entries are held in
+    memory and at most ``max_bytes`` are ever decompressed (a gzip bomb stops there)."""
+    if first is not None and first < 1:
+        raise InputError(f"first must be a positive number of entries, got {first}")
+    with _open_stream(path) as fh:
+        head = _read(fh, path, 4)
+        if len(head) < 4:
+            raise InputError(f"{path}: not an IDX file (shorter than its 4-byte magic number)")
+        zero, dtype, dims = struct.unpack(">HBB", head)
+        if zero != 0:
+            raise InputError(f"{path}: not an IDX file (magic number {head.hex()} does not start with two zero bytes)")
+        if dtype != _UBYTE:
+            raise InputError(f"{path}: IDX data type 0x{dtype:02x} is not supported (only unsigned bytes, 0x08)")
+        if not 1 <= dims <= 4:
+            raise InputError(f"{path}: IDX file with {dims} dimensions (1 to 4 supported)")
+        if ndim is not None and dims != ndim:
+            raise InputError(f"{path}: expected {ndim} dimensions, the magic number says {dims}")
+        sizes = _read(fh, path, 4 * dims)
+        if len(sizes) < 4 * dims:
+            raise InputError(f"{path}: truncated IDX header")
+        shape = struct.unpack(">" + "I" * dims, sizes)
+        if any(s < 1 or s > MAX_IDX_DIM for s in shape):
+            raise InputError(f"{path}: IDX sizes {shape} out of range (each 1 to {MAX_IDX_DIM})")
+        size = math.prod(shape)
+        if size > max_bytes:
+            raise InputError(f"{path}: IDX payload of {size} bytes exceeds the {max_bytes} byte limit")
+        kept_shape = shape if first is None else (min(first, shape[0]),) + shape[1:]
+        kept = math.prod(kept_shape)
+        data = _read(fh, path, kept)
+        # the rest is read and dropped, chunk by chunk, only to check the payload's length
+        total = len(data)
+        while total <= size:
+            chunk = _read(fh, path, min(_CHUNK, size + 1 - total))
+            if not chunk:
+                break
+            total += len(chunk)
+    if total != size:
+        found = f"more than {size}" if total > size else str(total)
+        raise InputError(f"{path}: IDX payload has {found} bytes, the header says {size} "
                          f"({' x '.join(map(str, shape))})")
-    return np.frombuffer(data, dtype=np.uint8, count=size, offset=header).reshape(shape).copy()
+    return np.frombuffer(data, dtype=np.uint8, count=kept).reshape(kept_shape).copy()
 
 
 def write_idx(path: str, array: np.ndarray) -> None:
@@ -170,10 +191,15 @@ def load_mnist(directory: str, limit: int | None = None) -> Dataset:
     if not os.path.isdir(directory):
         raise InputError(f"{directory}: not a directory")
     images_path, labels_path = _find(directory, MNIST_IMAGES), _find(directory, MNIST_LABELS)
-    images = read_idx(images_path, ndim=3)
-    labels = read_idx(labels_path, ndim=1)
+    if limit is not None and limit < 1:
+        raise InputError(f"limit must be a positive number of samples, got {limit}")
+    images = read_idx(images_path, ndim=3, first=limit)
+    labels = read_idx(labels_path, ndim=1, first=limit)
     if images.shape[0] != labels.shape[0]:
         raise InputError(f"{directory}: {images.shape[0]} images but {labels.shape[0]} labels")
+    if images.shape[1] * images.shape[2] > MAX_PIXELS:
+        raise InputError(f"{images_path}: images of {images.shape[1]} x {images.shape[2]} pixels "
+                         f"(at most {MAX_PIXELS} pixels each)")
     if labels.max() > 9:
         raise InputError(f"{labels_path}: label {int(labels.max())} is not a digit 0..9")
     n = images.shape[0] if limit is None else min(limit, images.shape[0])
