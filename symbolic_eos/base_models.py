@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import os
+import re
 from importlib import resources
 import tomllib
 from dataclasses import dataclass, replace
@@ -20,7 +21,7 @@ import sympy as sp
 from .errors import InputError
 from .parse import parse_constant, parse_expression
 
-__all__ = ["BaseModel", "base_models", "model", "catalog_dir"]
+__all__ = ["BaseModel", "base_models", "model", "catalog_dir", "read_catalog", "slug", "SLUG"]
 
 
 def catalog_dir() -> Path:
@@ -35,6 +36,50 @@ def catalog_dir() -> Path:
         return Path(env)
     # a wheel is installed unzipped, so the package's files are a real folder
     return Path(str(resources.files("symbolic_eos.catalog")))
+
+
+#: A name that becomes part of a file name in a report: a slug, never a path.
+SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+
+
+def read_catalog(name: str) -> dict:
+    """The TOML table of the catalog file ``name`` (``claims.toml`` or ``base_models.toml``);
+    any unreadable, non-UTF-8 or invalid file is an :class:`InputError` naming it.
+
+    >>> sorted(read_catalog("base_models.toml"))
+    ['model']
+    """
+    source = catalog_dir() / name
+    try:
+        text = source.read_bytes().decode("utf-8")
+        return tomllib.loads(text)
+    except FileNotFoundError:
+        raise InputError(f"catalog not found: {source} (set SYMBOLIC_EOS_CATALOG to a folder holding {name})") from None
+    except IsADirectoryError:
+        raise InputError(f"catalog {source} is a folder, not a file") from None
+    except OSError as exc:
+        raise InputError(f"catalog {source}: cannot read it ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"catalog {source}: not UTF-8 text (byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{source.name}: not valid TOML ({exc})") from None
+
+
+def slug(value: object, where: str) -> str:
+    """``value`` if it is a slug (lower-case letters, digits, ``-``, ``_``; at most 40), so that
+    it can name a file inside a report folder; otherwise an :class:`InputError`.
+
+    >>> slug("tanh", "model")
+    'tanh'
+    >>> slug("../../escaped", "model")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: model: name '../../escaped' must be a slug (a-z, 0-9, - and _, at most 40 characters; it names a file)
+    """
+    if not isinstance(value, str) or not SLUG.fullmatch(value):
+        raise InputError(f"{where}: name {str(value)[:60]!r} must be a slug (a-z, 0-9, - and _, at most 40 characters; "
+                         "it names a file)")
+    return value
 
 
 @dataclass(frozen=True)
@@ -89,6 +134,9 @@ def _validate(entry: dict, index: int, source: Path) -> BaseModel:
     unknown = set(entry) - set(_FIELDS) - set(_OPTIONAL)
     if unknown:
         raise InputError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    slug(entry["name"], where)
+    if len(entry["notes"]) > 2000:
+        raise InputError(f"{where}: notes longer than 2000 characters")
     parse_expression(entry["expression"])  # raises InputError naming the problem
     domain = entry["domain"]
     if len(domain) != 2 or not all(isinstance(d, str) for d in domain):
@@ -125,13 +173,12 @@ def _validate_range(model: BaseModel, ends: list, where: str) -> tuple[str, str]
 def base_models() -> tuple[BaseModel, ...]:
     """Every base model of the catalog, validated (an :class:`InputError` names the problem)."""
     source = catalog_dir() / "base_models.toml"
-    try:
-        data = tomllib.loads(source.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"catalog not found: {source} (set SYMBOLIC_EOS_CATALOG)") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{source.name}: invalid TOML ({exc})") from None
-    models = tuple(_validate(e, i, source) for i, e in enumerate(data.get("model", [])))
+    entries = read_catalog("base_models.toml").get("model", [])
+    if not isinstance(entries, list) or not entries or len(entries) > 200:
+        raise InputError(f"{source.name}: expected 1 to 200 [[model]] entries")
+    if not all(isinstance(e, dict) for e in entries):
+        raise InputError(f"{source.name}: every model must be a table")
+    models = tuple(_validate(e, i, source) for i, e in enumerate(entries))
     names = [m.name for m in models]
     if len(set(names)) != len(names):
         raise InputError(f"{source.name}: duplicate model names")

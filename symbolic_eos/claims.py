@@ -15,14 +15,14 @@ evidence from simulations, never used for a sign).
 from __future__ import annotations
 
 import time
-import tomllib
 from fractions import Fraction
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-from .base_models import catalog_dir
+from .base_models import catalog_dir, read_catalog
 from .errors import EosError, InputError
 from .progress import Progress, each_with_progress
 from .results import markdown_text
@@ -76,15 +76,66 @@ def _load_claim(entry: Any, where: str) -> Claim:
                  " ".join(entry["statement"].split()), " ".join(entry["method"].split()), tuple(reproduce), parameters)
 
 
+def _integer(low: int, high: int) -> Callable[[Any, str], None]:
+    def check(value: Any, where: str) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise InputError(f"{where} must be an integer from {low} to {high}, got {str(value)[:40]!r}")
+    return check
+
+
+def _texts(arity: int, parsers: tuple[Callable[[str], Any], ...], most: int) -> Callable[[Any, str], None]:
+    """A list of 1 to ``most`` rows of ``arity`` strings, each parsed now (so a bad loss is found
+    on load, like a bad command-line argument)."""
+    def check(value: Any, where: str) -> None:
+        if not isinstance(value, list) or not 1 <= len(value) <= most:
+            raise InputError(f"{where} must be a list of 1 to {most} entries")
+        for row in value:
+            if not isinstance(row, list) or len(row) != arity or not all(isinstance(t, str) for t in row):
+                raise InputError(f"{where}: every entry must be a list of {arity} strings, got {str(row)[:60]!r}")
+            for text, parse in zip(row, parsers, strict=True):
+                try:
+                    parse(text)
+                except InputError as exc:
+                    raise InputError(f"{where}: {exc}") from None
+    return check
+
+
+def _config_name(value: Any, where: str) -> None:
+    from .settings.mlp import CONFIGS
+
+    if not isinstance(value, str) or value not in CONFIGS:
+        raise InputError(f"{where} must be one of {', '.join(CONFIGS)}, got {str(value)[:40]!r}")
+
+
+def _parameter_checks() -> dict[str, dict[str, Callable[[Any, str], None]]]:
+    from .parse import parse_constant, parse_expression
+
+    losses = _texts(2, (parse_expression, parse_constant), 20)
+    return {
+        "thm1-existence": {"losses": losses},
+        "lemma1-higher-order": {"losses": losses},
+        "lemma2-l2": {"cases": _texts(3, (parse_expression, parse_constant, parse_constant), 50)},
+        "composition-rule": {"budget": _integer(1, 100_000)},
+        "quartic-orbit": {"starts": _integer(1, 5000)},
+        "mlp-obs1": {"config": _config_name, "seed": _integer(0, 2**32 - 1)},
+        "mlp-obs2": {"config": _config_name, "seed": _integer(0, 2**32 - 1)},
+    }
+
+
+def _check_parameters(claim_id: str, parameters: dict, where: str) -> None:
+    """Catalog values are checked like command-line arguments: known names, types and ranges."""
+    allowed = _parameter_checks().get(claim_id, {})
+    unknown = set(parameters) - set(allowed)
+    if unknown:
+        known = ", ".join(sorted(allowed)) or "none"
+        raise InputError(f"{where}: unknown parameter(s) {', '.join(sorted(unknown))} (this claim takes: {known})")
+    for name, value in parameters.items():
+        allowed[name](value, f"{where}: parameter {name!r}")
+
+
 @lru_cache(maxsize=4)
 def _claims(path: str) -> tuple[Claim, ...]:
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise InputError(f"no claims catalog at {path}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: not valid TOML ({exc})") from None
+    data = read_catalog(Path(path).name)
     entries = data.get("claim")
     if not isinstance(entries, list) or not entries:
         raise InputError(f"{path}: expected [[claim]] entries")
@@ -96,6 +147,8 @@ def _claims(path: str) -> tuple[Claim, ...]:
         missing, extra = set(CLAIM_IDS) - set(ids), set(ids) - set(CLAIM_IDS)
         raise InputError(f"{path}: claim ids must be exactly the paper's ({'missing ' + ', '.join(sorted(missing)) if missing else ''}"
                          f"{'; unknown ' + ', '.join(sorted(extra)) if extra else ''})")
+    for i, c in enumerate(loaded):
+        _check_parameters(c.id, dict(c.parameters), f"{path}, claim {i + 1} ({c.id})")
     return loaded
 
 

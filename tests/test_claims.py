@@ -185,3 +185,53 @@ def test_existence_claim_is_inconclusive_when_even_the_smallest_eps_is_out_of_ra
     monkeypatch.setattr(existence_module, "existence", only_large_eps)
     r = verify_claim("thm1-existence")
     assert r.status == "inconclusive" and "outside the theorem's range" in r.summary
+
+
+@pytest.mark.parametrize("mutate, message", [
+    (lambda t: t.replace("budget = 2000", "budget = \"abc\""), "parameter 'budget' must be an integer from 1 to 100000"),
+    (lambda t: t.replace("budget = 2000", "budget = true"), "parameter 'budget' must be an integer"),
+    (lambda t: t.replace("starts = 200", "starts = 1000000000"), "parameter 'starts' must be an integer from 1 to 5000"),
+    (lambda t: t.replace('losses = [["(x**2-1)**2/4", "1"]', 'losses = 5 #', 1), "parameter 'losses' must be a list"),
+    (lambda t: t.replace('losses = [["(x**2-1)**2/4", "1"]', 'losses = [["(x**2-1)**2/4"]', 1), "list of 2 strings"),
+    (lambda t: t.replace('losses = [["(x**2-1)**2/4", "1"]', 'losses = [["__import__(x)", "1"]', 1), "unknown name"),
+    (lambda t: t.replace('config = "small"', 'config = "huge"', 1), "parameter 'config' must be one of tiny, small, paper"),
+    (lambda t: t.replace('config = "small"', 'model = 5', 1), "unknown parameter.*model.*takes: config, seed"),
+])
+def test_catalog_values_are_checked_like_arguments(tmp_path, monkeypatch, mutate, message):
+    text = (catalog_dir() / "claims.toml").read_text()
+    changed = mutate(text)
+    assert changed != text  # the mutation must hit the catalog, or this test checks nothing
+    _catalog_with(tmp_path, monkeypatch, changed)
+    with pytest.raises(InputError, match=message):
+        claims()
+
+
+def test_unreadable_catalog_files_are_one_clear_error(tmp_path, monkeypatch):
+    for f in catalog_dir().glob("*.toml"):
+        shutil.copy(f, tmp_path / f.name)
+    monkeypatch.setenv("SYMBOLIC_EOS_CATALOG", str(tmp_path))
+    (tmp_path / "claims.toml").write_bytes(b'# \xff\xfe not utf-8\n')
+    with pytest.raises(InputError, match="not UTF-8"):
+        claims()
+    (tmp_path / "claims.toml").unlink()
+    (tmp_path / "claims.toml").mkdir()
+    with pytest.raises(InputError, match="is a folder"):
+        claims()
+
+
+@pytest.mark.parametrize("name", ["../../escaped-rel", "/tmp/abs", "Tanh", "a b", "", "x" * 41, "a/b"])
+def test_base_model_names_must_be_slugs(tmp_path, monkeypatch, name):
+    """A model's name becomes ``models/<name>.md`` in a report: a path in it would write outside."""
+    from symbolic_eos.base_models import base_models
+
+    for f in catalog_dir().glob("*.toml"):
+        shutil.copy(f, tmp_path / f.name)
+    text = (tmp_path / "base_models.toml").read_text()
+    (tmp_path / "base_models.toml").write_text(text.replace('name = "sin"', f"name = {name!r}".replace("'", '"'), 1))
+    monkeypatch.setenv("SYMBOLIC_EOS_CATALOG", str(tmp_path))
+    base_models.cache_clear()
+    try:
+        with pytest.raises(InputError, match="must be a slug"):
+            base_models()
+    finally:
+        base_models.cache_clear()
