@@ -17,16 +17,21 @@ zero or more lines; there is no other wildcard. A console block may run nothing 
 
 from __future__ import annotations
 
+import argparse
 import difflib
 import doctest
+import json
 import re
 import shlex
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import sympy as sp
 
 from symbolic_eos.cli import main
+from symbolic_eos.parse import parse_constant
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -175,3 +180,100 @@ def test_python_examples(block):
     runner = doctest.DocTestRunner()
     runner.run(test)
     assert runner.failures == 0 and runner.tries > 0
+
+
+# --- --help: every option the parser accepts is listed, and what the help says matches it -----
+
+
+def _parsers() -> list[tuple[str, argparse.ArgumentParser]]:
+    from symbolic_eos.cli import build_parser
+
+    top = build_parser()
+    (sub,) = [a for a in top._actions if isinstance(a, argparse._SubParsersAction)]
+    return [("", top), *sub.choices.items()]
+
+
+def _help(command: str, capsys) -> str:
+    with pytest.raises(SystemExit) as stop:
+        main([command, "--help"] if command else ["--help"])
+    out, _ = capsys.readouterr()
+    assert stop.value.code == 0 and out.startswith("usage: symbolic-eos")
+    return out
+
+
+@pytest.mark.parametrize("command", [name for name, _ in _parsers()], ids=lambda n: n or "symbolic-eos")
+def test_help_lists_every_option(command, capsys):
+    parser = dict(_parsers())[command]
+    text = _help(command, capsys)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):  # every subcommand, with its line of help
+            for name in action.choices:
+                assert re.search(rf"^    {re.escape(name)}(\s|$)", text, re.M), f"symbolic-eos --help omits {name}"
+            continue
+        names = action.option_strings or [action.metavar or action.dest]
+        assert action.help and action.help != argparse.SUPPRESS, f"{command} {names[0]}: no help"
+        for name in names:
+            assert re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text), f"{command} --help omits {name}"
+        if action.choices:
+            for choice in action.choices:
+                assert re.search(rf"\b{re.escape(choice)}\b", action.help), f"{command} {names[0]}: help omits {choice}"
+        # a default the help states is the parser's default
+        stated = re.search(r"\(default ([^;),]+)[;)]", action.help) or re.search(r"(\w+) \(default[,)]", action.help)
+        if stated and action.default is not None and action.default != argparse.SUPPRESS:
+            assert stated.group(1).rstrip("/") == str(action.default), f"{command} {names[0]}: {action.help!r}"
+
+
+def test_mlp_config_choices_are_the_configs(capsys):
+    # the parser spells the names out (no numpy import for --help); they must be the configs
+    from symbolic_eos.cli import MLP_CONFIGS
+    from symbolic_eos.settings.mlp import CONFIGS
+
+    (config,) = [a for a in dict(_parsers())["mlp-experiment"]._actions if "--config" in a.option_strings]
+    assert tuple(config.choices) == MLP_CONFIGS == tuple(CONFIGS)
+    assert "tiny (seconds, for tests)" in " ".join(_help("mlp-experiment", capsys).split())
+
+
+def test_a_bad_choice_is_one_line_and_exit_2(capsys):
+    assert main(["mlp-experiment", "--config", "huge"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert err.startswith("symbolic-eos: error: argument --config: invalid choice: 'huge'")
+
+
+# --- the composition table of docs/composition.md (a Markdown table, not a console block) ------
+
+_ROW = re.compile(r"^\| `(p = \w+|q = \w+|q o p)` at `([^`]+)` \| `([^`]+)` \| \**(\w+)\**\s*\|$", re.M)
+_COMPOSE = re.compile(r"`symbolic-eos compose '(\w+)\(x\)' '(\w+)\(x\)' --at ([^`\s]+)`")
+
+
+def _l2_quantity(g, x, at) -> sp.Float:
+    """``g' g''' - 6 g''^2`` at ``at`` by plain sympy differentiation, to 40 digits."""
+    d1, d2, d3 = (sp.diff(g, x, k) for k in (1, 2, 3))
+    return sp.N((d1 * d3 - 6 * d2**2).subs(x, at), 40)
+
+
+def test_composition_table_is_what_compose_prints(capsys):
+    text = (ROOT / "docs" / "composition.md").read_text(encoding="utf-8")
+    rows = {label: (point, value, verdict) for label, point, value, verdict in _ROW.findall(text)}
+    (q_name, p_name, at_text), = _COMPOSE.findall(text)
+    assert set(rows) == {f"p = {p_name}", f"q = {q_name}", "q o p"}, rows
+
+    assert main(["compose", f"{q_name}(x)", f"{p_name}(x)", "--at", at_text, "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    x = sp.Symbol("x")
+    p, q = getattr(sp, p_name)(x), getattr(sp, q_name)(x)
+    at = parse_constant(at_text)
+    y = p.subs(x, at)  # where q is checked
+    for label, key, g, point, exact_point in [
+        (f"p = {p_name}", "p", p, at, at_text),
+        (f"q = {q_name}", "q", q, y, printed["q_at"]),
+        ("q o p", "composition", q.subs(x, p), at, at_text),
+    ]:
+        table_point, table_value, table_verdict = rows[label]
+        assert sp.simplify(parse_constant(table_point) - point) == 0, (label, table_point)
+        assert sp.simplify(parse_constant(exact_point) - point) == 0, (label, exact_point)
+        # the table shows the decimal compose prints, and that decimal is the true value
+        assert Decimal(table_value.lstrip("+")) == Decimal(printed[key]["value"]), (label, table_value)
+        truth = _l2_quantity(g, x, point)
+        assert abs(Decimal(table_value.lstrip("+")) - Decimal(str(truth))) <= Decimal("1e-15") * abs(Decimal(str(truth)))
+        assert table_verdict == printed[key]["verdict"] == ("holds" if truth < 0 else "fails"), label
