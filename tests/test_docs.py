@@ -277,3 +277,21 @@ def test_composition_table_is_what_compose_prints(capsys):
         truth = _l2_quantity(g, x, point)
         assert abs(Decimal(table_value.lstrip("+")) - Decimal(str(truth))) <= Decimal("1e-15") * abs(Decimal(str(truth)))
         assert table_verdict == printed[key]["verdict"] == ("holds" if truth < 0 else "fails"), label
+    # the README's table of findings quotes the same counterexample, rounded
+    (point_text, rounded), = re.findall(
+        rf"`{q_name}∘{p_name}` at ([\d/]+) \(`g' g''' - 6 g''\^2` = \+([\d.]+) > 0\)", (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert point_text == at_text
+    exponent = Decimal(rounded).as_tuple().exponent
+    assert Decimal(rounded) == Decimal(printed["composition"]["value"]).quantize(Decimal(1).scaleb(exponent))
+
+
+# --- the README's table of findings against the committed report (which test_report.py -------
+# --- compares with a fresh run) ------------------------------------------------------------------
+
+_CLAIM_ROW = re.compile(r"^\| \[([\w-]+)\]\((?:reports/)?claims/\1\.md\) \| \*\*(\w+)\*\* \| (\w+) \|", re.M)
+
+
+def test_readme_findings_table_matches_the_report():
+    readme = _CLAIM_ROW.findall((ROOT / "README.md").read_text(encoding="utf-8"))
+    report = _CLAIM_ROW.findall((ROOT / "reports" / "index.md").read_text(encoding="utf-8"))
+    assert len(report) >= 10 and readme == report
