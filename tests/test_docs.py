@@ -295,3 +295,25 @@ def test_readme_findings_table_matches_the_report():
     readme = _CLAIM_ROW.findall((ROOT / "README.md").read_text(encoding="utf-8"))
     report = _CLAIM_ROW.findall((ROOT / "reports" / "index.md").read_text(encoding="utf-8"))
     assert len(report) >= 10 and readme == report
+
+
+# --- commands shown but not run (```sh blocks) still parse ------------------------------------
+
+
+def _shown_commands() -> list[tuple[str, list[str]]]:
+    shown = []
+    for block in _all_blocks():
+        if block.language in ("sh", "shell"):
+            for offset, line in enumerate(block.lines, start=1):
+                words = shlex.split(line, comments=True)
+                if words and words[0] == "symbolic-eos":
+                    shown.append((f"{block.path.relative_to(ROOT)}:{block.line + offset}", words[1:]))
+    return shown
+
+
+@pytest.mark.parametrize("where, argv", _shown_commands(), ids=[w for w, _ in _shown_commands()])
+def test_shown_commands_parse(where, argv):
+    from symbolic_eos.cli import build_parser
+
+    args = build_parser().parse_args(argv)  # a usage error raises
+    assert args.command == argv[0]
