@@ -208,7 +208,7 @@ def test_help_lists_every_option(command, capsys):
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):  # every subcommand, with its line of help
             for name in action.choices:
-                assert re.search(rf"^    {re.escape(name)}(\s|$)", text, re.M), f"symbolic-eos --help omits {name}"
+                assert re.search(rf"^    {re.escape(name)}(\s|$)", text, re.MULTILINE), f"symbolic-eos --help omits {name}"
             continue
         names = action.option_strings or [action.metavar or action.dest]
         assert action.help and action.help != argparse.SUPPRESS, f"{command} {names[0]}: no help"
@@ -242,7 +242,7 @@ def test_a_bad_choice_is_one_line_and_exit_2(capsys):
 
 # --- the composition table of docs/composition.md (a Markdown table, not a console block) ------
 
-_ROW = re.compile(r"^\| `(p = \w+|q = \w+|q o p)` at `([^`]+)` \| `([^`]+)` \| \**(\w+)\**\s*\|$", re.M)
+_ROW = re.compile(r"^\| `(p = \w+|q = \w+|q o p)` at `([^`]+)` \| `([^`]+)` \| \**(\w+)\**\s*\|$", re.MULTILINE)
 _COMPOSE = re.compile(r"`symbolic-eos compose '(\w+)\(x\)' '(\w+)\(x\)' --at ([^`\s]+)`")
 
 
@@ -288,7 +288,7 @@ def test_composition_table_is_what_compose_prints(capsys):
 # --- the README's table of findings against the committed report (which test_report.py -------
 # --- compares with a fresh run) ------------------------------------------------------------------
 
-_CLAIM_ROW = re.compile(r"^\| \[([\w-]+)\]\((?:reports/)?claims/\1\.md\) \| \*\*(\w+)\*\* \| (\w+) \|", re.M)
+_CLAIM_ROW = re.compile(r"^\| \[([\w-]+)\]\((?:reports/)?claims/\1\.md\) \| \*\*(\w+)\*\* \| (\w+) \|", re.MULTILINE)
 
 
 def test_readme_findings_table_matches_the_report():
