@@ -31,7 +31,13 @@ MLP_CONFIGS = ("tiny", "small", "paper")
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line and exit code 2 (JSON too with ``--json``)."""
+    """argparse, but a usage error is one line and exit code 2 (JSON too with ``--json``), and an
+    option is accepted only as ``--help`` spells it: an abbreviation such as ``window --eta 2``
+    would silently mean ``--eta-max``."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str):  # noqa: D401 - argparse API
         raise _UsageError(f"{message} (see {self.prog} --help)")

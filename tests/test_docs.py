@@ -223,6 +223,24 @@ def test_help_lists_every_option(command, capsys):
             assert stated.group(1).rstrip("/") == str(action.default), f"{command} {names[0]}: {action.help!r}"
 
 
+@pytest.mark.parametrize("command", [name for name, _ in _parsers() if name], ids=str)
+def test_only_the_listed_spelling_of_an_option_is_accepted(command):
+    # argparse would take any unambiguous prefix (window --eta 2 meaning --eta-max 2)
+    parser = dict(_parsers())[command]
+    base = []
+    for action in parser._actions:
+        if not action.option_strings:
+            base += ["1"] * (action.nargs if isinstance(action.nargs, int) else 1)
+        elif action.required:
+            base += [action.option_strings[0], "1"]
+    options = {o for a in parser._actions for o in a.option_strings}
+    for option in sorted(o for o in options if o.startswith("--")):
+        for prefix in (option[:k] for k in range(3, len(option))):
+            if prefix not in options:
+                _, extras = parser.parse_known_args([*base, prefix, "1"])
+                assert prefix in extras, f"{command} accepts {prefix} for {option}"
+
+
 def test_mlp_config_choices_are_the_configs(capsys):
     # the parser spells the names out (no numpy import for --help); they must be the configs
     from symbolic_eos.cli import MLP_CONFIGS
@@ -297,7 +315,7 @@ def test_readme_findings_table_matches_the_report():
     assert len(report) >= 10 and readme == report
 
 
-# --- commands shown but not run (```sh blocks) still parse ------------------------------------
+# --- commands shown but not run (sh blocks, the catalog's reproduce lists) still parse ------
 
 
 def _shown_commands() -> list[tuple[str, list[str]]]:
@@ -308,6 +326,11 @@ def _shown_commands() -> list[tuple[str, list[str]]]:
                 words = shlex.split(line, comments=True)
                 if words and words[0] == "symbolic-eos":
                     shown.append((f"{block.path.relative_to(ROOT)}:{block.line + offset}", words[1:]))
+    from symbolic_eos.claims import claims
+
+    for c in claims():  # the reports print these as the commands that reproduce a claim
+        for k, command in enumerate(c.reproduce):
+            shown.append((f"claims.toml:{c.id}:{k}", shlex.split(command)[1:]))
     return shown
 
 
