@@ -53,7 +53,8 @@ class Block:
 
     @property
     def name(self) -> str:
-        return f"{self.path.relative_to(ROOT)}:{self.line}"
+        where = self.path.relative_to(ROOT) if self.path.is_relative_to(ROOT) else self.path.name
+        return f"{where}:{self.line}"
 
 
 def fenced_blocks(path: Path) -> list[Block]:
@@ -163,6 +164,19 @@ def test_docs_have_console_blocks():
     # the parser must find the blocks, or every test above passes vacuously
     names = [b.name for b in console_blocks()]
     assert len(names) >= 8 and "README.md" in names[0]
+
+
+def test_a_console_block_runs_only_symbolic_eos(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("text\n```console\n$ symbolic-eos check x**2 \\\n    --at 0\nout\n\n$ make paper\n```\n")
+    (block,) = fenced_blocks(page)
+    assert block.line == 2 and block.language == "console"
+    with pytest.raises(pytest.fail.Exception, match="runs 'make paper'"):
+        session(block)
+    block = Block(page, 2, "console", block.lines[:4])
+    assert session(block) == [(["check", "x**2", "--at", "0"], ["out", ""])]
+    # only trailing spaces are forgiven, and "..." only as a whole line
+    assert matches(["a b"], ["a b"]) and not matches(["a b"], ["a  b"]) and not matches(["a ..."], ["a b"])
 
 
 @pytest.mark.parametrize("path", DOCS, ids=lambda p: str(p.relative_to(ROOT)))
