@@ -13,6 +13,9 @@ Comparison is exact, line by line, after removing trailing spaces and trailing b
 zero or more lines; there is no other wildcard. A console block may run nothing but
 ``symbolic-eos``: commands this test does not run (``make paper``, ``pip install``) go in a
 ```sh or ```shell block, and every fence must name its language so none escapes unnoticed.
+
+After a change of output, ``python tests/test_docs.py`` rewrites every block that differs and has
+no ``...`` line, and names the blocks with ``...`` lines that need a person.
 """
 
 from __future__ import annotations
@@ -84,16 +87,23 @@ def console_blocks() -> list[Block]:
 
 def session(block: Block) -> list[tuple[list[str], list[str]]]:
     """The (argv, expected lines) pairs of a console block; argv without ``symbolic-eos``."""
-    pairs: list[tuple[list[str], list[str]]] = []
+    return [(argv, expected) for argv, expected, _ in _session(block)]
+
+
+def _session(block: Block) -> list[tuple[list[str], list[str], list[str]]]:
+    """As ``session``, with the command's own lines (continuations included) third."""
+    pairs: list[tuple[list[str], list[str], list[str]]] = []
     lines = list(block.lines)
     i = 0
     assert lines and lines[0].startswith("$ "), f"{block.name}: a console block starts with a '$ ' command"
     while i < len(lines):
+        start = i
         command = lines[i][2:]
         while command.endswith("\\"):
             i += 1
             command = command[:-1] + " " + lines[i].strip()
         i += 1
+        raw = lines[start:i]
         expected = []
         while i < len(lines) and not lines[i].startswith("$ "):
             expected.append(lines[i])
@@ -104,7 +114,7 @@ def session(block: Block) -> list[tuple[list[str], list[str]]]:
                 f"{block.name}: console block runs {command!r}; only symbolic-eos commands are run "
                 "here, so show other commands in a ```sh block"
             )
-        pairs.append((argv[1:], expected))
+        pairs.append((argv[1:], expected, raw))
     return pairs
 
 
@@ -354,3 +364,53 @@ def test_shown_commands_parse(where, argv):
 
     args = build_parser().parse_args(argv)  # a usage error raises
     assert args.command == argv[0]
+
+
+# --- re-syncing the blocks after a change of output --------------------------------------------
+
+
+def _run_outside_pytest(argv: list[str]) -> tuple[int, list[str]]:
+    import contextlib
+    import io
+    import os
+    import tempfile
+
+    out, err, here = io.StringIO(), io.StringIO(), os.getcwd()
+    with tempfile.TemporaryDirectory() as folder, contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        os.chdir(folder)
+        try:
+            code = main(argv)
+        finally:
+            os.chdir(here)
+    shown = out.getvalue().splitlines() + ([] if code == 0 else err.getvalue().splitlines())
+    return code, shown
+
+
+def update_docs() -> list[str]:
+    """Rewrite every console block that no longer matches and has no ``...`` line with what the
+    program prints now; return the blocks left for a person (those with ``...``)."""
+    left = []
+    for path in DOCS:
+        lines = path.read_text(encoding="utf-8").split("\n")
+        for block in reversed([b for b in fenced_blocks(path) if b.language == "console"]):
+            new, changed = [], False
+            for argv, expected, raw in _session(block):
+                _, actual = _run_outside_pytest(argv)
+                if matches(_trim(expected), _trim(actual)):
+                    new += raw + expected
+                elif "..." in expected:
+                    left.append(block.name)
+                    new += raw + expected
+                else:
+                    blank = [""] if expected and not expected[-1].strip() else []
+                    new += raw + _trim(actual) + blank
+                    changed = True
+            if changed:
+                lines[block.line:block.line + len(block.lines)] = new
+        path.write_text("\n".join(lines), encoding="utf-8")
+    return left
+
+
+if __name__ == "__main__":  # python tests/test_docs.py: re-sync the console blocks
+    for name in update_docs():
+        print(f"{name}: differs and has '...' lines; edit it by hand (pytest tests/test_docs.py shows the diff)")
