@@ -257,7 +257,7 @@ def test_cli_json_contract(data_dir, capsys):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--config", "huge"], "unknown mlp config"),
+    (["--config", "huge"], "invalid choice: 'huge'"),
     (["--seed", "-1"], "seed must be a non-negative integer"),
     (["--mnist", "/nonexistent/mnist"], "mnist"),
 ])
