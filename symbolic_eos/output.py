@@ -169,6 +169,8 @@ def atomic_directory(path: str | Path, keep_hidden: bool = True) -> Iterator[Pat
     ('v1', ['report'])
     """
     target = Path(path).absolute()
+    if target.is_symlink() and target.is_dir():
+        target = target.resolve()  # replace the folder linked to; the link keeps pointing at it
     if target.exists() and not target.is_dir():
         raise InputError(f"cannot write the folder {str(path)!r}: a file is in the way")
     here = Path.cwd().resolve()

@@ -442,12 +442,13 @@ def _l2_at(g: sp.Expr, var: sp.Symbol, y: sp.Expr, point: Point, g_text: str, ta
     slope = decide(lambda c: c[1], expansion)
     if slope.sign == 0:
         raise InputError(f"g'({point.label}) = 0: the L2 loss is degenerate there (f'' = 2 g'^2 = 0)")
-    g_derivs = (
-        (1, slope),
-        (2, decide(lambda c: 2 * c[2], expansion)),
-        (3, decide(lambda c: 6 * c[3], expansion)),
-    )
-    condition = decide(lambda c: c[1] * 6 * c[3] - 6 * (2 * c[2]) ** 2, expansion)
+    from .composition import l2_quantity  # composition builds on this module
+
+    curvature = decide(lambda c: 2 * c[2], expansion)
+    g_derivs = ((1, slope), (2, curvature), (3, decide(lambda c: 6 * c[3], expansion)))
+    # g'' = 0 proved is an exact fact: the condition is then g' g''' exactly, and its balls need
+    # not carry the (zero) g''^2 term.
+    condition = decide(lambda c: 6 * c[1] * c[3] if curvature.sign == 0 else l2_quantity(c), expansion)
     loss = (g - y) ** 2
     general = check_point(loss, var, point, f"({g_text} - ({target}))**2")
     # A strict sign decides even when the sign of g'' (so whether k is 3 or 4) is unknown: with

@@ -6,7 +6,9 @@ from fractions import Fraction
 import pytest
 import sympy as sp
 from flint import arb, fmpq
-from hypothesis import example, given, settings, strategies as st
+from hypothesis import assume, example, given, settings, strategies as st
+
+from symbolic_eos import strategies as eos_st
 
 from symbolic_eos.criteria import flip_coefficients, flip_normal_form, paper_criterion, expansion_order
 from symbolic_eos.decide import Expansion, as_sympy
@@ -266,11 +268,22 @@ def _q(v: Fraction) -> str:
 def vanishing_l2_cases(draw):
     """``(g, y, x_bar)`` with ``g(x_bar) = y``, ``g'(x_bar) != 0`` and some derivative of ``g``
     exactly 0 at ``x_bar`` (``g''``; often ``g'''`` or the whole L2 quantity too)."""
-    nonzero = st.fractions(-3, 3, max_denominator=3).filter(lambda v: v != 0)
+    nonzero = st.sampled_from(sorted({Fraction(p, q) for p in range(-9, 10) for q in (1, 2, 3) if p and abs(p) <= 3 * q}))
     small = st.fractions(-2, 2, max_denominator=3)
     c, y0 = draw(small), draw(small)
     t = f"(x - {_q(c)})"
-    kind = draw(st.sampled_from(["odd", "poly", "transcendental"]))
+    kind = draw(st.sampled_from(["odd", "poly", "catalog", "transcendental"]))
+    if kind == "catalog":
+        # A catalog model minus its own quadratic (and cubic) Taylor term at a random point:
+        # g'' = 0 there exactly, with transcendental g' and g''' (balls, not exact arithmetic).
+        g0 = draw(eos_st.base_models(affine=False))
+        at = draw(eos_st.smooth_points(g0, -2, 2, max_denominator=4))
+        e, xb = parse_expression(g0), parse_constant(at)
+        d = [sp.diff(e, x, j).subs(x, xb) for j in range(4)]
+        assume(d[1] != 0)
+        drop = draw(st.sampled_from([(2,), (2, 3)]))
+        return (g0 + "".join(f" - ({sp.sstr(d[j] / sp.factorial(j))})*(x - ({at}))**{j}" for j in drop),
+                sp.sstr(d[0]), at)
     if kind == "odd":
         name, a, s = draw(st.sampled_from(sorted(_ODD_THIRD))), draw(nonzero), draw(st.sampled_from([1, -1]))
         # g''' = s a^3 F'''(0) + 6 q: the drawn cubic either cancels it exactly or does not.
@@ -314,6 +327,7 @@ def _independent_g_condition(g_text: str, at: str) -> sp.Expr:
 @example(("sin(x) + x**3/6", "0", "0"))  # g''' = 0 too: g = x + x^5/120 + ..., fails
 @example(("x + x**2/2 + x**3", "0", "0"))  # cond = 0 with g'' != 0: k = 3, quantity 0, fails
 @example(("sin(x) - (x - pi)**3/6", "0", "pi"))
+@example(("exp(x) - (exp(1/3)/2)*(x - (1/3))**2", "exp(1/3)", "1/3"))  # g'' = 0 proved; cond = e^(2/3)
 def test_l2_agrees_with_the_general_check_when_a_derivative_of_g_vanishes(case):
     g, y, xb = case
     l2 = check_l2(g, y, at=xb)
@@ -325,6 +339,9 @@ def test_l2_agrees_with_the_general_check_when_a_derivative_of_g_vanishes(case):
     else:
         truth = sp.N(cond, 40)
         assert l2.g_condition.sign in (None, int(sp.sign(truth)))
+        if all(d.sign is not None for _, d in l2.g_derivatives):
+            # Its parts are known (g'' = 0 proved is known): a non-zero value is decided.
+            assert l2.g_condition.sign is not None, l2.g_condition
         if l2.g_condition.sign is not None:
             assert abs(sp.Float(l2.g_condition.text(30), 40) - truth) <= 1e-14 * max(1, abs(truth))
     # The L2 command reports the general check's verdicts unchanged, and its own agrees.

@@ -305,3 +305,15 @@ def test_a_report_interrupted_while_running_the_claims_creates_nothing(tmp_path)
     code, stderr = _interrupt_report(parent / "new" / "report", "report: [2/3]")
     assert code == 130 and "interrupted" in stderr, stderr
     assert list(parent.iterdir()) == []
+
+
+def test_a_linked_report_folder_is_replaced_behind_its_link(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "index.md").write_text("old")
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+    with atomic_directory(link) as building:
+        (building / "index.md").write_text("new")
+    assert link.is_symlink() and (link / "index.md").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
