@@ -277,7 +277,11 @@ def check_report_folder(out: str | Path) -> None:
     if root.exists() and not root.is_dir():
         raise InputError(f"{str(out)!r} is a file, not a folder")
     if root.is_dir():
-        foreign = sorted(p.name for p in root.iterdir() if p.name not in REPORT_ENTRIES and not p.name.startswith("."))
+        try:
+            names = [p.name for p in root.iterdir()]
+        except OSError as exc:
+            raise InputError(f"cannot read the folder {str(out)!r}: {exc.strerror}") from None
+        foreign = sorted(n for n in names if n not in REPORT_ENTRIES and not n.startswith("."))
         if foreign:
             raise InputError(f"{str(out)!r} holds {', '.join(foreign[:3])}{', ...' if len(foreign) > 3 else ''}, which a "
                              "report does not write; the report replaces the folder whole, so choose an empty or new "
