@@ -269,8 +269,10 @@ def _interrupt_report(out: Path, when: str) -> tuple[int, str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     argv = [sys.executable, "-m", "symbolic_eos", "report", "--out", str(out),
             "--only", "lemma2-l2,neuron-convergence,base-model-examples"]
+    # A background job may inherit SIGINT ignored; the child must see Ctrl-C as a user would.
     proc = subprocess.Popen(argv, cwd=str(out.parent.parent), env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     seen = []
     try:
         for line in proc.stderr:
