@@ -606,6 +606,8 @@ def plot_certificates(certificates, path: str, dpi: int = 120) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from .plots import save_figure
+
     certificates = list(certificates)
     if not certificates:
         raise InputError("no certificates to plot")
@@ -623,8 +625,6 @@ def plot_certificates(certificates, path: str, dpi: int = 120) -> None:
     handles = [matplotlib.patches.Patch(color=c, label=s) for s, c in _COLOURS.items()]
     ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     try:
-        fig.savefig(path, dpi=dpi, bbox_inches="tight", metadata={"Software": None})
-    except OSError as exc:
-        raise InputError(f"cannot write the plot to {path!r}: {exc.strerror}") from None
+        save_figure(fig, path, dpi=dpi, bbox_inches="tight")
     finally:
         plt.close(fig)

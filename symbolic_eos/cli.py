@@ -181,17 +181,23 @@ def _claim_ids(text: str | None) -> list[str] | None:
     return ids
 
 
-def _writable_folder(path: str, option: str) -> None:
-    """Fail before the work, not after it: the folder exists or can be made, and takes files."""
-    folder = Path(path)
+def _writable_folder(path: str, option: str, whole: bool = False) -> None:
+    """Fail before the work, not after it, and create nothing yet: the output is made where the
+    folder is (``whole``: beside it, the folder being replaced whole), so that place must exist
+    or be creatable, and take new entries."""
+    folder = Path(path).absolute()
     if folder.exists() and not folder.is_dir():
         raise _UsageError(f"{option} {path!r} is a file, not a folder")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise _UsageError(f"{option} {path!r}: cannot create the folder ({exc.strerror})") from None
-    if not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise _UsageError(f"{option} {path!r}: not a writable folder")
+    if whole:
+        from .report import check_report_folder
+
+        check_report_folder(path)
+    start = folder.parent if whole or not folder.exists() else folder
+    anchor = next(p for p in (start, *start.parents) if p.exists())
+    if not anchor.is_dir():
+        raise _UsageError(f"{option} {path!r}: cannot create the folder ({str(anchor)!r} is a file)")
+    if not os.access(anchor, os.W_OK | os.X_OK):
+        raise _UsageError(f"{option} {path!r}: cannot write into {str(anchor)!r}")
 
 
 def _run(args: argparse.Namespace):
@@ -222,7 +228,7 @@ def _run(args: argparse.Namespace):
 
         out = args.out if args.command == "report" else args.report
         if out is not None:
-            _writable_folder(out, "--out" if args.command == "report" else "--report")
+            _writable_folder(out, "--out" if args.command == "report" else "--report", whole=True)
 
         verification = verify_paper(_claim_ids(args.only), progress=_Progress(args.command))
         if out is not None:

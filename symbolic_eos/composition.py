@@ -64,8 +64,15 @@ _X = parse_variable_name("x")
 
 def l2_quantity(c):
     """``g' g''' - 6 g''^2`` from Taylor coefficients (negative iff the L2 condition holds,
-    given ``g' != 0``)."""
-    return c[1] * 6 * c[3] - 6 * (2 * c[2]) ** 2
+    given ``g' != 0``).
+
+    >>> from flint import arb
+    >>> q = l2_quantity([0, arb(1), arb("0 +/- 1e-20"), arb(1)])  # g'' = 0 within the ball
+    >>> q.is_finite() and q > 0
+    True
+    """
+    # c2 * c2, not c2 ** 2: python-flint's arb ** int is nan on a ball containing 0.
+    return c[1] * 6 * c[3] - 24 * c[2] * c[2]
 
 
 def _chain(c):

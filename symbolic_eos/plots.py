@@ -14,7 +14,7 @@ from .errors import InputError
 from .jets import float_function
 from .parse import parse_expression, parse_variable_name
 
-__all__ = ["bifurcation_diagram", "cobweb", "trajectories"]
+__all__ = ["bifurcation_diagram", "cobweb", "trajectories", "save_figure"]
 
 
 def _pyplot():
@@ -33,12 +33,26 @@ def _gradient(expression: str, var: str):
     return float_function(sp.diff(parse_expression(expression, (var,)), symbol), symbol)
 
 
-def _save(fig, path: str) -> None:
-    try:
+def save_figure(fig, path: str, dpi: int = 130, **options) -> None:
+    """Save ``fig`` to ``path`` (the format from its suffix, PNG by default) through a temporary
+    sibling, so an interrupted save leaves the previous file as it was."""
+    from pathlib import Path
+
+    from .output import atomic_files
+
+    target = Path(path)
+    if not target.suffix:
+        target = target.with_name(target.name + ".png")  # as matplotlib names it
+    fmt = target.suffix[1:].lower()
+    if fmt not in fig.canvas.get_supported_filetypes():
+        raise InputError(f"cannot write the plot to {path!r}: unknown image format {fmt!r} (use .png, .pdf or .svg)")
+    with atomic_files(target) as (tmp,):
         # No software/version stamp: regenerated figures stay byte-identical on one setup.
-        fig.savefig(path, dpi=130, bbox_inches="tight", metadata={"Software": None})
-    except OSError as exc:
-        raise InputError(f"cannot write the plot to {path!r}: {exc.strerror}") from None
+        fig.savefig(tmp, dpi=dpi, format=fmt, metadata={"Software": None}, **options)
+
+
+def _save(fig, path: str) -> None:
+    save_figure(fig, path, bbox_inches="tight")
 
 
 def bifurcation_diagram(report: WindowReport, path: str, n_eta: int = 500, n_iter: int = 1500, keep: int = 64) -> None:

@@ -15,10 +15,15 @@ from pathlib import Path
 from . import __version__
 from .claims import STATUSES, ClaimResult, PaperVerification
 from .errors import EosError, InputError
+from .output import atomic_directory, atomic_files
 from .progress import Progress, each_with_progress
 from .results import markdown_text, math_text
 
-__all__ = ["write_report", "check_report", "WrittenReport"]
+__all__ = ["write_report", "check_report", "check_report_folder", "WrittenReport", "REPORT_ENTRIES"]
+
+#: What a report folder holds; it is replaced whole, so nothing else may be in it (hidden
+#: entries such as a ``.gitkeep`` are carried over).
+REPORT_ENTRIES = ("index.md", "claims", "models", "figures")
 
 _STATUS_MEANING = {
     "confirmed": "the claim holds as stated",
@@ -39,12 +44,10 @@ def _code(text: str) -> str:
 
 
 def _write(path: Path, text: str) -> Path:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        where = f" ({exc.filename} is in the way)" if exc.filename and str(exc.filename) != str(path) else ""
-        raise InputError(f"cannot write {str(path)!r}: {exc.strerror}{where}") from None
+    # Only ever into a temporary (see write_report, check_report): their helpers name the target
+    # when this fails.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
     return path
 
 
@@ -267,17 +270,39 @@ class WrittenReport:
         return self.verification.to_markdown() + "\n" + "\n".join(f"- [{f.name}]({f})" for f in self.files) + "\n"
 
 
+def check_report_folder(out: str | Path) -> None:
+    """Refuse, before any work, a report folder that cannot be replaced whole: a file, or a
+    folder holding something a report does not write (it would be lost)."""
+    root = Path(out)
+    if root.exists() and not root.is_dir():
+        raise InputError(f"{str(out)!r} is a file, not a folder")
+    if root.is_dir():
+        try:
+            names = [p.name for p in root.iterdir()]
+        except OSError as exc:
+            raise InputError(f"cannot read the folder {str(out)!r}: {exc.strerror}") from None
+        foreign = sorted(n for n in names if n not in REPORT_ENTRIES and not n.startswith("."))
+        if foreign:
+            raise InputError(f"{str(out)!r} holds {', '.join(foreign[:3])}{', ...' if len(foreign) > 3 else ''}, which a "
+                             "report does not write; the report replaces the folder whole, so choose an empty or new "
+                             "folder, or a previous report's")
+
+
 def write_report(verification: PaperVerification, out: str | Path = "reports", figures: bool = True,
                  progress: Progress | None = None) -> tuple[Path, ...]:
     """Write ``index.md``, ``claims/<id>.md``, ``models/<name>.md`` and ``figures/*.png`` into
-    ``out``; return the Markdown files written, in order."""
-    root = Path(out)
+    ``out``; return the Markdown files written, in order. The folder is built beside ``out`` and
+    swapped in only when complete: an interrupted run leaves the previous report as it was."""
+    check_report_folder(out)
+    with atomic_directory(out) as building:
+        files = _write_pages(verification, building, figures, progress)
+    return tuple(Path(out) / f.relative_to(building) for f in files)
+
+
+def _write_pages(verification: PaperVerification, root: Path, figures: bool, progress: Progress | None) -> list[Path]:
     figdir = root / "figures"
     if figures:
-        try:
-            figdir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(f"cannot create {str(figdir)!r}: {exc.strerror}") from None
+        figdir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     models: tuple = ()
     figure_names: set[str] = set()
@@ -300,7 +325,7 @@ def write_report(verification: PaperVerification, out: str | Path = "reports", f
     for m in models:
         written.append(_write(root / "models" / f"{m.name}.md", _model_page(m, f"model-{m.name}.png" if figures else None)))
     written.insert(0, _write(root / "index.md", _index(verification, models, figure_names)))
-    return tuple(written)
+    return written
 
 
 def check_report(result, path: str | Path, command: str | None = None, figures: bool = True) -> Path:
@@ -313,16 +338,19 @@ def check_report(result, path: str | Path, command: str | None = None, figures: 
     if command:
         parts.append(f"Command: {_code(command)} (symbolic-eos {__version__}).\n")
     parts.append(result.to_markdown().strip() + "\n")
-    if figures and isinstance(result, StabilityCheck) and result.point.exact is not None:
-        from .dynamics import window
-        from .plots import bifurcation_diagram
+    name = path.stem + "-bifurcation.png"
+    # The figure is moved into place before the page, so a new page never points to a missing one.
+    with atomic_files(path.parent / name, path) as (figure_file, page_file):
+        if figures and isinstance(result, StabilityCheck) and result.point.exact is not None:
+            from .dynamics import window
+            from .plots import bifurcation_diagram
 
-        name = path.stem + "-bifurcation.png"
-        try:
-            bifurcation_diagram(window(result.expression, var=result.variable, at=result.point.label),
-                                str(path.parent / name))
-            parts.append(f"![GD attractor against eta]({name})\n\n_Attractor of GD against the learning rate "
-                         "(float64 illustration of the certified window)._\n")
-        except EosError as exc:
-            parts.append(f"_No bifurcation diagram: {markdown_text(exc)}._\n")
-    return _write(path, "\n".join(parts))
+            try:
+                bifurcation_diagram(window(result.expression, var=result.variable, at=result.point.label),
+                                    str(figure_file))
+                parts.append(f"![GD attractor against eta]({name})\n\n_Attractor of GD against the learning rate "
+                             "(float64 illustration of the certified window)._\n")
+            except EosError as exc:
+                parts.append(f"_No bifurcation diagram: {markdown_text(exc)}._\n")
+        _write(page_file, "\n".join(parts))
+    return path

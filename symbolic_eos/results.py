@@ -283,7 +283,17 @@ class MinimaCheck:
 class L2Check:
     """The L2 rule for ``f = (g - y)^2`` at ``xb`` with ``g(xb) = y``: ``g' != 0`` and
     ``g' g''' < 6 g''^2``; the general test on ``f`` is the same one, because
-    ``3 f'''^2 - f'' f'''' = -16 g'^2 (g' g''' - 6 g''^2)``."""
+    ``3 f'''^2 - f'' f'''' = -16 g'^2 (g' g''' - 6 g''^2)``.
+
+    A strict sign of ``g' g''' - 6 g''^2`` decides the paper's condition (``< 0`` holds, ``> 0``
+    fails; with ``g'' = 0`` it is the ``k = 4`` case, ``f'''' = 8 g' g'''``). When it is exactly 0
+    (or undecided) the rule is silent and ``l2_verdict`` is the general check's, so the two never
+    disagree; ``decided_by`` says which rule gave it.
+
+    >>> r = check_l2("x - x**5", "0", at="0")  # g'' = g''' = 0: k = 6, f^(6) = -240 < 0
+    >>> r.g_condition.sign, r.l2_verdict, r.decided_by, r.general.paper.verdict
+    (0, 'holds', 'general_check', 'holds')
+    """
 
     base: str
     target: str
@@ -291,6 +301,7 @@ class L2Check:
     g_derivatives: tuple[tuple[int, Decision], ...]
     g_condition: Decision
     l2_verdict: str
+    decided_by: str | None = None  # "g_condition" | "general_check" | None (undecided)
 
     @property
     def rigor(self) -> str:
@@ -303,16 +314,32 @@ class L2Check:
         d["x_bar"] = d["point"]
         d["g_condition"] = self.g_condition.text(_DIGITS)
         d["l2_verdict"] = self.l2_verdict
+        d["l2_decided_by"] = self.decided_by
+        d["l2_reason"] = self.reason
         d["base_model"] = self.base
         d["target"] = self.target
         d["g_derivatives"] = {str(j): dec.text(_DIGITS) for j, dec in self.g_derivatives}
         d["identity"] = "3 f'''^2 - f'' f'''' = -16 g'^2 (g' g''' - 6 g''^2)"
         return d
 
+    @property
+    def reason(self) -> str:
+        """Why ``l2_verdict`` is what it is, in one line."""
+        if self.decided_by == "g_condition":
+            return f"g' g''' - 6 g''^2 {_sign_word(self.g_condition.sign)} decides the paper's condition"
+        silent = ("g' g''' - 6 g''^2 = 0 exactly" if self.g_condition.sign == 0
+                  else "the sign of g' g''' - 6 g''^2 is undecided")
+        if self.decided_by == "general_check":
+            return f"{silent}: the L2 rule is silent, the general check of (g - y)^2 decides"
+        return f"{silent} and the general check of (g - y)^2 is undecided"
+
     def _rows(self) -> list[tuple[str, str, str]]:
         rows = [(_dname(j, "g") if j > 1 else "g'", _value(dec), dec.rigor or "undecided") for j, dec in self.g_derivatives]
         rows.append(("g' g''' - 6 g''^2", f"{_value(self.g_condition)} ({_sign_word(self.g_condition.sign)})", self.g_condition.rigor or "undecided"))
-        rows.append(("L2 rule", f"{self.l2_verdict}: needs g' != 0 and g' g''' - 6 g''^2 < 0", ""))
+        if self.decided_by == "g_condition":
+            rows.append(("L2 rule", f"{self.l2_verdict}: needs g' != 0 and g' g''' - 6 g''^2 < 0", ""))
+        else:
+            rows.append(("L2 rule", f"{self.l2_verdict}: {self.reason}", ""))
         rows.append(("same test", "3 f'''^2 - f'' f'''' = -16 g'^2 (g' g''' - 6 g''^2)", ""))
         return rows
 
@@ -415,16 +442,23 @@ def _l2_at(g: sp.Expr, var: sp.Symbol, y: sp.Expr, point: Point, g_text: str, ta
     slope = decide(lambda c: c[1], expansion)
     if slope.sign == 0:
         raise InputError(f"g'({point.label}) = 0: the L2 loss is degenerate there (f'' = 2 g'^2 = 0)")
-    g_derivs = (
-        (1, slope),
-        (2, decide(lambda c: 2 * c[2], expansion)),
-        (3, decide(lambda c: 6 * c[3], expansion)),
-    )
-    condition = decide(lambda c: c[1] * 6 * c[3] - 6 * (2 * c[2]) ** 2, expansion)
-    if slope.sign is None or condition.sign is None:
-        verdict = "undecided"
-    else:
-        verdict = "holds" if condition.sign < 0 else "fails"
+    from .composition import l2_quantity  # composition builds on this module
+
+    curvature = decide(lambda c: 2 * c[2], expansion)
+    g_derivs = ((1, slope), (2, curvature), (3, decide(lambda c: 6 * c[3], expansion)))
+    # g'' = 0 proved is an exact fact: the condition is then g' g''' exactly, and its balls need
+    # not carry the (zero) g''^2 term.
+    condition = decide(lambda c: 6 * c[1] * c[3] if curvature.sign == 0 else l2_quantity(c), expansion)
     loss = (g - y) ** 2
     general = check_point(loss, var, point, f"({g_text} - ({target}))**2")
-    return L2Check(g_text, target, general, g_derivs, condition, verdict)
+    # A strict sign decides even when the sign of g'' (so whether k is 3 or 4) is unknown: with
+    # g' != 0, f''' = 6 g' g'' and f'''' = 2 (3 g''^2 + 4 g' g'''); g'' != 0 gives k = 3 and
+    # 3 f'''^2 - f'' f'''' = -16 g'^2 cond, g'' = 0 gives k = 4 and f'''' = 8 cond.
+    # An exact 0 is a decided value, but one this (only sufficient) rule cannot use.
+    if slope.sign not in (None, 0) and condition.sign in (1, -1):
+        verdict, decided_by = ("holds" if condition.sign < 0 else "fails"), "g_condition"
+    elif general.paper.verdict in ("holds", "fails"):
+        verdict, decided_by = general.paper.verdict, "general_check"
+    else:
+        verdict, decided_by = "undecided", None
+    return L2Check(g_text, target, general, g_derivs, condition, verdict, decided_by)

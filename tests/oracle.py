@@ -469,7 +469,8 @@ def _is_quadratic(f: sp.Expr) -> bool:
 
 @dataclass(frozen=True)
 class L2Oracle:
-    """The L2 rule for ``(g - y)^2`` at ``xb``: holds iff ``g' != 0`` and ``g' g''' - 6 g''^2 < 0``."""
+    """The L2 rule for ``(g - y)^2`` at ``xb``: holds iff ``g' != 0`` and ``g' g''' - 6 g''^2 < 0``;
+    where that quantity is exactly 0 the rule is silent and the verdict is the loss's own."""
 
     g_derivatives: tuple  # Real g^(j)(xb), j = 0..3
     g_condition: Real
@@ -483,11 +484,14 @@ def analyse_l2(g_text: str, target: str, at: str) -> L2Oracle:
     raw = [Real(a) for a in _series(parse(g_text), parse(at), 3)]
     d = tuple(raw[j].scaled(sp.factorial(j)) for j in range(4))
     cond = combine(lambda g1, g2, g3: g1 * 6 * g3 - 6 * (2 * g2) ** 2, raw[1], raw[2], raw[3])
+    loss = analyse(f"({g_text} - ({target}))**2", at)
     if d[1].sign is None or cond.sign is None:
         verdict = None
+    elif cond.sign == 0:
+        verdict = loss.paper_verdict  # the rule is silent at an exact 0: the loss's own verdict
     else:
         verdict = "holds" if d[1].sign != 0 and cond.sign < 0 else "fails"
-    return L2Oracle(d, cond, verdict, analyse(f"({g_text} - ({target}))**2", at))
+    return L2Oracle(d, cond, verdict, loss)
 
 
 # --- printed enclosures --------------------------------------------------------------------

@@ -6,7 +6,9 @@ from fractions import Fraction
 import pytest
 import sympy as sp
 from flint import arb, fmpq
-from hypothesis import example, given, settings, strategies as st
+from hypothesis import assume, example, given, settings, strategies as st
+
+from symbolic_eos import strategies as eos_st
 
 from symbolic_eos.criteria import flip_coefficients, flip_normal_form, paper_criterion, expansion_order
 from symbolic_eos.decide import Expansion, as_sympy
@@ -250,3 +252,108 @@ def test_flip_of_order_23():
     assert (m, c) == (23, -8112)
     assert r.flip.order == 23 and r.flip.coefficient.exact == fmpq(-8112) and r.flip.verdict == "supercritical"
     assert r.paper.verdict == "undecided" and r.paper.order is None  # f^(13) is past MAX_ORDER = 12
+
+
+# --- the L2 rule agrees with the general check where a derivative of g vanishes at x_bar ------
+
+# F'''(0) of odd base models (F(0) = F''(0) = 0, F'(0) = 1), from their Maclaurin series.
+_ODD_THIRD = {"sin": -1, "tanh": -2, "atan": -2, "sinh": 1, "asinh": -1}
+
+
+def _q(v: Fraction) -> str:
+    return f"({v.numerator}/{v.denominator})"
+
+
+@st.composite
+def vanishing_l2_cases(draw):
+    """``(g, y, x_bar)`` with ``g(x_bar) = y``, ``g'(x_bar) != 0`` and some derivative of ``g``
+    exactly 0 at ``x_bar`` (``g''``; often ``g'''`` or the whole L2 quantity too)."""
+    nonzero = st.sampled_from(sorted({Fraction(p, q) for p in range(-9, 10) for q in (1, 2, 3) if p and abs(p) <= 3 * q}))
+    small = st.fractions(-2, 2, max_denominator=3)
+    c, y0 = draw(small), draw(small)
+    t = f"(x - {_q(c)})"
+    kind = draw(st.sampled_from(["odd", "poly", "catalog", "transcendental"]))
+    if kind == "catalog":
+        # A catalog model minus its own quadratic (and cubic) Taylor term at a random point:
+        # g'' = 0 there exactly, with transcendental g' and g''' (balls, not exact arithmetic).
+        g0 = draw(eos_st.base_models(affine=False))
+        at = draw(eos_st.smooth_points(g0, -2, 2, max_denominator=4))
+        e, xb = parse_expression(g0), parse_constant(at)
+        d = [sp.diff(e, x, j).subs(x, xb) for j in range(4)]
+        assume(d[1] != 0)
+        drop = draw(st.sampled_from([(2,), (2, 3)]))
+        return (g0 + "".join(f" - ({sp.sstr(d[j] / sp.factorial(j))})*(x - ({at}))**{j}" for j in drop),
+                sp.sstr(d[0]), at)
+    if kind == "odd":
+        name, a, s = draw(st.sampled_from(sorted(_ODD_THIRD))), draw(nonzero), draw(st.sampled_from([1, -1]))
+        # g''' = s a^3 F'''(0) + 6 q: the drawn cubic either cancels it exactly or does not.
+        cancel = -Fraction(s) * a**3 * _ODD_THIRD[name] / 6
+        cubic = draw(st.sampled_from([Fraction(0), cancel, cancel + draw(nonzero)]))
+        quintic = draw(st.sampled_from([Fraction(0), draw(nonzero)]))
+        g = f"{s}*{name}({_q(a)}*{t}) + {_q(cubic)}*{t}**3 + {_q(quintic)}*{t}**5 + {_q(y0)}"
+        return g, _q(y0)[1:-1], _q(c)[1:-1]
+    if kind == "poly":
+        a1 = draw(nonzero)
+        shape = draw(st.sampled_from(["g2=0", "g2=g3=0", "g2=g3=g4=0", "cond=0"]))
+        a = [a1] + [draw(small) for _ in range(4)]  # coefficients of t^1 .. t^5
+        if shape == "cond=0":
+            a[1] = draw(nonzero)
+            a[2] = 4 * a[1] ** 2 / a1  # 6 a1 a3 - 24 a2^2 = 0 with g'' = 2 a2 != 0
+        else:
+            for j in range(1, {"g2=0": 2, "g2=g3=0": 3, "g2=g3=g4=0": 4}[shape]):
+                a[j] = Fraction(0)
+        g = " + ".join(f"{_q(v)}*{t}**{j}" for j, v in enumerate(a, start=1)) + f" + {_q(y0)}"
+        return g, _q(y0)[1:-1], _q(c)[1:-1]
+    return draw(st.sampled_from([
+        ("sin(x)", "0", "pi"), ("cos(x)", "0", "pi/2"), ("sin(x) - (x - pi)**3/6", "0", "pi"),
+        ("cos(x) - (x - pi/2)**3/6 + (x - pi/2)**5", "0", "pi/2"), ("tanh(x - 1) + 1/2", "1/2", "1"),
+    ]))
+
+
+def _independent_g_condition(g_text: str, at: str) -> sp.Expr:
+    """``g' g''' - 6 g''^2`` at ``at`` by plain sympy differentiation (not the engine's jets)."""
+    g, xb = parse_expression(g_text), parse_constant(at)
+    d = [sp.diff(g, x, j).subs(x, xb) for j in range(4)]
+    return sp.simplify(d[1] * d[3] - 6 * d[2] ** 2)
+
+
+@settings(deadline=None, max_examples=40)
+@given(vanishing_l2_cases())
+@example(("sin(x)", "0", "0"))
+@example(("x**3+x", "0", "0"))
+@example(("tanh(x)", "0", "0"))
+@example(("x - x**5", "0", "0"))  # g'' = g''' = 0: cond = 0, k = 6, f^(6) = -240 < 0 holds
+@example(("x + x**5", "0", "0"))  # the same with f^(6) > 0: fails
+@example(("sin(x) + x**3/6", "0", "0"))  # g''' = 0 too: g = x + x^5/120 + ..., fails
+@example(("x + x**2/2 + x**3", "0", "0"))  # cond = 0 with g'' != 0: k = 3, quantity 0, fails
+@example(("sin(x) - (x - pi)**3/6", "0", "pi"))
+@example(("exp(x) - (exp(1/3)/2)*(x - (1/3))**2", "exp(1/3)", "1/3"))  # g'' = 0 proved; cond = e^(2/3)
+def test_l2_agrees_with_the_general_check_when_a_derivative_of_g_vanishes(case):
+    g, y, xb = case
+    l2 = check_l2(g, y, at=xb)
+    general = check(f"({g} - ({y}))**2", at=xb)
+    cond = _independent_g_condition(g, xb)
+    # The engine's g-condition is the independently differentiated one (sign and value).
+    if cond == 0:
+        assert l2.g_condition.sign == 0
+    else:
+        truth = sp.N(cond, 40)
+        assert l2.g_condition.sign in (None, int(sp.sign(truth)))
+        if all(d.sign is not None for _, d in l2.g_derivatives):
+            # Its parts are known (g'' = 0 proved is known): a non-zero value is decided.
+            assert l2.g_condition.sign is not None, l2.g_condition
+        if l2.g_condition.sign is not None:
+            assert abs(sp.Float(l2.g_condition.text(30), 40) - truth) <= 1e-14 * max(1, abs(truth))
+    # The L2 command reports the general check's verdicts unchanged, and its own agrees.
+    assert (l2.general.paper.verdict, l2.general.flip.verdict) == (general.paper.verdict, general.flip.verdict)
+    d = l2.to_dict()
+    assert (d["paper_verdict"], d["flip_verdict"]) == (general.paper.verdict, general.flip.verdict)
+    if general.paper.verdict != "undecided":
+        assert l2.l2_verdict == general.paper.verdict
+    if l2.g_condition.sign in (1, -1):
+        # A strict sign decides, and the flip's t^3 coefficient is (8/3) cond / g'^2.
+        assert (d["l2_verdict"], d["l2_decided_by"]) == ("holds" if cond < 0 else "fails", "g_condition")
+        assert general.flip.order == 3 and general.flip.verdict == ("supercritical" if cond < 0 else "subcritical")
+    else:
+        assert d["l2_decided_by"] in ("general_check", None)
+        assert (d["l2_decided_by"] is None) == (general.paper.verdict == "undecided")

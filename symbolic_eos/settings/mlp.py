@@ -768,9 +768,10 @@ def plot_experiment(result: MlpExperiment, directory: str) -> list[str]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    os.makedirs(directory, exist_ok=True)
+    from ..output import atomic_files
+
     name = result.config.name
-    paths = []
+    figures = []
     specs = [
         ("loss", range(len(result.losses)), result.losses, "training loss (MSE)", True),
         ("sharpness", result.tracked_steps, result.sharpness, "sharpness (top Hessian eigenvalue)", False),
@@ -790,8 +791,13 @@ def plot_experiment(result: MlpExperiment, directory: str) -> list[str]:
         ax.set_ylabel(label)
         ax.set_title(f"MLP ({name}, {result.dataset['name']}), eta = {result.eta:g}")
         fig.tight_layout()
-        path = os.path.join(directory, f"mlp-{name}-{key}.png")
-        fig.savefig(path, dpi=100, metadata={"Software": None})
-        plt.close(fig)
-        paths.append(path)
-    return paths
+        figures.append((os.path.join(directory, f"mlp-{name}-{key}.png"), fig))
+    try:
+        # All three or none: each is saved beside its target, and they are moved in together.
+        with atomic_files(*(path for path, _ in figures)) as temps:
+            for tmp, (_, fig) in zip(temps, figures):
+                fig.savefig(tmp, dpi=100, format="png", metadata={"Software": None})
+    finally:
+        for _, fig in figures:
+            plt.close(fig)
+    return [path for path, _ in figures]
