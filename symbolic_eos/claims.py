@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 from .base_models import catalog_dir
+from .decide import RIGORS, json_float, weakest_rigor
 from .errors import EosError, InputError
 from .progress import Progress, each_with_progress
 from .results import markdown_text
@@ -34,7 +35,7 @@ CLAIM_IDS = ("thm1-existence", "lemma1-higher-order", "lemma2-l2", "composition-
              "xy-balancing", "neuron-sharpness", "neuron-convergence", "mf-cross-section", "mf-oscillation",
              "base-model-examples", "mlp-obs1", "mlp-obs2")
 STATUSES = ("confirmed", "refuted", "confirmed_with_correction", "extended", "inconclusive")
-RIGORS = ("exact", "certified", "numerical", "none")
+# One rigor vocabulary for the whole package (decide.RIGORS).
 
 _TEXT_FIELDS = ("id", "title", "paper", "statement", "method")
 
@@ -142,7 +143,7 @@ class ClaimResult:
         return {"id": self.id, "status": self.status, "summary": self.summary, "rigor": self.rigor,
                 "title": self.claim.title, "paper": self.claim.paper, "statement": self.claim.statement,
                 "evidence": [{"quantity": q, "value": v} for q, v in self.evidence], "finding": self.finding,
-                "reproduce": list(self.claim.reproduce), "seconds": round(self.seconds, 2),
+                "reproduce": list(self.claim.reproduce), "seconds": json_float(round(self.seconds, 2)),
                 "details": [d.to_dict() for d in self.details if hasattr(d, "to_dict")]}
 
 
@@ -156,8 +157,13 @@ class PaperVerification:
     def counts(self) -> dict[str, int]:
         return {s: sum(r.status == s for r in self.results) for s in STATUSES if any(r.status == s for r in self.results)}
 
+    @property
+    def rigor(self) -> str:
+        """The weakest rigor among the claims run (``none`` when none was run)."""
+        return weakest_rigor([r.rigor for r in self.results])
+
     def to_dict(self) -> dict:
-        return {"claims": [r.to_dict() for r in self.results], "counts": self.counts}
+        return {"claims": [r.to_dict() for r in self.results], "counts": self.counts, "rigor": self.rigor}
 
     def to_text(self) -> str:
         if not self.results:
@@ -204,7 +210,7 @@ def _shared(cache: dict, key: str, make: Callable[[], Any]) -> Any:
 
 
 def _weakest(rigors: Sequence[str]) -> str:
-    return max(rigors, key=RIGORS.index) if rigors else "none"
+    return weakest_rigor(rigors)
 
 
 def verify_claim(claim_id: str, cache: dict | None = None) -> ClaimResult:

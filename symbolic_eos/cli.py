@@ -6,6 +6,10 @@
 ``symbolic-eos quartic | xy | neuron | mf | mlp-experiment`` (the paper's settings)
 ``symbolic-eos verify-paper [--only IDS] [--json]``, ``symbolic-eos report [--out DIR]``
 
+An ``EXPR``, ``G``, ``Q`` or ``P`` of ``-`` is read from standard input (at most
+:data:`STDIN_LIMIT` bytes of UTF-8, stripped; one ``-`` per command).  With ``--json`` stdout is
+one JSON object, valid against ``symbolic_eos/schema.json`` (the README's JSON section).
+
 Bad input of every kind: one line on stderr, exit code 2 (with ``--json`` also
 ``{"error": ...}`` on stdout), never a traceback.
 """
@@ -24,6 +28,12 @@ from .errors import EosError
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
+
+#: The most bytes an expression read from standard input (``-``) may have; the parser's own
+#: limit (2000 characters) is far below, this only bounds what is read.
+STDIN_LIMIT = 100_000
+#: The arguments that are expressions, and so may be ``-`` (standard input).
+_EXPRESSION_ARGS = ("expr", "g", "q", "p")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -183,6 +193,39 @@ def _writable_folder(path: str, option: str) -> None:
         raise _UsageError(f"{option} {path!r}: not a writable folder")
 
 
+def _read_stdin() -> str:
+    """The expression on standard input: at most ``STDIN_LIMIT`` bytes, UTF-8, stripped (inner
+    runs of whitespace become one space), not empty."""
+    stream = getattr(sys.stdin, "buffer", sys.stdin)
+    if stream is None:
+        raise _UsageError("'-' reads the expression from standard input, but there is none")
+    data = stream.read(STDIN_LIMIT + 1)
+    if isinstance(data, str):  # a text stream without a byte buffer (e.g. io.StringIO)
+        data = data.encode("utf-8", "surrogateescape")
+    if len(data) > STDIN_LIMIT:
+        raise _UsageError(f"standard input is longer than {STDIN_LIMIT} bytes; an expression is at most 2000 characters")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _UsageError(f"standard input is not valid UTF-8 (byte {exc.start})") from None
+    text = " ".join(text.split())  # a line break inside is a space to the parser; one line in the output
+    if not text:
+        raise _UsageError("standard input is empty: '-' means the expression is read from it")
+    return text
+
+
+def _expressions_from_stdin(args: argparse.Namespace) -> None:
+    """Replace an expression argument ``-`` by the text on standard input (at most one)."""
+    dashes = [name for name in _EXPRESSION_ARGS if getattr(args, name, None) == "-"]
+    if len(dashes) > 1:
+        raise _UsageError("only one argument may be '-' (standard input)")
+    if dashes:
+        text = _read_stdin()
+        setattr(args, dashes[0], text)
+        if args.argv.count("-") == 1:  # so that a report's reproduce line shows the expression
+            args.argv[args.argv.index("-")] = text
+
+
 def _run(args: argparse.Namespace):
     from .results import check, check_l2
 
@@ -315,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args([_protect_negative(a) for a in argv])
         args.argv = list(argv)
+        _expressions_from_stdin(args)
         if args.command is None:
             raise _UsageError("choose a command: check, l2, orbit, window, existence, compose, counterexamples, quartic, xy, neuron, mf, verify-paper, report, mlp-experiment (see symbolic-eos --help)")
         result = _run(args)
