@@ -178,15 +178,16 @@ class WindowReport:
 
     @property
     def rigor(self) -> str:
-        """``certified`` when the events reported are Krawczyk-certified (closed forms proved or
-        absent); ``numerical`` when an event is only an estimate or a closed form only
-        recognised.  The stability between the events is sampled: see ``message``."""
+        """``certified`` when both events are Krawczyk-certified (closed forms proved or
+        absent); ``numerical`` when an event is only an estimate, was not found (the branch is
+        sampled) or has a closed form that is only recognised.  With no branch predicted (the
+        flip is not supercritical) the rigor of the check at the minimum."""
+        if self.minimum.flip.verdict != "supercritical":
+            return self.minimum.rigor
         facts = [self.minimum.rigor]
         for ev in (self.superstable, self.loss):
-            if ev is None:
-                continue
-            facts.append("certified" if ev.certified else "numerical")
-            if ev.certified and ev.closed_form is not None and ev.closed_form.status == "consistent":
+            facts.append("certified" if ev is not None and ev.certified else "numerical")
+            if ev is not None and ev.certified and ev.closed_form is not None and ev.closed_form.status == "consistent":
                 facts.append("numerical")
         return weakest_rigor(facts)
 
@@ -198,6 +199,8 @@ class WindowReport:
         point = self.minimum.to_dict()["point"]
         return {
             "rigor": self.rigor,
+            "rigor_note": ("a certified event is Krawczyk-certified in (x0, x1, eta), an estimate is not; "
+                           "the stability of the 2-cycle between events is sampled"),
             "point": point,
             "point_label": self.minimum.point.label,
             "eta_critical": self.minimum.eta_critical.text(17),

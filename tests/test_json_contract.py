@@ -35,7 +35,9 @@ RUNS = {
     "orbit_subcritical": ("orbit", ["orbit", "x**2/2 - x**3/3 + x**4", "--eta", "21/10", "--at", "0"]),
     "orbit_vars": ("orbit_vars", ["orbit", "(x*y-1)**2/2", "--vars", "x,y", "--at", "1,1", "--eta", "11/10"]),
     "window": ("window", ["window", QUARTIC, "--at", "1"]),
+    "window_estimate": ("window", ["window", "1-cos(x)", "--at", "0"]),
     "existence": ("existence", ["existence", "x**2/2 + x**3", "--at", "0"]),
+    "existence_no_claim": ("existence", ["existence", "x**2/2 - x**3/3 + x**4", "--at", "0"]),
     "compose": ("compose", ["compose", "log(x)", "exp(x)", "--at", "1/2"]),
     "counterexamples": ("counterexamples", ["counterexamples", "--budget", "300"]),
     "quartic": ("quartic", ["quartic", "--starts", "20"]),
@@ -210,6 +212,29 @@ def test_window_values_against_sympy_resultants(outputs):
     assert {cf["rigor"] for cf in d["closed_forms"].values()} == {"exact"}
 
 
+def test_a_window_with_an_uncertified_event_is_numerical(outputs):
+    d = outputs["window_estimate"]  # 1 - cos(x): the loss of stability is only estimated (near pi)
+    assert d["eta_loss"] is None and "eta_loss" in d["estimates"] and d["rigor"] == "numerical"
+    # F(x) = x - eta sin(x) is odd, so the cycle is {x0, -x0}: 2 x0 = eta sin(x0); superstable
+    # where F'(x0) = 1 - eta cos(x0) = 0, so tan(x0) = 2 x0 and eta = 1/cos(x0).
+    mpmath.mp.dps = 40
+    x0 = mpmath.findroot(lambda t: mpmath.tan(t) - 2 * t, 1.2)
+    assert abs(mpmath.mpf(d["eta_superstable"]) - 1 / mpmath.cos(x0)) < mpmath.mpf(10) ** -25
+
+
+def test_an_uncertified_cycle_is_numerical():
+    import dataclasses
+
+    from symbolic_eos.dynamics import OrbitAtMinimum, orbit
+
+    at = orbit(QUARTIC, "11/10", at="1").results[0]
+    assert at.rigor == "certified"
+    rough = OrbitAtMinimum(at.minimum, dataclasses.replace(at.cycle, certified=False, stable=False), None)
+    assert rough.rigor == rough.to_dict()["rigor"] == "numerical"
+    lost = OrbitAtMinimum(at.minimum, None, "the branch born at eta0 could not be followed to eta = 3")
+    assert lost.to_dict()["rigor"] == "none"
+
+
 def test_existence_rows_against_mpmath(outputs):
     d = outputs["existence"]
     # f = x^2/2 + x^3 at 0: f'' = 1, f''' = 6; the interval (2, 2/(1 - 6 eps)) is empty from eps = 1/6 on.
@@ -226,6 +251,9 @@ def test_existence_rows_against_mpmath(outputs):
     assert row["verdict"] == "holds" and row["rigor"] == "certified"
     # Each row is certified, but "every small eps" rests on a grid: evidence.
     assert d["rigor"] == "numerical" and d["point"] == d["minimum"] == "0"
+    # f = x^2/2 - x^3/3 + x^4 at 0: 3 f3^2 - f2 f4 = 12 - 24 < 0, the theorem makes no claim: no rows
+    none = outputs["existence_no_claim"]
+    assert none["rows"] == [] and none["rigor"] == "exact"
 
 
 def test_compose_and_counterexamples_values(outputs):
