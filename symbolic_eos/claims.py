@@ -5,8 +5,9 @@ given), ``refuted`` (a certified or exact counterexample), ``confirmed_with_corr
 stated, by a proved counterexample; true after the correction we state, proved, or supported by
 evidence only when ``rigor`` is ``numerical``), ``extended`` (true, and we show more than
 the paper states), ``inconclusive`` (not settled; the reason is given).  ``rigor`` names the
-weakest kind of fact the status rests on: ``exact``, ``certified`` or ``numerical`` (float
-evidence from simulations, never used for a sign).
+weakest kind of fact the status rests on: ``exact``, ``certified`` or ``numerical`` (evidence,
+never used for a sign: float simulations, or a finite grid standing for a continuum); the
+vocabulary is :data:`symbolic_eos.decide.RIGORS`.
 
 >>> [c.id for c in claims()][:3]
 ['thm1-existence', 'lemma1-higher-order', 'lemma2-l2']
