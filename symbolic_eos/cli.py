@@ -48,7 +48,7 @@ class _UsageError(Exception):
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--json", action="store_true", help="print one JSON object (field names: see the README)")
+    p.add_argument("--json", action="store_true", help="print one JSON object (fields: the README's JSON section; schema: symbolic_eos/schema.json)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     c = sub.add_parser("check", help="check a 1-D loss at a minimum (or at every minimum in a range)")
-    c.add_argument("expr", metavar="EXPR", help="the loss, e.g. '(x**2-1)**2/4'")
+    c.add_argument("expr", metavar="EXPR", help="the loss, e.g. '(x**2-1)**2/4' ('-': read from standard input)")
     c.add_argument("--var", default="x", help="the variable (default x)")
     c.add_argument("--vars", metavar="X,Y,...", help="several variables (multivariate check; needs --at 1,1,...)")
     c.add_argument("--at", metavar="X", help="exact point, e.g. 1, sqrt(2), pi, atanh(1/2)")
@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(c)
 
     l2 = sub.add_parser("l2", help="check the L2 loss (g(x) - y)^2 at x_bar with g(x_bar) = y")
-    l2.add_argument("g", metavar="G", help="the base model, e.g. 'tanh(x)'")
+    l2.add_argument("g", metavar="G", help="the base model, e.g. 'tanh(x)' ('-': read from standard input)")
     l2.add_argument("--target", required=True, metavar="Y", help="the target value y (exact text)")
     l2.add_argument("--var", default="x", help="the variable (default x)")
     l2.add_argument("--at", metavar="XBAR", help="exact point with g(XBAR) = Y, e.g. atanh(1/2)")
@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(l2)
 
     o = sub.add_parser("orbit", help="certified 2-cycles of GD at a learning rate eta")
-    o.add_argument("expr", metavar="EXPR", help="the loss")
+    o.add_argument("expr", metavar="EXPR", help="the loss ('-': read from standard input)")
     o.add_argument("--eta", required=True, metavar="E", help="the learning rate (exact text, e.g. 11/10)")
     _add_point_options(o)
     o.add_argument("--vars", metavar="X,Y,...", help="several variables (needs --at 1,1,...)")
@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(o)
 
     w = sub.add_parser("window", help="the stability window of the 2-cycle born at eta0")
-    w.add_argument("expr", metavar="EXPR", help="the loss")
+    w.add_argument("expr", metavar="EXPR", help="the loss ('-': read from standard input)")
     _add_point_options(w)
     w.add_argument("--digits", type=int, default=30, help="decimal digits (default 30)")
     w.add_argument("--eta-max", metavar="E", help="search eta up to E (default 2*eta0)")
@@ -95,14 +95,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(w)
 
     e = sub.add_parser("existence", help="check the paper's existence theorem at finite eps")
-    e.add_argument("expr", metavar="EXPR", help="the loss")
+    e.add_argument("expr", metavar="EXPR", help="the loss ('-': read from standard input)")
     _add_point_options(e)
     e.add_argument("--digits", type=int, default=30, help="decimal digits (default 30)")
     _add_common(e)
 
     c2 = sub.add_parser("compose", help="the composition rule for Q(P(x)) at x = X (both written in x)")
-    c2.add_argument("q", metavar="Q", help="outer model, e.g. 'log(x)'")
-    c2.add_argument("p", metavar="P", help="inner model, e.g. 'exp(x)'")
+    c2.add_argument("q", metavar="Q", help="outer model, e.g. 'log(x)' ('-': read from standard input)")
+    c2.add_argument("p", metavar="P", help="inner model, e.g. 'exp(x)' ('-': read from standard input)")
     c2.add_argument("--at", required=True, metavar="X", help="the point x (exact text); Q is checked at P(X)")
     _add_common(c2)
 
