@@ -396,6 +396,7 @@ class MultivariateCheck:
             "simulation": self.simulation,
             "sharpness_gradient": None if self.sharpness_gradient is None else self.sharpness_gradient.to_dict(),
             "manifold_of_minima": None if self.manifold is None else ("proved" if self.manifold.proved else "not proved"),
+            "manifold_proved": None if self.manifold is None else bool(self.manifold.proved),  # the same, as a boolean
             "manifold_reason": None if self.manifold is None else self.manifold.reason,
         }
 

@@ -144,6 +144,7 @@ def test_multivariate_check_against_the_sympy_hessian(outputs):
     assert [sp.Rational(v) for v in d["eigenvalues"]] == eigen == [2, 0]
     assert sp.Rational(d["eta_critical"]) == 1 and d["manifold_dimension"] == 1
     assert d["point"] == d["minimum"] and [sp.Rational(v) for v in d["minimum"]] == [1, 1]
+    assert d["manifold_of_minima"] == "proved" and d["manifold_proved"] is True  # x y = 1 through (1, 1)
 
 
 def test_l2_values(outputs):
