@@ -20,9 +20,10 @@ function runs on exact rationals (``fmpq``), on balls (``arb``) and on sympy clo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import sympy as sp
 from flint import arb, ctx, fmpq
@@ -510,7 +511,7 @@ def printed_radius(balls, texts, box_radius) -> str:
     return upper_text(max([c.upper() for c in cover] + [arb(box_radius).upper()], key=lambda a: a.mid()))
 
 
-def weakest_rigor(rigors) -> str:
+def weakest_rigor(rigors: Iterable[str | None]) -> str:
     """The weakest of ``rigors`` in :data:`RIGORS` order; ``None`` (an undecided quantity)
     counts as ``none``, and so does an empty list.
 
@@ -531,7 +532,7 @@ def json_float(value: float | None) -> str | None:
     return None if value is None else repr(float(value))
 
 
-def json_floats(value):
+def json_floats(value: Any) -> Any:
     """``value`` with every float (at any depth of dicts, lists and tuples) replaced by
     :func:`json_float`, tuples by lists; booleans, integers, strings and None unchanged.
 

@@ -187,7 +187,7 @@ class WindowReport:
         facts = [self.minimum.rigor]
         for ev in (self.superstable, self.loss):
             facts.append("certified" if ev is not None and ev.certified else "numerical")
-            if ev is not None and ev.certified and ev.closed_form is not None and ev.closed_form.status == "consistent":
+            if ev is not None and ev.certified and getattr(ev.closed_form, "status", None) == "consistent":
                 facts.append("numerical")
         return weakest_rigor(facts)
 
