@@ -305,6 +305,7 @@ class BasinReport:
             "cycle_stable": self.cycle_stable,
             "cycle_traps": [t.to_dict() for t in self.cycle_traps],
             "minimum": self.minimum,
+            "point": self.minimum,
             "minimum_stable": self.minimum_stable,
             "starts": len(self.outcomes),
             "classes": self.counts,
@@ -314,7 +315,7 @@ class BasinReport:
             "exception_summary": self.exception_summary,
             "max_steps": self.max_steps,
             "settings": {"prec": self.prec, "max_iter": self.max_iter, "tol": self.tol, "escape": self.escape},
-            "rigor": "numeric",
+            "rigor": "numerical",
             "note": ("each start is classified with the evidence listed (exact / certified / numeric); "
                      "a finite grid of starts is numeric evidence about the interval between them"),
         }

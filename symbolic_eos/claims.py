@@ -5,8 +5,9 @@ given), ``refuted`` (a certified or exact counterexample), ``confirmed_with_corr
 stated, by a proved counterexample; true after the correction we state, proved, or supported by
 evidence only when ``rigor`` is ``numerical``), ``extended`` (true, and we show more than
 the paper states), ``inconclusive`` (not settled; the reason is given).  ``rigor`` names the
-weakest kind of fact the status rests on: ``exact``, ``certified`` or ``numerical`` (float
-evidence from simulations, never used for a sign).
+weakest kind of fact the status rests on: ``exact``, ``certified`` or ``numerical`` (evidence,
+never used for a sign: float simulations, or a finite grid standing for a continuum); the
+vocabulary is :data:`symbolic_eos.decide.RIGORS`.
 
 >>> [c.id for c in claims()][:3]
 ['thm1-existence', 'lemma1-higher-order', 'lemma2-l2']
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .base_models import catalog_dir, read_catalog
+from .decide import RIGORS, json_float, weakest_rigor
 from .errors import EosError, InputError
 from .progress import Progress, each_with_progress
 from .results import markdown_text
@@ -34,7 +36,7 @@ CLAIM_IDS = ("thm1-existence", "lemma1-higher-order", "lemma2-l2", "composition-
              "xy-balancing", "neuron-sharpness", "neuron-convergence", "mf-cross-section", "mf-oscillation",
              "base-model-examples", "mlp-obs1", "mlp-obs2")
 STATUSES = ("confirmed", "refuted", "confirmed_with_correction", "extended", "inconclusive")
-RIGORS = ("exact", "certified", "numerical", "none")
+# One rigor vocabulary for the whole package (decide.RIGORS).
 
 _TEXT_FIELDS = ("id", "title", "paper", "statement", "method")
 
@@ -195,7 +197,7 @@ class ClaimResult:
         return {"id": self.id, "status": self.status, "summary": self.summary, "rigor": self.rigor,
                 "title": self.claim.title, "paper": self.claim.paper, "statement": self.claim.statement,
                 "evidence": [{"quantity": q, "value": v} for q, v in self.evidence], "finding": self.finding,
-                "reproduce": list(self.claim.reproduce), "seconds": round(self.seconds, 2),
+                "reproduce": list(self.claim.reproduce), "seconds": json_float(round(self.seconds, 2)),
                 "details": [d.to_dict() for d in self.details if hasattr(d, "to_dict")]}
 
 
@@ -209,8 +211,13 @@ class PaperVerification:
     def counts(self) -> dict[str, int]:
         return {s: sum(r.status == s for r in self.results) for s in STATUSES if any(r.status == s for r in self.results)}
 
+    @property
+    def rigor(self) -> str:
+        """The weakest rigor among the claims run (``none`` when none was run)."""
+        return weakest_rigor([r.rigor for r in self.results])
+
     def to_dict(self) -> dict:
-        return {"claims": [r.to_dict() for r in self.results], "counts": self.counts}
+        return {"claims": [r.to_dict() for r in self.results], "counts": self.counts, "rigor": self.rigor}
 
     def to_text(self) -> str:
         if not self.results:
@@ -257,7 +264,7 @@ def _shared(cache: dict, key: str, make: Callable[[], Any]) -> Any:
 
 
 def _weakest(rigors: Sequence[str]) -> str:
-    return max(rigors, key=RIGORS.index) if rigors else "none"
+    return weakest_rigor(rigors)
 
 
 def verify_claim(claim_id: str, cache: dict | None = None) -> ClaimResult:
@@ -328,7 +335,9 @@ def _thm1(c: Claim, cache: dict) -> dict:
         finding += (" Where f'' - eps f''' <= 0 the upper bound 2/(f'' - eps f''') is not positive, the stated interval "
                     "is empty and the theorem does not speak of that eps: such rows are reported as outside the "
                     "theorem's range, not as holding.")
-    return {"status": "confirmed", "rigor": "certified", "summary": summary, "evidence": tuple(evidence),
+    # Each eps is certified, but the theorem speaks of every small eps and a grid of them is
+    # evidence (as ExistenceReport.rigor says): the claim's rigor is numerical.
+    return {"status": "confirmed", "rigor": "numerical", "summary": summary, "evidence": tuple(evidence),
             "finding": finding, "details": tuple(reports)}
 
 

@@ -6,6 +6,10 @@
 ``symbolic-eos quartic | xy | neuron | mf | mlp-experiment`` (the paper's settings)
 ``symbolic-eos verify-paper [--only IDS] [--json]``, ``symbolic-eos report [--out DIR]``
 
+An ``EXPR``, ``G``, ``Q`` or ``P`` of ``-`` is read from standard input (at most
+:data:`STDIN_LIMIT` bytes of UTF-8, stripped; one ``-`` per command).  With ``--json`` stdout is
+one JSON object, valid against ``symbolic_eos/schema.json`` (the README's JSON section).
+
 Bad input of every kind: one line on stderr, exit code 2 (with ``--json`` also
 ``{"error": ...}`` on stdout), never a traceback.
 """
@@ -28,6 +32,11 @@ EXIT_INTERNAL = 3
 #: The names of ``settings.mlp.CONFIGS``, spelt out so that ``--help`` needs no numpy import
 #: (a test checks that the two agree).
 MLP_CONFIGS = ("tiny", "small", "paper")
+#: The most bytes an expression read from standard input (``-``) may have; the parser's own
+#: limit (2000 characters) is far below, this only bounds what is read.
+STDIN_LIMIT = 100_000
+#: The arguments that are expressions, and so may be ``-`` (standard input).
+_EXPRESSION_ARGS = ("expr", "g", "q", "p")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,7 +57,7 @@ class _UsageError(Exception):
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--json", action="store_true", help="print one JSON object (field names: see the README)")
+    p.add_argument("--json", action="store_true", help="print one JSON object (fields: the README's JSON section; schema: symbolic_eos/schema.json)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     c = sub.add_parser("check", help="check a 1-D loss at a minimum (or at every minimum in a range)")
-    c.add_argument("expr", metavar="EXPR", help="the loss, e.g. '(x**2-1)**2/4'")
+    c.add_argument("expr", metavar="EXPR", help="the loss, e.g. '(x**2-1)**2/4' ('-': read from standard input)")
     c.add_argument("--var", default="x", help="the variable (default x)")
     c.add_argument("--vars", metavar="X,Y,...", help="several variables (multivariate check; needs --at 1,1,...)")
     c.add_argument("--at", metavar="X", help="exact point, e.g. 1, sqrt(2), pi, atanh(1/2)")
@@ -70,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(c)
 
     l2 = sub.add_parser("l2", help="check the L2 loss (g(x) - y)^2 at x_bar with g(x_bar) = y")
-    l2.add_argument("g", metavar="G", help="the base model, e.g. 'tanh(x)'")
+    l2.add_argument("g", metavar="G", help="the base model, e.g. 'tanh(x)' ('-': read from standard input)")
     l2.add_argument("--target", required=True, metavar="Y", help="the target value y (exact text)")
     l2.add_argument("--var", default="x", help="the variable (default x)")
     l2.add_argument("--at", metavar="XBAR", help="exact point with g(XBAR) = Y, e.g. atanh(1/2)")
@@ -78,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(l2)
 
     o = sub.add_parser("orbit", help="certified 2-cycles of GD at a learning rate eta")
-    o.add_argument("expr", metavar="EXPR", help="the loss")
+    o.add_argument("expr", metavar="EXPR", help="the loss ('-': read from standard input)")
     o.add_argument("--eta", required=True, metavar="E", help="the learning rate (exact text, e.g. 11/10)")
     _add_point_options(o)
     o.add_argument("--vars", metavar="X,Y,...", help="several variables (needs --at 1,1,...)")
@@ -87,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(o)
 
     w = sub.add_parser("window", help="the stability window of the 2-cycle born at eta0")
-    w.add_argument("expr", metavar="EXPR", help="the loss")
+    w.add_argument("expr", metavar="EXPR", help="the loss ('-': read from standard input)")
     _add_point_options(w)
     w.add_argument("--digits", type=int, default=30, help="decimal digits (default 30)")
     w.add_argument("--eta-max", metavar="E", help="search eta up to E (default 2*eta0)")
@@ -95,14 +104,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(w)
 
     e = sub.add_parser("existence", help="check the paper's existence theorem at finite eps")
-    e.add_argument("expr", metavar="EXPR", help="the loss")
+    e.add_argument("expr", metavar="EXPR", help="the loss ('-': read from standard input)")
     _add_point_options(e)
     e.add_argument("--digits", type=int, default=30, help="decimal digits (default 30)")
     _add_common(e)
 
     c2 = sub.add_parser("compose", help="the composition rule for Q(P(x)) at x = X (both written in x)")
-    c2.add_argument("q", metavar="Q", help="outer model, e.g. 'log(x)'")
-    c2.add_argument("p", metavar="P", help="inner model, e.g. 'exp(x)'")
+    c2.add_argument("q", metavar="Q", help="outer model, e.g. 'log(x)' ('-': read from standard input)")
+    c2.add_argument("p", metavar="P", help="inner model, e.g. 'exp(x)' ('-': read from standard input)")
     c2.add_argument("--at", required=True, metavar="X", help="the point x (exact text); Q is checked at P(X)")
     _add_common(c2)
 
@@ -198,6 +207,39 @@ def _writable_folder(path: str, option: str, whole: bool = False) -> None:
         raise _UsageError(f"{option} {path!r}: cannot create the folder ({str(anchor)!r} is a file)")
     if not os.access(anchor, os.W_OK | os.X_OK):
         raise _UsageError(f"{option} {path!r}: cannot write into {str(anchor)!r}")
+
+
+def _read_stdin() -> str:
+    """The expression on standard input: at most ``STDIN_LIMIT`` bytes, UTF-8, stripped (inner
+    runs of whitespace become one space), not empty."""
+    stream = getattr(sys.stdin, "buffer", sys.stdin)
+    if stream is None:
+        raise _UsageError("'-' reads the expression from standard input, but there is none")
+    data = stream.read(STDIN_LIMIT + 1)
+    if isinstance(data, str):  # a text stream without a byte buffer (e.g. io.StringIO)
+        data = data.encode("utf-8", "surrogateescape")
+    if len(data) > STDIN_LIMIT:
+        raise _UsageError(f"standard input is longer than {STDIN_LIMIT} bytes; an expression is at most 2000 characters")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _UsageError(f"standard input is not valid UTF-8 (byte {exc.start})") from None
+    text = " ".join(text.split())  # a line break inside is a space to the parser; one line in the output
+    if not text:
+        raise _UsageError("standard input is empty: '-' means the expression is read from it")
+    return text
+
+
+def _expressions_from_stdin(args: argparse.Namespace) -> None:
+    """Replace an expression argument ``-`` by the text on standard input (at most one)."""
+    dashes = [name for name in _EXPRESSION_ARGS if getattr(args, name, None) == "-"]
+    if len(dashes) > 1:
+        raise _UsageError("only one argument may be '-' (standard input)")
+    if dashes:
+        text = _read_stdin()
+        setattr(args, dashes[0], text)
+        if args.argv.count("-") == 1:  # so that a report's reproduce line shows the expression
+            args.argv[args.argv.index("-")] = text
 
 
 def _run(args: argparse.Namespace):
@@ -332,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args([_protect_negative(a) for a in argv])
         args.argv = list(argv)
+        _expressions_from_stdin(args)
         if args.command is None:
             raise _UsageError("choose a command: check, l2, orbit, window, existence, compose, counterexamples, quartic, xy, neuron, mf, verify-paper, report, mlp-experiment (see symbolic-eos --help)")
         result = _run(args)

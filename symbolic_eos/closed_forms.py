@@ -50,6 +50,8 @@ class ClosedForm:
             "minimal_polynomial": self.minimal_polynomial,
             "status": self.status,
             "digits": self.digits,
+            # proved: exact; consistent (recognised to some digits): evidence; unknown: nothing.
+            "rigor": {"proved": "exact", "consistent": "numerical"}.get(self.status, "none"),
         }
 
 

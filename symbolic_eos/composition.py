@@ -36,7 +36,7 @@ from functools import lru_cache
 import sympy as sp
 
 from .algebraic import INVERSE_OUTER, Surd, has_inverse_pair
-from .decide import Decision, Expansion, decide
+from .decide import Decision, Expansion, decide, weakest_rigor
 from .errors import EosError, InputError
 from .jets import Point
 from .parse import parse_constant, parse_expression, parse_variable_name
@@ -398,8 +398,15 @@ class CounterexampleSearch:
     exhausted: bool
     counterexamples: tuple[CompositionCheck, ...]
 
+    @property
+    def rigor(self) -> str:
+        """The weakest rigor of the violations found; ``none`` when none was found (a finite
+        search that finds nothing proves nothing)."""
+        return weakest_rigor([c.rigor for c in self.counterexamples])
+
     def to_dict(self) -> dict:
         return {
+            "rigor": self.rigor,
             "tried": self.tried,
             "budget": self.budget,
             "complete": self.exhausted,

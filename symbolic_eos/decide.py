@@ -20,9 +20,10 @@ function runs on exact rationals (``fmpq``), on balls (``arb``) and on sympy clo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import sympy as sp
 from flint import arb, ctx, fmpq
@@ -44,7 +45,15 @@ from .jets import (
 __all__ = [
     "Expansion", "Decision", "decide", "PRECISIONS", "prove_zero", "decimal_string", "as_sympy", "float_evidence",
     "enclosure_text", "upper_text", "decimal_with_radius", "distance_to_decimal", "printed_radius", "interval_text",
+    "RIGORS", "weakest_rigor", "json_float", "json_floats",
 ]
+
+#: The rigor vocabulary, strongest first: ``exact`` (proved symbolically), ``certified`` (balls
+#: that exclude zero, Krawczyk, interval Newton), ``numerical`` (evidence only: float
+#: simulations, uncertified high-precision estimates, or a finite grid standing for a
+#: continuum), ``none`` (nothing could be established).  An object's ``rigor`` is the weakest
+#: kind of fact its verdicts rest on (the README's JSON section).
+RIGORS = ("exact", "certified", "numerical", "none")
 
 #: The ladder of binary precisions tried before a sign is declared undecided.
 PRECISIONS = (64, 128, 256, 512, 1024, 2048)
@@ -500,6 +509,43 @@ def printed_radius(balls, texts, box_radius) -> str:
     point, whatever the rounding of ``text``."""
     cover = [distance_to_decimal(b, t) for b, t in zip(balls, texts, strict=True)]
     return upper_text(max([c.upper() for c in cover] + [arb(box_radius).upper()], key=lambda a: a.mid()))
+
+
+def weakest_rigor(rigors: Iterable[str | None]) -> str:
+    """The weakest of ``rigors`` in :data:`RIGORS` order; ``None`` (an undecided quantity)
+    counts as ``none``, and so does an empty list.
+
+    >>> weakest_rigor(["exact", "certified"]), weakest_rigor(["exact", None]), weakest_rigor([])
+    ('certified', 'none', 'none')
+    """
+    ranked = ["none" if r is None else r for r in rigors]
+    return max(ranked, key=RIGORS.index) if ranked else "none"
+
+
+def json_float(value: float | None) -> str | None:
+    """A float (evidence or a parameter) for JSON: a string, the shortest text that reads back
+    as the same float, so no JSON number ever carries a real value.
+
+    >>> json_float(1.05), json_float(2.0), json_float(None), json_float(float("inf"))
+    ('1.05', '2.0', None, 'inf')
+    """
+    return None if value is None else repr(float(value))
+
+
+def json_floats(value: Any) -> Any:
+    """``value`` with every float (at any depth of dicts, lists and tuples) replaced by
+    :func:`json_float`, tuples by lists; booleans, integers, strings and None unchanged.
+
+    >>> json_floats({"eta": 1.1, "cycle": (0.5, 2.0), "steps": 10, "ok": True})
+    {'eta': '1.1', 'cycle': ['0.5', '2.0'], 'steps': 10, 'ok': True}
+    """
+    if isinstance(value, float):
+        return json_float(value)
+    if isinstance(value, dict):
+        return {k: json_floats(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_floats(v) for v in value]
+    return value
 
 
 def float_evidence(value: float, digits: int = 3, floor: float = 1e-12) -> str:

@@ -15,10 +15,10 @@ import sympy as sp
 from flint import arb, ctx, fmpq
 
 from .closed_forms import prove_event_constant, recognise
-from .decide import Decision, decimal_string, enclosure_text
+from .decide import Decision, decimal_string, enclosure_text, weakest_rigor
 from .errors import InputError
 from .jets import constant_enclosure
-from .orbits import MAX_DIGITS, BranchEvent, GradientMap, TwoCycle, bits_for_digits, check_digits, scan_branch, two_cycle, window_events
+from .orbits import MAX_DIGITS, NO_BRANCH, BranchEvent, cycle_rigor, GradientMap, TwoCycle, bits_for_digits, check_digits, scan_branch, two_cycle, window_events
 from .parse import parse_constant, parse_expression, parse_variable_name
 from .results import MinimaCheck, StabilityCheck, check, markdown_text, math_text
 
@@ -47,13 +47,24 @@ class OrbitAtMinimum:
     cycle: TwoCycle | None
     message: str | None
 
+    @property
+    def rigor(self) -> str:
+        """The cycle's rigor (and the minimum's); "no 2-cycle is born here" rests on the flip
+        verdict, any other message (a branch not followed) establishes nothing: ``none``."""
+        if self.cycle is not None:
+            return weakest_rigor([self.minimum.rigor, cycle_rigor(self.cycle.certified)])
+        return self.minimum.rigor if (self.message or "").startswith(NO_BRANCH) else "none"
+
     def to_dict(self) -> dict:
-        base = {"minimum": self.minimum.to_dict()["point"], "minimum_label": self.minimum.point.label,
+        point = self.minimum.to_dict()["point"]
+        base = {"minimum": point, "minimum_label": self.minimum.point.label,
+                "point": point, "point_label": self.minimum.point.label,
                 "eta_critical": self.minimum.eta_critical.text(17)}
         if self.cycle is not None:
             base.update(self.cycle.to_dict())
         else:
             base["message"] = self.message
+        base["rigor"] = self.rigor
         return base
 
 
@@ -70,11 +81,18 @@ class OrbitReport:
     def orbits(self) -> tuple[TwoCycle, ...]:
         return tuple(r.cycle for r in self.results if r.cycle is not None)
 
+    @property
+    def rigor(self) -> str:
+        """The weakest rigor over the minima: ``certified`` when every 2-cycle is
+        Krawczyk-certified, ``numerical`` when one is only an approximation."""
+        return weakest_rigor([r.rigor for r in self.results])
+
     def to_dict(self) -> dict:
         found = [r.to_dict() for r in self.results if r.cycle is not None]
         return {
             "eta": decimal_string(parse_constant(self.eta), max(17, self.digits)),
             "orbits": found,
+            "rigor": self.rigor,
             "expression": self.expression,
             "digits": self.digits,
             "messages": [r.to_dict() for r in self.results if r.cycle is None],
@@ -158,18 +176,39 @@ class WindowReport:
     def _event(self, ev: BranchEvent | None) -> str | None:
         return decimal_string(ev.eta, max(17, self.digits)) if ev is not None and ev.certified else None
 
+    @property
+    def rigor(self) -> str:
+        """``certified`` when both events are Krawczyk-certified (closed forms proved or
+        absent); ``numerical`` when an event is only an estimate, was not found (the branch is
+        sampled) or has a closed form that is only recognised.  With no branch predicted (the
+        flip is not supercritical) the rigor of the check at the minimum."""
+        if self.minimum.flip.verdict != "supercritical":
+            return self.minimum.rigor
+        facts = [self.minimum.rigor]
+        for ev in (self.superstable, self.loss):
+            facts.append("certified" if ev is not None and ev.certified else "numerical")
+            if ev is not None and ev.certified and getattr(ev.closed_form, "status", None) == "consistent":
+                facts.append("numerical")
+        return weakest_rigor(facts)
+
     def to_dict(self) -> dict:
         closed = {}
         for name, ev in (("eta_superstable", self.superstable), ("eta_loss", self.loss)):
             if ev is not None and ev.certified and ev.closed_form is not None:
                 closed[name] = ev.closed_form.to_dict()
+        point = self.minimum.to_dict()["point"]
         return {
+            "rigor": self.rigor,
+            "rigor_note": ("a certified event is Krawczyk-certified in (x0, x1, eta), an estimate is not; "
+                           "the stability of the 2-cycle between events is sampled"),
+            "point": point,
+            "point_label": self.minimum.point.label,
             "eta_critical": self.minimum.eta_critical.text(17),
             "eta_superstable": self._event(self.superstable),
             "eta_loss": self._event(self.loss),
             "loss_type": self.loss_type,
             "closed_forms": closed,
-            "minimum": self.minimum.to_dict()["point"],
+            "minimum": point,
             "minimum_label": self.minimum.point.label,
             "flip_verdict": self.minimum.flip.verdict,
             "searched_range": [self.minimum.eta_critical.text(17), self.eta_max],

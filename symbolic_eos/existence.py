@@ -102,8 +102,14 @@ class ExistenceRow:
             return f"({decimal_string(self.lower, 12)}, {decimal_string(self.upper, 12)})"
         return "empty (denominator <= 0)" if self.in_range is False else "denominator sign undecided"
 
+    @property
+    def rigor(self) -> str:
+        """``certified`` for a decided row (Krawczyk and balls), ``none`` for an undecided one."""
+        return "none" if self.verdict == "undecided" else "certified"
+
     def to_dict(self) -> dict:
         return {
+            "rigor": self.rigor,
             "eps": str(self.eps),
             "eta": decimal_string(self.eta, 20) if self.eta is not None else None,
             "eta_enclosure": enclosure_text(self.eta) if self.eta is not None else None,
@@ -147,11 +153,22 @@ class ExistenceReport:
         """The smallest tested ``|eps|`` outside the theorem's range (the interval is empty)."""
         return next((r for r in self.rows if r.verdict == "outside_range"), None)
 
+    @property
+    def rigor(self) -> str:
+        """``numerical``: each row is certified, but the theorem speaks of every small eps and
+        the rows are a grid of them, which is evidence.  With no rows (the theorem makes no
+        claim here) the rigor of the check at the minimum."""
+        return "numerical" if self.rows else self.minimum.rigor
+
     def to_dict(self) -> dict:
         fail = self.first_failure
+        point = self.minimum.to_dict()["point"]
         return {
-            "minimum": self.minimum.to_dict()["point"],
+            "rigor": self.rigor,
+            "minimum": point,
             "minimum_label": self.minimum.point.label,
+            "point": point,
+            "point_label": self.minimum.point.label,
             "paper_case": self.case,
             "order": self.minimum.paper.order,
             "eps_sign": self.eps_sign,

@@ -46,7 +46,7 @@ from sympy.matrices.exceptions import MatrixError  # (sympy 1.14 has no sympy.ma
 from flint import acb_mat, arb, arb_mat, ctx, fmpq
 
 from .criteria import FlipNormalForm, PaperCriterion, expansion_order, flip_normal_form, paper_criterion
-from .decide import Decision, as_sympy, decide, decimal_string, enclosure_text, printed_radius, upper_text
+from .decide import Decision, as_sympy, decide, decimal_string, enclosure_text, printed_radius, upper_text, weakest_rigor
 from .errors import InputError
 from .jets import (
     NotRational,
@@ -367,8 +367,10 @@ class MultivariateCheck:
     def to_dict(self) -> dict:
         exact = self.route == "exact"
         unit = _normalised(self.direction) if exact else self.direction_enclosure
+        point = [decimal_string(v, 17) for v in self.point]
         return {
-            "point": [decimal_string(v, 17) for v in self.point],
+            "point": point,
+            "minimum": point,  # the name orbit, window and existence use
             "eigenvalues": [decimal_string(v, 17) for v in (self.eigenvalues_exact if exact else self.eigenvalue_balls)],
             "eta_critical": decimal_string(self.eta_critical, 17),
             "direction": [decimal_string(v, 17) for v in unit],
@@ -394,6 +396,7 @@ class MultivariateCheck:
             "simulation": self.simulation,
             "sharpness_gradient": None if self.sharpness_gradient is None else self.sharpness_gradient.to_dict(),
             "manifold_of_minima": None if self.manifold is None else ("proved" if self.manifold.proved else "not proved"),
+            "manifold_proved": None if self.manifold is None else bool(self.manifold.proved),  # the same, as a boolean
             "manifold_reason": None if self.manifold is None else self.manifold.reason,
         }
 
@@ -1423,6 +1426,7 @@ class MultiCycle:
             "certified": self.certified,
             "radius": radius,
             "box_radius": upper_text(self.radius),
+            "rigor": "certified" if self.certified else "numerical",
         }
 
 
@@ -1439,9 +1443,21 @@ class MultiOrbitReport:
     def orbits(self):
         return () if self.cycle is None else (self.cycle,)
 
+    @property
+    def rigor(self) -> str:
+        """As for 1-D orbits: the cycle's certificate and the minimum's check; a message that
+        is not "no 2-cycle is born" (a branch not followed) establishes nothing."""
+        from .orbits import NO_BRANCH, cycle_rigor
+
+        if self.cycle is not None:
+            return weakest_rigor([self.minimum.rigor, cycle_rigor(self.cycle.certified)])
+        return self.minimum.rigor if (self.message or "").startswith(NO_BRANCH) else "none"
+
     def to_dict(self) -> dict:
+        minimum = [str(v) for v in self.minimum.point]
         return {"eta": decimal_string(parse_constant(self.eta), 17), "orbits": [self.cycle.to_dict()] if self.cycle else [],
-                "variables": list(self.variables), "minimum": [str(v) for v in self.minimum.point], "message": self.message}
+                "variables": list(self.variables), "minimum": minimum, "point": minimum, "message": self.message,
+                "rigor": self.rigor}
 
     def to_text(self) -> str:
         head = f"2-cycles of GD on f({', '.join(self.variables)}) = {self.expression} at eta = {self.eta}"

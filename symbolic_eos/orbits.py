@@ -267,6 +267,16 @@ def certify(system, solution: Sequence[mpmath.mpf], prec: int) -> Krawczyk:
 # ---------------------------------------------------------------------------------------------
 
 
+#: How every "there is no branch here" sentence starts: it rests on the flip verdict (exact or
+#: certified), unlike a failure to follow or certify a branch, which establishes nothing.
+NO_BRANCH = "no 2-cycle is born"
+
+
+def cycle_rigor(certified: bool) -> str:
+    """``certified`` for a Krawczyk-certified 2-cycle, else ``numerical`` (an approximation)."""
+    return "certified" if certified else "numerical"
+
+
 @dataclass(frozen=True)
 class TwoCycle:
     """A 2-cycle ``{x0, x1}`` at ``eta``: enclosures (certified) or approximations (not)."""
@@ -298,6 +308,7 @@ class TwoCycle:
             "radius": radius,
             "box_radius": upper_text(self.radius),
             "amplitude": decimal_string(abs(self.points[0] - self.points[1]) / 2, 15),
+            "rigor": cycle_rigor(self.certified),
         }
 
 
@@ -446,7 +457,7 @@ def two_cycle(
             side = "above" if flip.verdict == "supercritical" else "below"
             kind = "stable" if flip.verdict == "supercritical" else "unstable"
             return (
-                f"no 2-cycle is born here because the flip at eta0 = {eta0.mid().str(12, radius=False)} is "
+                f"{NO_BRANCH} here because the flip at eta0 = {eta0.mid().str(12, radius=False)} is "
                 f"{flip.verdict}: the local branch of ({kind}) 2-cycles exists only for eta {side} eta0"
             )
         try:

@@ -35,7 +35,7 @@ _STATUS_MEANING = {
 _RIGOR_MEANING = {
     "exact": "proved symbolically (exact rationals, algebraic numbers, polynomial identities)",
     "certified": "python-flint balls that exclude zero (interval Newton, Krawczyk, interval bisection)",
-    "numerical": "float simulations: evidence, never used to decide a sign",
+    "numerical": "evidence, never used to decide a sign: float simulations, or a finite grid (of starts, of eps) standing for a continuum",
     "none": "nothing could be run",
 }
 

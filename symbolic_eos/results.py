@@ -1,5 +1,5 @@
 """Results of a stable-oscillation check: small frozen dataclasses with ``to_dict()`` (the JSON
-contract of DESIGN.md section 5), ``to_markdown()`` and ``to_text()``, and the functions that
+contract: the README's JSON section), ``to_markdown()`` and ``to_text()``, and the functions that
 build them from text.
 
 >>> r = check("(x**2 - 1)**2/4", at="1")
@@ -23,7 +23,7 @@ from .criteria import (
     flip_normal_form,
     paper_criterion,
 )
-from .decide import Decision, Expansion, decide, decimal_string, enclosure_text
+from .decide import Decision, Expansion, decide, decimal_string, enclosure_text, weakest_rigor
 from .errors import InputError
 from .jets import Point
 from .minima import MinimaSearch, critical_point_at, require_strict_minimum, strict_minima, target_points
@@ -117,9 +117,12 @@ class StabilityCheck:
             "eps_sign": self.paper.eps_sign,
             "eta_interval": self.paper.interval,
             "flip_reason": self.flip.reason,
-            "stable_oscillation": self.stable_oscillation,
+            # A JSON boolean, null when undecided (the text output says yes / no / undecided).
+            "stable_oscillation": {"yes": True, "no": False}.get(self.stable_oscillation),
             "notes": list(self.notes),
         }
+        # Both names of the minimum the check is about (check says point, orbit says minimum).
+        d["minimum"], d["minimum_label"] = d["point"], d["point_label"]
         return d
 
     def _rows(self) -> list[tuple[str, str, str]]:
@@ -248,8 +251,14 @@ class MinimaCheck:
     search: MinimaSearch
     checks: tuple
 
+    @property
+    def rigor(self) -> str:
+        """The weakest rigor among the checks (each ``exact`` or ``certified``)."""
+        return weakest_rigor([c.rigor for c in self.checks])
+
     def to_dict(self) -> dict:
         return {
+            "rigor": self.rigor,
             "minima": [c.to_dict() for c in self.checks],
             "range": [decimal_string(self.search.lo), decimal_string(self.search.hi)],
             "complete": self.search.complete,

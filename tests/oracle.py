@@ -1,4 +1,4 @@
-"""An independent oracle for the 1-D stable-oscillation check (DESIGN.md sections 2 and 4).
+"""An independent oracle for the 1-D stable-oscillation check (README: "What is checked", "Rigor").
 
 It shares no code with ``symbolic_eos``: it reads the loss with sympy's own parser, expands it
 with its own truncated power series (exact sympy numbers, canonicalised by ``expand``), composes

@@ -137,7 +137,7 @@ def test_report_rendering_is_labelled_numeric():
     r = run("5/4", interior_grid(0, 1, 3))
     d = r.to_dict()
     json.dumps(d)
-    assert d["rigor"] == "numeric" and d["classes"] == r.counts and set(d["classes"]) == set(KINDS)
+    assert d["rigor"] == "numerical" and d["classes"] == r.counts and set(d["classes"]) == set(KINDS)
     assert d["cycle_fraction"] == "0" and len(d["exceptions"]) == 3
     assert "numeric evidence" in r.to_text() and "NOT certified attracting" in r.to_text()
     assert r.to_markdown().startswith("### Basin of the 2-cycle")

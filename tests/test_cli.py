@@ -1,4 +1,4 @@
-"""The command line: the JSON contract of DESIGN.md section 5 and bad input handling."""
+"""The command line: the JSON contract of the README's JSON section and bad input handling."""
 
 import json
 import subprocess

@@ -193,7 +193,7 @@ def test_experiment_json_shape(tiny_run):
     assert d["dataset"]["name"] == "mnist" and d["dataset"]["samples"] == 90
     assert float(d["eta"]) > 0 and float(d["two_over_eta"]) == pytest.approx(2 / float(d["eta"]))
     assert float(d["final_sharpness"]) > 0
-    assert d["obs1"]["status"] in {"confirmed", "refuted", "inconclusive"} and d["obs1"]["rigor"] == "numerical evidence"
+    assert d["obs1"]["status"] in {"confirmed", "refuted", "inconclusive"} and d["obs1"]["rigor"] == "numerical"
     assert 0 <= float(d["obs1"]["cosine_end"]) <= 1
     assert d["obs2"]["verdict"] in {"holds", "fails", "undecided"}
     value = d["obs2"]["value"]

@@ -1,6 +1,6 @@
 """The engine against an independent oracle (``tests/oracle.py``, which shares no code with it).
 
-Rules (DESIGN.md section 4): whatever the engine decides (order, paper verdict and case, flip
+Rules (the README's "Rigor" section): whatever the engine decides (order, paper verdict and case, flip
 order and sign, derivatives, the L2 rule) equals the oracle's answer wherever the oracle knows it;
 every printed enclosure ``[m +/- r]`` contains the true value; every printed decimal of a decided
 value is within 1e-14 (relative) of the truth; and for an exact rational polynomial at a rational

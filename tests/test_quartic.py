@@ -133,7 +133,7 @@ def test_quartic_report_findings_and_rendering(report):
     assert by_region["beyond"] and all(rep.cycle_fraction == 0 for rep in by_region["beyond"])
     d = r.to_dict()
     json.dumps(d)
-    assert d["basin"]["rigor"] == "numeric" and d["orbit_equation"]["all_proved"]
+    assert d["basin"]["rigor"] == "numerical" and d["orbit_equation"]["all_proved"]
     assert d["threshold"]["superstable_truncated_to_3_decimals"] == "1.121"
     assert d["exceptional_set"]["proved"] and d["exceptional_set"]["counterexample"]["orbit"] == ["3/5", "1", "1"]
     text = r.to_text()

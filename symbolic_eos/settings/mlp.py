@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..decide import json_float
 from ..errors import InputError
 
 __all__ = [
@@ -338,7 +339,7 @@ class MlpConfig:
     description: str
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "hidden": list(self.hidden), "steps": self.steps, "edge_ratio": self.edge_ratio,
+        return {"name": self.name, "hidden": list(self.hidden), "steps": self.steps, "edge_ratio": json_float(self.edge_ratio),
                 "track_every": self.track_every, "lanczos_steps": self.lanczos_steps, "samples": self.samples,
                 "description": self.description}
 
@@ -459,7 +460,7 @@ class FlipComparison:
                 "cutoff": _s(self.cutoff), "g_Hplus_g": _s(self.g_h_g), "one_d_part": _s(self.one_d_part),
                 "multivariate_quantity": _s(self.multivariate), "one_d_quantity": _s(self.one_d),
                 "flip_coefficient": _s(self.flip_coefficient), "float_evidence": self.evidence,
-                "verdict": self.verdict, "rigor": "float64 evidence", "note": self.note}
+                "verdict": self.verdict, "rigor": "numerical", "rigor_note": "float64 evidence", "note": self.note}
 
 
 def flip_comparison(net: Mlp, theta: np.ndarray, v: np.ndarray, x: np.ndarray, y: np.ndarray,
@@ -626,7 +627,9 @@ class MlpExperiment:
             "final_sharpness": _s(self.final_sharpness),
             "sharpness_over_two_over_eta_late": _s(self.edge_ratio_late),
             "at_edge_of_stability": self.at_edge,
-            "obs1": {**{k: _s(v) for k, v in o1.items()}, "status": s1, "summary": m1, "rigor": "numerical evidence"},
+            # cosine: the contract's name for the cosine at the end of training (cosine_end stays).
+            "obs1": {**{k: _s(v) for k, v in o1.items()}, "cosine": _s(o1["cosine_end"]), "status": s1, "summary": m1,
+                     "rigor": "numerical", "rigor_note": "numerical evidence (float64 training and Lanczos)"},
             "obs2": obs2,
             "flip": None if self.flip is None else self.flip.to_dict(),
             "trajectory": {"steps": list(self.tracked_steps),
@@ -634,7 +637,9 @@ class MlpExperiment:
                            "sharpness": [_s(v) for v in self.sharpness], "cosine": [_s(v) for v in self.cosines]},
             "float_evidence": ["final_loss", "final_sharpness", "initial_sharpness", "obs1", "trajectory", "flip",
                                "obs2.float_evidence", "obs2.rayleigh_quotient", "obs2.residual"],
-            "seconds": round(self.seconds, 1),
+            "seconds": json_float(round(self.seconds, 1)),
+            # The weakest fact: Obs. 1 and the training are float64 evidence (Obs. 2's sign is certified).
+            "rigor": "numerical",
         }
 
     def to_text(self) -> str:

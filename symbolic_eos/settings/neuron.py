@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from ..decide import float_evidence
+from ..decide import float_evidence, json_floats
 from ..progress import Progress, each_with_progress
 
 __all__ = [
@@ -130,7 +130,7 @@ class NeuronRun:
     quartic_cycle: tuple[float, float]
 
     def to_dict(self) -> dict:
-        return dict(self.__dict__)
+        return json_floats(dict(self.__dict__))
 
 
 def _quartic_cycle(K: float) -> tuple[float, float]:
@@ -175,8 +175,10 @@ class NeuronReport:
     runs: tuple[NeuronRun, ...]
 
     def to_dict(self) -> dict:
-        return {"monte_carlo": self.monte_carlo.__dict__, "lambda1_proved": self.lambda1_proved,
-                "runs": [r.to_dict() for r in self.runs], "rigor": "symbolic for lambda1; float64 evidence for GD"}
+        return {"monte_carlo": json_floats(self.monte_carlo.__dict__), "lambda1_proved": self.lambda1_proved,
+                "runs": [r.to_dict() for r in self.runs],
+                # The weakest fact: the GD runs are float64 evidence (lambda1 is proved symbolically).
+                "rigor": "numerical", "rigor_note": "symbolic for lambda1; float64 evidence for GD"}
 
     def to_text(self) -> str:
         mc = self.monte_carlo

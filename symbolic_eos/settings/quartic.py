@@ -41,7 +41,7 @@ from sympy.polys.polyfuncs import symmetrize
 
 from ..basin import BasinReport, basin_check, interior_grid
 from ..closed_forms import gd_polynomials
-from ..decide import decimal_string
+from ..decide import decimal_string, weakest_rigor
 from ..dynamics import WindowReport, curvature_ball, window
 from ..errors import EosError, InputError
 from ..jets import constant_enclosure, to_fmpq
@@ -254,9 +254,15 @@ class OrbitEquationCheck:
     def all_proved(self) -> bool:
         return bool(self.rows) and all(r.proved for r in self.rows)
 
+    @property
+    def rigor(self) -> str:
+        """``exact`` when the derivation and every row are proved, else the weakest row."""
+        rows = [r.to_dict()["rigor"] for r in self.rows]
+        return weakest_rigor(["exact" if self.equation.derivation_ok else None] + rows)
+
     def to_dict(self) -> dict:
         return {"digits": self.digits, "equation": self.equation.to_dict(), "rows": [r.to_dict() for r in self.rows],
-                "all_proved": self.all_proved}
+                "all_proved": self.all_proved, "rigor": self.rigor}
 
     def _lines(self) -> list[str]:
         eq = self.equation
@@ -507,7 +513,7 @@ class BasinClaim:
 
     def to_dict(self) -> dict:
         return {"interval": list(self.interval), "starts_per_eta": self.n_starts, "eta_loss": self.eta_loss,
-                "rows": [r.to_dict() for r in self.rows], "conclusion": self.conclusion, "rigor": "numeric",
+                "rows": [r.to_dict() for r in self.rows], "conclusion": self.conclusion, "rigor": "numerical",
                 "note": "each start is classified with exact / certified / numeric evidence; a finite grid of starts is numeric evidence about the interval"}
 
     def _table(self) -> list[tuple[str, str, str, str, str]]:
@@ -914,14 +920,19 @@ class QuarticReport:
     exceptional: ExceptionalSet | None = None
 
     def to_dict(self) -> dict:
-        return {
-            "setting": {"loss": QUARTIC, "minimum": MINIMUM, "eta_critical": "1",
-                        "claim": "for 1 < eta < 1.121 and x0 in (0, 1), GD converges to a 2-cycle solving "
-                                 "eta = 1/(delta^2 (sqrt(1/delta^2 - 3/4) + 1/2))"},
+        parts = {
             "orbit_equation": self.orbit_equation.to_dict(),
             "threshold": self.threshold.to_dict(),
             "basin": self.basin.to_dict(),
             "exceptional_set": None if self.exceptional is None else self.exceptional.to_dict(),
+        }
+        return {
+            # The weakest part: the basin is a grid of starts (numerical evidence).
+            "rigor": weakest_rigor([d["rigor"] for d in parts.values() if d is not None]),
+            "setting": {"loss": QUARTIC, "minimum": MINIMUM, "point": MINIMUM, "eta_critical": "1",
+                        "claim": "for 1 < eta < 1.121 and x0 in (0, 1), GD converges to a 2-cycle solving "
+                                 "eta = 1/(delta^2 (sqrt(1/delta^2 - 3/4) + 1/2))"},
+            **parts,
         }
 
     def to_text(self) -> str:

@@ -32,7 +32,7 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from ..decide import float_evidence
+from ..decide import float_evidence, json_floats
 
 __all__ = ["xy_reduction", "trajectory", "BalancingRow", "XYReport", "XYLanding", "balancing", "xy_report",
            "exact_xy_orbit", "exact_landing_step", "xy_landing", "DEFAULT_ETAS", "DEFAULT_STARTS"]
@@ -200,8 +200,9 @@ class XYReport:
         return {
             "reduction_proved": self.reduction_proved,
             "steps": self.steps,
-            "rigor": "numeric (float64 simulation); the reduction and the exact landings are exact",
-            "rows": [dict(r.__dict__, left_positive=r.left_positive) for r in self.rows],
+            "rigor": "numerical",
+            "rigor_note": "numerical (float64 simulation); the reduction and the exact landings are exact",
+            "rows": [json_floats(dict(r.__dict__, left_positive=r.left_positive)) for r in self.rows],
             "conclusion": self.conclusion,
             "exceptional_set": self.exceptional_set,
             "corrected_claim": self.corrected_claim,
