@@ -23,7 +23,7 @@ from pathlib import Path
 
 from . import __version__
 
-__all__ = ["ENVIRONMENT_FIELDS", "environment", "environment_markdown", "git_commit", "blas_info"]
+__all__ = ["ENVIRONMENT_FIELDS", "NOT_A_CHECKOUT", "blas_info", "environment", "environment_markdown", "git_commit"]
 
 #: The keys of :func:`environment`, in the order the report prints them (names are part of the
 #: JSON interface: add, never rename).
@@ -117,22 +117,25 @@ def blas_info() -> str:
         built = numpy.show_config(mode="dicts")["Build Dependencies"]["blas"]
         name, version = built.get("name"), built.get("version")
     except Exception:  # noqa: BLE001 - numpy < 2 prints instead, and the layout is not an API
-        name = version = None
+        name, version = None, None
     if name:
         return f"{name} {version or '?'} (numpy build configuration; kernel unknown)"
     return "unknown"
 
 
 def _numpy_simd() -> str:
-    try:
-        from numpy._core._multiarray_umath import __cpu_baseline__, __cpu_dispatch__, __cpu_features__
-    except ImportError:
+    """numpy's own SIMD loops (tanh, exp, reductions) are chosen at run time from the CPU's features."""
+    import importlib
+
+    for where in ("numpy._core._multiarray_umath", "numpy.core._multiarray_umath"):  # numpy 2, numpy 1
         try:
-            from numpy.core._multiarray_umath import __cpu_baseline__, __cpu_dispatch__, __cpu_features__
-        except ImportError:
-            return "unknown"
-    found = [f for f in __cpu_dispatch__ if __cpu_features__.get(f)]
-    return f"baseline {' '.join(__cpu_baseline__) or '-'}; dispatched {' '.join(found) or 'none'}"
+            umath = importlib.import_module(where)
+            baseline, dispatch, features = umath.__cpu_baseline__, umath.__cpu_dispatch__, umath.__cpu_features__
+        except (ImportError, AttributeError):
+            continue
+        found = [f for f in dispatch if features.get(f)]
+        return f"baseline {' '.join(baseline) or '-'}; dispatched {' '.join(found) or 'none'}"
+    return "unknown"
 
 
 def environment(package_dir: str | Path | None = None) -> dict[str, str]:

@@ -121,10 +121,10 @@ def test_verify_paper_json_has_the_environment(capsys):
     env = out["environment"]
     assert set(env) == set(ENVIRONMENT_FIELDS) and env["numpy"] == numpy.__version__
     package = Path(symbolic_eos.__file__).resolve().parent
-    top = subprocess.run(["git", "-C", str(package), "rev-parse", "--show-toplevel"], capture_output=True, text=True)
+    top = subprocess.run(["git", "-C", str(package), "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False)
     tracked = top.returncode == 0 and (Path(top.stdout.strip()) / "symbolic_eos" / "__init__.py").resolve() == package / "__init__.py"
     if tracked:  # running from a checkout: the commit is HEAD, dirty or not
-        head = subprocess.run(["git", "-C", str(package), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+        head = subprocess.run(["git", "-C", str(package), "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
         assert env["git_commit"] in (head, f"{head} (dirty)")
     else:
         assert env["git_commit"] == NOT_A_CHECKOUT

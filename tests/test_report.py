@@ -64,8 +64,8 @@ def test_report_into_an_unwritable_place_is_exit_2(tmp_path, capsys):
 
 
 _NUMBER = re.compile(r"[-+]?\d+(\.\d+)?([eE][-+]?\d+)?")
-_ENVIRONMENT = re.compile(r"^## Environment\n.*?(?=^## |\Z)", re.S | re.M)
-_ENVIRONMENT_ROW = re.compile(r"^\| ([^|`]+) \| `[^`]*` \|$", re.M)
+_ENVIRONMENT = re.compile(r"^## Environment\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
+_ENVIRONMENT_ROW = re.compile(r"^\| ([^|`]+) \| `[^`]*` \|$", re.MULTILINE)
 
 # Pages whose float evidence comes from GD runs that converge (the ReLU neuron, matrix
 # factorisation): they use BLAS (`@`, `np.linalg.norm`) and numpy's SIMD loops, so another
@@ -181,9 +181,10 @@ def test_every_committed_figure_is_a_png_that_a_page_shows():
 def test_the_report_records_its_environment(tmp_path):
     """index.md and every claim page end with the Environment of the run, the same one that
     `verify-paper --json` gives, with the versions of the libraries actually imported."""
+    import platform
+
     import mpmath
     import numpy
-    import platform
 
     verification = verify_paper(only=["lemma2-l2"])
     env = verification.environment
