@@ -110,17 +110,37 @@ def blas_info() -> str:
             pools = [p for p in threadpool_info() if p.get("user_api") == "blas"]
         except Exception:  # noqa: BLE001 - an introspection failure must not stop a report
             pools = None
-    if pools:
-        return "; ".join(f"{p.get('internal_api', '?')} {p.get('version') or '?'} (kernel "
-                         f"{p.get('architecture') or '?'}, {p.get('num_threads', '?')} threads)" for p in pools)
     try:
         built = numpy.show_config(mode="dicts")["Build Dependencies"]["blas"]
         name, version = built.get("name"), built.get("version")
     except Exception:  # noqa: BLE001 - numpy < 2 prints instead, and the layout is not an API
         name, version = None, None
+    if pools:
+        # Other packages (scipy, scikit-learn) load BLAS libraries of their own: keep numpy's,
+        # the one inside numpy's folder or its wheel's numpy.libs, else the one of its build version.
+        home = Path(numpy.__file__).resolve().parent
+        ours = [p for p in pools if _inside(p.get("filepath"), (home, home.parent / "numpy.libs"))]
+        ours = ours or [p for p in pools if version and p.get("version") == version]
+        text = "; ".join(f"{p.get('internal_api', '?')} {p.get('version') or '?'} (kernel "
+                         f"{p.get('architecture') or '?'}, {_threads(p.get('num_threads'))})" for p in ours or pools)
+        return text if ours or len(pools) == 1 else text + " (loaded; which is numpy's is not known)"
     if name:
         return f"{name} {version or '?'} (numpy build configuration; kernel unknown)"
     return "unknown"
+
+
+def _threads(n) -> str:
+    return f"{n} thread" if n == 1 else f"{n if n is not None else '?'} threads"
+
+
+def _inside(path: str | None, folders: tuple[Path, ...]) -> bool:
+    if not path:
+        return False
+    try:
+        where = Path(path).resolve()
+    except OSError:
+        return False
+    return any(where.is_relative_to(f) for f in folders)
 
 
 def _numpy_simd() -> str:

@@ -95,6 +95,23 @@ def test_blas_from_threadpoolctl_names_the_running_kernel():
     assert pools[0]["version"] in text
 
 
+def test_blas_is_numpys_even_when_scipy_loads_another(monkeypatch):
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    home = Path(numpy.__file__).resolve().parent
+    pools = [{"user_api": "blas", "internal_api": "openblas", "version": "0.3.30", "architecture": "Zen",
+              "num_threads": 4, "filepath": str(home.parent / "scipy.libs" / "libscipy_openblas.so")},
+             {"user_api": "blas", "internal_api": "openblas", "version": "0.3.31", "architecture": "Haswell",
+              "num_threads": 1, "filepath": str(home.parent / "numpy.libs" / "libscipy_openblas64_.so")},
+             {"user_api": "openmp", "internal_api": "openmp", "version": None, "num_threads": 2, "filepath": "/x/libgomp.so"}]
+    monkeypatch.setattr(threadpoolctl, "threadpool_info", lambda: pools)
+    assert blas_info() == "openblas 0.3.31 (kernel Haswell, 1 thread)"
+    # Neither in numpy's folders nor of numpy's build version: both are listed, and said to be so.
+    elsewhere = [dict(p, filepath=f"/usr/lib/lib{i}.so", version=f"9.9.{i}") for i, p in enumerate(pools[:2])]
+    monkeypatch.setattr(threadpoolctl, "threadpool_info", lambda: elsewhere)
+    assert blas_info() == ("openblas 9.9.0 (kernel Zen, 4 threads); openblas 9.9.1 (kernel Haswell, 1 thread) "
+                           "(loaded; which is numpy's is not known)")
+
+
 def test_blas_without_threadpoolctl_falls_back_to_the_build_configuration(monkeypatch):
     monkeypatch.setitem(sys.modules, "threadpoolctl", None)  # import fails
     built = numpy.show_config(mode="dicts")["Build Dependencies"]["blas"]
