@@ -159,7 +159,8 @@ def test_committed_reports_match_a_fresh_generation(tmp_path):
         new, old = (tmp_path / rel).read_text(), (REPORTS / rel).read_text()
         assert _comparable(rel, new) == _comparable(rel, old), f"{rel} differs: regenerate with `symbolic-eos report`"
         if rel.name in _LAST_DIGIT_PAGES:
-            assert _numbers_agree(new, old), f"{rel}: a float differs by more than one unit in its last digit"
+            assert _numbers_agree(_ENVIRONMENT.sub("", new), _ENVIRONMENT.sub("", old)), \
+                f"{rel}: a float differs by more than one unit in its last digit"
         if rel.name == "index.md" or rel.parts[0] == "claims":
             assert _environment_keys(old) == _environment_keys(new) == labels, f"{rel}: no complete Environment section"
     # The PNGs are not compared here: those drawn from float trajectories (MLP, matrix
@@ -225,3 +226,31 @@ def test_bad_paths_and_ids_fail_before_any_work(argv, capsys, monkeypatch):
     monkeypatch.setattr(mlp, "run_experiment", no_work)
     assert main(argv) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def _environment_values(page: Path) -> dict[str, str]:
+    section = _ENVIRONMENT.search(page.read_text()).group()
+    return dict(re.findall(r"^\| ([^|`]+) \| `([^`]*)` \|$", section, re.MULTILINE))
+
+
+def test_mlp_prose_quotes_the_committed_report_and_names_its_environment():
+    """The MLP's numbers hold for one machine (see `_comparable`), so the prose quotes them from
+    the committed report and names its environment: docs/mlp.md shows the committed run verbatim,
+    README's MLP section and summary table quote its numbers, both name numpy and the BLAS kernel."""
+    root = REPORTS.parent
+    block = (REPORTS / "claims" / "mlp-obs1.md").read_text().split("## Details\n", 1)[1].split("```\n", 2)[1]
+    docs = (root / "docs" / "mlp.md").read_text()
+    readme = (root / "README.md").read_text()
+    section = readme.split("## MLPs on handwritten digits", 1)[1].split("\n## ", 1)[0]
+    assert "```\n" + block + "```" in docs, "docs/mlp.md's example output is not the committed run"
+    env = _environment_values(REPORTS / "index.md")
+    name, version, kernel = re.match(r"(\S+) (\S+) \(kernel (\S+),", env["BLAS (numpy's)"]).groups()
+    for text in (section, docs.split("## Example output", 1)[1]):
+        assert f"numpy {env['numpy']}" in text and version in text and kernel in text
+    obs1 = re.search(r"end (\S+), last quarter median (\S+) \(min (\S+), max (\S+)\)", block).groups()
+    obs2 = re.search(r"3 L'''\^2 - L'' L'''' in (\S+ \+/- \S+): holds", block).group(1)
+    quoted = [*obs1, obs2, re.search(r"Rayleigh quotient (\S+),", block).group(1), re.search(r"-2c = (\S+) ", block).group(1)]
+    assert all(q in section for q in quoted), [q for q in quoted if q not in section]
+    summary = re.search(r"\| \[mlp-obs2\].*= (\S+ \(\+/- \S+\)) along", (REPORTS / "index.md").read_text()).group(1)
+    rows = [line for line in readme.splitlines() if line.startswith("| [mlp-obs")]
+    assert summary in rows[1] and f"median {obs1[1]} late" in rows[0] and f"up to {obs1[3]}" in rows[0]
