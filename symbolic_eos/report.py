@@ -345,4 +345,6 @@ def check_report(result, path: str | Path, command: str | None = None, figures: 
                          "(float64 illustration of the certified window)._\n")
         except EosError as exc:
             parts.append(f"_No bifurcation diagram: {markdown_text(exc)}._\n")
+    parts.append(environment_markdown(environment()) + "\nThe software this check ran on. The verdicts are exact or "
+                 "certified and do not depend on it; the diagram is a float64 illustration.\n")
     return _write(path, "\n".join(parts))

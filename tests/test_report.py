@@ -53,6 +53,7 @@ def test_check_report_writes_page_and_figure(tmp_path, capsys):
     assert main(["check", "(x**2-1)**2/4", "--at", "1", "--report", str(out)]) == 0
     page = out.read_text()
     assert "supercritical" in page and "mine-bifurcation.png" in page
+    assert _environment_keys(page) == [_environment_keys(environment_markdown({k: "x"}))[0] for k in ENVIRONMENT_FIELDS]
     assert (tmp_path / "mine-bifurcation.png").stat().st_size > 1000
 
 
