@@ -93,8 +93,8 @@ def _comparable(rel: Path, text: str) -> str:
       between BLAS kernels, thread counts and SIMD paths grow into another end point (the
       SkylakeX, Haswell and Prescott kernels give 3 L'''^2 - L'' L'''' = 9.219, 9.171, 9.244):
       its numbers are masked, its words (statuses, verdicts, the certified sign) compared;
-    - the converging float runs of `_LAST_DIGIT_PAGES`: numbers masked here, compared by
-      `_numbers_agree` to their last printed digit.
+    - the converging float runs of `_LAST_DIGIT_PAGES` (and their rows in index.md's claims
+      table): numbers masked here, compared by `_numbers_agree` to their last printed digit.
 
     Everything else is exact or certified, or float runs made only of correctly rounded IEEE
     operations (+, -, *, /, sqrt, abs, min, max: the quartic and xy grids; no BLAS, no
@@ -106,8 +106,20 @@ def _comparable(rel: Path, text: str) -> str:
     for line in text.splitlines():
         if line.startswith("#"):
             in_mlp_section = "MLP" in line
-        lines.append(_NUMBER.sub("#", line) if in_mlp_section or "mlp-obs" in line else line)
+        lines.append(_NUMBER.sub("#", line) if in_mlp_section or "mlp-obs" in line or _converging_row(line) else line)
     return "\n".join(lines)
+
+
+def _converging_row(line: str) -> bool:
+    return any(f"](claims/{name})" in line for name in _LAST_DIGIT_PAGES)
+
+
+def _last_digit_part(rel: Path, text: str) -> str:
+    """What `_numbers_agree` compares: a converging run's page (its Environment aside), or its
+    rows in index.md."""
+    if rel.name in _LAST_DIGIT_PAGES:
+        return _ENVIRONMENT.sub("", text)
+    return "\n".join(line for line in text.splitlines() if _converging_row(line)) if rel.name == "index.md" else ""
 
 
 def _last_digit(number: str) -> float:
@@ -141,6 +153,11 @@ def test_the_masks_keep_exact_text_and_allow_only_float_noise():
     assert not _numbers_agree("rate 0.221, 12 runs", "rate 0.223, 12 runs")
     assert not _numbers_agree("rate 0.221, 12 runs", "rate 0.221, 11 runs")
     assert _numbers_agree("1.47e-5", "1.48e-5") and not _numbers_agree("1.47e-5", "1.47e-4")
+    row = "| [neuron-convergence](claims/neuron-convergence.md) | factor 0.22-0.32 |"
+    assert _comparable(index, row) == _comparable(index, row.replace("0.32", "0.33"))
+    assert _numbers_agree(_last_digit_part(index, row), _last_digit_part(index, row.replace("0.32", "0.33")))
+    assert not _numbers_agree(_last_digit_part(index, row), _last_digit_part(index, row.replace("0.32", "0.34")))
+    assert _last_digit_part(index, "| [lemma2-l2](claims/lemma2-l2.md) | 0.25 |") == ""
 
 
 def test_committed_reports_match_a_fresh_generation(tmp_path):
@@ -159,9 +176,8 @@ def test_committed_reports_match_a_fresh_generation(tmp_path):
     for rel in committed:
         new, old = (tmp_path / rel).read_text(), (REPORTS / rel).read_text()
         assert _comparable(rel, new) == _comparable(rel, old), f"{rel} differs: regenerate with `symbolic-eos report`"
-        if rel.name in _LAST_DIGIT_PAGES:
-            assert _numbers_agree(_ENVIRONMENT.sub("", new), _ENVIRONMENT.sub("", old)), \
-                f"{rel}: a float differs by more than one unit in its last digit"
+        assert _numbers_agree(_last_digit_part(rel, new), _last_digit_part(rel, old)), \
+            f"{rel}: a float differs by more than one unit in its last digit"
         if rel.name == "index.md" or rel.parts[0] == "claims":
             assert _environment_keys(old) == _environment_keys(new) == labels, f"{rel}: no complete Environment section"
     # The PNGs are not compared here: those drawn from float trajectories (MLP, matrix
@@ -245,7 +261,7 @@ def test_mlp_prose_quotes_the_committed_report_and_names_its_environment():
     section = readme.split("## MLPs on handwritten digits", 1)[1].split("\n## ", 1)[0]
     assert "```\n" + block + "```" in docs, "docs/mlp.md's example output is not the committed run"
     env = _environment_values(REPORTS / "index.md")
-    name, version, kernel = re.match(r"(\S+) (\S+) \(kernel (\S+),", env["BLAS (numpy's)"]).groups()
+    _, version, kernel = re.match(r"(\S+) (\S+) \(kernel (\S+),", env["BLAS (numpy's)"]).groups()
     for text in (section, docs.split("## Example output", 1)[1]):
         assert f"numpy {env['numpy']}" in text and version in text and kernel in text
     obs1 = re.search(r"end (\S+), last quarter median (\S+) \(min (\S+), max (\S+)\)", block).groups()
