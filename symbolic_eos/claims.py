@@ -203,9 +203,11 @@ class ClaimResult:
 
 @dataclass(frozen=True)
 class PaperVerification:
-    """Every claim's result, in catalog order."""
+    """Every claim's result, in catalog order, and the environment they were computed in
+    (:func:`symbolic_eos.environment.environment`: versions, BLAS, git commit)."""
 
     results: tuple[ClaimResult, ...]
+    environment: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -217,7 +219,8 @@ class PaperVerification:
         return weakest_rigor([r.rigor for r in self.results])
 
     def to_dict(self) -> dict:
-        return {"claims": [r.to_dict() for r in self.results], "counts": self.counts, "rigor": self.rigor}
+        return {"claims": [r.to_dict() for r in self.results], "counts": self.counts, "rigor": self.rigor,
+                "environment": dict(self.environment)}
 
     def to_text(self) -> str:
         if not self.results:
@@ -288,8 +291,11 @@ def verify_paper(only: Sequence[str] | None = None,
         for i in only:
             claim(i)
         ids = [i for i in ids if i in set(only)]
+    from .environment import environment
+
     cache: dict = {}
-    return PaperVerification(tuple(verify_claim(i, cache) for i in each_with_progress(ids, str, progress)))
+    results = tuple(verify_claim(i, cache) for i in each_with_progress(ids, str, progress))
+    return PaperVerification(results, environment())
 
 
 # ---------------------------------------------------------------------------------------------
