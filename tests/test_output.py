@@ -155,7 +155,7 @@ def test_an_interrupted_report_leaves_the_previous_one(tmp_path, monkeypatch):
     verification = verify_paper(only=["lemma1-higher-order", "lemma2-l2"])
     pages = []
 
-    def page_then_interrupt(result, figures):
+    def page_then_interrupt(result, *_):
         pages.append(result.id)
         if len(pages) == 2:  # the first page is written by now
             raise KeyboardInterrupt

@@ -259,7 +259,7 @@ def test_mlp_prose_quotes_the_committed_report_and_names_its_environment():
     docs = (root / "docs" / "mlp.md").read_text()
     readme = (root / "README.md").read_text()
     section = readme.split("## MLPs on handwritten digits", 1)[1].split("\n## ", 1)[0]
-    assert "```\n" + block + "```" in docs, "docs/mlp.md's example output is not the committed run"
+    assert "```text\n" + block + "```" in docs, "docs/mlp.md's example output is not the committed run"
     env = _environment_values(REPORTS / "index.md")
     _, version, kernel = re.match(r"(\S+) (\S+) \(kernel (\S+),", env["BLAS (numpy's)"]).groups()
     for text in (section, docs.split("## Example output", 1)[1]):
