@@ -988,7 +988,8 @@ INVERSE_OUTER = frozenset({a for a, _ in _INVERSES_ON_DOMAIN} | {"asin", "atan",
 def has_inverse_pair(expr: sp.Expr) -> bool:
     """Does ``expr`` contain ``f(g(u))`` with ``f`` one of the outer functions above?"""
     return any(
-        isinstance(node, sp.Function) and type(node).__name__ in INVERSE_OUTER and len(node.args) == 1 and isinstance(node.args[0], sp.Function)
+        isinstance(node, sp.Function) and type(node).__name__ in INVERSE_OUTER and len(node.args) == 1
+        and isinstance(node.args[0], sp.Function)
         for node in sp.preorder_traversal(expr)
     )
 

@@ -327,7 +327,8 @@ class BasinReport:
         return lines
 
     def _cycle_line(self) -> str:
-        state = ("certified attracting" if self.cycle_stable else "NOT certified attracting") if self.cycle_certified else "NOT re-certified"
+        state = (("certified attracting" if self.cycle_stable else "NOT certified attracting") if self.cycle_certified
+                 else "NOT re-certified")
         traps = ", ".join(upper_text(t.interval.rad(), 2) for t in self.cycle_traps)
         return (f"2-cycle {{{self.cycle[0][:20]}, {self.cycle[1][:20]}}}, multiplier {self.cycle_multiplier[:20]} ({state}"
                 + (f"; certified trapping intervals of radius {traps})" if traps else ")"))

@@ -343,7 +343,8 @@ def _lemma2(c: Claim, cache: dict) -> dict:
     bad = [r for r in results if r.l2_verdict == "holds" and r.general.flip.verdict != "supercritical"]
     if not proved or bad:
         return {"status": "refuted" if bad else "inconclusive", "rigor": rigor, "evidence": tuple(evidence),
-                "summary": "the identity could not be proved" if not proved else f"L2 rule holds for {bad[0].base} but the flip is not supercritical",
+                "summary": ("the identity could not be proved" if not proved
+                            else f"L2 rule holds for {bad[0].base} but the flip is not supercritical"),
                 "details": tuple(results)}
     holds = sum(r.l2_verdict == "holds" for r in results)
     return {"status": "confirmed", "rigor": rigor, "evidence": tuple(evidence), "details": tuple(results),
@@ -404,7 +405,8 @@ def _quartic(c: Claim, cache: dict) -> dict:
     evidence = (
         ("orbit equation", f"proved exactly at {sum(r.proved for r in eq.rows)} of {len(eq.rows)} learning rates"
                            + (" (polynomial identity)" if eq.equation.derivation_ok else "")),
-        ("superstable eta (multiplier 0)", f"{th.superstable_form} = {w['eta_superstable']}" if th.superstable_form else str(w["eta_superstable"])),
+        ("superstable eta (multiplier 0)",
+         f"{th.superstable_form} = {w['eta_superstable']}" if th.superstable_form else str(w["eta_superstable"])),
         ("loss of stability", f"{th.loss_form} = {w['eta_loss']} ({th.loss_type})" if th.loss_form else str(w["eta_loss"])),
         ("paper's bound", th.paper_bound),
         ("counterexample", (f"{ce.text}; 1 is not a point of the 2-cycle (P(1, eta) = {ce.cycle_polynomial_at_1} != 0): "
@@ -534,7 +536,8 @@ def _neuron_convergence(c: Claim, cache: dict) -> dict:
     faster = rates and all(r.alignment_rate < r.claimed_rate for r in runs if r.alignment_rate is not None)
     evidence = (("runs", f"{len(runs)} (d in {sorted({r.d for r in runs})}, K in {sorted({r.K for r in runs})}, seeds "
                          f"{sorted({r.seed for r in runs})})"),
-                ("per-step factor of |proj_perp w|", f"{min(rates):.3g} to {max(rates):.3g} (claimed bound 1 - 0.030 K)" if rates else "not fitted"),
+                ("per-step factor of |proj_perp w|",
+                 f"{min(rates):.3g} to {max(rates):.3g} (claimed bound 1 - 0.030 K)" if rates else "not fitted"),
                 ("final |v - |w||", f"below 1e-9 in {len(balanced)} of {len(runs)} runs"),
                 ("final 2-cycle of v = |w|", f"the quartic's (to 1e-9) in {len(on_cycle)} of {len(runs)} runs"))
     ok = len(on_cycle) == len(balanced) == len(runs) and faster
@@ -663,8 +666,9 @@ def _mlp_obs2(c: Claim, cache: dict) -> dict:
     status, summary = result.obs2_status()
     summary += f" (on {result.dataset['name']}, {result.dataset['samples']} samples)"
     ob = result.obs2
-    evidence = (("L'', L''', L'''' along the computed v1", f"{ob.second.mid().str(6, radius=False)}, {ob.third.mid().str(6, radius=False)}, "
-                                                          f"{ob.fourth.mid().str(6, radius=False)} (balls, {ob.prec} bits)"),
+    evidence = (("L'', L''', L'''' along the computed v1",
+                 f"{ob.second.mid().str(6, radius=False)}, {ob.third.mid().str(6, radius=False)}, "
+                 f"{ob.fourth.mid().str(6, radius=False)} (balls, {ob.prec} bits)"),
                 ("3 L'''^2 - L'' L''''", f"{ob.quantity.mid().str(6, radius=False)}: {ob.verdict} (certified)"),
                 ("v1 (float evidence)", f"Rayleigh quotient {result.final_sharpness:.4g}, 2/eta = {result.two_over_eta:.4g}"))
     if result.flip is not None:

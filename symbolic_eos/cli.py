@@ -290,7 +290,8 @@ def _run(args: argparse.Namespace):
         if not 1 <= args.starts <= 5000:
             raise _UsageError("--starts must be between 1 and 5000")
         return quartic_report(digits=args.digits, n_starts=args.starts, progress=_Progress("quartic", lines=False))
-    raise _UsageError("choose a command (check, l2, orbit, window, existence, compose, counterexamples, quartic, xy, neuron, mf, verify-paper, report, mlp-experiment); see symbolic-eos --help")
+    raise _UsageError("choose a command (check, l2, orbit, window, existence, compose, counterexamples, quartic, xy, neuron, mf, "
+                      "verify-paper, report, mlp-experiment); see symbolic-eos --help")
 
 
 def _protect_negative(arg: str) -> str:
@@ -316,7 +317,8 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args([_protect_negative(a) for a in argv])
         args.argv = list(argv)
         if args.command is None:
-            raise _UsageError("choose a command: check, l2, orbit, window, existence, compose, counterexamples, quartic, xy, neuron, mf, verify-paper, report, mlp-experiment (see symbolic-eos --help)")
+            raise _UsageError("choose a command: check, l2, orbit, window, existence, compose, counterexamples, quartic, xy, neuron, "
+                              "mf, verify-paper, report, mlp-experiment (see symbolic-eos --help)")
         result = _run(args)
     except _UsageError as exc:
         return _fail(str(exc), as_json, EXIT_BAD_INPUT)

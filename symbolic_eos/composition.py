@@ -231,7 +231,8 @@ class CompositionCheck:
     def to_text(self) -> str:
         rows = self._rows()
         width = max(len(a) for a, _ in rows)
-        head = f"Composition rule for q(p(x)) with p(x) = {self.p_text}, q = {self.q_text} (written in x, evaluated at p(x)), at x = {self.at}"
+        head = (f"Composition rule for q(p(x)) with p(x) = {self.p_text}, q = {self.q_text} (written in x, evaluated at p(x)), "
+                f"at x = {self.at}")
         return "\n".join([head] + [f"  {a.ljust(width)}  {b}" for a, b in rows] + [f"  (rigor: {self.rigor})"])
 
     def to_markdown(self) -> str:

@@ -106,7 +106,8 @@ class OrbitReport:
                 points, radius = r.cycle.printed(20)
                 multiplier = decimal_string(r.cycle.multiplier, 15)
                 rows.append(f"| {r.minimum.point.label} | {points[0]}, {points[1]} | {multiplier} | "
-                            f"{'yes' if r.cycle.stable else 'no'} | {'certified, radius ' + radius if r.cycle.certified else 'not certified'} |")
+                            f"{'yes' if r.cycle.stable else 'no'} | "
+                            f"{'certified, radius ' + radius if r.cycle.certified else 'not certified'} |")
         return (f"### 2-cycles of GD on $f$ = {math_text(self.expression, (self.results[0].minimum.variable,) if self.results else ())} "
                 f"at $\\eta$ = {math_text(self.eta)}\n\n"
                 "| minimum | 2-cycle | multiplier | stable | certificate |\n|---|---|---|---|---|\n" + "\n".join(rows) + "\n")
@@ -194,7 +195,8 @@ class WindowReport:
             cf = ev.closed_form
             extra = ""
             if cf is not None and cf.expression:
-                extra = f" = {cf.expression} ({cf.status}" + (f", minimal polynomial {cf.minimal_polynomial}" if cf.minimal_polynomial else "") + ")"
+                extra = (f" = {cf.expression} ({cf.status}"
+                         + (f", minimal polynomial {cf.minimal_polynomial}" if cf.minimal_polynomial else "") + ")")
             elif cf is not None and cf.minimal_polynomial:
                 extra = f" (root of {cf.minimal_polynomial}, proved)"
             kind = "" if name.startswith("super") else f"{ev.kind}: "
@@ -249,7 +251,8 @@ def window(text: str, var: str = "x", at: str | None = None, digits: int = DEFAU
     hi_text = mpmath.nstr(hi, 17)
     if minimum.flip.verdict != "supercritical":
         why = {
-            "subcritical": "the flip is subcritical: no stable 2-cycle is born above eta0 (the branch of unstable 2-cycles lies below eta0)",
+            "subcritical": "the flip is subcritical: no stable 2-cycle is born above eta0 "
+                           "(the branch of unstable 2-cycles lies below eta0)",
             "undecided": "the flip normal form is undecided here, so no branch is predicted",
         }[minimum.flip.verdict]
         return WindowReport(text, minimum, hi_text, None, None, why, digits)

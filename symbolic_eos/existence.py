@@ -47,7 +47,8 @@ __all__ = ["ExistenceRow", "ExistenceReport", "existence", "DEFAULT_EPS", "VERDI
 #: The tested values of |eps| (relative to max(1, |xb|)).
 DEFAULT_EPS = tuple(
     Fraction(n, d)
-    for n, d in [(1, 10000), (1, 3000), (1, 1000), (1, 300), (1, 100), (1, 30), (1, 10), (1, 5), (3, 10), (2, 5), (1, 2), (3, 5), (7, 10), (4, 5), (9, 10), (1, 1)]
+    for n, d in [(1, 10000), (1, 3000), (1, 1000), (1, 300), (1, 100), (1, 30), (1, 10), (1, 5),
+                 (3, 10), (2, 5), (1, 2), (3, 5), (7, 10), (4, 5), (9, 10), (1, 1)]
 )
 _MAX_EXCLUSION_BOXES = 4000
 
@@ -181,7 +182,8 @@ class ExistenceReport:
             f"{r.interval_text} | {r.verdict.replace('_', ' ')} |"
             for r in self.rows
         )
-        return (f"### Existence theorem at $x$ = {math_text(self.minimum.point.label)} for $f(x)$ = {math_text(self.expression, (self.minimum.variable,))}\n\n"
+        return (f"### Existence theorem at $x$ = {math_text(self.minimum.point.label)} "
+                f"for $f(x)$ = {math_text(self.expression, (self.minimum.variable,))}\n\n"
                 f"| \\|eps\\| | eta | interval | verdict |\n|---|---|---|---|\n{rows}\n\n{self.message}\n")
 
     def _repr_markdown_(self) -> str:

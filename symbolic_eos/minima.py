@@ -34,7 +34,7 @@ from flint import arb, arb_poly, ctx, fmpq, fmpq_poly
 from .algebraic import Surd, Transcendental, to_surd
 from .decide import PRECISIONS, Decision, Expansion, decide, enclosure_text, upper_text
 from .errors import DomainError, InputError
-from .parse import parse_constant, parse_expression, parse_variable_name
+from .parse import parse_constant, parse_expression, parse_variable_name  # noqa: F401 (the doctests use the last two)
 from .jets import (
     NotRational, Point, Undetermined, _plan, _walk, arb_to_fmpq, ball_coefficients, constant_enclosure, expression_size,
     limit_fraction, to_fmpq,

@@ -414,8 +414,11 @@ class MultivariateCheck:
             ("eta_critical = 2/l1", eta),
             ("other directions", "eta_critical * l_i < 2 for all i >= 2" if self.others_stable else "NOT all stable at eta_critical"),
             ("zero eigenvalues", "undecided" if self.manifold_dimension is None else f"{self.manifold_dimension} (manifold dimension)"
-             + ("" if not self.manifold_dimension else (", f = O(t^4) with a non-negative quartic along each kernel line (consistent with a manifold of minima)" if self.flat_along_kernel else ", kernel lines undecided"))),
-            ("cross-section (paper)", f"{self.cross_section.verdict} ({self.cross_section.case or 'no case'}): {self.cross_section.reason}"),
+             + ("" if not self.manifold_dimension
+                else (", f = O(t^4) with a non-negative quartic along each kernel line (consistent with a manifold of minima)"
+                      if self.flat_along_kernel else ", kernel lines undecided"))),
+            ("cross-section (paper)",
+             f"{self.cross_section.verdict} ({self.cross_section.case or 'no case'}): {self.cross_section.reason}"),
             ("cross-section flip", self.cross_section_flip.verdict),
         ]
         if self.sharpness_gradient is not None:
@@ -423,7 +426,9 @@ class MultivariateCheck:
         if self.manifold is not None:
             rows.append(("manifold of minima", self.manifold.to_text()))
         rows += [
-            ("multivariate flip", f"{self.flip_verdict}" + (f", coefficient {self.flip.text(15)}" if self.flip is not None and self.flip.sign is not None else "") + (f" ({self.flip_note})" if self.flip_note else "")),
+            ("multivariate flip", f"{self.flip_verdict}"
+             + (f", coefficient {self.flip.text(15)}" if self.flip is not None and self.flip.sign is not None else "")
+             + (f" ({self.flip_note})" if self.flip_note else "")),
             ("GD simulation", self.simulation),
         ]
         return rows
@@ -431,12 +436,14 @@ class MultivariateCheck:
     def to_text(self) -> str:
         rows = self._rows()
         width = max(len(a) for a, _ in rows)
-        return "\n".join([f"f({', '.join(self.variables)}) = {self.expression}"] + [f"  {a.ljust(width)}  {b}" for a, b in rows] + [f"  (rigor: {self.rigor})"])
+        return "\n".join([f"f({', '.join(self.variables)}) = {self.expression}"] + [f"  {a.ljust(width)}  {b}" for a, b in rows]
+                         + [f"  (rigor: {self.rigor})"])
 
     def to_markdown(self) -> str:
         # GitHub Markdown escapes a pipe inside a table cell as \| (so |P_ker g| stays a norm).
         rows = "\n".join(f"| {a} | {b.replace('|', chr(92) + '|')} |" for a, b in self._rows())
-        return f"### Multivariate check of $f$ = {math_text(self.expression, tuple(self.variables))}\n\n| quantity | value |\n|---|---|\n{rows}\n\n**Rigor:** {self.rigor}.\n"
+        return (f"### Multivariate check of $f$ = {math_text(self.expression, tuple(self.variables))}\n\n"
+                f"| quantity | value |\n|---|---|\n{rows}\n\n**Rigor:** {self.rigor}.\n")
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
@@ -892,7 +899,8 @@ def _zero_component(H: sp.Matrix, T: dict, rows, cols, k, interval: arb) -> bool
     from .decide import within_seconds
 
     Hb = sp.Matrix(len(rows), len(rows), lambda i, j: H[rows[i], rows[j]])
-    M = sp.Matrix(len(rows), len(rows), lambda i, j: sum((T[min(rows[i], rows[j]), max(rows[i], rows[j]), c] * k[c] for c in cols), sp.Integer(0)))
+    M = sp.Matrix(len(rows), len(rows),
+                  lambda i, j: sum((T[min(rows[i], rows[j]), max(rows[i], rows[j]), c] * k[c] for c in cols), sp.Integer(0)))
     return bool(within_seconds(lambda args: _vanishes_on_top_eigenvector(*args), (Hb, M, interval), ZERO_PROOF_SECONDS))
 
 
@@ -1418,7 +1426,8 @@ class MultiCycle:
         points, radius = self.printed(max(15, self.digits))
         return {
             "points": points,
-            "multiplier": [decimal_string(m.real, 17) + ("" if m.imag.contains(0) else f" + {decimal_string(m.imag, 17)}i") for m in self.multipliers],
+            "multiplier": [decimal_string(m.real, 17) + ("" if m.imag.contains(0) else f" + {decimal_string(m.imag, 17)}i")
+                           for m in self.multipliers],
             "stable": self.stable,
             "certified": self.certified,
             "radius": radius,
@@ -1451,7 +1460,8 @@ class MultiOrbitReport:
         points, radius = self.cycle.printed(20)
         lines = [head, f"  x0 = ({', '.join(points[0])})", f"  x1 = ({', '.join(points[1])})",
                  f"  multipliers (eigenvalues of DF(x1) DF(x0)) = {', '.join(m[:20] for m in d['multiplier'])}",
-                 f"  {'certified (Krawczyk, box radius ' + d['box_radius'] + '; the points shown are within ' + radius + ')' if self.cycle.certified else 'NOT certified'}; "
+                 "  " + ("certified (Krawczyk, box radius " + d["box_radius"] + "; the points shown are within " + radius + ")"
+                         if self.cycle.certified else "NOT certified") + "; "
                  f"{'stable (every |multiplier| < 1 certified)' if self.cycle.stable else 'not certified stable'}"]
         return "\n".join(lines)
 
@@ -1489,7 +1499,8 @@ def multivariate_orbit(text: str, vars_text: str, at: str, eta: str, digits: int
             return MultiOrbitReport(text, names, eta, minimum, None,
                                     f"no 2-cycle is born here: the flip at eta0 = {decimal_string(minimum.eta_critical, 15)} is "
                                     f"{minimum.flip_verdict}, so the local branch exists only for eta {side} eta0")
-        g3 = flip.enclosure if flip.exact is None else constant_enclosure(sp.Rational(int(flip.exact.p), int(flip.exact.q)) if isinstance(flip.exact, fmpq) else flip.exact, low)
+        g3 = flip.enclosure if flip.exact is None else constant_enclosure(
+            sp.Rational(int(flip.exact.p), int(flip.exact.q)) if isinstance(flip.exact, fmpq) else flip.exact, low)
         xb = [constant_enclosure(v, low) for v in minimum.point]
         q = [+c for c in minimum.unit_direction_enclosure(low)]
 

@@ -440,7 +440,8 @@ def two_cycle(
             return "no verdict: the flip normal form at this minimum is undecided, so no branch of 2-cycles is predicted"
         lam_sign = (eta_low - eta0)
         if lam_sign.contains(0):
-            return f"eta = {eta_text} cannot be told apart from eta0 = 2/f'' at this precision: the 2-cycle there has (nearly) zero amplitude"
+            return (f"eta = {eta_text} cannot be told apart from eta0 = 2/f'' at this precision: "
+                    "the 2-cycle there has (nearly) zero amplitude")
         above = lam_sign > 0
         if (flip.verdict == "supercritical") != above:
             side = "above" if flip.verdict == "supercritical" else "below"

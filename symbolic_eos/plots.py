@@ -47,7 +47,8 @@ def bifurcation_diagram(report: WindowReport, path: str, n_eta: int = 500, n_ite
     plt = _pyplot()
     grad = _gradient(report.expression, report.minimum.variable)
     xb = float(report.minimum.point.enclosure(64).mid())
-    eta0 = float(report.minimum.eta_critical.enclosure.mid()) if report.minimum.eta_critical.exact is None else float(report.minimum.eta_critical.exact)
+    eta0 = (float(report.minimum.eta_critical.enclosure.mid()) if report.minimum.eta_critical.exact is None
+            else float(report.minimum.eta_critical.exact))
     marks = [("eta0", eta0, "k")]
     for name, ev, colour in (("superstable", report.superstable, "tab:green"), ("loss", report.loss, "tab:red")):
         if ev is not None and ev.certified:

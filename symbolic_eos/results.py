@@ -123,7 +123,8 @@ class StabilityCheck:
         return d
 
     def _rows(self) -> list[tuple[str, str, str]]:
-        rows = [("point", f"{self.variable} = {self.point.label}" + ("" if self.point.exact is not None else " (certified)"), "exact" if self.point.exact is not None else "certified")]
+        rows = [("point", f"{self.variable} = {self.point.label}" + ("" if self.point.exact is not None else " (certified)"),
+                 "exact" if self.point.exact is not None else "certified")]
         rows.append(("f''(xb)", f"{_value(self.curvature)} > 0", self.curvature.rigor or "-"))
         rows.append(("eta_critical = 2/f''", _value(self.eta_critical), self.eta_critical.rigor or "-"))
         for j, dec in self.derivatives:
@@ -131,13 +132,15 @@ class StabilityCheck:
                 rows.append((_dname(j), _value(dec), dec.rigor or "undecided"))
         rows.append(("order k", str(self.paper.order) if self.paper.order else "-", ""))
         if self.paper.quantity is not None:
-            rows.append((self.paper.quantity_name, f"{_value(self.paper.quantity)} ({_sign_word(self.paper.quantity.sign)})", self.paper.quantity.rigor or "undecided"))
+            rows.append((self.paper.quantity_name, f"{_value(self.paper.quantity)} ({_sign_word(self.paper.quantity.sign)})",
+                         self.paper.quantity.rigor or "undecided"))
         rows.append(("paper's condition", f"{self.paper.verdict} ({self.paper.case or 'no case'}): {self.paper.reason}", ""))
         if self.paper.interval:
             eps = {1: "eps > 0", -1: "eps < 0"}.get(self.paper.eps_sign, "")
             rows.append(("learning rates", f"x0 = xb - eps, {eps} small: {self.paper.interval}", ""))
         if self.flip.order:
-            rows.append((f"flip coefficient (t^{self.flip.order})", _value(self.flip.coefficient), self.flip.coefficient.rigor or "undecided"))
+            rows.append((f"flip coefficient (t^{self.flip.order})", _value(self.flip.coefficient),
+                         self.flip.coefficient.rigor or "undecided"))
         rows.append(("flip normal form", f"{self.flip.verdict}: {self.flip.reason}", ""))
         return rows
 
@@ -262,7 +265,8 @@ class MinimaCheck:
         lo, hi = (_short(v) for v in (self.search.lo, self.search.hi))
         note = f"{len(self.checks)} {what if len(self.checks) == 1 else whats} in [{lo}, {hi}]"
         if self.search.unresolved:
-            note += "; NOT exhaustive: could not resolve " + ", ".join(f"[{a}, {b}]" for a, b in self.search.unresolved) + " (e.g. a degenerate critical point with f'' = 0)"
+            note += ("; NOT exhaustive: could not resolve " + ", ".join(f"[{a}, {b}]" for a, b in self.search.unresolved)
+                     + " (e.g. a degenerate critical point with f'' = 0)")
         if self.search.outside_domain:
             note += "; the loss is not real on " + ", ".join(f"[{a}, {b}]" for a, b in self.search.outside_domain)
         if self.search.degenerate:
@@ -294,7 +298,8 @@ class L2Check:
 
     @property
     def rigor(self) -> str:
-        exact = self.general.rigor == "exact" and all(d.rigor == "exact" for _, d in self.g_derivatives) and self.g_condition.rigor == "exact"
+        exact = (self.general.rigor == "exact" and all(d.rigor == "exact" for _, d in self.g_derivatives)
+                 and self.g_condition.rigor == "exact")
         return "exact" if exact else "certified"
 
     def to_dict(self) -> dict:
@@ -311,7 +316,8 @@ class L2Check:
 
     def _rows(self) -> list[tuple[str, str, str]]:
         rows = [(_dname(j, "g") if j > 1 else "g'", _value(dec), dec.rigor or "undecided") for j, dec in self.g_derivatives]
-        rows.append(("g' g''' - 6 g''^2", f"{_value(self.g_condition)} ({_sign_word(self.g_condition.sign)})", self.g_condition.rigor or "undecided"))
+        rows.append(("g' g''' - 6 g''^2", f"{_value(self.g_condition)} ({_sign_word(self.g_condition.sign)})",
+                     self.g_condition.rigor or "undecided"))
         rows.append(("L2 rule", f"{self.l2_verdict}: needs g' != 0 and g' g''' - 6 g''^2 < 0", ""))
         rows.append(("same test", "3 f'''^2 - f'' f'''' = -16 g'^2 (g' g''' - 6 g''^2)", ""))
         return rows

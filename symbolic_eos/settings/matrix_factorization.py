@@ -256,13 +256,15 @@ class MFReport:
             "Matrix factorisation |Y Z^T - C|^2/2",
             "  cross-section along the top Hessian direction: 3 L'''^2 - L'' L'''' = 96 |A|^2 |B|^2 > 0 iff b^T C a != 0 (exact)",
             f"  balanced minimiser (C = diag(1, 1/4), Y = Z = diag(1, 1/2)): {_verdict(self.balanced.holds)}",
-            f"  unbalanced C = diag(1, 1/4), Y = diag(1, 1/8), Z = diag(1, 2): b^T C a = {sp.sstr(ce.coupling)}, L'' = {sp.sstr(ce.second)}, "
+            f"  unbalanced C = diag(1, 1/4), Y = diag(1, 1/8), Z = diag(1, 2): b^T C a = {sp.sstr(ce.coupling)}, "
+            f"L'' = {sp.sstr(ce.second)}, "
             f"L''' = {sp.sstr(ce.third)}, L'''' = {sp.sstr(ce.fourth)}: the paper's 'any minimiser' claim FAILS",
             "  GD (float64, fixed seeds), C = U diag(1, lambda2, ...) U^T:",
             f"    {'d':<2} {'eta':<6} {'lambda2':<8} {'seed':<5} {'outcome':<56} {'off-u u^T':<11} top imbalance",
         ]
         for r in self.runs:
-            lines.append(f"    {r.d:<2} {r.eta:<6} {r.lambda2:<8} {r.seed:<5} {r.outcome:<56} {float_evidence(r.off_direction):<11} {float_evidence(r.top_imbalance)}")
+            lines.append(f"    {r.d:<2} {r.eta:<6} {r.lambda2:<8} {r.seed:<5} {r.outcome:<56} {float_evidence(r.off_direction):<11} "
+                         f"{float_evidence(r.top_imbalance)}")
         return "\n".join(lines)
 
     def to_markdown(self) -> str:

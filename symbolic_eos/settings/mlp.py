@@ -399,7 +399,7 @@ class CertifiedDirectional:
     def to_dict(self) -> dict:
         from ..decide import decimal_with_radius
 
-        ball = lambda b: dict(zip(("mid", "rad"), decimal_with_radius(b, 17)))  # noqa: E731
+        ball = lambda b: dict(zip(("mid", "rad"), decimal_with_radius(b, 17), strict=True))  # noqa: E731
         return {"second": ball(self.second), "third": ball(self.third), "fourth": ball(self.fourth),
                 "value": ball(self.quantity), "verdict": self.verdict, "rigor": self.decision.rigor or "undecided",
                 "prec_bits": self.prec,
@@ -655,9 +655,11 @@ class MlpExperiment:
             f"  sharpness         end {_r(self.final_sharpness)}; median over the last half / (2/eta) = {_r(self.edge_ratio_late)} "
             f"({'at the edge of stability' if self.at_edge else 'below the edge'})   [float evidence]",
             f"  Obs. 1            |cos(v1, grad)| end {_r(o1['cosine_end'])}, last quarter median {_r(o1['median_last_quarter'])} "
-            f"(min {_r(o1['min_last_quarter'])}, max {_r(o1['max_last_quarter'])}); chance {_r(o1['random_baseline'])}   [numerical evidence]",
+            f"(min {_r(o1['min_last_quarter'])}, max {_r(o1['max_last_quarter'])}); chance {_r(o1['random_baseline'])}"
+            "   [numerical evidence]",
             f"                    -> {s1}",
-            f"  direction v       Rayleigh quotient {_r(self.final_sharpness)}, residual |Hv - (v.Hv)v| = {self.residual:.1e}   [float evidence]",
+            f"  direction v       Rayleigh quotient {_r(self.final_sharpness)}, residual |Hv - (v.Hv)v| = {self.residual:.1e}"
+            "   [float evidence]",
             f"  L'', L''', L''''  {decimal_string(ob.second, 6)}, {decimal_string(ob.third, 6)}, {decimal_string(ob.fourth, 6)} along v   "
             f"[certified balls, {ob.prec} bits]",
             f"  Obs. 2            3 L'''^2 - L'' L'''' in {' +/- '.join(decimal_with_radius(ob.quantity, 16))}: "

@@ -192,7 +192,8 @@ class NeuronReport:
         for r in self.runs:
             rate = float_evidence(r.alignment_rate) if r.alignment_rate is not None else "-"
             cyc = f"{r.cycle[0]:.6f}, {r.cycle[1]:.6f}" if r.cycle else "-"
-            lines.append(f"    {r.d:<3} {r.K:<6} {r.seed:<5} {rate:<22} {r.claimed_rate:<23.4f} {float_evidence(r.final_imbalance):<14} {cyc:<22} "
+            lines.append(f"    {r.d:<3} {r.K:<6} {r.seed:<5} {rate:<22} {r.claimed_rate:<23.4f} "
+                         f"{float_evidence(r.final_imbalance):<14} {cyc:<22} "
                          f"{r.quartic_cycle[0]:.6f}, {r.quartic_cycle[1]:.6f}")
         lines.append(f"  {self.conclusion}")
         return "\n".join(lines)
@@ -200,7 +201,8 @@ class NeuronReport:
     @property
     def conclusion(self) -> str:
         rates = [r.alignment_rate for r in self.runs if r.alignment_rate is not None]
-        cycles = all(r.cycle is not None and abs(r.cycle[0] - r.quartic_cycle[0]) < 1e-8 and abs(r.cycle[1] - r.quartic_cycle[1]) < 1e-8 for r in self.runs)
+        cycles = all(r.cycle is not None and abs(r.cycle[0] - r.quartic_cycle[0]) < 1e-8 and abs(r.cycle[1] - r.quartic_cycle[1]) < 1e-8
+                     for r in self.runs)
         within = all(r.alignment_rate is None or r.alignment_rate <= r.claimed_rate for r in self.runs)
         return (
             ("Every run balanced (|v - |w|| -> 0) onto the quartic's 2-cycle" if cycles else "NOT every run reached the quartic's 2-cycle")

@@ -271,7 +271,8 @@ class OrbitEquationCheck:
                 continue
             pts = ", ".join(p[:22] for p in r.points)
             lines.append(
-                f"eta = {_ratio_text(r.eta)}: delta = {pts}; |RHS - eta| <= {r.residual_bound} ({'agrees' if r.agrees_to_digits else 'does NOT agree'} "
+                f"eta = {_ratio_text(r.eta)}: delta = {pts}; |RHS - eta| <= {r.residual_bound} "
+                f"({'agrees' if r.agrees_to_digits else 'does NOT agree'} "
                 f"to {self.digits} digits); cofactor {'!= 0' if r.cofactor_nonzero else 'not certified != 0'}, "
                 f"branch {'> 0' if r.branch_positive else 'not certified > 0'}: {'PROVED exactly' if r.proved else 'not proved'}"
             )
@@ -508,7 +509,8 @@ class BasinClaim:
     def to_dict(self) -> dict:
         return {"interval": list(self.interval), "starts_per_eta": self.n_starts, "eta_loss": self.eta_loss,
                 "rows": [r.to_dict() for r in self.rows], "conclusion": self.conclusion, "rigor": "numeric",
-                "note": "each start is classified with exact / certified / numeric evidence; a finite grid of starts is numeric evidence about the interval"}
+                "note": "each start is classified with exact / certified / numeric evidence; "
+                        "a finite grid of starts is numeric evidence about the interval"}
 
     def _table(self) -> list[tuple[str, str, str, str, str]]:
         out = []
@@ -764,14 +766,14 @@ class ExactLanding:
         """The orbit is eventually the fixed point 1, which lies on no 2-cycle of F."""
         o = self.orbit
         return (len(o) >= 2 and o[-1] == o[-2] == 1 and 0 < self.start < 1 and 1 < self.eta < _fraction(PAPER_BOUND)
-                and all(gd_step(self.eta, a) == b for a, b in zip(o, o[1:]))
+                and all(gd_step(self.eta, a) == b for a, b in zip(o, o[1:], strict=False))
                 and self.cycle_polynomial_at_1 != 0 and self.symmetric_cofactor_at_1 != 0)
 
     @property
     def text(self) -> str:
         """``at eta = 25/24: F(3/5) = 1, F(1) = 1 ...``."""
         o = self.orbit
-        steps = ", ".join(f"F({a}) = {b}" for a, b in zip(o, o[1:]))
+        steps = ", ".join(f"F({a}) = {b}" for a, b in zip(o, o[1:], strict=False))
         return f"at eta = {self.eta}: {steps} (exact rationals), so the orbit of x0 = {self.start} stays on the minimum 1"
 
     def to_dict(self) -> dict:

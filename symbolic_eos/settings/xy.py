@@ -116,7 +116,7 @@ class XYLanding:
         o = self.orbit
         x, y = self.end
         return (len(o) >= 2 and o[-1] == o[-2] and x * y == 1 and all(a > 0 and b > 0 for a, b in o)
-                and all(_step(self.eta, *p) == q for p, q in zip(o, o[1:])) and self.eta != 1)
+                and all(_step(self.eta, *p) == q for p, q in zip(o, o[1:], strict=False)) and self.eta != 1)
 
     @property
     def text(self) -> str:
