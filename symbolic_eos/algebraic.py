@@ -52,6 +52,7 @@ from flint import arb, ctx, fmpq, fmpq_series, fmpz
 
 from .errors import DomainError, EosError
 from .jets import Jet, NotRational, Point, _walk, arb_to_fmpq, ball_coefficients, constant_enclosure, series_length
+from typing import Any, Iterable, Never
 
 __all__ = [
     "NotAlgebraic",
@@ -94,8 +95,8 @@ SIGN_PRECISIONS = (64, 128, 256, 512, 1024, 2048, 4096)
 def _square_free(n: int) -> tuple[int, int]:
     """``n = m^2 k`` with ``k`` square-free: returns ``(m, k)`` (``0 < n <= MAX_RADICAND``)."""
     m, k = 1, 1
-    for p, e in fmpz(n).factor():
-        p = int(p)
+    for prime, e in fmpz(n).factor():
+        p = int(prime)
         m *= p ** (int(e) // 2)
         if int(e) % 2:
             k *= p
@@ -107,7 +108,7 @@ def _smallest_prime(k: int) -> int:
     return int(fmpz(k).factor()[0][0])
 
 
-def _coerce(value) -> "Surd":
+def _coerce(value: Surd | int | fmpz | fmpq) -> "Surd":
     if isinstance(value, Surd):
         return value
     if isinstance(value, (int, fmpz)):
@@ -123,7 +124,7 @@ def _key_product(s: int, t: int) -> tuple[int, int]:
     return g, (s // g) * (t // g)
 
 
-def _accumulate(terms: dict, key, value) -> None:
+def _accumulate(terms: dict, key: Any, value: Any) -> None:
     """Add ``value`` to ``terms[key]``, keeping no zero coefficients (so equality is exact)."""
     total = terms.get(key, 0) + value
     if total == 0:
@@ -144,13 +145,13 @@ class Surd:
 
     __slots__ = ("terms",)
 
-    def __init__(self, terms: dict):
+    def __init__(self, terms: dict) -> None:
         if len(terms) > MAX_TERMS:
             raise NotAlgebraic("too many square roots")
         self.terms = terms
 
     @staticmethod
-    def rational(q) -> "Surd":
+    def rational(q: int | fmpz | fmpq) -> "Surd":
         """A rational (``int`` or ``fmpq``) as a field element."""
         return _coerce(q)
 
@@ -292,10 +293,10 @@ class Surd:
                 return -1
         return None
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Surd({sp.sstr(self.to_sympy())})"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return sp.sstr(self.to_sympy())
 
 
@@ -306,17 +307,17 @@ class Transcendental:
 
     __slots__ = ("value",)
 
-    def __init__(self, value: sp.Expr):
+    def __init__(self, value: sp.Expr) -> None:
         self.value = value
 
-    def _fail(self, *args):
+    def _fail(self, *args: object) -> Never:
         # No printing here: this is the common, cheap way out of the exact route.
         raise NotAlgebraic("a transcendental constant term")
 
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _fail
     __truediv__ = __rtruediv__ = __pow__ = __neg__ = __pos__ = _fail
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Transcendental({sp.sstr(self.value)})"
 
     __str__ = __repr__
@@ -336,7 +337,7 @@ def to_surd(value: sp.Expr) -> Surd | None:
         return None
 
 
-def _to_surd(node) -> Surd:
+def _to_surd(node: Surd | sp.Expr) -> Surd:
     if isinstance(node, Surd):
         return node
     if node.is_Rational:
@@ -373,7 +374,7 @@ def _rational_root(c: fmpq, q: int) -> fmpq | None:
     return fmpq(*roots)
 
 
-def _as_sympy(value) -> sp.Expr:
+def _as_sympy(value: Surd | sp.Expr) -> sp.Expr:
     return value.to_sympy() if isinstance(value, Surd) else value
 
 
@@ -393,13 +394,13 @@ class SurdSeries:
 
     __slots__ = ("parts", "n")
 
-    def __init__(self, parts: dict, n: int):
+    def __init__(self, parts: dict, n: int) -> None:
         if len(parts) > MAX_TERMS:
             raise NotAlgebraic("too many square roots")
         self.parts, self.n = parts, n
 
     @staticmethod
-    def from_coefficients(coefficients, n: int) -> "SurdSeries":
+    def from_coefficients(coefficients: Iterable[Surd | int | fmpq], n: int) -> "SurdSeries":
         """The series with the given field elements (or rationals) as coefficients."""
         rows: dict = {}
         for j, c in enumerate(coefficients):
@@ -455,10 +456,10 @@ class SurdSeries:
     def __rsub__(self, other):
         return (-self) + other
 
-    def _scalar_series(self, c) -> "SurdSeries":
+    def _scalar_series(self, c: Surd | int | fmpq) -> "SurdSeries":
         return SurdSeries.from_coefficients([c], self.n)
 
-    def scale(self, c) -> "SurdSeries":
+    def scale(self, c: Surd | int | fmpz | fmpq) -> "SurdSeries":
         """``c * self`` for a field element ``c``."""
         c = _coerce(c)
         parts: dict = {}
@@ -532,7 +533,8 @@ class SurdSeries:
         """``(1 + self)^e - 1`` for ``self(0) = 0`` and rational ``e``."""
         if self.is_rational:
             s = self._rat()
-            return SurdSeries.rational(((1 + s).log() * e).exp() - 1, self.n)
+            # python-flint's stubs (0.9) omit series-by-fmpq arithmetic, which it supports
+            return SurdSeries.rational(((1 + s).log() * e).exp() - 1, self.n)  # type: ignore[operator]
         return self.compose_rational(_binomial_at_zero(e, self.n))
 
     def inverse(self) -> "SurdSeries":
@@ -560,7 +562,7 @@ def _taylor_at_zero(name: str, n: int) -> list:
 def _binomial_at_zero(e: fmpq, n: int) -> list:
     with series_length(n):
         t = fmpq_series([0, 1], prec=n)
-        s = ((1 + t).log() * e).exp() - 1
+        s = ((1 + t).log() * e).exp() - 1  # type: ignore[operator]  # as above: the stubs omit series * fmpq
         c = [fmpq(v) for v in s.coeffs()]
     return c + [fmpq(0)] * (n - len(c))
 
@@ -575,7 +577,7 @@ class _Node:
 
     __slots__ = ("value", "tail")
 
-    def __init__(self, value, tail: SurdSeries | None):
+    def __init__(self, value: Any, tail: SurdSeries | None) -> None:
         if not isinstance(value, Surd):
             surd = to_surd(value) if _small(value) else None
             value = surd if surd is not None else value
@@ -611,7 +613,7 @@ class _Node:
         return _Node(value, tail)
 
 
-def _small(value) -> bool:
+def _small(value: object) -> bool:
     """At most :data:`MAX_CONSTANT_OPS` nodes (counted with an early stop: this runs on every
     constant term, and sympy's ``count_ops`` is slow)."""
     if not isinstance(value, sp.Basic):
@@ -622,7 +624,7 @@ def _small(value) -> bool:
     return True
 
 
-def _value_in_field(candidates) -> Surd:
+def _value_in_field(candidates: Iterable[sp.Expr | None]) -> Surd:
     """The first candidate sympy value that is a field element."""
     for c in candidates:
         if c is not None and _small(c):
@@ -642,14 +644,14 @@ def _bounded_for_exp(value: sp.Expr, factor: int = 1) -> bool:
     return bool(abs(ball) * factor < MAX_EXP_ARGUMENT)
 
 
-def _exp_value(v) -> Surd:
+def _exp_value(v: Surd | sp.Expr) -> Surd:
     s = _as_sympy(v)
     if not _bounded_for_exp(s):
         raise NotAlgebraic("exp argument too large")
     return _value_in_field([sp.exp(s), sp.exp(s.rewrite(sp.log)) if s.has(sp.asinh, sp.acosh, sp.atanh) else None])
 
 
-def _hyperbolic_values(v) -> tuple[Surd, Surd]:
+def _hyperbolic_values(v: Surd | sp.Expr) -> tuple[Surd, Surd]:
     """``(sinh v, cosh v)`` in the field, directly or through ``e^v``."""
     s = _as_sympy(v)
     if not _bounded_for_exp(s):
@@ -673,6 +675,7 @@ def _arc_tail(u: _Node, name: str) -> SurdSeries:
     (``1 + u^2``) and ``acosh`` (``u^2 - 1``); needs ``R = sqrt(radicand(v))`` in the field:
     ``1/sqrt(R^2 + w) = (1/R) (1 + w/R^2)^(-1/2)`` with ``w = radicand(u) - radicand(v)``."""
     v, U = u.field_value(), u.tail
+    assert U is not None, "an arc function of a constant is a constant: no tail to integrate"
     n = U.n
     if name == "asin":
         radicand = 1 - v * v
@@ -700,7 +703,7 @@ _HOPEFUL = {"exp": _HYPERBOLIC, "sinh": _HYPERBOLIC, "cosh": _HYPERBOLIC, "tanh"
             "sin": _TRIGONOMETRIC, "cos": _TRIGONOMETRIC, "tan": _TRIGONOMETRIC}
 
 
-def _direct_values(name: str, v) -> tuple[Surd, ...]:
+def _direct_values(name: str, v: Surd | sp.Expr) -> tuple[Surd | int, ...]:
     """The values at ``v`` that the addition formula of ``name`` needs, in the field:
     ``exp -> (e^v,)``, ``sin, cos -> (sin v, cos v)``, ``tan -> (tan v,)``,
     ``tanh -> (tanh v,)``, ``sinh, cosh -> (sinh v, cosh v)``; :class:`NotAlgebraic` when they
@@ -735,7 +738,7 @@ def _direct_values(name: str, v) -> tuple[Surd, ...]:
     return _hyperbolic_values(v)
 
 
-def _constant_value(node: sp.Expr):
+def _constant_value(node: sp.Expr) -> Surd | sp.Expr:
     """A constant subtree as a field element when the addition-formula values show it is one
     (``sinh(log(1 + sqrt(2))) = 1``, which sympy leaves as it is), else the sympy constant."""
     surd = to_surd(node) if _small(node) else None
@@ -813,7 +816,7 @@ def _function(name: str, u: _Node) -> _Node:
     raise NotAlgebraic(name)
 
 
-def _power(base: _Node, e) -> _Node:
+def _power(base: _Node, e: Any) -> _Node:
     if not isinstance(e, sp.Expr) or not e.is_Rational:
         raise NotAlgebraic("power with a variable exponent")
     if base.tail is None:

@@ -59,7 +59,7 @@ class BaseModel:
         from .jets import constant_enclosure
 
         ball = constant_enclosure(value, 128)
-        inside = True
+        inside: bool | None = True
         for end, side in zip(self.domain, (-1, 1), strict=True):
             if end in ("-inf", "inf"):
                 continue

@@ -41,7 +41,7 @@ from __future__ import annotations
 from collections import Counter, deque
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable, Sequence
+from typing import Callable, Sequence, TypeAlias
 
 import sympy as sp
 from flint import arb, ctx, fmpq, fmpq_poly
@@ -82,7 +82,13 @@ CERTIFIED_RADIUS = "1e-12"
 # Inputs.
 
 
-def _exact(value, what: str) -> sp.Expr:
+#: An exact real number as the API takes it (floats are refused at run time).
+Exact: TypeAlias = "str | int | Fraction | fmpq | sp.Expr"
+#: A compiled ball map ``x -> F(x)`` (or ``F'(x)``).
+BallMap: TypeAlias = Callable[[arb], arb]
+
+
+def _exact(value: object, what: str) -> sp.Expr:
     """An exact real constant from text, int, Fraction, fmpq or sympy (floats are refused)."""
     if isinstance(value, (bool, float)):
         raise InputError(f"{what} must be exact (e.g. '11/10' or Fraction(11, 10)), not the float {value!r}")
@@ -99,7 +105,7 @@ def _exact(value, what: str) -> sp.Expr:
     raise InputError(f"{what} must be an exact number, not {type(value).__name__} {str(value)[:30]}")
 
 
-def interior_grid(lo, hi, n: int) -> tuple[Fraction, ...]:
+def interior_grid(lo: int | Fraction | str, hi: int | Fraction | str, n: int) -> tuple[Fraction, ...]:
     """``n`` exact starts strictly inside ``(lo, hi)``: ``lo + (hi - lo) k/(n+1)``, ``k = 1..n``.
 
     >>> interior_grid(0, 1, 3)
@@ -136,7 +142,7 @@ def compiled_gd_map(expr: sp.Expr, var: sp.Symbol, eta: sp.Expr, prec: int) -> t
     return ball_function(body, var), ball_function(slope, var)
 
 
-def _image(F, dF, X: arb) -> arb:
+def _image(F: BallMap, dF: BallMap, X: arb) -> arb:
     """Mean-value form ``F(X) ⊂ F(m) + F'(X)(X - m)``, ``m`` the midpoint of ``X``."""
     m = arb(X.mid())
     return F(m) + dF(X) * (X - m)
@@ -156,7 +162,7 @@ class TrappingInterval:
                 "lipschitz": upper_text(self.lipschitz)}
 
 
-def trapping_interval(F, dF, point: arb, period: int, scale: arb, tries: int = 60) -> TrappingInterval | None:
+def trapping_interval(F: BallMap, dF: BallMap, point: arb, period: int, scale: arb, tries: int = 60) -> TrappingInterval | None:
     """The widest ``I = mid(point) ± scale 2^-k`` (``k = 2, 3, ...``) certified to trap the
     ``period``-orbit through ``point`` (an enclosure of a periodic point); None if none is.
 
@@ -375,7 +381,7 @@ class _Targets:
     radius_cap: arb
 
 
-def _exact_prefix(F: fmpq_poly, x0: fmpq, t: _Targets, start: str):
+def _exact_prefix(F: fmpq_poly, x0: fmpq, t: _Targets, start: str) -> StartOutcome | tuple[fmpq, int]:
     """Iterate exactly while the rationals stay small.  Returns an outcome (exact landing on a
     periodic orbit, or escape) or ``(last exact iterate, its index)``."""
     seen = {x0: 0}
@@ -402,7 +408,7 @@ def _exact_prefix(F: fmpq_poly, x0: fmpq, t: _Targets, start: str):
     return x, n
 
 
-def _follow(F, dF, X: arb, n0: int, start: str, t: _Targets, max_iter: int, max_period: int) -> StartOutcome:
+def _follow(F: BallMap, dF: BallMap, X: arb, n0: int, start: str, t: _Targets, max_iter: int, max_period: int) -> StartOutcome:
     """Follow the orbit from the ball ``X ∋ x_{n0}``: balls by the mean-value form while they
     stay narrow (certified), then midpoints (numeric); classify it."""
     certified = True
@@ -427,12 +433,12 @@ def _follow(F, dF, X: arb, n0: int, start: str, t: _Targets, max_iter: int, max_
             return StartOutcome(start, "other", "nan", n, "left the real domain of f' (non-finite value)")
         if abs(X) > escape:
             return StartOutcome(start, "diverged", decimal_string(X, 20), n, "exceeds the escape bound")
-        for interval, kind, period in traps:
+        for interval, kind, trap_period in traps:
             if interval.contains(X):
                 how = "certified" if certified else "numeric"
                 what = "the 2-cycle" if kind == "cycle" else "the minimum"
                 return StartOutcome(start, kind, decimal_string(X, 20), n,
-                                    f"entered a certified trapping interval of {what}", period, how)
+                                    f"entered a certified trapping interval of {what}", trap_period, how)
         hist.append(X)
         if n % CHECK_EVERY or len(hist) <= max_period:
             continue
@@ -453,16 +459,16 @@ def _follow(F, dF, X: arb, n0: int, start: str, t: _Targets, max_iter: int, max_
 
 
 def basin_check(
-    expr,
-    var,
-    eta,
+    expr: str | sp.Expr,
+    var: str | sp.Symbol,
+    eta: Exact,
     cycle_points: Sequence[arb],
-    starts: Sequence,
+    starts: Sequence[Exact],
     prec: int = 128,
     max_iter: int = 100_000,
     tol: str = "1e-20",
     *,
-    minimum=None,
+    minimum: Exact | None = None,
     escape: str = "1e12",
     max_period: int = 16,
 ) -> BasinReport:
@@ -524,7 +530,7 @@ def basin_check(
             outcomes.append(_follow(F, dF, X, n, label, targets, max_iter, max_period))
         mult_text = decimal_string(multiplier, 20)
     return BasinReport(
-        text, str(symbol), sp.sstr(eta_value), tuple(decimal_string(c, 25) for c in cycle), mult_text,
+        text, str(symbol), sp.sstr(eta_value), (decimal_string(cycle[0], 25), decimal_string(cycle[1], 25)), mult_text,
         cycle_certified, stable, traps, None if xb is None else sp.sstr(xb), xb_stable, tuple(outcomes),
         prec, max_iter, tol, escape,
     )
@@ -542,15 +548,15 @@ def recertify_cycle(gd: GradientMap, eta: sp.Expr, points: Sequence[arb], prec: 
             try:
                 polished = solve_system(system, guess, max(15, int(prec * 0.3) - 10))
             except (NoConvergence, EosError):
-                return tuple(points), False
+                return (points[0], points[1]), False
             result = certify(system, polished, prec)
         box = result.enclosure
         ok = (result.certified and not box[0].overlaps(box[1])
               and box[0].overlaps(points[0]) and box[1].overlaps(points[1]))
-        return (tuple(box), True) if ok else (tuple(points), False)
+        return ((box[0], box[1]), True) if ok else ((points[0], points[1]), False)
 
 
-def _check_compiled(F, dF, gd: GradientMap, eta: arb, points: Sequence[arb], prec: int) -> None:
+def _check_compiled(F: BallMap, dF: BallMap, gd: GradientMap, eta: arb, points: Sequence[arb], prec: int) -> None:
     """The compiled ``F``, ``F'`` must agree with the Taylor engine (:meth:`GradientMap.step` and
     :meth:`GradientMap.derivatives`): a guard against a mis-compiled expression."""
     for x in points:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple, Sequence
 
 import sympy as sp
 from flint import arb, arb_series, ctx, fmpq
@@ -145,7 +145,7 @@ class BaseModelCertificate:
             parts.append(around)
         return "; ".join(parts)
 
-    def _undecided_text(self, undecided) -> str:
+    def _undecided_text(self, undecided: Sequence[CertifiedInterval]) -> str:
         n = len(undecided)
         width = _short(self._width("undecided"))
         centres = [_short((fmpq_text(i.lo) + fmpq_text(i.hi)) / 2) for i in undecided]
@@ -248,7 +248,7 @@ def _short(value: fmpq, digits: int = 6) -> str:
     return mantissa + e + exponent
 
 
-def _union(intervals) -> str:
+def _union(intervals: Sequence[CertifiedInterval]) -> str:
     parts = [f"[{_short(fmpq_text(i.lo))}, {_short(fmpq_text(i.hi))}]" for i in intervals]
     return " u ".join(parts[:6]) + (f" u ... ({len(parts)} intervals)" if len(parts) > 6 else "")
 
@@ -364,7 +364,7 @@ class _Leaf:
 class _Certifier:
     """Classifies boxes ``[a, b]`` of one model; caches the point jets at box ends."""
 
-    def __init__(self, expr: sp.Expr, var: sp.Symbol, prec: int):
+    def __init__(self, expr: sp.Expr, var: sp.Symbol, prec: int) -> None:
         self.expr, self.var, self.prec = expr, var, prec
         self._points: dict = {}
         #: Set by :meth:`classify`: the last box was undecided partly for lack of precision (a
@@ -430,7 +430,7 @@ class _Certifier:
                     return _Leaf(a, b, "undecided", q_zero[0] if q_zero else _Q_UNCERTIFIED)
             return _Leaf(a, b, status, _EQUALITY if status == "fails" and q.is_zero() else "")
 
-    def _exact_zero_at_end(self, a: fmpq, b: fmpq):
+    def _exact_zero_at_end(self, a: fmpq, b: fmpq) -> tuple[str, tuple[str, fmpq]] | None:
         """An end where ``g'`` is exactly 0 (its ball has radius 0: e.g. ``x**3`` at 0, where
         ``g''`` vanishes too, so the monotonicity argument cannot be used)."""
         for x in (a, b):
@@ -439,17 +439,17 @@ class _Certifier:
                 return f"{_ZERO_G1}g'({x}) = 0 (exact)", ("at", x)
         return None
 
-    def _monotone(self, a: fmpq, b: fmpq, derivative: arb, which: int):
+    def _monotone(self, a: fmpq, b: fmpq, derivative: arb, which: int) -> tuple[Any, Any]:
         """When ``derivative`` (of ``g'`` or of ``q``) is certified non-zero on ``[a, b]``, the
         function is strictly monotone there, so its values lie between those at the ends: returns
         the hull of the end values (None when not monotone) and, when its sign stays open, a
         proved zero: an exact 0 at an end, or exactly one zero inside (opposite end signs)."""
         if not (derivative > 0 or derivative < 0):
             return None, None
-        ends = (self.point(a), self.point(b))
-        if None in ends:
+        pa, pb = self.point(a), self.point(b)
+        if pa is None or pb is None:
             return None, None
-        fa, fb = (e[which] for e in ends)
+        fa, fb = pa[which], pb[which]
         hull = fa.union(fb)
         for x, fx in ((a, fa), (b, fb)):
             if fx.is_zero():  # a ball of radius 0 around 0: the value is exactly 0
@@ -595,7 +595,7 @@ def certify_base_models(max_depth: int = 32, prec: int = 64, max_boxes: int = 20
 _COLOURS = {"holds": "#2ca02c", "fails": "#d62728", "undecided": "#7f7f7f"}
 
 
-def plot_certificates(certificates, path: str, dpi: int = 120) -> None:
+def plot_certificates(certificates: Sequence[BaseModelCertificate], path: str, dpi: int = 120) -> None:
     """One horizontal bar per model over its range: green holds, red fails, grey undecided
     (undecided pieces too thin to see are also marked by a grey tick).  The PNG bytes are
     deterministic for the same certificates (no software/date metadata, fixed dpi)."""

@@ -190,7 +190,7 @@ _Verifier = Callable[[Claim, dict], dict]
 _VERIFIERS: dict[str, _Verifier] = {}
 
 
-def _verifier(claim_id: str):
+def _verifier(claim_id: str) -> Callable[[_Verifier], _Verifier]:
     def register(fn: _Verifier) -> _Verifier:
         _VERIFIERS[claim_id] = fn
         return fn
@@ -266,11 +266,13 @@ def _thm1(c: Claim, cache: dict) -> dict:
     finding = ("The theorem is local. We measure its reach: " + "; ".join(f"{q}: {v}" for q, v in evidence) + ".")
     if fails:
         r = fails[0]
+        failure = r.first_failure
+        assert failure is not None  # fails holds the reports with a failure
         summary += (f"; the theorem is local, and its reach is finite: for {r.expression} the statement fails (certified) "
-                    f"at |eps| = {r.first_failure.eps}")
+                    f"at |eps| = {failure.eps}")
     if outside:
         summary += ("; larger eps, where f'' - eps f''' <= 0 and the stated interval is empty (from |eps| = "
-                    + ", ".join(f"{r.first_outside.eps} for {r.expression}" for r in outside)
+                    + ", ".join(f"{row.eps} for {r.expression}" for r in outside if (row := r.first_outside) is not None)
                     + "), are outside the theorem's range: neither holds nor fails")
         finding += (" Where f'' - eps f''' <= 0 the upper bound 2/(f'' - eps f''') is not positive, the stated interval "
                     "is empty and the theorem does not speak of that eps: such rows are reported as outside the "
@@ -430,6 +432,7 @@ def _quartic(c: Claim, cache: dict) -> dict:
         return {"status": "extended", "rigor": "numerical", "evidence": evidence, "details": (report,),
                 "summary": (f"every one of {starts} grid starts in (0, 1) reaches the 2-cycle at each tested eta in (1, 1.121) "
                             f"(grid evidence); {window}"), "finding": th.explanation}
+    assert exc is not None and ce is not None  # as `corrected` says
     # The correction rests on exact facts (the counterexample and E, proved), but "every x0 outside E
     # converges" still rests on a grid of starts at a few eta: numerical evidence, the weakest fact used.
     return {"status": "confirmed_with_correction", "rigor": "numerical", "evidence": evidence, "details": (report,),
@@ -506,7 +509,7 @@ def _xy(c: Claim, cache: dict) -> dict:
                         "float64 grid evidence, so the claim's rigor is numerical. " + report.conclusion)}
 
 
-def _neuron(cache: dict):
+def _neuron(cache: dict) -> Any:
     from .settings.neuron import neuron_report
 
     return _shared(cache, "neuron", neuron_report)
@@ -547,7 +550,7 @@ def _neuron_convergence(c: Claim, cache: dict) -> dict:
             else "some runs did not behave as claimed (see the evidence)"}
 
 
-def _mf(cache: dict):
+def _mf(cache: dict) -> Any:
     from .settings.matrix_factorization import mf_report
 
     return _shared(cache, "mf", mf_report)
@@ -565,7 +568,7 @@ def _mf_cross(c: Claim, cache: dict) -> dict:
     generic = check_multivariate(loss, names, "1,0,0,1/8,1,0,0,2")
     flip = generic.flip_verdict + (f" ({generic.flip.short(8)}, {generic.flip.rigor})" if generic.flip is not None else "")
     sharp = generic.sharpness_gradient
-    if generic.drift:
+    if generic.drift and sharp is not None:  # drift implies a sharpness gradient
         # D^3 L[v,v,.] has a component along the manifold of minimizers: no flip criterion applies there.
         flip += f" (the sharpness changes along the manifold of minimizers at rate |P_ker g| = {sharp.norm_text(8)}, {sharp.rigor})"
     evidence = (("rule", "3 L'''^2 - L'' L'''' = 96 |A|^2 |B|^2 along the top direction, positive iff b^T C a != 0 (exact)"),
@@ -588,7 +591,7 @@ def _mf_cross(c: Claim, cache: dict) -> dict:
                        + ("Nor does the multivariate flip coefficient apply: D^3 L[v,v,.] has a component along the "
                           "manifold of minimizers (the kernel of the Hessian), so the sharpness changes along it at rate "
                           f"|P_ker g| = {sharp.norm_text(8)} ({sharp.rigor}); past eta0 GD drifts to a flatter minimizer "
-                          "and no 2-cycle is born at this point (flip verdict: drift)." if generic.drift else
+                          "and no 2-cycle is born at this point (flip verdict: drift)." if generic.drift and sharp is not None else
                           f"The multivariate flip verdict at that minimizer is {flip}.")}
 
 
@@ -632,7 +635,7 @@ def _base_models(c: Claim, cache: dict) -> dict:
                        "except in tiny intervals around proved zeros of g', where the L2 setting degenerates"}
 
 
-def _mlp(c: Claim, cache: dict):
+def _mlp(c: Claim, cache: dict) -> Any:
     try:
         from .settings.mlp import run_experiment
     except ImportError:
@@ -666,7 +669,7 @@ def _mlp_obs2(c: Claim, cache: dict) -> dict:
     status, summary = result.obs2_status()
     summary += f" (on {result.dataset['name']}, {result.dataset['samples']} samples)"
     ob = result.obs2
-    evidence = (("L'', L''', L'''' along the computed v1",
+    evidence: tuple[tuple[str, str], ...] = (("L'', L''', L'''' along the computed v1",
                  f"{ob.second.mid().str(6, radius=False)}, {ob.third.mid().str(6, radius=False)}, "
                  f"{ob.fourth.mid().str(6, radius=False)} (balls, {ob.prec} bits)"),
                 ("3 L'''^2 - L'' L''''", f"{ob.quantity.mid().str(6, radius=False)}: {ob.verdict} (certified)"),

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import EosError
+from typing import Never, Protocol
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
@@ -29,7 +30,7 @@ EXIT_INTERNAL = 3
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line and exit code 2 (JSON too with ``--json``)."""
 
-    def error(self, message: str):  # noqa: D401 - argparse API
+    def error(self, message: str) -> Never:  # noqa: D401 - argparse API
         raise _UsageError(f"{message} (see {self.prog} --help)")
 
 
@@ -148,7 +149,7 @@ class _Progress:
     """A progress bar on a terminal's stderr; elsewhere one line per step (stderr, so JSON on
     stdout stays clean)."""
 
-    def __init__(self, command: str, width: int = 28, lines: bool = True):
+    def __init__(self, command: str, width: int = 28, lines: bool = True) -> None:
         self.command, self.width, self.tty, self.lines = command, width, sys.stderr.isatty(), lines
 
     def __call__(self, label: str, done: int, total: int) -> None:
@@ -183,7 +184,15 @@ def _writable_folder(path: str, option: str) -> None:
         raise _UsageError(f"{option} {path!r}: not a writable folder")
 
 
-def _run(args: argparse.Namespace):
+class _Result(Protocol):
+    """What every command returns: a JSON object and a text for the terminal."""
+
+    def to_dict(self) -> dict: ...
+
+    def to_text(self) -> str: ...
+
+
+def _run(args: argparse.Namespace) -> _Result:
     from .results import check, check_l2
 
     if getattr(args, "at", None) is not None and getattr(args, "range", None) is not None:
@@ -227,11 +236,11 @@ def _run(args: argparse.Namespace):
         if args.plots:
             _writable_folder(args.plots, "--plots")
         bar = _Progress("mlp-experiment", lines=False)
-        result = run_experiment(args.config, mnist_dir=args.mnist, seed=args.seed,
-                                progress=lambda label, fraction: bar(label, int(100 * fraction), 100))
+        experiment = run_experiment(args.config, mnist_dir=args.mnist, seed=args.seed,
+                                    progress=lambda label, fraction: bar(label, int(100 * fraction), 100))
         if args.plots:
-            plot_experiment(result, args.plots)
-        return result
+            plot_experiment(experiment, args.plots)
+        return experiment
     if args.command == "l2":
         return check_l2(args.g.strip(), args.target.strip(), var=args.var, at=args.at, range=args.range)
     if args.command == "orbit" and args.vars is not None:
@@ -254,12 +263,13 @@ def _run(args: argparse.Namespace):
     if args.command == "window":
         from .dynamics import window
 
-        report = window(args.expr.strip(), var=args.var, at=args.at, digits=args.digits, eta_max=args.eta_max, range=args.range)
+        window_report = window(args.expr.strip(), var=args.var, at=args.at, digits=args.digits, eta_max=args.eta_max,
+                               range=args.range)
         if args.plot:
             from .plots import bifurcation_diagram
 
-            bifurcation_diagram(report, args.plot)
-        return report
+            bifurcation_diagram(window_report, args.plot)
+        return window_report
     if args.command == "existence":
         from .existence import existence
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import mpmath
 import sympy as sp
-from flint import arb, ctx, fmpq, fmpq_mpoly_ctx, fmpq_poly
+from flint import acb, arb, ctx, fmpq, fmpq_mpoly, fmpq_mpoly_ctx, fmpq_poly
 
 from .errors import EosError
 from .jets import constant_enclosure
@@ -69,12 +69,12 @@ class GDPolynomials:
     ``cycle = (F(F(x)) - x) / (F(x) - x)`` (exact division), whose roots in ``x`` are the
     points of 2-cycles."""
 
-    ring: object
-    x: object
-    e: object
-    F: object
-    dF: object
-    cycle: object
+    ring: fmpq_mpoly_ctx
+    x: fmpq_mpoly
+    e: fmpq_mpoly
+    F: fmpq_mpoly
+    dF: fmpq_mpoly
+    cycle: fmpq_mpoly
 
 
 def gd_polynomials(expr: sp.Expr, var: sp.Symbol) -> GDPolynomials | None:
@@ -126,7 +126,7 @@ def prove_event_constant(expr: sp.Expr, var: sp.Symbol, target: int, eta: arb) -
     return ClosedForm(_radical_root(expr_eta, eta), minpoly_text, "proved")
 
 
-def _coeff(p, i: int) -> fmpq:
+def _coeff(p: fmpq_mpoly, i: int) -> fmpq:
     """Coefficient of ``e^i`` in a polynomial of the (x, e) context that does not involve x."""
     return p.to_dict().get((0, i), fmpq(0))
 
@@ -172,7 +172,9 @@ def recognise(eta: arb, digits: int = 30) -> ClosedForm:
         if coefficients[0] < 0:
             coefficients = [-c for c in coefficients]
         poly = sum(int(c) * _ETA ** (len(coefficients) - 1 - i) for i, c in enumerate(coefficients))
-        roots = [r for r, _ in fmpq_poly([int(c) for c in reversed(coefficients)]).complex_roots()]
+        # python-flint's stubs (0.9) type the roots as acb; they are (acb, multiplicity) pairs
+        pairs: list[tuple[acb, int]] = fmpq_poly([int(c) for c in reversed(coefficients)]).complex_roots()  # type: ignore[assignment]
+        roots = [r for r, _ in pairs]
         if sum(1 for r in roots if r.imag.contains(0) and r.real.overlaps(eta)) == 1:
             return ClosedForm(_radical_root(poly, eta), sp.sstr(poly), "consistent", good)
         return ClosedForm(None, None, "unknown")

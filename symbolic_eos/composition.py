@@ -94,7 +94,7 @@ class _Pair:
     """Coefficients of ``p`` at ``xb`` followed by those of ``q`` at ``p(xb)``, in the interface
     :func:`symbolic_eos.decide.decide` expects (exact / balls at any precision / closed forms)."""
 
-    def __init__(self, p: Expansion, q: Expansion):
+    def __init__(self, p: Expansion, q: Expansion) -> None:
         self.p, self.q = p, q
 
     @property
@@ -109,7 +109,7 @@ class _Pair:
         a, b = _field_jet(self.p), _field_jet(self.q)
         return None if a is None or b is None else a + b
 
-    def balls(self, prec: int):
+    def balls(self, prec: int) -> tuple:
         return tuple(self.p.balls(prec)) + tuple(self.q.balls(prec))
 
     @property

@@ -27,7 +27,7 @@ __all__ = ["OrbitReport", "WindowReport", "orbit", "window", "DEFAULT_DIGITS", "
 DEFAULT_DIGITS = 30
 
 
-def minima_checks(text: str, var: str, at: str | None, range_) -> tuple[StabilityCheck, ...]:
+def minima_checks(text: str, var: str, at: str | None, range_: tuple[str, str] | None) -> tuple[StabilityCheck, ...]:
     """The stability checks at ``at``, or at every strict minimum in ``range_`` (one or more)."""
     result = check(text, var=var, at=at, range=range_)
     return result.checks if isinstance(result, MinimaCheck) else (result,)
@@ -36,7 +36,10 @@ def minima_checks(text: str, var: str, at: str | None, range_) -> tuple[Stabilit
 def curvature_ball(d: Decision, prec: int) -> arb:
     """``f''(xb)`` as a ball at ``prec`` bits (exact values become exact balls)."""
     with ctx.workprec(prec):
-        return arb(fmpq(d.exact)) if d.exact is not None and not isinstance(d.exact, sp.Expr) else +d.enclosure
+        if d.exact is not None and not isinstance(d.exact, sp.Expr):
+            return arb(fmpq(d.exact))
+        assert d.enclosure is not None  # a decided f''(xb) > 0 carries its ball unless it is rational
+        return +d.enclosure
 
 
 @dataclass(frozen=True)
@@ -219,7 +222,7 @@ class WindowReport:
         return self.to_markdown()
 
 
-def _closed_form(expr, var, ev: BranchEvent | None, digits: int) -> BranchEvent | None:
+def _closed_form(expr: sp.Expr, var: sp.Symbol, ev: BranchEvent | None, digits: int) -> BranchEvent | None:
     if ev is None or not ev.certified:
         return ev
     cf = prove_event_constant(expr, var, ev.target, ev.eta)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Sequence
+from typing import Any, Sequence
 
 from flint import arb, ctx, fmpq
 
@@ -56,7 +56,7 @@ _MAX_EXCLUSION_BOXES = 4000
 class _FixedStartSystem:
     """Unknowns ``(x1, eta)``: ``F_eta(x0) = x1`` and ``F_eta(x1) = x0`` for a fixed ``x0``."""
 
-    def __init__(self, gd: GradientMap, x0: arb):
+    def __init__(self, gd: GradientMap, x0: arb) -> None:
         self.gd, self.x0 = gd, x0
 
     def residual(self, v, prec):
@@ -197,6 +197,7 @@ def _interval(check: StabilityCheck, eps: arb, prec: int) -> tuple[arb, arb | No
     certain, so both sides are tested)."""
     d = dict(check.derivatives)
     k = check.paper.order
+    assert k is not None  # the theorem is applied only where the paper's case, so its order, is known
     with ctx.workprec(prec):
         f2 = curvature_ball(check.curvature, prec)
         fk = curvature_ball(d[k], prec)
@@ -258,13 +259,16 @@ def existence(text: str, var: str = "x", at: str | None = None, eps_values: Sequ
     with ctx.workprec(prec):
         f2 = curvature_ball(minimum.curvature, prec)
         g = arb(flip.coefficient.text(30)) if flip.coefficient is not None else None
+    if g is None or flip.order is None:
+        return ExistenceReport(text, minimum, paper.case, paper.eps_sign, (),
+                               f"the flip normal form is undecided here ({flip.reason}), so there is no branch to follow")
     for e in sorted(eps_values):
         signed = Fraction(sign) * e * Fraction(scale).limit_denominator(10**6)
         with ctx.workprec(prec):
             eps = arb(fmpq(signed.numerator, signed.denominator))
             x0 = xb - eps
             lower, upper, in_range, denominator = _interval(minimum, eps, prec)
-        span = {"lower": lower, "upper": upper, "in_range": in_range, "denominator": denominator}
+        span: dict[str, Any] = {"lower": lower, "upper": upper, "in_range": in_range, "denominator": denominator}
         system = _FixedStartSystem(gd, x0)
         if previous is None:
             # Normal form: (1 - eta f'')^2 - 1 = -g_p t^(p-1) with t = -eps.

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from fractions import Fraction
-from typing import Callable
+from typing import Any, Callable, Iterator, Sequence
 
 import sympy as sp
 from flint import arb, arb_series, ctx, fmpq, fmpq_series, fmpz
@@ -90,7 +90,7 @@ class Jet(tuple):
 
 
 @contextmanager
-def series_length(n: int):
+def series_length(n: int) -> Iterator[None]:
     """Let python-flint's series carry ``n`` terms: its ``ctx.cap`` (10 by default) silently
     truncates every ``fmpq_series``/``arb_series`` result whatever ``prec`` asks for, and a term
     dropped that way would read as a zero."""
@@ -102,7 +102,7 @@ def series_length(n: int):
         ctx.cap = saved
 
 
-def _known_coefficients(s, n: int, zero) -> Jet:
+def _known_coefficients(s: arb_series | fmpq_series, n: int, zero: Callable[[Any], Any]) -> Jet:
     """The first ``n`` coefficients of a series result, as far as the series is known (its
     ``prec``); trailing zeros within ``prec`` are real zeros, beyond it nothing is known."""
     known = min(n, s.prec)
@@ -128,16 +128,16 @@ class Point:
     note: str = ""
 
     @staticmethod
-    def rational(value, label: str | None = None) -> "Point":
+    def rational(value: int | str | Fraction | sp.Expr, label: str | None = None) -> "Point":
         q = sp.Rational(value)
-        return Point(label or str(q), q, lambda prec, q=q: arb(to_fmpq(q)))
+        return Point(label or str(q), q, lambda prec: arb(to_fmpq(q)))
 
     @staticmethod
     def from_constant(value: sp.Expr, label: str | None = None) -> "Point":
         """An exact point given by a constant expression (``sqrt(2)``, ``pi``, ``atanh(1/2)``)."""
         if value.is_Rational:
             return Point.rational(value, label)
-        return Point(label or sp.sstr(value), value, lambda prec, v=value: constant_enclosure(v, prec))
+        return Point(label or sp.sstr(value), value, lambda prec: constant_enclosure(value, prec))
 
     @property
     def as_fmpq(self) -> fmpq | None:
@@ -275,10 +275,11 @@ def _exact_power(s: fmpq_series, e: sp.Rational) -> fmpq_series:
     if root is None:
         raise NotRational("power")
     # u**(p/q) = c**(p/q) * exp((p/q) log(u/c)), and u/c has constant term 1.
-    return root ** int(e.p) * ((s / c).log() * to_fmpq(e)).exp()
+    # python-flint's stubs (0.9) omit series-by-fmpq arithmetic, which it supports
+    return root ** int(e.p) * ((s / c).log() * to_fmpq(e)).exp()  # type: ignore[operator]
 
 
-def _ball_power(s: arb_series, e, n: int) -> arb_series:
+def _ball_power(s: arb_series, e: sp.Expr | arb_series, n: int) -> arb_series:
     """``s**e`` for a constant exponent ``e`` (sympy number) or a series exponent."""
     c = _const(s)
     c = c if isinstance(c, arb) else arb(c)
@@ -309,10 +310,11 @@ def _plan(expr: sp.Expr, var: sp.Symbol | tuple | None) -> tuple:
     index: dict = {}
     variables = frozenset(var if isinstance(var, tuple) else () if var is None else (var,))
 
-    def visit(node) -> int:
+    def visit(node: sp.Expr) -> int:
         hit = index.get(node)
         if hit is not None:
             return hit
+        entry: tuple[sp.Expr, str, Any, tuple[int, ...]]
         if node in variables:
             entry = (node, "var", None, ())
         elif (variables and not (node.free_symbols & variables)) or (
@@ -341,7 +343,8 @@ def _plan(expr: sp.Expr, var: sp.Symbol | tuple | None) -> tuple:
     return tuple(order)
 
 
-def _walk(expr: sp.Expr, var: sp.Symbol | None, leaf, power, function):
+def _walk(expr: sp.Expr, var: sp.Symbol | tuple | None, leaf: Callable[[sp.Expr], Any], power: Callable[[Any, Any], Any],
+          function: Callable[[str, Any], Any] | None) -> Any:
     """Evaluate ``expr`` bottom-up: ``leaf(node)`` gives the value of the variable and of
     constant subtrees, ``power(base, e)`` and ``function(name, u)`` the rest."""
     values: list = []
@@ -357,6 +360,7 @@ def _walk(expr: sp.Expr, var: sp.Symbol | None, leaf, power, function):
         elif kind == "powx":
             out = power(values[kids[0]], values[kids[1]])
         else:
+            assert function is not None, "only a polynomial (no function nodes) is walked without a function evaluator"
             out = function(data, values[kids[0]])
         values.append(out)
     return values[-1]
@@ -408,7 +412,7 @@ def expansion_is_small(value: sp.Expr, limit: int = EXPAND_TERMS_LIMIT) -> bool:
     """An upper bound on the number of terms ``sp.expand(value)`` can produce stays below
     ``limit`` (so expanding ``(a + b)**999`` is never attempted)."""
 
-    def terms(node) -> int:
+    def terms(node: sp.Expr) -> int:
         if node.is_Add:
             return sum(terms(a) for a in node.args)
         if node.is_Mul:
@@ -442,7 +446,7 @@ class SymbolicCoefficients:
     """A lazy sequence of closed-form Taylor coefficients.  Asking past the size bound raises
     :class:`IndexError` (the caller then has no closed form: the value stays undecided)."""
 
-    def __init__(self, expr, var, at, order, ops_limit):
+    def __init__(self, expr: sp.Expr, var: sp.Symbol, at: sp.Expr, order: int, ops_limit: int) -> None:
         self._derivative, self._var, self._at = expr, var, at
         self._order, self._ops_limit = order, ops_limit
         self._values: list[sp.Expr] = []
@@ -495,7 +499,7 @@ _NUMPY_FUNCTIONS = {
 }
 
 
-def float_function(expr: sp.Expr, var: sp.Symbol):
+def float_function(expr: sp.Expr, var: sp.Symbol) -> Callable[[Any], Any]:
     """A vectorised float64 evaluator of ``expr`` (numpy), for pictures and simulations only:
     floats decide nothing in this package."""
     import numpy as np
@@ -540,14 +544,14 @@ def ball_int_power(base: arb, n: int) -> arb:
     return result
 
 
-def ball_function(expr: sp.Expr, var: sp.Symbol | tuple):
+def ball_function(expr: sp.Expr, var: sp.Symbol | tuple) -> Callable[[Any], arb]:
     """A fast scalar evaluator ``x -> f(x)`` on ``arb`` balls (an enclosure of the range over
     the ball; ``nan`` outside the real domain).  For long iterations, where the Taylor engine's
     series would be wasted; call it inside ``ctx.workprec``.  With a tuple of variables, call
     it with a tuple of balls."""
     variables = var if isinstance(var, tuple) else (var,)
 
-    def evaluate(x) -> arb:
+    def evaluate(x: Any) -> arb:
         prec = ctx.prec
         values = dict(zip(variables, x if isinstance(var, tuple) else (x,), strict=True))
 
@@ -570,7 +574,7 @@ def ball_function(expr: sp.Expr, var: sp.Symbol | tuple):
 
 
 def directional_coefficients(
-    expr: sp.Expr, variables: tuple, centre: tuple, direction: tuple, order: int, prec: int
+    expr: sp.Expr, variables: tuple, centre: Sequence[arb], direction: Sequence[arb], order: int, prec: int
 ) -> Jet:
     """Certified Taylor coefficients of ``t -> f(centre + t direction)`` (a cross-section of a
     loss in several variables), up to ``order``; ``centre`` and ``direction`` are ``arb`` balls."""

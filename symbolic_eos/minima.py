@@ -29,7 +29,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 import sympy as sp
-from flint import arb, arb_poly, ctx, fmpq, fmpq_poly
+from flint import acb, arb, arb_poly, ctx, fmpq, fmpq_poly
 
 from .algebraic import Surd, Transcendental, to_surd
 from .decide import PRECISIONS, Decision, Expansion, decide, enclosure_text, upper_text
@@ -148,8 +148,8 @@ class MinimaSearch:
     """All certified roots found in a range, and what could not be resolved."""
 
     points: tuple[Point, ...]
-    lo: object
-    hi: object
+    lo: fmpq
+    hi: fmpq
     unresolved: tuple[tuple[str, str], ...] = ()
     outside_domain: tuple[tuple[str, str], ...] = ()
     #: Critical points proved degenerate (a repeated root of f', so f'' = 0): not strict
@@ -316,7 +316,7 @@ def parse_range(lo: sp.Expr, hi: sp.Expr) -> tuple[fmpq, fmpq]:
     return out[0], out[1]
 
 
-def _endpoint(value) -> sp.Expr:
+def _endpoint(value: int | Fraction | str | sp.Expr) -> sp.Expr:
     """Range ends are numbers or exact text; text goes through the safe parser, never sympify."""
     if isinstance(value, str):
         return parse_constant(value)
@@ -327,7 +327,7 @@ def _endpoint(value) -> sp.Expr:
     raise InputError(f"range endpoint must be an integer, a fraction or exact text, not {type(value).__name__}")
 
 
-def strict_minima(expr: sp.Expr, var: sp.Symbol, lo, hi) -> MinimaSearch:
+def strict_minima(expr: sp.Expr, var: sp.Symbol, lo: int | Fraction | str | sp.Expr, hi: int | Fraction | str | sp.Expr) -> MinimaSearch:
     """Every strict local minimum of ``expr`` (``f' = 0``, ``f'' > 0``) in ``[lo, hi]``."""
     a, b = parse_range(_endpoint(lo), _endpoint(hi))
     eq = Equation(expr, var, 1)
@@ -339,7 +339,8 @@ def strict_minima(expr: sp.Expr, var: sp.Symbol, lo, hi) -> MinimaSearch:
     return MinimaSearch(points, a, b, _merge(unresolved), _merge(outside))
 
 
-def target_points(g: sp.Expr, var: sp.Symbol, target: sp.Expr, lo, hi) -> MinimaSearch:
+def target_points(g: sp.Expr, var: sp.Symbol, target: sp.Expr, lo: int | Fraction | str | sp.Expr,
+                  hi: int | Fraction | str | sp.Expr) -> MinimaSearch:
     """Every simple solution of ``g(x) = y`` in ``[lo, hi]`` (the minima of ``(g - y)^2``)."""
     a, b = parse_range(_endpoint(lo), _endpoint(hi))
     eq = Equation(g, var, 0, target)
@@ -457,7 +458,7 @@ class _BallRoot:
     ``[mid +/- rad]`` (it holds this root and no other root of ``factor``) and refined to any
     precision by interval Newton on ``factor`` (simple roots: ``factor'`` is non-zero there)."""
 
-    def __init__(self, factor: fmpq_poly, mid: fmpq, rad: fmpq):
+    def __init__(self, factor: fmpq_poly, mid: fmpq, rad: fmpq) -> None:
         self.factor, self.mid, self.rad = factor, mid, rad
         self._balls: dict[int, arb] = {}
 
@@ -491,13 +492,15 @@ class _BallRoot:
 ISOLATION_SECONDS = 2.0
 
 
-def _isolate(factor: fmpq_poly):
+def _isolate(factor: fmpq_poly) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     """Isolating balls of the real roots, ascending, as exact ``((p, q), (p, q))`` pairs
     (midpoint, radius): python-flint returns real roots first, in ascending order, with an
     imaginary part that is exactly 0, in disjoint balls."""
     with ctx.workprec(128):
         out = []
-        for r, _ in factor.complex_roots():
+        # python-flint's stubs (0.9) type the roots as acb; they are (acb, multiplicity) pairs
+        roots: list[tuple[acb, int]] = factor.complex_roots()  # type: ignore[assignment]
+        for r, _ in roots:
             if r.imag.is_zero():
                 mid, rad = arb_to_fmpq(r.real.mid()), arb_to_fmpq(arb(r.real.rad()))
                 out.append(((int(mid.p), int(mid.q)), (int(rad.p), int(rad.q))))
@@ -528,7 +531,7 @@ def _real_roots(factor: fmpq_poly) -> list:
     return [_BallRoot(factor, fmpq(*m), fmpq(*r)) for m, r in balls]
 
 
-def _root_ball(root, prec: int) -> arb:
+def _root_ball(root: fmpq | sp.Expr | _BallRoot, prec: int) -> arb:
     if isinstance(root, fmpq):
         return arb(root)
     if isinstance(root, _BallRoot):
@@ -536,13 +539,15 @@ def _root_ball(root, prec: int) -> arb:
     return constant_enclosure(root, prec)
 
 
-def _in_range(root, lo: fmpq, hi: fmpq) -> bool | None:
+def _in_range(root: fmpq | sp.Expr | _BallRoot, lo: fmpq, hi: fmpq) -> bool | None:
     """``lo <= root <= hi``: exact for rational and quadratic roots, by refined balls for the
     others (irrational, so never equal to a rational end: a ball decides, given bits)."""
     if isinstance(root, fmpq):
         return lo <= root <= hi
     if not isinstance(root, _BallRoot):
         value = to_surd(root)
+        if value is None:
+            return None
         return (value - lo).sign() >= 0 and (hi - value).sign() >= 0
     for prec in PRECISIONS:
         ball = root.ball(prec)
@@ -553,7 +558,7 @@ def _in_range(root, lo: fmpq, hi: fmpq) -> bool | None:
     return None
 
 
-def _sign_at(poly: fmpq_poly, root) -> int | None:
+def _sign_at(poly: fmpq_poly, root: fmpq | sp.Expr | _BallRoot) -> int | None:
     """The sign of ``poly(root)``, exactly (rational, quadratic surd) or by a ball."""
     if isinstance(root, fmpq):
         v = poly(root)
@@ -565,13 +570,13 @@ def _sign_at(poly: fmpq_poly, root) -> int | None:
         return value.sign()
     for prec in PRECISIONS:
         with ctx.workprec(prec):
-            v = arb_poly([arb(fmpq(c)) for c in poly.coeffs()])(root.ball(prec))
-        if v > 0 or v < 0:
-            return 1 if v > 0 else -1
+            w = arb_poly([arb(fmpq(c)) for c in poly.coeffs()])(root.ball(prec))
+        if w > 0 or w < 0:
+            return 1 if w > 0 else -1
     return None
 
 
-def _root_point(eq: Equation, root) -> Point | None:
+def _root_point(eq: Equation, root: fmpq | sp.Expr | _BallRoot) -> Point | None:
     """The root as a :class:`Point`: exact for rational and quadratic roots; else certified as
     the unique zero of ``h`` in a ball (interval Newton on ``h`` itself: ``N(I) ⊆ I``)."""
     if isinstance(root, fmpq):
@@ -591,7 +596,7 @@ def _root_point(eq: Equation, root) -> Point | None:
     return None
 
 
-def _root_label(root) -> str:
+def _root_label(root: fmpq | sp.Expr | _BallRoot) -> str:
     if isinstance(root, fmpq):
         return str(root)
     if isinstance(root, _BallRoot):
@@ -599,7 +604,7 @@ def _root_label(root) -> str:
     return sp.sstr(root)
 
 
-def _around(root) -> tuple[fmpq, fmpq]:
+def _around(root: fmpq | sp.Expr | _BallRoot) -> tuple[fmpq, fmpq]:
     """A rational interval around a root, for the list of unresolved parts."""
     with ctx.workprec(64):
         ball = _root_ball(root, 64)
@@ -628,7 +633,7 @@ def critical_point_at(
     for prec in PRECISIONS[1:4]:
         with ctx.workprec(prec):
             centre = point.enclosure(prec)
-            box = arb(centre.mid(), arb(2) ** (-prec // 3) * max(1, abs(centre.mid())))
+            box = arb(centre.mid(), arb(2) ** (-prec // 3) * max(arb(1), abs(centre.mid())))
             try:
                 n, _ = _newton_step(eq, box, prec)
             except (Undetermined, DomainError):

@@ -40,6 +40,7 @@ every verdict is then certified or undecided.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Sequence, cast
 
 import sympy as sp
 from sympy.matrices.exceptions import MatrixError  # (sympy 1.14 has no sympy.matrices.common)
@@ -49,6 +50,7 @@ from .criteria import FlipNormalForm, PaperCriterion, expansion_order, flip_norm
 from .decide import Decision, as_sympy, decide, decimal_string, enclosure_text, printed_radius, upper_text
 from .errors import InputError
 from .jets import (
+    Jet,
     NotRational,
     SymbolicCoefficients,
     arb_to_fmpq,
@@ -91,12 +93,16 @@ class DirectionalExpansion:
     """Taylor coefficients of ``t -> f(xb + t d)``, with the interface of
     :class:`symbolic_eos.decide.Expansion` (exact / balls / closed forms)."""
 
-    def __init__(self, expr, variables, point, direction, order: int):
+    def __init__(self, expr: sp.Expr, variables: Sequence[sp.Symbol], point: Sequence[sp.Expr], direction: Sequence[sp.Expr],
+                 order: int) -> None:
         self.expr, self.variables, self.point, self.direction, self.order = expr, tuple(variables), tuple(point), tuple(direction), order
-        self._exact_done, self._exact, self._balls, self._symbolic = False, None, {}, None
+        self._exact_done = False
+        self._exact: Jet | None = None
+        self._balls: dict[int, Jet] = {}
+        self._symbolic: SymbolicCoefficients | None = None
 
     @property
-    def exact(self):
+    def exact(self) -> Jet | None:
         if not self._exact_done:
             self._exact_done = True
             if all(v.is_Rational for v in self.point + self.direction):
@@ -108,7 +114,7 @@ class DirectionalExpansion:
                     self._exact = None
         return self._exact
 
-    def balls(self, prec: int):
+    def balls(self, prec: int) -> Jet:
         if prec not in self._balls:
             centre = tuple(constant_enclosure(v, prec) for v in self.point)
             direction = tuple(constant_enclosure(v, prec) for v in self.direction)
@@ -116,7 +122,7 @@ class DirectionalExpansion:
         return self._balls[prec]
 
     @property
-    def symbolic(self):
+    def symbolic(self) -> SymbolicCoefficients:
         if self._symbolic is None:
             t = sp.Dummy("t")
             line = self.expr.subs({v: c + t * d for v, c, d in zip(self.variables, self.point, self.direction, strict=True)})
@@ -136,11 +142,12 @@ class BallDirectionalExpansion:
     exact = None
     symbolic = ()
 
-    def __init__(self, expr, variables, point, direction_at, order: int):
+    def __init__(self, expr: sp.Expr, variables: Sequence[sp.Symbol], point: Sequence[sp.Expr],
+                 direction_at: Callable[[int], Sequence[arb]], order: int) -> None:
         self.expr, self.variables, self.point, self.direction_at, self.order = expr, tuple(variables), tuple(point), direction_at, order
-        self._balls = {}
+        self._balls: dict[int, Jet] = {}
 
-    def balls(self, prec: int):
+    def balls(self, prec: int) -> Jet:
         if prec not in self._balls:
             centre = tuple(constant_enclosure(v, prec) for v in self.point)
             self._balls[prec] = directional_coefficients(self.expr, self.variables, centre, self.direction_at(prec), self.order, prec)
@@ -154,13 +161,13 @@ class _Bundle:
     """Several directional expansions side by side (coefficients concatenated), for quantities
     that mix directions (the multivariate flip coefficient)."""
 
-    def __init__(self, parts):
+    def __init__(self, parts: Sequence[DirectionalExpansion | BallDirectionalExpansion]) -> None:
         self.parts = parts
 
     @property
     def exact(self):
         values = [p.exact for p in self.parts]
-        return None if any(v is None for v in values) else tuple(c for v in values for c in v)
+        return None if any(v is None for v in values) else tuple(c for v in values for c in (v or ()))
 
     def balls(self, prec):
         return tuple(c for p in self.parts for c in p.balls(prec))
@@ -175,7 +182,7 @@ class _Bundle:
             return ()
 
 
-def _like(value: sp.Expr, sample):
+def _like(value: sp.Expr, sample: object) -> Any:
     """An exact sympy constant in the number type of ``sample`` (fmpq / arb / sympy)."""
     if isinstance(sample, fmpq):
         if not value.is_Rational:
@@ -331,6 +338,7 @@ class MultivariateCheck:
     def top_enclosure(self, prec: int) -> arb:
         """A ball for the top eigenvalue at (at least) ``prec`` bits."""
         if self.certificate is None:
+            assert self.eigenvalues_exact is not None  # the exact route has them
             return constant_enclosure(self.eigenvalues_exact[0], prec)
         return self.certificate.at(max(prec, 128)).top
 
@@ -366,10 +374,12 @@ class MultivariateCheck:
 
     def to_dict(self) -> dict:
         exact = self.route == "exact"
-        unit = _normalised(self.direction) if exact else self.direction_enclosure
+        # the exact route fills the exact fields, the certified route the enclosures
+        eigenvalues, vector, enclosure = self.eigenvalues_exact or (), self.direction or (), self.direction_enclosure or ()
+        unit = _normalised(vector) if exact else enclosure
         return {
             "point": [decimal_string(v, 17) for v in self.point],
-            "eigenvalues": [decimal_string(v, 17) for v in (self.eigenvalues_exact if exact else self.eigenvalue_balls)],
+            "eigenvalues": [decimal_string(v, 17) for v in (eigenvalues if exact else self.eigenvalue_balls)],
             "eta_critical": decimal_string(self.eta_critical, 17),
             "direction": [decimal_string(v, 17) for v in unit],
             "manifold_dimension": self.manifold_dimension,
@@ -380,10 +390,10 @@ class MultivariateCheck:
             "variables": list(self.variables),
             "expression": self.expression,
             "route": self.route,
-            "eigenvalues_exact": [sp.sstr(v) for v in self.eigenvalues_exact] if exact else None,
+            "eigenvalues_exact": [sp.sstr(v) for v in eigenvalues] if exact else None,
             "eigenvalue_enclosures": [enclosure_text(b, 20) for b in self.eigenvalue_balls],
-            "direction_exact": [sp.sstr(v) for v in self.direction] if exact else None,
-            "direction_enclosure": None if exact else [enclosure_text(b, 20) for b in self.direction_enclosure],
+            "direction_exact": [sp.sstr(v) for v in vector] if exact else None,
+            "direction_enclosure": None if exact else [enclosure_text(b, 20) for b in enclosure],
             "eta_critical_exact": sp.sstr(self.eta_critical) if exact else None,
             "others_stable": self.others_stable,
             "flat_along_kernel": self.flat_along_kernel,
@@ -400,10 +410,12 @@ class MultivariateCheck:
     def _rows(self) -> list[tuple[str, str]]:
         point = ", ".join(f"{v} = {p}" for v, p in zip(self.variables, self.point_labels, strict=True))
         if self.route == "exact":
+            assert self.eigenvalues_exact is not None and self.direction is not None  # the exact route has them
             values = ", ".join(sp.sstr(v) for v in self.eigenvalues_exact)
             direction = "(" + ", ".join(sp.sstr(v) for v in self.direction) + ")"
             eta = sp.sstr(self.eta_critical)
         else:
+            assert self.direction_enclosure is not None  # the certified route has it
             values = ", ".join(enclosure_text(b, 12) for b in self.eigenvalue_balls) + " (certified enclosures)"
             direction = "(" + ", ".join(enclosure_text(b, 12) for b in self.direction_enclosure) + ") (unit, certified enclosure)"
             eta = enclosure_text(self.eta_critical, 15)
@@ -553,7 +565,8 @@ def _sorted_eigenvects(hessian: sp.Matrix) -> list:
     return sorted(hessian.eigenvects(), key=cmp_to_key(compare))
 
 
-def _kernel_facts(expr, symbols, point, kernel, direction) -> tuple[SharpnessGradient | None, MinimaManifold | None]:
+def _kernel_facts(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point: Sequence[sp.Expr], kernel: list[sp.Matrix],
+                  direction: Sequence[sp.Expr] | CertifiedEigen) -> tuple[SharpnessGradient | None, MinimaManifold | None]:
     """The sharpness gradient along ``ker H`` and the manifold proof (both None for ``ker H = 0``);
     an evaluation failure leaves the sharpness gradient undecided."""
     if not kernel:
@@ -570,27 +583,28 @@ def _kernel_facts(expr, symbols, point, kernel, direction) -> tuple[SharpnessGra
     return sharp, manifold
 
 
-def _kernel_note(sharp: SharpnessGradient, manifold: MinimaManifold) -> str:
+def _kernel_note(sharp: SharpnessGradient, manifold: MinimaManifold | None) -> str:
     """Why the flip coefficient is not reported when ``P_ker g`` is not proved zero."""
     if sharp.status == "undecided":
         return ("whether g = D^3 f[v,v,.] has a component in ker H is undecided, and the flip coefficient "
                 "(3 g^T H^+ g - D^4 f[v,v,v,v]) applies only when it has none")
     rate = f"rate |P_ker g| = {sharp.norm_text()}"
-    if manifold.proved:
+    if manifold is not None and manifold.proved:
         return (f"the sharpness drifts along the manifold of minima at {rate}; GD past eta0 drifts to flatter "
                 "minima; no 2-cycle is born here (g = D^3 f[v,v,.] has a component in ker H, so the flip "
                 "coefficient does not apply)")
     return (f"g = D^3 f[v,v,.] has a component in ker H (the sharpness changes along ker H at {rate}), so the flip "
             "coefficient does not apply; if ker H were tangent to a manifold of minima, GD past eta0 would drift to "
-            f"flatter minima with no 2-cycle born here, but that is not proved ({manifold.reason})")
+            f"flatter minima with no 2-cycle born here, but that is not proved ({manifold.reason if manifold else 'not attempted'})")
 
 
-def _flat_along_kernel(expr, symbols, point, kernel, at) -> bool | None:
+def _flat_along_kernel(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point: Sequence[sp.Expr], kernel: list[sp.Matrix],
+                       at: str) -> bool | None:
     """Along a kernel line ``f(xb + t k) - f(xb)`` must be ``O(t^4)`` with a non-negative quartic
     term, as on a (possibly curved) manifold of minima; a cubic term means a saddle."""
     if not kernel:
         return None
-    flat = True
+    flat: bool | None = True
     for k in kernel:
         line = DirectionalExpansion(expr, symbols, point, tuple(k), 4)
         cubic, quartic = decide(lambda c: c[3], line), decide(lambda c: c[4], line)
@@ -608,7 +622,8 @@ CERTIFY_PRECISIONS = (128, 256, 512, 1024)
 KERNEL_SECONDS = 10.0
 
 
-def _check_certified(text, names, symbols, expr, point, labels, hessian, simulate) -> MultivariateCheck:
+def _check_certified(text: str, names: tuple[str, ...], symbols: tuple[sp.Symbol, ...], expr: sp.Expr, point: tuple[sp.Expr, ...],
+                     labels: tuple[str, ...], hessian: sp.Matrix, simulate: bool) -> MultivariateCheck:
     """The certified route: ball eigenpair (:class:`CertifiedEigen`), cross-section along the
     ball direction, multivariate flip with a ball ``H^+``; zero eigenvalues only by exact proof."""
     at = ",".join(labels)
@@ -650,7 +665,7 @@ def _check_certified(text, names, symbols, expr, point, labels, hessian, simulat
     if manifold_dimension is None:
         flip, note = Decision(None, None, None), "a zero eigenvalue is not proved exactly: the manifold dimension, so H^+, is undecided"
     else:
-        sharp, manifold = _kernel_facts(expr, symbols, point, kernel, eigen)
+        sharp, manifold = _kernel_facts(expr, symbols, point, kernel or [], eigen)
         if sharp is None or sharp.status == "zero":
             flip, note = _certified_flip(expr, symbols, point, eigen)
         else:
@@ -713,7 +728,7 @@ class _Constants:
     are decided like every other sign.  With ``closed_forms=False`` only balls are offered (the
     quantity then mixes in ball-only data, such as a certified eigenvector)."""
 
-    def __init__(self, values, closed_forms: bool = True):
+    def __init__(self, values: Sequence[Any], closed_forms: bool = True) -> None:
         self.values = tuple(sp.sympify(v) for v in values)
         self.closed_forms = closed_forms
         self._balls: dict[int, tuple[arb, ...]] = {}
@@ -724,7 +739,7 @@ class _Constants:
             return tuple(to_fmpq(v) for v in self.values)
         return None
 
-    def balls(self, prec: int):
+    def balls(self, prec: int) -> tuple[arb, ...]:
         if prec not in self._balls:
             self._balls[prec] = tuple(constant_enclosure(v, prec) for v in self.values)
         return self._balls[prec]
@@ -749,7 +764,7 @@ def _exact_zero_or_value(value: sp.Expr) -> sp.Expr:
     return sp.Integer(0) if prove_zero(value) else value
 
 
-def _third_derivatives(expr, symbols, point, rows, cols) -> dict:
+def _third_derivatives(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point: Sequence[sp.Expr], rows: list[int], cols: list[int]) -> dict:
     """Exact ``T[a, b, c] = d^3 f / dx_a dx_b dx_c`` at ``xb`` for ``a <= b`` in ``rows`` and ``c``
     in ``cols`` (proved zeros as literal 0)."""
     subs = dict(zip(symbols, point, strict=True))
@@ -765,7 +780,8 @@ def _third_derivatives(expr, symbols, point, rows, cols) -> dict:
     return out
 
 
-def sharpness_gradient(expr, symbols, point, kernel, direction) -> SharpnessGradient:
+def sharpness_gradient(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point: Sequence[sp.Expr], kernel: list[sp.Matrix],
+                       direction: Sequence[sp.Expr] | CertifiedEigen) -> SharpnessGradient:
     """:class:`SharpnessGradient` at ``xb`` for the exact kernel basis ``kernel`` (sympy column
     vectors) and the top eigenvector ``direction``: an exact tuple (any length) on the exact
     route, or a :class:`CertifiedEigen` (its unit ball eigenvector) on the certified route.
@@ -778,12 +794,14 @@ def sharpness_gradient(expr, symbols, point, kernel, direction) -> SharpnessGrad
     ginv = (K.T * K).inv()
     cols = sorted({c for k in kernel for c in range(n) if k[c] != 0})
     certified = isinstance(direction, CertifiedEigen)
+    # one of the two, as ``certified`` says (closures below cannot narrow the union themselves)
+    eigen, vector = cast(CertifiedEigen, direction), cast(Sequence[sp.Expr], direction)
     if certified:
         # The ball eigenvector vanishes exactly outside the block of its oriented component.
-        spectrum = _first_spectrum(direction)
+        spectrum = _first_spectrum(eigen)
         rows = [i for i in range(n) if not spectrum.direction[i] == 0]
     else:
-        rows = [i for i in range(n) if direction[i] != 0]
+        rows = [i for i in range(n) if vector[i] != 0]
     T = _third_derivatives(expr, symbols, point, rows, cols)
     keys = sorted(T)
     slot = {key: i for i, key in enumerate(keys)}
@@ -791,11 +809,11 @@ def sharpness_gradient(expr, symbols, point, kernel, direction) -> SharpnessGrad
     base_k, base_g = len(keys), len(keys) + n * m
     if not certified:
         base_q = len(values)
-        values += list(direction) + [sum(c**2 for c in direction)]
+        values += list(vector) + [sum(c**2 for c in vector)]
 
     def components(c):
         if certified:
-            q, norm2 = direction.at(ctx.prec).direction, 1
+            q, norm2 = eigen.at(ctx.prec).direction, 1
         else:
             q, norm2 = c[base_q: base_q + n], c[base_q + n]
         g = {}
@@ -820,10 +838,13 @@ def sharpness_gradient(expr, symbols, point, kernel, direction) -> SharpnessGrad
         return lambda c: sum((c[base_k + j * m + i] * y_i for i, y_i in enumerate(solved(c)[1])), 0)
 
     constants = _Constants(values, closed_forms=not certified)
-    comps = [decide(lambda c, i=i: components(c)[i], constants) for i in range(m)]
+    def component(i):
+        return lambda c: components(c)[i]
+
+    comps = [decide(component(i), constants) for i in range(m)]
     if certified and any(d.sign is None for d in comps):
         # A ball v cannot show that D^3 f[v, v, k] vanishes; the exact Hessian can.
-        hessian, interval = direction.exact, spectrum.top
+        hessian, interval = eigen.exact, spectrum.top
         zero = Decision(0, "exact", None, fmpq(0))
         comps = [zero if d.sign is None and _zero_component(hessian, T, rows, cols, kernel[i], interval) else d
                  for i, d in enumerate(comps)]
@@ -893,7 +914,7 @@ def _vanishes_on_top_eigenvector(H: sp.Matrix, M: sp.Matrix, interval: arb) -> b
     return None not in signs and signs[0] != signs[1]
 
 
-def _zero_component(H: sp.Matrix, T: dict, rows, cols, k, interval: arb) -> bool:
+def _zero_component(H: sp.Matrix, T: dict, rows: list[int], cols: list[int], k: sp.Matrix, interval: arb) -> bool:
     """:func:`_vanishes_on_top_eigenvector` for ``M = D^3 f[., ., k]`` on the block ``rows`` of
     ``H`` that carries the top eigenvector, within :data:`ZERO_PROOF_SECONDS`."""
     from .decide import within_seconds
@@ -916,7 +937,7 @@ def _weighted_squares(expr: sp.Expr, subs: dict) -> list[tuple[sp.Expr, sp.Expr]
     by expanding): each non-constant term is one factor ``r^(2j)`` with ``r`` proved to vanish at
     the point (then ``r_i = r^j``) times a weight certified positive at the point (so positive
     near it).  A string says why ``expr`` is not recognised."""
-    out = []
+    out: list[tuple[sp.Expr, sp.Expr]] = []
     for term in sp.Add.make_args(expr):
         if term.is_number:
             continue
@@ -943,7 +964,7 @@ def _weighted_squares(expr: sp.Expr, subs: dict) -> list[tuple[sp.Expr, sp.Expr]
     return out or "f has no squared residual"
 
 
-def minima_manifold(expr, symbols, point, dimension: int) -> MinimaManifold:
+def minima_manifold(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point: Sequence[sp.Expr], dimension: int) -> MinimaManifold:
     """Prove that the minima of ``f`` near ``xb`` form a manifold of dimension ``dimension``
     (the kernel's) through ``xb`` whose tangent spaces are the kernels of the Hessian.
 
@@ -1060,7 +1081,8 @@ def _flip_value(c, n, pinv_entry, eta0, norm4):
     return -2 * (eta0 / 6 * (3 * ghg - t4) / norm4)
 
 
-def _multivariate_flip(expr, symbols, point, q, hessian: sp.Matrix, top: sp.Expr) -> tuple[Decision | None, str]:
+def _multivariate_flip(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point: Sequence[sp.Expr], q: Sequence[sp.Expr],
+                       hessian: sp.Matrix, top: sp.Expr) -> tuple[Decision | None, str]:
     """``-2c`` with ``c = (eta0/6)(3 g^T H^+ g - D^4 f[q,q,q,q]) / |q|^4`` (unit-q normalisation)."""
     n = len(symbols)
     parts = _flip_parts(expr, symbols, point, q)
@@ -1077,7 +1099,7 @@ def _multivariate_flip(expr, symbols, point, q, hessian: sp.Matrix, top: sp.Expr
     return d, "" if d.sign is not None else "the sign could not be decided"
 
 
-def _certified_flip(expr, symbols, point, eigen: CertifiedEigen) -> tuple[Decision, str]:
+def _certified_flip(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point: Sequence[sp.Expr], eigen: CertifiedEigen) -> tuple[Decision, str]:
     """The same coefficient on the certified route: ball ``q`` (unit), ball ``l1`` and ball
     ``H^+`` at the working precision."""
     n = len(symbols)
@@ -1092,7 +1114,8 @@ def _certified_flip(expr, symbols, point, eigen: CertifiedEigen) -> tuple[Decisi
     return d, "" if d.sign is not None else "the sign could not be decided"
 
 
-def _simulate(expr, symbols, point, direction, eta0, relative: float = 1e-3, steps: int = 20000) -> str:
+def _simulate(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point: Sequence[sp.Expr], direction: Sequence[float], eta0: float,
+              relative: float = 1e-3, steps: int = 20000) -> str:
     """GD at 53-bit precision at ``eta0 (1 + relative)`` from ``xb + 1e-3 q``: what it does
     (numeric evidence, never a verdict); ``direction`` and ``eta0`` are floats."""
     import numpy as np
@@ -1100,9 +1123,9 @@ def _simulate(expr, symbols, point, direction, eta0, relative: float = 1e-3, ste
     grads = [ball_function(sp.diff(expr, s), tuple(symbols)) for s in symbols]
     with ctx.workprec(53):
         x = [arb(float(constant_enclosure(v, 64).mid())) for v in point]
-        direction = np.array(direction, dtype=float)
-        direction /= np.linalg.norm(direction)
-        x = [a + float(1e-3 * d) for a, d in zip(x, direction, strict=True)]
+        unit = np.array(direction, dtype=float)
+        unit /= np.linalg.norm(unit)
+        x = [a + float(1e-3 * d) for a, d in zip(x, unit, strict=True)]
         eta = arb(eta0 * (1 + relative))
         history = []
         for k in range(steps):
@@ -1122,7 +1145,7 @@ def _simulate(expr, symbols, point, direction, eta0, relative: float = 1e-3, ste
     return f"no period-1 or period-2 convergence after {steps} steps at eta = eta0 (1 + {relative:g})"
 
 
-def _float_sharpness(expr, symbols, x) -> float:
+def _float_sharpness(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], x: Iterable[float]) -> float:
     """The top Hessian eigenvalue at the float point ``x`` (numeric evidence, never a verdict)."""
     import numpy as np
 
@@ -1141,7 +1164,7 @@ def _float_sharpness(expr, symbols, x) -> float:
 class RepeatedTop(Undetermined):
     """The top Gershgorin cluster holds more than one eigenvalue at this precision."""
 
-    def __init__(self, count: int, interval: arb):
+    def __init__(self, count: int, interval: arb) -> None:
         super().__init__(f"{count} eigenvalues lie in {enclosure_text(interval, 10)}")
         self.count, self.interval = count, interval
 
@@ -1189,7 +1212,7 @@ class CertifiedEigen:
     Every step is a ball operation; a failure at one precision raises
     :class:`~symbolic_eos.jets.Undetermined` (try more bits)."""
 
-    def __init__(self, hessian: sp.Matrix):
+    def __init__(self, hessian: sp.Matrix) -> None:
         self.exact = hessian
         self.n = hessian.rows
         self.block = _blocks(hessian)
@@ -1232,7 +1255,7 @@ class CertifiedEigen:
             if not all(d.is_finite() for d in discs):
                 raise Undetermined("the Gershgorin discs are not finite")
             clusters = _merge_intervals(discs)
-            intervals = [None] * n
+            intervals: list[Any] = [None] * n  # every index lies in one cluster
             for group in clusters:
                 hull = discs[group[0]]
                 for i in group[1:]:
@@ -1248,10 +1271,11 @@ class CertifiedEigen:
             rest = sorted((i for i in range(n) if i != t), key=lambda i: -float(intervals[i].mid()))
             intervals = [intervals[t]] + [intervals[i] for i in rest]
             index = {old: new for new, old in enumerate([t] + rest)}
-            clusters = tuple(tuple(sorted(index[i] for i in g)) for g in sorted(clusters, key=lambda g: index[g[0]]))
+            renumbered = tuple(tuple(sorted(index[i] for i in g)) for g in sorted(clusters, key=lambda g: index[g[0]]))
             top = intervals[0]
             direction = self._direction(H, V, t, top, others, prec)
-        return CertifiedSpectrum(prec, H, tuple(intervals), clusters, direction, self.orientation)
+        assert self.orientation is not None  # _direction sets it
+        return CertifiedSpectrum(prec, H, tuple(intervals), renumbered, direction, self.orientation)
 
     def _direction(self, H: arb_mat, V: arb_mat, t: int, top: arb, others: list[arb], prec: int) -> tuple[arb, ...]:
         n = self.n
@@ -1329,12 +1353,12 @@ def _merge_intervals(discs: list[arb]) -> list[tuple[int, ...]]:
     Endpoints are exact binary numbers, compared exactly."""
     from functools import cmp_to_key
 
-    def compare(i, j):
+    def compare(i: int, j: int) -> int:
         a, b = discs[i].lower(), discs[j].lower()
         return -1 if a < b else 1 if a > b else 0
 
     groups: list[list[int]] = []
-    high = None
+    high = arb(0)  # set with the first group
     for i in sorted(range(len(discs)), key=cmp_to_key(compare)):
         if groups and not discs[i].lower() > high:
             groups[-1].append(i)
@@ -1362,7 +1386,7 @@ class MultiCycleSystem:
     """Unknowns ``(x0, x1)`` in ``R^n x R^n``: ``F(x0) = x1``, ``F(x1) = x0`` for
     ``F = x - eta grad f`` (gradient and Hessian as ball functions, so boxes give enclosures)."""
 
-    def __init__(self, expr, symbols, eta_at):
+    def __init__(self, expr: sp.Expr, symbols: tuple[sp.Symbol, ...], eta_at: Callable[[int], arb]) -> None:
         self.n = len(symbols)
         self.eta_at = eta_at
         self.grad = [ball_function(sp.diff(expr, s), tuple(symbols)) for s in symbols]
@@ -1390,13 +1414,13 @@ class MultiCycleSystem:
             minus = [[arb(-1) if i == j else arb(0) for j in range(n)] for i in range(n)]
             return [d0[i] + minus[i] for i in range(n)] + [minus[i] + d1[i] for i in range(n)]
 
-    def product(self, v, prec) -> arb_mat:
+    def product(self, v: Sequence[arb], prec: int) -> arb_mat:
         """``DF(x1) DF(x0)``: its eigenvalues are the 2-cycle's multipliers."""
         with ctx.workprec(prec):
             n = self.n
             return arb_mat(self._df(list(v[n:]), prec)) * arb_mat(self._df(list(v[:n]), prec))
 
-    def multiplier(self, v, prec) -> arb:
+    def multiplier(self, v: Sequence[arb], prec: int) -> arb:
         """The multiplier of largest modulus, approximately: only used to steer continuation."""
         import numpy as np
 

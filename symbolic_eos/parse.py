@@ -152,6 +152,7 @@ def _tokenize(text: str) -> list[_Token]:
             tokens.append(_Token("bad", text[pos], pos))
             break
         kind = m.lastgroup
+        assert kind is not None  # every alternative of _TOKEN is a named group
         tokens.append(_Token(kind, m.group(kind), m.start(kind)))
         pos = m.end()
     if not tokens or tokens[-1].kind != "bad":
@@ -184,7 +185,7 @@ def _bits(r: sp.Rational) -> float:
 
 
 class _Parser:
-    def __init__(self, text: str, variables: dict[str, sp.Symbol], limits: ParseLimits):
+    def __init__(self, text: str, variables: dict[str, sp.Symbol], limits: ParseLimits) -> None:
         self.text = text
         self.variables = variables
         self.limits = limits

@@ -6,6 +6,8 @@ matplotlib is imported only here, so the command line starts fast when no plot i
 
 from __future__ import annotations
 
+from typing import Any, Callable, Mapping, Sequence
+
 import numpy as np
 import sympy as sp
 
@@ -28,12 +30,12 @@ def _pyplot():
     return plt
 
 
-def _gradient(expression: str, var: str):
+def _gradient(expression: str, var: str) -> Callable[[Any], Any]:
     symbol = parse_variable_name(var)
     return float_function(sp.diff(parse_expression(expression, (var,)), symbol), symbol)
 
 
-def _save(fig, path: str) -> None:
+def _save(fig: Any, path: str) -> None:
     try:
         # No software/version stamp: regenerated figures stay byte-identical on one setup.
         fig.savefig(path, dpi=130, bbox_inches="tight", metadata={"Software": None})
@@ -47,8 +49,9 @@ def bifurcation_diagram(report: WindowReport, path: str, n_eta: int = 500, n_ite
     plt = _pyplot()
     grad = _gradient(report.expression, report.minimum.variable)
     xb = float(report.minimum.point.enclosure(64).mid())
-    eta0 = (float(report.minimum.eta_critical.enclosure.mid()) if report.minimum.eta_critical.exact is None
-            else float(report.minimum.eta_critical.exact))
+    critical = report.minimum.eta_critical
+    eta0 = (float(critical.exact) if critical.exact is not None
+            else float(critical.enclosure.mid()) if critical.enclosure is not None else float("nan"))
     marks = [("eta0", eta0, "k")]
     for name, ev, colour in (("superstable", report.superstable, "tab:green"), ("loss", report.loss, "tab:red")):
         if ev is not None and ev.certified:
@@ -85,10 +88,12 @@ def cobweb(report: OrbitReport, path: str, steps: int = 60) -> None:
     if not found:
         raise InputError("no 2-cycle to plot: " + "; ".join(r.message or "" for r in report.results))
     r = found[0]
+    cycle = r.cycle
+    assert cycle is not None  # found holds the results with a 2-cycle
     var = r.minimum.variable
     grad = _gradient(report.expression, var)
     eta = float(sp.N(parse_expression(report.eta, ())))
-    a, b = (float(p.mid()) for p in r.cycle.points)
+    a, b = (float(p.mid()) for p in cycle.points)
     xb = float(r.minimum.point.enclosure(64).mid())
     lo, hi = min(a, b, xb), max(a, b, xb)
     pad = 0.35 * (hi - lo)
@@ -104,7 +109,7 @@ def cobweb(report: OrbitReport, path: str, steps: int = 60) -> None:
         path_y += [y, y]
         x = y
     ax.plot(path_x, path_y, color="tab:orange", lw=0.7, label="GD from near the minimum")
-    ax.plot([a, b], [b, a], "o", color="tab:red", label="certified 2-cycle" if r.cycle.certified else "2-cycle (not certified)")
+    ax.plot([a, b], [b, a], "o", color="tab:red", label="certified 2-cycle" if cycle.certified else "2-cycle (not certified)")
     ax.set_xlim(lo - pad, hi + pad)
     ax.set_ylim(lo - pad, hi + pad)
     ax.set_title(f"f(x) = {report.expression}, eta = {report.eta}", fontsize=9)
@@ -113,7 +118,7 @@ def cobweb(report: OrbitReport, path: str, steps: int = 60) -> None:
     plt.close(fig)
 
 
-def trajectories(panels, path: str, title: str) -> None:
+def trajectories(panels: Sequence[tuple[str, Mapping[str, Any], bool]], path: str, title: str) -> None:
     """Side-by-side time series of GD, one panel per ``(ylabel, {label: values}, log_scale)``."""
     plt = _pyplot()
     fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 3.6), squeeze=False)

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from . import __version__
 from .claims import STATUSES, ClaimResult, PaperVerification
 from .errors import EosError, InputError
 from .progress import Progress, each_with_progress
-from .results import markdown_text, math_text
+from .results import MinimaCheck, StabilityCheck, markdown_text, math_text
+
+if TYPE_CHECKING:
+    from .certificates import BaseModelCertificate
+    from .multivariate import MultivariateCheck
 
 __all__ = ["write_report", "check_report", "WrittenReport"]
 
@@ -55,7 +60,7 @@ _Figure = Callable[[ClaimResult, Path], list[tuple[str, str]]]
 _FIGURES: dict[str, _Figure] = {}
 
 
-def _figure(claim_id: str):
+def _figure(claim_id: str) -> Callable[[_Figure], _Figure]:
     def register(fn: _Figure) -> _Figure:
         _FIGURES[claim_id] = fn
         return fn
@@ -136,7 +141,7 @@ def _mlp_figures(result: ClaimResult, directory: Path) -> list[tuple[str, str]]:
     for path in plot_experiment(result.details[0], str(directory)):
         name = Path(path).name
         kind = next((k for k in _MLP_CAPTIONS if name.endswith(f"-{k}.png")), None)
-        out.append((name, _MLP_CAPTIONS.get(kind, "MLP experiment")))
+        out.append((name, _MLP_CAPTIONS[kind] if kind is not None else "MLP experiment"))
     return out
 
 
@@ -198,7 +203,7 @@ def _below_level_2(markdown: str) -> str:
     return "\n".join(out)
 
 
-def _model_page(cert, figure: str | None) -> str:
+def _model_page(cert: BaseModelCertificate, figure: str | None) -> str:
     parts = [
         f"# Base model {_code(cert.name)}: $g(x)$ = {math_text(cert.expression, ('x',))}\n",
         "[All claims](../index.md) · [the base-model claim](../claims/base-model-examples.md)\n",
@@ -303,11 +308,10 @@ def write_report(verification: PaperVerification, out: str | Path = "reports", f
     return tuple(written)
 
 
-def check_report(result, path: str | Path, command: str | None = None, figures: bool = True) -> Path:
+def check_report(result: StabilityCheck | MinimaCheck | MultivariateCheck, path: str | Path,
+                 command: str | None = None, figures: bool = True) -> Path:
     """A Markdown page for a user's check (``symbolic-eos check ... --report FILE.md``), with a
     bifurcation diagram next to it for a 1-D loss checked at one point."""
-    from .results import StabilityCheck
-
     path = Path(path)
     parts = [f"# symbolic-eos check: {_code(getattr(result, 'expression', ''))}\n"]
     if command:
@@ -324,5 +328,5 @@ def check_report(result, path: str | Path, command: str | None = None, figures: 
             parts.append(f"![GD attractor against eta]({name})\n\n_Attractor of GD against the learning rate "
                          "(float64 illustration of the certified window)._\n")
         except EosError as exc:
-            parts.append(f"_No bifurcation diagram: {markdown_text(exc)}._\n")
+            parts.append(f"_No bifurcation diagram: {markdown_text(str(exc))}._\n")
     return _write(path, "\n".join(parts))

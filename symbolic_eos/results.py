@@ -12,8 +12,11 @@ from __future__ import annotations
 import re
 
 from dataclasses import dataclass
+from functools import partial
+from typing import overload
 
 import sympy as sp
+from flint import fmpq
 
 from .criteria import (
     FlipNormalForm,
@@ -93,7 +96,7 @@ class StabilityCheck:
             "paper_case": self.paper.case,
             "flip_verdict": self.flip.verdict,
             "flip_order": self.flip.order,
-            "flip_coefficient": self.flip.coefficient.text(_DIGITS) if self.flip.order else None,
+            "flip_coefficient": self.flip.coefficient.text(_DIGITS) if self.flip.order and self.flip.coefficient is not None else None,
             "rigor": self.rigor,
             # Additional fields (the contract above is fixed; these may grow).
             "expression": self.expression,
@@ -132,13 +135,13 @@ class StabilityCheck:
                 rows.append((_dname(j), _value(dec), dec.rigor or "undecided"))
         rows.append(("order k", str(self.paper.order) if self.paper.order else "-", ""))
         if self.paper.quantity is not None:
-            rows.append((self.paper.quantity_name, f"{_value(self.paper.quantity)} ({_sign_word(self.paper.quantity.sign)})",
+            rows.append((self.paper.quantity_name or "", f"{_value(self.paper.quantity)} ({_sign_word(self.paper.quantity.sign)})",
                          self.paper.quantity.rigor or "undecided"))
         rows.append(("paper's condition", f"{self.paper.verdict} ({self.paper.case or 'no case'}): {self.paper.reason}", ""))
         if self.paper.interval:
-            eps = {1: "eps > 0", -1: "eps < 0"}.get(self.paper.eps_sign, "")
+            eps = {1: "eps > 0", -1: "eps < 0"}.get(self.paper.eps_sign or 0, "")
             rows.append(("learning rates", f"x0 = xb - eps, {eps} small: {self.paper.interval}", ""))
-        if self.flip.order:
+        if self.flip.order and self.flip.coefficient is not None:
             rows.append((f"flip coefficient (t^{self.flip.order})", _value(self.flip.coefficient),
                          self.flip.coefficient.rigor or "undecided"))
         rows.append(("flip normal form", f"{self.flip.verdict}: {self.flip.reason}", ""))
@@ -166,7 +169,7 @@ class StabilityCheck:
         return "\n".join(lines)
 
 
-def _short(q) -> str:
+def _short(q: fmpq) -> str:
     """A range end as the user would write it: ``-10``, ``1/2``, or a decimal."""
     return str(q) if q.q <= 1000 else decimal_string(q, 10)
 
@@ -232,7 +235,7 @@ def check_point(expr: sp.Expr, var: sp.Symbol, point: Point, text: str | None = 
     top = max(4, (paper.order or 3) + 1)
     derivatives = {2: curvature}
     for j in range(3, top + 1):
-        derivatives[j] = decisions.get(j) or decide(lambda c, j=j: derivative(c, j), expansion)
+        derivatives[j] = decisions.get(j) or decide(partial(derivative, j=j), expansion)
     notes = _agreement_notes(paper, flip)
     if point.note:
         notes = (point.note,) + notes
@@ -371,7 +374,17 @@ def _parse_range(range_: tuple[str, str] | None) -> tuple[sp.Expr, sp.Expr]:
     return parse_constant(str(lo)), parse_constant(str(hi))
 
 
-def check(text: str, var: str = "x", at: str | None = None, range: tuple[str, str] | None = None):
+@overload
+def check(text: str, var: str = "x", *, at: str, range: tuple[str, str] | None = None) -> StabilityCheck: ...
+@overload
+def check(text: str, var: str, at: str, range: tuple[str, str] | None = None) -> StabilityCheck: ...
+@overload
+def check(text: str, var: str = "x", at: None = None, range: tuple[str, str] | None = None) -> MinimaCheck: ...
+@overload
+def check(text: str, var: str = "x", at: str | None = None, range: tuple[str, str] | None = None) -> StabilityCheck | MinimaCheck: ...
+
+
+def check(text: str, var: str = "x", at: str | None = None, range: tuple[str, str] | None = None) -> StabilityCheck | MinimaCheck:
     """Check the loss ``text`` at ``at`` (a :class:`StabilityCheck`) or at every strict local
     minimum in ``range`` (a :class:`MinimaCheck`; default [-10, 10])."""
     symbol = parse_variable_name(var)
@@ -388,7 +401,7 @@ def check(text: str, var: str = "x", at: str | None = None, range: tuple[str, st
     return MinimaCheck(text, var, search, tuple(check_point(expr, symbol, p, text) for p in search.points))
 
 
-def _no_points_message(what: str, lo, hi, search: MinimaSearch) -> str:
+def _no_points_message(what: str, lo: sp.Expr, hi: sp.Expr, search: MinimaSearch) -> str:
     msg = f"{what} in [{sp.sstr(lo)}, {sp.sstr(hi)}]"
     if search.unresolved:
         msg += f"; parts of the range could not be resolved (near {search.unresolved[0][0]}), try --at"
@@ -397,7 +410,18 @@ def _no_points_message(what: str, lo, hi, search: MinimaSearch) -> str:
     return msg
 
 
-def check_l2(g_text: str, target: str, var: str = "x", at: str | None = None, range: tuple[str, str] | None = None):
+@overload
+def check_l2(g_text: str, target: str, var: str = "x", *, at: str, range: tuple[str, str] | None = None) -> L2Check: ...
+@overload
+def check_l2(g_text: str, target: str, var: str, at: str, range: tuple[str, str] | None = None) -> L2Check: ...
+@overload
+def check_l2(g_text: str, target: str, var: str = "x", at: None = None, range: tuple[str, str] | None = None) -> L2Search: ...
+@overload
+def check_l2(g_text: str, target: str, var: str = "x", at: str | None = None,
+             range: tuple[str, str] | None = None) -> L2Check | L2Search: ...
+
+
+def check_l2(g_text: str, target: str, var: str = "x", at: str | None = None, range: tuple[str, str] | None = None) -> L2Check | L2Search:
     """The L2 rule for ``f = (g - y)^2`` at ``x_bar`` (``g(x_bar) = y``), or at every simple
     solution of ``g(x) = y`` in ``range``."""
     symbol = parse_variable_name(var)

@@ -37,6 +37,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Iterator, Sequence
 
 import sympy as sp
 
@@ -166,7 +167,7 @@ class MFRun:
         return dict(self.__dict__)
 
 
-def _gd(d: int, eta: float, lambda2: float, seed: int, steps: int):
+def _gd(d: int, eta: float, lambda2: float, seed: int, steps: int) -> Iterator[tuple[Any, Any, Any, Any]]:
     """GD from a small random start (fixed seed) with ``C = U diag(1, lambda2, ...) U^T``:
     yields ``(U, Y, Z, R)`` after each step, ``R = Y Z^T - C`` (stops early on divergence)."""
     import numpy as np
@@ -186,7 +187,7 @@ def _gd(d: int, eta: float, lambda2: float, seed: int, steps: int):
                 return
 
 
-def trajectory(d: int = 3, eta: float = 1.1, lambda2: float = 0.5, seed: int = 0, steps: int = 400):
+def trajectory(d: int = 3, eta: float = 1.1, lambda2: float = 0.5, seed: int = 0, steps: int = 400) -> Any:
     """Per GD step: the distance of ``R = Y Z^T - C`` from the rank-one form ``(u^T R u) u u^T``
     (max entry), the phase ``u^T R u``, and the top imbalance ``| |Y^T u| - |Z^T u| |`` (float64)."""
     import numpy as np
@@ -213,7 +214,8 @@ def simulate_mf(d: int = 3, eta: float = 1.1, lambda2: float = 0.5, seed: int = 
         if k > steps - 2:
             finals.append(R)
     u = U[:, 0]
-    phases = tuple(sorted(float(u @ R @ u) for R in finals))
+    first, second = sorted(float(u @ R @ u) for R in finals)  # the two final iterates
+    phases = (first, second)
     off = max(float(np.abs(R - (u @ R @ u) * np.outer(u, u)).max()) for R in finals)
     sy, sz = np.linalg.norm(Y.T @ U[:, 0]), np.linalg.norm(Z.T @ U[:, 0])
     quartic = _delta_sq(eta)
@@ -227,7 +229,8 @@ def _delta_sq(eta: float) -> tuple[float, float]:
     import math
 
     disc = math.sqrt((eta * eta + eta) ** 2 - 4 * eta * eta)
-    return tuple(sorted(((eta * eta + eta) + s * disc) / (2 * eta * eta) - 1 for s in (-1, 1)))
+    low, high = sorted(((eta * eta + eta) + s * disc) / (2 * eta * eta) - 1 for s in (-1, 1))
+    return low, high
 
 
 @dataclass(frozen=True)
@@ -271,7 +274,7 @@ class MFReport:
         return "```\n" + self.to_text() + "\n```\n"
 
 
-def mf_report(dims=(2, 3, 4), etas=(1.05, 1.1), seeds=(0, 1), lambda2: float = 0.5,
+def mf_report(dims: Sequence[int] = (2, 3, 4), etas: Sequence[float] = (1.05, 1.1), seeds: Sequence[int] = (0, 1), lambda2: float = 0.5,
               progress: Progress | None = None) -> MFReport:
     """The cross-section claim (exact) and GD runs over ``dims x etas x seeds``, reporting
     each run to ``progress``."""

@@ -32,12 +32,18 @@ from __future__ import annotations
 import contextlib
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..errors import InputError
+
+if TYPE_CHECKING:  # flint is imported where it is used, as elsewhere in this module
+    from flint import arb, arb_mat
+
+    from ..decide import Decision
 
 __all__ = [
     "Mlp",
@@ -56,7 +62,7 @@ __all__ = [
 # (parameters are affine in t, so most coefficients of W(t) vanish and are skipped).
 
 
-def _cmul(a: list, b: list, order: int, op) -> list:
+def _cmul(a: list, b: list, order: int, op: Callable[[Any, Any], Any]) -> list:
     """Cauchy product ``(sum a_i t^i)(sum b_j t^j)`` truncated at ``t^order``, with ``op`` the product."""
     out: list = [None] * (order + 1)
     for i, ai in enumerate(a):
@@ -70,17 +76,17 @@ def _cmul(a: list, b: list, order: int, op) -> list:
     return out
 
 
-def _is_ball(a) -> bool:
+def _is_ball(a: object) -> bool:
     return isinstance(a, np.ndarray) and a.dtype == object
 
 
-def _arb_matrix(a: np.ndarray):
+def _arb_matrix(a: np.ndarray) -> arb_mat:
     from flint import arb_mat
 
     return arb_mat(a.tolist())
 
 
-def _from_arb_matrix(m) -> np.ndarray:
+def _from_arb_matrix(m: arb_mat) -> np.ndarray:
     out = np.empty((m.nrows(), m.ncols()), dtype=object)
     out[:, :] = m.tolist()
     return out
@@ -168,7 +174,7 @@ class Mlp:
 
     # -- the Taylor-mode passes ---------------------------------------------------------------
 
-    def _forward(self, theta, v, x, y, order: int):
+    def _forward(self, theta: np.ndarray, v: np.ndarray | None, x: np.ndarray, y: np.ndarray, order: int) -> tuple[list, list]:
         """Jets of the output residual ``R(t) = f(x; theta + t v) - y``, and each layer's input jets."""
         layers = self.unflatten(theta)
         dirs = self.unflatten(v) if v is not None else [(None, None)] * len(layers)
@@ -185,14 +191,14 @@ class Mlp:
                 return z, cache
         raise AssertionError("unreachable")
 
-    def loss_series(self, theta, v, x, y, order: int = 4) -> list[float]:
+    def loss_series(self, theta: np.ndarray, v: np.ndarray, x: np.ndarray, y: np.ndarray, order: int = 4) -> list[float]:
         """Taylor coefficients ``c_k`` of ``t -> L(theta + t v)`` (float64); ``L^(k)(0) = k! c_k``."""
         r, _ = self._forward(theta, v, x, y, order)
         n = x.shape[0]
         c = _cmul(r, r, order, lambda a, b: float(np.vdot(a, b)))
         return [0.0 if ck is None else ck / (2 * n) for ck in c]
 
-    def grad_series(self, theta, v, x, y, order: int = 1) -> list[np.ndarray]:
+    def grad_series(self, theta: np.ndarray, v: np.ndarray, x: np.ndarray, y: np.ndarray, order: int = 1) -> list[np.ndarray]:
         """Coefficients ``G_k`` of ``grad L(theta + t v)``: ``G_0`` the gradient, ``G_1 = H v``,
         ``G_2 = D^3 L[v, v, .]/2`` (reverse mode applied to the forward jets)."""
         r, cache = self._forward(theta, v, x, y, order)
@@ -209,7 +215,7 @@ class Mlp:
             dh = _cmul(dz, [w, dw] + [None] * (order - 1), order, lambda a, b: a @ b)
             # h is tanh of the previous layer: d tanh = 1 - h^2, itself a series.
             one_minus = [None if c is None else -c for c in _cmul(h, h, order, lambda a, b: a * b)]
-            one_minus[0] = 1 + one_minus[0]
+            one_minus[0] = 1 + one_minus[0]  # type: ignore[operator]  # c_0 = h_0^2 is never an exact zero
             dz = _cmul(dh, one_minus, order, lambda a, b: a * b)
         grads.reverse()
         out = []
@@ -221,12 +227,12 @@ class Mlp:
             out.append(np.concatenate(parts))
         return out
 
-    def loss_and_grad(self, theta, x, y) -> tuple[float, np.ndarray]:
+    def loss_and_grad(self, theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
         r, cache = self._forward(theta, None, x, y, 0)
         loss = float(np.vdot(r[0], r[0])) / (2 * x.shape[0])
         return loss, self._grad_from(r, cache, x.shape[0])
 
-    def _grad_from(self, r, cache, n) -> np.ndarray:
+    def _grad_from(self, r: list, cache: list, n: int) -> np.ndarray:
         dz = r[0] / n
         parts = []
         for idx in range(len(cache) - 1, -1, -1):
@@ -237,28 +243,29 @@ class Mlp:
                 dz = (dz @ w) * (1 - h[0] * h[0])
         return np.concatenate(parts[::-1])
 
-    def loss(self, theta, x, y) -> float:
+    def loss(self, theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> float:
         r, _ = self._forward(theta, None, x, y, 0)
         return float(np.vdot(r[0], r[0])) / (2 * x.shape[0])
 
-    def hvp(self, theta, v, x, y) -> np.ndarray:
+    def hvp(self, theta: np.ndarray, v: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Exact Hessian-vector product ``H v`` (forward-over-reverse)."""
         return self.grad_series(theta, v, x, y, 1)[1]
 
-    def directional(self, theta, v, x, y) -> tuple[float, float, float]:
+    def directional(self, theta: np.ndarray, v: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
         """Float64 ``(L'', L''', L'''')`` of ``t -> L(theta + t v)`` at ``t = 0`` (Taylor mode)."""
         c = self.loss_series(theta, v, x, y, 4)
         return 2 * c[2], 6 * c[3], 24 * c[4]
 
-    def loss_series_balls(self, theta, v, x, y, prec: int, order: int = 4) -> list:
+    def loss_series_balls(self, theta: np.ndarray, v: np.ndarray, x: np.ndarray, y: np.ndarray, prec: int,
+                          order: int = 4) -> list:
         """``[L(0), L'(0), ..., L^(order)(0)]`` along ``v`` as ``arb`` balls at ``prec`` bits:
         ``theta``, ``v``, ``x``, ``y`` are taken as the exact binary rationals they store."""
         from flint import arb, arb_mat, ctx
 
         with ctx.workprec(prec):
             to_ball = np.frompyfunc(arb, 1, 1)
-            xb = to_ball(np.asarray(x, dtype=np.float64))
-            r, _ = self._forward(_balls(theta), _balls(v), xb, to_ball(y), order)
+            xb = np.asarray(to_ball(np.asarray(x, dtype=np.float64)))
+            r, _ = self._forward(_balls(theta), _balls(v), xb, np.asarray(to_ball(y)), order)
             n = x.shape[0]
             flat = [None if rk is None else arb_mat([list(rk.ravel())]) for rk in r]
             c = _cmul(flat, flat, order, lambda a, b: (a * b.transpose())[0, 0])
@@ -271,7 +278,7 @@ class Mlp:
 def _balls(a: np.ndarray) -> np.ndarray:
     from flint import arb
 
-    return np.frompyfunc(arb, 1, 1)(np.asarray(a, dtype=np.float64))
+    return np.asarray(np.frompyfunc(arb, 1, 1)(np.asarray(a, dtype=np.float64)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -308,7 +315,8 @@ def lanczos_top(matvec: Callable[[np.ndarray], np.ndarray], start: np.ndarray, s
     return rayleigh, v, float(np.linalg.norm(hv - rayleigh * v))
 
 
-def _top_eigenpair(matvec, start, steps: int, rounds: int = 6, tol: float = 1e-7) -> tuple[float, np.ndarray, float]:
+def _top_eigenpair(matvec: Callable[[np.ndarray], np.ndarray], start: np.ndarray, steps: int,
+                   rounds: int = 6, tol: float = 1e-7) -> tuple[float, np.ndarray, float]:
     """Restarted Lanczos until the residual is below ``tol * |lambda|`` (or ``rounds`` restarts)."""
     value, v, res = lanczos_top(matvec, start, steps)
     for _ in range(rounds - 1):
@@ -359,7 +367,7 @@ def _round_sig(x: float, digits: int) -> float:
     return float(f"{x:.{digits - 1}e}")
 
 
-def _prepare(config: MlpConfig, mnist_dir: str | None):
+def _prepare(config: MlpConfig, mnist_dir: str | None) -> tuple[Any, np.ndarray, np.ndarray]:
     from ..datasets import load_digits, load_mnist
 
     data = load_mnist(mnist_dir, limit=config.samples) if mnist_dir is not None else load_digits().head(config.samples)
@@ -381,20 +389,21 @@ class CertifiedDirectional:
     """``L'', L''', L''''`` of ``t -> L(theta + t v)`` as balls, the decided sign of
     ``3 L'''^2 - L'' L''''`` (``decision``), and the float64 Taylor-mode values as evidence."""
 
-    second: object  # arb
-    third: object
-    fourth: object
-    decision: object  # symbolic_eos.decide.Decision
+    second: arb
+    third: arb
+    fourth: arb
+    decision: Decision
     prec: int
     floats: tuple[float, float, float]
 
     @property
-    def quantity(self):
+    def quantity(self) -> arb:
+        assert self.decision.enclosure is not None  # certified_directional always encloses it
         return self.decision.enclosure
 
     @property
     def verdict(self) -> str:
-        return {1: "holds", -1: "fails", 0: "fails"}.get(self.decision.sign, "undecided")
+        return "undecided" if self.decision.sign is None else {1: "holds", -1: "fails", 0: "fails"}[self.decision.sign]
 
     def to_dict(self) -> dict:
         from ..decide import decimal_with_radius
@@ -425,6 +434,7 @@ def certified_directional(net: Mlp, theta: np.ndarray, v: np.ndarray, x: np.ndar
         last = CertifiedDirectional(derivs[2], derivs[3], derivs[4], Decision(sign, "certified" if sign else None, q), prec, floats)
         if sign is not None:
             return last
+    assert last is not None, "no precision to try"
     return last
 
 
@@ -548,7 +558,7 @@ class MlpExperiment:
     def two_over_eta(self) -> float:
         return 2 / self.eta
 
-    def _last(self, values, fraction: float) -> np.ndarray:
+    def _last(self, values: Sequence[float], fraction: float) -> np.ndarray:
         arr = np.array(values)
         start = self.config.steps * (1 - fraction)
         return arr[np.array(self.tracked_steps) >= start]

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from typing import Sequence
+
 import numpy as np
 import sympy as sp
 
@@ -49,7 +51,7 @@ def _h(w: np.ndarray) -> np.ndarray:
     return perp + (np.pi - theta) * w[..., 0]
 
 
-def population_loss(v, w, c: float = 1.0) -> np.ndarray:
+def population_loss(v: float | np.ndarray, w: np.ndarray, c: float = 1.0) -> np.ndarray:
     """The closed-form population loss (float64, vectorised over leading axes)."""
     w = np.asarray(w, dtype=float)
     d = w.shape[-1]
@@ -66,7 +68,7 @@ def _gradient(v: float, w: np.ndarray, c: float) -> tuple[float, np.ndarray]:
     dh[1:] = w[1:] * perp / norm2
     gv = v * norm2 / d - c * _h(w) / (np.pi * d)
     gw = v**2 * w / d - v * c * dh / (np.pi * d)
-    return gv, gw
+    return float(gv), gw
 
 
 @dataclass(frozen=True)
@@ -215,7 +217,7 @@ class NeuronReport:
         return "```\n" + self.to_text() + "\n```\n"
 
 
-def neuron_report(dims=(3, 5, 10), Ks=(1.05, 1.1), seeds=(0, 1), steps: int = 4000,
+def neuron_report(dims: Sequence[int] = (3, 5, 10), Ks: Sequence[float] = (1.05, 1.1), seeds: Sequence[int] = (0, 1), steps: int = 4000,
                   progress: Progress | None = None) -> NeuronReport:
     """Monte Carlo check, the proved lambda1 and GD runs over ``dims x Ks x seeds``, reporting
     each run to ``progress``."""

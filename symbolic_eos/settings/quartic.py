@@ -33,10 +33,10 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Sequence
+from typing import Any, Sequence
 
 import sympy as sp
-from flint import arb, ctx, fmpq, fmpq_poly
+from flint import arb, ctx, fmpq, fmpq_mpoly, fmpq_poly
 from sympy.polys.polyfuncs import symmetrize
 
 from ..basin import BasinReport, basin_check, interior_grid
@@ -171,7 +171,7 @@ class PaperEquation:
         }
 
 
-def _to_sympy(p, x: sp.Symbol, e: sp.Symbol) -> sp.Expr:
+def _to_sympy(p: fmpq_mpoly, x: sp.Symbol, e: sp.Symbol) -> sp.Expr:
     return sum((sp.Rational(int(c.p), int(c.q)) * x**i * e**j for (i, j), c in p.to_dict().items()), sp.Integer(0))
 
 
@@ -198,6 +198,7 @@ def paper_equation() -> PaperEquation:
 
     expr, x, _, _ = _setting()
     gp = gd_polynomials(expr, x)
+    assert gp is not None  # the quartic's f' is a rational polynomial
     cycle = gp.cycle
     P = gp.ring.from_dict({(i, j): to_fmpq(c) for (i, j), c in poly.terms()})
     cofactor, rem = divmod(cycle, P)
@@ -297,7 +298,7 @@ class OrbitEquationCheck:
                 + "\n".join(rows) + "\n")
 
 
-def _eta_text(eta) -> str:
+def _eta_text(eta: str | int | Fraction | sp.Expr) -> str:
     if isinstance(eta, float):
         raise InputError(f"give eta exactly (e.g. '11/10'), not the float {eta!r}")
     if isinstance(eta, Fraction):
@@ -429,15 +430,16 @@ def where_1121_comes_from(digits: int = 30) -> ThresholdOrigin:
     ss_ok = ss is not None and ss.certified
     loss_ok = loss is not None and loss.certified
     matches = bool(
-        formula is not None and ss_ok and loss_ok and ss.closed_form and loss.closed_form
+        formula is not None and ss is not None and loss is not None and ss_ok and loss_ok and ss.closed_form and loss.closed_form
         and _matches(formula, 0, ss.closed_form.minimal_polynomial)
         and _matches(formula, -1 if loss.kind == "period_doubling" else 1, loss.closed_form.minimal_polynomial)
     )
     truncation = None
-    if ss_ok:
+    if ss is not None and ss_ok:
         with ctx.workprec(bits_for_digits(digits)):
             fl = (ss.eta * 1000).floor()
-            truncation = int(fl.unique_fmpz()) if fl.is_exact() else None
+            whole = fl.unique_fmpz()
+            truncation = int(whole) if fl.is_exact() and whole is not None else None
     bound = parse_constant(PAPER_BOUND)
     shown = lambda ev: decimal_string(ev.eta, 12)  # noqa: E731
     form = lambda ev: (f"{ev.closed_form.expression} = " if ev.closed_form and ev.closed_form.expression else "")  # noqa: E731
@@ -458,7 +460,7 @@ def where_1121_comes_from(digits: int = 30) -> ThresholdOrigin:
                             if matches else "."))
     else:
         parts.append("No superstable point of the 2-cycle could be certified.")
-    if loss_ok:
+    if loss is not None and loss_ok:
         parts.append(
             f"Stability only needs |multiplier| < 1, which holds up to eta = {form(loss)}{shown(loss)}{minpoly(loss)}, "
             f"where the 2-cycle loses stability by {loss.kind.replace('_', ' ')}: the stable 2-cycle exists for "
@@ -566,13 +568,18 @@ def unexplained(report: BasinReport) -> tuple:
     return tuple(o for o in report.exceptions if not (o.kind == "minimum" and o.evidence == "exact"))
 
 
+def _done(row: BasinRow) -> BasinReport:
+    assert row.report is not None  # only rows with a report are summarised
+    return row.report
+
+
 def _conclusion(rows: Sequence[BasinRow], eta_loss: str | None, n: int, lo: str, hi: str) -> str:
     done = [r for r in rows if r.report is not None]
     by = {k: [r for r in done if r.region == k] for k in _REGIONS}
     etas = lambda rs: ", ".join(_decimal(r.eta) for r in rs)  # noqa: E731
-    every = lambda rs: all(not unexplained(r.report) for r in rs)  # noqa: E731
+    every = lambda rs: all(not unexplained(_done(r)) for r in rs)  # noqa: E731
     landed = lambda rs: "; ".join(  # noqa: E731
-        f"x0 = {o.start} at eta = {r.eta}" for r in rs for o in landings(r.report))
+        f"x0 = {o.start} at eta = {r.eta}" for r in rs for o in landings(_done(r)))
     but = lambda rs: (f", except the starts that land exactly on the minimum and stay there ({landed(rs)}: points of E, "  # noqa: E731
                       "proved with exact rationals, counted as exceptions)" if landed(rs) else "")
     parts = []
@@ -581,7 +588,7 @@ def _conclusion(rows: Sequence[BasinRow], eta_loss: str | None, n: int, lo: str,
             parts.append(f"Inside the paper's range (eta = {etas(by['paper'])}) every start of the grid ({n} in ({lo}, {hi}), "
                          f"plus the rational points of E) converges to the 2-cycle{but(by['paper'])}.")
         else:
-            bad = [r for r in by["paper"] if unexplained(r.report)]
+            bad = [r for r in by["paper"] if unexplained(_done(r))]
             parts.append(f"Inside the paper's range, NOT every start converges to the 2-cycle (eta = {etas(bad)}): "
                          "see the exceptions; beyond the exact landings on the minimum, this contradicts the paper's claim "
                          "on this grid.")
@@ -592,18 +599,18 @@ def _conclusion(rows: Sequence[BasinRow], eta_loss: str | None, n: int, lo: str,
                          f"on this evidence the paper's range is conservative, and convergence from ({lo}, {hi}) persists at "
                          f"least up to eta = {_decimal(top.eta)}, just below the loss of stability at eta = {eta_loss}.")
         else:
-            bad = [r for r in by["between"] if unexplained(r.report)]
+            bad = [r for r in by["between"] if unexplained(_done(r))]
             parts.append(f"Past 1.121, some starts do not converge to the 2-cycle (eta = {etas(bad)}).")
     if by["beyond"]:
-        none = all(r.report.counts["cycle"] == 0 for r in by["beyond"])
-        where = "; ".join(f"{_decimal(r.eta)}: " + ", ".join(f"{v} {k}" for k, v in r.report.exception_summary.items())
+        none = all(_done(r).counts["cycle"] == 0 for r in by["beyond"])
+        where = "; ".join(f"{_decimal(r.eta)}: " + ", ".join(f"{v} {k}" for k, v in _done(r).exception_summary.items())
                           for r in by["beyond"])
         parts.append(f"Past the loss of stability (eta = {etas(by['beyond'])}) "
                      + ("no start converges to the 2-cycle, which repels there" if none
                         else "only some starts reach the 2-cycle")
                      + f" (at {where}).")
-    total = sum(len(r.report.outcomes) for r in done)
-    strong = sum(1 for r in done for o in r.report.outcomes if o.evidence in ("exact", "certified"))
+    total = sum(len(_done(r).outcomes) for r in done)
+    strong = sum(1 for r in done for o in _done(r).outcomes if o.evidence in ("exact", "certified"))
     parts.append(f"Per start, {strong} of {total} classifications are exact or certified (a ball orbit entered a certified "
                  "trapping interval), the rest numeric; a finite grid is numeric evidence about the whole interval.")
     return " ".join(parts)
@@ -611,7 +618,7 @@ def _conclusion(rows: Sequence[BasinRow], eta_loss: str | None, n: int, lo: str,
 
 def basin_claim(etas: Sequence = BASIN_ETAS, n_starts: int = 200, digits: int = 30,
                 threshold: ThresholdOrigin | None = None, progress: Progress | None = None,
-                **options) -> BasinClaim:
+                **options: Any) -> BasinClaim:
     """Claim (c): :func:`~symbolic_eos.basin.basin_check` from ``n_starts`` exact starts in
     ``(0, 1)`` at each ``eta``, plus the rational points of ``E`` found there
     (:func:`rational_exceptional_starts`), whose exact landings on the minimum are counted as
@@ -622,7 +629,8 @@ def basin_claim(etas: Sequence = BASIN_ETAS, n_starts: int = 200, digits: int = 
     loss = threshold.window.loss
     loss_ball = loss.eta if loss is not None and loss.certified else None
     eta_loss = None if loss_ball is None else decimal_string(loss_ball, 12)
-    grid = interior_grid(*(int(v) for v in PAPER_STARTS), n_starts)
+    start_lo, start_hi = (int(v) for v in PAPER_STARTS)
+    grid = interior_grid(start_lo, start_hi, n_starts)
     rows = []
     for i, eta in enumerate(etas):
         text = _eta_text(eta)
@@ -700,7 +708,7 @@ def first_rational_landing(bound: str = PAPER_BOUND, max_denominator: int = 1000
     return None
 
 
-def _fraction(value) -> Fraction:
+def _fraction(value: str | int | Fraction | sp.Expr) -> Fraction:
     if isinstance(value, float):
         raise InputError(f"give eta exactly (e.g. '25/24'), not the float {value!r}")
     c = parse_constant(value) if isinstance(value, str) else sp.sympify(value)
@@ -709,7 +717,7 @@ def _fraction(value) -> Fraction:
     return Fraction(int(c.p), int(c.q))
 
 
-def rational_exceptional_starts(eta, depth: int = 3) -> tuple[tuple[Fraction, int], ...]:
+def rational_exceptional_starts(eta: str | int | Fraction | sp.Expr, depth: int = 3) -> tuple[tuple[Fraction, int], ...]:
     """The rational points of ``E ∩ (0, 1)`` found to ``depth`` preimages: ``(x0, n)`` with
     ``F^n(x0) = 1`` exactly and ``F^k(x0) != 1`` for ``k < n``, sorted by ``x0``.
 
@@ -783,7 +791,7 @@ class ExactLanding:
                 "rigor": "exact" if self.proved else None}
 
 
-def exact_landing(eta, x0) -> ExactLanding:
+def exact_landing(eta: str | int | Fraction | sp.Expr, x0: str | int | Fraction | sp.Expr) -> ExactLanding:
     """Follow ``x0`` exactly until it reaches 1 (at most 12 steps) and record why that refutes
     convergence to the 2-cycle.
 
@@ -961,7 +969,7 @@ class QuarticReport:
 
 def quartic_report(digits: int = 30, orbit_etas: Sequence = ORBIT_ETAS, basin_etas: Sequence = BASIN_ETAS,
                    n_starts: int = 200, progress: Progress | None = None,
-                   **basin_options) -> QuarticReport:
+                   **basin_options: Any) -> QuarticReport:
     """Claims (a)-(d) for the paper's quartic, at ``digits`` digits; ``progress(label, done,
     total)`` is called before each step."""
     total = 3 + len(basin_etas)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Sequence
 
 import numpy as np
 import sympy as sp
@@ -59,7 +60,8 @@ def _step(eta: Fraction, x: Fraction, y: Fraction) -> tuple[Fraction, Fraction]:
     return x - eta * r * y, y - eta * r * x
 
 
-def exact_xy_orbit(eta, x0, y0, steps: int) -> tuple[tuple[Fraction, Fraction], ...]:
+def exact_xy_orbit(eta: str | int | Fraction, x0: str | int | Fraction, y0: str | int | Fraction,
+                   steps: int) -> tuple[tuple[Fraction, Fraction], ...]:
     """``((x0, y0), G(x0, y0), ..., G^steps(x0, y0))`` in exact rationals, ``G`` the GD map
     ``(x, y) -> (x - eta (x y - 1) y, y - eta (x y - 1) x)``."""
     e = Fraction(eta)
@@ -69,7 +71,8 @@ def exact_xy_orbit(eta, x0, y0, steps: int) -> tuple[tuple[Fraction, Fraction], 
     return tuple(orbit)
 
 
-def exact_landing_step(eta, x0, y0, max_steps: int = EXACT_STEPS) -> tuple[int, bool] | None:
+def exact_landing_step(eta: str | int | Fraction, x0: str | int | Fraction, y0: str | int | Fraction,
+                       max_steps: int = EXACT_STEPS) -> tuple[int, bool] | None:
     """``(n, positive)`` when ``x_n y_n = 1`` exactly for the first time at step ``n <= max_steps``
     (``positive``: ``x_k, y_k > 0`` for every ``k <= n``, hence for ever, since ``G`` fixes ``M``);
     None when no landing is seen before the steps or the bits run out.
@@ -134,7 +137,7 @@ class XYLanding:
                 "proved": self.proved, "rigor": "exact" if self.proved else None}
 
 
-def xy_landing(eta, x0, y0) -> XYLanding | None:
+def xy_landing(eta: str | int | Fraction, x0: str | int | Fraction, y0: str | int | Fraction) -> XYLanding | None:
     """The exact orbit of a start that lands on ``x y = 1`` (up to the repeated end point), or
     None if it does not within :data:`EXACT_STEPS` steps.
 
@@ -256,7 +259,7 @@ def _cycle_points(e: float) -> np.ndarray:
     return np.sqrt(np.array([(b - disc**0.5) / (2 * e * e), (b + disc**0.5) / (2 * e * e)]))
 
 
-def balancing(eta: str, starts=DEFAULT_STARTS, steps: int = 20000, extra: tuple = ()) -> BalancingRow:
+def balancing(eta: str, starts: Sequence[Fraction] = DEFAULT_STARTS, steps: int = 20000, extra: tuple = ()) -> BalancingRow:
     """Run GD (float64, vectorised over the grid ``starts x starts`` and the ``extra`` pairs) at
     ``eta``; each start is first iterated exactly, so a landing on ``x y = 1`` is exact."""
     e = float(Fraction(eta))
@@ -316,7 +319,7 @@ def _diagonal_exceptions(eta: str) -> tuple:
     return tuple((t, t) for t, _ in rational_exceptional_starts(eta))
 
 
-def xy_report(etas=DEFAULT_ETAS, starts=DEFAULT_STARTS, steps: int = 20000) -> XYReport:
+def xy_report(etas: Sequence[str] = DEFAULT_ETAS, starts: Sequence[Fraction] = DEFAULT_STARTS, steps: int = 20000) -> XYReport:
     rows = tuple(balancing(e, starts, steps, extra=_diagonal_exceptions(e)) for e in etas)
     inside = [r for r in rows if 1 < Fraction(r.eta) < Fraction(1121, 1000)]
     ok = bool(inside) and all(not r.positive_unexplained for r in inside)
@@ -330,8 +333,7 @@ def xy_report(etas=DEFAULT_ETAS, starts=DEFAULT_STARTS, steps: int = 20000) -> X
     landed_text = "; ".join(
         ([", ".join(f"({a}, {b})" for a, b in on_m) + " start on it"] if on_m else [])
         + [f"({a}, {b}) at eta = {e} lands on it after {n} step{'s' if n > 1 else ''}" for a, b, e, n in onto])
-    found = [xy_landing(r.eta, a, b) for r in inside for a, b, _, pos in r.landings if pos]
-    found = [c for c in found if c is not None]
+    found = [c for c in (xy_landing(r.eta, a, b) for r in inside for a, b, _, pos in r.landings if pos) if c is not None]
     # One of each kind: a start on M off the diagonal (no balancing), a diagonal one mapped onto (1, 1).
     shown = [next((c for c in found if not c.balanced), None), next((c for c in found if c.balanced), None)]
     conclusion = (
