@@ -58,9 +58,7 @@ __all__ = [
     "BasinReport",
     "basin_check",
     "interior_grid",
-    "compiled_gd_map",
     "trapping_interval",
-    "recertify_cycle",
     "KINDS",
 ]
 

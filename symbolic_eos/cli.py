@@ -23,6 +23,8 @@ from . import __version__
 from .errors import EosError
 from typing import Never, Protocol
 
+__all__ = ["main", "build_parser", "EXIT_BAD_INPUT", "EXIT_INTERNAL"]
+
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
 
@@ -43,6 +45,11 @@ def _add_common(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``symbolic-eos`` argument parser: one sub-command per check (no parameters).
+
+    >>> build_parser().parse_args(["check", "x**2/2 + x**3", "--at", "0"]).command
+    'check'
+    """
     parser = _Parser(
         prog="symbolic-eos",
         description="Certified checks of stable oscillation beyond the edge of stability "
@@ -321,6 +328,15 @@ def _fail(message: str, as_json: bool, code: int) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line ``argv`` (default ``sys.argv[1:]``) and return the exit code: 0,
+    2 (:data:`EXIT_BAD_INPUT`: one line on stderr) or 3 (:data:`EXIT_INTERNAL`).
+
+    >>> main(["check", "(x**2-1)**2/4", "--at", "1", "--json"])  # doctest: +ELLIPSIS
+    {
+      "point": "1.0000000000000000000",
+    ...
+    0
+    """
     argv = sys.argv[1:] if argv is None else argv
     as_json = "--json" in argv
     try:

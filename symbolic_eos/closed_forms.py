@@ -27,7 +27,7 @@ from .errors import EosError
 from .jets import constant_enclosure
 from .parse import parse_constant
 
-__all__ = ["ClosedForm", "GDPolynomials", "gd_polynomials", "prove_event_constant", "recognise"]
+__all__ = ["ClosedForm", "prove_event_constant", "recognise"]
 
 _ETA = sp.Symbol("eta")
 #: Degree above which the exact elimination is not attempted (it is then only recognised).

@@ -40,8 +40,6 @@ __all__ = [
     "paper_criterion",
     "flip_normal_form",
     "flip_coefficients",
-    "derivative",
-    "expansion_order",
 ]
 
 #: The highest derivative order searched for ``k``.
@@ -62,8 +60,16 @@ def derivative(c: Sequence[Any], j: int) -> Any:
 
 @dataclass(frozen=True)
 class PaperCriterion:
-    """The paper's sufficient condition at ``xb``: its case, order ``k``, the deciding
-    quantity and the verdict (``holds`` / ``fails`` / ``undecided``)."""
+    """The paper's sufficient condition at ``xb``: its ``case``, ``order`` ``k``, the deciding
+    ``quantity`` (named ``quantity_name``), the ``verdict`` (``holds`` / ``fails`` /
+    ``undecided``) and its ``reason``, the sign ``eps_sign`` that ``eps`` must have
+    (``x0 = xb - eps``) and the learning-rate ``interval``.
+
+    >>> from symbolic_eos import check
+    >>> p = check("(x**2 - 1)**2/4", at="1").paper
+    >>> p.case, p.order, p.verdict, p.quantity.exact, p.eps_sign
+    ('k3', 3, 'holds', 96, 1)
+    """
 
     case: str | None  # "k3" | "k_odd" | "k_even" | None
     order: int | None
@@ -77,7 +83,15 @@ class PaperCriterion:
 
 @dataclass(frozen=True)
 class FlipNormalForm:
-    """The lowest non-zero term ``coefficient * t^order`` of ``F(F(xb+t)) - (xb+t)`` at eta0."""
+    """The lowest non-zero term ``coefficient * t^order`` of ``F(F(xb+t)) - (xb+t)`` at eta0,
+    the ``verdict`` it gives (``supercritical`` / ``subcritical`` / ``undecided``) and why
+    (``reason``).
+
+    >>> from symbolic_eos import check
+    >>> fl = check("(x**2 - 1)**2/4", at="1").flip
+    >>> fl.order, fl.coefficient.exact, fl.verdict
+    (3, -16, 'supercritical')
+    """
 
     order: int | None
     coefficient: Decision | None
@@ -100,7 +114,18 @@ def _order_k(expansion: ExpansionLike) -> tuple[int | None, dict[int, Decision],
 
 
 def paper_criterion(expansion: ExpansionLike, decisions: dict[int, Decision] | None = None) -> PaperCriterion:
-    """Apply the paper's 1-D conditions at the expansion point (assumed a strict minimum)."""
+    """Apply the paper's 1-D conditions at the point of ``expansion`` (assumed a strict
+    minimum); the derivative signs decided on the way are stored in ``decisions`` if given.
+
+    >>> from symbolic_eos.decide import Expansion
+    >>> from symbolic_eos.jets import Point
+    >>> from symbolic_eos.parse import parse_expression, parse_variable_name
+    >>> e = Expansion(parse_expression("x**2/2 + x**4"), parse_variable_name("x"), Point.rational(0), 24)
+    >>> found = {}
+    >>> p = paper_criterion(e, found)
+    >>> p.case, p.order, p.verdict, sorted(found)
+    ('k_even', 4, 'fails', [3, 4])
+    """
     k, found, reason = _order_k(expansion)
     if decisions is not None:
         decisions.update(found)
@@ -158,7 +183,11 @@ def _gd_map_coefficients(c: Sequence[Any]) -> list:
 def flip_coefficients(c: Sequence[Any], order: int | None = None) -> list:
     """The coefficients of ``Fs(Fs(t)) - t`` up to ``order`` (default ``len(c) - 2``), in the
     number type of ``c`` (exact ``fmpq``, exact algebraic :class:`~symbolic_eos.algebraic.Surd`,
-    ``arb`` balls, or sympy closed forms)."""
+    ``arb`` balls, or sympy closed forms); ``c`` are the Taylor coefficients of ``f`` at ``xb``.
+
+    >>> flip_coefficients([fmpq(0), fmpq(0), fmpq(1), fmpq(1), fmpq(1, 4)])  # (x^2 - 1)^2/4 at 1
+    [0, 0, 0, -16]
+    """
     top = len(c) - 2 if order is None else order
     a = _gd_map_coefficients([c[j] for j in range(top + 2)])
     n = len(a)
@@ -203,7 +232,17 @@ def _flip_term(m: int, c: Sequence[Any]) -> Any:
 
 
 def flip_normal_form(expansion: ExpansionLike) -> FlipNormalForm:
-    """The lowest non-zero (odd) term of ``F(F(xb+t)) - (xb+t)`` at ``eta0 = 2/f''(xb)``."""
+    """The lowest non-zero (odd) term of ``F(F(xb+t)) - (xb+t)`` at ``eta0 = 2/f''(xb)``, from
+    the Taylor coefficients in ``expansion``.
+
+    >>> from symbolic_eos.decide import Expansion
+    >>> from symbolic_eos.jets import Point
+    >>> from symbolic_eos.parse import parse_expression, parse_variable_name
+    >>> e = Expansion(parse_expression("x**2/2 + x**5"), parse_variable_name("x"), Point.rational(0), 24)
+    >>> fl = flip_normal_form(e)
+    >>> fl.order, fl.coefficient.exact, fl.verdict
+    (7, -400, 'supercritical')
+    """
     top = min(MAX_FLIP_ORDER, expansion.order - 1)
     for m in range(3, top + 1, 2):
         # Truncating at order m keeps the (rare) symbolic fallback as small as it can be.

@@ -43,8 +43,8 @@ from .jets import (
 )
 
 __all__ = [
-    "Expansion", "Decision", "decide", "PRECISIONS", "prove_zero", "decimal_string", "as_sympy", "float_evidence",
-    "enclosure_text", "upper_text", "decimal_with_radius", "distance_to_decimal", "printed_radius", "interval_text",
+    "Expansion", "Decision", "decide", "PRECISIONS", "prove_zero", "decimal_string", "float_evidence",
+    "enclosure_text", "upper_text", "decimal_with_radius", "interval_text",
 ]
 
 
@@ -82,9 +82,17 @@ SIMPLIFY_OPS_LIMIT = 400
 
 
 class Expansion:
-    """The Taylor coefficients of ``f`` at ``point`` up to ``order``, available exactly (when
-    rational, or algebraic in ``Q(sqrt 2, sqrt 3, ...)``), as balls at any precision, and as
-    bounded sympy closed forms."""
+    """The Taylor coefficients of ``f`` (the sympy ``expr`` in ``var``) at ``point`` up to
+    ``order``, available exactly (when rational, or algebraic in ``Q(sqrt 2, sqrt 3, ...)``), as
+    balls at any precision, and as bounded sympy closed forms.
+
+    >>> from symbolic_eos.parse import parse_expression, parse_variable_name
+    >>> from symbolic_eos.jets import Point
+    >>> x = parse_variable_name("x")
+    >>> e = Expansion(parse_expression("(x**2 - 1)**2/4"), x, Point.rational(1), 24)
+    >>> e.exact[:5]
+    (0, 0, 1, 1, 1/4)
+    """
 
     def __init__(self, expr: sp.Expr, var: sp.Symbol, point: Point, order: int) -> None:
         self.expr, self.var, self.point, self.order = expr, var, point, order
@@ -154,7 +162,13 @@ class Expansion:
 @dataclass(frozen=True)
 class Decision:
     """The sign of a quantity: ``sign`` in {-1, 0, 1} or None (undecided), with its ``rigor``
-    (``exact`` / ``certified`` / None), the exact value when known, and the last enclosure."""
+    (``exact`` / ``certified`` / None), the ``exact`` value when known, the last ``enclosure``,
+    and the ``reason`` a value could not even be enclosed.
+
+    >>> d = Decision(1, "certified", arb(2).sqrt() - 1)
+    >>> d.decided, d.text(6), Decision(None, None, None, reason="beyond the jet").evidence()
+    (True, '0.414214', 'beyond the jet')
+    """
 
     sign: int | None
     rigor: str | None
@@ -298,8 +312,18 @@ def _is_algebraic_radical(value: sp.Expr) -> bool:
 
 
 def decide(quantity: Callable[[Sequence], Any], expansion: Coefficients) -> Decision:
-    """Decide the sign of ``quantity(c)`` for the Taylor coefficients ``c`` of ``expansion``.
-    A quantity that needs a coefficient beyond the order the jet is known to is undecided."""
+    """Decide the sign of ``quantity(c)`` for the Taylor coefficients ``c`` of ``expansion``:
+    exactly when it can, else by a ball that excludes 0.  A quantity that needs a coefficient
+    beyond the order the jet is known to is undecided.
+
+    >>> from symbolic_eos.parse import parse_expression, parse_variable_name
+    >>> from symbolic_eos.jets import Point
+    >>> x = parse_variable_name("x")
+    >>> e = Expansion(parse_expression("(x**2 - 1)**2/4"), x, Point.rational(1), 24)
+    >>> d = decide(lambda c: 3 * (6 * c[3])**2 - (2 * c[2]) * (24 * c[4]), e)
+    >>> d.sign, d.rigor, d.exact
+    (1, 'exact', 96)
+    """
     try:
         return _decide(quantity, expansion)
     except BeyondJet as exc:
@@ -383,8 +407,12 @@ DECIMAL_PRECISION_LIMIT = 1 << 16
 
 
 def decimal_string(value: arb | fmpq | int | sp.Expr, digits: int = 17) -> str:
-    """A decimal string with ``digits`` significant digits for an ``fmpq``, sympy number or
-    ``arb`` (its midpoint; the ball's radius is reported separately)."""
+    """A decimal string with ``digits`` significant digits for ``value``: an ``fmpq``, sympy
+    number or ``arb`` (its midpoint; the ball's radius is reported separately).
+
+    >>> decimal_string(fmpq(1, 3), 5), decimal_string(sp.sqrt(2), 10), decimal_string(arb(2).sqrt(), 8)
+    ('0.33333', '1.414213562', '1.4142136')
+    """
     if isinstance(value, arb):
         return value.mid().str(digits, radius=False) if value.is_finite() else "nan"
     need = int(digits * 3.33) + 8
@@ -528,7 +556,7 @@ def printed_radius(balls: Sequence[arb], texts: Sequence[str], box_radius: arb |
 
 
 def float_evidence(value: float, digits: int = 3, floor: float = 1e-12) -> str:
-    """A float from a simulation shown as evidence: ``digits`` significant digits, and anything
+    """A float ``value`` from a simulation shown as evidence: ``digits`` significant digits, and anything
     below ``floor`` in size (rounding noise, which differs between machines) as ``< floor``.
 
     >>> float_evidence(0.223157), float_evidence(4.4e-16), float_evidence(float("nan"))

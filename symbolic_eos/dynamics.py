@@ -62,7 +62,14 @@ class OrbitAtMinimum:
 
 @dataclass(frozen=True)
 class OrbitReport:
-    """2-cycles of GD at one learning rate, one per checked minimum where a branch exists."""
+    """2-cycles of GD on ``expression`` at one learning rate ``eta`` (to ``digits`` digits), one
+    entry of ``results`` per checked minimum (its cycle is None where no branch exists).
+
+    >>> o = orbit("(x**2 - 1)**2/4", "11/10", at="1", digits=20)
+    >>> c = o.orbits[0]
+    >>> c.certified, c.stable, [p.str(5, radius=False) for p in c.points]
+    (True, True, ['0.81455', '1.1161'])
+    """
 
     expression: str
     eta: str
@@ -121,7 +128,13 @@ class OrbitReport:
 
 def orbit(text: str, eta: str, var: str = "x", at: str | None = None, digits: int = DEFAULT_DIGITS,
           range: tuple[str, str] | None = None) -> OrbitReport:
-    """The 2-cycle born at each strict minimum (or at ``at``), at learning rate ``eta``."""
+    """The 2-cycle born at each strict minimum of the loss ``text`` in ``var`` in ``range`` (or
+    at ``at``), at learning rate ``eta``, certified to ``digits`` digits.
+
+    >>> o = orbit("(x**2 - 1)**2/4", "11/10", at="1", digits=20)
+    >>> [p.str(5, radius=False) for p in o.orbits[0].points]
+    ['0.81455', '1.1161']
+    """
     digits = check_digits(digits)
     eta_value = parse_constant(eta, what="the learning rate")
     with ctx.workprec(64):
@@ -145,7 +158,14 @@ def orbit(text: str, eta: str, var: str = "x", at: str | None = None, digits: in
 @dataclass(frozen=True)
 class WindowReport:
     """The stability window of the 2-cycle branch born at ``eta0``: superstable point and loss
-    of stability (period doubling or fold), with certified enclosures and closed forms."""
+    of stability (period doubling or fold), with certified enclosures and closed forms.  Fields:
+    the loss ``expression``, the ``minimum`` checked, the search bound ``eta_max``, the
+    ``superstable`` and ``loss`` events, a ``message`` when one is missing, and the ``digits``.
+
+    >>> w = window("(x**2 - 1)**2/4", at="1", digits=20).to_dict()
+    >>> w["eta_superstable"], w["eta_loss"], w["loss_type"]
+    ('1.1213203435596425732', '1.2360679774997896964', 'period_doubling')
+    """
 
     expression: str
     minimum: StabilityCheck
@@ -233,8 +253,13 @@ def _closed_form(expr: sp.Expr, var: sp.Symbol, ev: BranchEvent | None, digits: 
 
 def window(text: str, var: str = "x", at: str | None = None, digits: int = DEFAULT_DIGITS,
            eta_max: str | None = None, range: tuple[str, str] | None = None) -> WindowReport:
-    """The stability window of the branch born at the minimum ``at`` (default: the first strict
-    minimum in ``range``), searched for eta in ``(eta0, eta_max]`` (default ``2 eta0``)."""
+    """The stability window of the branch born at the minimum ``at`` of the loss ``text`` in
+    ``var`` (default: the first strict minimum in ``range``), searched for eta in
+    ``(eta0, eta_max]`` (default ``2 eta0``), certified to ``digits`` digits.
+
+    >>> window("(x**2 - 1)**2/4", at="1", digits=20).loss_type
+    'period_doubling'
+    """
     digits = check_digits(digits)
     symbol = parse_variable_name(var)
     expr = parse_expression(text, (var,))

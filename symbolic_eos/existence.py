@@ -85,7 +85,13 @@ class ExistenceRow:
 
     ``upper`` is None when the interval has no positive upper bound: then ``in_range`` is False
     (the denominator is certified ``<= 0``: outside the theorem's range) or None (its sign is
-    undecided)."""
+    undecided).  ``lower`` is ``2/f''``, ``denominator`` the interval's ``f'' - eps f'''`` (or its
+    ``k >= 4`` analogue), ``note`` why a row is not ``holds``.
+
+    >>> row = existence("(x**2 - 1)**2/4", at="1", eps_values=[Fraction(1, 100)], digits=20).rows[0]
+    >>> row.eps, row.verdict, bool(row.eta > row.lower and row.eta < row.upper)
+    (Fraction(1, 100), 'holds', True)
+    """
 
     eps: Fraction
     eta: arb | None
@@ -119,7 +125,14 @@ class ExistenceRow:
 
 @dataclass(frozen=True)
 class ExistenceReport:
-    """The theorem at a sequence of ``eps``: where it holds and where it stops holding."""
+    """The theorem at a sequence of ``eps``: where it holds and where it stops holding.  Fields:
+    the loss ``expression``, the ``minimum`` checked, the paper's ``case`` and ``eps_sign``, one
+    :class:`ExistenceRow` per ``eps`` in ``rows``, and a ``message`` when no row was tested.
+
+    >>> r = existence("x**2/2 + x**4", at="0", digits=20)
+    >>> r.rows, r.message.startswith("the paper's condition is not met")
+    ((), True)
+    """
 
     expression: str
     minimum: StabilityCheck
@@ -240,7 +253,14 @@ def _excluded(gd: GradientMap, x0: arb, lo: arb, hi: arb, prec: int) -> bool:
 
 def existence(text: str, var: str = "x", at: str | None = None, eps_values: Sequence[Fraction] = DEFAULT_EPS,
               digits: int = 30, range: tuple[str, str] | None = None) -> ExistenceReport:
-    """Check the existence theorem at the minimum ``at`` (default: the first strict minimum)."""
+    """Check the existence theorem for the loss ``text`` in ``var`` at the minimum ``at``
+    (default: the first strict minimum in ``range``) at each ``eps`` of ``eps_values``, to
+    ``digits`` digits.
+
+    >>> r = existence("(x**2 - 1)**2/4", at="1", eps_values=[Fraction(1, 100)], digits=20)
+    >>> r.case, [(row.eps, row.verdict) for row in r.rows]
+    ('k3', [(Fraction(1, 100), 'holds')])
+    """
     digits = check_digits(digits)
     minimum = minima_checks(text, var, at, range)[0]
     paper = minimum.paper

@@ -37,19 +37,10 @@ __all__ = [
     "Point",
     "Jet",
     "BeyondJet",
-    "series_length",
-    "NotRational",
-    "Undetermined",
     "exact_coefficients",
     "ball_coefficients",
     "ball_int_power",
     "constant_enclosure",
-    "symbolic_coefficients",
-    "to_fmpq",
-    "directional_coefficients",
-    "exact_directional_coefficients",
-    "ball_function",
-    "float_function",
 ]
 
 
@@ -64,7 +55,11 @@ class Undetermined(Exception):
 
 class BeyondJet(IndexError):
     """A Taylor coefficient was asked for beyond the order its jet is exact to: it is unknown
-    (never zero), so whatever depends on it is undecided."""
+    (never zero), so whatever depends on it is undecided.
+
+    >>> issubclass(BeyondJet, IndexError)
+    True
+    """
 
 
 class Jet(tuple):
@@ -119,7 +114,12 @@ class Point:
     """Where a jet is taken: an exact sympy number and/or a certified enclosure at any precision.
 
     ``label`` is how the point is shown; ``exact`` is its sympy value when known exactly;
-    ``note`` explains a certified point (e.g. "within 1e-30 of the given value").
+    ``enclose(prec)`` gives a ball at ``prec`` bits; ``note`` explains a certified point (e.g.
+    "within 1e-30 of the given value").
+
+    >>> p = Point.from_constant(sp.sqrt(2))
+    >>> p.label, p.as_fmpq, (p.enclosure(64) ** 2).contains(2)
+    ('sqrt(2)', None, True)
     """
 
     label: str
@@ -367,8 +367,14 @@ def _walk(expr: sp.Expr, var: sp.Symbol | tuple | None, leaf: Callable[[sp.Expr]
 
 
 def exact_coefficients(expr: sp.Expr, var: sp.Symbol, point: Point, order: int) -> tuple[fmpq, ...]:
-    """Exact Taylor coefficients ``f^(j)(xb)/j!`` as ``fmpq``; raises :class:`NotRational` when
-    some intermediate value is irrational (then use :func:`ball_coefficients`)."""
+    """Exact Taylor coefficients ``f^(j)(xb)/j!``, ``j <= order``, of ``expr`` in ``var`` at the
+    rational ``point`` as ``fmpq``; raises :class:`NotRational` when some intermediate value is
+    irrational (then use :func:`ball_coefficients`).
+
+    >>> x = sp.Symbol("x")
+    >>> exact_coefficients((x**2 - 1)**2 / 4, x, Point.rational(1), 4)
+    (0, 0, 1, 1, 1/4)
+    """
     xb = point.as_fmpq
     if xb is None:
         raise NotRational("point")
@@ -378,9 +384,16 @@ def exact_coefficients(expr: sp.Expr, var: sp.Symbol, point: Point, order: int) 
 def ball_coefficients(
     expr: sp.Expr, var: sp.Symbol, centre: arb, order: int, prec: int
 ) -> tuple[arb, ...]:
-    """Certified Taylor coefficients at ``centre`` (an ``arb``; a wide ball gives enclosures over
-    the whole interval) at ``prec`` bits.  Raises :class:`DomainError` when the loss is certainly
-    not real/smooth there, :class:`Undetermined` when that cannot be decided at this precision."""
+    """Certified Taylor coefficients of ``expr`` in ``var`` up to ``order`` at ``centre`` (an
+    ``arb``; a wide ball gives enclosures over the whole interval) at ``prec`` bits.  Raises
+    :class:`DomainError` when the loss is certainly not real/smooth there,
+    :class:`Undetermined` when that cannot be decided at this precision.
+
+    >>> x = sp.Symbol("x")
+    >>> with ctx.workprec(64):
+    ...     ball_coefficients(sp.exp(x), x, arb(0), 3, 64)[3].contains(arb(1) / 6)
+    True
+    """
     return directional_coefficients(expr, (var,), (centre,), (arb(1),), order, prec)
 
 

@@ -41,8 +41,8 @@ from .jets import (
 )
 
 __all__ = [
-    "Equation", "MinimaSearch", "critical_point_at", "require_strict_minimum", "strict_minima", "simple_roots", "target_points",
-    "parse_range", "polynomial_roots", "rational_polynomial",
+    "MinimaSearch", "critical_point_at", "require_strict_minimum", "strict_minima", "target_points",
+    "polynomial_roots", "rational_polynomial",
 ]
 
 #: The bisection never looks at more boxes than this (bounds the work on hostile input).
@@ -145,7 +145,15 @@ def _certified_point(eq: Equation, box: arb, label: str, note: str) -> Point:
 
 @dataclass(frozen=True)
 class MinimaSearch:
-    """All certified roots found in a range, and what could not be resolved."""
+    """All certified roots found in a range ``[lo, hi]`` (``points``), and what could not be
+    resolved (``unresolved``), lies outside the loss's domain (``outside_domain``) or is a
+    ``degenerate`` critical point.
+
+    >>> x = sp.Symbol("x")
+    >>> s = strict_minima((x**2 - 1)**2 / 4, x, -10, 10)
+    >>> [p.label for p in s.points], s.lo, s.hi, s.complete, s.degenerate
+    (['-1', '1'], -10, 10, True, ())
+    """
 
     points: tuple[Point, ...]
     lo: fmpq
@@ -328,7 +336,12 @@ def _endpoint(value: int | Fraction | str | sp.Expr) -> sp.Expr:
 
 
 def strict_minima(expr: sp.Expr, var: sp.Symbol, lo: int | Fraction | str | sp.Expr, hi: int | Fraction | str | sp.Expr) -> MinimaSearch:
-    """Every strict local minimum of ``expr`` (``f' = 0``, ``f'' > 0``) in ``[lo, hi]``."""
+    """Every strict local minimum of ``expr`` in ``var`` (``f' = 0``, ``f'' > 0``) in ``[lo, hi]``.
+
+    >>> x = sp.Symbol("x")
+    >>> [p.label for p in strict_minima(sp.cos(x), x, 0, 7).points]
+    ['3.1415926535897932385']
+    """
     a, b = parse_range(_endpoint(lo), _endpoint(hi))
     eq = Equation(expr, var, 1)
     exact = polynomial_roots(eq, a, b, slope_sign=1)
@@ -341,7 +354,13 @@ def strict_minima(expr: sp.Expr, var: sp.Symbol, lo: int | Fraction | str | sp.E
 
 def target_points(g: sp.Expr, var: sp.Symbol, target: sp.Expr, lo: int | Fraction | str | sp.Expr,
                   hi: int | Fraction | str | sp.Expr) -> MinimaSearch:
-    """Every simple solution of ``g(x) = y`` in ``[lo, hi]`` (the minima of ``(g - y)^2``)."""
+    """Every simple solution of ``g(x) = y`` (``g`` in ``var``, ``y`` the ``target``) in
+    ``[lo, hi]``: the minima of ``(g - y)^2``.
+
+    >>> x = sp.Symbol("x")
+    >>> [p.label for p in target_points(sp.exp(x), x, sp.Integer(2), -10, 10).points]
+    ['0.69314718055994530942']
+    """
     a, b = parse_range(_endpoint(lo), _endpoint(hi))
     eq = Equation(g, var, 0, target)
     exact = polynomial_roots(eq, a, b)
@@ -391,8 +410,9 @@ def rational_polynomial(expr: sp.Expr, var: sp.Symbol, max_degree: int = MAX_POL
 
 
 def polynomial_roots(eq: Equation, lo: fmpq, hi: fmpq, slope_sign: int | None = None) -> MinimaSearch | None:
-    """Every simple root of ``h`` in ``[lo, hi]`` (with ``h'`` of sign ``slope_sign`` when
-    given), exactly, when ``h`` is a polynomial with rational coefficients; None otherwise.
+    """Every simple root of ``h`` (the equation ``eq``) in ``[lo, hi]`` (with ``h'`` of sign
+    ``slope_sign`` when given), exactly, when ``h`` is a polynomial with rational coefficients;
+    None otherwise.
 
     ``h = c prod g_i^(m_i)`` over ``Q`` (python-flint).  A root of ``g_i`` with ``m_i >= 2`` has
     ``h' = 0``: degenerate.  With ``m_i = 1`` it is simple (``h'(r) = g_i'(r) prod_(j != i)
@@ -614,8 +634,15 @@ def _around(root: fmpq | sp.Expr | _BallRoot) -> tuple[fmpq, fmpq]:
 def critical_point_at(
     expr: sp.Expr, var: sp.Symbol, value: sp.Expr, shift: int = 1, target: sp.Expr = sp.S.Zero, label: str | None = None
 ) -> Point:
-    """The point ``value`` as a zero of ``h`` (f' by default): proved exactly, or certified as
-    the unique zero in a tiny box around it.  Raises :class:`InputError` otherwise."""
+    """The point ``value`` as a zero of ``h``: ``f'`` for ``shift = 1`` (``f`` the ``expr`` in
+    ``var``), ``g - target`` for ``shift = 0``; proved exactly, or certified as the unique zero
+    in a tiny box around it, and shown as ``label``.  Raises :class:`InputError` otherwise.
+
+    >>> x = sp.Symbol("x")
+    >>> p = critical_point_at(sp.exp(x), x, sp.log(2), shift=0, target=sp.Integer(2), label="log 2")
+    >>> p.label, p.exact
+    ('log 2', log(2))
+    """
     point = Point.from_constant(value, label)
     what = "f'" if shift == 1 else "g"
     expansion = Expansion(expr, var, point, shift + 1)
@@ -667,7 +694,17 @@ def _h(c, shift, target):
 
 
 def require_strict_minimum(expr: sp.Expr, var: sp.Symbol, point: Point) -> Decision:
-    """Decide ``f''(xb) > 0``; raise :class:`InputError` unless it holds."""
+    """Decide ``f''(xb) > 0`` for ``f`` the ``expr`` in ``var`` at ``point``; raise
+    :class:`InputError` unless it holds.
+
+    >>> x = sp.Symbol("x")
+    >>> require_strict_minimum(x**2, x, Point.rational(0)).exact
+    2
+    >>> require_strict_minimum(-x**2, x, Point.rational(0))
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: 0 is a local maximum, not a minimum (f'' = -2.0000000 < 0)
+    """
     d = decide(lambda c: 2 * c[2], Expansion(expr, var, point, 2))
     if d.sign == 1:
         return d

@@ -64,9 +64,9 @@ from .jets import (
 from .parse import parse_constant, parse_expression, parse_variable_name
 from .results import math_text
 
-__all__ = ["DirectionalExpansion", "BallDirectionalExpansion", "CertifiedEigen", "CertifiedSpectrum", "MultivariateCheck",
-           "SharpnessGradient", "MinimaManifold", "sharpness_gradient", "minima_manifold",
-           "check_multivariate", "parse_vars", "parse_point"]
+__all__ = ["MultivariateCheck",
+           "SharpnessGradient", "MinimaManifold", "minima_manifold",
+           "check_multivariate"]
 
 MAX_VARIABLES = 8
 
@@ -298,7 +298,13 @@ class SharpnessGradient:
 class MinimaManifold:
     """Whether ``ker H`` is proved to be the tangent space of a manifold of minima through ``xb``
     (the hypothesis under which the sharpness gradient :class:`SharpnessGradient` decides what
-    GD does).  ``proved`` is True or False ("not proved", never "disproved")."""
+    GD does).  ``proved`` is True or False ("not proved", never "disproved"); ``reason`` says
+    why.
+
+    >>> m = check_multivariate("(x*y - 1)**2/2", "x,y", "1,1", simulate=False).manifold
+    >>> m.proved, m.reason.startswith("f = w r^2 + const")
+    (True, True)
+    """
 
     proved: bool
     reason: str
@@ -477,7 +483,12 @@ def check_multivariate(text: str, vars_text: str, at: str, simulate: bool = True
 
     ``route``: ``"exact"`` computes the Hessian's eigen-structure with sympy; ``"certified"``
     encloses it with balls (:class:`CertifiedEigen`); ``"auto"`` takes the exact route for
-    rational Hessians and small irrational ones (up to 3 variables), else the certified one."""
+    rational Hessians and small irrational ones (up to 3 variables), else the certified one.
+
+    >>> r = check_multivariate("(x*y - 1)**2/2", "x,y", "1,1", simulate=False)
+    >>> r.cross_section.verdict, r.flip_verdict, r.manifold_dimension, r.rigor
+    ('holds', 'supercritical', 1, 'exact')
+    """
     if route not in ("auto", "exact", "certified"):
         raise InputError(f"unknown route {route!r} (auto, exact or certified)")
     names = parse_vars(vars_text)
@@ -965,8 +976,9 @@ def _weighted_squares(expr: sp.Expr, subs: dict) -> list[tuple[sp.Expr, sp.Expr]
 
 
 def minima_manifold(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point: Sequence[sp.Expr], dimension: int) -> MinimaManifold:
-    """Prove that the minima of ``f`` near ``xb`` form a manifold of dimension ``dimension``
-    (the kernel's) through ``xb`` whose tangent spaces are the kernels of the Hessian.
+    """Prove that the minima of ``f`` (the ``expr`` in ``symbols``) near ``xb`` (the ``point``)
+    form a manifold of dimension ``dimension`` (the kernel's) through ``xb`` whose tangent
+    spaces are the kernels of the Hessian.
 
     The proof covered: ``f = sum_i w_i r_i^2 + const`` (least squares, read off the expression
     tree) with weights ``w_i`` certified positive at ``xb`` (hence near it), every residual

@@ -33,24 +33,9 @@ from .jets import Point, Undetermined, ball_coefficients, constant_enclosure
 
 __all__ = [
     "GradientMap",
-    "CycleSystem",
-    "EventSystem",
-    "Krawczyk",
-    "krawczyk",
     "TwoCycle",
-    "two_cycle",
-    "bits_for_digits",
-    "check_digits",
     "MAX_DIGITS",
-    "solve_system",
-    "branch_seed",
-    "follow_branch",
-    "continue_branch",
     "BranchEvent",
-    "locate_event",
-    "WindowScan",
-    "scan_branch",
-    "window_events",
 ]
 
 #: Binary precision used to follow a branch (decisions are never taken at this precision).
@@ -75,7 +60,14 @@ def bits_for_digits(digits: int) -> int:
 
 @dataclass(frozen=True)
 class GradientMap:
-    """``F_eta(x) = x - eta f'(x)`` with derivative enclosures from the Taylor engine."""
+    """``F_eta(x) = x - eta f'(x)`` for ``f`` the ``expr`` in ``var``, with derivative enclosures
+    from the Taylor engine.
+
+    >>> x = sp.Symbol("x")
+    >>> with ctx.workprec(64):
+    ...     GradientMap((x**2 - 1)**2 / 4, x).step(arb(2), arb(1) / 2, 64)
+    -1.00000000000000000
+    """
 
     expr: sp.Expr
     var: sp.Symbol
@@ -279,7 +271,15 @@ def certify(system: System, solution: Sequence[mpmath.mpf], prec: int) -> Krawcz
 
 @dataclass(frozen=True)
 class TwoCycle:
-    """A 2-cycle ``{x0, x1}`` at ``eta``: enclosures (certified) or approximations (not)."""
+    """A 2-cycle ``{x0, x1}`` at ``eta``: its ``points`` (enclosures when ``certified``,
+    approximations otherwise), the ``multiplier`` ``F'(x0) F'(x1)``, whether it is ``stable``
+    (``|multiplier| < 1`` certified), the certified box ``radius`` and the ``digits`` asked for.
+
+    >>> from symbolic_eos.dynamics import orbit
+    >>> c = orbit("(x**2 - 1)**2/4", "11/10", at="1", digits=20).orbits[0]
+    >>> c.certified, c.stable, bool(abs(c.multiplier) < 1), c.printed(6)[0]
+    (True, True, True, ['0.814552', '1.11606'])
+    """
 
     points: tuple[arb, arb]
     multiplier: arb
@@ -490,7 +490,15 @@ def two_cycle(
 
 @dataclass(frozen=True)
 class BranchEvent:
-    """A certified point of the branch where the multiplier equals ``target``."""
+    """A certified point of the branch where the multiplier equals ``target``: its ``kind``
+    (``superstable`` / ``period_doubling`` / ``fold``), the learning rate ``eta``, the cycle's
+    ``points`` there, whether it is ``certified``, and its ``closed_form`` when recognised.
+
+    >>> from symbolic_eos.dynamics import window
+    >>> ev = window("(x**2 - 1)**2/4", at="1", digits=20).superstable
+    >>> ev.kind, ev.target, ev.certified, ev.closed_form.expression
+    ('superstable', 0, True, '-1 + 3*sqrt(2)/2')
+    """
 
     kind: str  # "superstable" | "period_doubling" | "fold"
     target: int

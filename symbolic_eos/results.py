@@ -32,7 +32,7 @@ from .jets import Point
 from .minima import MinimaSearch, critical_point_at, require_strict_minimum, strict_minima, target_points
 from .parse import parse_constant, parse_expression, parse_variable_name
 
-__all__ = ["StabilityCheck", "L2Check", "MinimaCheck", "check", "check_l2", "check_point", "DEFAULT_RANGE"]
+__all__ = ["StabilityCheck", "L2Check", "MinimaCheck", "check", "check_l2", "DEFAULT_RANGE"]
 
 DEFAULT_RANGE = ("-10", "10")
 _DIGITS = 17
@@ -61,7 +61,15 @@ def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
 
 @dataclass(frozen=True)
 class StabilityCheck:
-    """The paper's criterion and the flip normal form at one strict minimum of a 1-D loss."""
+    """The paper's criterion and the flip normal form at one strict minimum of a 1-D loss: the
+    loss ``expression`` in ``variable``, the ``point``, ``curvature`` ``f''(xb)``,
+    ``eta_critical`` ``2/f''``, the ``derivatives`` ``(j, f^(j)(xb))`` decided, the ``paper``
+    criterion, the ``flip`` normal form and ``notes`` on how the two compare.
+
+    >>> r = check("(x**2 - 1)**2/4", at="1")
+    >>> r.curvature.exact, r.eta_critical.exact, [(j, d.exact) for j, d in r.derivatives], r.rigor
+    (2, 1, [(2, 2), (3, 6), (4, 6)], 'exact')
+    """
 
     expression: str
     variable: str
@@ -247,7 +255,14 @@ def check_point(expr: sp.Expr, var: sp.Symbol, point: Point, text: str | None = 
 
 @dataclass(frozen=True)
 class MinimaCheck:
-    """A check of every strict local minimum found in a range."""
+    """A check of every strict local minimum of ``expression`` (in ``variable``) found in a
+    range: the ``search`` (the range and what could not be resolved) and one
+    :class:`StabilityCheck` per minimum in ``checks``.
+
+    >>> m = check("(x**2 - 1)**2/4")
+    >>> [c.point.label for c in m.checks], m.search.complete
+    (['-1', '1'], True)
+    """
 
     expression: str
     variable: str
@@ -290,7 +305,14 @@ class MinimaCheck:
 class L2Check:
     """The L2 rule for ``f = (g - y)^2`` at ``xb`` with ``g(xb) = y``: ``g' != 0`` and
     ``g' g''' < 6 g''^2``; the general test on ``f`` is the same one, because
-    ``3 f'''^2 - f'' f'''' = -16 g'^2 (g' g''' - 6 g''^2)``."""
+    ``3 f'''^2 - f'' f'''' = -16 g'^2 (g' g''' - 6 g''^2)``.  Fields: the ``base`` model ``g``, the
+    ``target`` ``y``, the ``general`` check of ``f``, the ``g_derivatives`` at ``xb``, the
+    ``g_condition`` ``g' g''' - 6 g''^2`` and the ``l2_verdict``.
+
+    >>> r = check_l2("exp(x)", "2", at="log(2)")
+    >>> r.l2_verdict, r.g_condition.exact, r.general.paper.verdict
+    ('holds', -20, 'holds')
+    """
 
     base: str
     target: str
@@ -385,8 +407,14 @@ def check(text: str, var: str = "x", at: str | None = None, range: tuple[str, st
 
 
 def check(text: str, var: str = "x", at: str | None = None, range: tuple[str, str] | None = None) -> StabilityCheck | MinimaCheck:
-    """Check the loss ``text`` at ``at`` (a :class:`StabilityCheck`) or at every strict local
-    minimum in ``range`` (a :class:`MinimaCheck`; default [-10, 10])."""
+    """Check the loss ``text`` in the variable ``var`` at ``at`` (a :class:`StabilityCheck`) or
+    at every strict local minimum in ``range`` (a :class:`MinimaCheck`; default [-10, 10]).
+
+    >>> check("x**2/2 + x**3", at="0").paper.verdict
+    'holds'
+    >>> [c.point.label for c in check("(x**2 - 1)**2/4", range=("0", "2")).checks]
+    ['1']
+    """
     symbol = parse_variable_name(var)
     expr = parse_expression(text, (var,))
     if var not in {str(s) for s in expr.free_symbols}:
@@ -422,8 +450,15 @@ def check_l2(g_text: str, target: str, var: str = "x", at: str | None = None,
 
 
 def check_l2(g_text: str, target: str, var: str = "x", at: str | None = None, range: tuple[str, str] | None = None) -> L2Check | L2Search:
-    """The L2 rule for ``f = (g - y)^2`` at ``x_bar`` (``g(x_bar) = y``), or at every simple
-    solution of ``g(x) = y`` in ``range``."""
+    """The L2 rule for ``f = (g - y)^2``, ``g`` the text ``g_text`` in ``var`` and ``y`` the
+    ``target``, at ``x_bar = at`` (``g(x_bar) = y``), or at every simple solution of
+    ``g(x) = y`` in ``range``.
+
+    >>> check_l2("exp(x)", "2", at="log(2)").l2_verdict
+    'holds'
+    >>> [c.general.point.label for c in check_l2("x**3 + x", "2").checks]
+    ['1']
+    """
     symbol = parse_variable_name(var)
     g = parse_expression(g_text, (var,))
     y = parse_constant(target, what="the target")

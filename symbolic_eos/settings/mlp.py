@@ -49,7 +49,6 @@ __all__ = [
     "Mlp",
     "MlpConfig",
     "CONFIGS",
-    "lanczos_top",
     "MlpExperiment",
     "run_experiment",
     "plot_experiment",

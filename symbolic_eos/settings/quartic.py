@@ -73,12 +73,8 @@ __all__ = [
     "ExceptionalSet",
     "exceptional_set",
     "exact_landing",
-    "exact_orbit",
     "first_rational_landing",
-    "gd_step",
     "rational_exceptional_starts",
-    "landings",
-    "unexplained",
 ]
 
 #: The loss and its minimum, as the user would type them.
