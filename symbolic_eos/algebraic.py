@@ -55,9 +55,7 @@ from .jets import Jet, NotRational, Point, _walk, arb_to_fmpq, ball_coefficients
 from typing import Any, Iterable, Never
 
 __all__ = [
-    "NotAlgebraic",
     "Surd",
-    "SurdSeries",
     "Transcendental",
     "to_surd",
     "algebraic_coefficients",
@@ -303,7 +301,14 @@ class Surd:
 class Transcendental:
     """A constant term known exactly (a sympy expression) but not in the field, e.g.
     ``f(xb) = 1 - pi/4``: any arithmetic on it raises :class:`NotAlgebraic`, so a quantity
-    that needs it falls back to balls."""
+    that needs it falls back to balls.  ``value`` is the sympy constant.
+
+    >>> t = Transcendental(1 - sp.pi / 4)
+    >>> t.value, t + 1
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.algebraic.NotAlgebraic: a transcendental constant term
+    """
 
     __slots__ = ("value",)
 
@@ -324,7 +329,7 @@ class Transcendental:
 
 
 def to_surd(value: sp.Expr) -> Surd | None:
-    """The exact field element equal to a sympy constant built from rationals with
+    """The exact field element equal to ``value``, a sympy constant built from rationals with
     ``+ - * /``, integer powers and square roots of positive rationals; None otherwise.  This is
     structural evaluation, never numerical: ``sqrt(2)*sqrt(3) - sqrt(6)`` gives exactly 0.
 
@@ -856,7 +861,8 @@ def _power(base: _Node, e: Any) -> _Node:
 
 
 def algebraic_coefficients(expr: sp.Expr, var: sp.Symbol, point: Point, order: int) -> Jet:
-    """Exact Taylor coefficients ``f^(j)(xb)/j!``, ``j <= order``, at an exact point: ``c_j``
+    """Exact Taylor coefficients ``f^(j)(xb)/j!``, ``j <= order``, of ``f`` (the ``expr`` in
+    ``var``) at an exact ``point``: ``c_j``
     for ``j >= 1`` are :class:`Surd` field elements, ``c_0`` too when ``f(xb)`` is in the
     field (else a :class:`Transcendental`).  Raises :class:`NotAlgebraic` (a
     :class:`~symbolic_eos.jets.NotRational`) when some value the jet needs is not in the field;
@@ -999,8 +1005,9 @@ def has_inverse_pair(expr: sp.Expr) -> bool:
 
 def local_inverses(expr: sp.Expr, var: sp.Symbol, point: Point, prec: int = 128) -> sp.Expr:
     """``expr`` with each ``f(g(u))``, ``g`` an inverse of ``f``, replaced by what it equals on
-    a neighbourhood of the point, when the branch (and the domain of ``g``) is certified there
-    by a ball of ``u``; the two agree near the point, so they have the same Taylor jet.
+    a neighbourhood of the ``point`` (``var`` there), when the branch (and the domain of ``g``)
+    is certified there by a ball of ``u`` at ``prec`` bits; the two agree near the point, so
+    they have the same Taylor jet.
 
     >>> from symbolic_eos.parse import parse_constant, parse_expression
     >>> f = parse_expression("asin(sin(x))**2")

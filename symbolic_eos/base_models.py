@@ -41,7 +41,12 @@ def catalog_dir() -> Path:
 class BaseModel:
     """A base model: its name, expression text in ``x``, open domain ``(lo, hi)`` (exact text,
     ``-inf``/``inf`` for unbounded), whether the poster lists it, notes, and optionally the
-    closed range ``[lo, hi]`` (exact rationals inside the open domain) its certificate covers."""
+    closed range ``[lo, hi]`` (exact rationals inside the open domain) its certificate covers.
+
+    >>> m = model("log")
+    >>> m.expression, m.domain, m.poster, m.contains(parse_constant("1/2"))
+    ('log(x)', ('0', 'inf'), True, True)
+    """
 
     name: str
     expression: str
@@ -139,6 +144,11 @@ def base_models() -> tuple[BaseModel, ...]:
 
 
 def model(name: str) -> BaseModel:
+    """The catalog's base model called ``name``; :class:`InputError` lists the known ones.
+
+    >>> model("exp").expression
+    'exp(x)'
+    """
     for m in base_models():
         if m.name == name:
             return m

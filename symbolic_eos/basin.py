@@ -149,7 +149,14 @@ def _image(F: BallMap, dF: BallMap, X: arb) -> arb:
 @dataclass(frozen=True)
 class TrappingInterval:
     """A certified interval ``I`` with ``F^period(I) ⊂ I`` and ``|(F^period)'| <= lipschitz < 1``
-    on ``I``: the orbit of every point of ``I`` converges to the ``period``-orbit through ``I``."""
+    on ``I``: the orbit of every point of ``I`` converges to the ``period``-orbit through ``I``.
+
+    >>> x = sp.Symbol("x")
+    >>> F, dF = compiled_gd_map(x**2 / 2, x, sp.Rational(1, 2), 64)    # F(x) = x/2
+    >>> t = trapping_interval(F, dF, arb(0), 1, arb(1))
+    >>> t.period, t.lipschitz
+    (1, 0.500000000000000)
+    """
 
     interval: arb
     period: int
@@ -162,7 +169,8 @@ class TrappingInterval:
 
 def trapping_interval(F: BallMap, dF: BallMap, point: arb, period: int, scale: arb, tries: int = 60) -> TrappingInterval | None:
     """The widest ``I = mid(point) ± scale 2^-k`` (``k = 2, 3, ...``) certified to trap the
-    ``period``-orbit through ``point`` (an enclosure of a periodic point); None if none is.
+    ``period``-orbit through ``point`` (an enclosure of a periodic point), trying ``tries``
+    widths of the compiled map ``F`` with derivative ``dF``; None if none is.
 
     >>> x = sp.Symbol("x")
     >>> F, dF = compiled_gd_map(x**2 / 2, x, sp.Rational(1, 2), 64)    # F(x) = x/2
@@ -210,7 +218,13 @@ def _bits(q: fmpq) -> int:
 class StartOutcome:
     """Where the orbit of one start went: ``kind`` in :data:`KINDS` after ``steps`` steps, ending
     at ``final``; ``period`` of the orbit it converged to (when one was seen); ``evidence`` is
-    ``exact``, ``certified`` or ``numeric`` (see the module docstring)."""
+    ``exact``, ``certified`` or ``numeric`` (see the module docstring); ``start`` is the exact
+    start as text and ``detail`` says why the orbit was classified so.
+
+    >>> o = StartOutcome("1/2", "cycle", "0.81", 12, "entered a certified trapping interval", 2, "certified")
+    >>> o.to_dict()["class"], o.evidence
+    ('cycle', 'certified')
+    """
 
     start: str
     kind: str
@@ -473,7 +487,16 @@ def basin_check(
     """Follow GD ``x <- x - eta f'(x)`` from each exact start and classify the orbit (module
     docstring).  ``cycle_points`` are certified enclosures of the 2-cycle (e.g. from
     :func:`symbolic_eos.orbits.two_cycle`), ``minimum`` the exact fixed point ``xb``; ``tol``
-    detects other attractors (``|x_n - x_{n-p}| < tol``, ``p <= max_period``)."""
+    detects other attractors (``|x_n - x_{n-p}| < tol``, ``p <= max_period``).  The loss ``expr``
+    (text or sympy) is in ``var``, ``eta`` and the ``starts`` are exact, balls carry ``prec``
+    bits, an orbit is followed for at most ``max_iter`` steps and has diverged past ``escape``.
+
+    >>> from symbolic_eos.dynamics import orbit
+    >>> cycle = orbit("(x**2 - 1)**2/4", "11/10", at="1", digits=30).orbits[0]
+    >>> r = basin_check("(x**2 - 1)**2/4", "x", "11/10", cycle.points, [Fraction(1, 2), Fraction(3, 5)], minimum=1)
+    >>> r.counts["cycle"], [o.evidence for o in r.outcomes]
+    (2, ['certified', 'certified'])
+    """
     if isinstance(expr, str):
         text, expr = expr, parse_expression(expr, (str(var),))
     else:

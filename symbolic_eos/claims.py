@@ -41,7 +41,14 @@ _TEXT_FIELDS = ("id", "title", "paper", "statement", "method")
 
 @dataclass(frozen=True)
 class Claim:
-    """One claim of the paper: the statement in our words, where it is, how we verify it."""
+    """One claim of the paper: its ``id`` and ``title``, where it is in the ``paper``, the
+    ``statement`` in our words, the ``method`` we verify it by, the commands that ``reproduce``
+    it, and the verifier's ``parameters``.
+
+    >>> c = claim("lemma1-higher-order")
+    >>> c.id, bool(c.title and c.paper and c.statement and c.method), bool(c.reproduce)
+    ('lemma1-higher-order', True, True)
+    """
 
     id: str
     title: str
@@ -100,12 +107,24 @@ def _claims(path: str) -> tuple[Claim, ...]:
 
 
 def claims() -> tuple[Claim, ...]:
-    """Every claim in ``catalog/claims.toml`` (``$SYMBOLIC_EOS_CATALOG`` overrides the folder)."""
+    """Every claim in ``catalog/claims.toml`` (``$SYMBOLIC_EOS_CATALOG`` overrides the folder).
+
+    >>> [c.id for c in claims()][:3]
+    ['thm1-existence', 'lemma1-higher-order', 'lemma2-l2']
+    """
     return _claims(str(catalog_dir() / "claims.toml"))
 
 
 def claim(claim_id: str) -> Claim:
-    """The claim with this id; a clear error listing the ids otherwise."""
+    """The claim whose id is ``claim_id``; a clear error listing the ids otherwise.
+
+    >>> claim("lemma2-l2").id
+    'lemma2-l2'
+    >>> claim("lemma-9")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: unknown claim 'lemma-9' (one of: thm1-existence, ...)
+    """
     for c in claims():
         if c.id == claim_id:
             return c
@@ -119,7 +138,14 @@ def claim(claim_id: str) -> Claim:
 @dataclass(frozen=True)
 class ClaimResult:
     """A claim run to a status: a one-line summary, the evidence as (quantity, value) rows, the
-    finding in a few sentences, and the underlying reports (``details``, rendered by the report)."""
+    finding in a few sentences, and the underlying reports (``details``, rendered by the report).
+    Fields: the ``claim``, its ``status`` and ``summary``, the weakest ``rigor`` used, the
+    ``evidence``, the ``finding``, the ``details`` and the run time in ``seconds``.
+
+    >>> r = verify_claim("lemma1-higher-order")
+    >>> r.claim.id, r.status, r.rigor
+    ('lemma1-higher-order', 'extended', 'exact')
+    """
 
     claim: Claim
     status: str
@@ -148,7 +174,12 @@ class ClaimResult:
 
 @dataclass(frozen=True)
 class PaperVerification:
-    """Every claim's result, in catalog order."""
+    """Every claim's result (``results``), in catalog order.
+
+    >>> v = verify_paper(only=["lemma1-higher-order", "lemma2-l2"])
+    >>> [r.claim.id for r in v.results], v.counts
+    (['lemma1-higher-order', 'lemma2-l2'], {'confirmed': 1, 'extended': 1})
+    """
 
     results: tuple[ClaimResult, ...]
 
@@ -208,8 +239,13 @@ def _weakest(rigors: Sequence[str]) -> str:
 
 
 def verify_claim(claim_id: str, cache: dict | None = None) -> ClaimResult:
-    """Run one claim to a status.  An input-level failure of the verification (e.g. an optional
-    dependency missing) is an ``inconclusive`` status with the reason, not an exception."""
+    """Run the claim ``claim_id`` to a status; ``cache`` shares reports between claims that use
+    the same computation.  An input-level failure of the verification (e.g. an optional
+    dependency missing) is an ``inconclusive`` status with the reason, not an exception.
+
+    >>> verify_claim("lemma2-l2", cache={}).status
+    'confirmed'
+    """
     c = claim(claim_id)
     start = time.perf_counter()
     try:
@@ -222,7 +258,13 @@ def verify_claim(claim_id: str, cache: dict | None = None) -> ClaimResult:
 def verify_paper(only: Sequence[str] | None = None,
                  progress: Progress | None = None) -> PaperVerification:
     """Run every claim (or the ids in ``only``) in catalog order; ``progress(id, done, total)``
-    is called before each claim and once at the end with ``done == total``."""
+    is called before each claim and once at the end with ``done == total``.
+
+    >>> verify_paper(only=["lemma1-higher-order"], progress=lambda i, done, total: print(i, done, total)).counts
+    lemma1-higher-order 0 1
+    done 1 1
+    {'extended': 1}
+    """
     ids = [c.id for c in claims()]
     if only is not None:
         for i in only:

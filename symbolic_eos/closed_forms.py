@@ -36,8 +36,14 @@ MAX_LOSS_DEGREE = 12
 
 @dataclass(frozen=True)
 class ClosedForm:
-    """``expression`` for a constant, with how much we know: ``proved`` (minimal polynomial by
-    elimination, root isolated uniquely) or ``consistent`` (matches the enclosure to ``digits``)."""
+    """``expression`` for a constant, with its ``minimal_polynomial`` and how much we know
+    (``status``): ``proved`` (minimal polynomial by elimination, root isolated uniquely) or
+    ``consistent`` (matches the enclosure to ``digits``), else ``unknown``.
+
+    >>> with ctx.workprec(128):
+    ...     recognise(arb(2).sqrt() + 1, 30)
+    ClosedForm(expression='1 + sqrt(2)', minimal_polynomial='eta**2 - 2*eta - 1', status='consistent', digits=30)
+    """
 
     expression: str | None
     minimal_polynomial: str | None
@@ -100,7 +106,15 @@ def gd_polynomials(expr: sp.Expr, var: sp.Symbol) -> GDPolynomials | None:
 
 def prove_event_constant(expr: sp.Expr, var: sp.Symbol, target: int, eta: arb) -> ClosedForm | None:
     """Exact closed form of the ``eta`` where a 2-cycle of ``F = x - eta f'`` has multiplier
-    ``target``, given a certified enclosure ``eta``; None when ``f`` is not a rational polynomial."""
+    ``target``, given a certified enclosure ``eta``; ``f`` is the ``expr`` in ``var``; None when
+    it is not a rational polynomial.
+
+    >>> x = sp.Symbol("x")
+    >>> with ctx.workprec(128):
+    ...     eta = arb(arb("1.1213203435596425732025330863145471178545").mid(), arb(10) ** -30)
+    ...     prove_event_constant((x**2 - 1)**2 / 4, x, 0, eta)
+    ClosedForm(expression='-1 + 3*sqrt(2)/2', minimal_polynomial='2*eta**2 + 4*eta - 7', status='proved', digits=None)
+    """
     gp = gd_polynomials(expr, var)
     if gp is None:
         return None
@@ -155,7 +169,12 @@ def recognise(eta: arb, digits: int = 30) -> ClosedForm:
     """A guess, kept only if consistent with the certified enclosure ``eta``: an integer
     polynomial of degree <= 4 (``mpmath.findpoly``) with a root in ``eta``, else an
     ``mpmath.identify`` form in ``pi`` and ``log(2)`` whose enclosure overlaps ``eta``.  Never
-    ``proved``: the status is ``consistent`` to the digits the enclosure has."""
+    ``proved``: the status is ``consistent`` to the ``digits`` the enclosure has.
+
+    >>> with ctx.workprec(128):
+    ...     recognise(arb(2).sqrt() + 1, 30).expression
+    '1 + sqrt(2)'
+    """
     good = digits
     if eta.rad() > 0:
         good = int(min(digits, max(0, -float(eta.rad().log()) / 2.302585092994046)))

@@ -64,7 +64,8 @@ class BeyondJet(IndexError):
 
 class Jet(tuple):
     """Taylor coefficients ``c_0, ..., c_order`` that are all known (exact or enclosed); asking
-    for ``c_j`` with ``j > order`` raises :class:`BeyondJet` instead of inventing a zero.
+    for ``c_j`` with ``j > order`` raises :class:`BeyondJet` instead of inventing a zero.  Built
+    from an ``iterable`` of coefficients, like a tuple.
 
     >>> j = Jet([1, 2, 3]); (j.order, j[2])
     (2, 3)
