@@ -44,8 +44,17 @@ def _save(fig: Any, path: str) -> None:
 
 
 def bifurcation_diagram(report: WindowReport, path: str, n_eta: int = 500, n_iter: int = 1500, keep: int = 64) -> None:
-    """Attractor of GD started next to the minimum, against eta; eta0, the superstable point
-    and the loss of stability marked."""
+    """Attractor of GD started next to the minimum of ``report`` (a window), against eta, saved
+    as the PNG ``path``: ``n_eta`` learning rates, ``n_iter`` steps each, the last ``keep``
+    drawn; eta0, the superstable point and the loss of stability marked.
+
+    >>> import os, tempfile
+    >>> from symbolic_eos.dynamics import window
+    >>> path = os.path.join(tempfile.mkdtemp(), "b.png")
+    >>> bifurcation_diagram(window("(x**2 - 1)**2/4", at="1", digits=20), path, n_eta=20, n_iter=50, keep=8)
+    >>> os.path.getsize(path) > 0
+    True
+    """
     plt = _pyplot()
     grad = _gradient(report.expression, report.minimum.variable)
     xb = float(report.minimum.point.enclosure(64).mid())
@@ -82,7 +91,16 @@ def bifurcation_diagram(report: WindowReport, path: str, n_eta: int = 500, n_ite
 
 
 def cobweb(report: OrbitReport, path: str, steps: int = 60) -> None:
-    """Cobweb plot of GD near each minimum with a 2-cycle (first one), cycle points marked."""
+    """Cobweb plot (``steps`` GD steps) near the first minimum of ``report`` with a 2-cycle,
+    cycle points marked, saved as the PNG ``path``.
+
+    >>> import os, tempfile
+    >>> from symbolic_eos.dynamics import orbit
+    >>> path = os.path.join(tempfile.mkdtemp(), "c.png")
+    >>> cobweb(orbit("(x**2 - 1)**2/4", "11/10", at="1", digits=20), path, steps=10)
+    >>> os.path.getsize(path) > 0
+    True
+    """
     plt = _pyplot()
     found = [r for r in report.results if r.cycle is not None]
     if not found:
@@ -119,7 +137,15 @@ def cobweb(report: OrbitReport, path: str, steps: int = 60) -> None:
 
 
 def trajectories(panels: Sequence[tuple[str, Mapping[str, Any], bool]], path: str, title: str) -> None:
-    """Side-by-side time series of GD, one panel per ``(ylabel, {label: values}, log_scale)``."""
+    """Side-by-side time series of GD under ``title``, saved as the PNG ``path``: one panel per
+    entry ``(ylabel, {label: values}, log_scale)`` of ``panels``.
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "t.png")
+    >>> trajectories([("loss", {"GD": [1.0, 0.5, 0.25]}, True)], path, "GD")
+    >>> os.path.getsize(path) > 0
+    True
+    """
     plt = _pyplot()
     fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 3.6), squeeze=False)
     for ax, (ylabel, series, log_scale) in zip(axes[0], panels, strict=True):

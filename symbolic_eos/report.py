@@ -257,7 +257,15 @@ def _index(verification: PaperVerification, models: tuple, figure_names: set[str
 
 @dataclass(frozen=True)
 class WrittenReport:
-    """The verification and the Markdown files written for it (index first)."""
+    """The ``verification`` and the Markdown ``files`` written for it (index first).
+
+    >>> import tempfile
+    >>> from symbolic_eos.claims import verify_paper
+    >>> v = verify_paper(only=["lemma1-higher-order"])
+    >>> w = WrittenReport(v, write_report(v, tempfile.mkdtemp(), figures=False))
+    >>> sorted(w.to_dict()), len(w.files)
+    (['claims', 'counts', 'files'], 2)
+    """
 
     verification: PaperVerification
     files: tuple[Path, ...]
@@ -274,8 +282,17 @@ class WrittenReport:
 
 def write_report(verification: PaperVerification, out: str | Path = "reports", figures: bool = True,
                  progress: Progress | None = None) -> tuple[Path, ...]:
-    """Write ``index.md``, ``claims/<id>.md``, ``models/<name>.md`` and ``figures/*.png`` into
-    ``out``; return the Markdown files written, in order."""
+    """Write ``index.md``, ``claims/<id>.md``, ``models/<name>.md`` and ``figures/*.png`` (when
+    ``figures``) into ``out`` for the ``verification``; ``progress`` is told about each figure.
+    Return the Markdown files written, in order.
+
+    >>> import tempfile
+    >>> from symbolic_eos.claims import verify_paper
+    >>> out = tempfile.mkdtemp()
+    >>> files = write_report(verify_paper(only=["lemma1-higher-order"]), out, figures=False, progress=None)
+    >>> [f.relative_to(out).as_posix() for f in files]
+    ['index.md', 'claims/lemma1-higher-order.md']
+    """
     root = Path(out)
     figdir = root / "figures"
     if figures:
@@ -310,8 +327,16 @@ def write_report(verification: PaperVerification, out: str | Path = "reports", f
 
 def check_report(result: StabilityCheck | MinimaCheck | MultivariateCheck, path: str | Path,
                  command: str | None = None, figures: bool = True) -> Path:
-    """A Markdown page for a user's check (``symbolic-eos check ... --report FILE.md``), with a
-    bifurcation diagram next to it for a 1-D loss checked at one point."""
+    """A Markdown page at ``path`` for a user's check ``result`` (``symbolic-eos check ...
+    --report FILE.md``, the ``command`` shown on the page), with a bifurcation diagram next to
+    it for a 1-D loss checked at one point when ``figures``.
+
+    >>> import tempfile
+    >>> from symbolic_eos import check
+    >>> page = check_report(check("x**2/2 + x**3", at="0"), tempfile.mkdtemp() + "/c.md", "symbolic-eos check ...", False)
+    >>> page.read_text().splitlines()[0]
+    '# symbolic-eos check: `x**2/2 + x**3`'
+    """
     path = Path(path)
     parts = [f"# symbolic-eos check: {_code(getattr(result, 'expression', ''))}\n"]
     if command:
