@@ -64,7 +64,11 @@ _STATUSES = ("holds", "fails", "undecided")
 
 class CertifiedInterval(NamedTuple):
     """A closed sub-interval ``[lo, hi]`` (exact rational text) with its ``status`` (``holds`` /
-    ``fails`` / ``undecided``) and, for ``undecided``, the ``reason``."""
+    ``fails`` / ``undecided``) and, for ``undecided``, the ``reason``.
+
+    >>> certify_base_model("exp", lo="0", hi="1", max_depth=8).intervals
+    (CertifiedInterval(lo='0', hi='1', status='holds', reason=''),)
+    """
 
     lo: str
     hi: str
@@ -75,7 +79,15 @@ class CertifiedInterval(NamedTuple):
 @dataclass(frozen=True)
 class BaseModelCertificate:
     """Where the L2 condition ``g' != 0 and g' g''' - 6 g''^2 < 0`` holds, fails or stays
-    undecided on a closed range, certified by interval bisection with ball arithmetic."""
+    undecided on a closed range, certified by interval bisection with ball arithmetic.  Fields:
+    the model's ``name``, ``expression`` and ``poster`` flag, the ``range`` and where it comes
+    from (``range_note``), the ``intervals`` and ``degenerate_points`` found, and the work done:
+    ``max_depth``, ``prec`` up to ``max_prec``, ``boxes`` evaluated, ``budget_exhausted``.
+
+    >>> c = certify_base_model("tanh", lo="-1", hi="1", max_depth=10)
+    >>> c.name, c.range, [i.status for i in c.intervals], c.degenerate_points, c.budget_exhausted
+    ('tanh', ('-1', '1'), ['holds'], (), False)
+    """
 
     name: str
     expression: str
@@ -271,7 +283,13 @@ def _rational(text: str, what: str) -> fmpq:
 def certificate_range(m: BaseModel, lo: str | None = None, hi: str | None = None) -> tuple[fmpq, fmpq, str]:
     """The closed range ``[lo, hi]`` to certify and a note saying where it comes from: the
     arguments, else the catalog's ``range``, else ``[-10, 10]`` cut to the open domain, moved
-    ``1/100`` inside a finite domain end (``g`` must be smooth on the whole closed range)."""
+    ``1/100`` inside a finite domain end (``g`` must be smooth on the whole closed range), for
+    the base model ``m``.
+
+    >>> from symbolic_eos.base_models import model
+    >>> certificate_range(model("log"))
+    (1/100, 10, 'range from the catalog (the domain is (0, inf))')
+    """
     note = ""
     if lo is None and hi is None and m.range is not None:
         a, b = (_rational(e, "range end") for e in m.range)
@@ -548,11 +566,16 @@ def certify_base_model(
     max_boxes: int = 20000,
 ) -> BaseModelCertificate:
     """Certify where the L2 condition ``g' != 0 and g' g''' - 6 g''^2 < 0`` holds on a closed
-    range of a base model (default: its catalog range, else ``[-10, 10]`` within its domain).
+    range ``[lo, hi]`` of a base ``model`` (default: its catalog range, else ``[-10, 10]``
+    within its domain).
 
     ``max_depth`` bounds the halvings of the range (undecided pieces are at most
     ``width / 2^max_depth`` each), ``max_boxes`` the total work (box evaluations), ``prec`` the
-    ball precision, raised up to ``4 prec`` on boxes where it is what stops a decision."""
+    ball precision, raised up to ``4 prec`` on boxes where it is what stops a decision.
+
+    >>> certify_base_model("exp", lo="0", hi="1", max_depth=8, prec=64, max_boxes=100).intervals[0].status
+    'holds'
+    """
     m = catalog_model(model) if isinstance(model, str) else model
     if not isinstance(max_depth, int) or not 0 <= max_depth <= 200:
         raise InputError("max_depth must be an integer in [0, 200]")

@@ -136,7 +136,13 @@ class PaperEquation:
     ``branch`` solves the equation for the square root (it must be >= 0); ``polynomial`` is the
     numerator of ``branch^2 - (1/delta^2 - 3/4)``; ``cycle_polynomial`` is
     ``(F(F(x)) - x)/(F(x) - x)`` in ``Q[x, eta]`` and ``cofactor`` its quotient by
-    ``polynomial``."""
+    ``polynomial``; ``divides`` says the division is exact, ``branch_recovers_eta`` that the
+    branch gives back the paper's ``eta``, and ``cofactor_terms`` holds the cofactor's terms.
+
+    >>> pe = paper_equation()
+    >>> pe.divides, pe.branch_recovers_eta, len(pe.cofactor_terms)
+    (True, True, 3)
+    """
 
     branch: sp.Expr
     polynomial: sp.Expr
@@ -206,7 +212,16 @@ def paper_equation() -> PaperEquation:
 
 @dataclass(frozen=True)
 class OrbitEquationRow:
-    """The certified 2-cycle at one ``eta`` against the paper's equation."""
+    """The certified 2-cycle at one ``eta`` against the paper's equation: its ``points``, the
+    ``residuals`` ``RHS(delta) - eta`` (bounded by ``residual_bound``), the ``cofactors`` and
+    ``branches`` ``1/(eta delta^2) - 1/2`` there, whether it ``agrees_to_digits``, has
+    ``cofactor_nonzero`` and ``branch_positive``, is ``certified`` (Krawczyk) and ``proved``
+    exactly, and a ``message`` when it is not.
+
+    >>> r = orbit_equation_check(["11/10"], digits=20).rows[0]
+    >>> r.eta, r.certified, r.agrees_to_digits, r.cofactor_nonzero, r.branch_positive, r.proved
+    ('11/10', True, True, True, True, True)
+    """
 
     eta: str
     points: tuple[str, ...]
@@ -241,7 +256,13 @@ class OrbitEquationRow:
 
 @dataclass(frozen=True)
 class OrbitEquationCheck:
-    """Claim (a): the 2-cycle solves the paper's equation (at each eta of a grid)."""
+    """Claim (a): the 2-cycle solves the paper's ``equation`` (one of ``rows`` at each eta of a
+    grid, to ``digits`` digits).
+
+    >>> o = orbit_equation_check(["11/10"], digits=20)
+    >>> o.digits, len(o.rows), o.all_proved
+    (20, 1, True)
+    """
 
     digits: int
     equation: PaperEquation
@@ -329,8 +350,12 @@ def _orbit_row(eta: str, digits: int, eq: PaperEquation) -> OrbitEquationRow:
 
 
 def orbit_equation_check(etas: Sequence = ORBIT_ETAS, digits: int = 30) -> OrbitEquationCheck:
-    """Claim (a) at each ``eta`` (exact: text or Fraction): the certified 2-cycle against the
-    paper's equation, to ``digits`` digits and exactly."""
+    """Claim (a) at each eta of ``etas`` (exact: text or Fraction): the certified 2-cycle against
+    the paper's equation, to ``digits`` digits and exactly.
+
+    >>> orbit_equation_check(["11/10", "6/5"], digits=20).all_proved
+    True
+    """
     if not 5 <= digits <= 2000:
         raise InputError(f"digits must be between 5 and 2000, not {digits}")
     eq = paper_equation()
@@ -343,7 +368,15 @@ def orbit_equation_check(etas: Sequence = ORBIT_ETAS, digits: int = 30) -> Orbit
 
 @dataclass(frozen=True)
 class ThresholdOrigin:
-    """Claim (b): the stability window of the 2-cycle, and how the paper's 1.121 relates to it."""
+    """Claim (b): the stability ``window`` of the 2-cycle, and how the paper's 1.121
+    (``paper_bound``) relates to it: the ``multiplier_formula`` as a function of eta, whether it
+    ``formula_matches_window``, the certified ``truncation`` ``floor(1000 eta_superstable)`` and
+    an ``explanation``.
+
+    >>> th = where_1121_comes_from(20)
+    >>> th.superstable_form, th.loss_form, th.truncation, th.formula_matches_window
+    ('-1 + 3*sqrt(2)/2', '-1 + sqrt(5)', 1121, True)
+    """
 
     window: WindowReport
     multiplier_formula: str | None          # F'(delta1) F'(delta2) as a function of eta (via P)
@@ -418,7 +451,12 @@ def _matches(formula: sp.Expr | None, target: int, minimal_polynomial: str | Non
 
 def where_1121_comes_from(digits: int = 30) -> ThresholdOrigin:
     """Claim (b): superstable and loss-of-stability learning rates of the quartic's 2-cycle
-    (certified, closed forms proved), and an explanation of the paper's bound built from them."""
+    (certified to ``digits`` digits, closed forms proved), and an explanation of the paper's
+    bound built from them.
+
+    >>> where_1121_comes_from(20).paper_bound
+    '1121/1000'
+    """
     w = window(QUARTIC, at=MINIMUM, digits=digits)
     eq = paper_equation()
     formula = _multiplier_formula(eq)
@@ -683,7 +721,7 @@ def exact_orbit(eta: Fraction, x0: Fraction, steps: int) -> tuple[Fraction, ...]
 
 def first_rational_landing(bound: str = PAPER_BOUND, max_denominator: int = 1000) -> tuple[Fraction, Fraction] | None:
     """``(eta, x0)``: the start ``x0 = p/q`` in ``(0, 1)`` of smallest ``q`` (then smallest ``p``)
-    with ``F(x0) = 1`` for a rational ``eta`` in ``(1, bound)``.
+    with ``F(x0) = 1`` for a rational ``eta`` in ``(1, bound)``, ``q <= max_denominator``.
 
     ``F(x0) = 1`` with ``x0 != 1`` means ``eta x0^2 + eta x0 - 1 = 0``, i.e. ``eta = 1/(x0 (x0 + 1))``,
     which is rational whenever ``x0`` is; the search is over ``x0`` and each candidate is checked
@@ -714,7 +752,7 @@ def _fraction(value: str | int | Fraction | sp.Expr) -> Fraction:
 
 
 def rational_exceptional_starts(eta: str | int | Fraction | sp.Expr, depth: int = 3) -> tuple[tuple[Fraction, int], ...]:
-    """The rational points of ``E ∩ (0, 1)`` found to ``depth`` preimages: ``(x0, n)`` with
+    """The rational points of ``E ∩ (0, 1)`` at ``eta`` found to ``depth`` preimages: ``(x0, n)`` with
     ``F^n(x0) = 1`` exactly and ``F^k(x0) != 1`` for ``k < n``, sorted by ``x0``.
 
     Preimages of a rational ``y`` are the rational roots of ``F(x) - y``, found by factoring over
@@ -757,7 +795,14 @@ def _positive_on(g: sp.Expr, lo: Fraction, hi: Fraction) -> bool:
 @dataclass(frozen=True)
 class ExactLanding:
     """A start whose GD orbit lands exactly on the minimum 1 and stays there (exact rationals):
-    a counterexample to "every x0 in (0, 1) converges to the 2-cycle"."""
+    a counterexample to "every x0 in (0, 1) converges to the 2-cycle".  Fields: ``eta``, the
+    ``start``, its exact ``orbit``, ``cycle_polynomial_at_1`` (``P(1, eta) = 1 - eta``, non-zero:
+    1 is on no 2-cycle) and ``symmetric_cofactor_at_1`` (non-zero as well).
+
+    >>> e = exact_landing("25/24", "3/5")
+    >>> e.orbit, e.cycle_polynomial_at_1, e.symmetric_cofactor_at_1, e.proved
+    ((Fraction(3, 5), Fraction(1, 1), Fraction(1, 1)), Fraction(-1, 24), Fraction(2, 1), True)
+    """
 
     eta: Fraction
     start: Fraction
@@ -788,7 +833,7 @@ class ExactLanding:
 
 
 def exact_landing(eta: str | int | Fraction | sp.Expr, x0: str | int | Fraction | sp.Expr) -> ExactLanding:
-    """Follow ``x0`` exactly until it reaches 1 (at most 12 steps) and record why that refutes
+    """Follow ``x0`` exactly at ``eta`` until it reaches 1 (at most 12 steps) and record why that refutes
     convergence to the 2-cycle.
 
     >>> exact_landing("25/24", "3/5").proved
