@@ -61,7 +61,11 @@ def _matrix(text: str) -> sp.Matrix:
 
 def mf_loss(c_text: str) -> tuple[str, str]:
     """``(expression, variables)`` of ``|Y Z^T - C|^2 / 2`` for the command line (``check
-    --vars``): ``y11, y12, ...`` then ``z11, ...``."""
+    --vars``): ``y11, y12, ...`` then ``z11, ...``; ``c_text`` is ``C`` row by row (``"1,0;0,1/4"``).
+
+    >>> mf_loss("1,0;0,1/4")[1]
+    'y11,y12,y21,y22,z11,z12,z21,z22'
+    """
     C = _matrix(c_text)
     d = C.shape[0]
     ys = [[f"y{i}{j}" for j in range(1, d + 1)] for i in range(1, d + 1)]
@@ -77,7 +81,15 @@ def mf_loss(c_text: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class MFCrossSection:
-    """The structural cross-section at a minimiser: ``b^T C a`` and the three derivatives."""
+    """The structural cross-section at a minimiser: the ``coupling`` ``b^T C a`` (``a``, ``b``
+    unit top eigenvectors of ``Y Y^T``, ``Z Z^T``), the ``second``, ``third`` and ``fourth``
+    derivatives along the top direction, the top eigenvalue ``alpha_plus_beta`` and whether it
+    is simple (``top_simple``).
+
+    >>> ce = mf_cross_section(*COUNTEREXAMPLE)
+    >>> ce.coupling, ce.second, ce.third, ce.fourth, ce.alpha_plus_beta, ce.top_simple, ce.holds
+    (0, 25, 0, 0, 5, True, False)
+    """
 
     alpha_plus_beta: sp.Expr
     coupling: sp.Expr  # b^T C a, with a, b unit top eigenvectors of Y Y^T, Z Z^T
@@ -125,7 +137,11 @@ def _top(m: sp.Matrix) -> tuple[sp.Expr, sp.Matrix, bool]:
 
 def mf_cross_section(c_text: str, y_text: str, z_text: str) -> MFCrossSection:
     """Exact cross-section quantities along the top Hessian direction at the minimiser ``(Y, Z)``
-    (``Y Z^T = C`` is checked)."""
+    (``Y Z^T = C`` is checked); ``c_text``, ``y_text``, ``z_text`` give the matrices row by row.
+
+    >>> mf_cross_section("1,0;0,1/4", "1,0;0,1/2", "1,0;0,1/2").holds
+    True
+    """
     C, Y, Z = _matrix(c_text), _matrix(y_text), _matrix(z_text)
     if sp.simplify(Y * Z.T - C) != sp.zeros(*C.shape):
         raise InputError("(Y, Z) is not a minimiser: Y Z^T != C")
@@ -150,7 +166,16 @@ def mf_cross_section(c_text: str, y_text: str, z_text: str) -> MFCrossSection:
 @dataclass(frozen=True)
 class MFRun:
     """GD on ``|Y Z^T - C|^2/2`` at ``eta``: at the end, the residual ``R = Y Z^T - C`` against
-    ``(delta^2 - 1) u u^T`` on the two phases of the 2-cycle, and the top singular balance."""
+    ``(delta^2 - 1) u u^T`` on the two phases of the 2-cycle, and the top singular balance.
+    Fields: the size ``d``, ``eta``, the second eigenvalue ``lambda2`` of ``C``, the ``seed``,
+    the ``steps`` run, the final ``phases`` ``u^T R u`` against the ``quartic``'s
+    ``delta^2 - 1``, the ``off_direction`` distance from the rank-one form, the
+    ``top_imbalance`` and the ``outcome``.
+
+    >>> r = simulate_mf(2, 1.1, 0.5, 0, 3000)
+    >>> r.outcome, max(abs(p - q) for p, q in zip(r.phases, r.quartic, strict=True)) < 1e-6
+    ("oscillation confined to u u^T with the quartic's delta", True)
+    """
 
     d: int
     eta: float
@@ -189,7 +214,13 @@ def _gd(d: int, eta: float, lambda2: float, seed: int, steps: int) -> Iterator[t
 
 def trajectory(d: int = 3, eta: float = 1.1, lambda2: float = 0.5, seed: int = 0, steps: int = 400) -> Any:
     """Per GD step: the distance of ``R = Y Z^T - C`` from the rank-one form ``(u^T R u) u u^T``
-    (max entry), the phase ``u^T R u``, and the top imbalance ``| |Y^T u| - |Z^T u| |`` (float64)."""
+    (max entry), the phase ``u^T R u``, and the top imbalance ``| |Y^T u| - |Z^T u| |`` (float64),
+    for ``steps`` steps of GD at ``eta`` on a ``d x d`` problem with second eigenvalue
+    ``lambda2`` from the random start ``seed``.
+
+    >>> trajectory(d=2, eta=1.1, lambda2=0.5, seed=0, steps=50).shape
+    (50, 3)
+    """
     import numpy as np
 
     rows = []
@@ -203,7 +234,12 @@ def trajectory(d: int = 3, eta: float = 1.1, lambda2: float = 0.5, seed: int = 0
 
 def simulate_mf(d: int = 3, eta: float = 1.1, lambda2: float = 0.5, seed: int = 0, steps: int = 20000) -> MFRun:
     """:func:`_gd`, summarised: the final two phases against the quartic's, the distance from the
-    rank-one form, the top imbalance."""
+    rank-one form, the top imbalance, after ``steps`` steps of GD at ``eta`` on a ``d x d``
+    problem with second eigenvalue ``lambda2`` from the random start ``seed``.
+
+    >>> simulate_mf(d=2, eta=1.1, lambda2=0.5, seed=0, steps=3000).outcome
+    "oscillation confined to u u^T with the quartic's delta"
+    """
     import numpy as np
 
     finals, k = [], 0
@@ -235,7 +271,14 @@ def _delta_sq(eta: float) -> tuple[float, float]:
 
 @dataclass(frozen=True)
 class MFReport:
-    """The cross-section claim (counterexample and balanced case) and the GD simulations."""
+    """The cross-section claim (the ``counterexample`` and the ``balanced`` case) and the GD
+    simulations (``runs``).
+
+    >>> balanced = mf_cross_section("1,0;0,1/4", "1,0;0,1/2", "1,0;0,1/2")
+    >>> r = MFReport(mf_cross_section(*COUNTEREXAMPLE), balanced, (simulate_mf(2, 1.1, 0.5, 0, 3000),))
+    >>> r.counterexample.holds, r.balanced.holds, [run.d for run in r.runs]
+    (False, True, [2])
+    """
 
     counterexample: MFCrossSection
     balanced: MFCrossSection
@@ -276,8 +319,12 @@ class MFReport:
 
 def mf_report(dims: Sequence[int] = (2, 3, 4), etas: Sequence[float] = (1.05, 1.1), seeds: Sequence[int] = (0, 1), lambda2: float = 0.5,
               progress: Progress | None = None) -> MFReport:
-    """The cross-section claim (exact) and GD runs over ``dims x etas x seeds``, reporting
-    each run to ``progress``."""
+    """The cross-section claim (exact) and GD runs over ``dims x etas x seeds`` (second
+    eigenvalue ``lambda2``), reporting each run to ``progress``.
+
+    >>> len(mf_report(dims=(2,), etas=(1.1,), seeds=(0,), lambda2=0.5).runs)
+    1
+    """
     cases = [(d, e, s) for d in dims for e in etas for s in seeds]
     runs = tuple(simulate_mf(d, e, lambda2, s)
                  for d, e, s in each_with_progress(cases, lambda c: "GD d={} eta={} seed={}".format(*c), progress))
