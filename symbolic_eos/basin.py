@@ -246,7 +246,18 @@ class StartOutcome:
 
 @dataclass(frozen=True)
 class BasinReport:
-    """Classification of GD orbits from a set of exact starts at one ``eta``."""
+    """Classification of GD orbits from a set of exact starts at one ``eta``.  Fields: the loss
+    ``expression`` in ``variable``; the 2-cycle (``cycle`` points, ``cycle_multiplier``, whether
+    ``cycle_certified`` and ``cycle_stable``, its trapping intervals ``cycle_traps``); the
+    ``minimum`` and whether it is ``minimum_stable``; one :class:`StartOutcome` per start in
+    ``outcomes``; and the settings ``prec``, ``max_iter``, ``tol`` and ``escape``.
+
+    >>> from symbolic_eos.dynamics import orbit
+    >>> cycle = orbit("(x**2 - 1)**2/4", "11/10", at="1", digits=30).orbits[0]
+    >>> r = basin_check("(x**2 - 1)**2/4", "x", "11/10", cycle.points, ["1/2", "2"], minimum=1)
+    >>> r.cycle_certified, r.cycle_stable, r.minimum, r.minimum_stable, r.counts
+    (True, True, '1', False, {'cycle': 1, 'minimum': 0, 'diverged': 1, 'other': 0})
+    """
 
     expression: str
     variable: str

@@ -315,7 +315,20 @@ class MinimaManifold:
 
 @dataclass(frozen=True)
 class MultivariateCheck:
-    """The multivariate check at one point (see the module docstring)."""
+    """The multivariate check at one point (see the module docstring).  Fields: the loss
+    ``expression`` in ``variables`` at ``point`` (shown as ``point_labels``); the Hessian's
+    ``eigenvalues_exact`` (exact route) and ``eigenvalue_balls``, its top eigenvector
+    ``direction`` (exact) or ``direction_enclosure`` (certified route, with its
+    ``certificate``), the ``manifold_dimension`` of its kernel and whether f is
+    ``flat_along_kernel``; ``eta_critical`` ``2/l1`` and whether the ``others_stable``; the
+    1-D ``cross_section`` criterion and ``cross_section_flip``; the multivariate ``flip``
+    coefficient with its ``flip_note``; the GD ``simulation`` evidence; the ``route`` taken; the
+    ``sharpness_gradient`` along the kernel and the ``manifold`` of minima proof.
+
+    >>> r = check_multivariate("(x*y - 1)**2/2", "x,y", "1,1", simulate=False)
+    >>> r.route, r.eigenvalues_exact, r.direction, r.eta_critical, r.others_stable, r.flip.exact
+    ('exact', (2, 0), (1, 1), 1, True, -8)
+    """
 
     expression: str
     variables: tuple[str, ...]
