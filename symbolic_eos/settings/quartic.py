@@ -511,7 +511,13 @@ def where_1121_comes_from(digits: int = 30) -> ThresholdOrigin:
 
 @dataclass(frozen=True)
 class BasinRow:
-    """The basin check at one ``eta``, with where ``eta`` lies relative to the thresholds."""
+    """The basin check (``report``) at one ``eta``, with the ``region`` where ``eta`` lies
+    relative to the thresholds, and a ``message`` when there is no report.
+
+    >>> row = basin_claim(etas=["11/10"], n_starts=3, digits=20).rows[0]
+    >>> row.eta, row.region, row.report.counts["cycle"], row.message
+    ('11/10', 'paper', 3, None)
+    """
 
     eta: str
     region: str
@@ -534,7 +540,14 @@ _REGIONS = {
 
 @dataclass(frozen=True)
 class BasinClaim:
-    """Claim (c): GD from a grid of ``x0`` in ``(0, 1)`` at several ``eta``."""
+    """Claim (c): GD from a grid of ``n_starts`` values ``x0`` in the open ``interval``
+    ``(0, 1)`` at several ``eta`` (one of ``rows`` each), with the certified loss of stability
+    ``eta_loss`` and the ``conclusion``.
+
+    >>> b = basin_claim(etas=["11/10"], n_starts=3, digits=20)
+    >>> b.interval, b.n_starts, b.eta_loss, len(b.rows)
+    (('0', '1'), 3, '1.23606797750', 1)
+    """
 
     interval: tuple[str, str]
     n_starts: int
@@ -656,7 +669,14 @@ def basin_claim(etas: Sequence = BASIN_ETAS, n_starts: int = 200, digits: int = 
     """Claim (c): :func:`~symbolic_eos.basin.basin_check` from ``n_starts`` exact starts in
     ``(0, 1)`` at each ``eta``, plus the rational points of ``E`` found there
     (:func:`rational_exceptional_starts`), whose exact landings on the minimum are counted as
-    exceptions; ``options`` go to ``basin_check`` (``max_iter``, ``prec``, ...)."""
+    exceptions; ``options`` go to ``basin_check`` (``max_iter``, ``prec``, ...).  The cycle is
+    certified to ``digits`` digits at each eta of ``etas``; ``threshold`` (claim (b)) is
+    computed when not given; ``progress`` is told about each eta.
+
+    >>> b = basin_claim(etas=["11/10"], n_starts=3, digits=20, threshold=None, progress=None)
+    >>> b.rows[0].report.counts
+    {'cycle': 3, 'minimum': 0, 'diverged': 0, 'other': 0}
+    """
     expr, x, _, _ = _setting()
     if threshold is None:
         threshold = where_1121_comes_from(digits)
@@ -854,8 +874,13 @@ def exact_landing(eta: str | int | Fraction | sp.Expr, x0: str | int | Fraction 
 class ExceptionalSet:
     """Claim (d): the starts in ``(0, 1)`` that never reach the 2-cycle, for every ``eta`` in
     ``[1, bound]``, proved symbolically in ``eta`` (``proofs``, each a statement and whether it was
-    proved), with an exact rational counterexample and the rational points of ``E`` at the tested
-    learning rates."""
+    proved), with an exact rational ``counterexample`` and the ``rational_points`` of ``E`` at
+    the tested learning rates.
+
+    >>> e = exceptional_set(etas=("11/10",))
+    >>> e.bound, all(ok for _, ok in e.proofs), e.counterexample.start, e.rational_points
+    ('1121/1000', True, Fraction(3, 5), (('11/10', ()),))
+    """
 
     bound: str
     proofs: tuple[tuple[str, bool], ...]
