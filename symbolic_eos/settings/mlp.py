@@ -138,7 +138,15 @@ def _add_bias(z: list, b: list) -> list:
 @dataclass(frozen=True)
 class Mlp:
     """A tanh MLP with layer widths ``widths = (d_in, h_1, ..., d_out)``; parameters flattened
-    as ``W_1`` (row-major, ``h_1 x d_in``), ``b_1``, ``W_2``, ``b_2``, ..."""
+    as ``W_1`` (row-major, ``h_1 x d_in``), ``b_1``, ``W_2``, ``b_2``, ...
+
+    >>> net = Mlp((2, 3, 1))
+    >>> rng = np.random.default_rng(0)
+    >>> theta, x, y = rng.standard_normal(net.size), rng.standard_normal((5, 2)), rng.standard_normal((5, 1))
+    >>> loss, grad = net.loss_and_grad(theta, x, y)
+    >>> net.size, grad.shape, bool(abs(loss - net.loss(theta, x, y)) < 1e-12)
+    (13, (13,), True)
+    """
 
     widths: tuple[int, ...]
 
@@ -333,7 +341,14 @@ def _top_eigenpair(matvec: Callable[[np.ndarray], np.ndarray], start: np.ndarray
 class MlpConfig:
     """One experiment: hidden widths, data size, and the learning-rate recipe
     ``eta = 2 / (edge_ratio * S0)`` rounded to 2 significant digits, ``S0`` the sharpness at
-    initialisation (``edge_ratio < 1`` puts ``2/eta`` below it: GD catapults, then sits at EoS)."""
+    initialisation (``edge_ratio < 1`` puts ``2/eta`` below it: GD catapults, then sits at EoS).
+    Fields: the config's ``name`` and ``description``, the ``hidden`` widths, the GD ``steps``,
+    the sharpness tracked every ``track_every`` steps with ``lanczos_steps`` Lanczos steps, and
+    the first ``samples`` of the data set (None: all).
+
+    >>> CONFIGS["tiny"].hidden, CONFIGS["tiny"].to_dict()["samples"]
+    ((6,), 120)
+    """
 
     name: str
     hidden: tuple[int, ...]
@@ -417,8 +432,18 @@ class CertifiedDirectional:
 def certified_directional(net: Mlp, theta: np.ndarray, v: np.ndarray, x: np.ndarray, y: np.ndarray,
                           precisions: tuple[int, ...] = BALL_PRECISIONS) -> CertifiedDirectional:
     """Balls for ``L'', L''', L''''`` along ``v`` at ``theta`` (both, and the data, taken as the
-    exact binary rationals float64 stores) and the certified sign of ``3 L'''^2 - L'' L''''``;
-    the precision is raised until the sign is certain."""
+    exact binary rationals float64 stores) and the certified sign of ``3 L'''^2 - L'' L''''``
+    for the network ``net`` on the data ``x``, ``y``; the precision is raised through
+    ``precisions`` until the sign is certain.
+
+    >>> net = Mlp((2, 3, 1))
+    >>> rng = np.random.default_rng(0)
+    >>> theta, v = rng.standard_normal(net.size), rng.standard_normal(net.size)
+    >>> x, y = rng.standard_normal((5, 2)), rng.standard_normal((5, 1))
+    >>> c = certified_directional(net, theta, v / np.linalg.norm(v), x, y, precisions=(128, 256))
+    >>> c.verdict, c.prec, c.decision.rigor
+    ('holds', 128, 'certified')
+    """
     from flint import ctx
 
     from ..decide import Decision
@@ -477,7 +502,17 @@ def flip_comparison(net: Mlp, theta: np.ndarray, v: np.ndarray, x: np.ndarray, y
     dense Hessian built column by column from exact HVPs (None above ``DENSE_HESSIAN_LIMIT``).
 
     ``g^T H^+ g = sum_i (g.u_i)^2 / l_i >= (g.v)^2 / l_1`` when ``v = u_1``: the 1-D condition
-    implies the multivariate one."""
+    implies the multivariate one.  For the network ``net`` on the data ``x``, ``y``; eigenvalues
+    below ``cutoff`` times ``l_1`` count as zero; ``progress`` gets the fraction of columns done.
+
+    >>> net = Mlp((2, 3, 1))
+    >>> rng = np.random.default_rng(0)
+    >>> theta, v = rng.standard_normal(net.size), rng.standard_normal(net.size)
+    >>> x, y = rng.standard_normal((5, 2)), rng.standard_normal((5, 1))
+    >>> f = flip_comparison(net, theta, v / np.linalg.norm(v), x, y, cutoff=1e-6, progress=None)
+    >>> f.parameters, f.negative_eigenvalues, f.note.startswith("H has 9 eigenvalues below")
+    (13, 9, True)
+    """
     p = net.size
     if p > DENSE_HESSIAN_LIMIT:
         return None
