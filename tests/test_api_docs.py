@@ -19,6 +19,11 @@ MODULES = sorted(m.name for m in pkgutil.walk_packages(symbolic_eos.__path__, "s
 
 #: Public names whose docstring is not complete yet (no example, or a parameter not named).
 #: Shrink it: the test fails on an entry that has become complete, so the list stays exact.
+#: What is left needs an example that is not fast: the full reports and experiments
+#: (quartic_report, neuron_report, run_experiment, certify_base_models; lambda1_formula_holds
+#: takes about 1.3 s of sympy), an optional dependency (load_digits: scikit-learn), a finished
+#: experiment or plot (MlpExperiment, plot_experiment, plot_certificates), or Hypothesis
+#: strategies, whose deterministic draw (hypothesis.find) takes seconds.
 NOT_YET_DOCUMENTED: frozenset[str] = frozenset({
     "symbolic_eos.certificates.certify_base_models",
     "symbolic_eos.certificates.plot_certificates",
@@ -31,7 +36,6 @@ NOT_YET_DOCUMENTED: frozenset[str] = frozenset({
     "symbolic_eos.settings.neuron.neuron_report",
     "symbolic_eos.settings.quartic.QuarticReport",
     "symbolic_eos.settings.quartic.quartic_report",
-    "symbolic_eos.settings.xy.trajectory",
     "symbolic_eos.strategies.affine_maps",
     "symbolic_eos.strategies.base_models",
     "symbolic_eos.strategies.composition_cases",

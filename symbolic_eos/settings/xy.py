@@ -269,7 +269,7 @@ class XYReport:
 
 
 def trajectory(eta: str, x0: str, y0: str, steps: int = 200) -> np.ndarray:
-    """GD iterates ``(x_t, y_t)``, ``t = 0..steps``, at ``eta`` from ``(x0, y0)`` (float64).
+    """GD iterates ``(x_t, y_t)`` for ``t`` from 0 to ``steps``, at ``eta`` from ``(x0, y0)`` (float64).
 
     >>> trajectory("1/2", "2", "1", 2).tolist()
     [[2.0, 1.0], [1.5, 0.0], [1.5, 0.75]]
