@@ -156,7 +156,7 @@ def agrees(balls: tuple[arb, ...], naive: list[str]) -> tuple[bool, float]:
     """Every naive value within its ball (up to 1e-15 relative); also the worst excess ratio."""
     ok, worst = True, 0.0
     with ctx.workprec(256):
-        for ball, text in zip(balls, naive):
+        for ball, text in zip(balls, naive, strict=True):
             v = arb(text)
             gap = abs(ball.mid() - v)
             allowed = ball.rad() + arb("1e-15") * max(arb(1), abs(v))

@@ -22,7 +22,7 @@ import statistics
 import time
 
 import sympy as sp
-from flint import arb, ctx
+from flint import ctx
 
 from symbolic_eos import check
 from symbolic_eos.jets import Point, ball_coefficients, exact_coefficients
@@ -68,7 +68,7 @@ def main() -> None:
         q = sp.Rational(at)
         point = Point.rational(q)
 
-        def jet(order):
+        def jet(order, kind=kind, expr=expr, point=point):
             if kind == "exact":
                 return lambda: exact_coefficients(expr, X, point, order)
             with ctx.workprec(128):
@@ -77,10 +77,11 @@ def main() -> None:
 
         engine = {k: _median(jet(k), args.repeats) for k in (8, 16, 24)}
         naive = _naive(expr, q, 24, args.budget)
-        whole = _median(lambda: check(text, at=check_at), max(3, args.repeats // 2))
+        whole = _median(lambda text=text, check_at=check_at: check(text, at=check_at), max(3, args.repeats // 2))
         ratio = f"{naive / engine[24]:,.0f}x" if naive else f"> {args.budget / engine[24]:,.0f}x"
         naive_cell = f"{naive * 1e3:,.1f}" if naive else f"> {args.budget * 1e3:,.0f}"
-        print(f"| {name} | {engine[8] * 1e3:.3f} | {engine[16] * 1e3:.3f} | {engine[24] * 1e3:.3f} | {naive_cell} | {ratio} | {whole * 1e3:.0f} |")
+        print(f"| {name} | {engine[8] * 1e3:.3f} | {engine[16] * 1e3:.3f} | {engine[24] * 1e3:.3f} | {naive_cell} | {ratio} "
+              f"| {whole * 1e3:.0f} |")
 
 
 if __name__ == "__main__":

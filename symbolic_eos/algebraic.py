@@ -52,11 +52,10 @@ from flint import arb, ctx, fmpq, fmpq_series, fmpz
 
 from .errors import DomainError, EosError
 from .jets import Jet, NotRational, Point, _walk, arb_to_fmpq, ball_coefficients, constant_enclosure, series_length
+from typing import Any, Iterable, Never
 
 __all__ = [
-    "NotAlgebraic",
     "Surd",
-    "SurdSeries",
     "Transcendental",
     "to_surd",
     "algebraic_coefficients",
@@ -94,8 +93,8 @@ SIGN_PRECISIONS = (64, 128, 256, 512, 1024, 2048, 4096)
 def _square_free(n: int) -> tuple[int, int]:
     """``n = m^2 k`` with ``k`` square-free: returns ``(m, k)`` (``0 < n <= MAX_RADICAND``)."""
     m, k = 1, 1
-    for p, e in fmpz(n).factor():
-        p = int(p)
+    for prime, e in fmpz(n).factor():
+        p = int(prime)
         m *= p ** (int(e) // 2)
         if int(e) % 2:
             k *= p
@@ -107,7 +106,7 @@ def _smallest_prime(k: int) -> int:
     return int(fmpz(k).factor()[0][0])
 
 
-def _coerce(value) -> "Surd":
+def _coerce(value: Surd | int | fmpz | fmpq) -> "Surd":
     if isinstance(value, Surd):
         return value
     if isinstance(value, (int, fmpz)):
@@ -123,7 +122,7 @@ def _key_product(s: int, t: int) -> tuple[int, int]:
     return g, (s // g) * (t // g)
 
 
-def _accumulate(terms: dict, key, value) -> None:
+def _accumulate(terms: dict, key: Any, value: Any) -> None:
     """Add ``value`` to ``terms[key]``, keeping no zero coefficients (so equality is exact)."""
     total = terms.get(key, 0) + value
     if total == 0:
@@ -144,13 +143,13 @@ class Surd:
 
     __slots__ = ("terms",)
 
-    def __init__(self, terms: dict):
+    def __init__(self, terms: dict) -> None:
         if len(terms) > MAX_TERMS:
             raise NotAlgebraic("too many square roots")
         self.terms = terms
 
     @staticmethod
-    def rational(q) -> "Surd":
+    def rational(q: int | fmpz | fmpq) -> "Surd":
         """A rational (``int`` or ``fmpq``) as a field element."""
         return _coerce(q)
 
@@ -292,38 +291,45 @@ class Surd:
                 return -1
         return None
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Surd({sp.sstr(self.to_sympy())})"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return sp.sstr(self.to_sympy())
 
 
 class Transcendental:
     """A constant term known exactly (a sympy expression) but not in the field, e.g.
     ``f(xb) = 1 - pi/4``: any arithmetic on it raises :class:`NotAlgebraic`, so a quantity
-    that needs it falls back to balls."""
+    that needs it falls back to balls.  ``value`` is the sympy constant.
+
+    >>> t = Transcendental(1 - sp.pi / 4)
+    >>> t.value, t + 1
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.algebraic.NotAlgebraic: a transcendental constant term
+    """
 
     __slots__ = ("value",)
 
-    def __init__(self, value: sp.Expr):
+    def __init__(self, value: sp.Expr) -> None:
         self.value = value
 
-    def _fail(self, *args):
+    def _fail(self, *args: object) -> Never:
         # No printing here: this is the common, cheap way out of the exact route.
         raise NotAlgebraic("a transcendental constant term")
 
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _fail
     __truediv__ = __rtruediv__ = __pow__ = __neg__ = __pos__ = _fail
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Transcendental({sp.sstr(self.value)})"
 
     __str__ = __repr__
 
 
 def to_surd(value: sp.Expr) -> Surd | None:
-    """The exact field element equal to a sympy constant built from rationals with
+    """The exact field element equal to ``value``, a sympy constant built from rationals with
     ``+ - * /``, integer powers and square roots of positive rationals; None otherwise.  This is
     structural evaluation, never numerical: ``sqrt(2)*sqrt(3) - sqrt(6)`` gives exactly 0.
 
@@ -336,7 +342,7 @@ def to_surd(value: sp.Expr) -> Surd | None:
         return None
 
 
-def _to_surd(node) -> Surd:
+def _to_surd(node: Surd | sp.Expr) -> Surd:
     if isinstance(node, Surd):
         return node
     if node.is_Rational:
@@ -373,7 +379,7 @@ def _rational_root(c: fmpq, q: int) -> fmpq | None:
     return fmpq(*roots)
 
 
-def _as_sympy(value) -> sp.Expr:
+def _as_sympy(value: Surd | sp.Expr) -> sp.Expr:
     return value.to_sympy() if isinstance(value, Surd) else value
 
 
@@ -393,13 +399,13 @@ class SurdSeries:
 
     __slots__ = ("parts", "n")
 
-    def __init__(self, parts: dict, n: int):
+    def __init__(self, parts: dict, n: int) -> None:
         if len(parts) > MAX_TERMS:
             raise NotAlgebraic("too many square roots")
         self.parts, self.n = parts, n
 
     @staticmethod
-    def from_coefficients(coefficients, n: int) -> "SurdSeries":
+    def from_coefficients(coefficients: Iterable[Surd | int | fmpq], n: int) -> "SurdSeries":
         """The series with the given field elements (or rationals) as coefficients."""
         rows: dict = {}
         for j, c in enumerate(coefficients):
@@ -455,10 +461,10 @@ class SurdSeries:
     def __rsub__(self, other):
         return (-self) + other
 
-    def _scalar_series(self, c) -> "SurdSeries":
+    def _scalar_series(self, c: Surd | int | fmpq) -> "SurdSeries":
         return SurdSeries.from_coefficients([c], self.n)
 
-    def scale(self, c) -> "SurdSeries":
+    def scale(self, c: Surd | int | fmpz | fmpq) -> "SurdSeries":
         """``c * self`` for a field element ``c``."""
         c = _coerce(c)
         parts: dict = {}
@@ -532,7 +538,8 @@ class SurdSeries:
         """``(1 + self)^e - 1`` for ``self(0) = 0`` and rational ``e``."""
         if self.is_rational:
             s = self._rat()
-            return SurdSeries.rational(((1 + s).log() * e).exp() - 1, self.n)
+            # python-flint's stubs (0.9) omit series-by-fmpq arithmetic, which it supports
+            return SurdSeries.rational(((1 + s).log() * e).exp() - 1, self.n)  # type: ignore[operator]
         return self.compose_rational(_binomial_at_zero(e, self.n))
 
     def inverse(self) -> "SurdSeries":
@@ -560,7 +567,7 @@ def _taylor_at_zero(name: str, n: int) -> list:
 def _binomial_at_zero(e: fmpq, n: int) -> list:
     with series_length(n):
         t = fmpq_series([0, 1], prec=n)
-        s = ((1 + t).log() * e).exp() - 1
+        s = ((1 + t).log() * e).exp() - 1  # type: ignore[operator]  # as above: the stubs omit series * fmpq
         c = [fmpq(v) for v in s.coeffs()]
     return c + [fmpq(0)] * (n - len(c))
 
@@ -575,7 +582,7 @@ class _Node:
 
     __slots__ = ("value", "tail")
 
-    def __init__(self, value, tail: SurdSeries | None):
+    def __init__(self, value: Any, tail: SurdSeries | None) -> None:
         if not isinstance(value, Surd):
             surd = to_surd(value) if _small(value) else None
             value = surd if surd is not None else value
@@ -611,7 +618,7 @@ class _Node:
         return _Node(value, tail)
 
 
-def _small(value) -> bool:
+def _small(value: object) -> bool:
     """At most :data:`MAX_CONSTANT_OPS` nodes (counted with an early stop: this runs on every
     constant term, and sympy's ``count_ops`` is slow)."""
     if not isinstance(value, sp.Basic):
@@ -622,7 +629,7 @@ def _small(value) -> bool:
     return True
 
 
-def _value_in_field(candidates) -> Surd:
+def _value_in_field(candidates: Iterable[sp.Expr | None]) -> Surd:
     """The first candidate sympy value that is a field element."""
     for c in candidates:
         if c is not None and _small(c):
@@ -642,14 +649,14 @@ def _bounded_for_exp(value: sp.Expr, factor: int = 1) -> bool:
     return bool(abs(ball) * factor < MAX_EXP_ARGUMENT)
 
 
-def _exp_value(v) -> Surd:
+def _exp_value(v: Surd | sp.Expr) -> Surd:
     s = _as_sympy(v)
     if not _bounded_for_exp(s):
         raise NotAlgebraic("exp argument too large")
     return _value_in_field([sp.exp(s), sp.exp(s.rewrite(sp.log)) if s.has(sp.asinh, sp.acosh, sp.atanh) else None])
 
 
-def _hyperbolic_values(v) -> tuple[Surd, Surd]:
+def _hyperbolic_values(v: Surd | sp.Expr) -> tuple[Surd, Surd]:
     """``(sinh v, cosh v)`` in the field, directly or through ``e^v``."""
     s = _as_sympy(v)
     if not _bounded_for_exp(s):
@@ -673,6 +680,7 @@ def _arc_tail(u: _Node, name: str) -> SurdSeries:
     (``1 + u^2``) and ``acosh`` (``u^2 - 1``); needs ``R = sqrt(radicand(v))`` in the field:
     ``1/sqrt(R^2 + w) = (1/R) (1 + w/R^2)^(-1/2)`` with ``w = radicand(u) - radicand(v)``."""
     v, U = u.field_value(), u.tail
+    assert U is not None, "an arc function of a constant is a constant: no tail to integrate"
     n = U.n
     if name == "asin":
         radicand = 1 - v * v
@@ -700,7 +708,7 @@ _HOPEFUL = {"exp": _HYPERBOLIC, "sinh": _HYPERBOLIC, "cosh": _HYPERBOLIC, "tanh"
             "sin": _TRIGONOMETRIC, "cos": _TRIGONOMETRIC, "tan": _TRIGONOMETRIC}
 
 
-def _direct_values(name: str, v) -> tuple[Surd, ...]:
+def _direct_values(name: str, v: Surd | sp.Expr) -> tuple[Surd | int, ...]:
     """The values at ``v`` that the addition formula of ``name`` needs, in the field:
     ``exp -> (e^v,)``, ``sin, cos -> (sin v, cos v)``, ``tan -> (tan v,)``,
     ``tanh -> (tanh v,)``, ``sinh, cosh -> (sinh v, cosh v)``; :class:`NotAlgebraic` when they
@@ -735,7 +743,7 @@ def _direct_values(name: str, v) -> tuple[Surd, ...]:
     return _hyperbolic_values(v)
 
 
-def _constant_value(node: sp.Expr):
+def _constant_value(node: sp.Expr) -> Surd | sp.Expr:
     """A constant subtree as a field element when the addition-formula values show it is one
     (``sinh(log(1 + sqrt(2))) = 1``, which sympy leaves as it is), else the sympy constant."""
     surd = to_surd(node) if _small(node) else None
@@ -813,7 +821,7 @@ def _function(name: str, u: _Node) -> _Node:
     raise NotAlgebraic(name)
 
 
-def _power(base: _Node, e) -> _Node:
+def _power(base: _Node, e: Any) -> _Node:
     if not isinstance(e, sp.Expr) or not e.is_Rational:
         raise NotAlgebraic("power with a variable exponent")
     if base.tail is None:
@@ -853,7 +861,8 @@ def _power(base: _Node, e) -> _Node:
 
 
 def algebraic_coefficients(expr: sp.Expr, var: sp.Symbol, point: Point, order: int) -> Jet:
-    """Exact Taylor coefficients ``f^(j)(xb)/j!``, ``j <= order``, at an exact point: ``c_j``
+    """Exact Taylor coefficients ``f^(j)(xb)/j!``, ``j <= order``, of ``f`` (the ``expr`` in
+    ``var``) at an exact ``point``: ``c_j``
     for ``j >= 1`` are :class:`Surd` field elements, ``c_0`` too when ``f(xb)`` is in the
     field (else a :class:`Transcendental`).  Raises :class:`NotAlgebraic` (a
     :class:`~symbolic_eos.jets.NotRational`) when some value the jet needs is not in the field;
@@ -988,15 +997,17 @@ INVERSE_OUTER = frozenset({a for a, _ in _INVERSES_ON_DOMAIN} | {"asin", "atan",
 def has_inverse_pair(expr: sp.Expr) -> bool:
     """Does ``expr`` contain ``f(g(u))`` with ``f`` one of the outer functions above?"""
     return any(
-        isinstance(node, sp.Function) and type(node).__name__ in INVERSE_OUTER and len(node.args) == 1 and isinstance(node.args[0], sp.Function)
+        isinstance(node, sp.Function) and type(node).__name__ in INVERSE_OUTER and len(node.args) == 1
+        and isinstance(node.args[0], sp.Function)
         for node in sp.preorder_traversal(expr)
     )
 
 
 def local_inverses(expr: sp.Expr, var: sp.Symbol, point: Point, prec: int = 128) -> sp.Expr:
     """``expr`` with each ``f(g(u))``, ``g`` an inverse of ``f``, replaced by what it equals on
-    a neighbourhood of the point, when the branch (and the domain of ``g``) is certified there
-    by a ball of ``u``; the two agree near the point, so they have the same Taylor jet.
+    a neighbourhood of the ``point`` (``var`` there), when the branch (and the domain of ``g``)
+    is certified there by a ball of ``u`` at ``prec`` bits; the two agree near the point, so
+    they have the same Taylor jet.
 
     >>> from symbolic_eos.parse import parse_constant, parse_expression
     >>> f = parse_expression("asin(sin(x))**2")

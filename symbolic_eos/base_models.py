@@ -86,7 +86,12 @@ def slug(value: object, where: str) -> str:
 class BaseModel:
     """A base model: its name, expression text in ``x``, open domain ``(lo, hi)`` (exact text,
     ``-inf``/``inf`` for unbounded), whether the poster lists it, notes, and optionally the
-    closed range ``[lo, hi]`` (exact rationals inside the open domain) its certificate covers."""
+    closed range ``[lo, hi]`` (exact rationals inside the open domain) its certificate covers.
+
+    >>> m = model("log")
+    >>> m.expression, m.domain, m.poster, m.contains(parse_constant("1/2"))
+    ('log(x)', ('0', 'inf'), True, True)
+    """
 
     name: str
     expression: str
@@ -104,7 +109,7 @@ class BaseModel:
         from .jets import constant_enclosure
 
         ball = constant_enclosure(value, 128)
-        inside = True
+        inside: bool | None = True
         for end, side in zip(self.domain, (-1, 1), strict=True):
             if end in ("-inf", "inf"):
                 continue
@@ -186,6 +191,11 @@ def base_models() -> tuple[BaseModel, ...]:
 
 
 def model(name: str) -> BaseModel:
+    """The catalog's base model called ``name``; :class:`InputError` lists the known ones.
+
+    >>> model("exp").expression
+    'exp(x)'
+    """
     for m in base_models():
         if m.name == name:
             return m

@@ -41,7 +41,7 @@ from __future__ import annotations
 from collections import Counter, deque
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable, Sequence
+from typing import Callable, Sequence, TypeAlias
 
 import sympy as sp
 from flint import arb, ctx, fmpq, fmpq_poly
@@ -58,9 +58,7 @@ __all__ = [
     "BasinReport",
     "basin_check",
     "interior_grid",
-    "compiled_gd_map",
     "trapping_interval",
-    "recertify_cycle",
     "KINDS",
 ]
 
@@ -82,7 +80,13 @@ CERTIFIED_RADIUS = "1e-12"
 # Inputs.
 
 
-def _exact(value, what: str) -> sp.Expr:
+#: An exact real number as the API takes it (floats are refused at run time).
+Exact: TypeAlias = "str | int | Fraction | fmpq | sp.Expr"
+#: A compiled ball map ``x -> F(x)`` (or ``F'(x)``).
+BallMap: TypeAlias = Callable[[arb], arb]
+
+
+def _exact(value: object, what: str) -> sp.Expr:
     """An exact real constant from text, int, Fraction, fmpq or sympy (floats are refused)."""
     if isinstance(value, (bool, float)):
         raise InputError(f"{what} must be exact (e.g. '11/10' or Fraction(11, 10)), not the float {value!r}")
@@ -99,7 +103,7 @@ def _exact(value, what: str) -> sp.Expr:
     raise InputError(f"{what} must be an exact number, not {type(value).__name__} {str(value)[:30]}")
 
 
-def interior_grid(lo, hi, n: int) -> tuple[Fraction, ...]:
+def interior_grid(lo: int | Fraction | str, hi: int | Fraction | str, n: int) -> tuple[Fraction, ...]:
     """``n`` exact starts strictly inside ``(lo, hi)``: ``lo + (hi - lo) k/(n+1)``, ``k = 1..n``.
 
     >>> interior_grid(0, 1, 3)
@@ -136,7 +140,7 @@ def compiled_gd_map(expr: sp.Expr, var: sp.Symbol, eta: sp.Expr, prec: int) -> t
     return ball_function(body, var), ball_function(slope, var)
 
 
-def _image(F, dF, X: arb) -> arb:
+def _image(F: BallMap, dF: BallMap, X: arb) -> arb:
     """Mean-value form ``F(X) ⊂ F(m) + F'(X)(X - m)``, ``m`` the midpoint of ``X``."""
     m = arb(X.mid())
     return F(m) + dF(X) * (X - m)
@@ -145,7 +149,14 @@ def _image(F, dF, X: arb) -> arb:
 @dataclass(frozen=True)
 class TrappingInterval:
     """A certified interval ``I`` with ``F^period(I) ⊂ I`` and ``|(F^period)'| <= lipschitz < 1``
-    on ``I``: the orbit of every point of ``I`` converges to the ``period``-orbit through ``I``."""
+    on ``I``: the orbit of every point of ``I`` converges to the ``period``-orbit through ``I``.
+
+    >>> x = sp.Symbol("x")
+    >>> F, dF = compiled_gd_map(x**2 / 2, x, sp.Rational(1, 2), 64)    # F(x) = x/2
+    >>> t = trapping_interval(F, dF, arb(0), 1, arb(1))
+    >>> t.period, t.lipschitz
+    (1, 0.500000000000000)
+    """
 
     interval: arb
     period: int
@@ -156,9 +167,10 @@ class TrappingInterval:
                 "lipschitz": upper_text(self.lipschitz)}
 
 
-def trapping_interval(F, dF, point: arb, period: int, scale: arb, tries: int = 60) -> TrappingInterval | None:
+def trapping_interval(F: BallMap, dF: BallMap, point: arb, period: int, scale: arb, tries: int = 60) -> TrappingInterval | None:
     """The widest ``I = mid(point) ± scale 2^-k`` (``k = 2, 3, ...``) certified to trap the
-    ``period``-orbit through ``point`` (an enclosure of a periodic point); None if none is.
+    ``period``-orbit through ``point`` (an enclosure of a periodic point), trying ``tries``
+    widths of the compiled map ``F`` with derivative ``dF``; None if none is.
 
     >>> x = sp.Symbol("x")
     >>> F, dF = compiled_gd_map(x**2 / 2, x, sp.Rational(1, 2), 64)    # F(x) = x/2
@@ -206,7 +218,13 @@ def _bits(q: fmpq) -> int:
 class StartOutcome:
     """Where the orbit of one start went: ``kind`` in :data:`KINDS` after ``steps`` steps, ending
     at ``final``; ``period`` of the orbit it converged to (when one was seen); ``evidence`` is
-    ``exact``, ``certified`` or ``numeric`` (see the module docstring)."""
+    ``exact``, ``certified`` or ``numeric`` (see the module docstring); ``start`` is the exact
+    start as text and ``detail`` says why the orbit was classified so.
+
+    >>> o = StartOutcome("1/2", "cycle", "0.81", 12, "entered a certified trapping interval", 2, "certified")
+    >>> o.to_dict()["class"], o.evidence
+    ('cycle', 'certified')
+    """
 
     start: str
     kind: str
@@ -228,7 +246,18 @@ class StartOutcome:
 
 @dataclass(frozen=True)
 class BasinReport:
-    """Classification of GD orbits from a set of exact starts at one ``eta``."""
+    """Classification of GD orbits from a set of exact starts at one ``eta``.  Fields: the loss
+    ``expression`` in ``variable``; the 2-cycle (``cycle`` points, ``cycle_multiplier``, whether
+    ``cycle_certified`` and ``cycle_stable``, its trapping intervals ``cycle_traps``); the
+    ``minimum`` and whether it is ``minimum_stable``; one :class:`StartOutcome` per start in
+    ``outcomes``; and the settings ``prec``, ``max_iter``, ``tol`` and ``escape``.
+
+    >>> from symbolic_eos.dynamics import orbit
+    >>> cycle = orbit("(x**2 - 1)**2/4", "11/10", at="1", digits=30).orbits[0]
+    >>> r = basin_check("(x**2 - 1)**2/4", "x", "11/10", cycle.points, ["1/2", "2"], minimum=1)
+    >>> r.cycle_certified, r.cycle_stable, r.minimum, r.minimum_stable, r.counts
+    (True, True, '1', False, {'cycle': 1, 'minimum': 0, 'diverged': 1, 'other': 0})
+    """
 
     expression: str
     variable: str
@@ -328,7 +357,8 @@ class BasinReport:
         return lines
 
     def _cycle_line(self) -> str:
-        state = ("certified attracting" if self.cycle_stable else "NOT certified attracting") if self.cycle_certified else "NOT re-certified"
+        state = (("certified attracting" if self.cycle_stable else "NOT certified attracting") if self.cycle_certified
+                 else "NOT re-certified")
         traps = ", ".join(upper_text(t.interval.rad(), 2) for t in self.cycle_traps)
         return (f"2-cycle {{{self.cycle[0][:20]}, {self.cycle[1][:20]}}}, multiplier {self.cycle_multiplier[:20]} ({state}"
                 + (f"; certified trapping intervals of radius {traps})" if traps else ")"))
@@ -375,7 +405,7 @@ class _Targets:
     radius_cap: arb
 
 
-def _exact_prefix(F: fmpq_poly, x0: fmpq, t: _Targets, start: str):
+def _exact_prefix(F: fmpq_poly, x0: fmpq, t: _Targets, start: str) -> StartOutcome | tuple[fmpq, int]:
     """Iterate exactly while the rationals stay small.  Returns an outcome (exact landing on a
     periodic orbit, or escape) or ``(last exact iterate, its index)``."""
     seen = {x0: 0}
@@ -402,7 +432,7 @@ def _exact_prefix(F: fmpq_poly, x0: fmpq, t: _Targets, start: str):
     return x, n
 
 
-def _follow(F, dF, X: arb, n0: int, start: str, t: _Targets, max_iter: int, max_period: int) -> StartOutcome:
+def _follow(F: BallMap, dF: BallMap, X: arb, n0: int, start: str, t: _Targets, max_iter: int, max_period: int) -> StartOutcome:
     """Follow the orbit from the ball ``X ∋ x_{n0}``: balls by the mean-value form while they
     stay narrow (certified), then midpoints (numeric); classify it."""
     certified = True
@@ -427,12 +457,12 @@ def _follow(F, dF, X: arb, n0: int, start: str, t: _Targets, max_iter: int, max_
             return StartOutcome(start, "other", "nan", n, "left the real domain of f' (non-finite value)")
         if abs(X) > escape:
             return StartOutcome(start, "diverged", decimal_string(X, 20), n, "exceeds the escape bound")
-        for interval, kind, period in traps:
+        for interval, kind, trap_period in traps:
             if interval.contains(X):
                 how = "certified" if certified else "numeric"
                 what = "the 2-cycle" if kind == "cycle" else "the minimum"
                 return StartOutcome(start, kind, decimal_string(X, 20), n,
-                                    f"entered a certified trapping interval of {what}", period, how)
+                                    f"entered a certified trapping interval of {what}", trap_period, how)
         hist.append(X)
         if n % CHECK_EVERY or len(hist) <= max_period:
             continue
@@ -453,23 +483,32 @@ def _follow(F, dF, X: arb, n0: int, start: str, t: _Targets, max_iter: int, max_
 
 
 def basin_check(
-    expr,
-    var,
-    eta,
+    expr: str | sp.Expr,
+    var: str | sp.Symbol,
+    eta: Exact,
     cycle_points: Sequence[arb],
-    starts: Sequence,
+    starts: Sequence[Exact],
     prec: int = 128,
     max_iter: int = 100_000,
     tol: str = "1e-20",
     *,
-    minimum=None,
+    minimum: Exact | None = None,
     escape: str = "1e12",
     max_period: int = 16,
 ) -> BasinReport:
     """Follow GD ``x <- x - eta f'(x)`` from each exact start and classify the orbit (module
     docstring).  ``cycle_points`` are certified enclosures of the 2-cycle (e.g. from
     :func:`symbolic_eos.orbits.two_cycle`), ``minimum`` the exact fixed point ``xb``; ``tol``
-    detects other attractors (``|x_n - x_{n-p}| < tol``, ``p <= max_period``)."""
+    detects other attractors (``|x_n - x_{n-p}| < tol``, ``p <= max_period``).  The loss ``expr``
+    (text or sympy) is in ``var``, ``eta`` and the ``starts`` are exact, balls carry ``prec``
+    bits, an orbit is followed for at most ``max_iter`` steps and has diverged past ``escape``.
+
+    >>> from symbolic_eos.dynamics import orbit
+    >>> cycle = orbit("(x**2 - 1)**2/4", "11/10", at="1", digits=30).orbits[0]
+    >>> r = basin_check("(x**2 - 1)**2/4", "x", "11/10", cycle.points, [Fraction(1, 2), Fraction(3, 5)], minimum=1)
+    >>> r.counts["cycle"], [o.evidence for o in r.outcomes]
+    (2, ['certified', 'certified'])
+    """
     if isinstance(expr, str):
         text, expr = expr, parse_expression(expr, (str(var),))
     else:
@@ -524,7 +563,7 @@ def basin_check(
             outcomes.append(_follow(F, dF, X, n, label, targets, max_iter, max_period))
         mult_text = decimal_string(multiplier, 20)
     return BasinReport(
-        text, str(symbol), sp.sstr(eta_value), tuple(decimal_string(c, 25) for c in cycle), mult_text,
+        text, str(symbol), sp.sstr(eta_value), (decimal_string(cycle[0], 25), decimal_string(cycle[1], 25)), mult_text,
         cycle_certified, stable, traps, None if xb is None else sp.sstr(xb), xb_stable, tuple(outcomes),
         prec, max_iter, tol, escape,
     )
@@ -542,15 +581,15 @@ def recertify_cycle(gd: GradientMap, eta: sp.Expr, points: Sequence[arb], prec: 
             try:
                 polished = solve_system(system, guess, max(15, int(prec * 0.3) - 10))
             except (NoConvergence, EosError):
-                return tuple(points), False
+                return (points[0], points[1]), False
             result = certify(system, polished, prec)
         box = result.enclosure
         ok = (result.certified and not box[0].overlaps(box[1])
               and box[0].overlaps(points[0]) and box[1].overlaps(points[1]))
-        return (tuple(box), True) if ok else (tuple(points), False)
+        return ((box[0], box[1]), True) if ok else ((points[0], points[1]), False)
 
 
-def _check_compiled(F, dF, gd: GradientMap, eta: arb, points: Sequence[arb], prec: int) -> None:
+def _check_compiled(F: BallMap, dF: BallMap, gd: GradientMap, eta: arb, points: Sequence[arb], prec: int) -> None:
     """The compiled ``F``, ``F'`` must agree with the Taylor engine (:meth:`GradientMap.step` and
     :meth:`GradientMap.derivatives`): a guard against a mis-compiled expression."""
     for x in points:

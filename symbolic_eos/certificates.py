@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple, Sequence
 
 import sympy as sp
 from flint import arb, arb_series, ctx, fmpq
@@ -64,7 +64,11 @@ _STATUSES = ("holds", "fails", "undecided")
 
 class CertifiedInterval(NamedTuple):
     """A closed sub-interval ``[lo, hi]`` (exact rational text) with its ``status`` (``holds`` /
-    ``fails`` / ``undecided``) and, for ``undecided``, the ``reason``."""
+    ``fails`` / ``undecided``) and, for ``undecided``, the ``reason``.
+
+    >>> certify_base_model("exp", lo="0", hi="1", max_depth=8).intervals
+    (CertifiedInterval(lo='0', hi='1', status='holds', reason=''),)
+    """
 
     lo: str
     hi: str
@@ -75,7 +79,15 @@ class CertifiedInterval(NamedTuple):
 @dataclass(frozen=True)
 class BaseModelCertificate:
     """Where the L2 condition ``g' != 0 and g' g''' - 6 g''^2 < 0`` holds, fails or stays
-    undecided on a closed range, certified by interval bisection with ball arithmetic."""
+    undecided on a closed range, certified by interval bisection with ball arithmetic.  Fields:
+    the model's ``name``, ``expression`` and ``poster`` flag, the ``range`` and where it comes
+    from (``range_note``), the ``intervals`` and ``degenerate_points`` found, and the work done:
+    ``max_depth``, ``prec`` up to ``max_prec``, ``boxes`` evaluated, ``budget_exhausted``.
+
+    >>> c = certify_base_model("tanh", lo="-1", hi="1", max_depth=10)
+    >>> c.name, c.range, [i.status for i in c.intervals], c.degenerate_points, c.budget_exhausted
+    ('tanh', ('-1', '1'), ['holds'], (), False)
+    """
 
     name: str
     expression: str
@@ -145,7 +157,7 @@ class BaseModelCertificate:
             parts.append(around)
         return "; ".join(parts)
 
-    def _undecided_text(self, undecided) -> str:
+    def _undecided_text(self, undecided: Sequence[CertifiedInterval]) -> str:
         n = len(undecided)
         width = _short(self._width("undecided"))
         centres = [_short((fmpq_text(i.lo) + fmpq_text(i.hi)) / 2) for i in undecided]
@@ -248,7 +260,7 @@ def _short(value: fmpq, digits: int = 6) -> str:
     return mantissa + e + exponent
 
 
-def _union(intervals) -> str:
+def _union(intervals: Sequence[CertifiedInterval]) -> str:
     parts = [f"[{_short(fmpq_text(i.lo))}, {_short(fmpq_text(i.hi))}]" for i in intervals]
     return " u ".join(parts[:6]) + (f" u ... ({len(parts)} intervals)" if len(parts) > 6 else "")
 
@@ -271,7 +283,13 @@ def _rational(text: str, what: str) -> fmpq:
 def certificate_range(m: BaseModel, lo: str | None = None, hi: str | None = None) -> tuple[fmpq, fmpq, str]:
     """The closed range ``[lo, hi]`` to certify and a note saying where it comes from: the
     arguments, else the catalog's ``range``, else ``[-10, 10]`` cut to the open domain, moved
-    ``1/100`` inside a finite domain end (``g`` must be smooth on the whole closed range)."""
+    ``1/100`` inside a finite domain end (``g`` must be smooth on the whole closed range), for
+    the base model ``m``.
+
+    >>> from symbolic_eos.base_models import model
+    >>> certificate_range(model("log"))
+    (1/100, 10, 'range from the catalog (the domain is (0, inf))')
+    """
     note = ""
     if lo is None and hi is None and m.range is not None:
         a, b = (_rational(e, "range end") for e in m.range)
@@ -364,7 +382,7 @@ class _Leaf:
 class _Certifier:
     """Classifies boxes ``[a, b]`` of one model; caches the point jets at box ends."""
 
-    def __init__(self, expr: sp.Expr, var: sp.Symbol, prec: int):
+    def __init__(self, expr: sp.Expr, var: sp.Symbol, prec: int) -> None:
         self.expr, self.var, self.prec = expr, var, prec
         self._points: dict = {}
         #: Set by :meth:`classify`: the last box was undecided partly for lack of precision (a
@@ -430,7 +448,7 @@ class _Certifier:
                     return _Leaf(a, b, "undecided", q_zero[0] if q_zero else _Q_UNCERTIFIED)
             return _Leaf(a, b, status, _EQUALITY if status == "fails" and q.is_zero() else "")
 
-    def _exact_zero_at_end(self, a: fmpq, b: fmpq):
+    def _exact_zero_at_end(self, a: fmpq, b: fmpq) -> tuple[str, tuple[str, fmpq]] | None:
         """An end where ``g'`` is exactly 0 (its ball has radius 0: e.g. ``x**3`` at 0, where
         ``g''`` vanishes too, so the monotonicity argument cannot be used)."""
         for x in (a, b):
@@ -439,17 +457,17 @@ class _Certifier:
                 return f"{_ZERO_G1}g'({x}) = 0 (exact)", ("at", x)
         return None
 
-    def _monotone(self, a: fmpq, b: fmpq, derivative: arb, which: int):
+    def _monotone(self, a: fmpq, b: fmpq, derivative: arb, which: int) -> tuple[Any, Any]:
         """When ``derivative`` (of ``g'`` or of ``q``) is certified non-zero on ``[a, b]``, the
         function is strictly monotone there, so its values lie between those at the ends: returns
         the hull of the end values (None when not monotone) and, when its sign stays open, a
         proved zero: an exact 0 at an end, or exactly one zero inside (opposite end signs)."""
         if not (derivative > 0 or derivative < 0):
             return None, None
-        ends = (self.point(a), self.point(b))
-        if None in ends:
+        pa, pb = self.point(a), self.point(b)
+        if pa is None or pb is None:
             return None, None
-        fa, fb = (e[which] for e in ends)
+        fa, fb = pa[which], pb[which]
         hull = fa.union(fb)
         for x, fx in ((a, fa), (b, fb)):
             if fx.is_zero():  # a ball of radius 0 around 0: the value is exactly 0
@@ -548,11 +566,16 @@ def certify_base_model(
     max_boxes: int = 20000,
 ) -> BaseModelCertificate:
     """Certify where the L2 condition ``g' != 0 and g' g''' - 6 g''^2 < 0`` holds on a closed
-    range of a base model (default: its catalog range, else ``[-10, 10]`` within its domain).
+    range ``[lo, hi]`` of a base ``model`` (default: its catalog range, else ``[-10, 10]``
+    within its domain).
 
     ``max_depth`` bounds the halvings of the range (undecided pieces are at most
     ``width / 2^max_depth`` each), ``max_boxes`` the total work (box evaluations), ``prec`` the
-    ball precision, raised up to ``4 prec`` on boxes where it is what stops a decision."""
+    ball precision, raised up to ``4 prec`` on boxes where it is what stops a decision.
+
+    >>> certify_base_model("exp", lo="0", hi="1", max_depth=8, prec=64, max_boxes=100).intervals[0].status
+    'holds'
+    """
     m = catalog_model(model) if isinstance(model, str) else model
     if not isinstance(max_depth, int) or not 0 <= max_depth <= 200:
         raise InputError("max_depth must be an integer in [0, 200]")
@@ -595,7 +618,7 @@ def certify_base_models(max_depth: int = 32, prec: int = 64, max_boxes: int = 20
 _COLOURS = {"holds": "#2ca02c", "fails": "#d62728", "undecided": "#7f7f7f"}
 
 
-def plot_certificates(certificates, path: str, dpi: int = 120) -> None:
+def plot_certificates(certificates: Sequence[BaseModelCertificate], path: str, dpi: int = 120) -> None:
     """One horizontal bar per model over its range: green holds, red fails, grey undecided
     (undecided pieces too thin to see are also marked by a grey tick).  The PNG bytes are
     deterministic for the same certificates (no software/date metadata, fixed dpi)."""

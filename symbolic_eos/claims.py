@@ -43,7 +43,14 @@ _TEXT_FIELDS = ("id", "title", "paper", "statement", "method")
 
 @dataclass(frozen=True)
 class Claim:
-    """One claim of the paper: the statement in our words, where it is, how we verify it."""
+    """One claim of the paper: its ``id`` and ``title``, where it is in the ``paper``, the
+    ``statement`` in our words, the ``method`` we verify it by, the commands that ``reproduce``
+    it, and the verifier's ``parameters``.
+
+    >>> c = claim("lemma1-higher-order")
+    >>> c.id, bool(c.title and c.paper and c.statement and c.method), bool(c.reproduce)
+    ('lemma1-higher-order', True, True)
+    """
 
     id: str
     title: str
@@ -155,12 +162,24 @@ def _claims(path: str) -> tuple[Claim, ...]:
 
 
 def claims() -> tuple[Claim, ...]:
-    """Every claim in ``catalog/claims.toml`` (``$SYMBOLIC_EOS_CATALOG`` overrides the folder)."""
+    """Every claim in ``catalog/claims.toml`` (``$SYMBOLIC_EOS_CATALOG`` overrides the folder).
+
+    >>> [c.id for c in claims()][:3]
+    ['thm1-existence', 'lemma1-higher-order', 'lemma2-l2']
+    """
     return _claims(str(catalog_dir() / "claims.toml"))
 
 
 def claim(claim_id: str) -> Claim:
-    """The claim with this id; a clear error listing the ids otherwise."""
+    """The claim whose id is ``claim_id``; a clear error listing the ids otherwise.
+
+    >>> claim("lemma2-l2").id
+    'lemma2-l2'
+    >>> claim("lemma-9")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: unknown claim 'lemma-9' (one of: thm1-existence, ...)
+    """
     for c in claims():
         if c.id == claim_id:
             return c
@@ -174,7 +193,14 @@ def claim(claim_id: str) -> Claim:
 @dataclass(frozen=True)
 class ClaimResult:
     """A claim run to a status: a one-line summary, the evidence as (quantity, value) rows, the
-    finding in a few sentences, and the underlying reports (``details``, rendered by the report)."""
+    finding in a few sentences, and the underlying reports (``details``, rendered by the report).
+    Fields: the ``claim``, its ``status`` and ``summary``, the weakest ``rigor`` used, the
+    ``evidence``, the ``finding``, the ``details`` and the run time in ``seconds``.
+
+    >>> r = verify_claim("lemma1-higher-order")
+    >>> r.claim.id, r.status, r.rigor
+    ('lemma1-higher-order', 'extended', 'exact')
+    """
 
     claim: Claim
     status: str
@@ -203,8 +229,13 @@ class ClaimResult:
 
 @dataclass(frozen=True)
 class PaperVerification:
-    """Every claim's result, in catalog order, and the environment they were computed in
-    (:func:`symbolic_eos.environment.environment`: versions, BLAS, git commit)."""
+    """Every claim's result (``results``), in catalog order, and the environment they were
+    computed in (:func:`symbolic_eos.environment.environment`: versions, BLAS, git commit).
+
+    >>> v = verify_paper(only=["lemma1-higher-order", "lemma2-l2"])
+    >>> [r.claim.id for r in v.results], v.counts
+    (['lemma1-higher-order', 'lemma2-l2'], {'confirmed': 1, 'extended': 1})
+    """
 
     results: tuple[ClaimResult, ...]
     environment: Mapping[str, str] = field(default_factory=dict, compare=False)
@@ -253,7 +284,7 @@ _Verifier = Callable[[Claim, dict], dict]
 _VERIFIERS: dict[str, _Verifier] = {}
 
 
-def _verifier(claim_id: str):
+def _verifier(claim_id: str) -> Callable[[_Verifier], _Verifier]:
     def register(fn: _Verifier) -> _Verifier:
         _VERIFIERS[claim_id] = fn
         return fn
@@ -271,8 +302,13 @@ def _weakest(rigors: Sequence[str]) -> str:
 
 
 def verify_claim(claim_id: str, cache: dict | None = None) -> ClaimResult:
-    """Run one claim to a status.  An input-level failure of the verification (e.g. an optional
-    dependency missing) is an ``inconclusive`` status with the reason, not an exception."""
+    """Run the claim ``claim_id`` to a status; ``cache`` shares reports between claims that use
+    the same computation.  An input-level failure of the verification (e.g. an optional
+    dependency missing) is an ``inconclusive`` status with the reason, not an exception.
+
+    >>> verify_claim("lemma2-l2", cache={}).status
+    'confirmed'
+    """
     c = claim(claim_id)
     start = time.perf_counter()
     try:
@@ -285,7 +321,13 @@ def verify_claim(claim_id: str, cache: dict | None = None) -> ClaimResult:
 def verify_paper(only: Sequence[str] | None = None,
                  progress: Progress | None = None) -> PaperVerification:
     """Run every claim (or the ids in ``only``) in catalog order; ``progress(id, done, total)``
-    is called before each claim and once at the end with ``done == total``."""
+    is called before each claim and once at the end with ``done == total``.
+
+    >>> verify_paper(only=["lemma1-higher-order"], progress=lambda i, done, total: print(i, done, total)).counts
+    lemma1-higher-order 0 1
+    done 1 1
+    {'extended': 1}
+    """
     ids = [c.id for c in claims()]
     if only is not None:
         for i in only:
@@ -332,11 +374,13 @@ def _thm1(c: Claim, cache: dict) -> dict:
     finding = ("The theorem is local. We measure its reach: " + "; ".join(f"{q}: {v}" for q, v in evidence) + ".")
     if fails:
         r = fails[0]
+        failure = r.first_failure
+        assert failure is not None  # fails holds the reports with a failure
         summary += (f"; the theorem is local, and its reach is finite: for {r.expression} the statement fails (certified) "
-                    f"at |eps| = {r.first_failure.eps}")
+                    f"at |eps| = {failure.eps}")
     if outside:
         summary += ("; larger eps, where f'' - eps f''' <= 0 and the stated interval is empty (from |eps| = "
-                    + ", ".join(f"{r.first_outside.eps} for {r.expression}" for r in outside)
+                    + ", ".join(f"{row.eps} for {r.expression}" for r in outside if (row := r.first_outside) is not None)
                     + "), are outside the theorem's range: neither holds nor fails")
         finding += (" Where f'' - eps f''' <= 0 the upper bound 2/(f'' - eps f''') is not positive, the stated interval "
                     "is empty and the theorem does not speak of that eps: such rows are reported as outside the "
@@ -411,7 +455,8 @@ def _lemma2(c: Claim, cache: dict) -> dict:
     bad = [r for r in results if r.l2_verdict == "holds" and r.general.flip.verdict != "supercritical"]
     if not proved or bad:
         return {"status": "refuted" if bad else "inconclusive", "rigor": rigor, "evidence": tuple(evidence),
-                "summary": "the identity could not be proved" if not proved else f"L2 rule holds for {bad[0].base} but the flip is not supercritical",
+                "summary": ("the identity could not be proved" if not proved
+                            else f"L2 rule holds for {bad[0].base} but the flip is not supercritical"),
                 "details": tuple(results)}
     holds = sum(r.l2_verdict == "holds" for r in results)
     return {"status": "confirmed", "rigor": rigor, "evidence": tuple(evidence), "details": tuple(results),
@@ -472,7 +517,8 @@ def _quartic(c: Claim, cache: dict) -> dict:
     evidence = (
         ("orbit equation", f"proved exactly at {sum(r.proved for r in eq.rows)} of {len(eq.rows)} learning rates"
                            + (" (polynomial identity)" if eq.equation.derivation_ok else "")),
-        ("superstable eta (multiplier 0)", f"{th.superstable_form} = {w['eta_superstable']}" if th.superstable_form else str(w["eta_superstable"])),
+        ("superstable eta (multiplier 0)",
+         f"{th.superstable_form} = {w['eta_superstable']}" if th.superstable_form else str(w["eta_superstable"])),
         ("loss of stability", f"{th.loss_form} = {w['eta_loss']} ({th.loss_type})" if th.loss_form else str(w["eta_loss"])),
         ("paper's bound", th.paper_bound),
         ("counterexample", (f"{ce.text}; 1 is not a point of the 2-cycle (P(1, eta) = {ce.cycle_polynomial_at_1} != 0): "
@@ -496,6 +542,7 @@ def _quartic(c: Claim, cache: dict) -> dict:
         return {"status": "extended", "rigor": "numerical", "evidence": evidence, "details": (report,),
                 "summary": (f"every one of {starts} grid starts in (0, 1) reaches the 2-cycle at each tested eta in (1, 1.121) "
                             f"(grid evidence); {window}"), "finding": th.explanation}
+    assert exc is not None and ce is not None  # as `corrected` says
     # The correction rests on exact facts (the counterexample and E, proved), but "every x0 outside E
     # converges" still rests on a grid of starts at a few eta: numerical evidence, the weakest fact used.
     return {"status": "confirmed_with_correction", "rigor": "numerical", "evidence": evidence, "details": (report,),
@@ -572,7 +619,7 @@ def _xy(c: Claim, cache: dict) -> dict:
                         "float64 grid evidence, so the claim's rigor is numerical. " + report.conclusion)}
 
 
-def _neuron(cache: dict):
+def _neuron(cache: dict) -> Any:
     from .settings.neuron import neuron_report
 
     return _shared(cache, "neuron", neuron_report)
@@ -602,7 +649,8 @@ def _neuron_convergence(c: Claim, cache: dict) -> dict:
     faster = rates and all(r.alignment_rate < r.claimed_rate for r in runs if r.alignment_rate is not None)
     evidence = (("runs", f"{len(runs)} (d in {sorted({r.d for r in runs})}, K in {sorted({r.K for r in runs})}, seeds "
                          f"{sorted({r.seed for r in runs})})"),
-                ("per-step factor of |proj_perp w|", f"{min(rates):.3g} to {max(rates):.3g} (claimed bound 1 - 0.030 K)" if rates else "not fitted"),
+                ("per-step factor of |proj_perp w|",
+                 f"{min(rates):.3g} to {max(rates):.3g} (claimed bound 1 - 0.030 K)" if rates else "not fitted"),
                 ("final |v - |w||", f"below 1e-9 in {len(balanced)} of {len(runs)} runs"),
                 ("final 2-cycle of v = |w|", f"the quartic's (to 1e-9) in {len(on_cycle)} of {len(runs)} runs"))
     ok = len(on_cycle) == len(balanced) == len(runs) and faster
@@ -612,7 +660,7 @@ def _neuron_convergence(c: Claim, cache: dict) -> dict:
             else "some runs did not behave as claimed (see the evidence)"}
 
 
-def _mf(cache: dict):
+def _mf(cache: dict) -> Any:
     from .settings.matrix_factorization import mf_report
 
     return _shared(cache, "mf", mf_report)
@@ -630,7 +678,7 @@ def _mf_cross(c: Claim, cache: dict) -> dict:
     generic = check_multivariate(loss, names, "1,0,0,1/8,1,0,0,2")
     flip = generic.flip_verdict + (f" ({generic.flip.short(8)}, {generic.flip.rigor})" if generic.flip is not None else "")
     sharp = generic.sharpness_gradient
-    if generic.drift:
+    if generic.drift and sharp is not None:  # drift implies a sharpness gradient
         # D^3 L[v,v,.] has a component along the manifold of minimizers: no flip criterion applies there.
         flip += f" (the sharpness changes along the manifold of minimizers at rate |P_ker g| = {sharp.norm_text(8)}, {sharp.rigor})"
     evidence = (("rule", "3 L'''^2 - L'' L'''' = 96 |A|^2 |B|^2 along the top direction, positive iff b^T C a != 0 (exact)"),
@@ -653,7 +701,7 @@ def _mf_cross(c: Claim, cache: dict) -> dict:
                        + ("Nor does the multivariate flip coefficient apply: D^3 L[v,v,.] has a component along the "
                           "manifold of minimizers (the kernel of the Hessian), so the sharpness changes along it at rate "
                           f"|P_ker g| = {sharp.norm_text(8)} ({sharp.rigor}); past eta0 GD drifts to a flatter minimizer "
-                          "and no 2-cycle is born at this point (flip verdict: drift)." if generic.drift else
+                          "and no 2-cycle is born at this point (flip verdict: drift)." if generic.drift and sharp is not None else
                           f"The multivariate flip verdict at that minimizer is {flip}.")}
 
 
@@ -697,7 +745,7 @@ def _base_models(c: Claim, cache: dict) -> dict:
                        "except in tiny intervals around proved zeros of g', where the L2 setting degenerates"}
 
 
-def _mlp(c: Claim, cache: dict):
+def _mlp(c: Claim, cache: dict) -> Any:
     try:
         from .settings.mlp import run_experiment
     except ImportError:
@@ -731,8 +779,9 @@ def _mlp_obs2(c: Claim, cache: dict) -> dict:
     status, summary = result.obs2_status()
     summary += f" (on {result.dataset['name']}, {result.dataset['samples']} samples)"
     ob = result.obs2
-    evidence = (("L'', L''', L'''' along the computed v1", f"{ob.second.mid().str(6, radius=False)}, {ob.third.mid().str(6, radius=False)}, "
-                                                          f"{ob.fourth.mid().str(6, radius=False)} (balls, {ob.prec} bits)"),
+    evidence: tuple[tuple[str, str], ...] = (("L'', L''', L'''' along the computed v1",
+                 f"{ob.second.mid().str(6, radius=False)}, {ob.third.mid().str(6, radius=False)}, "
+                 f"{ob.fourth.mid().str(6, radius=False)} (balls, {ob.prec} bits)"),
                 ("3 L'''^2 - L'' L''''", f"{ob.quantity.mid().str(6, radius=False)}: {ob.verdict} (certified)"),
                 ("v1 (float evidence)", f"Rayleigh quotient {result.final_sharpness:.4g}, 2/eta = {result.two_over_eta:.4g}"))
     if result.flip is not None:

@@ -25,6 +25,9 @@ from pathlib import Path
 
 from . import __version__
 from .errors import EosError
+from typing import Never, Protocol
+
+__all__ = ["main", "build_parser", "EXIT_BAD_INPUT", "EXIT_INTERNAL"]
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
@@ -48,7 +51,7 @@ class _Parser(argparse.ArgumentParser):
         kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)
 
-    def error(self, message: str):  # noqa: D401 - argparse API
+    def error(self, message: str) -> Never:  # noqa: D401 - argparse API
         raise _UsageError(f"{message} (see {self.prog} --help)")
 
 
@@ -57,10 +60,16 @@ class _UsageError(Exception):
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--json", action="store_true", help="print one JSON object (fields: the README's JSON section; schema: symbolic_eos/schema.json)")
+    p.add_argument("--json", action="store_true", help="print one JSON object (fields: the README's JSON section; "
+                   "schema: symbolic_eos/schema.json)")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``symbolic-eos`` argument parser: one sub-command per check (no parameters).
+
+    >>> build_parser().parse_args(["check", "x**2/2 + x**3", "--at", "0"]).command
+    'check'
+    """
     parser = _Parser(
         prog="symbolic-eos",
         description="Certified checks of stable oscillation beyond the edge of stability "
@@ -168,7 +177,7 @@ class _Progress:
     """A progress bar on a terminal's stderr; elsewhere one line per step (stderr, so JSON on
     stdout stays clean)."""
 
-    def __init__(self, command: str, width: int = 28, lines: bool = True):
+    def __init__(self, command: str, width: int = 28, lines: bool = True) -> None:
         self.command, self.width, self.tty, self.lines = command, width, sys.stderr.isatty(), lines
 
     def __call__(self, label: str, done: int, total: int) -> None:
@@ -242,7 +251,15 @@ def _expressions_from_stdin(args: argparse.Namespace) -> None:
             args.argv[args.argv.index("-")] = text
 
 
-def _run(args: argparse.Namespace):
+class _Result(Protocol):
+    """What every command returns: a JSON object and a text for the terminal."""
+
+    def to_dict(self) -> dict: ...
+
+    def to_text(self) -> str: ...
+
+
+def _run(args: argparse.Namespace) -> _Result:
     from .results import check, check_l2
 
     if getattr(args, "at", None) is not None and getattr(args, "range", None) is not None:
@@ -286,11 +303,11 @@ def _run(args: argparse.Namespace):
         if args.plots:
             _writable_folder(args.plots, "--plots")
         bar = _Progress("mlp-experiment", lines=False)
-        result = run_experiment(args.config, mnist_dir=args.mnist, seed=args.seed,
-                                progress=lambda label, fraction: bar(label, int(100 * fraction), 100))
+        experiment = run_experiment(args.config, mnist_dir=args.mnist, seed=args.seed,
+                                    progress=lambda label, fraction: bar(label, int(100 * fraction), 100))
         if args.plots:
-            plot_experiment(result, args.plots)
-        return result
+            plot_experiment(experiment, args.plots)
+        return experiment
     if args.command == "l2":
         return check_l2(args.g.strip(), args.target.strip(), var=args.var, at=args.at, range=args.range)
     if args.command == "orbit" and args.vars is not None:
@@ -313,12 +330,13 @@ def _run(args: argparse.Namespace):
     if args.command == "window":
         from .dynamics import window
 
-        report = window(args.expr.strip(), var=args.var, at=args.at, digits=args.digits, eta_max=args.eta_max, range=args.range)
+        window_report = window(args.expr.strip(), var=args.var, at=args.at, digits=args.digits, eta_max=args.eta_max,
+                               range=args.range)
         if args.plot:
             from .plots import bifurcation_diagram
 
-            bifurcation_diagram(report, args.plot)
-        return report
+            bifurcation_diagram(window_report, args.plot)
+        return window_report
     if args.command == "existence":
         from .existence import existence
 
@@ -349,7 +367,8 @@ def _run(args: argparse.Namespace):
         if not 1 <= args.starts <= 5000:
             raise _UsageError("--starts must be between 1 and 5000")
         return quartic_report(digits=args.digits, n_starts=args.starts, progress=_Progress("quartic", lines=False))
-    raise _UsageError("choose a command (check, l2, orbit, window, existence, compose, counterexamples, quartic, xy, neuron, mf, verify-paper, report, mlp-experiment); see symbolic-eos --help")
+    raise _UsageError("choose a command (check, l2, orbit, window, existence, compose, counterexamples, quartic, xy, neuron, mf, "
+                      "verify-paper, report, mlp-experiment); see symbolic-eos --help")
 
 
 def _protect_negative(arg: str) -> str:
@@ -369,6 +388,15 @@ def _fail(message: str, as_json: bool, code: int) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line ``argv`` (default ``sys.argv[1:]``) and return the exit code: 0,
+    2 (:data:`EXIT_BAD_INPUT`: one line on stderr) or 3 (:data:`EXIT_INTERNAL`).
+
+    >>> main(["check", "(x**2-1)**2/4", "--at", "1", "--json"])  # doctest: +ELLIPSIS
+    {
+      "point": "1.0000000000000000000",
+    ...
+    0
+    """
     argv = sys.argv[1:] if argv is None else argv
     as_json = "--json" in argv
     try:
@@ -376,7 +404,8 @@ def main(argv: list[str] | None = None) -> int:
         args.argv = list(argv)
         _expressions_from_stdin(args)
         if args.command is None:
-            raise _UsageError("choose a command: check, l2, orbit, window, existence, compose, counterexamples, quartic, xy, neuron, mf, verify-paper, report, mlp-experiment (see symbolic-eos --help)")
+            raise _UsageError("choose a command: check, l2, orbit, window, existence, compose, counterexamples, quartic, xy, neuron, "
+                              "mf, verify-paper, report, mlp-experiment (see symbolic-eos --help)")
         result = _run(args)
     except _UsageError as exc:
         return _fail(str(exc), as_json, EXIT_BAD_INPUT)

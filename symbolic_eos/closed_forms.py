@@ -21,13 +21,13 @@ from dataclasses import dataclass
 
 import mpmath
 import sympy as sp
-from flint import arb, ctx, fmpq, fmpq_mpoly_ctx, fmpq_poly
+from flint import acb, arb, ctx, fmpq, fmpq_mpoly, fmpq_mpoly_ctx, fmpq_poly
 
 from .errors import EosError
 from .jets import constant_enclosure
 from .parse import parse_constant
 
-__all__ = ["ClosedForm", "GDPolynomials", "gd_polynomials", "prove_event_constant", "recognise"]
+__all__ = ["ClosedForm", "prove_event_constant", "recognise"]
 
 _ETA = sp.Symbol("eta")
 #: Degree above which the exact elimination is not attempted (it is then only recognised).
@@ -36,8 +36,14 @@ MAX_LOSS_DEGREE = 12
 
 @dataclass(frozen=True)
 class ClosedForm:
-    """``expression`` for a constant, with how much we know: ``proved`` (minimal polynomial by
-    elimination, root isolated uniquely) or ``consistent`` (matches the enclosure to ``digits``)."""
+    """``expression`` for a constant, with its ``minimal_polynomial`` and how much we know
+    (``status``): ``proved`` (minimal polynomial by elimination, root isolated uniquely) or
+    ``consistent`` (matches the enclosure to ``digits``), else ``unknown``.
+
+    >>> with ctx.workprec(128):
+    ...     recognise(arb(2).sqrt() + 1, 30)
+    ClosedForm(expression='1 + sqrt(2)', minimal_polynomial='eta**2 - 2*eta - 1', status='consistent', digits=30)
+    """
 
     expression: str | None
     minimal_polynomial: str | None
@@ -71,12 +77,12 @@ class GDPolynomials:
     ``cycle = (F(F(x)) - x) / (F(x) - x)`` (exact division), whose roots in ``x`` are the
     points of 2-cycles."""
 
-    ring: object
-    x: object
-    e: object
-    F: object
-    dF: object
-    cycle: object
+    ring: fmpq_mpoly_ctx
+    x: fmpq_mpoly
+    e: fmpq_mpoly
+    F: fmpq_mpoly
+    dF: fmpq_mpoly
+    cycle: fmpq_mpoly
 
 
 def gd_polynomials(expr: sp.Expr, var: sp.Symbol) -> GDPolynomials | None:
@@ -102,7 +108,15 @@ def gd_polynomials(expr: sp.Expr, var: sp.Symbol) -> GDPolynomials | None:
 
 def prove_event_constant(expr: sp.Expr, var: sp.Symbol, target: int, eta: arb) -> ClosedForm | None:
     """Exact closed form of the ``eta`` where a 2-cycle of ``F = x - eta f'`` has multiplier
-    ``target``, given a certified enclosure ``eta``; None when ``f`` is not a rational polynomial."""
+    ``target``, given a certified enclosure ``eta``; ``f`` is the ``expr`` in ``var``; None when
+    it is not a rational polynomial.
+
+    >>> x = sp.Symbol("x")
+    >>> with ctx.workprec(128):
+    ...     eta = arb(arb("1.1213203435596425732025330863145471178545").mid(), arb(10) ** -30)
+    ...     prove_event_constant((x**2 - 1)**2 / 4, x, 0, eta)
+    ClosedForm(expression='-1 + 3*sqrt(2)/2', minimal_polynomial='2*eta**2 + 4*eta - 7', status='proved', digits=None)
+    """
     gp = gd_polynomials(expr, var)
     if gp is None:
         return None
@@ -128,7 +142,7 @@ def prove_event_constant(expr: sp.Expr, var: sp.Symbol, target: int, eta: arb) -
     return ClosedForm(_radical_root(expr_eta, eta), minpoly_text, "proved")
 
 
-def _coeff(p, i: int) -> fmpq:
+def _coeff(p: fmpq_mpoly, i: int) -> fmpq:
     """Coefficient of ``e^i`` in a polynomial of the (x, e) context that does not involve x."""
     return p.to_dict().get((0, i), fmpq(0))
 
@@ -157,7 +171,12 @@ def recognise(eta: arb, digits: int = 30) -> ClosedForm:
     """A guess, kept only if consistent with the certified enclosure ``eta``: an integer
     polynomial of degree <= 4 (``mpmath.findpoly``) with a root in ``eta``, else an
     ``mpmath.identify`` form in ``pi`` and ``log(2)`` whose enclosure overlaps ``eta``.  Never
-    ``proved``: the status is ``consistent`` to the digits the enclosure has."""
+    ``proved``: the status is ``consistent`` to the ``digits`` the enclosure has.
+
+    >>> with ctx.workprec(128):
+    ...     recognise(arb(2).sqrt() + 1, 30).expression
+    '1 + sqrt(2)'
+    """
     good = digits
     if eta.rad() > 0:
         good = int(min(digits, max(0, -float(eta.rad().log()) / 2.302585092994046)))
@@ -174,7 +193,9 @@ def recognise(eta: arb, digits: int = 30) -> ClosedForm:
         if coefficients[0] < 0:
             coefficients = [-c for c in coefficients]
         poly = sum(int(c) * _ETA ** (len(coefficients) - 1 - i) for i, c in enumerate(coefficients))
-        roots = [r for r, _ in fmpq_poly([int(c) for c in reversed(coefficients)]).complex_roots()]
+        # python-flint's stubs (0.9) type the roots as acb; they are (acb, multiplicity) pairs
+        pairs: list[tuple[acb, int]] = fmpq_poly([int(c) for c in reversed(coefficients)]).complex_roots()  # type: ignore[assignment]
+        roots = [r for r, _ in pairs]
         if sum(1 for r in roots if r.imag.contains(0) and r.real.overlaps(eta)) == 1:
             return ClosedForm(_radical_root(poly, eta), sp.sstr(poly), "consistent", good)
         return ClosedForm(None, None, "unknown")

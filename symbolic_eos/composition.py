@@ -33,6 +33,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from typing import Any, Sequence
+
 import sympy as sp
 
 from .algebraic import INVERSE_OUTER, Surd, has_inverse_pair
@@ -62,10 +64,13 @@ _X = parse_variable_name("x")
 # Quantities on Taylor coefficients c (c_j = g^(j)/j!): g' = c1, g'' = 2 c2, g''' = 6 c3.
 
 
-def l2_quantity(c):
-    """``g' g''' - 6 g''^2`` from Taylor coefficients (negative iff the L2 condition holds,
-    given ``g' != 0``).
+def l2_quantity(c: Sequence[Any]) -> Any:
+    """``g' g''' - 6 g''^2`` from the Taylor coefficients ``c`` of ``g`` (negative iff the L2
+    condition holds, given ``g' != 0``), in their number type.
 
+    >>> from fractions import Fraction
+    >>> l2_quantity([1, 1, Fraction(1, 2), Fraction(1, 6)])  # exp at 0
+    Fraction(-5, 1)
     >>> from flint import arb
     >>> q = l2_quantity([0, arb(1), arb("0 +/- 1e-20"), arb(1)])  # g'' = 0 within the ball
     >>> q.is_finite() and q > 0
@@ -87,8 +92,14 @@ def _composition_quantity(c):
     return h1 * h3 - 6 * h2 * h2
 
 
-def schwarzian_quantity(c):
-    """``g' g''' - (3/2) g''^2 = g'^2 S[g]`` from Taylor coefficients (S: the Schwarzian)."""
+def schwarzian_quantity(c: Sequence[Any]) -> Any:
+    """``g' g''' - (3/2) g''^2 = g'^2 S[g]`` from the Taylor coefficients ``c`` of ``g`` (S: the
+    Schwarzian), in their number type.
+
+    >>> from fractions import Fraction
+    >>> schwarzian_quantity([1, 1, Fraction(1, 2), Fraction(1, 6)])  # exp at 0: S[exp] = -1/2
+    Fraction(-1, 2)
+    """
     return c[1] * 6 * c[3] - 6 * c[2] * c[2]
 
 
@@ -101,7 +112,7 @@ class _Pair:
     """Coefficients of ``p`` at ``xb`` followed by those of ``q`` at ``p(xb)``, in the interface
     :func:`symbolic_eos.decide.decide` expects (exact / balls at any precision / closed forms)."""
 
-    def __init__(self, p: Expansion, q: Expansion):
+    def __init__(self, p: Expansion, q: Expansion) -> None:
         self.p, self.q = p, q
 
     @property
@@ -116,7 +127,7 @@ class _Pair:
         a, b = _field_jet(self.p), _field_jet(self.q)
         return None if a is None or b is None else a + b
 
-    def balls(self, prec: int):
+    def balls(self, prec: int) -> tuple:
         return tuple(self.p.balls(prec)) + tuple(self.q.balls(prec))
 
     @property
@@ -138,8 +149,14 @@ def _field_jet(expansion: Expansion) -> tuple | None:
 
 @dataclass(frozen=True)
 class ModelCheck:
-    """The L2 condition for one model at one point: the value ``g' g''' - 6 g''^2`` and the
-    verdict ``holds`` (``g' != 0`` and value < 0), ``fails`` or ``undecided``."""
+    """The L2 condition for one model ``g`` (its ``text``) at one point ``at``: the ``slope``
+    ``g'``, the ``value`` ``g' g''' - 6 g''^2`` and the ``verdict`` ``holds`` (``g' != 0`` and
+    value < 0), ``fails`` or ``undecided``.
+
+    >>> m = compose("exp(x)", "log(x)", "1/3").p
+    >>> m.text, m.at, m.slope.sign, m.value.sign, m.verdict
+    ('log(x)', '1/3', 1, -1, 'holds')
+    """
 
     text: str
     at: str
@@ -162,7 +179,15 @@ def _verdict(slope: Decision, value: Decision) -> str:
 
 @dataclass(frozen=True)
 class CompositionCheck:
-    """The poster's composition rule at one point, with the exact identity's terms."""
+    """The poster's composition rule for ``q_text`` after ``p_text`` at the point ``at``, with
+    the exact identity's terms: the checks of ``p``, ``q`` (at ``p(at)``) and the
+    ``composition``, the sign of the ``cross`` term ``q' q'' p''``, the ``curvature``
+    ``h''(xb)`` of ``h = q o p`` and the signs of the ``schwarzians`` ``S[p]``, ``S[q](p)``.
+
+    >>> r = compose("exp(x)", "log(x)", "1/3")
+    >>> r.p.verdict, r.q.verdict, r.composition.verdict, r.naive_rule_violated, r.cross.sign
+    ('holds', 'holds', 'fails', True, -1)
+    """
 
     q_text: str
     p_text: str
@@ -238,7 +263,8 @@ class CompositionCheck:
     def to_text(self) -> str:
         rows = self._rows()
         width = max(len(a) for a, _ in rows)
-        head = f"Composition rule for q(p(x)) with p(x) = {self.p_text}, q = {self.q_text} (written in x, evaluated at p(x)), at x = {self.at}"
+        head = (f"Composition rule for q(p(x)) with p(x) = {self.p_text}, q = {self.q_text} (written in x, evaluated at p(x)), "
+                f"at x = {self.at}")
         return "\n".join([head] + [f"  {a.ljust(width)}  {b}" for a, b in rows] + [f"  (rigor: {self.rigor})"])
 
     def to_markdown(self) -> str:
@@ -261,7 +287,12 @@ def _model_check(text: str, expansion: Expansion, at: str) -> ModelCheck:
 
 
 def compose(q_text: str, p_text: str, at: str) -> CompositionCheck:
-    """Check the composition rule for ``q(p(x))`` at ``x = at`` (``q`` at ``p(at)``)."""
+    """Check the composition rule for ``q(p(x))`` at ``x = at`` (``q`` at ``p(at)``); ``q_text``
+    and ``p_text`` are both written in ``x``.
+
+    >>> compose("exp(x)", "log(x)", "1/3").naive_rule_violated
+    True
+    """
     p = parse_expression(p_text)
     q = parse_expression(q_text)
     point = Point.from_constant(parse_constant(at, what="the point"), at.strip())
@@ -391,7 +422,14 @@ SEARCH_POINTS = ("1/2", "1", "-1/2", "-1", "2", "1/3", "-2", "3/2", "-3/2", "3")
 @dataclass(frozen=True)
 class CounterexampleSearch:
     """Every ordered pair of catalog base models tried at :data:`SEARCH_POINTS` (within the
-    budget), and the violations of the naive rule found, simplest first, one per pair."""
+    budget), and the violations of the naive rule found, simplest first, one per pair: how many
+    were ``tried`` within the ``budget``, whether the search ``exhausted`` every pair, and the
+    ``counterexamples``.
+
+    >>> s = find_counterexamples(budget=3)
+    >>> s.tried, s.exhausted, s.counterexamples
+    (3, False, ())
+    """
 
     tried: int
     budget: int
@@ -446,7 +484,12 @@ class CounterexampleSearch:
 
 
 def find_counterexamples(budget: int = 2000) -> CounterexampleSearch:
-    """Deterministic search over ordered pairs of catalog base models and simple points."""
+    """Deterministic search over ordered pairs of catalog base models and simple points, at most
+    ``budget`` compositions.
+
+    >>> find_counterexamples(budget=3).tried
+    3
+    """
     from .base_models import base_models
     from .errors import EosError
 

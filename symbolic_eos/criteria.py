@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
+from typing import Any, Sequence
 
 from flint import arb, arb_series, fmpq, fmpq_series
 
 from .algebraic import Surd, compose_coefficients
-from .decide import Decision, Expansion, as_sympy, decide
+from .decide import Decision, ExpansionLike, as_sympy, decide
 from .jets import BeyondJet, series_length
 
 __all__ = [
@@ -38,8 +40,6 @@ __all__ = [
     "paper_criterion",
     "flip_normal_form",
     "flip_coefficients",
-    "derivative",
-    "expansion_order",
 ]
 
 #: The highest derivative order searched for ``k``.
@@ -53,15 +53,23 @@ def expansion_order() -> int:
     return max(MAX_ORDER + 1, MAX_FLIP_ORDER + 1)
 
 
-def derivative(c, j: int):
+def derivative(c: Sequence[Any], j: int) -> Any:
     """``f^(j)(xb) = j! c_j`` in whatever number type ``c`` holds."""
     return c[j] * math.factorial(j)
 
 
 @dataclass(frozen=True)
 class PaperCriterion:
-    """The paper's sufficient condition at ``xb``: its case, order ``k``, the deciding
-    quantity and the verdict (``holds`` / ``fails`` / ``undecided``)."""
+    """The paper's sufficient condition at ``xb``: its ``case``, ``order`` ``k``, the deciding
+    ``quantity`` (named ``quantity_name``), the ``verdict`` (``holds`` / ``fails`` /
+    ``undecided``) and its ``reason``, the sign ``eps_sign`` that ``eps`` must have
+    (``x0 = xb - eps``) and the learning-rate ``interval``.
+
+    >>> from symbolic_eos import check
+    >>> p = check("(x**2 - 1)**2/4", at="1").paper
+    >>> p.case, p.order, p.verdict, p.quantity.exact, p.eps_sign
+    ('k3', 3, 'holds', 96, 1)
+    """
 
     case: str | None  # "k3" | "k_odd" | "k_even" | None
     order: int | None
@@ -75,7 +83,15 @@ class PaperCriterion:
 
 @dataclass(frozen=True)
 class FlipNormalForm:
-    """The lowest non-zero term ``coefficient * t^order`` of ``F(F(xb+t)) - (xb+t)`` at eta0."""
+    """The lowest non-zero term ``coefficient * t^order`` of ``F(F(xb+t)) - (xb+t)`` at eta0,
+    the ``verdict`` it gives (``supercritical`` / ``subcritical`` / ``undecided``) and why
+    (``reason``).
+
+    >>> from symbolic_eos import check
+    >>> fl = check("(x**2 - 1)**2/4", at="1").flip
+    >>> fl.order, fl.coefficient.exact, fl.verdict
+    (3, -16, 'supercritical')
+    """
 
     order: int | None
     coefficient: Decision | None
@@ -83,10 +99,10 @@ class FlipNormalForm:
     reason: str
 
 
-def _order_k(expansion: Expansion) -> tuple[int | None, dict[int, Decision], str]:
+def _order_k(expansion: ExpansionLike) -> tuple[int | None, dict[int, Decision], str]:
     decisions: dict[int, Decision] = {}
     for j in range(3, MAX_ORDER + 1):
-        d = decide(lambda c, j=j: derivative(c, j), expansion)
+        d = decide(partial(derivative, j=j), expansion)
         decisions[j] = d
         if d.sign is None:
             return None, decisions, f"the sign of f^({j})(xb) is undecided ({d.evidence()})"
@@ -97,8 +113,19 @@ def _order_k(expansion: Expansion) -> tuple[int | None, dict[int, Decision], str
     return None, decisions, f"f^(j)(xb) = 0 for 3 <= j <= {MAX_ORDER} (order beyond the searched maximum)"
 
 
-def paper_criterion(expansion: Expansion, decisions: dict[int, Decision] | None = None) -> PaperCriterion:
-    """Apply the paper's 1-D conditions at the expansion point (assumed a strict minimum)."""
+def paper_criterion(expansion: ExpansionLike, decisions: dict[int, Decision] | None = None) -> PaperCriterion:
+    """Apply the paper's 1-D conditions at the point of ``expansion`` (assumed a strict
+    minimum); the derivative signs decided on the way are stored in ``decisions`` if given.
+
+    >>> from symbolic_eos.decide import Expansion
+    >>> from symbolic_eos.jets import Point
+    >>> from symbolic_eos.parse import parse_expression, parse_variable_name
+    >>> e = Expansion(parse_expression("x**2/2 + x**4"), parse_variable_name("x"), Point.rational(0), 24)
+    >>> found = {}
+    >>> p = paper_criterion(e, found)
+    >>> p.case, p.order, p.verdict, sorted(found)
+    ('k_even', 4, 'fails', [3, 4])
+    """
     k, found, reason = _order_k(expansion)
     if decisions is not None:
         decisions.update(found)
@@ -147,16 +174,20 @@ def _reason(q: Decision, name: str, positive: bool) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _gd_map_coefficients(c) -> list:
+def _gd_map_coefficients(c: Sequence[Any]) -> list:
     """Coefficients of ``Fs(t) = F(xb+t) - xb`` at ``eta0 = 1/c_2`` (``Fs'(0) = -1`` exactly)."""
     n = len(c) - 1
     return [0, -1] + [-(j + 1) * c[j + 1] / c[2] for j in range(2, n)]
 
 
-def flip_coefficients(c, order: int | None = None) -> list:
+def flip_coefficients(c: Sequence[Any], order: int | None = None) -> list:
     """The coefficients of ``Fs(Fs(t)) - t`` up to ``order`` (default ``len(c) - 2``), in the
     number type of ``c`` (exact ``fmpq``, exact algebraic :class:`~symbolic_eos.algebraic.Surd`,
-    ``arb`` balls, or sympy closed forms)."""
+    ``arb`` balls, or sympy closed forms); ``c`` are the Taylor coefficients of ``f`` at ``xb``.
+
+    >>> flip_coefficients([fmpq(0), fmpq(0), fmpq(1), fmpq(1), fmpq(1, 4)])  # (x^2 - 1)^2/4 at 1
+    [0, 0, 0, -16]
+    """
     top = len(c) - 2 if order is None else order
     a = _gd_map_coefficients([c[j] for j in range(top + 2)])
     n = len(a)
@@ -168,8 +199,12 @@ def flip_coefficients(c, order: int | None = None) -> list:
             raise BeyondJet(f"F(F(t)) is known only to order {len(out) - 1}")
     elif isinstance(sample, (arb, fmpq, int)):
         with series_length(n):
-            s = arb_series(a, prec=n) if isinstance(sample, arb) else fmpq_series([fmpq(v) for v in a], prec=n)
-            composed = s(s)
+            if isinstance(sample, arb):
+                ball = arb_series(a, prec=n)
+                composed: arb_series | fmpq_series = ball(ball)
+            else:
+                rational = fmpq_series([fmpq(v) for v in a], prec=n)
+                composed = rational(rational)
         if composed.prec < n:
             raise BeyondJet(f"F(F(t)) is known only to order {composed.prec - 1}")
         out = list(composed.coeffs())
@@ -180,7 +215,7 @@ def flip_coefficients(c, order: int | None = None) -> list:
     return out
 
 
-def _sympy_flip(a, n) -> list:
+def _sympy_flip(a: Sequence[Any], n: int) -> list:
     from sympy.polys.domains import EX
     from sympy.polys.ring_series import rs_series_from_list
     from sympy.polys.rings import ring
@@ -192,12 +227,26 @@ def _sympy_flip(a, n) -> list:
     return [EX.to_sympy(g.coeff(t**i)) if i else EX.to_sympy(g.coeff(1)) for i in range(n)]
 
 
-def flip_normal_form(expansion: Expansion) -> FlipNormalForm:
-    """The lowest non-zero (odd) term of ``F(F(xb+t)) - (xb+t)`` at ``eta0 = 2/f''(xb)``."""
+def _flip_term(m: int, c: Sequence[Any]) -> Any:
+    return flip_coefficients(c, m)[m]
+
+
+def flip_normal_form(expansion: ExpansionLike) -> FlipNormalForm:
+    """The lowest non-zero (odd) term of ``F(F(xb+t)) - (xb+t)`` at ``eta0 = 2/f''(xb)``, from
+    the Taylor coefficients in ``expansion``.
+
+    >>> from symbolic_eos.decide import Expansion
+    >>> from symbolic_eos.jets import Point
+    >>> from symbolic_eos.parse import parse_expression, parse_variable_name
+    >>> e = Expansion(parse_expression("x**2/2 + x**5"), parse_variable_name("x"), Point.rational(0), 24)
+    >>> fl = flip_normal_form(e)
+    >>> fl.order, fl.coefficient.exact, fl.verdict
+    (7, -400, 'supercritical')
+    """
     top = min(MAX_FLIP_ORDER, expansion.order - 1)
     for m in range(3, top + 1, 2):
         # Truncating at order m keeps the (rare) symbolic fallback as small as it can be.
-        d = decide(lambda c, m=m: flip_coefficients(c, m)[m], expansion)
+        d = decide(partial(_flip_term, m), expansion)
         if d.sign is None:
             return FlipNormalForm(None, d, "undecided", f"the sign of the order-{m} coefficient is undecided ({d.evidence()})")
         if d.sign != 0:

@@ -23,6 +23,7 @@ import os
 import struct
 import zlib
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -53,7 +54,13 @@ _DIGITS_HINT = "install the digits extra: pip install 'symbolic-eos[digits]'"
 
 @dataclass(frozen=True)
 class Dataset:
-    """A classification data set as float64 features ``x`` (``n x d``) and integer ``labels``."""
+    """A classification data set as float64 features ``x`` (``n x d``) and integer ``labels``
+    in ``range(classes)``, with its ``name`` and where it comes from (``source``).
+
+    >>> d = Dataset("toy", np.zeros((3, 2)), np.array([0, 1, 1]), 2, "made up")
+    >>> d.samples, d.head(2).labels.tolist()
+    (3, [0, 1])
+    """
 
     name: str
     x: np.ndarray
@@ -97,14 +104,14 @@ def load_digits() -> Dataset:
 _CHUNK = 1 << 20
 
 
-def _open_stream(path: str):
+def _open_stream(path: str) -> Any:
     try:
         return gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb")
     except OSError as exc:
         raise InputError(f"{path}: cannot read IDX file ({exc.strerror or exc})") from None
 
 
-def _read(fh, path: str, n: int) -> bytes:
+def _read(fh: Any, path: str, n: int) -> bytes:
     """Up to ``n`` bytes, streaming; a broken gzip stream is bad input, not an internal error."""
     try:
         return fh.read(n)
@@ -121,7 +128,14 @@ def read_idx(path: str, ndim: int | None = None, max_bytes: int = MAX_IDX_BYTES,
     The magic number must be ``0x0000 08 ndim``; the sizes must be positive, at most
     ``MAX_IDX_DIM`` each, and the payload must be exactly their product. The header is checked
     before the payload is read, and the payload is streamed: only the kept entries are held in
-    memory and at most ``max_bytes`` are ever decompressed (a gzip bomb stops there)."""
+    memory and at most ``max_bytes`` are ever decompressed (a gzip bomb stops there).
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "a.idx.gz")
+    >>> write_idx(path, np.arange(6, dtype=np.uint8).reshape(2, 3))
+    >>> read_idx(path, ndim=2).tolist(), read_idx(path, first=1).tolist()
+    ([[0, 1, 2], [3, 4, 5]], [[0, 1, 2]])
+    """
     if first is not None and first < 1:
         raise InputError(f"first must be a positive number of entries, got {first}")
     with _open_stream(path) as fh:
@@ -164,7 +178,14 @@ def read_idx(path: str, ndim: int | None = None, max_bytes: int = MAX_IDX_BYTES,
 
 
 def write_idx(path: str, array: np.ndarray) -> None:
-    """Write a ``uint8`` array (1 to 4 dimensions) as IDX; gzip-compressed if ``path`` ends in .gz."""
+    """Write a ``uint8`` ``array`` (1 to 4 dimensions) as IDX; gzip-compressed if ``path`` ends in .gz.
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "labels.idx")
+    >>> write_idx(path, np.array([7, 2], dtype=np.uint8))
+    >>> read_idx(path).tolist(), os.path.getsize(path)
+    ([7, 2], 10)
+    """
     a = np.asarray(array)
     if a.dtype != np.uint8:
         raise InputError(f"IDX writer supports uint8 arrays only, got {a.dtype}")
@@ -187,7 +208,16 @@ def _find(directory: str, stem: str) -> str:
 def load_mnist(directory: str, limit: int | None = None) -> Dataset:
     """MNIST training images and labels from ``directory`` (IDX, optionally gzipped), pixels / 255.
 
-    ``limit`` keeps the first ``limit`` samples (deterministic)."""
+    ``limit`` keeps the first ``limit`` samples (deterministic).
+
+    >>> import os, tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> write_idx(os.path.join(folder, MNIST_IMAGES), np.full((2, 28, 28), 255, dtype=np.uint8))
+    >>> write_idx(os.path.join(folder, MNIST_LABELS + ".gz"), np.array([3, 1], dtype=np.uint8))
+    >>> d = load_mnist(folder, limit=1)
+    >>> d.samples, d.x.shape, float(d.x.max()), d.labels.tolist()
+    (1, (1, 784), 1.0, [3])
+    """
     if not os.path.isdir(directory):
         raise InputError(f"{directory}: not a directory")
     images_path, labels_path = _find(directory, MNIST_IMAGES), _find(directory, MNIST_LABELS)

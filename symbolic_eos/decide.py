@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import lru_cache
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 import sympy as sp
 from flint import arb, ctx, fmpq
@@ -43,8 +44,8 @@ from .jets import (
 )
 
 __all__ = [
-    "Expansion", "Decision", "decide", "PRECISIONS", "prove_zero", "decimal_string", "as_sympy", "float_evidence",
-    "enclosure_text", "upper_text", "decimal_with_radius", "distance_to_decimal", "printed_radius", "interval_text",
+    "Expansion", "Decision", "decide", "PRECISIONS", "prove_zero", "decimal_string", "float_evidence",
+    "enclosure_text", "upper_text", "decimal_with_radius", "interval_text",
     "RIGORS", "weakest_rigor", "json_float", "json_floats",
 ]
 
@@ -54,6 +55,30 @@ __all__ = [
 #: continuum), ``none`` (nothing could be established).  An object's ``rigor`` is the weakest
 #: kind of fact its verdicts rest on (the README's JSON section).
 RIGORS = ("exact", "certified", "numerical", "none")
+
+
+class Coefficients(Protocol):
+    """What :func:`decide` reads from an expansion: exact coefficients (or None), balls at a
+    precision, and sympy closed forms (empty when there are none)."""
+
+    @property
+    def exact(self) -> Sequence[Any] | None: ...
+
+    def balls(self, prec: int) -> Sequence[arb]: ...
+
+    @property
+    def symbolic(self) -> Any: ...
+
+
+class ExpansionLike(Coefficients, Protocol):
+    """A :class:`Coefficients` of a loss, as the criteria read it: its order and whether it is
+    a polynomial of low degree."""
+
+    @property
+    def order(self) -> int: ...
+
+    def is_polynomial_of_degree_at_most(self, n: int) -> bool: ...
+
 
 #: The ladder of binary precisions tried before a sign is declared undecided.
 PRECISIONS = (64, 128, 256, 512, 1024, 2048)
@@ -66,17 +91,25 @@ SIMPLIFY_OPS_LIMIT = 400
 
 
 class Expansion:
-    """The Taylor coefficients of ``f`` at ``point`` up to ``order``, available exactly (when
-    rational, or algebraic in ``Q(sqrt 2, sqrt 3, ...)``), as balls at any precision, and as
-    bounded sympy closed forms."""
+    """The Taylor coefficients of ``f`` (the sympy ``expr`` in ``var``) at ``point`` up to
+    ``order``, available exactly (when rational, or algebraic in ``Q(sqrt 2, sqrt 3, ...)``), as
+    balls at any precision, and as bounded sympy closed forms.
 
-    def __init__(self, expr: sp.Expr, var: sp.Symbol, point: Point, order: int):
+    >>> from symbolic_eos.parse import parse_expression, parse_variable_name
+    >>> from symbolic_eos.jets import Point
+    >>> x = parse_variable_name("x")
+    >>> e = Expansion(parse_expression("(x**2 - 1)**2/4"), x, Point.rational(1), 24)
+    >>> e.exact[:5]
+    (0, 0, 1, 1, 1/4)
+    """
+
+    def __init__(self, expr: sp.Expr, var: sp.Symbol, point: Point, order: int) -> None:
         self.expr, self.var, self.point, self.order = expr, var, point, order
         self._exact_done = False
         self._exact: tuple[fmpq, ...] | None = None
         self._algebraic: tuple | None = None
         self._balls: dict[int, tuple[arb, ...]] = {}
-        self._symbolic = None
+        self._symbolic: Any = None
 
     @property
     def exact(self) -> tuple[fmpq, ...] | None:
@@ -110,7 +143,7 @@ class Expansion:
         return self._balls[prec]
 
     @property
-    def symbolic(self):
+    def symbolic(self) -> Any:
         if self._symbolic is None:
             self._symbolic = symbolic_coefficients(self.expr, self.var, self.point, self.order)
         return self._symbolic
@@ -138,12 +171,18 @@ class Expansion:
 @dataclass(frozen=True)
 class Decision:
     """The sign of a quantity: ``sign`` in {-1, 0, 1} or None (undecided), with its ``rigor``
-    (``exact`` / ``certified`` / None), the exact value when known, and the last enclosure."""
+    (``exact`` / ``certified`` / None), the ``exact`` value when known, the last ``enclosure``,
+    and the ``reason`` a value could not even be enclosed.
+
+    >>> d = Decision(1, "certified", arb(2).sqrt() - 1)
+    >>> d.decided, d.text(6), Decision(None, None, None, reason="beyond the jet").evidence()
+    (True, '0.414214', 'beyond the jet')
+    """
 
     sign: int | None
     rigor: str | None
     enclosure: arb | None
-    exact: object = None
+    exact: fmpq | sp.Expr | None = None
     reason: str | None = None  # why the value is unknown, when it could not even be enclosed
 
     @property
@@ -165,7 +204,7 @@ class Decision:
         """For tables: the exact value when it is short, else a decimal; ``undecided`` with
         the evidence when the sign is unknown."""
         if self.exact is not None:
-            text = self.exact_text()
+            text = self.exact_text() or ""
             return text if len(text) <= max_exact else self.text(digits)
         if self.sign is None:
             return f"undecided, {self.evidence()}"
@@ -180,7 +219,7 @@ class Decision:
         return f"in {enclosure_text(self.enclosure, 20)}"
 
 
-def _algebraic_jet(expr, var, point: Point, order: int):
+def _algebraic_jet(expr: sp.Expr, var: sp.Symbol, point: Point, order: int) -> tuple | None:
     """The exact jet over ``Q(sqrt 2, sqrt 3, ...)``, or None (then balls decide)."""
     if point.exact is None:
         return None
@@ -188,7 +227,7 @@ def _algebraic_jet(expr, var, point: Point, order: int):
 
 
 @lru_cache(maxsize=1024)
-def _cached_algebraic_jet(expr, var, at: sp.Expr, order: int):
+def _cached_algebraic_jet(expr: sp.Expr, var: sp.Symbol, at: sp.Expr, order: int) -> tuple | None:
     # Cached: the same model at the same point recurs (the composition search pairs every
     # model with every other), and a failed attempt costs sympy work each time.
     try:
@@ -236,7 +275,7 @@ def _simplifies_to_zero(value: sp.Expr) -> bool:
     return sp.simplify(value) == 0
 
 
-def within_seconds(fn, arg, seconds: float):
+def within_seconds(fn: Callable[[Any], Any], arg: Any, seconds: float) -> Any:
     """``fn(arg)`` in a forked child, or None when it takes longer than ``seconds`` (the child
     is killed: sympy cannot be interrupted from a thread)."""
     import multiprocessing as mp
@@ -247,7 +286,7 @@ def within_seconds(fn, arg, seconds: float):
         return None
     receive, send = context.Pipe(duplex=False)
 
-    def child():
+    def child() -> None:
         try:
             send.send(fn(arg))
         except Exception:
@@ -262,7 +301,7 @@ def within_seconds(fn, arg, seconds: float):
     return result
 
 
-def as_sympy(value) -> sp.Expr:
+def as_sympy(value: int | fmpq | sp.Basic) -> sp.Expr:
     """An internal number (int, ``fmpq``, sympy) as a sympy number; never parses text."""
     if isinstance(value, sp.Basic):
         return value
@@ -281,24 +320,34 @@ def _is_algebraic_radical(value: sp.Expr) -> bool:
     )
 
 
-def decide(quantity: Callable[[Sequence], object], expansion: Expansion) -> Decision:
-    """Decide the sign of ``quantity(c)`` for the Taylor coefficients ``c`` of ``expansion``.
-    A quantity that needs a coefficient beyond the order the jet is known to is undecided."""
+def decide(quantity: Callable[[Sequence], Any], expansion: Coefficients) -> Decision:
+    """Decide the sign of ``quantity(c)`` for the Taylor coefficients ``c`` of ``expansion``:
+    exactly when it can, else by a ball that excludes 0.  A quantity that needs a coefficient
+    beyond the order the jet is known to is undecided.
+
+    >>> from symbolic_eos.parse import parse_expression, parse_variable_name
+    >>> from symbolic_eos.jets import Point
+    >>> x = parse_variable_name("x")
+    >>> e = Expansion(parse_expression("(x**2 - 1)**2/4"), x, Point.rational(1), 24)
+    >>> d = decide(lambda c: 3 * (6 * c[3])**2 - (2 * c[2]) * (24 * c[4]), e)
+    >>> d.sign, d.rigor, d.exact
+    (1, 'exact', 96)
+    """
     try:
         return _decide(quantity, expansion)
     except BeyondJet as exc:
         return Decision(None, None, None, reason=str(exc))
 
 
-def _decide(quantity: Callable[[Sequence], object], expansion: Expansion) -> Decision:
+def _decide(quantity: Callable[[Sequence], Any], expansion: Coefficients) -> Decision:
     exact = expansion.exact
     if exact is not None:
         try:
-            value = fmpq(quantity(exact))
+            rational = fmpq(quantity(exact))
         except NotRational:
             pass
         else:
-            return Decision((value > 0) - (value < 0), "exact", None, value)
+            return Decision((rational > 0) - (rational < 0), "exact", None, rational)
     algebraic = getattr(expansion, "algebraic", None)
     if algebraic is not None:
         decided = _decide_algebraic(quantity, algebraic)
@@ -342,7 +391,7 @@ def _decide(quantity: Callable[[Sequence], object], expansion: Expansion) -> Dec
     return Decision(None, None, last)
 
 
-def _decide_algebraic(quantity, coefficients) -> Decision | None:
+def _decide_algebraic(quantity: Callable[[Sequence], Any], coefficients: Sequence) -> Decision | None:
     """The sign of ``quantity`` on exact field coefficients: zero by exact arithmetic, else by
     a ball of the exact value (None when the quantity needs a transcendental ``c_0``)."""
     try:
@@ -366,9 +415,13 @@ def _decide_algebraic(quantity, coefficients) -> Decision | None:
 DECIMAL_PRECISION_LIMIT = 1 << 16
 
 
-def decimal_string(value, digits: int = 17) -> str:
-    """A decimal string with ``digits`` significant digits for an ``fmpq``, sympy number or
-    ``arb`` (its midpoint; the ball's radius is reported separately)."""
+def decimal_string(value: arb | fmpq | int | sp.Expr, digits: int = 17) -> str:
+    """A decimal string with ``digits`` significant digits for ``value``: an ``fmpq``, sympy
+    number or ``arb`` (its midpoint; the ball's radius is reported separately).
+
+    >>> decimal_string(fmpq(1, 3), 5), decimal_string(sp.sqrt(2), 10), decimal_string(arb(2).sqrt(), 8)
+    ('0.33333', '1.414213562', '1.4142136')
+    """
     if isinstance(value, arb):
         return value.mid().str(digits, radius=False) if value.is_finite() else "nan"
     need = int(digits * 3.33) + 8
@@ -405,7 +458,7 @@ def enclosure_text(ball: arb, digits: int = 20) -> str:
         return ball.str(digits, radius=True)
 
 
-def upper_text(x, digits: int = 3) -> str:
+def upper_text(x: arb | fmpq | int, digits: int = 3) -> str:
     """A decimal upper bound of ``x`` (an ``arb`` or exact number) with ``digits`` significant
     digits, rounded up: a printed bound (a radius, a Lipschitz constant) is never below the truth.
 
@@ -433,7 +486,7 @@ def upper_text(x, digits: int = 3) -> str:
     return _format_scaled(n, e, digits)
 
 
-def interval_text(lo, hi, digits: int = 17) -> str:
+def interval_text(lo: arb | fmpq | int, hi: arb | fmpq | int, digits: int = 17) -> str:
     """``[a, b]`` with ``lo`` rounded down and ``hi`` rounded up to ``digits`` significant
     digits, so the printed interval contains ``[lo, hi]`` (exact numbers or ``arb`` balls).
 
@@ -448,7 +501,7 @@ def _negated(text: str) -> str:
     return text[1:] if text.startswith("-") else "0" if text == "0" else "-" + text
 
 
-def _decimal_exponent(q) -> int:
+def _decimal_exponent(q: Fraction) -> int:
     """``floor(log10(q))`` for a positive rational, exactly."""
     e = len(str(q.numerator)) - len(str(q.denominator))
     from fractions import Fraction
@@ -460,7 +513,7 @@ def _decimal_exponent(q) -> int:
     return e
 
 
-def _lower_magnitude(q, digits: int) -> str:
+def _lower_magnitude(q: Fraction, digits: int) -> str:
     from fractions import Fraction
 
     e = _decimal_exponent(q)
@@ -503,7 +556,7 @@ def distance_to_decimal(ball: arb, decimal: str, radius: arb | None = None) -> a
         return abs(wide - printed)
 
 
-def printed_radius(balls, texts, box_radius) -> str:
+def printed_radius(balls: Sequence[arb], texts: Sequence[str], box_radius: arb | fmpq | int | float) -> str:
     """An upper bound on how far the printed decimals ``texts`` can be from the true points
     (each inside its ball, and inside the certified box): ``[text +/- radius]`` encloses each
     point, whatever the rounding of ``text``."""
@@ -549,7 +602,7 @@ def json_floats(value: Any) -> Any:
 
 
 def float_evidence(value: float, digits: int = 3, floor: float = 1e-12) -> str:
-    """A float from a simulation shown as evidence: ``digits`` significant digits, and anything
+    """A float ``value`` from a simulation shown as evidence: ``digits`` significant digits, and anything
     below ``floor`` in size (rounding noise, which differs between machines) as ``< floor``.
 
     >>> float_evidence(0.223157), float_evidence(4.4e-16), float_evidence(float("nan"))

@@ -18,7 +18,8 @@ from .closed_forms import prove_event_constant, recognise
 from .decide import Decision, decimal_string, enclosure_text, weakest_rigor
 from .errors import InputError
 from .jets import constant_enclosure
-from .orbits import MAX_DIGITS, NO_BRANCH, BranchEvent, cycle_rigor, GradientMap, TwoCycle, bits_for_digits, check_digits, scan_branch, two_cycle, window_events
+from .orbits import (MAX_DIGITS, NO_BRANCH, BranchEvent, GradientMap, TwoCycle, bits_for_digits, check_digits, cycle_rigor,
+                     scan_branch, two_cycle, window_events)
 from .parse import parse_constant, parse_expression, parse_variable_name
 from .results import MinimaCheck, StabilityCheck, check, markdown_text, math_text
 
@@ -27,7 +28,7 @@ __all__ = ["OrbitReport", "WindowReport", "orbit", "window", "DEFAULT_DIGITS", "
 DEFAULT_DIGITS = 30
 
 
-def minima_checks(text: str, var: str, at: str | None, range_) -> tuple[StabilityCheck, ...]:
+def minima_checks(text: str, var: str, at: str | None, range_: tuple[str, str] | None) -> tuple[StabilityCheck, ...]:
     """The stability checks at ``at``, or at every strict minimum in ``range_`` (one or more)."""
     result = check(text, var=var, at=at, range=range_)
     return result.checks if isinstance(result, MinimaCheck) else (result,)
@@ -36,7 +37,10 @@ def minima_checks(text: str, var: str, at: str | None, range_) -> tuple[Stabilit
 def curvature_ball(d: Decision, prec: int) -> arb:
     """``f''(xb)`` as a ball at ``prec`` bits (exact values become exact balls)."""
     with ctx.workprec(prec):
-        return arb(fmpq(d.exact)) if d.exact is not None and not isinstance(d.exact, sp.Expr) else +d.enclosure
+        if d.exact is not None and not isinstance(d.exact, sp.Expr):
+            return arb(fmpq(d.exact))
+        assert d.enclosure is not None  # a decided f''(xb) > 0 carries its ball unless it is rational
+        return +d.enclosure
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,14 @@ class OrbitAtMinimum:
 
 @dataclass(frozen=True)
 class OrbitReport:
-    """2-cycles of GD at one learning rate, one per checked minimum where a branch exists."""
+    """2-cycles of GD on ``expression`` at one learning rate ``eta`` (to ``digits`` digits), one
+    entry of ``results`` per checked minimum (its cycle is None where no branch exists).
+
+    >>> o = orbit("(x**2 - 1)**2/4", "11/10", at="1", digits=20)
+    >>> c = o.orbits[0]
+    >>> c.certified, c.stable, [p.str(5, radius=False) for p in c.points]
+    (True, True, ['0.81455', '1.1161'])
+    """
 
     expression: str
     eta: str
@@ -124,7 +135,8 @@ class OrbitReport:
                 points, radius = r.cycle.printed(20)
                 multiplier = decimal_string(r.cycle.multiplier, 15)
                 rows.append(f"| {r.minimum.point.label} | {points[0]}, {points[1]} | {multiplier} | "
-                            f"{'yes' if r.cycle.stable else 'no'} | {'certified, radius ' + radius if r.cycle.certified else 'not certified'} |")
+                            f"{'yes' if r.cycle.stable else 'no'} | "
+                            f"{'certified, radius ' + radius if r.cycle.certified else 'not certified'} |")
         return (f"### 2-cycles of GD on $f$ = {math_text(self.expression, (self.results[0].minimum.variable,) if self.results else ())} "
                 f"at $\\eta$ = {math_text(self.eta)}\n\n"
                 "| minimum | 2-cycle | multiplier | stable | certificate |\n|---|---|---|---|---|\n" + "\n".join(rows) + "\n")
@@ -135,7 +147,13 @@ class OrbitReport:
 
 def orbit(text: str, eta: str, var: str = "x", at: str | None = None, digits: int = DEFAULT_DIGITS,
           range: tuple[str, str] | None = None) -> OrbitReport:
-    """The 2-cycle born at each strict minimum (or at ``at``), at learning rate ``eta``."""
+    """The 2-cycle born at each strict minimum of the loss ``text`` in ``var`` in ``range`` (or
+    at ``at``), at learning rate ``eta``, certified to ``digits`` digits.
+
+    >>> o = orbit("(x**2 - 1)**2/4", "11/10", at="1", digits=20)
+    >>> [p.str(5, radius=False) for p in o.orbits[0].points]
+    ['0.81455', '1.1161']
+    """
     digits = check_digits(digits)
     eta_value = parse_constant(eta, what="the learning rate")
     with ctx.workprec(64):
@@ -159,7 +177,14 @@ def orbit(text: str, eta: str, var: str = "x", at: str | None = None, digits: in
 @dataclass(frozen=True)
 class WindowReport:
     """The stability window of the 2-cycle branch born at ``eta0``: superstable point and loss
-    of stability (period doubling or fold), with certified enclosures and closed forms."""
+    of stability (period doubling or fold), with certified enclosures and closed forms.  Fields:
+    the loss ``expression``, the ``minimum`` checked, the search bound ``eta_max``, the
+    ``superstable`` and ``loss`` events, a ``message`` when one is missing, and the ``digits``.
+
+    >>> w = window("(x**2 - 1)**2/4", at="1", digits=20).to_dict()
+    >>> w["eta_superstable"], w["eta_loss"], w["loss_type"]
+    ('1.1213203435596425732', '1.2360679774997896964', 'period_doubling')
+    """
 
     expression: str
     minimum: StabilityCheck
@@ -233,7 +258,8 @@ class WindowReport:
             cf = ev.closed_form
             extra = ""
             if cf is not None and cf.expression:
-                extra = f" = {cf.expression} ({cf.status}" + (f", minimal polynomial {cf.minimal_polynomial}" if cf.minimal_polynomial else "") + ")"
+                extra = (f" = {cf.expression} ({cf.status}"
+                         + (f", minimal polynomial {cf.minimal_polynomial}" if cf.minimal_polynomial else "") + ")")
             elif cf is not None and cf.minimal_polynomial:
                 extra = f" (root of {cf.minimal_polynomial}, proved)"
             kind = "" if name.startswith("super") else f"{ev.kind}: "
@@ -256,7 +282,7 @@ class WindowReport:
         return self.to_markdown()
 
 
-def _closed_form(expr, var, ev: BranchEvent | None, digits: int) -> BranchEvent | None:
+def _closed_form(expr: sp.Expr, var: sp.Symbol, ev: BranchEvent | None, digits: int) -> BranchEvent | None:
     if ev is None or not ev.certified:
         return ev
     cf = prove_event_constant(expr, var, ev.target, ev.eta)
@@ -267,8 +293,13 @@ def _closed_form(expr, var, ev: BranchEvent | None, digits: int) -> BranchEvent 
 
 def window(text: str, var: str = "x", at: str | None = None, digits: int = DEFAULT_DIGITS,
            eta_max: str | None = None, range: tuple[str, str] | None = None) -> WindowReport:
-    """The stability window of the branch born at the minimum ``at`` (default: the first strict
-    minimum in ``range``), searched for eta in ``(eta0, eta_max]`` (default ``2 eta0``)."""
+    """The stability window of the branch born at the minimum ``at`` of the loss ``text`` in
+    ``var`` (default: the first strict minimum in ``range``), searched for eta in
+    ``(eta0, eta_max]`` (default ``2 eta0``), certified to ``digits`` digits.
+
+    >>> window("(x**2 - 1)**2/4", at="1", digits=20).loss_type
+    'period_doubling'
+    """
     digits = check_digits(digits)
     symbol = parse_variable_name(var)
     expr = parse_expression(text, (var,))
@@ -288,7 +319,8 @@ def window(text: str, var: str = "x", at: str | None = None, digits: int = DEFAU
     hi_text = mpmath.nstr(hi, 17)
     if minimum.flip.verdict != "supercritical":
         why = {
-            "subcritical": "the flip is subcritical: no stable 2-cycle is born above eta0 (the branch of unstable 2-cycles lies below eta0)",
+            "subcritical": "the flip is subcritical: no stable 2-cycle is born above eta0 "
+                           "(the branch of unstable 2-cycles lies below eta0)",
             "undecided": "the flip normal form is undecided here, so no branch is predicted",
         }[minimum.flip.verdict]
         return WindowReport(text, minimum, hi_text, None, None, why, digits)

@@ -129,7 +129,7 @@ def blas_info() -> str:
     return "unknown"
 
 
-def _threads(n) -> str:
+def _threads(n: object) -> str:
     return f"{n} thread" if n == 1 else f"{n if n is not None else '?'} threads"
 
 

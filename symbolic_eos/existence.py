@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Sequence
+from typing import Any, Sequence
 
 from flint import arb, ctx, fmpq
 
@@ -47,7 +47,8 @@ __all__ = ["ExistenceRow", "ExistenceReport", "existence", "DEFAULT_EPS", "VERDI
 #: The tested values of |eps| (relative to max(1, |xb|)).
 DEFAULT_EPS = tuple(
     Fraction(n, d)
-    for n, d in [(1, 10000), (1, 3000), (1, 1000), (1, 300), (1, 100), (1, 30), (1, 10), (1, 5), (3, 10), (2, 5), (1, 2), (3, 5), (7, 10), (4, 5), (9, 10), (1, 1)]
+    for n, d in [(1, 10000), (1, 3000), (1, 1000), (1, 300), (1, 100), (1, 30), (1, 10), (1, 5),
+                 (3, 10), (2, 5), (1, 2), (3, 5), (7, 10), (4, 5), (9, 10), (1, 1)]
 )
 _MAX_EXCLUSION_BOXES = 4000
 
@@ -55,7 +56,7 @@ _MAX_EXCLUSION_BOXES = 4000
 class _FixedStartSystem:
     """Unknowns ``(x1, eta)``: ``F_eta(x0) = x1`` and ``F_eta(x1) = x0`` for a fixed ``x0``."""
 
-    def __init__(self, gd: GradientMap, x0: arb):
+    def __init__(self, gd: GradientMap, x0: arb) -> None:
         self.gd, self.x0 = gd, x0
 
     def residual(self, v, prec):
@@ -84,7 +85,13 @@ class ExistenceRow:
 
     ``upper`` is None when the interval has no positive upper bound: then ``in_range`` is False
     (the denominator is certified ``<= 0``: outside the theorem's range) or None (its sign is
-    undecided)."""
+    undecided).  ``lower`` is ``2/f''``, ``denominator`` the interval's ``f'' - eps f'''`` (or its
+    ``k >= 4`` analogue), ``note`` why a row is not ``holds``.
+
+    >>> row = existence("(x**2 - 1)**2/4", at="1", eps_values=[Fraction(1, 100)], digits=20).rows[0]
+    >>> row.eps, row.verdict, bool(row.eta > row.lower and row.eta < row.upper)
+    (Fraction(1, 100), 'holds', True)
+    """
 
     eps: Fraction
     eta: arb | None
@@ -124,7 +131,14 @@ class ExistenceRow:
 
 @dataclass(frozen=True)
 class ExistenceReport:
-    """The theorem at a sequence of ``eps``: where it holds and where it stops holding."""
+    """The theorem at a sequence of ``eps``: where it holds and where it stops holding.  Fields:
+    the loss ``expression``, the ``minimum`` checked, the paper's ``case`` and ``eps_sign``, one
+    :class:`ExistenceRow` per ``eps`` in ``rows``, and a ``message`` when no row was tested.
+
+    >>> r = existence("x**2/2 + x**4", at="0", digits=20)
+    >>> r.rows, r.message.startswith("the paper's condition is not met")
+    ((), True)
+    """
 
     expression: str
     minimum: StabilityCheck
@@ -198,7 +212,8 @@ class ExistenceReport:
             f"{r.interval_text} | {r.verdict.replace('_', ' ')} |"
             for r in self.rows
         )
-        return (f"### Existence theorem at $x$ = {math_text(self.minimum.point.label)} for $f(x)$ = {math_text(self.expression, (self.minimum.variable,))}\n\n"
+        return (f"### Existence theorem at $x$ = {math_text(self.minimum.point.label)} "
+                f"for $f(x)$ = {math_text(self.expression, (self.minimum.variable,))}\n\n"
                 f"| \\|eps\\| | eta | interval | verdict |\n|---|---|---|---|\n{rows}\n\n{self.message}\n")
 
     def _repr_markdown_(self) -> str:
@@ -212,6 +227,7 @@ def _interval(check: StabilityCheck, eps: arb, prec: int) -> tuple[arb, arb | No
     certain, so both sides are tested)."""
     d = dict(check.derivatives)
     k = check.paper.order
+    assert k is not None  # the theorem is applied only where the paper's case, so its order, is known
     with ctx.workprec(prec):
         f2 = curvature_ball(check.curvature, prec)
         fk = curvature_ball(d[k], prec)
@@ -254,7 +270,14 @@ def _excluded(gd: GradientMap, x0: arb, lo: arb, hi: arb, prec: int) -> bool:
 
 def existence(text: str, var: str = "x", at: str | None = None, eps_values: Sequence[Fraction] = DEFAULT_EPS,
               digits: int = 30, range: tuple[str, str] | None = None) -> ExistenceReport:
-    """Check the existence theorem at the minimum ``at`` (default: the first strict minimum)."""
+    """Check the existence theorem for the loss ``text`` in ``var`` at the minimum ``at``
+    (default: the first strict minimum in ``range``) at each ``eps`` of ``eps_values``, to
+    ``digits`` digits.
+
+    >>> r = existence("(x**2 - 1)**2/4", at="1", eps_values=[Fraction(1, 100)], digits=20)
+    >>> r.case, [(row.eps, row.verdict) for row in r.rows]
+    ('k3', [(Fraction(1, 100), 'holds')])
+    """
     digits = check_digits(digits)
     minimum = minima_checks(text, var, at, range)[0]
     paper = minimum.paper
@@ -273,13 +296,16 @@ def existence(text: str, var: str = "x", at: str | None = None, eps_values: Sequ
     with ctx.workprec(prec):
         f2 = curvature_ball(minimum.curvature, prec)
         g = arb(flip.coefficient.text(30)) if flip.coefficient is not None else None
+    if g is None or flip.order is None:
+        return ExistenceReport(text, minimum, paper.case, paper.eps_sign, (),
+                               f"the flip normal form is undecided here ({flip.reason}), so there is no branch to follow")
     for e in sorted(eps_values):
         signed = Fraction(sign) * e * Fraction(scale).limit_denominator(10**6)
         with ctx.workprec(prec):
             eps = arb(fmpq(signed.numerator, signed.denominator))
             x0 = xb - eps
             lower, upper, in_range, denominator = _interval(minimum, eps, prec)
-        span = {"lower": lower, "upper": upper, "in_range": in_range, "denominator": denominator}
+        span: dict[str, Any] = {"lower": lower, "upper": upper, "in_range": in_range, "denominator": denominator}
         system = _FixedStartSystem(gd, x0)
         if previous is None:
             # Normal form: (1 - eta f'')^2 - 1 = -g_p t^(p-1) with t = -eps.

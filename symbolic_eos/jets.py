@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from fractions import Fraction
-from typing import Callable
+from typing import Any, Callable, Iterator, Sequence
 
 import sympy as sp
 from flint import arb, arb_series, ctx, fmpq, fmpq_series, fmpz
@@ -37,19 +37,10 @@ __all__ = [
     "Point",
     "Jet",
     "BeyondJet",
-    "series_length",
-    "NotRational",
-    "Undetermined",
     "exact_coefficients",
     "ball_coefficients",
     "ball_int_power",
     "constant_enclosure",
-    "symbolic_coefficients",
-    "to_fmpq",
-    "directional_coefficients",
-    "exact_directional_coefficients",
-    "ball_function",
-    "float_function",
 ]
 
 
@@ -64,12 +55,17 @@ class Undetermined(Exception):
 
 class BeyondJet(IndexError):
     """A Taylor coefficient was asked for beyond the order its jet is exact to: it is unknown
-    (never zero), so whatever depends on it is undecided."""
+    (never zero), so whatever depends on it is undecided.
+
+    >>> issubclass(BeyondJet, IndexError)
+    True
+    """
 
 
 class Jet(tuple):
     """Taylor coefficients ``c_0, ..., c_order`` that are all known (exact or enclosed); asking
-    for ``c_j`` with ``j > order`` raises :class:`BeyondJet` instead of inventing a zero.
+    for ``c_j`` with ``j > order`` raises :class:`BeyondJet` instead of inventing a zero.  Built
+    from an ``iterable`` of coefficients, like a tuple.
 
     >>> j = Jet([1, 2, 3]); (j.order, j[2])
     (2, 3)
@@ -90,7 +86,7 @@ class Jet(tuple):
 
 
 @contextmanager
-def series_length(n: int):
+def series_length(n: int) -> Iterator[None]:
     """Let python-flint's series carry ``n`` terms: its ``ctx.cap`` (10 by default) silently
     truncates every ``fmpq_series``/``arb_series`` result whatever ``prec`` asks for, and a term
     dropped that way would read as a zero."""
@@ -102,7 +98,7 @@ def series_length(n: int):
         ctx.cap = saved
 
 
-def _known_coefficients(s, n: int, zero) -> Jet:
+def _known_coefficients(s: arb_series | fmpq_series, n: int, zero: Callable[[Any], Any]) -> Jet:
     """The first ``n`` coefficients of a series result, as far as the series is known (its
     ``prec``); trailing zeros within ``prec`` are real zeros, beyond it nothing is known."""
     known = min(n, s.prec)
@@ -119,7 +115,12 @@ class Point:
     """Where a jet is taken: an exact sympy number and/or a certified enclosure at any precision.
 
     ``label`` is how the point is shown; ``exact`` is its sympy value when known exactly;
-    ``note`` explains a certified point (e.g. "within 1e-30 of the given value").
+    ``enclose(prec)`` gives a ball at ``prec`` bits; ``note`` explains a certified point (e.g.
+    "within 1e-30 of the given value").
+
+    >>> p = Point.from_constant(sp.sqrt(2))
+    >>> p.label, p.as_fmpq, (p.enclosure(64) ** 2).contains(2)
+    ('sqrt(2)', None, True)
     """
 
     label: str
@@ -128,16 +129,16 @@ class Point:
     note: str = ""
 
     @staticmethod
-    def rational(value, label: str | None = None) -> "Point":
+    def rational(value: int | str | Fraction | sp.Expr, label: str | None = None) -> "Point":
         q = sp.Rational(value)
-        return Point(label or str(q), q, lambda prec, q=q: arb(to_fmpq(q)))
+        return Point(label or str(q), q, lambda prec: arb(to_fmpq(q)))
 
     @staticmethod
     def from_constant(value: sp.Expr, label: str | None = None) -> "Point":
         """An exact point given by a constant expression (``sqrt(2)``, ``pi``, ``atanh(1/2)``)."""
         if value.is_Rational:
             return Point.rational(value, label)
-        return Point(label or sp.sstr(value), value, lambda prec, v=value: constant_enclosure(v, prec))
+        return Point(label or sp.sstr(value), value, lambda prec: constant_enclosure(value, prec))
 
     @property
     def as_fmpq(self) -> fmpq | None:
@@ -275,10 +276,11 @@ def _exact_power(s: fmpq_series, e: sp.Rational) -> fmpq_series:
     if root is None:
         raise NotRational("power")
     # u**(p/q) = c**(p/q) * exp((p/q) log(u/c)), and u/c has constant term 1.
-    return root ** int(e.p) * ((s / c).log() * to_fmpq(e)).exp()
+    # python-flint's stubs (0.9) omit series-by-fmpq arithmetic, which it supports
+    return root ** int(e.p) * ((s / c).log() * to_fmpq(e)).exp()  # type: ignore[operator]
 
 
-def _ball_power(s: arb_series, e, n: int) -> arb_series:
+def _ball_power(s: arb_series, e: sp.Expr | arb_series, n: int) -> arb_series:
     """``s**e`` for a constant exponent ``e`` (sympy number) or a series exponent."""
     c = _const(s)
     c = c if isinstance(c, arb) else arb(c)
@@ -309,10 +311,11 @@ def _plan(expr: sp.Expr, var: sp.Symbol | tuple | None) -> tuple:
     index: dict = {}
     variables = frozenset(var if isinstance(var, tuple) else () if var is None else (var,))
 
-    def visit(node) -> int:
+    def visit(node: sp.Expr) -> int:
         hit = index.get(node)
         if hit is not None:
             return hit
+        entry: tuple[sp.Expr, str, Any, tuple[int, ...]]
         if node in variables:
             entry = (node, "var", None, ())
         elif (variables and not (node.free_symbols & variables)) or (
@@ -341,7 +344,8 @@ def _plan(expr: sp.Expr, var: sp.Symbol | tuple | None) -> tuple:
     return tuple(order)
 
 
-def _walk(expr: sp.Expr, var: sp.Symbol | None, leaf, power, function):
+def _walk(expr: sp.Expr, var: sp.Symbol | tuple | None, leaf: Callable[[sp.Expr], Any], power: Callable[[Any, Any], Any],
+          function: Callable[[str, Any], Any] | None) -> Any:
     """Evaluate ``expr`` bottom-up: ``leaf(node)`` gives the value of the variable and of
     constant subtrees, ``power(base, e)`` and ``function(name, u)`` the rest."""
     values: list = []
@@ -357,14 +361,21 @@ def _walk(expr: sp.Expr, var: sp.Symbol | None, leaf, power, function):
         elif kind == "powx":
             out = power(values[kids[0]], values[kids[1]])
         else:
+            assert function is not None, "only a polynomial (no function nodes) is walked without a function evaluator"
             out = function(data, values[kids[0]])
         values.append(out)
     return values[-1]
 
 
 def exact_coefficients(expr: sp.Expr, var: sp.Symbol, point: Point, order: int) -> tuple[fmpq, ...]:
-    """Exact Taylor coefficients ``f^(j)(xb)/j!`` as ``fmpq``; raises :class:`NotRational` when
-    some intermediate value is irrational (then use :func:`ball_coefficients`)."""
+    """Exact Taylor coefficients ``f^(j)(xb)/j!``, ``j <= order``, of ``expr`` in ``var`` at the
+    rational ``point`` as ``fmpq``; raises :class:`NotRational` when some intermediate value is
+    irrational (then use :func:`ball_coefficients`).
+
+    >>> x = sp.Symbol("x")
+    >>> exact_coefficients((x**2 - 1)**2 / 4, x, Point.rational(1), 4)
+    (0, 0, 1, 1, 1/4)
+    """
     xb = point.as_fmpq
     if xb is None:
         raise NotRational("point")
@@ -374,9 +385,16 @@ def exact_coefficients(expr: sp.Expr, var: sp.Symbol, point: Point, order: int) 
 def ball_coefficients(
     expr: sp.Expr, var: sp.Symbol, centre: arb, order: int, prec: int
 ) -> tuple[arb, ...]:
-    """Certified Taylor coefficients at ``centre`` (an ``arb``; a wide ball gives enclosures over
-    the whole interval) at ``prec`` bits.  Raises :class:`DomainError` when the loss is certainly
-    not real/smooth there, :class:`Undetermined` when that cannot be decided at this precision."""
+    """Certified Taylor coefficients of ``expr`` in ``var`` up to ``order`` at ``centre`` (an
+    ``arb``; a wide ball gives enclosures over the whole interval) at ``prec`` bits.  Raises
+    :class:`DomainError` when the loss is certainly not real/smooth there,
+    :class:`Undetermined` when that cannot be decided at this precision.
+
+    >>> x = sp.Symbol("x")
+    >>> with ctx.workprec(64):
+    ...     ball_coefficients(sp.exp(x), x, arb(0), 3, 64)[3].contains(arb(1) / 6)
+    True
+    """
     return directional_coefficients(expr, (var,), (centre,), (arb(1),), order, prec)
 
 
@@ -408,7 +426,7 @@ def expansion_is_small(value: sp.Expr, limit: int = EXPAND_TERMS_LIMIT) -> bool:
     """An upper bound on the number of terms ``sp.expand(value)`` can produce stays below
     ``limit`` (so expanding ``(a + b)**999`` is never attempted)."""
 
-    def terms(node) -> int:
+    def terms(node: sp.Expr) -> int:
         if node.is_Add:
             return sum(terms(a) for a in node.args)
         if node.is_Mul:
@@ -442,7 +460,7 @@ class SymbolicCoefficients:
     """A lazy sequence of closed-form Taylor coefficients.  Asking past the size bound raises
     :class:`IndexError` (the caller then has no closed form: the value stays undecided)."""
 
-    def __init__(self, expr, var, at, order, ops_limit):
+    def __init__(self, expr: sp.Expr, var: sp.Symbol, at: sp.Expr, order: int, ops_limit: int) -> None:
         self._derivative, self._var, self._at = expr, var, at
         self._order, self._ops_limit = order, ops_limit
         self._values: list[sp.Expr] = []
@@ -495,7 +513,7 @@ _NUMPY_FUNCTIONS = {
 }
 
 
-def float_function(expr: sp.Expr, var: sp.Symbol):
+def float_function(expr: sp.Expr, var: sp.Symbol) -> Callable[[Any], Any]:
     """A vectorised float64 evaluator of ``expr`` (numpy), for pictures and simulations only:
     floats decide nothing in this package."""
     import numpy as np
@@ -540,14 +558,14 @@ def ball_int_power(base: arb, n: int) -> arb:
     return result
 
 
-def ball_function(expr: sp.Expr, var: sp.Symbol | tuple):
+def ball_function(expr: sp.Expr, var: sp.Symbol | tuple) -> Callable[[Any], arb]:
     """A fast scalar evaluator ``x -> f(x)`` on ``arb`` balls (an enclosure of the range over
     the ball; ``nan`` outside the real domain).  For long iterations, where the Taylor engine's
     series would be wasted; call it inside ``ctx.workprec``.  With a tuple of variables, call
     it with a tuple of balls."""
     variables = var if isinstance(var, tuple) else (var,)
 
-    def evaluate(x) -> arb:
+    def evaluate(x: Any) -> arb:
         prec = ctx.prec
         values = dict(zip(variables, x if isinstance(var, tuple) else (x,), strict=True))
 
@@ -570,7 +588,7 @@ def ball_function(expr: sp.Expr, var: sp.Symbol | tuple):
 
 
 def directional_coefficients(
-    expr: sp.Expr, variables: tuple, centre: tuple, direction: tuple, order: int, prec: int
+    expr: sp.Expr, variables: tuple, centre: Sequence[arb], direction: Sequence[arb], order: int, prec: int
 ) -> Jet:
     """Certified Taylor coefficients of ``t -> f(centre + t direction)`` (a cross-section of a
     loss in several variables), up to ``order``; ``centre`` and ``direction`` are ``arb`` balls."""

@@ -29,20 +29,20 @@ from fractions import Fraction
 from functools import lru_cache
 
 import sympy as sp
-from flint import arb, arb_poly, ctx, fmpq, fmpq_poly
+from flint import acb, arb, arb_poly, ctx, fmpq, fmpq_poly
 
 from .algebraic import Surd, Transcendental, to_surd
 from .decide import PRECISIONS, Decision, Expansion, decide, enclosure_text, upper_text
 from .errors import DomainError, InputError
-from .parse import parse_constant, parse_expression, parse_variable_name
+from .parse import parse_constant, parse_expression, parse_variable_name  # noqa: F401 (the doctests use the last two)
 from .jets import (
     NotRational, Point, Undetermined, _plan, _walk, arb_to_fmpq, ball_coefficients, constant_enclosure, expression_size,
     limit_fraction, to_fmpq,
 )
 
 __all__ = [
-    "Equation", "MinimaSearch", "critical_point_at", "require_strict_minimum", "strict_minima", "simple_roots", "target_points",
-    "parse_range", "polynomial_roots", "rational_polynomial",
+    "MinimaSearch", "critical_point_at", "require_strict_minimum", "strict_minima", "target_points",
+    "polynomial_roots", "rational_polynomial",
 ]
 
 #: The bisection never looks at more boxes than this (bounds the work on hostile input).
@@ -145,11 +145,19 @@ def _certified_point(eq: Equation, box: arb, label: str, note: str) -> Point:
 
 @dataclass(frozen=True)
 class MinimaSearch:
-    """All certified roots found in a range, and what could not be resolved."""
+    """All certified roots found in a range ``[lo, hi]`` (``points``), and what could not be
+    resolved (``unresolved``), lies outside the loss's domain (``outside_domain``) or is a
+    ``degenerate`` critical point.
+
+    >>> x = sp.Symbol("x")
+    >>> s = strict_minima((x**2 - 1)**2 / 4, x, -10, 10)
+    >>> [p.label for p in s.points], s.lo, s.hi, s.complete, s.degenerate
+    (['-1', '1'], -10, 10, True, ())
+    """
 
     points: tuple[Point, ...]
-    lo: object
-    hi: object
+    lo: fmpq
+    hi: fmpq
     unresolved: tuple[tuple[str, str], ...] = ()
     outside_domain: tuple[tuple[str, str], ...] = ()
     #: Critical points proved degenerate (a repeated root of f', so f'' = 0): not strict
@@ -316,7 +324,7 @@ def parse_range(lo: sp.Expr, hi: sp.Expr) -> tuple[fmpq, fmpq]:
     return out[0], out[1]
 
 
-def _endpoint(value) -> sp.Expr:
+def _endpoint(value: int | Fraction | str | sp.Expr) -> sp.Expr:
     """Range ends are numbers or exact text; text goes through the safe parser, never sympify."""
     if isinstance(value, str):
         return parse_constant(value)
@@ -327,8 +335,13 @@ def _endpoint(value) -> sp.Expr:
     raise InputError(f"range endpoint must be an integer, a fraction or exact text, not {type(value).__name__}")
 
 
-def strict_minima(expr: sp.Expr, var: sp.Symbol, lo, hi) -> MinimaSearch:
-    """Every strict local minimum of ``expr`` (``f' = 0``, ``f'' > 0``) in ``[lo, hi]``."""
+def strict_minima(expr: sp.Expr, var: sp.Symbol, lo: int | Fraction | str | sp.Expr, hi: int | Fraction | str | sp.Expr) -> MinimaSearch:
+    """Every strict local minimum of ``expr`` in ``var`` (``f' = 0``, ``f'' > 0``) in ``[lo, hi]``.
+
+    >>> x = sp.Symbol("x")
+    >>> [p.label for p in strict_minima(sp.cos(x), x, 0, 7).points]
+    ['3.1415926535897932385']
+    """
     a, b = parse_range(_endpoint(lo), _endpoint(hi))
     eq = Equation(expr, var, 1)
     exact = polynomial_roots(eq, a, b, slope_sign=1)
@@ -339,8 +352,15 @@ def strict_minima(expr: sp.Expr, var: sp.Symbol, lo, hi) -> MinimaSearch:
     return MinimaSearch(points, a, b, _merge(unresolved), _merge(outside))
 
 
-def target_points(g: sp.Expr, var: sp.Symbol, target: sp.Expr, lo, hi) -> MinimaSearch:
-    """Every simple solution of ``g(x) = y`` in ``[lo, hi]`` (the minima of ``(g - y)^2``)."""
+def target_points(g: sp.Expr, var: sp.Symbol, target: sp.Expr, lo: int | Fraction | str | sp.Expr,
+                  hi: int | Fraction | str | sp.Expr) -> MinimaSearch:
+    """Every simple solution of ``g(x) = y`` (``g`` in ``var``, ``y`` the ``target``) in
+    ``[lo, hi]``: the minima of ``(g - y)^2``.
+
+    >>> x = sp.Symbol("x")
+    >>> [p.label for p in target_points(sp.exp(x), x, sp.Integer(2), -10, 10).points]
+    ['0.69314718055994530942']
+    """
     a, b = parse_range(_endpoint(lo), _endpoint(hi))
     eq = Equation(g, var, 0, target)
     exact = polynomial_roots(eq, a, b)
@@ -390,8 +410,9 @@ def rational_polynomial(expr: sp.Expr, var: sp.Symbol, max_degree: int = MAX_POL
 
 
 def polynomial_roots(eq: Equation, lo: fmpq, hi: fmpq, slope_sign: int | None = None) -> MinimaSearch | None:
-    """Every simple root of ``h`` in ``[lo, hi]`` (with ``h'`` of sign ``slope_sign`` when
-    given), exactly, when ``h`` is a polynomial with rational coefficients; None otherwise.
+    """Every simple root of ``h`` (the equation ``eq``) in ``[lo, hi]`` (with ``h'`` of sign
+    ``slope_sign`` when given), exactly, when ``h`` is a polynomial with rational coefficients;
+    None otherwise.
 
     ``h = c prod g_i^(m_i)`` over ``Q`` (python-flint).  A root of ``g_i`` with ``m_i >= 2`` has
     ``h' = 0``: degenerate.  With ``m_i = 1`` it is simple (``h'(r) = g_i'(r) prod_(j != i)
@@ -457,7 +478,7 @@ class _BallRoot:
     ``[mid +/- rad]`` (it holds this root and no other root of ``factor``) and refined to any
     precision by interval Newton on ``factor`` (simple roots: ``factor'`` is non-zero there)."""
 
-    def __init__(self, factor: fmpq_poly, mid: fmpq, rad: fmpq):
+    def __init__(self, factor: fmpq_poly, mid: fmpq, rad: fmpq) -> None:
         self.factor, self.mid, self.rad = factor, mid, rad
         self._balls: dict[int, arb] = {}
 
@@ -491,13 +512,15 @@ class _BallRoot:
 ISOLATION_SECONDS = 2.0
 
 
-def _isolate(factor: fmpq_poly):
+def _isolate(factor: fmpq_poly) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     """Isolating balls of the real roots, ascending, as exact ``((p, q), (p, q))`` pairs
     (midpoint, radius): python-flint returns real roots first, in ascending order, with an
     imaginary part that is exactly 0, in disjoint balls."""
     with ctx.workprec(128):
         out = []
-        for r, _ in factor.complex_roots():
+        # python-flint's stubs (0.9) type the roots as acb; they are (acb, multiplicity) pairs
+        roots: list[tuple[acb, int]] = factor.complex_roots()  # type: ignore[assignment]
+        for r, _ in roots:
             if r.imag.is_zero():
                 mid, rad = arb_to_fmpq(r.real.mid()), arb_to_fmpq(arb(r.real.rad()))
                 out.append(((int(mid.p), int(mid.q)), (int(rad.p), int(rad.q))))
@@ -528,7 +551,7 @@ def _real_roots(factor: fmpq_poly) -> list:
     return [_BallRoot(factor, fmpq(*m), fmpq(*r)) for m, r in balls]
 
 
-def _root_ball(root, prec: int) -> arb:
+def _root_ball(root: fmpq | sp.Expr | _BallRoot, prec: int) -> arb:
     if isinstance(root, fmpq):
         return arb(root)
     if isinstance(root, _BallRoot):
@@ -536,13 +559,15 @@ def _root_ball(root, prec: int) -> arb:
     return constant_enclosure(root, prec)
 
 
-def _in_range(root, lo: fmpq, hi: fmpq) -> bool | None:
+def _in_range(root: fmpq | sp.Expr | _BallRoot, lo: fmpq, hi: fmpq) -> bool | None:
     """``lo <= root <= hi``: exact for rational and quadratic roots, by refined balls for the
     others (irrational, so never equal to a rational end: a ball decides, given bits)."""
     if isinstance(root, fmpq):
         return lo <= root <= hi
     if not isinstance(root, _BallRoot):
         value = to_surd(root)
+        if value is None:
+            return None
         return (value - lo).sign() >= 0 and (hi - value).sign() >= 0
     for prec in PRECISIONS:
         ball = root.ball(prec)
@@ -553,7 +578,7 @@ def _in_range(root, lo: fmpq, hi: fmpq) -> bool | None:
     return None
 
 
-def _sign_at(poly: fmpq_poly, root) -> int | None:
+def _sign_at(poly: fmpq_poly, root: fmpq | sp.Expr | _BallRoot) -> int | None:
     """The sign of ``poly(root)``, exactly (rational, quadratic surd) or by a ball."""
     if isinstance(root, fmpq):
         v = poly(root)
@@ -565,13 +590,13 @@ def _sign_at(poly: fmpq_poly, root) -> int | None:
         return value.sign()
     for prec in PRECISIONS:
         with ctx.workprec(prec):
-            v = arb_poly([arb(fmpq(c)) for c in poly.coeffs()])(root.ball(prec))
-        if v > 0 or v < 0:
-            return 1 if v > 0 else -1
+            w = arb_poly([arb(fmpq(c)) for c in poly.coeffs()])(root.ball(prec))
+        if w > 0 or w < 0:
+            return 1 if w > 0 else -1
     return None
 
 
-def _root_point(eq: Equation, root) -> Point | None:
+def _root_point(eq: Equation, root: fmpq | sp.Expr | _BallRoot) -> Point | None:
     """The root as a :class:`Point`: exact for rational and quadratic roots; else certified as
     the unique zero of ``h`` in a ball (interval Newton on ``h`` itself: ``N(I) ⊆ I``)."""
     if isinstance(root, fmpq):
@@ -591,7 +616,7 @@ def _root_point(eq: Equation, root) -> Point | None:
     return None
 
 
-def _root_label(root) -> str:
+def _root_label(root: fmpq | sp.Expr | _BallRoot) -> str:
     if isinstance(root, fmpq):
         return str(root)
     if isinstance(root, _BallRoot):
@@ -599,7 +624,7 @@ def _root_label(root) -> str:
     return sp.sstr(root)
 
 
-def _around(root) -> tuple[fmpq, fmpq]:
+def _around(root: fmpq | sp.Expr | _BallRoot) -> tuple[fmpq, fmpq]:
     """A rational interval around a root, for the list of unresolved parts."""
     with ctx.workprec(64):
         ball = _root_ball(root, 64)
@@ -609,8 +634,15 @@ def _around(root) -> tuple[fmpq, fmpq]:
 def critical_point_at(
     expr: sp.Expr, var: sp.Symbol, value: sp.Expr, shift: int = 1, target: sp.Expr = sp.S.Zero, label: str | None = None
 ) -> Point:
-    """The point ``value`` as a zero of ``h`` (f' by default): proved exactly, or certified as
-    the unique zero in a tiny box around it.  Raises :class:`InputError` otherwise."""
+    """The point ``value`` as a zero of ``h``: ``f'`` for ``shift = 1`` (``f`` the ``expr`` in
+    ``var``), ``g - target`` for ``shift = 0``; proved exactly, or certified as the unique zero
+    in a tiny box around it, and shown as ``label``.  Raises :class:`InputError` otherwise.
+
+    >>> x = sp.Symbol("x")
+    >>> p = critical_point_at(sp.exp(x), x, sp.log(2), shift=0, target=sp.Integer(2), label="log 2")
+    >>> p.label, p.exact
+    ('log 2', log(2))
+    """
     point = Point.from_constant(value, label)
     what = "f'" if shift == 1 else "g"
     expansion = Expansion(expr, var, point, shift + 1)
@@ -628,7 +660,7 @@ def critical_point_at(
     for prec in PRECISIONS[1:4]:
         with ctx.workprec(prec):
             centre = point.enclosure(prec)
-            box = arb(centre.mid(), arb(2) ** (-prec // 3) * max(1, abs(centre.mid())))
+            box = arb(centre.mid(), arb(2) ** (-prec // 3) * max(arb(1), abs(centre.mid())))
             try:
                 n, _ = _newton_step(eq, box, prec)
             except (Undetermined, DomainError):
@@ -662,7 +694,17 @@ def _h(c, shift, target):
 
 
 def require_strict_minimum(expr: sp.Expr, var: sp.Symbol, point: Point) -> Decision:
-    """Decide ``f''(xb) > 0``; raise :class:`InputError` unless it holds."""
+    """Decide ``f''(xb) > 0`` for ``f`` the ``expr`` in ``var`` at ``point``; raise
+    :class:`InputError` unless it holds.
+
+    >>> x = sp.Symbol("x")
+    >>> require_strict_minimum(x**2, x, Point.rational(0)).exact
+    2
+    >>> require_strict_minimum(-x**2, x, Point.rational(0))
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: 0 is a local maximum, not a minimum (f'' = -2.0000000 < 0)
+    """
     d = decide(lambda c: 2 * c[2], Expansion(expr, var, point, 2))
     if d.sign == 1:
         return d

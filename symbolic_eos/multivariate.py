@@ -40,6 +40,7 @@ every verdict is then certified or undecided.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Sequence, cast
 
 import sympy as sp
 from sympy.matrices.exceptions import MatrixError  # (sympy 1.14 has no sympy.matrices.common)
@@ -49,6 +50,7 @@ from .criteria import FlipNormalForm, PaperCriterion, expansion_order, flip_norm
 from .decide import Decision, as_sympy, decide, decimal_string, enclosure_text, printed_radius, upper_text, weakest_rigor
 from .errors import InputError
 from .jets import (
+    Jet,
     NotRational,
     SymbolicCoefficients,
     arb_to_fmpq,
@@ -62,9 +64,9 @@ from .jets import (
 from .parse import parse_constant, parse_expression, parse_variable_name
 from .results import math_text
 
-__all__ = ["DirectionalExpansion", "BallDirectionalExpansion", "CertifiedEigen", "CertifiedSpectrum", "MultivariateCheck",
-           "SharpnessGradient", "MinimaManifold", "sharpness_gradient", "minima_manifold",
-           "check_multivariate", "parse_vars", "parse_point"]
+__all__ = ["MultivariateCheck",
+           "SharpnessGradient", "MinimaManifold", "minima_manifold",
+           "check_multivariate"]
 
 MAX_VARIABLES = 8
 
@@ -91,12 +93,16 @@ class DirectionalExpansion:
     """Taylor coefficients of ``t -> f(xb + t d)``, with the interface of
     :class:`symbolic_eos.decide.Expansion` (exact / balls / closed forms)."""
 
-    def __init__(self, expr, variables, point, direction, order: int):
+    def __init__(self, expr: sp.Expr, variables: Sequence[sp.Symbol], point: Sequence[sp.Expr], direction: Sequence[sp.Expr],
+                 order: int) -> None:
         self.expr, self.variables, self.point, self.direction, self.order = expr, tuple(variables), tuple(point), tuple(direction), order
-        self._exact_done, self._exact, self._balls, self._symbolic = False, None, {}, None
+        self._exact_done = False
+        self._exact: Jet | None = None
+        self._balls: dict[int, Jet] = {}
+        self._symbolic: SymbolicCoefficients | None = None
 
     @property
-    def exact(self):
+    def exact(self) -> Jet | None:
         if not self._exact_done:
             self._exact_done = True
             if all(v.is_Rational for v in self.point + self.direction):
@@ -108,7 +114,7 @@ class DirectionalExpansion:
                     self._exact = None
         return self._exact
 
-    def balls(self, prec: int):
+    def balls(self, prec: int) -> Jet:
         if prec not in self._balls:
             centre = tuple(constant_enclosure(v, prec) for v in self.point)
             direction = tuple(constant_enclosure(v, prec) for v in self.direction)
@@ -116,7 +122,7 @@ class DirectionalExpansion:
         return self._balls[prec]
 
     @property
-    def symbolic(self):
+    def symbolic(self) -> SymbolicCoefficients:
         if self._symbolic is None:
             t = sp.Dummy("t")
             line = self.expr.subs({v: c + t * d for v, c, d in zip(self.variables, self.point, self.direction, strict=True)})
@@ -136,11 +142,12 @@ class BallDirectionalExpansion:
     exact = None
     symbolic = ()
 
-    def __init__(self, expr, variables, point, direction_at, order: int):
+    def __init__(self, expr: sp.Expr, variables: Sequence[sp.Symbol], point: Sequence[sp.Expr],
+                 direction_at: Callable[[int], Sequence[arb]], order: int) -> None:
         self.expr, self.variables, self.point, self.direction_at, self.order = expr, tuple(variables), tuple(point), direction_at, order
-        self._balls = {}
+        self._balls: dict[int, Jet] = {}
 
-    def balls(self, prec: int):
+    def balls(self, prec: int) -> Jet:
         if prec not in self._balls:
             centre = tuple(constant_enclosure(v, prec) for v in self.point)
             self._balls[prec] = directional_coefficients(self.expr, self.variables, centre, self.direction_at(prec), self.order, prec)
@@ -154,13 +161,13 @@ class _Bundle:
     """Several directional expansions side by side (coefficients concatenated), for quantities
     that mix directions (the multivariate flip coefficient)."""
 
-    def __init__(self, parts):
+    def __init__(self, parts: Sequence[DirectionalExpansion | BallDirectionalExpansion]) -> None:
         self.parts = parts
 
     @property
     def exact(self):
         values = [p.exact for p in self.parts]
-        return None if any(v is None for v in values) else tuple(c for v in values for c in v)
+        return None if any(v is None for v in values) else tuple(c for v in values for c in (v or ()))
 
     def balls(self, prec):
         return tuple(c for p in self.parts for c in p.balls(prec))
@@ -175,7 +182,7 @@ class _Bundle:
             return ()
 
 
-def _like(value: sp.Expr, sample):
+def _like(value: sp.Expr, sample: object) -> Any:
     """An exact sympy constant in the number type of ``sample`` (fmpq / arb / sympy)."""
     if isinstance(sample, fmpq):
         if not value.is_Rational:
@@ -291,7 +298,13 @@ class SharpnessGradient:
 class MinimaManifold:
     """Whether ``ker H`` is proved to be the tangent space of a manifold of minima through ``xb``
     (the hypothesis under which the sharpness gradient :class:`SharpnessGradient` decides what
-    GD does).  ``proved`` is True or False ("not proved", never "disproved")."""
+    GD does).  ``proved`` is True or False ("not proved", never "disproved"); ``reason`` says
+    why.
+
+    >>> m = check_multivariate("(x*y - 1)**2/2", "x,y", "1,1", simulate=False).manifold
+    >>> m.proved, m.reason.startswith("f = w r^2 + const")
+    (True, True)
+    """
 
     proved: bool
     reason: str
@@ -302,7 +315,20 @@ class MinimaManifold:
 
 @dataclass(frozen=True)
 class MultivariateCheck:
-    """The multivariate check at one point (see the module docstring)."""
+    """The multivariate check at one point (see the module docstring).  Fields: the loss
+    ``expression`` in ``variables`` at ``point`` (shown as ``point_labels``); the Hessian's
+    ``eigenvalues_exact`` (exact route) and ``eigenvalue_balls``, its top eigenvector
+    ``direction`` (exact) or ``direction_enclosure`` (certified route, with its
+    ``certificate``), the ``manifold_dimension`` of its kernel and whether f is
+    ``flat_along_kernel``; ``eta_critical`` ``2/l1`` and whether the ``others_stable``; the
+    1-D ``cross_section`` criterion and ``cross_section_flip``; the multivariate ``flip``
+    coefficient with its ``flip_note``; the GD ``simulation`` evidence; the ``route`` taken; the
+    ``sharpness_gradient`` along the kernel and the ``manifold`` of minima proof.
+
+    >>> r = check_multivariate("(x*y - 1)**2/2", "x,y", "1,1", simulate=False)
+    >>> r.route, r.eigenvalues_exact, r.direction, r.eta_critical, r.others_stable, r.flip.exact
+    ('exact', (2, 0), (1, 1), 1, True, -8)
+    """
 
     expression: str
     variables: tuple[str, ...]
@@ -331,6 +357,7 @@ class MultivariateCheck:
     def top_enclosure(self, prec: int) -> arb:
         """A ball for the top eigenvalue at (at least) ``prec`` bits."""
         if self.certificate is None:
+            assert self.eigenvalues_exact is not None  # the exact route has them
             return constant_enclosure(self.eigenvalues_exact[0], prec)
         return self.certificate.at(max(prec, 128)).top
 
@@ -366,12 +393,14 @@ class MultivariateCheck:
 
     def to_dict(self) -> dict:
         exact = self.route == "exact"
-        unit = _normalised(self.direction) if exact else self.direction_enclosure
+        # the exact route fills the exact fields, the certified route the enclosures
+        eigenvalues, vector, enclosure = self.eigenvalues_exact or (), self.direction or (), self.direction_enclosure or ()
+        unit = _normalised(vector) if exact else enclosure
         point = [decimal_string(v, 17) for v in self.point]
         return {
             "point": point,
             "minimum": point,  # the name orbit, window and existence use
-            "eigenvalues": [decimal_string(v, 17) for v in (self.eigenvalues_exact if exact else self.eigenvalue_balls)],
+            "eigenvalues": [decimal_string(v, 17) for v in (eigenvalues if exact else self.eigenvalue_balls)],
             "eta_critical": decimal_string(self.eta_critical, 17),
             "direction": [decimal_string(v, 17) for v in unit],
             "manifold_dimension": self.manifold_dimension,
@@ -382,10 +411,10 @@ class MultivariateCheck:
             "variables": list(self.variables),
             "expression": self.expression,
             "route": self.route,
-            "eigenvalues_exact": [sp.sstr(v) for v in self.eigenvalues_exact] if exact else None,
+            "eigenvalues_exact": [sp.sstr(v) for v in eigenvalues] if exact else None,
             "eigenvalue_enclosures": [enclosure_text(b, 20) for b in self.eigenvalue_balls],
-            "direction_exact": [sp.sstr(v) for v in self.direction] if exact else None,
-            "direction_enclosure": None if exact else [enclosure_text(b, 20) for b in self.direction_enclosure],
+            "direction_exact": [sp.sstr(v) for v in vector] if exact else None,
+            "direction_enclosure": None if exact else [enclosure_text(b, 20) for b in enclosure],
             "eta_critical_exact": sp.sstr(self.eta_critical) if exact else None,
             "others_stable": self.others_stable,
             "flat_along_kernel": self.flat_along_kernel,
@@ -403,10 +432,12 @@ class MultivariateCheck:
     def _rows(self) -> list[tuple[str, str]]:
         point = ", ".join(f"{v} = {p}" for v, p in zip(self.variables, self.point_labels, strict=True))
         if self.route == "exact":
+            assert self.eigenvalues_exact is not None and self.direction is not None  # the exact route has them
             values = ", ".join(sp.sstr(v) for v in self.eigenvalues_exact)
             direction = "(" + ", ".join(sp.sstr(v) for v in self.direction) + ")"
             eta = sp.sstr(self.eta_critical)
         else:
+            assert self.direction_enclosure is not None  # the certified route has it
             values = ", ".join(enclosure_text(b, 12) for b in self.eigenvalue_balls) + " (certified enclosures)"
             direction = "(" + ", ".join(enclosure_text(b, 12) for b in self.direction_enclosure) + ") (unit, certified enclosure)"
             eta = enclosure_text(self.eta_critical, 15)
@@ -417,8 +448,11 @@ class MultivariateCheck:
             ("eta_critical = 2/l1", eta),
             ("other directions", "eta_critical * l_i < 2 for all i >= 2" if self.others_stable else "NOT all stable at eta_critical"),
             ("zero eigenvalues", "undecided" if self.manifold_dimension is None else f"{self.manifold_dimension} (manifold dimension)"
-             + ("" if not self.manifold_dimension else (", f = O(t^4) with a non-negative quartic along each kernel line (consistent with a manifold of minima)" if self.flat_along_kernel else ", kernel lines undecided"))),
-            ("cross-section (paper)", f"{self.cross_section.verdict} ({self.cross_section.case or 'no case'}): {self.cross_section.reason}"),
+             + ("" if not self.manifold_dimension
+                else (", f = O(t^4) with a non-negative quartic along each kernel line (consistent with a manifold of minima)"
+                      if self.flat_along_kernel else ", kernel lines undecided"))),
+            ("cross-section (paper)",
+             f"{self.cross_section.verdict} ({self.cross_section.case or 'no case'}): {self.cross_section.reason}"),
             ("cross-section flip", self.cross_section_flip.verdict),
         ]
         if self.sharpness_gradient is not None:
@@ -426,7 +460,9 @@ class MultivariateCheck:
         if self.manifold is not None:
             rows.append(("manifold of minima", self.manifold.to_text()))
         rows += [
-            ("multivariate flip", f"{self.flip_verdict}" + (f", coefficient {self.flip.text(15)}" if self.flip is not None and self.flip.sign is not None else "") + (f" ({self.flip_note})" if self.flip_note else "")),
+            ("multivariate flip", f"{self.flip_verdict}"
+             + (f", coefficient {self.flip.text(15)}" if self.flip is not None and self.flip.sign is not None else "")
+             + (f" ({self.flip_note})" if self.flip_note else "")),
             ("GD simulation", self.simulation),
         ]
         return rows
@@ -434,12 +470,14 @@ class MultivariateCheck:
     def to_text(self) -> str:
         rows = self._rows()
         width = max(len(a) for a, _ in rows)
-        return "\n".join([f"f({', '.join(self.variables)}) = {self.expression}"] + [f"  {a.ljust(width)}  {b}" for a, b in rows] + [f"  (rigor: {self.rigor})"])
+        return "\n".join([f"f({', '.join(self.variables)}) = {self.expression}"] + [f"  {a.ljust(width)}  {b}" for a, b in rows]
+                         + [f"  (rigor: {self.rigor})"])
 
     def to_markdown(self) -> str:
         # GitHub Markdown escapes a pipe inside a table cell as \| (so |P_ker g| stays a norm).
         rows = "\n".join(f"| {a} | {b.replace('|', chr(92) + '|')} |" for a, b in self._rows())
-        return f"### Multivariate check of $f$ = {math_text(self.expression, tuple(self.variables))}\n\n| quantity | value |\n|---|---|\n{rows}\n\n**Rigor:** {self.rigor}.\n"
+        return (f"### Multivariate check of $f$ = {math_text(self.expression, tuple(self.variables))}\n\n"
+                f"| quantity | value |\n|---|---|\n{rows}\n\n**Rigor:** {self.rigor}.\n")
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
@@ -461,7 +499,12 @@ def check_multivariate(text: str, vars_text: str, at: str, simulate: bool = True
 
     ``route``: ``"exact"`` computes the Hessian's eigen-structure with sympy; ``"certified"``
     encloses it with balls (:class:`CertifiedEigen`); ``"auto"`` takes the exact route for
-    rational Hessians and small irrational ones (up to 3 variables), else the certified one."""
+    rational Hessians and small irrational ones (up to 3 variables), else the certified one.
+
+    >>> r = check_multivariate("(x*y - 1)**2/2", "x,y", "1,1", simulate=False)
+    >>> r.cross_section.verdict, r.flip_verdict, r.manifold_dimension, r.rigor
+    ('holds', 'supercritical', 1, 'exact')
+    """
     if route not in ("auto", "exact", "certified"):
         raise InputError(f"unknown route {route!r} (auto, exact or certified)")
     names = parse_vars(vars_text)
@@ -549,7 +592,8 @@ def _sorted_eigenvects(hessian: sp.Matrix) -> list:
     return sorted(hessian.eigenvects(), key=cmp_to_key(compare))
 
 
-def _kernel_facts(expr, symbols, point, kernel, direction) -> tuple[SharpnessGradient | None, MinimaManifold | None]:
+def _kernel_facts(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point: Sequence[sp.Expr], kernel: list[sp.Matrix],
+                  direction: Sequence[sp.Expr] | CertifiedEigen) -> tuple[SharpnessGradient | None, MinimaManifold | None]:
     """The sharpness gradient along ``ker H`` and the manifold proof (both None for ``ker H = 0``);
     an evaluation failure leaves the sharpness gradient undecided."""
     if not kernel:
@@ -566,27 +610,28 @@ def _kernel_facts(expr, symbols, point, kernel, direction) -> tuple[SharpnessGra
     return sharp, manifold
 
 
-def _kernel_note(sharp: SharpnessGradient, manifold: MinimaManifold) -> str:
+def _kernel_note(sharp: SharpnessGradient, manifold: MinimaManifold | None) -> str:
     """Why the flip coefficient is not reported when ``P_ker g`` is not proved zero."""
     if sharp.status == "undecided":
         return ("whether g = D^3 f[v,v,.] has a component in ker H is undecided, and the flip coefficient "
                 "(3 g^T H^+ g - D^4 f[v,v,v,v]) applies only when it has none")
     rate = f"rate |P_ker g| = {sharp.norm_text()}"
-    if manifold.proved:
+    if manifold is not None and manifold.proved:
         return (f"the sharpness drifts along the manifold of minima at {rate}; GD past eta0 drifts to flatter "
                 "minima; no 2-cycle is born here (g = D^3 f[v,v,.] has a component in ker H, so the flip "
                 "coefficient does not apply)")
     return (f"g = D^3 f[v,v,.] has a component in ker H (the sharpness changes along ker H at {rate}), so the flip "
             "coefficient does not apply; if ker H were tangent to a manifold of minima, GD past eta0 would drift to "
-            f"flatter minima with no 2-cycle born here, but that is not proved ({manifold.reason})")
+            f"flatter minima with no 2-cycle born here, but that is not proved ({manifold.reason if manifold else 'not attempted'})")
 
 
-def _flat_along_kernel(expr, symbols, point, kernel, at) -> bool | None:
+def _flat_along_kernel(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point: Sequence[sp.Expr], kernel: list[sp.Matrix],
+                       at: str) -> bool | None:
     """Along a kernel line ``f(xb + t k) - f(xb)`` must be ``O(t^4)`` with a non-negative quartic
     term, as on a (possibly curved) manifold of minima; a cubic term means a saddle."""
     if not kernel:
         return None
-    flat = True
+    flat: bool | None = True
     for k in kernel:
         line = DirectionalExpansion(expr, symbols, point, tuple(k), 4)
         cubic, quartic = decide(lambda c: c[3], line), decide(lambda c: c[4], line)
@@ -604,7 +649,8 @@ CERTIFY_PRECISIONS = (128, 256, 512, 1024)
 KERNEL_SECONDS = 10.0
 
 
-def _check_certified(text, names, symbols, expr, point, labels, hessian, simulate) -> MultivariateCheck:
+def _check_certified(text: str, names: tuple[str, ...], symbols: tuple[sp.Symbol, ...], expr: sp.Expr, point: tuple[sp.Expr, ...],
+                     labels: tuple[str, ...], hessian: sp.Matrix, simulate: bool) -> MultivariateCheck:
     """The certified route: ball eigenpair (:class:`CertifiedEigen`), cross-section along the
     ball direction, multivariate flip with a ball ``H^+``; zero eigenvalues only by exact proof."""
     at = ",".join(labels)
@@ -646,7 +692,7 @@ def _check_certified(text, names, symbols, expr, point, labels, hessian, simulat
     if manifold_dimension is None:
         flip, note = Decision(None, None, None), "a zero eigenvalue is not proved exactly: the manifold dimension, so H^+, is undecided"
     else:
-        sharp, manifold = _kernel_facts(expr, symbols, point, kernel, eigen)
+        sharp, manifold = _kernel_facts(expr, symbols, point, kernel or [], eigen)
         if sharp is None or sharp.status == "zero":
             flip, note = _certified_flip(expr, symbols, point, eigen)
         else:
@@ -709,7 +755,7 @@ class _Constants:
     are decided like every other sign.  With ``closed_forms=False`` only balls are offered (the
     quantity then mixes in ball-only data, such as a certified eigenvector)."""
 
-    def __init__(self, values, closed_forms: bool = True):
+    def __init__(self, values: Sequence[Any], closed_forms: bool = True) -> None:
         self.values = tuple(sp.sympify(v) for v in values)
         self.closed_forms = closed_forms
         self._balls: dict[int, tuple[arb, ...]] = {}
@@ -720,7 +766,7 @@ class _Constants:
             return tuple(to_fmpq(v) for v in self.values)
         return None
 
-    def balls(self, prec: int):
+    def balls(self, prec: int) -> tuple[arb, ...]:
         if prec not in self._balls:
             self._balls[prec] = tuple(constant_enclosure(v, prec) for v in self.values)
         return self._balls[prec]
@@ -745,7 +791,7 @@ def _exact_zero_or_value(value: sp.Expr) -> sp.Expr:
     return sp.Integer(0) if prove_zero(value) else value
 
 
-def _third_derivatives(expr, symbols, point, rows, cols) -> dict:
+def _third_derivatives(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point: Sequence[sp.Expr], rows: list[int], cols: list[int]) -> dict:
     """Exact ``T[a, b, c] = d^3 f / dx_a dx_b dx_c`` at ``xb`` for ``a <= b`` in ``rows`` and ``c``
     in ``cols`` (proved zeros as literal 0)."""
     subs = dict(zip(symbols, point, strict=True))
@@ -761,7 +807,8 @@ def _third_derivatives(expr, symbols, point, rows, cols) -> dict:
     return out
 
 
-def sharpness_gradient(expr, symbols, point, kernel, direction) -> SharpnessGradient:
+def sharpness_gradient(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point: Sequence[sp.Expr], kernel: list[sp.Matrix],
+                       direction: Sequence[sp.Expr] | CertifiedEigen) -> SharpnessGradient:
     """:class:`SharpnessGradient` at ``xb`` for the exact kernel basis ``kernel`` (sympy column
     vectors) and the top eigenvector ``direction``: an exact tuple (any length) on the exact
     route, or a :class:`CertifiedEigen` (its unit ball eigenvector) on the certified route.
@@ -774,12 +821,14 @@ def sharpness_gradient(expr, symbols, point, kernel, direction) -> SharpnessGrad
     ginv = (K.T * K).inv()
     cols = sorted({c for k in kernel for c in range(n) if k[c] != 0})
     certified = isinstance(direction, CertifiedEigen)
+    # one of the two, as ``certified`` says (closures below cannot narrow the union themselves)
+    eigen, vector = cast(CertifiedEigen, direction), cast(Sequence[sp.Expr], direction)
     if certified:
         # The ball eigenvector vanishes exactly outside the block of its oriented component.
-        spectrum = _first_spectrum(direction)
+        spectrum = _first_spectrum(eigen)
         rows = [i for i in range(n) if not spectrum.direction[i] == 0]
     else:
-        rows = [i for i in range(n) if direction[i] != 0]
+        rows = [i for i in range(n) if vector[i] != 0]
     T = _third_derivatives(expr, symbols, point, rows, cols)
     keys = sorted(T)
     slot = {key: i for i, key in enumerate(keys)}
@@ -787,11 +836,11 @@ def sharpness_gradient(expr, symbols, point, kernel, direction) -> SharpnessGrad
     base_k, base_g = len(keys), len(keys) + n * m
     if not certified:
         base_q = len(values)
-        values += list(direction) + [sum(c**2 for c in direction)]
+        values += list(vector) + [sum(c**2 for c in vector)]
 
     def components(c):
         if certified:
-            q, norm2 = direction.at(ctx.prec).direction, 1
+            q, norm2 = eigen.at(ctx.prec).direction, 1
         else:
             q, norm2 = c[base_q: base_q + n], c[base_q + n]
         g = {}
@@ -816,10 +865,13 @@ def sharpness_gradient(expr, symbols, point, kernel, direction) -> SharpnessGrad
         return lambda c: sum((c[base_k + j * m + i] * y_i for i, y_i in enumerate(solved(c)[1])), 0)
 
     constants = _Constants(values, closed_forms=not certified)
-    comps = [decide(lambda c, i=i: components(c)[i], constants) for i in range(m)]
+    def component(i):
+        return lambda c: components(c)[i]
+
+    comps = [decide(component(i), constants) for i in range(m)]
     if certified and any(d.sign is None for d in comps):
         # A ball v cannot show that D^3 f[v, v, k] vanishes; the exact Hessian can.
-        hessian, interval = direction.exact, spectrum.top
+        hessian, interval = eigen.exact, spectrum.top
         zero = Decision(0, "exact", None, fmpq(0))
         comps = [zero if d.sign is None and _zero_component(hessian, T, rows, cols, kernel[i], interval) else d
                  for i, d in enumerate(comps)]
@@ -889,13 +941,14 @@ def _vanishes_on_top_eigenvector(H: sp.Matrix, M: sp.Matrix, interval: arb) -> b
     return None not in signs and signs[0] != signs[1]
 
 
-def _zero_component(H: sp.Matrix, T: dict, rows, cols, k, interval: arb) -> bool:
+def _zero_component(H: sp.Matrix, T: dict, rows: list[int], cols: list[int], k: sp.Matrix, interval: arb) -> bool:
     """:func:`_vanishes_on_top_eigenvector` for ``M = D^3 f[., ., k]`` on the block ``rows`` of
     ``H`` that carries the top eigenvector, within :data:`ZERO_PROOF_SECONDS`."""
     from .decide import within_seconds
 
     Hb = sp.Matrix(len(rows), len(rows), lambda i, j: H[rows[i], rows[j]])
-    M = sp.Matrix(len(rows), len(rows), lambda i, j: sum((T[min(rows[i], rows[j]), max(rows[i], rows[j]), c] * k[c] for c in cols), sp.Integer(0)))
+    M = sp.Matrix(len(rows), len(rows),
+                  lambda i, j: sum((T[min(rows[i], rows[j]), max(rows[i], rows[j]), c] * k[c] for c in cols), sp.Integer(0)))
     return bool(within_seconds(lambda args: _vanishes_on_top_eigenvector(*args), (Hb, M, interval), ZERO_PROOF_SECONDS))
 
 
@@ -911,7 +964,7 @@ def _weighted_squares(expr: sp.Expr, subs: dict) -> list[tuple[sp.Expr, sp.Expr]
     by expanding): each non-constant term is one factor ``r^(2j)`` with ``r`` proved to vanish at
     the point (then ``r_i = r^j``) times a weight certified positive at the point (so positive
     near it).  A string says why ``expr`` is not recognised."""
-    out = []
+    out: list[tuple[sp.Expr, sp.Expr]] = []
     for term in sp.Add.make_args(expr):
         if term.is_number:
             continue
@@ -938,9 +991,10 @@ def _weighted_squares(expr: sp.Expr, subs: dict) -> list[tuple[sp.Expr, sp.Expr]
     return out or "f has no squared residual"
 
 
-def minima_manifold(expr, symbols, point, dimension: int) -> MinimaManifold:
-    """Prove that the minima of ``f`` near ``xb`` form a manifold of dimension ``dimension``
-    (the kernel's) through ``xb`` whose tangent spaces are the kernels of the Hessian.
+def minima_manifold(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point: Sequence[sp.Expr], dimension: int) -> MinimaManifold:
+    """Prove that the minima of ``f`` (the ``expr`` in ``symbols``) near ``xb`` (the ``point``)
+    form a manifold of dimension ``dimension`` (the kernel's) through ``xb`` whose tangent
+    spaces are the kernels of the Hessian.
 
     The proof covered: ``f = sum_i w_i r_i^2 + const`` (least squares, read off the expression
     tree) with weights ``w_i`` certified positive at ``xb`` (hence near it), every residual
@@ -1055,7 +1109,8 @@ def _flip_value(c, n, pinv_entry, eta0, norm4):
     return -2 * (eta0 / 6 * (3 * ghg - t4) / norm4)
 
 
-def _multivariate_flip(expr, symbols, point, q, hessian: sp.Matrix, top: sp.Expr) -> tuple[Decision | None, str]:
+def _multivariate_flip(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point: Sequence[sp.Expr], q: Sequence[sp.Expr],
+                       hessian: sp.Matrix, top: sp.Expr) -> tuple[Decision | None, str]:
     """``-2c`` with ``c = (eta0/6)(3 g^T H^+ g - D^4 f[q,q,q,q]) / |q|^4`` (unit-q normalisation)."""
     n = len(symbols)
     parts = _flip_parts(expr, symbols, point, q)
@@ -1072,7 +1127,7 @@ def _multivariate_flip(expr, symbols, point, q, hessian: sp.Matrix, top: sp.Expr
     return d, "" if d.sign is not None else "the sign could not be decided"
 
 
-def _certified_flip(expr, symbols, point, eigen: CertifiedEigen) -> tuple[Decision, str]:
+def _certified_flip(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point: Sequence[sp.Expr], eigen: CertifiedEigen) -> tuple[Decision, str]:
     """The same coefficient on the certified route: ball ``q`` (unit), ball ``l1`` and ball
     ``H^+`` at the working precision."""
     n = len(symbols)
@@ -1087,7 +1142,8 @@ def _certified_flip(expr, symbols, point, eigen: CertifiedEigen) -> tuple[Decisi
     return d, "" if d.sign is not None else "the sign could not be decided"
 
 
-def _simulate(expr, symbols, point, direction, eta0, relative: float = 1e-3, steps: int = 20000) -> str:
+def _simulate(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point: Sequence[sp.Expr], direction: Sequence[float], eta0: float,
+              relative: float = 1e-3, steps: int = 20000) -> str:
     """GD at 53-bit precision at ``eta0 (1 + relative)`` from ``xb + 1e-3 q``: what it does
     (numeric evidence, never a verdict); ``direction`` and ``eta0`` are floats."""
     import numpy as np
@@ -1095,9 +1151,9 @@ def _simulate(expr, symbols, point, direction, eta0, relative: float = 1e-3, ste
     grads = [ball_function(sp.diff(expr, s), tuple(symbols)) for s in symbols]
     with ctx.workprec(53):
         x = [arb(float(constant_enclosure(v, 64).mid())) for v in point]
-        direction = np.array(direction, dtype=float)
-        direction /= np.linalg.norm(direction)
-        x = [a + float(1e-3 * d) for a, d in zip(x, direction, strict=True)]
+        unit = np.array(direction, dtype=float)
+        unit /= np.linalg.norm(unit)
+        x = [a + float(1e-3 * d) for a, d in zip(x, unit, strict=True)]
         eta = arb(eta0 * (1 + relative))
         history = []
         for k in range(steps):
@@ -1117,7 +1173,7 @@ def _simulate(expr, symbols, point, direction, eta0, relative: float = 1e-3, ste
     return f"no period-1 or period-2 convergence after {steps} steps at eta = eta0 (1 + {relative:g})"
 
 
-def _float_sharpness(expr, symbols, x) -> float:
+def _float_sharpness(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], x: Iterable[float]) -> float:
     """The top Hessian eigenvalue at the float point ``x`` (numeric evidence, never a verdict)."""
     import numpy as np
 
@@ -1136,7 +1192,7 @@ def _float_sharpness(expr, symbols, x) -> float:
 class RepeatedTop(Undetermined):
     """The top Gershgorin cluster holds more than one eigenvalue at this precision."""
 
-    def __init__(self, count: int, interval: arb):
+    def __init__(self, count: int, interval: arb) -> None:
         super().__init__(f"{count} eigenvalues lie in {enclosure_text(interval, 10)}")
         self.count, self.interval = count, interval
 
@@ -1184,7 +1240,7 @@ class CertifiedEigen:
     Every step is a ball operation; a failure at one precision raises
     :class:`~symbolic_eos.jets.Undetermined` (try more bits)."""
 
-    def __init__(self, hessian: sp.Matrix):
+    def __init__(self, hessian: sp.Matrix) -> None:
         self.exact = hessian
         self.n = hessian.rows
         self.block = _blocks(hessian)
@@ -1227,7 +1283,7 @@ class CertifiedEigen:
             if not all(d.is_finite() for d in discs):
                 raise Undetermined("the Gershgorin discs are not finite")
             clusters = _merge_intervals(discs)
-            intervals = [None] * n
+            intervals: list[Any] = [None] * n  # every index lies in one cluster
             for group in clusters:
                 hull = discs[group[0]]
                 for i in group[1:]:
@@ -1243,10 +1299,11 @@ class CertifiedEigen:
             rest = sorted((i for i in range(n) if i != t), key=lambda i: -float(intervals[i].mid()))
             intervals = [intervals[t]] + [intervals[i] for i in rest]
             index = {old: new for new, old in enumerate([t] + rest)}
-            clusters = tuple(tuple(sorted(index[i] for i in g)) for g in sorted(clusters, key=lambda g: index[g[0]]))
+            renumbered = tuple(tuple(sorted(index[i] for i in g)) for g in sorted(clusters, key=lambda g: index[g[0]]))
             top = intervals[0]
             direction = self._direction(H, V, t, top, others, prec)
-        return CertifiedSpectrum(prec, H, tuple(intervals), clusters, direction, self.orientation)
+        assert self.orientation is not None  # _direction sets it
+        return CertifiedSpectrum(prec, H, tuple(intervals), renumbered, direction, self.orientation)
 
     def _direction(self, H: arb_mat, V: arb_mat, t: int, top: arb, others: list[arb], prec: int) -> tuple[arb, ...]:
         n = self.n
@@ -1324,12 +1381,12 @@ def _merge_intervals(discs: list[arb]) -> list[tuple[int, ...]]:
     Endpoints are exact binary numbers, compared exactly."""
     from functools import cmp_to_key
 
-    def compare(i, j):
+    def compare(i: int, j: int) -> int:
         a, b = discs[i].lower(), discs[j].lower()
         return -1 if a < b else 1 if a > b else 0
 
     groups: list[list[int]] = []
-    high = None
+    high = arb(0)  # set with the first group
     for i in sorted(range(len(discs)), key=cmp_to_key(compare)):
         if groups and not discs[i].lower() > high:
             groups[-1].append(i)
@@ -1357,7 +1414,7 @@ class MultiCycleSystem:
     """Unknowns ``(x0, x1)`` in ``R^n x R^n``: ``F(x0) = x1``, ``F(x1) = x0`` for
     ``F = x - eta grad f`` (gradient and Hessian as ball functions, so boxes give enclosures)."""
 
-    def __init__(self, expr, symbols, eta_at):
+    def __init__(self, expr: sp.Expr, symbols: tuple[sp.Symbol, ...], eta_at: Callable[[int], arb]) -> None:
         self.n = len(symbols)
         self.eta_at = eta_at
         self.grad = [ball_function(sp.diff(expr, s), tuple(symbols)) for s in symbols]
@@ -1385,13 +1442,13 @@ class MultiCycleSystem:
             minus = [[arb(-1) if i == j else arb(0) for j in range(n)] for i in range(n)]
             return [d0[i] + minus[i] for i in range(n)] + [minus[i] + d1[i] for i in range(n)]
 
-    def product(self, v, prec) -> arb_mat:
+    def product(self, v: Sequence[arb], prec: int) -> arb_mat:
         """``DF(x1) DF(x0)``: its eigenvalues are the 2-cycle's multipliers."""
         with ctx.workprec(prec):
             n = self.n
             return arb_mat(self._df(list(v[n:]), prec)) * arb_mat(self._df(list(v[:n]), prec))
 
-    def multiplier(self, v, prec) -> arb:
+    def multiplier(self, v: Sequence[arb], prec: int) -> arb:
         """The multiplier of largest modulus, approximately: only used to steer continuation."""
         import numpy as np
 
@@ -1421,7 +1478,8 @@ class MultiCycle:
         points, radius = self.printed(max(15, self.digits))
         return {
             "points": points,
-            "multiplier": [decimal_string(m.real, 17) + ("" if m.imag.contains(0) else f" + {decimal_string(m.imag, 17)}i") for m in self.multipliers],
+            "multiplier": [decimal_string(m.real, 17) + ("" if m.imag.contains(0) else f" + {decimal_string(m.imag, 17)}i")
+                           for m in self.multipliers],
             "stable": self.stable,
             "certified": self.certified,
             "radius": radius,
@@ -1467,7 +1525,8 @@ class MultiOrbitReport:
         points, radius = self.cycle.printed(20)
         lines = [head, f"  x0 = ({', '.join(points[0])})", f"  x1 = ({', '.join(points[1])})",
                  f"  multipliers (eigenvalues of DF(x1) DF(x0)) = {', '.join(m[:20] for m in d['multiplier'])}",
-                 f"  {'certified (Krawczyk, box radius ' + d['box_radius'] + '; the points shown are within ' + radius + ')' if self.cycle.certified else 'NOT certified'}; "
+                 "  " + ("certified (Krawczyk, box radius " + d["box_radius"] + "; the points shown are within " + radius + ")"
+                         if self.cycle.certified else "NOT certified") + "; "
                  f"{'stable (every |multiplier| < 1 certified)' if self.cycle.stable else 'not certified stable'}"]
         return "\n".join(lines)
 
@@ -1505,7 +1564,8 @@ def multivariate_orbit(text: str, vars_text: str, at: str, eta: str, digits: int
             return MultiOrbitReport(text, names, eta, minimum, None,
                                     f"no 2-cycle is born here: the flip at eta0 = {decimal_string(minimum.eta_critical, 15)} is "
                                     f"{minimum.flip_verdict}, so the local branch exists only for eta {side} eta0")
-        g3 = flip.enclosure if flip.exact is None else constant_enclosure(sp.Rational(int(flip.exact.p), int(flip.exact.q)) if isinstance(flip.exact, fmpq) else flip.exact, low)
+        g3 = flip.enclosure if flip.exact is None else constant_enclosure(
+            sp.Rational(int(flip.exact.p), int(flip.exact.q)) if isinstance(flip.exact, fmpq) else flip.exact, low)
         xb = [constant_enclosure(v, low) for v in minimum.point]
         q = [+c for c in minimum.unit_direction_enclosure(low)]
 

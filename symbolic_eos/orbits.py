@@ -19,37 +19,23 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 import mpmath
 import sympy as sp
 from flint import arb, arb_mat, ctx
 
 from .decide import printed_radius, upper_text
+from .closed_forms import ClosedForm
 from .criteria import FlipNormalForm
 from .errors import EosError, InputError
 from .jets import Point, Undetermined, ball_coefficients, constant_enclosure
 
 __all__ = [
     "GradientMap",
-    "CycleSystem",
-    "EventSystem",
-    "Krawczyk",
-    "krawczyk",
     "TwoCycle",
-    "two_cycle",
-    "bits_for_digits",
-    "check_digits",
     "MAX_DIGITS",
-    "solve_system",
-    "branch_seed",
-    "follow_branch",
-    "continue_branch",
     "BranchEvent",
-    "locate_event",
-    "WindowScan",
-    "scan_branch",
-    "window_events",
 ]
 
 #: Binary precision used to follow a branch (decisions are never taken at this precision).
@@ -74,7 +60,14 @@ def bits_for_digits(digits: int) -> int:
 
 @dataclass(frozen=True)
 class GradientMap:
-    """``F_eta(x) = x - eta f'(x)`` with derivative enclosures from the Taylor engine."""
+    """``F_eta(x) = x - eta f'(x)`` for ``f`` the ``expr`` in ``var``, with derivative enclosures
+    from the Taylor engine.
+
+    >>> x = sp.Symbol("x")
+    >>> with ctx.workprec(64):
+    ...     GradientMap((x**2 - 1)**2 / 4, x).step(arb(2), arb(1) / 2, 64)
+    -1.00000000000000000
+    """
 
     expr: sp.Expr
     var: sp.Symbol
@@ -97,7 +90,7 @@ class GradientMap:
 class CycleSystem:
     """Unknowns ``(x0, x1)``: ``F(x0) - x1 = 0``, ``F(x1) - x0 = 0`` at a fixed ``eta``."""
 
-    def __init__(self, gd: GradientMap, eta: Callable[[int], arb]):
+    def __init__(self, gd: GradientMap, eta: Callable[[int], arb]) -> None:
         self.gd, self.eta = gd, eta
 
     def residual(self, v: Sequence[arb], prec: int) -> list[arb]:
@@ -121,7 +114,7 @@ class EventSystem:
     +1), or, with ``target = 0``, a superstable one with ``F'(x0) = 0`` (the product's zero is
     written through its factor so that it stays a simple zero when both factors vanish)."""
 
-    def __init__(self, gd: GradientMap, target: int):
+    def __init__(self, gd: GradientMap, target: int) -> None:
         self.gd, self.target = gd, target
 
     def residual(self, v: Sequence[arb], prec: int) -> list[arb]:
@@ -156,7 +149,15 @@ class Krawczyk:
     radius: arb
 
 
-def krawczyk(system, box: Sequence[arb], prec: int) -> Krawczyk:
+class System(Protocol):
+    """A square system ``G(v) = 0`` on balls: its residual and Jacobian at ``prec`` bits."""
+
+    def residual(self, v: Sequence[arb], prec: int) -> Sequence[arb]: ...
+
+    def jacobian(self, v: Sequence[arb], prec: int) -> Sequence[Sequence[arb]]: ...
+
+
+def krawczyk(system: System, box: Sequence[arb], prec: int) -> Krawczyk:
     """``K(X) = m - Y G(m) + (I - Y J(X)) (X - m)`` with ``Y ≈ J(m)^-1``.  If ``K(X)`` lies in
     the interior of ``X``, then ``X`` holds exactly one zero of ``G`` (and it lies in ``K(X)``)."""
     n = len(box)
@@ -186,7 +187,7 @@ def _to_mpf(a: arb) -> mpmath.mpf:
     return mpmath.mpf(a.mid()._mpf_)
 
 
-def solve_system(system, guess: Sequence, digits: int, start_dps: int = 20, maxsteps: int = 60) -> list[mpmath.mpf]:
+def solve_system(system: System, guess: Sequence, digits: int, start_dps: int = 20, maxsteps: int = 60) -> list[mpmath.mpf]:
     """Newton (mpmath ``findroot``, analytic Jacobian) polished to ``digits`` by doubling the
     precision; the tolerance is set explicitly, since the default fails at high precision."""
     x = [mpmath.mpf(g) if not isinstance(g, arb) else _to_mpf(g) for g in guess]
@@ -225,7 +226,7 @@ class NoConvergence(Exception):
     """Newton or continuation did not reach a 2-cycle (an answer, not a bug: no cycle is claimed)."""
 
 
-def _quick_newton(system, guess: Sequence[mpmath.mpf], dps: int, maxsteps: int = 12) -> list[mpmath.mpf]:
+def _quick_newton(system: System, guess: Sequence[mpmath.mpf], dps: int, maxsteps: int = 12) -> list[mpmath.mpf]:
     """Undamped Newton at ``dps`` digits that gives up fast: only used to walk along a branch,
     where a failure just means a smaller step (findroot's damping can spend many evaluations
     before failing)."""
@@ -250,7 +251,7 @@ def _quick_newton(system, guess: Sequence[mpmath.mpf], dps: int, maxsteps: int =
         raise NoConvergence("Newton did not converge")
 
 
-def certify(system, solution: Sequence[mpmath.mpf], prec: int) -> Krawczyk:
+def certify(system: System, solution: Sequence[mpmath.mpf], prec: int) -> Krawczyk:
     """Krawczyk on boxes around ``solution``, inflated from near the working precision."""
     with ctx.workprec(prec):
         centre = [arb(t) for t in solution]
@@ -261,6 +262,7 @@ def certify(system, solution: Sequence[mpmath.mpf], prec: int) -> Krawczyk:
             result = krawczyk(system, [arb(c, radius) for c in centre], prec)
             if result.certified:
                 return result
+        assert result is not None  # the loop above runs four times
         return result
 
 
@@ -279,7 +281,15 @@ def cycle_rigor(certified: bool) -> str:
 
 @dataclass(frozen=True)
 class TwoCycle:
-    """A 2-cycle ``{x0, x1}`` at ``eta``: enclosures (certified) or approximations (not)."""
+    """A 2-cycle ``{x0, x1}`` at ``eta``: its ``points`` (enclosures when ``certified``,
+    approximations otherwise), the ``multiplier`` ``F'(x0) F'(x1)``, whether it is ``stable``
+    (``|multiplier| < 1`` certified), the certified box ``radius`` and the ``digits`` asked for.
+
+    >>> from symbolic_eos.dynamics import orbit
+    >>> c = orbit("(x**2 - 1)**2/4", "11/10", at="1", digits=20).orbits[0]
+    >>> c.certified, c.stable, bool(abs(c.multiplier) < 1), c.printed(6)[0]
+    (True, True, True, ['0.814552', '1.11606'])
+    """
 
     points: tuple[arb, arb]
     multiplier: arb
@@ -317,7 +327,11 @@ def branch_seed(gd: GradientMap, xb: arb, f2: arb, flip: FlipNormalForm, eta: ar
     ``lam = (1 - eta f'')^2 - 1``, so ``t^(p-1) = -lam/g_p`` (None when that is negative)."""
     with ctx.workprec(prec):
         lam = (1 - eta * f2) ** 2 - 1
+        if flip.coefficient is None or flip.order is None:
+            return None  # no lowest non-zero term: no prediction
         g = flip.coefficient.enclosure if flip.coefficient.exact is None else arb(flip.coefficient.text(30))
+        if g is None:
+            return None
         ratio = -lam / g
         if not ratio > 0:
             return None
@@ -350,7 +364,7 @@ def continue_branch(
     system_at: Callable,
     seed_at: Callable,
     dimension: int,
-    scale,
+    scale: mpmath.mpf | float,
     eta0: arb,
     eta_target: arb,
     *,
@@ -451,7 +465,8 @@ def two_cycle(
             return "no verdict: the flip normal form at this minimum is undecided, so no branch of 2-cycles is predicted"
         lam_sign = (eta_low - eta0)
         if lam_sign.contains(0):
-            return f"eta = {eta_text} cannot be told apart from eta0 = 2/f'' at this precision: the 2-cycle there has (nearly) zero amplitude"
+            return (f"eta = {eta_text} cannot be told apart from eta0 = 2/f'' at this precision: "
+                    "the 2-cycle there has (nearly) zero amplitude")
         above = lam_sign > 0
         if (flip.verdict == "supercritical") != above:
             side = "above" if flip.verdict == "supercritical" else "below"
@@ -476,7 +491,8 @@ def two_cycle(
         certified = result.certified and distinct
         mult = system.multiplier(list(pts), prec)
         stable = bool(certified and abs(mult) < 1)
-        return TwoCycle(tuple(sorted(pts, key=lambda a: float(a.mid()))), mult, certified, stable, result.radius, digits)
+        first, second = sorted(pts, key=lambda a: float(a.mid()))
+        return TwoCycle((first, second), mult, certified, stable, result.radius, digits)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -485,14 +501,22 @@ def two_cycle(
 
 @dataclass(frozen=True)
 class BranchEvent:
-    """A certified point of the branch where the multiplier equals ``target``."""
+    """A certified point of the branch where the multiplier equals ``target``: its ``kind``
+    (``superstable`` / ``period_doubling`` / ``fold``), the learning rate ``eta``, the cycle's
+    ``points`` there, whether it is ``certified``, and its ``closed_form`` when recognised.
+
+    >>> from symbolic_eos.dynamics import window
+    >>> ev = window("(x**2 - 1)**2/4", at="1", digits=20).superstable
+    >>> ev.kind, ev.target, ev.certified, ev.closed_form.expression
+    ('superstable', 0, True, '-1 + 3*sqrt(2)/2')
+    """
 
     kind: str  # "superstable" | "period_doubling" | "fold"
     target: int
     eta: arb
     points: tuple[arb, arb]
     certified: bool
-    closed_form: object = None
+    closed_form: ClosedForm | None = None
 
 
 class ScaledSystem:
@@ -500,7 +524,7 @@ class ScaledSystem:
     the same zeros (so a Krawczyk certificate for it is one for ``system``), but a Jacobian of
     order one when ``x`` and ``eta`` live on very different scales."""
 
-    def __init__(self, system, columns: Sequence[arb], rows: Sequence[arb]):
+    def __init__(self, system: System, columns: Sequence[arb], rows: Sequence[arb]) -> None:
         self.system, self.columns, self.rows = system, list(columns), list(rows)
 
     def _unscale(self, u):
@@ -540,11 +564,11 @@ def locate_event(
             lo, hi = bracket
             pad = abs(hi - lo)
             certified = bool(box[2] > arb(lo - pad) and box[2] < arb(hi + pad))
-        pts = tuple(sorted(box[:2], key=lambda a: float(a.mid())))
-        return BranchEvent(kind, target, box[2], pts, certified)
+        low, high = sorted(box[:2], key=lambda a: float(a.mid()))
+        return BranchEvent(kind, target, box[2], (low, high), certified)
 
 
-def _interpolate(a, b, index: int, target, swap: bool = False):
+def _interpolate(a: Sequence[Any], b: Sequence[Any], index: int, target: int, swap: bool = False) -> list[mpmath.mpf]:
     """Linear interpolation between samples ``(eta, cycle, m, s0, s1)`` where entry ``index``
     equals ``target``; ``swap`` puts the cycle point with ``F' = 0`` first."""
     y0, y1 = a[index], b[index]

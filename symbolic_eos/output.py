@@ -134,7 +134,7 @@ def atomic_files(*paths: str | Path) -> Iterator[tuple[Path, ...]]:
     try:
         yield temps
         with _signals_held():
-            for tmp, target in zip(temps, targets):
+            for tmp, target in zip(temps, targets, strict=True):
                 if tmp.exists():
                     os.chmod(tmp, _mode(target, directory=False))
                     os.replace(tmp, target)

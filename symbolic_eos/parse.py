@@ -37,7 +37,16 @@ __all__ = [
 
 @dataclass(frozen=True)
 class ParseLimits:
-    """Bounds on what the parser accepts; they keep every later step finite and fast."""
+    """Bounds on what the parser accepts; they keep every later step finite and fast:
+    ``max_length`` characters of text, ``max_depth`` levels of nesting, ``max_nodes`` tree
+    nodes, ``max_integer_digits`` digits per integer, ``max_exponent`` for a power and
+    ``max_constant_bits`` bits of an exact constant.
+
+    >>> parse_expression("x**2000", limits=ParseLimits(max_exponent=100))
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: ...
+    """
 
     max_length: int = 2000
     max_depth: int = 40
@@ -157,6 +166,7 @@ def _tokenize(text: str) -> list[_Token]:
             tokens.append(_Token("bad", text[pos], pos))
             break
         kind = m.lastgroup
+        assert kind is not None  # every alternative of _TOKEN is a named group
         tokens.append(_Token(kind, m.group(kind), m.start(kind)))
         pos = m.end()
     if not tokens or tokens[-1].kind != "bad":
@@ -251,7 +261,7 @@ def check_size(expr: sp.Expr, limits: ParseLimits = LIMITS) -> sp.Expr:
 
 
 class _Parser:
-    def __init__(self, text: str, variables: dict[str, sp.Symbol], limits: ParseLimits):
+    def __init__(self, text: str, variables: dict[str, sp.Symbol], limits: ParseLimits) -> None:
         self.text = text
         self.variables = variables
         self.limits = limits
@@ -410,7 +420,14 @@ class _Parser:
 
 
 def parse_variable_name(name: str) -> sp.Symbol:
-    """A variable name must be a plain identifier that is not a function or constant name."""
+    """The symbol for a variable ``name``, which must be a plain identifier that is not a
+    function or constant name.
+
+    >>> parse_variable_name("w1"), parse_variable_name("exp")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: variable name 'exp' is reserved (a function or constant)
+    """
     if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]{0,30}", name):
         raise InputError(f"invalid variable name {str(name)[:40]!r} (use a plain identifier such as x)")
     if name in FUNCTIONS or name in _CONSTANTS:
@@ -429,7 +446,12 @@ def _check_finite_real(expr: sp.Expr, text: str) -> sp.Expr:
 def parse_expression(
     text: str, variables: tuple[str, ...] | list[str] = ("x",), limits: ParseLimits = LIMITS
 ) -> sp.Expr:
-    """Parse ``text`` into a sympy expression in the declared ``variables`` (whitelist grammar)."""
+    """Parse ``text`` into a sympy expression in the declared ``variables`` (whitelist grammar,
+    within ``limits``); no ``eval``, ``sympify`` or ``parse_expr`` ever sees the text.
+
+    >>> parse_expression("sigmoid(x)**2 + y/3", ("x", "y"))
+    y/3 + (1/(1 + exp(-x)))**2
+    """
     if not isinstance(text, str):
         raise InputError("expression must be text")
     if len(text) > limits.max_length:
@@ -443,8 +465,8 @@ def parse_expression(
 
 
 def parse_constant(text: str, limits: ParseLimits = LIMITS, what: str | None = None) -> sp.Expr:
-    """Parse exact constant text such as ``sqrt(2)``, ``pi/4`` or ``atanh(1/2)`` (no variables);
-    ``what`` (e.g. ``"the point"``) names the value in an error.
+    """Parse exact constant text such as ``sqrt(2)``, ``pi/4`` or ``atanh(1/2)`` (no variables,
+    within ``limits``); ``what`` (e.g. ``"the point"``) names the value in an error.
 
     >>> parse_constant("banana", what="the point")
     Traceback (most recent call last):

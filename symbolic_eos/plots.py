@@ -6,6 +6,8 @@ matplotlib is imported only here, so the command line starts fast when no plot i
 
 from __future__ import annotations
 
+from typing import Any, Callable, Mapping, Sequence
+
 import numpy as np
 import sympy as sp
 
@@ -28,14 +30,24 @@ def _pyplot():
     return plt
 
 
-def _gradient(expression: str, var: str):
+def _gradient(expression: str, var: str) -> Callable[[Any], Any]:
     symbol = parse_variable_name(var)
     return float_function(sp.diff(parse_expression(expression, (var,)), symbol), symbol)
 
 
-def save_figure(fig, path: str, dpi: int = 130, **options) -> None:
-    """Save ``fig`` to ``path`` (the format from its suffix, PNG by default) through a temporary
-    sibling, so an interrupted save leaves the previous file as it was."""
+def save_figure(fig: Any, path: str, dpi: int = 130, **options: Any) -> None:
+    """Save the matplotlib figure ``fig`` to ``path`` (the format from its suffix, PNG by
+    default) at ``dpi``, passing ``options`` to ``savefig``, through a temporary sibling, so an
+    interrupted save leaves the previous file as it was.
+
+    >>> import os, tempfile
+    >>> plt = _pyplot()
+    >>> fig = plt.figure(figsize=(1, 1))
+    >>> path = os.path.join(tempfile.mkdtemp(), "f.svg")
+    >>> save_figure(fig, path); plt.close(fig)
+    >>> open(path).read(5)
+    '<?xml'
+    """
     from pathlib import Path
 
     from .output import atomic_files
@@ -51,17 +63,28 @@ def save_figure(fig, path: str, dpi: int = 130, **options) -> None:
         fig.savefig(tmp, dpi=dpi, format=fmt, metadata={"Software": None}, **options)
 
 
-def _save(fig, path: str) -> None:
+def _save(fig: Any, path: str) -> None:
     save_figure(fig, path, bbox_inches="tight")
 
 
 def bifurcation_diagram(report: WindowReport, path: str, n_eta: int = 500, n_iter: int = 1500, keep: int = 64) -> None:
-    """Attractor of GD started next to the minimum, against eta; eta0, the superstable point
-    and the loss of stability marked."""
+    """Attractor of GD started next to the minimum of ``report`` (a window), against eta, saved
+    as the PNG ``path``: ``n_eta`` learning rates, ``n_iter`` steps each, the last ``keep``
+    drawn; eta0, the superstable point and the loss of stability marked.
+
+    >>> import os, tempfile
+    >>> from symbolic_eos.dynamics import window
+    >>> path = os.path.join(tempfile.mkdtemp(), "b.png")
+    >>> bifurcation_diagram(window("(x**2 - 1)**2/4", at="1", digits=20), path, n_eta=20, n_iter=50, keep=8)
+    >>> os.path.getsize(path) > 0
+    True
+    """
     plt = _pyplot()
     grad = _gradient(report.expression, report.minimum.variable)
     xb = float(report.minimum.point.enclosure(64).mid())
-    eta0 = float(report.minimum.eta_critical.enclosure.mid()) if report.minimum.eta_critical.exact is None else float(report.minimum.eta_critical.exact)
+    critical = report.minimum.eta_critical
+    eta0 = (float(critical.exact) if critical.exact is not None
+            else float(critical.enclosure.mid()) if critical.enclosure is not None else float("nan"))
     marks = [("eta0", eta0, "k")]
     for name, ev, colour in (("superstable", report.superstable, "tab:green"), ("loss", report.loss, "tab:red")):
         if ev is not None and ev.certified:
@@ -92,16 +115,27 @@ def bifurcation_diagram(report: WindowReport, path: str, n_eta: int = 500, n_ite
 
 
 def cobweb(report: OrbitReport, path: str, steps: int = 60) -> None:
-    """Cobweb plot of GD near each minimum with a 2-cycle (first one), cycle points marked."""
+    """Cobweb plot (``steps`` GD steps) near the first minimum of ``report`` with a 2-cycle,
+    cycle points marked, saved as the PNG ``path``.
+
+    >>> import os, tempfile
+    >>> from symbolic_eos.dynamics import orbit
+    >>> path = os.path.join(tempfile.mkdtemp(), "c.png")
+    >>> cobweb(orbit("(x**2 - 1)**2/4", "11/10", at="1", digits=20), path, steps=10)
+    >>> os.path.getsize(path) > 0
+    True
+    """
     plt = _pyplot()
     found = [r for r in report.results if r.cycle is not None]
     if not found:
         raise InputError("no 2-cycle to plot: " + "; ".join(r.message or "" for r in report.results))
     r = found[0]
+    cycle = r.cycle
+    assert cycle is not None  # found holds the results with a 2-cycle
     var = r.minimum.variable
     grad = _gradient(report.expression, var)
     eta = float(sp.N(parse_expression(report.eta, ())))
-    a, b = (float(p.mid()) for p in r.cycle.points)
+    a, b = (float(p.mid()) for p in cycle.points)
     xb = float(r.minimum.point.enclosure(64).mid())
     lo, hi = min(a, b, xb), max(a, b, xb)
     pad = 0.35 * (hi - lo)
@@ -117,7 +151,7 @@ def cobweb(report: OrbitReport, path: str, steps: int = 60) -> None:
         path_y += [y, y]
         x = y
     ax.plot(path_x, path_y, color="tab:orange", lw=0.7, label="GD from near the minimum")
-    ax.plot([a, b], [b, a], "o", color="tab:red", label="certified 2-cycle" if r.cycle.certified else "2-cycle (not certified)")
+    ax.plot([a, b], [b, a], "o", color="tab:red", label="certified 2-cycle" if cycle.certified else "2-cycle (not certified)")
     ax.set_xlim(lo - pad, hi + pad)
     ax.set_ylim(lo - pad, hi + pad)
     ax.set_title(f"f(x) = {report.expression}, eta = {report.eta}", fontsize=9)
@@ -126,8 +160,16 @@ def cobweb(report: OrbitReport, path: str, steps: int = 60) -> None:
     plt.close(fig)
 
 
-def trajectories(panels, path: str, title: str) -> None:
-    """Side-by-side time series of GD, one panel per ``(ylabel, {label: values}, log_scale)``."""
+def trajectories(panels: Sequence[tuple[str, Mapping[str, Any], bool]], path: str, title: str) -> None:
+    """Side-by-side time series of GD under ``title``, saved as the PNG ``path``: one panel per
+    entry ``(ylabel, {label: values}, log_scale)`` of ``panels``.
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "t.png")
+    >>> trajectories([("loss", {"GD": [1.0, 0.5, 0.25]}, True)], path, "GD")
+    >>> os.path.getsize(path) > 0
+    True
+    """
     plt = _pyplot()
     fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 3.6), squeeze=False)
     for ax, (ylabel, series, log_scale) in zip(axes[0], panels, strict=True):

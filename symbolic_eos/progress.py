@@ -22,7 +22,15 @@ T = TypeVar("T")
 
 
 def each_with_progress(items: Iterable[T], label: Callable[[T], str], progress: Progress | None) -> Iterator[T]:
-    """The ``items`` in order, reporting ``label(item)`` before each and ``"done"`` after the last."""
+    """The ``items`` in order, reporting ``label(item)`` to ``progress`` (if not None) before each
+    and ``"done"`` after the last.
+
+    >>> list(each_with_progress([2, 3], str, lambda label, done, total: print(label, done, total)))
+    2 0 2
+    3 1 2
+    done 2 2
+    [2, 3]
+    """
     items = list(items)
     for i, item in enumerate(items):
         if progress is not None:

@@ -10,8 +10,9 @@ evidence to the machine it was computed on.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from pathlib import Path
 
 from . import __version__
@@ -20,7 +21,11 @@ from .environment import environment, environment_markdown
 from .errors import EosError, InputError
 from .output import atomic_directory, atomic_files
 from .progress import Progress, each_with_progress
-from .results import markdown_text, math_text
+from .results import MinimaCheck, StabilityCheck, markdown_text, math_text
+
+if TYPE_CHECKING:
+    from .certificates import BaseModelCertificate
+    from .multivariate import MultivariateCheck
 
 __all__ = ["write_report", "check_report", "check_report_folder", "WrittenReport", "REPORT_ENTRIES"]
 
@@ -49,7 +54,7 @@ _ENVIRONMENT_NOTE = ("The software and machine this report was computed on. Exac
                      "thread), while the other float runs converge and agree to the digits printed.")
 
 
-def _environment_section(env) -> str:
+def _environment_section(env: Mapping[str, Any]) -> str:
     return environment_markdown(dict(env)) + "\n" + _ENVIRONMENT_NOTE + "\n"
 
 
@@ -72,7 +77,7 @@ _Figure = Callable[[ClaimResult, Path], list[tuple[str, str]]]
 _FIGURES: dict[str, _Figure] = {}
 
 
-def _figure(claim_id: str):
+def _figure(claim_id: str) -> Callable[[_Figure], _Figure]:
     def register(fn: _Figure) -> _Figure:
         _FIGURES[claim_id] = fn
         return fn
@@ -153,7 +158,7 @@ def _mlp_figures(result: ClaimResult, directory: Path) -> list[tuple[str, str]]:
     for path in plot_experiment(result.details[0], str(directory)):
         name = Path(path).name
         kind = next((k for k in _MLP_CAPTIONS if name.endswith(f"-{k}.png")), None)
-        out.append((name, _MLP_CAPTIONS.get(kind, "MLP experiment")))
+        out.append((name, _MLP_CAPTIONS[kind] if kind is not None else "MLP experiment"))
     return out
 
 
@@ -171,7 +176,7 @@ def _evidence_table(result: ClaimResult) -> str:
     return "| quantity | value |\n|---|---|\n" + rows + "\n"
 
 
-def _claim_page(result: ClaimResult, figures: list[tuple[str, str]], env=None) -> str:
+def _claim_page(result: ClaimResult, figures: list[tuple[str, str]], env: Mapping[str, Any] | None = None) -> str:
     c = result.claim
     parts = [
         f"# {markdown_text(c.title)}\n",
@@ -217,7 +222,7 @@ def _below_level_2(markdown: str) -> str:
     return "\n".join(out)
 
 
-def _model_page(cert, figure: str | None) -> str:
+def _model_page(cert: BaseModelCertificate, figure: str | None) -> str:
     parts = [
         f"# Base model {_code(cert.name)}: $g(x)$ = {math_text(cert.expression, ('x',))}\n",
         "[All claims](../index.md) · [the base-model claim](../claims/base-model-examples.md)\n",
@@ -230,7 +235,8 @@ def _model_page(cert, figure: str | None) -> str:
     return "\n".join(parts)
 
 
-def _index(verification: PaperVerification, models: tuple, figure_names: set[str], env=None) -> str:
+def _index(verification: PaperVerification, models: tuple, figure_names: set[str],
+           env: Mapping[str, Any] | None = None) -> str:
     results = verification.results
     counts = ", ".join(f"{n} {s}" for s, n in verification.counts.items())
     lead = next((r for r in results if r.id == "quartic-orbit"), None)
@@ -274,7 +280,15 @@ def _index(verification: PaperVerification, models: tuple, figure_names: set[str
 
 @dataclass(frozen=True)
 class WrittenReport:
-    """The verification and the Markdown files written for it (index first)."""
+    """The ``verification`` and the Markdown ``files`` written for it (index first).
+
+    >>> import tempfile
+    >>> from symbolic_eos.claims import verify_paper
+    >>> v = verify_paper(only=["lemma1-higher-order"])
+    >>> w = WrittenReport(v, write_report(v, tempfile.mkdtemp(), figures=False))
+    >>> sorted(w.to_dict()), len(w.files)
+    (['claims', 'counts', 'files'], 2)
+    """
 
     verification: PaperVerification
     files: tuple[Path, ...]
@@ -309,9 +323,18 @@ def check_report_folder(out: str | Path) -> None:
 
 def write_report(verification: PaperVerification, out: str | Path = "reports", figures: bool = True,
                  progress: Progress | None = None) -> tuple[Path, ...]:
-    """Write ``index.md``, ``claims/<id>.md``, ``models/<name>.md`` and ``figures/*.png`` into
-    ``out``; return the Markdown files written, in order. The folder is built beside ``out`` and
-    swapped in only when complete: an interrupted run leaves the previous report as it was."""
+    """Write ``index.md``, ``claims/<id>.md``, ``models/<name>.md`` and ``figures/*.png`` (when
+    ``figures``) into ``out`` for the ``verification``; ``progress`` is told about each figure.
+    Return the Markdown files written, in order. The folder is built beside ``out`` and swapped
+    in only when complete: an interrupted run leaves the previous report as it was.
+
+    >>> import tempfile
+    >>> from symbolic_eos.claims import verify_paper
+    >>> out = tempfile.mkdtemp()
+    >>> files = write_report(verify_paper(only=["lemma1-higher-order"]), out, figures=False, progress=None)
+    >>> [f.relative_to(out).as_posix() for f in files]
+    ['index.md', 'claims/lemma1-higher-order.md']
+    """
     check_report_folder(out)
     with atomic_directory(out) as building:
         files = _write_pages(verification, building, figures, progress)
@@ -348,11 +371,18 @@ def _write_pages(verification: PaperVerification, root: Path, figures: bool, pro
     return written
 
 
-def check_report(result, path: str | Path, command: str | None = None, figures: bool = True) -> Path:
-    """A Markdown page for a user's check (``symbolic-eos check ... --report FILE.md``), with a
-    bifurcation diagram next to it for a 1-D loss checked at one point."""
-    from .results import StabilityCheck
+def check_report(result: StabilityCheck | MinimaCheck | MultivariateCheck, path: str | Path,
+                 command: str | None = None, figures: bool = True) -> Path:
+    """A Markdown page at ``path`` for a user's check ``result`` (``symbolic-eos check ...
+    --report FILE.md``, the ``command`` shown on the page), with a bifurcation diagram next to
+    it for a 1-D loss checked at one point when ``figures``.
 
+    >>> import tempfile
+    >>> from symbolic_eos import check
+    >>> page = check_report(check("x**2/2 + x**3", at="0"), tempfile.mkdtemp() + "/c.md", "symbolic-eos check ...", False)
+    >>> page.read_text().splitlines()[0]
+    '# symbolic-eos check: `x**2/2 + x**3`'
+    """
     path = Path(path)
     parts = [f"# symbolic-eos check: {_code(getattr(result, 'expression', ''))}\n"]
     if command:
@@ -371,7 +401,7 @@ def check_report(result, path: str | Path, command: str | None = None, figures: 
                 parts.append(f"![GD attractor against eta]({name})\n\n_Attractor of GD against the learning rate "
                              "(float64 illustration of the certified window)._\n")
             except EosError as exc:
-                parts.append(f"_No bifurcation diagram: {markdown_text(exc)}._\n")
+                parts.append(f"_No bifurcation diagram: {markdown_text(str(exc))}._\n")
         parts.append(environment_markdown(environment()) + "\nThe software this check ran on. The verdicts are exact or "
                      "certified and do not depend on it; the diagram is a float64 illustration.\n")
         _write(page_file, "\n".join(parts))

@@ -12,8 +12,11 @@ from __future__ import annotations
 import re
 
 from dataclasses import dataclass
+from functools import partial
+from typing import overload
 
 import sympy as sp
+from flint import fmpq
 
 from .criteria import (
     FlipNormalForm,
@@ -29,7 +32,7 @@ from .jets import Point
 from .minima import MinimaSearch, critical_point_at, require_strict_minimum, strict_minima, target_points
 from .parse import parse_constant, parse_expression, parse_variable_name
 
-__all__ = ["StabilityCheck", "L2Check", "MinimaCheck", "check", "check_l2", "check_point", "DEFAULT_RANGE"]
+__all__ = ["StabilityCheck", "L2Check", "MinimaCheck", "check", "check_l2", "DEFAULT_RANGE"]
 
 DEFAULT_RANGE = ("-10", "10")
 _DIGITS = 17
@@ -58,7 +61,15 @@ def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
 
 @dataclass(frozen=True)
 class StabilityCheck:
-    """The paper's criterion and the flip normal form at one strict minimum of a 1-D loss."""
+    """The paper's criterion and the flip normal form at one strict minimum of a 1-D loss: the
+    loss ``expression`` in ``variable``, the ``point``, ``curvature`` ``f''(xb)``,
+    ``eta_critical`` ``2/f''``, the ``derivatives`` ``(j, f^(j)(xb))`` decided, the ``paper``
+    criterion, the ``flip`` normal form and ``notes`` on how the two compare.
+
+    >>> r = check("(x**2 - 1)**2/4", at="1")
+    >>> r.curvature.exact, r.eta_critical.exact, [(j, d.exact) for j, d in r.derivatives], r.rigor
+    (2, 1, [(2, 2), (3, 6), (4, 6)], 'exact')
+    """
 
     expression: str
     variable: str
@@ -93,7 +104,7 @@ class StabilityCheck:
             "paper_case": self.paper.case,
             "flip_verdict": self.flip.verdict,
             "flip_order": self.flip.order,
-            "flip_coefficient": self.flip.coefficient.text(_DIGITS) if self.flip.order else None,
+            "flip_coefficient": self.flip.coefficient.text(_DIGITS) if self.flip.order and self.flip.coefficient is not None else None,
             "rigor": self.rigor,
             # Additional fields (the contract above is fixed; these may grow).
             "expression": self.expression,
@@ -126,7 +137,8 @@ class StabilityCheck:
         return d
 
     def _rows(self) -> list[tuple[str, str, str]]:
-        rows = [("point", f"{self.variable} = {self.point.label}" + ("" if self.point.exact is not None else " (certified)"), "exact" if self.point.exact is not None else "certified")]
+        rows = [("point", f"{self.variable} = {self.point.label}" + ("" if self.point.exact is not None else " (certified)"),
+                 "exact" if self.point.exact is not None else "certified")]
         rows.append(("f''(xb)", f"{_value(self.curvature)} > 0", self.curvature.rigor or "-"))
         rows.append(("eta_critical = 2/f''", _value(self.eta_critical), self.eta_critical.rigor or "-"))
         for j, dec in self.derivatives:
@@ -134,13 +146,15 @@ class StabilityCheck:
                 rows.append((_dname(j), _value(dec), dec.rigor or "undecided"))
         rows.append(("order k", str(self.paper.order) if self.paper.order else "-", ""))
         if self.paper.quantity is not None:
-            rows.append((self.paper.quantity_name, f"{_value(self.paper.quantity)} ({_sign_word(self.paper.quantity.sign)})", self.paper.quantity.rigor or "undecided"))
+            rows.append((self.paper.quantity_name or "", f"{_value(self.paper.quantity)} ({_sign_word(self.paper.quantity.sign)})",
+                         self.paper.quantity.rigor or "undecided"))
         rows.append(("paper's condition", f"{self.paper.verdict} ({self.paper.case or 'no case'}): {self.paper.reason}", ""))
         if self.paper.interval:
-            eps = {1: "eps > 0", -1: "eps < 0"}.get(self.paper.eps_sign, "")
+            eps = {1: "eps > 0", -1: "eps < 0"}.get(self.paper.eps_sign or 0, "")
             rows.append(("learning rates", f"x0 = xb - eps, {eps} small: {self.paper.interval}", ""))
-        if self.flip.order:
-            rows.append((f"flip coefficient (t^{self.flip.order})", _value(self.flip.coefficient), self.flip.coefficient.rigor or "undecided"))
+        if self.flip.order and self.flip.coefficient is not None:
+            rows.append((f"flip coefficient (t^{self.flip.order})", _value(self.flip.coefficient),
+                         self.flip.coefficient.rigor or "undecided"))
         rows.append(("flip normal form", f"{self.flip.verdict}: {self.flip.reason}", ""))
         return rows
 
@@ -166,7 +180,7 @@ class StabilityCheck:
         return "\n".join(lines)
 
 
-def _short(q) -> str:
+def _short(q: fmpq) -> str:
     """A range end as the user would write it: ``-10``, ``1/2``, or a decimal."""
     return str(q) if q.q <= 1000 else decimal_string(q, 10)
 
@@ -232,7 +246,7 @@ def check_point(expr: sp.Expr, var: sp.Symbol, point: Point, text: str | None = 
     top = max(4, (paper.order or 3) + 1)
     derivatives = {2: curvature}
     for j in range(3, top + 1):
-        derivatives[j] = decisions.get(j) or decide(lambda c, j=j: derivative(c, j), expansion)
+        derivatives[j] = decisions.get(j) or decide(partial(derivative, j=j), expansion)
     notes = _agreement_notes(paper, flip)
     if point.note:
         notes = (point.note,) + notes
@@ -244,7 +258,14 @@ def check_point(expr: sp.Expr, var: sp.Symbol, point: Point, text: str | None = 
 
 @dataclass(frozen=True)
 class MinimaCheck:
-    """A check of every strict local minimum found in a range."""
+    """A check of every strict local minimum of ``expression`` (in ``variable``) found in a
+    range: the ``search`` (the range and what could not be resolved) and one
+    :class:`StabilityCheck` per minimum in ``checks``.
+
+    >>> m = check("(x**2 - 1)**2/4")
+    >>> [c.point.label for c in m.checks], m.search.complete
+    (['-1', '1'], True)
+    """
 
     expression: str
     variable: str
@@ -271,7 +292,8 @@ class MinimaCheck:
         lo, hi = (_short(v) for v in (self.search.lo, self.search.hi))
         note = f"{len(self.checks)} {what if len(self.checks) == 1 else whats} in [{lo}, {hi}]"
         if self.search.unresolved:
-            note += "; NOT exhaustive: could not resolve " + ", ".join(f"[{a}, {b}]" for a, b in self.search.unresolved) + " (e.g. a degenerate critical point with f'' = 0)"
+            note += ("; NOT exhaustive: could not resolve " + ", ".join(f"[{a}, {b}]" for a, b in self.search.unresolved)
+                     + " (e.g. a degenerate critical point with f'' = 0)")
         if self.search.outside_domain:
             note += "; the loss is not real on " + ", ".join(f"[{a}, {b}]" for a, b in self.search.outside_domain)
         if self.search.degenerate:
@@ -292,13 +314,18 @@ class MinimaCheck:
 class L2Check:
     """The L2 rule for ``f = (g - y)^2`` at ``xb`` with ``g(xb) = y``: ``g' != 0`` and
     ``g' g''' < 6 g''^2``; the general test on ``f`` is the same one, because
-    ``3 f'''^2 - f'' f'''' = -16 g'^2 (g' g''' - 6 g''^2)``.
+    ``3 f'''^2 - f'' f'''' = -16 g'^2 (g' g''' - 6 g''^2)``.  Fields: the ``base`` model ``g``, the
+    ``target`` ``y``, the ``general`` check of ``f``, the ``g_derivatives`` at ``xb``, the
+    ``g_condition`` ``g' g''' - 6 g''^2`` and the ``l2_verdict``.
 
     A strict sign of ``g' g''' - 6 g''^2`` decides the paper's condition (``< 0`` holds, ``> 0``
     fails; with ``g'' = 0`` it is the ``k = 4`` case, ``f'''' = 8 g' g'''``). When it is exactly 0
     (or undecided) the rule is silent and ``l2_verdict`` is the general check's, so the two never
     disagree; ``decided_by`` says which rule gave it.
 
+    >>> r = check_l2("exp(x)", "2", at="log(2)")
+    >>> r.l2_verdict, r.g_condition.exact, r.general.paper.verdict
+    ('holds', -20, 'holds')
     >>> r = check_l2("x - x**5", "0", at="0")  # g'' = g''' = 0: k = 6, f^(6) = -240 < 0
     >>> r.g_condition.sign, r.l2_verdict, r.decided_by, r.general.paper.verdict
     (0, 'holds', 'general_check', 'holds')
@@ -314,7 +341,8 @@ class L2Check:
 
     @property
     def rigor(self) -> str:
-        exact = self.general.rigor == "exact" and all(d.rigor == "exact" for _, d in self.g_derivatives) and self.g_condition.rigor == "exact"
+        exact = (self.general.rigor == "exact" and all(d.rigor == "exact" for _, d in self.g_derivatives)
+                 and self.g_condition.rigor == "exact")
         return "exact" if exact else "certified"
 
     def to_dict(self) -> dict:
@@ -344,7 +372,8 @@ class L2Check:
 
     def _rows(self) -> list[tuple[str, str, str]]:
         rows = [(_dname(j, "g") if j > 1 else "g'", _value(dec), dec.rigor or "undecided") for j, dec in self.g_derivatives]
-        rows.append(("g' g''' - 6 g''^2", f"{_value(self.g_condition)} ({_sign_word(self.g_condition.sign)})", self.g_condition.rigor or "undecided"))
+        rows.append(("g' g''' - 6 g''^2", f"{_value(self.g_condition)} ({_sign_word(self.g_condition.sign)})",
+                     self.g_condition.rigor or "undecided"))
         if self.decided_by == "g_condition":
             rows.append(("L2 rule", f"{self.l2_verdict}: needs g' != 0 and g' g''' - 6 g''^2 < 0", ""))
         else:
@@ -401,9 +430,25 @@ def _parse_range(range_: tuple[str, str] | None) -> tuple[sp.Expr, sp.Expr]:
     return parse_constant(str(lo)), parse_constant(str(hi))
 
 
-def check(text: str, var: str = "x", at: str | None = None, range: tuple[str, str] | None = None):
-    """Check the loss ``text`` at ``at`` (a :class:`StabilityCheck`) or at every strict local
-    minimum in ``range`` (a :class:`MinimaCheck`; default [-10, 10])."""
+@overload
+def check(text: str, var: str = "x", *, at: str, range: tuple[str, str] | None = None) -> StabilityCheck: ...
+@overload
+def check(text: str, var: str, at: str, range: tuple[str, str] | None = None) -> StabilityCheck: ...
+@overload
+def check(text: str, var: str = "x", at: None = None, range: tuple[str, str] | None = None) -> MinimaCheck: ...
+@overload
+def check(text: str, var: str = "x", at: str | None = None, range: tuple[str, str] | None = None) -> StabilityCheck | MinimaCheck: ...
+
+
+def check(text: str, var: str = "x", at: str | None = None, range: tuple[str, str] | None = None) -> StabilityCheck | MinimaCheck:
+    """Check the loss ``text`` in the variable ``var`` at ``at`` (a :class:`StabilityCheck`) or
+    at every strict local minimum in ``range`` (a :class:`MinimaCheck`; default [-10, 10]).
+
+    >>> check("x**2/2 + x**3", at="0").paper.verdict
+    'holds'
+    >>> [c.point.label for c in check("(x**2 - 1)**2/4", range=("0", "2")).checks]
+    ['1']
+    """
     symbol = parse_variable_name(var)
     expr = parse_expression(text, (var,))
     if var not in {str(s) for s in expr.free_symbols}:
@@ -418,7 +463,7 @@ def check(text: str, var: str = "x", at: str | None = None, range: tuple[str, st
     return MinimaCheck(text, var, search, tuple(check_point(expr, symbol, p, text) for p in search.points))
 
 
-def _no_points_message(what: str, lo, hi, search: MinimaSearch) -> str:
+def _no_points_message(what: str, lo: sp.Expr, hi: sp.Expr, search: MinimaSearch) -> str:
     msg = f"{what} in [{sp.sstr(lo)}, {sp.sstr(hi)}]"
     if search.unresolved:
         msg += f"; parts of the range could not be resolved (near {search.unresolved[0][0]}), try --at"
@@ -427,9 +472,27 @@ def _no_points_message(what: str, lo, hi, search: MinimaSearch) -> str:
     return msg
 
 
-def check_l2(g_text: str, target: str, var: str = "x", at: str | None = None, range: tuple[str, str] | None = None):
-    """The L2 rule for ``f = (g - y)^2`` at ``x_bar`` (``g(x_bar) = y``), or at every simple
-    solution of ``g(x) = y`` in ``range``."""
+@overload
+def check_l2(g_text: str, target: str, var: str = "x", *, at: str, range: tuple[str, str] | None = None) -> L2Check: ...
+@overload
+def check_l2(g_text: str, target: str, var: str, at: str, range: tuple[str, str] | None = None) -> L2Check: ...
+@overload
+def check_l2(g_text: str, target: str, var: str = "x", at: None = None, range: tuple[str, str] | None = None) -> L2Search: ...
+@overload
+def check_l2(g_text: str, target: str, var: str = "x", at: str | None = None,
+             range: tuple[str, str] | None = None) -> L2Check | L2Search: ...
+
+
+def check_l2(g_text: str, target: str, var: str = "x", at: str | None = None, range: tuple[str, str] | None = None) -> L2Check | L2Search:
+    """The L2 rule for ``f = (g - y)^2``, ``g`` the text ``g_text`` in ``var`` and ``y`` the
+    ``target``, at ``x_bar = at`` (``g(x_bar) = y``), or at every simple solution of
+    ``g(x) = y`` in ``range``.
+
+    >>> check_l2("exp(x)", "2", at="log(2)").l2_verdict
+    'holds'
+    >>> [c.general.point.label for c in check_l2("x**3 + x", "2").checks]
+    ['1']
+    """
     symbol = parse_variable_name(var)
     g = parse_expression(g_text, (var,))
     y = parse_constant(target, what="the target")

@@ -75,7 +75,7 @@ def compositions(depth: int = 3, poster_only: bool = False, affine: bool = True)
 
 
 @st.composite
-def smooth_points(draw, expression: str, lo: int = -3, hi: int = 3, max_denominator: int = 8) -> str:
+def smooth_points(draw: st.DrawFn, expression: str, lo: int = -3, hi: int = 3, max_denominator: int = 8) -> str:
     """An exact rational point in ``[lo, hi]`` where ``expression`` is real and smooth
     (certified by ball evaluation of its Taylor coefficients)."""
     from .jets import Point
@@ -97,7 +97,7 @@ def smooth_points(draw, expression: str, lo: int = -3, hi: int = 3, max_denomina
 
 
 @st.composite
-def composition_cases(draw, depth: int = 1, poster_only: bool = False, affine: bool = True) -> tuple[str, str, str]:
+def composition_cases(draw: st.DrawFn, depth: int = 1, poster_only: bool = False, affine: bool = True) -> tuple[str, str, str]:
     """``(q, p, x)``: an outer model ``q``, an inner composition ``p`` of depth at most
     ``depth``, and a point where ``q(p(x))`` is real and smooth."""
     q = draw(base_models(poster_only, affine))

@@ -187,7 +187,7 @@ def _c(e) -> sp.Expr:
 
 
 def _add(a: list, b: list) -> list:
-    return [_c(x + y) for x, y in zip(a, b)]
+    return [_c(x + y) for x, y in zip(a, b, strict=True)]
 
 
 def _mul(a: list, b: list) -> list:

@@ -112,7 +112,7 @@ def test_ball_function_integer_powers_enclose_across_zero():
 
 from hypothesis import strategies as st  # noqa: E402
 
-from symbolic_eos.algebraic import NotAlgebraic, Surd, Transcendental, algebraic_coefficients, local_inverses, to_surd  # noqa: E402
+from symbolic_eos.algebraic import NotAlgebraic, Transcendental, algebraic_coefficients, local_inverses, to_surd  # noqa: E402
 from symbolic_eos.decide import Expansion, decide  # noqa: E402
 
 _T = sp.Symbol("t")

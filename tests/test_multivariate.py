@@ -513,7 +513,7 @@ def test_irrational_top_eigenvalues_1e40_apart():
     """[[1, e], [e, 1 - e]], e = 1e-40: eigenvalues (2 - e +/- sqrt(5) e)/2, 2.2e-40 apart
     (radicals): separated by balls at rising precision, in the right order."""
     e = sp.Rational(1, 10**40)
-    r = check_multivariate(f"x**2/2 + 10**-40*x*y + (1-10**-40)*y**2/2 + x**3", "x,y", "0,0", simulate=False)
+    r = check_multivariate("x**2/2 + 10**-40*x*y + (1-10**-40)*y**2/2 + x**3", "x,y", "0,0", simulate=False)
     top, second = r.eigenvalues_exact
     assert sp.simplify(top - (2 - e + sp.sqrt(5) * e) / 2) == 0 and sp.simplify(second - (2 - e - sp.sqrt(5) * e) / 2) == 0
     assert r.flip_verdict == "supercritical"

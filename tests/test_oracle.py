@@ -162,7 +162,8 @@ def agree(d: dict, o: O.Oracle, must_decide: bool = False) -> None:
 
     # The flip normal form.
     if d["flip_verdict"] in ("supercritical", "subcritical"):
-        assert o.flip_order != "beyond", f"{where}: engine flip order {d['flip_order']}, but every term to order {O.MAX_FLIP_ORDER} vanishes"
+        assert o.flip_order != "beyond", (f"{where}: engine flip order {d['flip_order']}, "
+                                          f"but every term to order {O.MAX_FLIP_ORDER} vanishes")
         if o.flip_order is not None:
             assert (d["flip_order"], d["flip_verdict"]) == (o.flip_order, o.flip_verdict), (
                 f"{where}: engine flip {d['flip_verdict']} at order {d['flip_order']}, oracle {o.flip_verdict} at {o.flip_order}")
@@ -275,7 +276,8 @@ def test_exact_polynomials_match_the_oracle(case):
 
 def test_the_pinned_regressions_have_the_stated_truth():
     o = [O.analyse(*c) for c in REGRESSIONS]
-    assert (o[0].order, o[0].paper_verdict, o[0].paper_case, o[0].flip_order, o[0].flip_coefficient.exact) == (10, "holds", "k_even", 9, -40)
+    assert ((o[0].order, o[0].paper_verdict, o[0].paper_case, o[0].flip_order, o[0].flip_coefficient.exact)
+            == (10, "holds", "k_even", 9, -40))
     assert (o[1].order, o[1].paper_verdict, o[1].flip_order, o[1].flip_coefficient.exact) == (5, "fails", 9, 2600)
     assert (o[2].order, o[2].flip_order, o[2].flip_coefficient.exact) == ("beyond", 23, -8112)
     d = eos.check(*REGRESSIONS[2][:1], at="0").to_dict()

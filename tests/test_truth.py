@@ -94,7 +94,7 @@ def test_jets_of_degree_24_match_sympy(coeffs, at):
     with ctx.workprec(128):
         balls = ball_coefficients(f, x, arb(fmpq(at.numerator, at.denominator)), 24, 128)
     with ctx.workprec(400):  # so that the rational itself converts to a far narrower ball
-        assert all(b.contains(arb(v)) for b, v in zip(balls, c))
+        assert all(b.contains(arb(v)) for b, v in zip(balls, c, strict=True))
 
 
 def test_series_length_restores_the_cap_and_jets_refuse_unknown_terms():
@@ -157,7 +157,7 @@ def test_orbit_points_lie_within_the_printed_radius(capsys, digits):
         squares = mpmath.polyroots([eta**2, -(eta**2 + eta), 1], maxsteps=200, extraprec=400)
         truth = sorted(mpmath.sqrt(s) for s in squares)
         radius = mpmath.mpf(cycle["radius"])
-        for printed, point in zip(cycle["points"], truth):
+        for printed, point in zip(cycle["points"], truth, strict=True):
             assert abs(mpmath.mpf(printed) - point) <= radius
 
 

@@ -66,3 +66,10 @@ def test_xy_claim_is_confirmed_with_correction():
     assert "(1/2, 2) is a minimum" in r.summary and "(3/5, 3/5) goes exactly to the minimum (1, 1)" in r.summary
     assert "union_n G^-n({x y = 1})" in r.summary
     assert sum(q == "counterexample" and v.endswith(": proved") for q, v in r.evidence) == 2
+
+
+def test_report_on_a_grid_where_no_start_diverges():
+    # The conclusion once indexed the (empty) list of diverging starts and raised IndexError.
+    report = xy_report(etas=("11/10",), starts=(Fraction(1, 2), Fraction(3, 2)), steps=2000)
+    assert report.rows[0].diverged == 0
+    assert "at least" not in report.conclusion and report.conclusion.endswith("is large.")

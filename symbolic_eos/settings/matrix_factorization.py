@@ -37,6 +37,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Iterator, Sequence
 
 import sympy as sp
 
@@ -60,7 +61,11 @@ def _matrix(text: str) -> sp.Matrix:
 
 def mf_loss(c_text: str) -> tuple[str, str]:
     """``(expression, variables)`` of ``|Y Z^T - C|^2 / 2`` for the command line (``check
-    --vars``): ``y11, y12, ...`` then ``z11, ...``."""
+    --vars``): ``y11, y12, ...`` then ``z11, ...``; ``c_text`` is ``C`` row by row (``"1,0;0,1/4"``).
+
+    >>> mf_loss("1,0;0,1/4")[1]
+    'y11,y12,y21,y22,z11,z12,z21,z22'
+    """
     C = _matrix(c_text)
     d = C.shape[0]
     ys = [[f"y{i}{j}" for j in range(1, d + 1)] for i in range(1, d + 1)]
@@ -76,7 +81,15 @@ def mf_loss(c_text: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class MFCrossSection:
-    """The structural cross-section at a minimiser: ``b^T C a`` and the three derivatives."""
+    """The structural cross-section at a minimiser: the ``coupling`` ``b^T C a`` (``a``, ``b``
+    unit top eigenvectors of ``Y Y^T``, ``Z Z^T``), the ``second``, ``third`` and ``fourth``
+    derivatives along the top direction, the top eigenvalue ``alpha_plus_beta`` and whether it
+    is simple (``top_simple``).
+
+    >>> ce = mf_cross_section(*COUNTEREXAMPLE)
+    >>> ce.coupling, ce.second, ce.third, ce.fourth, ce.alpha_plus_beta, ce.top_simple, ce.holds
+    (0, 25, 0, 0, 5, True, False)
+    """
 
     alpha_plus_beta: sp.Expr
     coupling: sp.Expr  # b^T C a, with a, b unit top eigenvectors of Y Y^T, Z Z^T
@@ -124,7 +137,11 @@ def _top(m: sp.Matrix) -> tuple[sp.Expr, sp.Matrix, bool]:
 
 def mf_cross_section(c_text: str, y_text: str, z_text: str) -> MFCrossSection:
     """Exact cross-section quantities along the top Hessian direction at the minimiser ``(Y, Z)``
-    (``Y Z^T = C`` is checked)."""
+    (``Y Z^T = C`` is checked); ``c_text``, ``y_text``, ``z_text`` give the matrices row by row.
+
+    >>> mf_cross_section("1,0;0,1/4", "1,0;0,1/2", "1,0;0,1/2").holds
+    True
+    """
     C, Y, Z = _matrix(c_text), _matrix(y_text), _matrix(z_text)
     if sp.simplify(Y * Z.T - C) != sp.zeros(*C.shape):
         raise InputError("(Y, Z) is not a minimiser: Y Z^T != C")
@@ -149,7 +166,16 @@ def mf_cross_section(c_text: str, y_text: str, z_text: str) -> MFCrossSection:
 @dataclass(frozen=True)
 class MFRun:
     """GD on ``|Y Z^T - C|^2/2`` at ``eta``: at the end, the residual ``R = Y Z^T - C`` against
-    ``(delta^2 - 1) u u^T`` on the two phases of the 2-cycle, and the top singular balance."""
+    ``(delta^2 - 1) u u^T`` on the two phases of the 2-cycle, and the top singular balance.
+    Fields: the size ``d``, ``eta``, the second eigenvalue ``lambda2`` of ``C``, the ``seed``,
+    the ``steps`` run, the final ``phases`` ``u^T R u`` against the ``quartic``'s
+    ``delta^2 - 1``, the ``off_direction`` distance from the rank-one form, the
+    ``top_imbalance`` and the ``outcome``.
+
+    >>> r = simulate_mf(2, 1.1, 0.5, 0, 3000)
+    >>> r.outcome, max(abs(p - q) for p, q in zip(r.phases, r.quartic, strict=True)) < 1e-6
+    ("oscillation confined to u u^T with the quartic's delta", True)
+    """
 
     d: int
     eta: float
@@ -166,7 +192,7 @@ class MFRun:
         return json_floats(dict(self.__dict__))
 
 
-def _gd(d: int, eta: float, lambda2: float, seed: int, steps: int):
+def _gd(d: int, eta: float, lambda2: float, seed: int, steps: int) -> Iterator[tuple[Any, Any, Any, Any]]:
     """GD from a small random start (fixed seed) with ``C = U diag(1, lambda2, ...) U^T``:
     yields ``(U, Y, Z, R)`` after each step, ``R = Y Z^T - C`` (stops early on divergence)."""
     import numpy as np
@@ -186,9 +212,15 @@ def _gd(d: int, eta: float, lambda2: float, seed: int, steps: int):
                 return
 
 
-def trajectory(d: int = 3, eta: float = 1.1, lambda2: float = 0.5, seed: int = 0, steps: int = 400):
+def trajectory(d: int = 3, eta: float = 1.1, lambda2: float = 0.5, seed: int = 0, steps: int = 400) -> Any:
     """Per GD step: the distance of ``R = Y Z^T - C`` from the rank-one form ``(u^T R u) u u^T``
-    (max entry), the phase ``u^T R u``, and the top imbalance ``| |Y^T u| - |Z^T u| |`` (float64)."""
+    (max entry), the phase ``u^T R u``, and the top imbalance ``| |Y^T u| - |Z^T u| |`` (float64),
+    for ``steps`` steps of GD at ``eta`` on a ``d x d`` problem with second eigenvalue
+    ``lambda2`` from the random start ``seed``.
+
+    >>> trajectory(d=2, eta=1.1, lambda2=0.5, seed=0, steps=50).shape
+    (50, 3)
+    """
     import numpy as np
 
     rows = []
@@ -202,7 +234,12 @@ def trajectory(d: int = 3, eta: float = 1.1, lambda2: float = 0.5, seed: int = 0
 
 def simulate_mf(d: int = 3, eta: float = 1.1, lambda2: float = 0.5, seed: int = 0, steps: int = 20000) -> MFRun:
     """:func:`_gd`, summarised: the final two phases against the quartic's, the distance from the
-    rank-one form, the top imbalance."""
+    rank-one form, the top imbalance, after ``steps`` steps of GD at ``eta`` on a ``d x d``
+    problem with second eigenvalue ``lambda2`` from the random start ``seed``.
+
+    >>> simulate_mf(d=2, eta=1.1, lambda2=0.5, seed=0, steps=3000).outcome
+    "oscillation confined to u u^T with the quartic's delta"
+    """
     import numpy as np
 
     finals, k = [], 0
@@ -213,7 +250,8 @@ def simulate_mf(d: int = 3, eta: float = 1.1, lambda2: float = 0.5, seed: int = 
         if k > steps - 2:
             finals.append(R)
     u = U[:, 0]
-    phases = tuple(sorted(float(u @ R @ u) for R in finals))
+    first, second = sorted(float(u @ R @ u) for R in finals)  # the two final iterates
+    phases = (first, second)
     off = max(float(np.abs(R - (u @ R @ u) * np.outer(u, u)).max()) for R in finals)
     sy, sz = np.linalg.norm(Y.T @ U[:, 0]), np.linalg.norm(Z.T @ U[:, 0])
     quartic = _delta_sq(eta)
@@ -227,12 +265,20 @@ def _delta_sq(eta: float) -> tuple[float, float]:
     import math
 
     disc = math.sqrt((eta * eta + eta) ** 2 - 4 * eta * eta)
-    return tuple(sorted(((eta * eta + eta) + s * disc) / (2 * eta * eta) - 1 for s in (-1, 1)))
+    low, high = sorted(((eta * eta + eta) + s * disc) / (2 * eta * eta) - 1 for s in (-1, 1))
+    return low, high
 
 
 @dataclass(frozen=True)
 class MFReport:
-    """The cross-section claim (counterexample and balanced case) and the GD simulations."""
+    """The cross-section claim (the ``counterexample`` and the ``balanced`` case) and the GD
+    simulations (``runs``).
+
+    >>> balanced = mf_cross_section("1,0;0,1/4", "1,0;0,1/2", "1,0;0,1/2")
+    >>> r = MFReport(mf_cross_section(*COUNTEREXAMPLE), balanced, (simulate_mf(2, 1.1, 0.5, 0, 3000),))
+    >>> r.counterexample.holds, r.balanced.holds, [run.d for run in r.runs]
+    (False, True, [2])
+    """
 
     counterexample: MFCrossSection
     balanced: MFCrossSection
@@ -258,23 +304,29 @@ class MFReport:
             "Matrix factorisation |Y Z^T - C|^2/2",
             "  cross-section along the top Hessian direction: 3 L'''^2 - L'' L'''' = 96 |A|^2 |B|^2 > 0 iff b^T C a != 0 (exact)",
             f"  balanced minimiser (C = diag(1, 1/4), Y = Z = diag(1, 1/2)): {_verdict(self.balanced.holds)}",
-            f"  unbalanced C = diag(1, 1/4), Y = diag(1, 1/8), Z = diag(1, 2): b^T C a = {sp.sstr(ce.coupling)}, L'' = {sp.sstr(ce.second)}, "
+            f"  unbalanced C = diag(1, 1/4), Y = diag(1, 1/8), Z = diag(1, 2): b^T C a = {sp.sstr(ce.coupling)}, "
+            f"L'' = {sp.sstr(ce.second)}, "
             f"L''' = {sp.sstr(ce.third)}, L'''' = {sp.sstr(ce.fourth)}: the paper's 'any minimiser' claim FAILS",
             "  GD (float64, fixed seeds), C = U diag(1, lambda2, ...) U^T:",
             f"    {'d':<2} {'eta':<6} {'lambda2':<8} {'seed':<5} {'outcome':<56} {'off-u u^T':<11} top imbalance",
         ]
         for r in self.runs:
-            lines.append(f"    {r.d:<2} {r.eta:<6} {r.lambda2:<8} {r.seed:<5} {r.outcome:<56} {float_evidence(r.off_direction):<11} {float_evidence(r.top_imbalance)}")
+            lines.append(f"    {r.d:<2} {r.eta:<6} {r.lambda2:<8} {r.seed:<5} {r.outcome:<56} {float_evidence(r.off_direction):<11} "
+                         f"{float_evidence(r.top_imbalance)}")
         return "\n".join(lines)
 
     def to_markdown(self) -> str:
         return "```\n" + self.to_text() + "\n```\n"
 
 
-def mf_report(dims=(2, 3, 4), etas=(1.05, 1.1), seeds=(0, 1), lambda2: float = 0.5,
+def mf_report(dims: Sequence[int] = (2, 3, 4), etas: Sequence[float] = (1.05, 1.1), seeds: Sequence[int] = (0, 1), lambda2: float = 0.5,
               progress: Progress | None = None) -> MFReport:
-    """The cross-section claim (exact) and GD runs over ``dims x etas x seeds``, reporting
-    each run to ``progress``."""
+    """The cross-section claim (exact) and GD runs over ``dims x etas x seeds`` (second
+    eigenvalue ``lambda2``), reporting each run to ``progress``.
+
+    >>> len(mf_report(dims=(2,), etas=(1.1,), seeds=(0,), lambda2=0.5).runs)
+    1
+    """
     cases = [(d, e, s) for d in dims for e in etas for s in seeds]
     runs = tuple(simulate_mf(d, e, lambda2, s)
                  for d, e, s in each_with_progress(cases, lambda c: "GD d={} eta={} seed={}".format(*c), progress))

@@ -32,19 +32,24 @@ from __future__ import annotations
 import contextlib
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..decide import json_float
 from ..errors import InputError
 
+if TYPE_CHECKING:  # flint is imported where it is used, as elsewhere in this module
+    from flint import arb, arb_mat
+
+    from ..decide import Decision
+
 __all__ = [
     "Mlp",
     "MlpConfig",
     "CONFIGS",
-    "lanczos_top",
     "MlpExperiment",
     "run_experiment",
     "plot_experiment",
@@ -57,7 +62,7 @@ __all__ = [
 # (parameters are affine in t, so most coefficients of W(t) vanish and are skipped).
 
 
-def _cmul(a: list, b: list, order: int, op) -> list:
+def _cmul(a: list, b: list, order: int, op: Callable[[Any, Any], Any]) -> list:
     """Cauchy product ``(sum a_i t^i)(sum b_j t^j)`` truncated at ``t^order``, with ``op`` the product."""
     out: list = [None] * (order + 1)
     for i, ai in enumerate(a):
@@ -71,17 +76,17 @@ def _cmul(a: list, b: list, order: int, op) -> list:
     return out
 
 
-def _is_ball(a) -> bool:
+def _is_ball(a: object) -> bool:
     return isinstance(a, np.ndarray) and a.dtype == object
 
 
-def _arb_matrix(a: np.ndarray):
+def _arb_matrix(a: np.ndarray) -> arb_mat:
     from flint import arb_mat
 
     return arb_mat(a.tolist())
 
 
-def _from_arb_matrix(m) -> np.ndarray:
+def _from_arb_matrix(m: arb_mat) -> np.ndarray:
     out = np.empty((m.nrows(), m.ncols()), dtype=object)
     out[:, :] = m.tolist()
     return out
@@ -134,7 +139,15 @@ def _add_bias(z: list, b: list) -> list:
 @dataclass(frozen=True)
 class Mlp:
     """A tanh MLP with layer widths ``widths = (d_in, h_1, ..., d_out)``; parameters flattened
-    as ``W_1`` (row-major, ``h_1 x d_in``), ``b_1``, ``W_2``, ``b_2``, ..."""
+    as ``W_1`` (row-major, ``h_1 x d_in``), ``b_1``, ``W_2``, ``b_2``, ...
+
+    >>> net = Mlp((2, 3, 1))
+    >>> rng = np.random.default_rng(0)
+    >>> theta, x, y = rng.standard_normal(net.size), rng.standard_normal((5, 2)), rng.standard_normal((5, 1))
+    >>> loss, grad = net.loss_and_grad(theta, x, y)
+    >>> net.size, grad.shape, bool(abs(loss - net.loss(theta, x, y)) < 1e-12)
+    (13, (13,), True)
+    """
 
     widths: tuple[int, ...]
 
@@ -169,7 +182,7 @@ class Mlp:
 
     # -- the Taylor-mode passes ---------------------------------------------------------------
 
-    def _forward(self, theta, v, x, y, order: int):
+    def _forward(self, theta: np.ndarray, v: np.ndarray | None, x: np.ndarray, y: np.ndarray, order: int) -> tuple[list, list]:
         """Jets of the output residual ``R(t) = f(x; theta + t v) - y``, and each layer's input jets."""
         layers = self.unflatten(theta)
         dirs = self.unflatten(v) if v is not None else [(None, None)] * len(layers)
@@ -186,14 +199,14 @@ class Mlp:
                 return z, cache
         raise AssertionError("unreachable")
 
-    def loss_series(self, theta, v, x, y, order: int = 4) -> list[float]:
+    def loss_series(self, theta: np.ndarray, v: np.ndarray, x: np.ndarray, y: np.ndarray, order: int = 4) -> list[float]:
         """Taylor coefficients ``c_k`` of ``t -> L(theta + t v)`` (float64); ``L^(k)(0) = k! c_k``."""
         r, _ = self._forward(theta, v, x, y, order)
         n = x.shape[0]
         c = _cmul(r, r, order, lambda a, b: float(np.vdot(a, b)))
         return [0.0 if ck is None else ck / (2 * n) for ck in c]
 
-    def grad_series(self, theta, v, x, y, order: int = 1) -> list[np.ndarray]:
+    def grad_series(self, theta: np.ndarray, v: np.ndarray, x: np.ndarray, y: np.ndarray, order: int = 1) -> list[np.ndarray]:
         """Coefficients ``G_k`` of ``grad L(theta + t v)``: ``G_0`` the gradient, ``G_1 = H v``,
         ``G_2 = D^3 L[v, v, .]/2`` (reverse mode applied to the forward jets)."""
         r, cache = self._forward(theta, v, x, y, order)
@@ -210,7 +223,7 @@ class Mlp:
             dh = _cmul(dz, [w, dw] + [None] * (order - 1), order, lambda a, b: a @ b)
             # h is tanh of the previous layer: d tanh = 1 - h^2, itself a series.
             one_minus = [None if c is None else -c for c in _cmul(h, h, order, lambda a, b: a * b)]
-            one_minus[0] = 1 + one_minus[0]
+            one_minus[0] = 1 + one_minus[0]  # type: ignore[operator]  # c_0 = h_0^2 is never an exact zero
             dz = _cmul(dh, one_minus, order, lambda a, b: a * b)
         grads.reverse()
         out = []
@@ -222,12 +235,12 @@ class Mlp:
             out.append(np.concatenate(parts))
         return out
 
-    def loss_and_grad(self, theta, x, y) -> tuple[float, np.ndarray]:
+    def loss_and_grad(self, theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
         r, cache = self._forward(theta, None, x, y, 0)
         loss = float(np.vdot(r[0], r[0])) / (2 * x.shape[0])
         return loss, self._grad_from(r, cache, x.shape[0])
 
-    def _grad_from(self, r, cache, n) -> np.ndarray:
+    def _grad_from(self, r: list, cache: list, n: int) -> np.ndarray:
         dz = r[0] / n
         parts = []
         for idx in range(len(cache) - 1, -1, -1):
@@ -238,28 +251,29 @@ class Mlp:
                 dz = (dz @ w) * (1 - h[0] * h[0])
         return np.concatenate(parts[::-1])
 
-    def loss(self, theta, x, y) -> float:
+    def loss(self, theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> float:
         r, _ = self._forward(theta, None, x, y, 0)
         return float(np.vdot(r[0], r[0])) / (2 * x.shape[0])
 
-    def hvp(self, theta, v, x, y) -> np.ndarray:
+    def hvp(self, theta: np.ndarray, v: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Exact Hessian-vector product ``H v`` (forward-over-reverse)."""
         return self.grad_series(theta, v, x, y, 1)[1]
 
-    def directional(self, theta, v, x, y) -> tuple[float, float, float]:
+    def directional(self, theta: np.ndarray, v: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
         """Float64 ``(L'', L''', L'''')`` of ``t -> L(theta + t v)`` at ``t = 0`` (Taylor mode)."""
         c = self.loss_series(theta, v, x, y, 4)
         return 2 * c[2], 6 * c[3], 24 * c[4]
 
-    def loss_series_balls(self, theta, v, x, y, prec: int, order: int = 4) -> list:
+    def loss_series_balls(self, theta: np.ndarray, v: np.ndarray, x: np.ndarray, y: np.ndarray, prec: int,
+                          order: int = 4) -> list:
         """``[L(0), L'(0), ..., L^(order)(0)]`` along ``v`` as ``arb`` balls at ``prec`` bits:
         ``theta``, ``v``, ``x``, ``y`` are taken as the exact binary rationals they store."""
         from flint import arb, arb_mat, ctx
 
         with ctx.workprec(prec):
             to_ball = np.frompyfunc(arb, 1, 1)
-            xb = to_ball(np.asarray(x, dtype=np.float64))
-            r, _ = self._forward(_balls(theta), _balls(v), xb, to_ball(y), order)
+            xb = np.asarray(to_ball(np.asarray(x, dtype=np.float64)))
+            r, _ = self._forward(_balls(theta), _balls(v), xb, np.asarray(to_ball(y)), order)
             n = x.shape[0]
             flat = [None if rk is None else arb_mat([list(rk.ravel())]) for rk in r]
             c = _cmul(flat, flat, order, lambda a, b: (a * b.transpose())[0, 0])
@@ -272,7 +286,7 @@ class Mlp:
 def _balls(a: np.ndarray) -> np.ndarray:
     from flint import arb
 
-    return np.frompyfunc(arb, 1, 1)(np.asarray(a, dtype=np.float64))
+    return np.asarray(np.frompyfunc(arb, 1, 1)(np.asarray(a, dtype=np.float64)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -309,7 +323,8 @@ def lanczos_top(matvec: Callable[[np.ndarray], np.ndarray], start: np.ndarray, s
     return rayleigh, v, float(np.linalg.norm(hv - rayleigh * v))
 
 
-def _top_eigenpair(matvec, start, steps: int, rounds: int = 6, tol: float = 1e-7) -> tuple[float, np.ndarray, float]:
+def _top_eigenpair(matvec: Callable[[np.ndarray], np.ndarray], start: np.ndarray, steps: int,
+                   rounds: int = 6, tol: float = 1e-7) -> tuple[float, np.ndarray, float]:
     """Restarted Lanczos until the residual is below ``tol * |lambda|`` (or ``rounds`` restarts)."""
     value, v, res = lanczos_top(matvec, start, steps)
     for _ in range(rounds - 1):
@@ -327,7 +342,14 @@ def _top_eigenpair(matvec, start, steps: int, rounds: int = 6, tol: float = 1e-7
 class MlpConfig:
     """One experiment: hidden widths, data size, and the learning-rate recipe
     ``eta = 2 / (edge_ratio * S0)`` rounded to 2 significant digits, ``S0`` the sharpness at
-    initialisation (``edge_ratio < 1`` puts ``2/eta`` below it: GD catapults, then sits at EoS)."""
+    initialisation (``edge_ratio < 1`` puts ``2/eta`` below it: GD catapults, then sits at EoS).
+    Fields: the config's ``name`` and ``description``, the ``hidden`` widths, the GD ``steps``,
+    the sharpness tracked every ``track_every`` steps with ``lanczos_steps`` Lanczos steps, and
+    the first ``samples`` of the data set (None: all).
+
+    >>> CONFIGS["tiny"].hidden, CONFIGS["tiny"].to_dict()["samples"]
+    ((6,), 120)
+    """
 
     name: str
     hidden: tuple[int, ...]
@@ -347,7 +369,8 @@ class MlpConfig:
 CONFIGS: dict[str, MlpConfig] = {
     "tiny": MlpConfig("tiny", (6,), 200, 0.65, 10, 8, 120, "unit tests: seconds"),
     "small": MlpConfig("small", (16, 16), 2000, 0.65, 20, 16, 1797,
-                       "default: the first 1797 samples (all the 8x8 digits), 16-16 tanh hidden layers, 2000 GD steps (well under 2 minutes on 2 cores)"),
+                       "default: the first 1797 samples (all the 8x8 digits), 16-16 tanh hidden layers, 2000 GD steps "
+                       "(well under 2 minutes on 2 cores)"),
     "paper": MlpConfig("paper", (32, 32), 4000, 0.65, 20, 20, 5000,
                        "closer to the poster: 2 hidden layers of 32, up to 5000 samples (MNIST with --mnist), 4000 steps"),
 }
@@ -360,7 +383,7 @@ def _round_sig(x: float, digits: int) -> float:
     return float(f"{x:.{digits - 1}e}")
 
 
-def _prepare(config: MlpConfig, mnist_dir: str | None):
+def _prepare(config: MlpConfig, mnist_dir: str | None) -> tuple[Any, np.ndarray, np.ndarray]:
     from ..datasets import load_digits, load_mnist
 
     data = load_mnist(mnist_dir, limit=config.samples) if mnist_dir is not None else load_digits().head(config.samples)
@@ -382,25 +405,26 @@ class CertifiedDirectional:
     """``L'', L''', L''''`` of ``t -> L(theta + t v)`` as balls, the decided sign of
     ``3 L'''^2 - L'' L''''`` (``decision``), and the float64 Taylor-mode values as evidence."""
 
-    second: object  # arb
-    third: object
-    fourth: object
-    decision: object  # symbolic_eos.decide.Decision
+    second: arb
+    third: arb
+    fourth: arb
+    decision: Decision
     prec: int
     floats: tuple[float, float, float]
 
     @property
-    def quantity(self):
+    def quantity(self) -> arb:
+        assert self.decision.enclosure is not None  # certified_directional always encloses it
         return self.decision.enclosure
 
     @property
     def verdict(self) -> str:
-        return {1: "holds", -1: "fails", 0: "fails"}.get(self.decision.sign, "undecided")
+        return "undecided" if self.decision.sign is None else {1: "holds", -1: "fails", 0: "fails"}[self.decision.sign]
 
     def to_dict(self) -> dict:
         from ..decide import decimal_with_radius
 
-        ball = lambda b: dict(zip(("mid", "rad"), decimal_with_radius(b, 17)))  # noqa: E731
+        ball = lambda b: dict(zip(("mid", "rad"), decimal_with_radius(b, 17), strict=True))  # noqa: E731
         return {"second": ball(self.second), "third": ball(self.third), "fourth": ball(self.fourth),
                 "value": ball(self.quantity), "verdict": self.verdict, "rigor": self.decision.rigor or "undecided",
                 "prec_bits": self.prec,
@@ -410,8 +434,18 @@ class CertifiedDirectional:
 def certified_directional(net: Mlp, theta: np.ndarray, v: np.ndarray, x: np.ndarray, y: np.ndarray,
                           precisions: tuple[int, ...] = BALL_PRECISIONS) -> CertifiedDirectional:
     """Balls for ``L'', L''', L''''`` along ``v`` at ``theta`` (both, and the data, taken as the
-    exact binary rationals float64 stores) and the certified sign of ``3 L'''^2 - L'' L''''``;
-    the precision is raised until the sign is certain."""
+    exact binary rationals float64 stores) and the certified sign of ``3 L'''^2 - L'' L''''``
+    for the network ``net`` on the data ``x``, ``y``; the precision is raised through
+    ``precisions`` until the sign is certain.
+
+    >>> net = Mlp((2, 3, 1))
+    >>> rng = np.random.default_rng(0)
+    >>> theta, v = rng.standard_normal(net.size), rng.standard_normal(net.size)
+    >>> x, y = rng.standard_normal((5, 2)), rng.standard_normal((5, 1))
+    >>> c = certified_directional(net, theta, v / np.linalg.norm(v), x, y, precisions=(128, 256))
+    >>> c.verdict, c.prec, c.decision.rigor
+    ('holds', 128, 'certified')
+    """
     from flint import ctx
 
     from ..decide import Decision
@@ -426,6 +460,7 @@ def certified_directional(net: Mlp, theta: np.ndarray, v: np.ndarray, x: np.ndar
         last = CertifiedDirectional(derivs[2], derivs[3], derivs[4], Decision(sign, "certified" if sign else None, q), prec, floats)
         if sign is not None:
             return last
+    assert last is not None, "no precision to try"
     return last
 
 
@@ -469,7 +504,17 @@ def flip_comparison(net: Mlp, theta: np.ndarray, v: np.ndarray, x: np.ndarray, y
     dense Hessian built column by column from exact HVPs (None above ``DENSE_HESSIAN_LIMIT``).
 
     ``g^T H^+ g = sum_i (g.u_i)^2 / l_i >= (g.v)^2 / l_1`` when ``v = u_1``: the 1-D condition
-    implies the multivariate one."""
+    implies the multivariate one.  For the network ``net`` on the data ``x``, ``y``; eigenvalues
+    below ``cutoff`` times ``l_1`` count as zero; ``progress`` gets the fraction of columns done.
+
+    >>> net = Mlp((2, 3, 1))
+    >>> rng = np.random.default_rng(0)
+    >>> theta, v = rng.standard_normal(net.size), rng.standard_normal(net.size)
+    >>> x, y = rng.standard_normal((5, 2)), rng.standard_normal((5, 1))
+    >>> f = flip_comparison(net, theta, v / np.linalg.norm(v), x, y, cutoff=1e-6, progress=None)
+    >>> f.parameters, f.negative_eigenvalues, f.note.startswith("H has 9 eigenvalues below")
+    (13, 9, True)
+    """
     p = net.size
     if p > DENSE_HESSIAN_LIMIT:
         return None
@@ -549,7 +594,7 @@ class MlpExperiment:
     def two_over_eta(self) -> float:
         return 2 / self.eta
 
-    def _last(self, values, fraction: float) -> np.ndarray:
+    def _last(self, values: Sequence[float], fraction: float) -> np.ndarray:
         arr = np.array(values)
         start = self.config.steps * (1 - fraction)
         return arr[np.array(self.tracked_steps) >= start]
@@ -660,9 +705,11 @@ class MlpExperiment:
             f"  sharpness         end {_r(self.final_sharpness)}; median over the last half / (2/eta) = {_r(self.edge_ratio_late)} "
             f"({'at the edge of stability' if self.at_edge else 'below the edge'})   [float evidence]",
             f"  Obs. 1            |cos(v1, grad)| end {_r(o1['cosine_end'])}, last quarter median {_r(o1['median_last_quarter'])} "
-            f"(min {_r(o1['min_last_quarter'])}, max {_r(o1['max_last_quarter'])}); chance {_r(o1['random_baseline'])}   [numerical evidence]",
+            f"(min {_r(o1['min_last_quarter'])}, max {_r(o1['max_last_quarter'])}); chance {_r(o1['random_baseline'])}"
+            "   [numerical evidence]",
             f"                    -> {s1}",
-            f"  direction v       Rayleigh quotient {_r(self.final_sharpness)}, residual |Hv - (v.Hv)v| = {self.residual:.1e}   [float evidence]",
+            f"  direction v       Rayleigh quotient {_r(self.final_sharpness)}, residual |Hv - (v.Hv)v| = {self.residual:.1e}"
+            "   [float evidence]",
             f"  L'', L''', L''''  {decimal_string(ob.second, 6)}, {decimal_string(ob.third, 6)}, {decimal_string(ob.fourth, 6)} along v   "
             f"[certified balls, {ob.prec} bits]",
             f"  Obs. 2            3 L'''^2 - L'' L'''' in {' +/- '.join(decimal_with_radius(ob.quantity, 16))}: "
@@ -800,7 +847,7 @@ def plot_experiment(result: MlpExperiment, directory: str) -> list[str]:
     try:
         # All three or none: each is saved beside its target, and they are moved in together.
         with atomic_files(*(path for path, _ in figures)) as temps:
-            for tmp, (_, fig) in zip(temps, figures):
+            for tmp, (_, fig) in zip(temps, figures, strict=True):
                 fig.savefig(tmp, dpi=100, format="png", metadata={"Software": None})
     finally:
         for _, fig in figures:

@@ -33,10 +33,10 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Sequence
+from typing import Any, Sequence
 
 import sympy as sp
-from flint import arb, ctx, fmpq, fmpq_poly
+from flint import arb, ctx, fmpq, fmpq_mpoly, fmpq_poly
 from sympy.polys.polyfuncs import symmetrize
 
 from ..basin import BasinReport, basin_check, interior_grid
@@ -73,12 +73,8 @@ __all__ = [
     "ExceptionalSet",
     "exceptional_set",
     "exact_landing",
-    "exact_orbit",
     "first_rational_landing",
-    "gd_step",
     "rational_exceptional_starts",
-    "landings",
-    "unexplained",
 ]
 
 #: The loss and its minimum, as the user would type them.
@@ -140,7 +136,13 @@ class PaperEquation:
     ``branch`` solves the equation for the square root (it must be >= 0); ``polynomial`` is the
     numerator of ``branch^2 - (1/delta^2 - 3/4)``; ``cycle_polynomial`` is
     ``(F(F(x)) - x)/(F(x) - x)`` in ``Q[x, eta]`` and ``cofactor`` its quotient by
-    ``polynomial``."""
+    ``polynomial``; ``divides`` says the division is exact, ``branch_recovers_eta`` that the
+    branch gives back the paper's ``eta``, and ``cofactor_terms`` holds the cofactor's terms.
+
+    >>> pe = paper_equation()
+    >>> pe.divides, pe.branch_recovers_eta, len(pe.cofactor_terms)
+    (True, True, 3)
+    """
 
     branch: sp.Expr
     polynomial: sp.Expr
@@ -171,7 +173,7 @@ class PaperEquation:
         }
 
 
-def _to_sympy(p, x: sp.Symbol, e: sp.Symbol) -> sp.Expr:
+def _to_sympy(p: fmpq_mpoly, x: sp.Symbol, e: sp.Symbol) -> sp.Expr:
     return sum((sp.Rational(int(c.p), int(c.q)) * x**i * e**j for (i, j), c in p.to_dict().items()), sp.Integer(0))
 
 
@@ -198,6 +200,7 @@ def paper_equation() -> PaperEquation:
 
     expr, x, _, _ = _setting()
     gp = gd_polynomials(expr, x)
+    assert gp is not None  # the quartic's f' is a rational polynomial
     cycle = gp.cycle
     P = gp.ring.from_dict({(i, j): to_fmpq(c) for (i, j), c in poly.terms()})
     cofactor, rem = divmod(cycle, P)
@@ -209,7 +212,16 @@ def paper_equation() -> PaperEquation:
 
 @dataclass(frozen=True)
 class OrbitEquationRow:
-    """The certified 2-cycle at one ``eta`` against the paper's equation."""
+    """The certified 2-cycle at one ``eta`` against the paper's equation: its ``points``, the
+    ``residuals`` ``RHS(delta) - eta`` (bounded by ``residual_bound``), the ``cofactors`` and
+    ``branches`` ``1/(eta delta^2) - 1/2`` there, whether it ``agrees_to_digits``, has
+    ``cofactor_nonzero`` and ``branch_positive``, is ``certified`` (Krawczyk) and ``proved``
+    exactly, and a ``message`` when it is not.
+
+    >>> r = orbit_equation_check(["11/10"], digits=20).rows[0]
+    >>> r.eta, r.certified, r.agrees_to_digits, r.cofactor_nonzero, r.branch_positive, r.proved
+    ('11/10', True, True, True, True, True)
+    """
 
     eta: str
     points: tuple[str, ...]
@@ -244,7 +256,13 @@ class OrbitEquationRow:
 
 @dataclass(frozen=True)
 class OrbitEquationCheck:
-    """Claim (a): the 2-cycle solves the paper's equation (at each eta of a grid)."""
+    """Claim (a): the 2-cycle solves the paper's ``equation`` (one of ``rows`` at each eta of a
+    grid, to ``digits`` digits).
+
+    >>> o = orbit_equation_check(["11/10"], digits=20)
+    >>> o.digits, len(o.rows), o.all_proved
+    (20, 1, True)
+    """
 
     digits: int
     equation: PaperEquation
@@ -277,7 +295,8 @@ class OrbitEquationCheck:
                 continue
             pts = ", ".join(p[:22] for p in r.points)
             lines.append(
-                f"eta = {_ratio_text(r.eta)}: delta = {pts}; |RHS - eta| <= {r.residual_bound} ({'agrees' if r.agrees_to_digits else 'does NOT agree'} "
+                f"eta = {_ratio_text(r.eta)}: delta = {pts}; |RHS - eta| <= {r.residual_bound} "
+                f"({'agrees' if r.agrees_to_digits else 'does NOT agree'} "
                 f"to {self.digits} digits); cofactor {'!= 0' if r.cofactor_nonzero else 'not certified != 0'}, "
                 f"branch {'> 0' if r.branch_positive else 'not certified > 0'}: {'PROVED exactly' if r.proved else 'not proved'}"
             )
@@ -302,7 +321,7 @@ class OrbitEquationCheck:
                 + "\n".join(rows) + "\n")
 
 
-def _eta_text(eta) -> str:
+def _eta_text(eta: str | int | Fraction | sp.Expr) -> str:
     if isinstance(eta, float):
         raise InputError(f"give eta exactly (e.g. '11/10'), not the float {eta!r}")
     if isinstance(eta, Fraction):
@@ -337,8 +356,12 @@ def _orbit_row(eta: str, digits: int, eq: PaperEquation) -> OrbitEquationRow:
 
 
 def orbit_equation_check(etas: Sequence = ORBIT_ETAS, digits: int = 30) -> OrbitEquationCheck:
-    """Claim (a) at each ``eta`` (exact: text or Fraction): the certified 2-cycle against the
-    paper's equation, to ``digits`` digits and exactly."""
+    """Claim (a) at each eta of ``etas`` (exact: text or Fraction): the certified 2-cycle against
+    the paper's equation, to ``digits`` digits and exactly.
+
+    >>> orbit_equation_check(["11/10", "6/5"], digits=20).all_proved
+    True
+    """
     if not 5 <= digits <= 2000:
         raise InputError(f"digits must be between 5 and 2000, not {digits}")
     eq = paper_equation()
@@ -351,7 +374,15 @@ def orbit_equation_check(etas: Sequence = ORBIT_ETAS, digits: int = 30) -> Orbit
 
 @dataclass(frozen=True)
 class ThresholdOrigin:
-    """Claim (b): the stability window of the 2-cycle, and how the paper's 1.121 relates to it."""
+    """Claim (b): the stability ``window`` of the 2-cycle, and how the paper's 1.121
+    (``paper_bound``) relates to it: the ``multiplier_formula`` as a function of eta, whether it
+    ``formula_matches_window``, the certified ``truncation`` ``floor(1000 eta_superstable)`` and
+    an ``explanation``.
+
+    >>> th = where_1121_comes_from(20)
+    >>> th.superstable_form, th.loss_form, th.truncation, th.formula_matches_window
+    ('-1 + 3*sqrt(2)/2', '-1 + sqrt(5)', 1121, True)
+    """
 
     window: WindowReport
     multiplier_formula: str | None          # F'(delta1) F'(delta2) as a function of eta (via P)
@@ -426,7 +457,12 @@ def _matches(formula: sp.Expr | None, target: int, minimal_polynomial: str | Non
 
 def where_1121_comes_from(digits: int = 30) -> ThresholdOrigin:
     """Claim (b): superstable and loss-of-stability learning rates of the quartic's 2-cycle
-    (certified, closed forms proved), and an explanation of the paper's bound built from them."""
+    (certified to ``digits`` digits, closed forms proved), and an explanation of the paper's
+    bound built from them.
+
+    >>> where_1121_comes_from(20).paper_bound
+    '1121/1000'
+    """
     w = window(QUARTIC, at=MINIMUM, digits=digits)
     eq = paper_equation()
     formula = _multiplier_formula(eq)
@@ -434,15 +470,16 @@ def where_1121_comes_from(digits: int = 30) -> ThresholdOrigin:
     ss_ok = ss is not None and ss.certified
     loss_ok = loss is not None and loss.certified
     matches = bool(
-        formula is not None and ss_ok and loss_ok and ss.closed_form and loss.closed_form
+        formula is not None and ss is not None and loss is not None and ss_ok and loss_ok and ss.closed_form and loss.closed_form
         and _matches(formula, 0, ss.closed_form.minimal_polynomial)
         and _matches(formula, -1 if loss.kind == "period_doubling" else 1, loss.closed_form.minimal_polynomial)
     )
     truncation = None
-    if ss_ok:
+    if ss is not None and ss_ok:
         with ctx.workprec(bits_for_digits(digits)):
             fl = (ss.eta * 1000).floor()
-            truncation = int(fl.unique_fmpz()) if fl.is_exact() else None
+            whole = fl.unique_fmpz()
+            truncation = int(whole) if fl.is_exact() and whole is not None else None
     bound = parse_constant(PAPER_BOUND)
     shown = lambda ev: decimal_string(ev.eta, 12)  # noqa: E731
     form = lambda ev: (f"{ev.closed_form.expression} = " if ev.closed_form and ev.closed_form.expression else "")  # noqa: E731
@@ -463,7 +500,7 @@ def where_1121_comes_from(digits: int = 30) -> ThresholdOrigin:
                             if matches else "."))
     else:
         parts.append("No superstable point of the 2-cycle could be certified.")
-    if loss_ok:
+    if loss is not None and loss_ok:
         parts.append(
             f"Stability only needs |multiplier| < 1, which holds up to eta = {form(loss)}{shown(loss)}{minpoly(loss)}, "
             f"where the 2-cycle loses stability by {loss.kind.replace('_', ' ')}: the stable 2-cycle exists for "
@@ -480,7 +517,13 @@ def where_1121_comes_from(digits: int = 30) -> ThresholdOrigin:
 
 @dataclass(frozen=True)
 class BasinRow:
-    """The basin check at one ``eta``, with where ``eta`` lies relative to the thresholds."""
+    """The basin check (``report``) at one ``eta``, with the ``region`` where ``eta`` lies
+    relative to the thresholds, and a ``message`` when there is no report.
+
+    >>> row = basin_claim(etas=["11/10"], n_starts=3, digits=20).rows[0]
+    >>> row.eta, row.region, row.report.counts["cycle"], row.message
+    ('11/10', 'paper', 3, None)
+    """
 
     eta: str
     region: str
@@ -503,7 +546,14 @@ _REGIONS = {
 
 @dataclass(frozen=True)
 class BasinClaim:
-    """Claim (c): GD from a grid of ``x0`` in ``(0, 1)`` at several ``eta``."""
+    """Claim (c): GD from a grid of ``n_starts`` values ``x0`` in the open ``interval``
+    ``(0, 1)`` at several ``eta`` (one of ``rows`` each), with the certified loss of stability
+    ``eta_loss`` and the ``conclusion``.
+
+    >>> b = basin_claim(etas=["11/10"], n_starts=3, digits=20)
+    >>> b.interval, b.n_starts, b.eta_loss, len(b.rows)
+    (('0', '1'), 3, '1.23606797750', 1)
+    """
 
     interval: tuple[str, str]
     n_starts: int
@@ -514,7 +564,8 @@ class BasinClaim:
     def to_dict(self) -> dict:
         return {"interval": list(self.interval), "starts_per_eta": self.n_starts, "eta_loss": self.eta_loss,
                 "rows": [r.to_dict() for r in self.rows], "conclusion": self.conclusion, "rigor": "numerical",
-                "note": "each start is classified with exact / certified / numeric evidence; a finite grid of starts is numeric evidence about the interval"}
+                "note": "each start is classified with exact / certified / numeric evidence; "
+                        "a finite grid of starts is numeric evidence about the interval"}
 
     def _table(self) -> list[tuple[str, str, str, str, str]]:
         out = []
@@ -570,13 +621,18 @@ def unexplained(report: BasinReport) -> tuple:
     return tuple(o for o in report.exceptions if not (o.kind == "minimum" and o.evidence == "exact"))
 
 
+def _done(row: BasinRow) -> BasinReport:
+    assert row.report is not None  # only rows with a report are summarised
+    return row.report
+
+
 def _conclusion(rows: Sequence[BasinRow], eta_loss: str | None, n: int, lo: str, hi: str) -> str:
     done = [r for r in rows if r.report is not None]
     by = {k: [r for r in done if r.region == k] for k in _REGIONS}
     etas = lambda rs: ", ".join(_decimal(r.eta) for r in rs)  # noqa: E731
-    every = lambda rs: all(not unexplained(r.report) for r in rs)  # noqa: E731
+    every = lambda rs: all(not unexplained(_done(r)) for r in rs)  # noqa: E731
     landed = lambda rs: "; ".join(  # noqa: E731
-        f"x0 = {o.start} at eta = {r.eta}" for r in rs for o in landings(r.report))
+        f"x0 = {o.start} at eta = {r.eta}" for r in rs for o in landings(_done(r)))
     but = lambda rs: (f", except the starts that land exactly on the minimum and stay there ({landed(rs)}: points of E, "  # noqa: E731
                       "proved with exact rationals, counted as exceptions)" if landed(rs) else "")
     parts = []
@@ -585,7 +641,7 @@ def _conclusion(rows: Sequence[BasinRow], eta_loss: str | None, n: int, lo: str,
             parts.append(f"Inside the paper's range (eta = {etas(by['paper'])}) every start of the grid ({n} in ({lo}, {hi}), "
                          f"plus the rational points of E) converges to the 2-cycle{but(by['paper'])}.")
         else:
-            bad = [r for r in by["paper"] if unexplained(r.report)]
+            bad = [r for r in by["paper"] if unexplained(_done(r))]
             parts.append(f"Inside the paper's range, NOT every start converges to the 2-cycle (eta = {etas(bad)}): "
                          "see the exceptions; beyond the exact landings on the minimum, this contradicts the paper's claim "
                          "on this grid.")
@@ -596,18 +652,18 @@ def _conclusion(rows: Sequence[BasinRow], eta_loss: str | None, n: int, lo: str,
                          f"on this evidence the paper's range is conservative, and convergence from ({lo}, {hi}) persists at "
                          f"least up to eta = {_decimal(top.eta)}, just below the loss of stability at eta = {eta_loss}.")
         else:
-            bad = [r for r in by["between"] if unexplained(r.report)]
+            bad = [r for r in by["between"] if unexplained(_done(r))]
             parts.append(f"Past 1.121, some starts do not converge to the 2-cycle (eta = {etas(bad)}).")
     if by["beyond"]:
-        none = all(r.report.counts["cycle"] == 0 for r in by["beyond"])
-        where = "; ".join(f"{_decimal(r.eta)}: " + ", ".join(f"{v} {k}" for k, v in r.report.exception_summary.items())
+        none = all(_done(r).counts["cycle"] == 0 for r in by["beyond"])
+        where = "; ".join(f"{_decimal(r.eta)}: " + ", ".join(f"{v} {k}" for k, v in _done(r).exception_summary.items())
                           for r in by["beyond"])
         parts.append(f"Past the loss of stability (eta = {etas(by['beyond'])}) "
                      + ("no start converges to the 2-cycle, which repels there" if none
                         else "only some starts reach the 2-cycle")
                      + f" (at {where}).")
-    total = sum(len(r.report.outcomes) for r in done)
-    strong = sum(1 for r in done for o in r.report.outcomes if o.evidence in ("exact", "certified"))
+    total = sum(len(_done(r).outcomes) for r in done)
+    strong = sum(1 for r in done for o in _done(r).outcomes if o.evidence in ("exact", "certified"))
     parts.append(f"Per start, {strong} of {total} classifications are exact or certified (a ball orbit entered a certified "
                  "trapping interval), the rest numeric; a finite grid is numeric evidence about the whole interval.")
     return " ".join(parts)
@@ -615,18 +671,26 @@ def _conclusion(rows: Sequence[BasinRow], eta_loss: str | None, n: int, lo: str,
 
 def basin_claim(etas: Sequence = BASIN_ETAS, n_starts: int = 200, digits: int = 30,
                 threshold: ThresholdOrigin | None = None, progress: Progress | None = None,
-                **options) -> BasinClaim:
+                **options: Any) -> BasinClaim:
     """Claim (c): :func:`~symbolic_eos.basin.basin_check` from ``n_starts`` exact starts in
     ``(0, 1)`` at each ``eta``, plus the rational points of ``E`` found there
     (:func:`rational_exceptional_starts`), whose exact landings on the minimum are counted as
-    exceptions; ``options`` go to ``basin_check`` (``max_iter``, ``prec``, ...)."""
+    exceptions; ``options`` go to ``basin_check`` (``max_iter``, ``prec``, ...).  The cycle is
+    certified to ``digits`` digits at each eta of ``etas``; ``threshold`` (claim (b)) is
+    computed when not given; ``progress`` is told about each eta.
+
+    >>> b = basin_claim(etas=["11/10"], n_starts=3, digits=20, threshold=None, progress=None)
+    >>> b.rows[0].report.counts
+    {'cycle': 3, 'minimum': 0, 'diverged': 0, 'other': 0}
+    """
     expr, x, _, _ = _setting()
     if threshold is None:
         threshold = where_1121_comes_from(digits)
     loss = threshold.window.loss
     loss_ball = loss.eta if loss is not None and loss.certified else None
     eta_loss = None if loss_ball is None else decimal_string(loss_ball, 12)
-    grid = interior_grid(*(int(v) for v in PAPER_STARTS), n_starts)
+    start_lo, start_hi = (int(v) for v in PAPER_STARTS)
+    grid = interior_grid(start_lo, start_hi, n_starts)
     rows = []
     for i, eta in enumerate(etas):
         text = _eta_text(eta)
@@ -683,7 +747,7 @@ def exact_orbit(eta: Fraction, x0: Fraction, steps: int) -> tuple[Fraction, ...]
 
 def first_rational_landing(bound: str = PAPER_BOUND, max_denominator: int = 1000) -> tuple[Fraction, Fraction] | None:
     """``(eta, x0)``: the start ``x0 = p/q`` in ``(0, 1)`` of smallest ``q`` (then smallest ``p``)
-    with ``F(x0) = 1`` for a rational ``eta`` in ``(1, bound)``.
+    with ``F(x0) = 1`` for a rational ``eta`` in ``(1, bound)``, ``q <= max_denominator``.
 
     ``F(x0) = 1`` with ``x0 != 1`` means ``eta x0^2 + eta x0 - 1 = 0``, i.e. ``eta = 1/(x0 (x0 + 1))``,
     which is rational whenever ``x0`` is; the search is over ``x0`` and each candidate is checked
@@ -704,7 +768,7 @@ def first_rational_landing(bound: str = PAPER_BOUND, max_denominator: int = 1000
     return None
 
 
-def _fraction(value) -> Fraction:
+def _fraction(value: str | int | Fraction | sp.Expr) -> Fraction:
     if isinstance(value, float):
         raise InputError(f"give eta exactly (e.g. '25/24'), not the float {value!r}")
     c = parse_constant(value) if isinstance(value, str) else sp.sympify(value)
@@ -713,8 +777,8 @@ def _fraction(value) -> Fraction:
     return Fraction(int(c.p), int(c.q))
 
 
-def rational_exceptional_starts(eta, depth: int = 3) -> tuple[tuple[Fraction, int], ...]:
-    """The rational points of ``E ∩ (0, 1)`` found to ``depth`` preimages: ``(x0, n)`` with
+def rational_exceptional_starts(eta: str | int | Fraction | sp.Expr, depth: int = 3) -> tuple[tuple[Fraction, int], ...]:
+    """The rational points of ``E ∩ (0, 1)`` at ``eta`` found to ``depth`` preimages: ``(x0, n)`` with
     ``F^n(x0) = 1`` exactly and ``F^k(x0) != 1`` for ``k < n``, sorted by ``x0``.
 
     Preimages of a rational ``y`` are the rational roots of ``F(x) - y``, found by factoring over
@@ -757,7 +821,14 @@ def _positive_on(g: sp.Expr, lo: Fraction, hi: Fraction) -> bool:
 @dataclass(frozen=True)
 class ExactLanding:
     """A start whose GD orbit lands exactly on the minimum 1 and stays there (exact rationals):
-    a counterexample to "every x0 in (0, 1) converges to the 2-cycle"."""
+    a counterexample to "every x0 in (0, 1) converges to the 2-cycle".  Fields: ``eta``, the
+    ``start``, its exact ``orbit``, ``cycle_polynomial_at_1`` (``P(1, eta) = 1 - eta``, non-zero:
+    1 is on no 2-cycle) and ``symmetric_cofactor_at_1`` (non-zero as well).
+
+    >>> e = exact_landing("25/24", "3/5")
+    >>> e.orbit, e.cycle_polynomial_at_1, e.symmetric_cofactor_at_1, e.proved
+    ((Fraction(3, 5), Fraction(1, 1), Fraction(1, 1)), Fraction(-1, 24), Fraction(2, 1), True)
+    """
 
     eta: Fraction
     start: Fraction
@@ -770,14 +841,14 @@ class ExactLanding:
         """The orbit is eventually the fixed point 1, which lies on no 2-cycle of F."""
         o = self.orbit
         return (len(o) >= 2 and o[-1] == o[-2] == 1 and 0 < self.start < 1 and 1 < self.eta < _fraction(PAPER_BOUND)
-                and all(gd_step(self.eta, a) == b for a, b in zip(o, o[1:]))
+                and all(gd_step(self.eta, a) == b for a, b in zip(o, o[1:], strict=False))
                 and self.cycle_polynomial_at_1 != 0 and self.symmetric_cofactor_at_1 != 0)
 
     @property
     def text(self) -> str:
         """``at eta = 25/24: F(3/5) = 1, F(1) = 1 ...``."""
         o = self.orbit
-        steps = ", ".join(f"F({a}) = {b}" for a, b in zip(o, o[1:]))
+        steps = ", ".join(f"F({a}) = {b}" for a, b in zip(o, o[1:], strict=False))
         return f"at eta = {self.eta}: {steps} (exact rationals), so the orbit of x0 = {self.start} stays on the minimum 1"
 
     def to_dict(self) -> dict:
@@ -787,8 +858,8 @@ class ExactLanding:
                 "rigor": "exact" if self.proved else None}
 
 
-def exact_landing(eta, x0) -> ExactLanding:
-    """Follow ``x0`` exactly until it reaches 1 (at most 12 steps) and record why that refutes
+def exact_landing(eta: str | int | Fraction | sp.Expr, x0: str | int | Fraction | sp.Expr) -> ExactLanding:
+    """Follow ``x0`` exactly at ``eta`` until it reaches 1 (at most 12 steps) and record why that refutes
     convergence to the 2-cycle.
 
     >>> exact_landing("25/24", "3/5").proved
@@ -809,8 +880,13 @@ def exact_landing(eta, x0) -> ExactLanding:
 class ExceptionalSet:
     """Claim (d): the starts in ``(0, 1)`` that never reach the 2-cycle, for every ``eta`` in
     ``[1, bound]``, proved symbolically in ``eta`` (``proofs``, each a statement and whether it was
-    proved), with an exact rational counterexample and the rational points of ``E`` at the tested
-    learning rates."""
+    proved), with an exact rational ``counterexample`` and the ``rational_points`` of ``E`` at
+    the tested learning rates.
+
+    >>> e = exceptional_set(etas=("11/10",))
+    >>> e.bound, all(ok for _, ok in e.proofs), e.counterexample.start, e.rational_points
+    ('1121/1000', True, Fraction(3, 5), (('11/10', ()),))
+    """
 
     bound: str
     proofs: tuple[tuple[str, bool], ...]
@@ -970,7 +1046,7 @@ class QuarticReport:
 
 def quartic_report(digits: int = 30, orbit_etas: Sequence = ORBIT_ETAS, basin_etas: Sequence = BASIN_ETAS,
                    n_starts: int = 200, progress: Progress | None = None,
-                   **basin_options) -> QuarticReport:
+                   **basin_options: Any) -> QuarticReport:
     """Claims (a)-(d) for the paper's quartic, at ``digits`` digits; ``progress(label, done,
     total)`` is called before each step."""
     total = 3 + len(basin_etas)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Sequence
 
 import numpy as np
 import sympy as sp
@@ -46,7 +47,11 @@ EXACT_BITS = 4096
 
 
 def xy_reduction() -> bool:
-    """GD on ``(xy-1)^2/2`` restricted to ``x = y`` equals GD on the quartic (sympy identity)."""
+    """GD on ``(xy-1)^2/2`` restricted to ``x = y`` equals GD on the quartic (sympy identity).
+
+    >>> xy_reduction()
+    True
+    """
     x, y, t, eta = sp.symbols("x y t eta")
     f = (x * y - 1) ** 2 / 2
     step = [sp.expand((v - eta * sp.diff(f, v)).subs({x: t, y: t})) for v in (x, y)]
@@ -59,9 +64,14 @@ def _step(eta: Fraction, x: Fraction, y: Fraction) -> tuple[Fraction, Fraction]:
     return x - eta * r * y, y - eta * r * x
 
 
-def exact_xy_orbit(eta, x0, y0, steps: int) -> tuple[tuple[Fraction, Fraction], ...]:
+def exact_xy_orbit(eta: str | int | Fraction, x0: str | int | Fraction, y0: str | int | Fraction,
+                   steps: int) -> tuple[tuple[Fraction, Fraction], ...]:
     """``((x0, y0), G(x0, y0), ..., G^steps(x0, y0))`` in exact rationals, ``G`` the GD map
-    ``(x, y) -> (x - eta (x y - 1) y, y - eta (x y - 1) x)``."""
+    ``(x, y) -> (x - eta (x y - 1) y, y - eta (x y - 1) x)``.
+
+    >>> exact_xy_orbit("1/2", "2", "1", 2)
+    ((Fraction(2, 1), Fraction(1, 1)), (Fraction(3, 2), Fraction(0, 1)), (Fraction(3, 2), Fraction(3, 4)))
+    """
     e = Fraction(eta)
     orbit = [(Fraction(x0), Fraction(y0))]
     for _ in range(steps):
@@ -69,8 +79,10 @@ def exact_xy_orbit(eta, x0, y0, steps: int) -> tuple[tuple[Fraction, Fraction], 
     return tuple(orbit)
 
 
-def exact_landing_step(eta, x0, y0, max_steps: int = EXACT_STEPS) -> tuple[int, bool] | None:
+def exact_landing_step(eta: str | int | Fraction, x0: str | int | Fraction, y0: str | int | Fraction,
+                       max_steps: int = EXACT_STEPS) -> tuple[int, bool] | None:
     """``(n, positive)`` when ``x_n y_n = 1`` exactly for the first time at step ``n <= max_steps``
+    of the exact orbit from ``(x0, y0)`` at ``eta``
     (``positive``: ``x_k, y_k > 0`` for every ``k <= n``, hence for ever, since ``G`` fixes ``M``);
     None when no landing is seen before the steps or the bits run out.
 
@@ -93,7 +105,13 @@ def exact_landing_step(eta, x0, y0, max_steps: int = EXACT_STEPS) -> tuple[int, 
 @dataclass(frozen=True)
 class XYLanding:
     """A start whose orbit reaches the manifold of minima ``x y = 1`` exactly and stays there
-    (exact rationals): a counterexample to balancing onto the 2-cycle under ``x, y > 0``."""
+    (exact rationals): a counterexample to balancing onto the 2-cycle under ``x, y > 0``, at
+    ``eta``, from ``start``, along ``orbit``.
+
+    >>> c = xy_landing("25/24", "3/5", "3/5")
+    >>> c.eta, c.start, c.orbit[-1], c.balanced
+    (Fraction(25, 24), (Fraction(3, 5), Fraction(3, 5)), (Fraction(1, 1), Fraction(1, 1)), True)
+    """
 
     eta: Fraction
     start: tuple[Fraction, Fraction]
@@ -116,7 +134,7 @@ class XYLanding:
         o = self.orbit
         x, y = self.end
         return (len(o) >= 2 and o[-1] == o[-2] and x * y == 1 and all(a > 0 and b > 0 for a, b in o)
-                and all(_step(self.eta, *p) == q for p, q in zip(o, o[1:])) and self.eta != 1)
+                and all(_step(self.eta, *p) == q for p, q in zip(o, o[1:], strict=False)) and self.eta != 1)
 
     @property
     def text(self) -> str:
@@ -134,9 +152,9 @@ class XYLanding:
                 "proved": self.proved, "rigor": "exact" if self.proved else None}
 
 
-def xy_landing(eta, x0, y0) -> XYLanding | None:
-    """The exact orbit of a start that lands on ``x y = 1`` (up to the repeated end point), or
-    None if it does not within :data:`EXACT_STEPS` steps.
+def xy_landing(eta: str | int | Fraction, x0: str | int | Fraction, y0: str | int | Fraction) -> XYLanding | None:
+    """The exact orbit at ``eta`` of the start ``(x0, y0)`` when it lands on ``x y = 1`` (up to
+    the repeated end point), or None if it does not within :data:`EXACT_STEPS` steps.
 
     >>> xy_landing("25/24", "3/5", "3/5").proved
     True
@@ -156,7 +174,15 @@ class BalancingRow:
     evidence, exact for the landings); ``landings`` are the starts ``(x0, y0, n)`` with
     ``x_n y_n = 1`` exactly (``n = 0``: begins on a minimum), counted as exceptions in
     ``minimum``; ``positive_unexplained`` are the starts that kept ``x, y > 0`` yet neither
-    balanced onto the 2-cycle nor landed on a minimum."""
+    balanced onto the 2-cycle nor landed on a minimum.  The counts are ``balanced_cycle``
+    (``positive_balanced`` of them with ``x, y > 0`` throughout), ``minimum``, ``diverged`` and
+    ``other`` out of ``starts``; ``max_imbalance`` is the largest final ``|x - y|`` of the
+    balanced ones and ``exceptions`` lists the starts that did not balance.
+
+    >>> row = balancing("11/10", starts=(Fraction(1, 2), Fraction(3, 2)), steps=2000)
+    >>> row.balanced_cycle, row.other, row.exceptions, row.max_imbalance < 1e-12
+    (3, 1, (('3/2', '3/2', 'mirror 2-cycle'),), True)
+    """
 
     eta: str
     balanced_cycle: int
@@ -180,6 +206,15 @@ class BalancingRow:
 
 @dataclass(frozen=True)
 class XYReport:
+    """Claim (xy): whether the reduction to the quartic is proved (``reduction_proved``), one
+    :class:`BalancingRow` per eta in ``rows`` (``steps`` float64 steps each), the
+    ``conclusion``, and the exact ``counterexamples`` to balancing.
+
+    >>> r = xy_report(etas=("11/10",), starts=(Fraction(1, 2), Fraction(3, 2)), steps=2000)
+    >>> r.reduction_proved, r.steps, [row.eta for row in r.rows], r.counterexamples
+    (True, 2000, ['11/10'], ())
+    """
+
     reduction_proved: bool
     rows: tuple[BalancingRow, ...]
     steps: int
@@ -235,7 +270,11 @@ class XYReport:
 
 
 def trajectory(eta: str, x0: str, y0: str, steps: int = 200) -> np.ndarray:
-    """GD iterates ``(x_t, y_t)``, ``t = 0..steps``, at ``eta`` from ``(x0, y0)`` (float64)."""
+    """GD iterates ``(x_t, y_t)`` for ``t`` from 0 to ``steps``, at ``eta`` from ``(x0, y0)`` (float64).
+
+    >>> trajectory("1/2", "2", "1", 2).tolist()
+    [[2.0, 1.0], [1.5, 0.0], [1.5, 0.75]]
+    """
     e = float(Fraction(eta))
     out = np.empty((steps + 1, 2))
     x, y = float(Fraction(x0)), float(Fraction(y0))
@@ -257,9 +296,14 @@ def _cycle_points(e: float) -> np.ndarray:
     return np.sqrt(np.array([(b - disc**0.5) / (2 * e * e), (b + disc**0.5) / (2 * e * e)]))
 
 
-def balancing(eta: str, starts=DEFAULT_STARTS, steps: int = 20000, extra: tuple = ()) -> BalancingRow:
+def balancing(eta: str, starts: Sequence[Fraction] = DEFAULT_STARTS, steps: int = 20000, extra: tuple = ()) -> BalancingRow:
     """Run GD (float64, vectorised over the grid ``starts x starts`` and the ``extra`` pairs) at
-    ``eta``; each start is first iterated exactly, so a landing on ``x y = 1`` is exact."""
+    ``eta`` for ``steps`` steps; each start is first iterated exactly, so a landing on
+    ``x y = 1`` is exact.
+
+    >>> balancing("11/10", starts=(Fraction(1, 2),), steps=2000).balanced_cycle
+    1
+    """
     e = float(Fraction(eta))
     pairs = list(dict.fromkeys([(Fraction(a), Fraction(b)) for a in starts for b in starts]
                                + [(Fraction(a), Fraction(b)) for a, b in extra]))
@@ -317,7 +361,13 @@ def _diagonal_exceptions(eta: str) -> tuple:
     return tuple((t, t) for t, _ in rational_exceptional_starts(eta))
 
 
-def xy_report(etas=DEFAULT_ETAS, starts=DEFAULT_STARTS, steps: int = 20000) -> XYReport:
+def xy_report(etas: Sequence[str] = DEFAULT_ETAS, starts: Sequence[Fraction] = DEFAULT_STARTS, steps: int = 20000) -> XYReport:
+    """:func:`balancing` at each eta of ``etas`` from the grid ``starts x starts`` (plus the
+    quartic's rational exceptional points on the diagonal), ``steps`` steps each, summarised.
+
+    >>> xy_report(etas=("11/10",), starts=(Fraction(1, 2),), steps=2000).rows[0].balanced_cycle
+    1
+    """
     rows = tuple(balancing(e, starts, steps, extra=_diagonal_exceptions(e)) for e in etas)
     inside = [r for r in rows if 1 < Fraction(r.eta) < Fraction(1121, 1000)]
     ok = bool(inside) and all(not r.positive_unexplained for r in inside)
@@ -331,8 +381,7 @@ def xy_report(etas=DEFAULT_ETAS, starts=DEFAULT_STARTS, steps: int = 20000) -> X
     landed_text = "; ".join(
         ([", ".join(f"({a}, {b})" for a, b in on_m) + " start on it"] if on_m else [])
         + [f"({a}, {b}) at eta = {e} lands on it after {n} step{'s' if n > 1 else ''}" for a, b, e, n in onto])
-    found = [xy_landing(r.eta, a, b) for r in inside for a, b, _, pos in r.landings if pos]
-    found = [c for c in found if c is not None]
+    found = [c for c in (xy_landing(r.eta, a, b) for r in inside for a, b, _, pos in r.landings if pos) if c is not None]
     # One of each kind: a start on M off the diagonal (no balancing), a diagonal one mapped onto (1, 1).
     shown = [next((c for c in found if not c.balanced), None), next((c for c in found if c.balanced), None)]
     conclusion = (
@@ -346,7 +395,8 @@ def xy_report(etas=DEFAULT_ETAS, starts=DEFAULT_STARTS, steps: int = 20000) -> X
         + ". Starts: x0, y0 in {" + ", ".join(str(s) for s in starts) + "}, and the diagonal points of the quartic's "
         "exceptional set where they are rational; the diverging ones start where the sharpness "
         + "x0^2 + y0^2 (the top Hessian eigenvalue on the manifold) is large"
-        + f" (at least {Fraction(diverging[0][0]) ** 2 + Fraction(diverging[0][1]) ** 2})" * bool(diverging)
+        # a conditional, not `* bool(diverging)`: the f-string indexes diverging[0] before any product
+        + (f" (at least {Fraction(diverging[0][0]) ** 2 + Fraction(diverging[0][1]) ** 2})" if diverging else "")
         + "."
     )
     return XYReport(xy_reduction(), rows, steps, conclusion, tuple(c for c in shown if c is not None))
