@@ -67,7 +67,8 @@ def read_catalog(name: str) -> dict:
 
 def slug(value: object, where: str) -> str:
     """``value`` if it is a slug (lower-case letters, digits, ``-``, ``_``; at most 40), so that
-    it can name a file inside a report folder; otherwise an :class:`InputError`.
+    it can name a file inside a report folder; otherwise an :class:`InputError` that starts with
+    ``where``.
 
     >>> slug("tanh", "model")
     'tanh'

@@ -59,8 +59,9 @@ def _git(directory: Path, *args: str) -> str | None:
 
 
 def git_commit(package_dir: str | Path | None = None) -> str:
-    """The commit the package runs from, ``"<sha> (dirty)"`` when its tracked files (source,
-    catalog, ``pyproject.toml``) have uncommitted changes, or ``"not a git checkout"``.
+    """The commit the package in ``package_dir`` (default: this one) runs from, ``"<sha> (dirty)"``
+    when its tracked files (source, catalog, ``pyproject.toml``) have uncommitted changes, or
+    ``"not a git checkout"``.
 
     The package counts as running from a checkout only when ``symbolic_eos/__init__.py`` of the
     enclosing work tree is this very file and is tracked: a copy installed in ``site-packages`` of
@@ -159,7 +160,13 @@ def _numpy_simd() -> str:
 
 
 def environment(package_dir: str | Path | None = None) -> dict[str, str]:
-    """Versions and machine facts, one string each, keyed by :data:`ENVIRONMENT_FIELDS`."""
+    """Versions and machine facts, one string each, keyed by :data:`ENVIRONMENT_FIELDS`; the git
+    commit is looked up for ``package_dir`` (default: this package's folder).
+
+    >>> env = environment()
+    >>> env["symbolic_eos"] == __version__ and env["python"].split()[0] in ("CPython", "PyPy")
+    True
+    """
     import flint
     import mpmath
     import numpy
@@ -183,7 +190,8 @@ def environment(package_dir: str | Path | None = None) -> dict[str, str]:
 
 
 def environment_markdown(env: dict[str, str], heading: str = "## Environment") -> str:
-    """A Markdown section: one table row per field, values in code spans.
+    """A Markdown section under ``heading``: one table row per field of ``env``, values in code
+    spans.
 
     >>> print(environment_markdown({"numpy": "2.4.6"}, "## Env"))
     ## Env

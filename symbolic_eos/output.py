@@ -61,7 +61,8 @@ def _signals_held() -> Iterator[None]:
 
 def temporary_sibling(path: Path, kind: str) -> Path:
     """A fresh hidden name next to ``path`` (same folder, so same file system, and the same
-    suffix, so tools that read the format from the name still do): ``.NAME.KIND-XXXXXXXX.SUFFIX``.
+    suffix, so tools that read the format from the name still do): ``.NAME.KIND-XXXXXXXX.SUFFIX``,
+    where ``kind`` says what the temporary is for.
 
     >>> temporary_sibling(Path("out/fig.png"), "tmp").name.startswith(".fig.png.tmp-")
     True
@@ -123,9 +124,20 @@ def _remove(path: Path) -> None:
 
 @contextmanager
 def atomic_files(*paths: str | Path) -> Iterator[tuple[Path, ...]]:
-    """Yield one temporary path per target (none exists yet: write each one you want); when the
-    block ends normally, each temporary written is moved over its target, in the order given.
-    A target whose temporary was not written keeps its old content."""
+    """Yield one temporary path per target in ``paths`` (none exists yet: write each one you
+    want); when the block ends normally, each temporary written is moved over its target, in the
+    order given. A target whose temporary was not written keeps its old content, and on an
+    exception (Ctrl-C included) every target keeps its old content.
+
+    >>> import tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "a.txt"
+    >>> with atomic_files(target) as (tmp,):
+    ...     _ = tmp.write_text("new")
+    ...     target.exists()
+    False
+    >>> target.read_text()
+    'new'
+    """
     targets = [Path(p) for p in paths]
     created: list[Path] = []
     for folder in dict.fromkeys(t.parent for t in targets):

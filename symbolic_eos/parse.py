@@ -40,7 +40,8 @@ class ParseLimits:
     """Bounds on what the parser accepts; they keep every later step finite and fast:
     ``max_length`` characters of text, ``max_depth`` levels of nesting, ``max_nodes`` tree
     nodes, ``max_integer_digits`` digits per integer, ``max_exponent`` for a power and
-    ``max_constant_bits`` bits of an exact constant.
+    ``max_constant_bits`` bits of an exact constant, ``max_degree`` for the degree after folding
+    (:func:`effective_degree`).
 
     >>> parse_expression("x**2000", limits=ParseLimits(max_exponent=100))
     Traceback (most recent call last):
@@ -204,7 +205,7 @@ def _short(value: object, width: int = 40) -> str:
 
 
 def effective_degree(expr: sp.Expr) -> int:
-    """An upper bound on the polynomial degree the expression reaches after folding: a power
+    """An upper bound on the polynomial degree the expression ``expr`` reaches after folding: a power
     multiplies its base's degree by the exponent, a product adds, a function keeps its argument's.
 
     >>> x = sp.Symbol("x")
@@ -241,8 +242,8 @@ def effective_degree(expr: sp.Expr) -> int:
 
 
 def check_size(expr: sp.Expr, limits: ParseLimits = LIMITS) -> sp.Expr:
-    """Bound the effective size of an expression before any work: its degree after folding
-    (:func:`effective_degree`) and the bits of every exact rational it holds.
+    """Bound the effective size of the expression ``expr`` before any work, by the ``limits``: its
+    degree after folding (:func:`effective_degree`) and the bits of every exact rational it holds.
 
     >>> check_size(sp.Symbol("x") ** 10000) is not None
     True

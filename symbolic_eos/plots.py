@@ -35,6 +35,17 @@ def _gradient(expression: str, var: str) -> Callable[[Any], Any]:
     return float_function(sp.diff(parse_expression(expression, (var,)), symbol), symbol)
 
 
+#: The metadata that, set to None, removes a writer's software and date stamp.
+_UNSTAMPED: dict[str, dict[str, None]] = {
+    "png": {"Software": None},
+    "svg": {"Creator": None, "Date": None},
+    "svgz": {"Creator": None, "Date": None},
+    "pdf": {"Creator": None, "Producer": None, "CreationDate": None},
+    "ps": {"Creator": None},
+    "eps": {"Creator": None},
+}
+
+
 def save_figure(fig: Any, path: str, dpi: int = 130, **options: Any) -> None:
     """Save the matplotlib figure ``fig`` to ``path`` (the format from its suffix, PNG by
     default) at ``dpi``, passing ``options`` to ``savefig``, through a temporary sibling, so an
@@ -57,10 +68,13 @@ def save_figure(fig: Any, path: str, dpi: int = 130, **options: Any) -> None:
         target = target.with_name(target.name + ".png")  # as matplotlib names it
     fmt = target.suffix[1:].lower()
     if fmt not in fig.canvas.get_supported_filetypes():
-        raise InputError(f"cannot write the plot to {path!r}: unknown image format {fmt!r} (use .png, .pdf or .svg)")
+        raise InputError(f"cannot write the plot to {path!r}: unknown image format {fmt!r} "
+                         f"(matplotlib writes {', '.join(sorted(fig.canvas.get_supported_filetypes()))})")
     with atomic_files(target) as (tmp,):
-        # No software/version stamp: regenerated figures stay byte-identical on one setup.
-        fig.savefig(tmp, dpi=dpi, format=fmt, metadata={"Software": None}, **options)
+        # No software/version or date stamp: regenerated figures stay byte-identical on one setup.
+        # Each writer knows its own keys and rejects the others', and some take none at all.
+        stamp = _UNSTAMPED.get(fmt)
+        fig.savefig(tmp, dpi=dpi, format=fmt, **({"metadata": stamp} if stamp else {}), **options)
 
 
 def _save(fig: Any, path: str) -> None:

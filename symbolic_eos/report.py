@@ -287,7 +287,7 @@ class WrittenReport:
     >>> v = verify_paper(only=["lemma1-higher-order"])
     >>> w = WrittenReport(v, write_report(v, tempfile.mkdtemp(), figures=False))
     >>> sorted(w.to_dict()), len(w.files)
-    (['claims', 'counts', 'files'], 2)
+    (['claims', 'counts', 'environment', 'files', 'rigor'], 2)
     """
 
     verification: PaperVerification
@@ -304,8 +304,18 @@ class WrittenReport:
 
 
 def check_report_folder(out: str | Path) -> None:
-    """Refuse, before any work, a report folder that cannot be replaced whole: a file, or a
-    folder holding something a report does not write (it would be lost)."""
+    """Refuse, before any work, a report folder ``out`` that cannot be replaced whole: a file, or
+    a folder holding something a report does not write (it would be lost).
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> check_report_folder(folder / "new")  # a new folder is fine
+    >>> _ = (folder / "notes.txt").write_text("mine")
+    >>> check_report_folder(folder)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: ... holds notes.txt, which a report does not write; ...
+    """
     root = Path(out)
     if root.exists() and not root.is_dir():
         raise InputError(f"{str(out)!r} is a file, not a folder")
