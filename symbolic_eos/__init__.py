@@ -13,8 +13,24 @@ loss, with every verdict resting on exact arithmetic or certified ball arithmeti
 
 __version__ = "0.1.0"
 
+from typing import TYPE_CHECKING, Any  # noqa: E402
+
 from .errors import DomainError, EosError, InputError  # noqa: E402
-from .results import L2Check, MinimaCheck, StabilityCheck, check, check_l2  # noqa: E402
+
+if TYPE_CHECKING:
+    from .results import L2Check, MinimaCheck, StabilityCheck, check, check_l2
+
+_FROM_RESULTS = ("check", "check_l2", "StabilityCheck", "MinimaCheck", "L2Check")
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded on first use (PEP 562), so `import symbolic_eos.cli` does not import sympy: the
+    # command line starts inside its own error handling, and Ctrl-C at start-up is one line.
+    if name in _FROM_RESULTS:
+        from . import results
+
+        return getattr(results, name)
+    raise AttributeError(f"module 'symbolic_eos' has no attribute {name!r}")
 
 __all__ = [
     "__version__",

@@ -387,6 +387,26 @@ def _fail(message: str, as_json: bool, code: int) -> int:
     return code
 
 
+#: The most digits an exact integer may have when printed. Python refuses more than 4300 by
+#: default (a guard against quadratic conversions of unbounded input); the parser bounds degrees
+#: and constants, so the exact values of accepted input stay far below this, which costs < 0.2 s.
+INT_DIGITS = 100_000
+
+
+def _allow_long_integers() -> None:
+    """The CLI owns its process, so it may lift the guard (library code never does)."""
+    current = sys.get_int_max_str_digits()
+    if 0 < current < INT_DIGITS:
+        sys.set_int_max_str_digits(INT_DIGITS)
+
+
+def _internal(exc: Exception, as_json: bool) -> int:
+    """A bug: still one line, but say so, unless debugging."""
+    if os.environ.get("SYMBOLIC_EOS_DEBUG"):
+        raise exc
+    return _fail(f"internal error ({type(exc).__name__}: {exc}); please report it", as_json, EXIT_INTERNAL)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line ``argv`` (default ``sys.argv[1:]``) and return the exit code: 0,
     2 (:data:`EXIT_BAD_INPUT`: one line on stderr) or 3 (:data:`EXIT_INTERNAL`).
@@ -399,6 +419,7 @@ def main(argv: list[str] | None = None) -> int:
     """
     argv = sys.argv[1:] if argv is None else argv
     as_json = "--json" in argv
+    _allow_long_integers()
     try:
         args = build_parser().parse_args([_protect_negative(a) for a in argv])
         args.argv = list(argv)
@@ -407,20 +428,24 @@ def main(argv: list[str] | None = None) -> int:
             raise _UsageError("choose a command: check, l2, orbit, window, existence, compose, counterexamples, quartic, xy, neuron, "
                               "mf, verify-paper, report, mlp-experiment (see symbolic-eos --help)")
         result = _run(args)
+        # rendered here, inside the guard: turning a huge exact value into text can fail too
+        text = json.dumps(result.to_dict(), indent=2) if as_json else result.to_text()
     except _UsageError as exc:
         return _fail(str(exc), as_json, EXIT_BAD_INPUT)
     except EosError as exc:
         return _fail(str(exc), as_json, EXIT_BAD_INPUT)
     except (RecursionError, MemoryError, OverflowError) as exc:
         return _fail(f"input too large or too deeply nested ({type(exc).__name__})", as_json, EXIT_BAD_INPUT)
+    except ValueError as exc:
+        if "integer string conversion" not in str(exc):
+            return _internal(exc, as_json)
+        return _fail(f"input too large: a value would have more than {INT_DIGITS} digits", as_json, EXIT_BAD_INPUT)
     except KeyboardInterrupt:
         return _fail("interrupted", as_json, 130)
-    except Exception as exc:  # a bug: still one line, but say so, unless debugging
-        if os.environ.get("SYMBOLIC_EOS_DEBUG"):
-            raise
-        return _fail(f"internal error ({type(exc).__name__}: {exc}); please report it", as_json, EXIT_INTERNAL)
+    except Exception as exc:
+        return _internal(exc, as_json)
     try:
-        print(json.dumps(result.to_dict(), indent=2) if as_json else result.to_text())
+        print(text)
         sys.stdout.flush()
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stdout = None

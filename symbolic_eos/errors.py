@@ -4,7 +4,22 @@ Library code raises these; only :mod:`symbolic_eos.cli` turns them into a one-li
 exit code 2.
 """
 
-__all__ = ["EosError", "InputError", "DomainError"]
+__all__ = ["EosError", "InputError", "DomainError", "brief"]
+
+
+def brief(value: object, width: int = 40) -> str:
+    """The text of ``value`` for a one-line message: whole if at most ``width`` characters, else
+    its start and end with the length (a huge exact constant must not flood an error line).
+
+    >>> brief(2**200)
+    '160693804425899...35301376 (61 characters)'
+    >>> brief("x + 1")
+    'x + 1'
+    """
+    text = str(value)
+    if len(text) <= width:
+        return text
+    return f"{text[:width * 3 // 8]}...{text[-(width // 5):]} ({len(text)} characters)"
 
 
 class EosError(Exception):

@@ -33,7 +33,7 @@ from flint import acb, arb, arb_poly, ctx, fmpq, fmpq_poly
 
 from .algebraic import Surd, Transcendental, to_surd
 from .decide import PRECISIONS, Decision, Expansion, decide, enclosure_text, upper_text
-from .errors import DomainError, InputError
+from .errors import DomainError, InputError, brief
 from .parse import parse_constant, parse_expression, parse_variable_name  # noqa: F401 (the doctests use the last two)
 from .jets import (
     NotRational, Point, Undetermined, _plan, _walk, arb_to_fmpq, ball_coefficients, constant_enclosure, expression_size,
@@ -320,7 +320,7 @@ def parse_range(lo: sp.Expr, hi: sp.Expr) -> tuple[fmpq, fmpq]:
         else:
             out.append(arb_to_fmpq(ball.upper() if outward > 0 else ball.lower()))
     if not out[0] < out[1]:
-        raise InputError(f"empty range [{sp.sstr(lo)}, {sp.sstr(hi)}]: the lower end must be below the upper end")
+        raise InputError(f"empty range [{brief(sp.sstr(lo))}, {brief(sp.sstr(hi))}]: the lower end must be below the upper end")
     return out[0], out[1]
 
 
@@ -671,7 +671,7 @@ def critical_point_at(
                     f"{what} = 0 is not proved exactly at {point.label}; a unique zero is certified within "
                     f"{upper_text(box.rad() + centre.rad())} of it, and all values below are enclosures at that zero",
                 )
-    raise InputError(f"could not show that {what}({point.label}) = {sp.sstr(target)}: {d.evidence()}")
+    raise InputError(f"could not show that {what}({brief(point.label)}) = {brief(sp.sstr(target))}: {d.evidence()}")
 
 
 def _h(c, shift, target):

@@ -48,7 +48,7 @@ from flint import acb_mat, arb, arb_mat, ctx, fmpq
 
 from .criteria import FlipNormalForm, PaperCriterion, expansion_order, flip_normal_form, paper_criterion
 from .decide import Decision, as_sympy, decide, decimal_string, enclosure_text, printed_radius, upper_text, weakest_rigor
-from .errors import InputError
+from .errors import InputError, brief
 from .jets import (
     Jet,
     NotRational,
@@ -542,7 +542,8 @@ def check_multivariate(text: str, vars_text: str, at: str, simulate: bool = True
     balls = tuple(constant_enclosure(v, 128) for v in eigenvalues)
     top, multiplicity, vectors = eigen[0]
     if multiplicity > 1:
-        raise InputError(f"the top Hessian eigenvalue {sp.sstr(top)} is repeated (multiplicity {multiplicity}); no single top direction")
+        raise InputError(f"the top Hessian eigenvalue {brief(sp.sstr(top))} is repeated (multiplicity {multiplicity}); "
+                         "no single top direction")
     # The order is exact (rationals, or balls raised until they separate): a gap of 1e-40 between
     # the two top eigenvalues is resolved, never read as a repeated eigenvalue.
     if len(eigen) > 1 and _exact_order(top, eigen[1][0]) != 1:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .errors import InputError
+from .errors import InputError, brief
 
 __all__ = [
     "ParseLimits",
@@ -199,11 +199,6 @@ def _bits(r: sp.Rational) -> float:
     return math.log2(abs(int(r.p)) + 1) + math.log2(int(r.q) + 1)
 
 
-def _short(value: object, width: int = 40) -> str:
-    text = str(value)
-    return text if len(text) <= width else f"{text[:width // 2]}...{text[-8:]} ({len(text)} characters)"
-
-
 def effective_degree(expr: sp.Expr) -> int:
     """An upper bound on the polynomial degree the expression ``expr`` reaches after folding: a power
     multiplies its base's degree by the exponent, a product adds, a function keeps its argument's.
@@ -257,7 +252,7 @@ def check_size(expr: sp.Expr, limits: ParseLimits = LIMITS) -> sp.Expr:
         raise InputError(f"expression too large: its degree after folding is {degree} (at most {limits.max_degree})")
     for atom in expr.atoms(sp.Rational):
         if _bits(atom) > limits.max_constant_bits:
-            raise InputError(f"constant {_short(atom)} is too large (more than {limits.max_constant_bits} bits)")
+            raise InputError(f"constant {brief(atom)} is too large (more than {limits.max_constant_bits} bits)")
     return expr
 
 
@@ -379,7 +374,7 @@ class _Parser:
                     raise InputError(f"division by zero (0 to a negative power) at position {tok.pos}")
                 if _bits(base) * abs(exponent) > lim.max_constant_bits:
                     raise InputError(
-                        f"constant {_short(base)}**{exponent} at position {tok.pos} is too large "
+                        f"constant {brief(base)}**{exponent} at position {tok.pos} is too large "
                         f"(more than {lim.max_constant_bits} bits)"
                     )
         return _as_typed(lambda b, e, evaluate: sp.Pow(b, e, evaluate=evaluate), base, exponent)

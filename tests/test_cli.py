@@ -101,3 +101,26 @@ def test_quartic_command_json(capsys):
     assert main(["quartic", "--starts", "20", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert set(d) >= {"orbit_equation", "threshold", "basin"}
+
+
+def test_the_command_line_starts_inside_its_error_handling():
+    """``import symbolic_eos.cli`` must not import sympy or numpy (about 0.5 s): what happens
+    before ``main`` cannot be caught, so a Ctrl-C at start-up would print a traceback."""
+    import subprocess
+    import sys
+
+    code = "import sys, symbolic_eos.cli; print(sorted(m for m in ('sympy', 'numpy', 'flint', 'mpmath') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_huge_exact_values_are_bad_input_not_a_crash(capsys):
+    """Python refuses to print integers of more than 4300 digits; the parser's bounds let an
+    exact Hessian entry of 4400 digits through, which used to end in a traceback (exit 1)."""
+    import json
+
+    assert main(["check", "(10**55)**80*(x**2+y**2)", "--vars", "x,y", "--at", "0,0", "--json"]) == 2
+    out, err = capsys.readouterr()
+    assert "characters" in json.loads(out)["error"] and err.count("\n") == 1 and len(err) < 300
+    assert main(["compose", "x", "(10**55)**80*x", "--at", "1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["q"]["verdict"] == "fails"
