@@ -39,7 +39,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, brief
 
 __all__ = ["atomic_files", "atomic_directory", "temporary_sibling"]
 
@@ -69,11 +69,12 @@ def temporary_sibling(path: Path, kind: str) -> Path:
     >>> temporary_sibling(Path("out/fig.png"), "tmp").suffix
     '.png'
     """
-    return path.with_name(f".{path.name}.{kind}-{secrets.token_hex(4)}{path.suffix}")
+    # the name is cut so that the temporary's name stays within NAME_MAX (255) whenever the target's does
+    return path.with_name(f".{path.name[:200]}.{kind}-{secrets.token_hex(4)}{path.suffix[:16]}")
 
 
 def _fail(path: Path, exc: OSError) -> InputError:
-    return InputError(f"cannot write {str(path)!r}: {exc.strerror or exc}")
+    return InputError(f"cannot write {brief(repr(str(path)), 80)}: {exc.strerror or exc}")
 
 
 def _make_folder(folder: Path) -> list[Path]:
@@ -113,13 +114,15 @@ def _mode(target: Path, directory: bool) -> int:
 
 
 def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        try:
+    """Remove a temporary if it is there; cleaning up never raises (it runs while an error or
+    an interrupt is on its way out, which must not be replaced by another)."""
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
             path.unlink()
-        except FileNotFoundError:
-            pass
+    except OSError:
+        pass
 
 
 @contextmanager

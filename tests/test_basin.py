@@ -25,6 +25,7 @@ from symbolic_eos.basin import (
 from symbolic_eos.errors import InputError
 from symbolic_eos.jets import constant_enclosure
 from symbolic_eos.orbits import GradientMap
+from .profiles import examples
 
 QUARTIC = "(x**2 - 1)**2/4"
 X = sp.Symbol("x")
@@ -169,7 +170,7 @@ def test_compiled_map_agrees_with_the_taylor_engine(text):
             assert dF(p).overlaps(1 - e * gd.derivatives(p, 128)[1])
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(
     eta=st.fractions(Fraction(1001, 1000), Fraction(123, 100), max_denominator=1000),
     x0=st.fractions(Fraction(1, 1000), Fraction(999, 1000), max_denominator=10**6),

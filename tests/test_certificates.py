@@ -40,6 +40,7 @@ from symbolic_eos.certificates import (
 from symbolic_eos.errors import InputError
 from symbolic_eos.results import markdown_text
 from symbolic_eos.parse import parse_expression
+from .profiles import examples
 
 X = sp.Symbol("x")
 
@@ -214,7 +215,7 @@ def _holds_and_fails():
     return [(c.expression, i) for c in catalog_certificates() for i in c.intervals if i.status != "undecided"]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.data())
 def test_random_points_of_certified_intervals(data):
     expression, i = data.draw(st.sampled_from(_holds_and_fails()))

@@ -22,6 +22,7 @@ from symbolic_eos.decide import Expansion, as_sympy, decide
 from symbolic_eos.errors import EosError
 from symbolic_eos.jets import Point
 from symbolic_eos.parse import parse_constant, parse_expression, parse_variable_name
+from .profiles import examples
 
 x = parse_variable_name("x")
 
@@ -85,7 +86,7 @@ def test_the_naive_rule_as_a_property_fails_and_hypothesis_finds_a_counterexampl
     assert compose(q, p, at).naive_rule_violated
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(eos_st.composition_cases(depth=2))
 @example(("atan(x)", "log(x)", "1/3"))
 def test_identity_numerically_against_the_composed_expression(case):
@@ -107,7 +108,7 @@ def test_identity_numerically_against_the_composed_expression(case):
     assert direct.sign == r.composition.value.sign or None in (direct.sign, r.composition.value.sign)
 
 
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=examples(1000), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(eos_st.composition_cases(depth=2))
 def test_the_corrected_rule_never_fails(case):
     """Property (must hold): L2 for p and q plus q' q'' p'' >= 0 imply L2 for q o p."""

@@ -17,6 +17,7 @@ from symbolic_eos.parse import parse_constant, parse_expression, parse_variable_
 from symbolic_eos.results import check, check_l2
 
 from .exprs import points, smooth_expressions
+from .profiles import examples
 
 x = parse_variable_name("x")
 
@@ -96,7 +97,7 @@ def test_paper_and_flip_agree_where_the_paper_decides_strictly(coeffs):
         assert f.verdict == "subcritical"
 
 
-@settings(deadline=None, max_examples=40)
+@settings(deadline=None, max_examples=examples(40))
 @given(smooth_expressions, points)
 def test_agreement_on_l2_losses_of_random_compositions(text, q):
     """Property (certified jets): L2 losses (g - g(q))^2 have a strict minimum at q whenever
@@ -317,7 +318,7 @@ def _independent_g_condition(g_text: str, at: str) -> sp.Expr:
     return sp.simplify(d[1] * d[3] - 6 * d[2] ** 2)
 
 
-@settings(deadline=None, max_examples=40)
+@settings(deadline=None, max_examples=examples(40))
 @given(vanishing_l2_cases())
 @example(("sin(x)", "0", "0"))
 @example(("x**3+x", "0", "0"))

@@ -10,6 +10,7 @@ from hypothesis import example, given, settings
 from symbolic_eos.errors import DomainError
 from symbolic_eos.jets import NotRational, Point, ball_coefficients, constant_enclosure, exact_coefficients
 from symbolic_eos.parse import parse_constant, parse_expression, parse_variable_name
+from .profiles import examples
 
 from .exprs import points, smooth_expressions
 
@@ -61,7 +62,7 @@ def _sympy_value(expr, j, q):
     return sp.N(sp.diff(expr, x, j).subs(x, q) / math.factorial(j), 60)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(smooth_expressions, points)
 @example("tanh(sigmoid(x))", __import__("fractions").Fraction(1, 3))
 @example("sqrt(1 + (erf((x)**3))**2)", __import__("fractions").Fraction(2))  # a value with an exponent (1.5e-27)
@@ -78,7 +79,7 @@ def test_ball_enclosures_contain_sympys_exact_derivatives(text, q):
         assert abs(balls[j] - oracle) <= balls[j].rad() + tol or (balls[j] - oracle).contains(0), (text, j)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(smooth_expressions, points)
 def test_exact_jets_equal_sympy_when_rational(text, q):
     expr = parse_expression(text)
@@ -134,7 +135,7 @@ def _model_series(text, at, order):
     return tuple(sp.expand(s).coeff(_T, j) for j in range(order + 1))
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(st.sampled_from(ALGEBRAIC_POINTS), st.lists(st.fractions(-3, 3, max_denominator=4), min_size=1, max_size=4))
 @example(("tan(x)", "pi/4"), [Fraction(1), Fraction(-1, 2), Fraction(7, 24)])
 def test_algebraic_jets_equal_sympy_series(model, coefficients):

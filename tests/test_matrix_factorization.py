@@ -9,6 +9,7 @@ from symbolic_eos.errors import InputError
 
 from symbolic_eos.multivariate import check_multivariate
 from symbolic_eos.settings.matrix_factorization import COUNTEREXAMPLE, mf_cross_section, mf_loss
+from .profiles import examples
 
 
 def _generic(c, y, z):
@@ -41,7 +42,7 @@ def test_balanced_minimiser_satisfies_the_claim():
 positive = st.fractions(Fraction(1, 8), 4, max_denominator=8)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(positive, positive, st.fractions(Fraction(1, 16), 1, max_denominator=16))
 def test_diagonal_minimisers_hold_iff_coupled(p1, p2, s):
     """Property: for C = diag(1, s), Y = diag(p1, p2), Z = diag(1/p1, s/p2), the cross-section
@@ -61,7 +62,7 @@ def test_diagonal_minimisers_hold_iff_coupled(p1, p2, s):
         assert not r.holds
 
 
-@settings(max_examples=4, deadline=None)
+@settings(max_examples=examples(4), deadline=None)
 @given(positive, positive)
 def test_structure_agrees_with_the_generic_check(p1, p2):
     c = "1,0;0,1/4"
@@ -88,7 +89,7 @@ def test_gd_oscillation_is_confined_to_u_u_T_with_the_quartics_delta():
     assert simulate_mf(d=3, eta=1.1, lambda2=0.9, seed=0, steps=8000).outcome != r.outcome
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(st.fractions(-3, 3, max_denominator=5), positive, positive, st.fractions(Fraction(1, 16), 1, max_denominator=16))
 def test_rotated_minimisers(t, p1, p2, s):
     """Property in a rotated basis: C = U diag(1, s) U^T, Y = U diag(p1, p2), Z = U diag(1/p1, s/p2)
@@ -301,7 +302,7 @@ def _instances(d):
     )
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=examples(12), deadline=None)
 @given(_instances(3))
 @example((
     [Fraction(1, 2), -1, Fraction(2, 3)], [Fraction(1, 2), Fraction(1, 4)], [1, 1, 1], [2, Fraction(1, 3), 1],
@@ -321,7 +322,7 @@ def test_structural_rule_d3(instance):
     _check_rule(*_mf_instance(3, *instance))
 
 
-@settings(max_examples=4, deadline=None)
+@settings(max_examples=examples(4), deadline=None)
 @given(_instances(4))
 @example((
     [Fraction(1, 2), -1, Fraction(2, 3), 0, 1, Fraction(1, 4)], [Fraction(1, 2), Fraction(1, 4), 0], [1, 1, 1, 1],

@@ -13,6 +13,7 @@ from symbolic_eos.decide import as_sympy
 from symbolic_eos.errors import InputError
 from symbolic_eos.jets import constant_enclosure, to_fmpq
 from symbolic_eos.multivariate import check_multivariate
+from .profiles import examples
 
 
 def test_xy_loss_at_the_balanced_minimum():
@@ -62,7 +63,7 @@ def test_bad_input(expr, vars_, at, message):
 coefficients = st.fractions(-3, 3, max_denominator=3)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.fractions(1, 3, max_denominator=3), st.lists(coefficients, min_size=7, max_size=7))
 def test_cross_section_holds_implies_exact_supercritical(a, c):
     """Property (a theorem for positive semi-definite H): g^T H^+ g >= (D^3f[q,q,q])^2/l1, so the

@@ -15,6 +15,7 @@ from symbolic_eos.existence import existence
 from symbolic_eos.orbits import CycleSystem, GradientMap, krawczyk
 from symbolic_eos.parse import parse_expression, parse_variable_name
 from symbolic_eos.results import check
+from .profiles import examples
 
 x = parse_variable_name("x")
 QUARTIC = "(x**2-1)**2/4"
@@ -112,7 +113,7 @@ def test_closed_form_recognition_is_verified_not_trusted():
 losses = st.tuples(st.fractions(-3, 3, max_denominator=4), st.fractions(-3, 3, max_denominator=4))
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(losses)
 @example((Fraction(1), Fraction(0)))  # f = x^2/2 + x^3: supercritical
 @example((Fraction(0), Fraction(1)))  # f = x^2/2 + x^4: subcritical
