@@ -18,7 +18,7 @@ from pathlib import Path
 from . import __version__
 from .claims import STATUSES, ClaimResult, PaperVerification
 from .environment import environment, environment_markdown
-from .errors import EosError, InputError
+from .errors import EosError, InputError, brief
 from .output import atomic_directory, atomic_files
 from .progress import Progress, each_with_progress
 from .results import MinimaCheck, StabilityCheck, markdown_text, math_text
@@ -60,6 +60,15 @@ def _environment_section(env: Mapping[str, Any]) -> str:
 
 def _code(text: str) -> str:
     return "`" + str(text).replace("`", "'") + "`"
+
+
+def _within(root: Path, *parts: str) -> Path:
+    """``root / parts``, refused unless it lies inside ``root``: names from the catalog become
+    paths here, and no name may write outside the report folder (the catalog checks slugs too)."""
+    path = root.joinpath(*parts)
+    if not path.resolve().is_relative_to(root.resolve()) or path.resolve() == root.resolve():
+        raise InputError(f"refusing to write {brief('/'.join(parts))!r}: it is not inside the report folder")
+    return path
 
 
 def _write(path: Path, text: str) -> Path:
@@ -367,16 +376,16 @@ def _write_pages(verification: PaperVerification, root: Path, figures: bool, pro
             except (EosError, ImportError):
                 pictures = []  # a figure is an illustration; the page stands without it
         figure_names.update(name for name, _ in pictures)
-        written.append(_write(root / "claims" / f"{result.id}.md", _claim_page(result, pictures, env)))
+        written.append(_write(_within(root, "claims", f"{result.id}.md"), _claim_page(result, pictures, env)))
         if result.id == "base-model-examples" and result.status != "inconclusive":
             models = tuple(result.details)
     if figures and models:
         from .certificates import plot_certificates
 
         for m in models:
-            plot_certificates((m,), str(figdir / f"model-{m.name}.png"))
+            plot_certificates((m,), str(_within(figdir, f"model-{m.name}.png")))
     for m in models:
-        written.append(_write(root / "models" / f"{m.name}.md", _model_page(m, f"model-{m.name}.png" if figures else None)))
+        written.append(_write(_within(root, "models", f"{m.name}.md"), _model_page(m, f"model-{m.name}.png" if figures else None)))
     written.insert(0, _write(root / "index.md", _index(verification, models, figure_names, env)))
     return written
 

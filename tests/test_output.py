@@ -319,3 +319,16 @@ def test_a_linked_report_folder_is_replaced_behind_its_link(tmp_path):
         (building / "index.md").write_text("new")
     assert link.is_symlink() and (link / "index.md").read_text() == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
+
+
+@pytest.mark.parametrize("name", ["../../escaped-rel.md", "/tmp/absolute.md", "..", ""])
+def test_report_paths_stay_inside_the_report_folder(tmp_path, name):
+    """Defence in depth behind the catalog's slug check: a name that becomes a path is refused
+    unless the path lies inside the report folder."""
+    from symbolic_eos.errors import InputError
+    from symbolic_eos.report import _within
+
+    assert _within(tmp_path, "models", "tanh.md") == tmp_path / "models" / "tanh.md"
+    with pytest.raises(InputError, match="not inside the report folder"):
+        _within(tmp_path, "models", name) if name else _within(tmp_path)
+    assert not (tmp_path.parent / "escaped-rel.md").exists()
