@@ -125,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(c2)
 
     ce = sub.add_parser("counterexamples", help="search base-model pairs for violations of the naive composition rule")
-    ce.add_argument("--budget", type=int, default=2000, help="maximum number of (pair, point) checks (default 2000)")
+    ce.add_argument("--budget", type=int, default=2000, help="maximum number of (pair, point) checks, 1 to 100000 (default 2000)")
     _add_common(ce)
 
     mf = sub.add_parser("mf", help="the paper's matrix factorisation: cross-section claim, GD oscillation")

@@ -39,7 +39,7 @@ import sympy as sp
 
 from .algebraic import INVERSE_OUTER, Surd, has_inverse_pair
 from .decide import Decision, Expansion, decide, weakest_rigor
-from .errors import EosError, InputError
+from .errors import EosError, InputError, brief
 from .jets import Point
 from .parse import parse_constant, parse_expression, parse_variable_name
 from .results import math_text
@@ -483,6 +483,10 @@ class CounterexampleSearch:
         return self.to_markdown()
 
 
+#: The most compositions one search may check (the catalog's claim takes 2000, about 3 s).
+MAX_BUDGET = 100_000
+
+
 def find_counterexamples(budget: int = 2000) -> CounterexampleSearch:
     """Deterministic search over ordered pairs of catalog base models and simple points, at most
     ``budget`` compositions.
@@ -491,10 +495,9 @@ def find_counterexamples(budget: int = 2000) -> CounterexampleSearch:
     3
     """
     from .base_models import base_models
-    from .errors import EosError
 
-    if budget < 1:
-        raise InputError("--budget must be at least 1")
+    if isinstance(budget, bool) or not isinstance(budget, int) or not 1 <= budget <= MAX_BUDGET:
+        raise InputError(f"budget must be an integer from 1 to {MAX_BUDGET}, got {brief(budget)}")
     found: list[CompositionCheck] = []
     tried = 0
     exhausted = True

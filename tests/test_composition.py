@@ -168,3 +168,10 @@ def test_identity_compositions_are_decided(q, p, at):
     value = d[0] * d[2] - 6 * d[1] ** 2
     assert abs(sp.N(value, 40)) < 1e-35 and abs(sp.N(value, 80)) < 1e-75
     assert abs(abs(sp.N(d[0], 40)) - 1) < 1e-35  # |h'| = 1
+
+
+@pytest.mark.parametrize("budget", ["0", "100001", "1000000000"])
+def test_the_search_budget_is_bounded(budget, capsys):
+    """A budget of 10^9 would run for days: it is refused like any bad argument (exit 2)."""
+    assert main(["counterexamples", "--budget", budget]) == 2
+    assert "budget must be an integer from 1 to 100000" in capsys.readouterr().err
