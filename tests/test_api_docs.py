@@ -36,11 +36,6 @@ NOT_YET_DOCUMENTED: frozenset[str] = frozenset({
     "symbolic_eos.settings.neuron.neuron_report",
     "symbolic_eos.settings.quartic.QuarticReport",
     "symbolic_eos.settings.quartic.quartic_report",
-    "symbolic_eos.strategies.affine_maps",
-    "symbolic_eos.strategies.base_models",
-    "symbolic_eos.strategies.composition_cases",
-    "symbolic_eos.strategies.compositions",
-    "symbolic_eos.strategies.smooth_points",
 })
 
 
