@@ -28,8 +28,6 @@ NOT_YET_DOCUMENTED: frozenset[str] = frozenset({
     "symbolic_eos.settings.mlp.MlpExperiment",
     "symbolic_eos.settings.mlp.plot_experiment",
     "symbolic_eos.settings.mlp.run_experiment",
-    "symbolic_eos.settings.quartic.QuarticReport",
-    "symbolic_eos.settings.quartic.quartic_report",
 })
 
 
