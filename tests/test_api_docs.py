@@ -25,9 +25,6 @@ MODULES = sorted(m.name for m in pkgutil.walk_packages(symbolic_eos.__path__, "s
 #: experiment or plot (MlpExperiment, plot_experiment, plot_certificates), or Hypothesis
 #: strategies, whose deterministic draw (hypothesis.find) takes seconds.
 NOT_YET_DOCUMENTED: frozenset[str] = frozenset({
-    "symbolic_eos.settings.mlp.MlpExperiment",
-    "symbolic_eos.settings.mlp.plot_experiment",
-    "symbolic_eos.settings.mlp.run_experiment",
 })
 
 
