@@ -608,7 +608,16 @@ def certify_base_model(
 
 
 def certify_base_models(max_depth: int = 32, prec: int = 64, max_boxes: int = 20000) -> tuple[BaseModelCertificate, ...]:
-    """:func:`certify_base_model` for every model of the catalog, over its default range."""
+    """:func:`certify_base_model` for every model of the catalog, over its default range, with
+    the same budget for each: ``max_depth`` halvings, ``prec`` bits (raised where needed) and at
+    most ``max_boxes`` box evaluations per model.
+
+    >>> cs = certify_base_models(max_depth=6, prec=64, max_boxes=200)
+    >>> len(cs), [c.name for c in cs if c.summary.startswith("holds for every")], any(c.budget_exhausted for c in cs)
+    (12, ['exp'], False)
+    >>> cs[-1].name, cs[-1].summary
+    ('affine', "fails for every x in [-10, 10] (certified: g' g''' - 6 g''^2 = 0, equality)")
+    """
     return tuple(certify_base_model(m, max_depth=max_depth, prec=prec, max_boxes=max_boxes) for m in base_models())
 
 
@@ -620,8 +629,18 @@ _COLOURS = {"holds": "#2ca02c", "fails": "#d62728", "undecided": "#7f7f7f"}
 
 def plot_certificates(certificates: Sequence[BaseModelCertificate], path: str, dpi: int = 120) -> None:
     """One horizontal bar per model over its range: green holds, red fails, grey undecided
-    (undecided pieces too thin to see are also marked by a grey tick).  The PNG bytes are
-    deterministic for the same certificates (no software/date metadata, fixed dpi)."""
+    (undecided pieces too thin to see are also marked by a grey tick), for the given
+    ``certificates``, saved to ``path`` (format from its extension) at ``dpi``.  The PNG bytes
+    are deterministic for the same certificates (no software/date metadata, fixed dpi).
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "certificates.png")
+    >>> certificates = [certify_base_model("exp", max_depth=4), certify_base_model("cube", max_depth=4)]
+    >>> plot_certificates(certificates, path, dpi=40)
+    >>> with open(path, "rb") as fh:
+    ...     fh.read(4) == bytes([0x89]) + b"PNG"
+    True
+    """
     try:
         import matplotlib
     except ImportError:  # pragma: no cover - matplotlib is a declared extra

@@ -52,7 +52,24 @@ def _fraction_text(q: Fraction) -> str:
 
 
 def affine_maps(max_coefficient: int = 3) -> st.SearchStrategy[str]:
-    """``a*x + b`` with small non-zero rational ``a`` and small rational ``b``."""
+    """``a*x + b`` with small non-zero rational ``a`` and small rational ``b``: ``0 < |a| <=
+    max_coefficient``, ``|b| <= max_coefficient``, denominators at most 4.
+
+    A deterministic draw (``derandomize``, no example database):
+
+    >>> from hypothesis import given, settings
+    >>> from symbolic_eos.parse import parse_expression, parse_variable_name
+    >>> drawn = []
+    >>> @settings(max_examples=3, database=None, derandomize=True, deadline=None)
+    ... @given(affine_maps(max_coefficient=2))
+    ... def draw(text):
+    ...     drawn.append(text)
+    >>> draw()
+    >>> x = parse_variable_name("x")
+    >>> maps = [parse_expression(t) for t in drawn]
+    >>> all(0 < abs(m.diff(x)) <= 2 and abs(m.subs(x, 0)) <= 2 for m in maps)
+    True
+    """
     nonzero = st.fractions(-max_coefficient, max_coefficient, max_denominator=4).filter(lambda a: a != 0)
     small = st.fractions(-max_coefficient, max_coefficient, max_denominator=4)
     return st.tuples(nonzero, small).map(lambda ab: f"({_fraction_text(ab[0])})*x + ({_fraction_text(ab[1])})")
@@ -60,14 +77,41 @@ def affine_maps(max_coefficient: int = 3) -> st.SearchStrategy[str]:
 
 def base_models(poster_only: bool = False, affine: bool = True) -> st.SearchStrategy[str]:
     """The expression text of a catalog base model (only the poster's list with
-    ``poster_only``), or an affine map."""
+    ``poster_only``), or, with ``affine``, also an :func:`affine_maps` ``a*x + b``.
+
+    >>> from hypothesis import given, settings
+    >>> from symbolic_eos.base_models import base_models as catalog
+    >>> drawn = []
+    >>> @settings(max_examples=3, database=None, derandomize=True, deadline=None)
+    ... @given(base_models(poster_only=True, affine=False))
+    ... def draw(text):
+    ...     drawn.append(text)
+    >>> draw()
+    >>> poster = {m.expression for m in catalog() if m.poster}
+    >>> len(drawn) > 0 and all(text in poster for text in drawn)
+    True
+    """
     names = [m.expression for m in _catalog() if (m.poster or not poster_only) and m.name != "affine"]
     models = st.sampled_from(names)
     return st.one_of(models, affine_maps()) if affine else models
 
 
 def compositions(depth: int = 3, poster_only: bool = False, affine: bool = True) -> st.SearchStrategy[str]:
-    """Nested compositions ``g1(g2(...gk(x)))`` of base models, ``1 <= k <= depth``."""
+    """Nested compositions ``g1(g2(...gk(x)))`` of base models, ``1 <= k <= depth``, each
+    ``gi`` drawn by :func:`base_models` (``poster_only``, ``affine``).
+
+    >>> from hypothesis import given, settings
+    >>> from symbolic_eos.parse import parse_expression, parse_variable_name
+    >>> drawn = []
+    >>> @settings(max_examples=3, database=None, derandomize=True, deadline=None)
+    ... @given(compositions(depth=2, poster_only=True, affine=False))
+    ... def draw(text):
+    ...     drawn.append(text)
+    >>> draw()
+    >>> x = parse_variable_name("x")
+    >>> all(parse_expression(text).free_symbols == {x} for text in drawn)
+    True
+    """
     if depth < 1:
         raise ValueError("depth must be at least 1")
     leaf = base_models(poster_only, affine)
@@ -76,8 +120,21 @@ def compositions(depth: int = 3, poster_only: bool = False, affine: bool = True)
 
 @st.composite
 def smooth_points(draw: st.DrawFn, expression: str, lo: int = -3, hi: int = 3, max_denominator: int = 8) -> str:
-    """An exact rational point in ``[lo, hi]`` where ``expression`` is real and smooth
-    (certified by ball evaluation of its Taylor coefficients)."""
+    """An exact rational point in ``[lo, hi]`` with denominator at most ``max_denominator``
+    where ``expression`` is real and smooth (certified by ball evaluation of its Taylor
+    coefficients); ``draw`` is Hypothesis' own (``st.composite``), callers do not pass it.
+
+    >>> from fractions import Fraction
+    >>> from hypothesis import given, settings
+    >>> drawn = []
+    >>> @settings(max_examples=3, database=None, derandomize=True, deadline=None)
+    ... @given(smooth_points("log(x)", lo=-3, hi=3, max_denominator=8))
+    ... def draw(text):
+    ...     drawn.append(Fraction(text))
+    >>> draw()
+    >>> all(0 < q <= 3 and q.denominator <= 8 for q in drawn)
+    True
+    """
     from .jets import Point
     from .decide import Expansion
     from .parse import parse_expression, parse_variable_name
@@ -98,8 +155,23 @@ def smooth_points(draw: st.DrawFn, expression: str, lo: int = -3, hi: int = 3, m
 
 @st.composite
 def composition_cases(draw: st.DrawFn, depth: int = 1, poster_only: bool = False, affine: bool = True) -> tuple[str, str, str]:
-    """``(q, p, x)``: an outer model ``q``, an inner composition ``p`` of depth at most
-    ``depth``, and a point where ``q(p(x))`` is real and smooth."""
+    """``(q, p, x)``: an outer model ``q`` (:func:`base_models`), an inner composition ``p`` of
+    depth at most ``depth`` (:func:`compositions`, with the same ``poster_only`` and ``affine``),
+    and a point where ``q(p(x))`` is real and smooth (:func:`smooth_points`); ``draw`` is
+    Hypothesis' own (``st.composite``), callers do not pass it.
+
+    >>> from hypothesis import given, settings
+    >>> from symbolic_eos.composition import compose
+    >>> checks = []
+    >>> @settings(max_examples=3, database=None, derandomize=True, deadline=None)
+    ... @given(composition_cases(depth=1, poster_only=True, affine=False))
+    ... def draw(case):
+    ...     q, p, at = case
+    ...     checks.append(compose(q, p, at))
+    >>> draw()
+    >>> len(checks) > 0
+    True
+    """
     q = draw(base_models(poster_only, affine))
     p = draw(compositions(depth, poster_only, affine))
     at = draw(smooth_points(substitute(q, p)))

@@ -17,32 +17,6 @@ import symbolic_eos
 MODULES = sorted(m.name for m in pkgutil.walk_packages(symbolic_eos.__path__, "symbolic_eos.")
                  if not m.name.endswith("__main__"))
 
-#: Public names whose docstring is not complete yet (no example, or a parameter not named).
-#: Shrink it: the test fails on an entry that has become complete, so the list stays exact.
-#: What is left needs an example that is not fast: the full reports and experiments
-#: (quartic_report, neuron_report, run_experiment, certify_base_models; lambda1_formula_holds
-#: takes about 1.3 s of sympy), an optional dependency (load_digits: scikit-learn), a finished
-#: experiment or plot (MlpExperiment, plot_experiment, plot_certificates), or Hypothesis
-#: strategies, whose deterministic draw (hypothesis.find) takes seconds.
-NOT_YET_DOCUMENTED: frozenset[str] = frozenset({
-    "symbolic_eos.certificates.certify_base_models",
-    "symbolic_eos.certificates.plot_certificates",
-    "symbolic_eos.datasets.load_digits",
-    "symbolic_eos.settings.mlp.MlpExperiment",
-    "symbolic_eos.settings.mlp.plot_experiment",
-    "symbolic_eos.settings.mlp.run_experiment",
-    "symbolic_eos.settings.neuron.NeuronReport",
-    "symbolic_eos.settings.neuron.lambda1_formula_holds",
-    "symbolic_eos.settings.neuron.neuron_report",
-    "symbolic_eos.settings.quartic.QuarticReport",
-    "symbolic_eos.settings.quartic.quartic_report",
-    "symbolic_eos.strategies.affine_maps",
-    "symbolic_eos.strategies.base_models",
-    "symbolic_eos.strategies.composition_cases",
-    "symbolic_eos.strategies.compositions",
-    "symbolic_eos.strategies.smooth_points",
-})
-
 
 def _attribute(module: object, name: str) -> object:
     """``module.name``, or the submodule of that name (a package's ``__all__`` may list them)."""
@@ -100,9 +74,6 @@ def test_every_module_declares_its_public_names():
 @pytest.mark.parametrize("qualname, obj", PUBLIC, ids=[q for q, _ in PUBLIC])
 def test_public_docstring_has_an_example_naming_every_parameter(qualname, obj):
     problems = _problems(obj)
-    if qualname in NOT_YET_DOCUMENTED:
-        assert problems, f"{qualname} is complete now: remove it from NOT_YET_DOCUMENTED"
-        pytest.skip(f"not yet documented: {'; '.join(problems)}")
     assert not problems, f"{qualname}: {'; '.join(problems)}"
 
 

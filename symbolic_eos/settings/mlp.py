@@ -566,7 +566,27 @@ class MlpExperiment:
     """One GD run past the edge of stability and the poster's two observations at its end.
 
     Float64 evidence: losses, sharpness, cosines, the Rayleigh quotient and residual of ``v``,
-    the flip comparison.  Certified: the sign of ``3 L'''^2 - L'' L''''`` along ``v`` (``obs2``)."""
+    the flip comparison.  Certified: the sign of ``3 L'''^2 - L'' L''''`` along ``v`` (``obs2``).
+
+    Fields: the ``config`` run, the ``dataset`` (its ``to_dict`` and preprocessing), the ``seed``,
+    the layer ``widths`` and number of ``parameters``, the ``initial_sharpness`` ``S0`` and the
+    learning rate ``eta`` derived from it; ``losses`` at every step; at the ``tracked_steps`` the
+    ``sharpness`` (Lanczos), ``cosines`` ``|cos(v1, grad)|`` and ``tracked_residuals``
+    ``|Hv - (v.Hv) v|``; at the end point the ``final_loss``, ``final_sharpness`` (Rayleigh
+    quotient of the unit ``v``), its ``residual``, ``cosine_end``, the certified ``obs2``, the
+    ``flip`` comparison (None beyond ``DENSE_HESSIAN_LIMIT`` parameters), and the wall-clock
+    ``seconds`` (not compared).
+
+    >>> r = run_experiment("tiny")
+    >>> r.config.name, r.seed, r.dataset["samples"], r.widths, r.parameters, r.eta
+    ('tiny', 0, 120, (64, 6, 10), 460, 0.65)
+    >>> len(r.losses), r.tracked_steps[:3], r.tracked_steps[-1], len(r.sharpness) == len(r.cosines) == len(r.tracked_residuals)
+    (200, (0, 10, 20), 200, True)
+    >>> r.obs2.verdict, r.flip is not None, r.final_loss < r.losses[0], r.initial_sharpness > 0, r.seconds > 0
+    ('holds', True, True, True, True)
+    >>> bool(0 <= r.cosine_end <= 1), r.final_sharpness > 0, r.residual < 1e-6
+    (True, True, True)
+    """
 
     config: MlpConfig
     dataset: dict
@@ -740,7 +760,19 @@ class MlpExperiment:
 def run_experiment(config: str = "small", mnist_dir: str | None = None, seed: int = 0,
                    progress: Callable[[str, float], None] | None = None) -> MlpExperiment:
     """Train the configured MLP by full-batch GD past the edge of stability (seeded), track the
-    sharpness and ``|cos(v1, grad)|``, then certify Obs. 2 and compare the flip coefficient at the end."""
+    sharpness and ``|cos(v1, grad)|``, then certify Obs. 2 and compare the flip coefficient at the end.
+
+    ``config`` names one of :data:`CONFIGS` (``tiny``, ``small``, ``paper``); the data are the 8x8
+    digits, or MNIST IDX files in ``mnist_dir``; ``seed`` seeds the initialisation and the first
+    Lanczos vector; ``progress(label, fraction)`` is told how far each phase is.
+
+    >>> phases = []
+    >>> r = run_experiment("tiny", mnist_dir=None, seed=0, progress=lambda label, fraction: phases.append(label))
+    >>> r.dataset["name"], r.config.steps, len(r.losses), r.obs2.verdict
+    ('digits', 200, 200, 'holds')
+    >>> list(dict.fromkeys(phases))
+    ['training', 'certifying Obs. 2', 'flip coefficient']
+    """
     if config not in CONFIGS:
         raise InputError(f"unknown MLP config {config!r} (choose from {', '.join(CONFIGS)})")
     if not isinstance(seed, int) or seed < 0:
@@ -811,8 +843,18 @@ def _run(cfg: MlpConfig, mnist_dir: str | None, seed: int, report: Callable[[str
 
 
 def plot_experiment(result: MlpExperiment, directory: str) -> list[str]:
-    """Three PNGs (matplotlib Agg) into ``directory``: loss, sharpness against ``2/eta``, and
-    ``|cos(v1, grad)|``; file names ``mlp-<config>-{loss,sharpness,cosine}.png``."""
+    """Three PNGs (matplotlib Agg) of the run ``result`` into ``directory``: loss, sharpness
+    against ``2/eta``, and ``|cos(v1, grad)|``; file names ``mlp-<config>-{loss,sharpness,cosine}.png``.
+    Returns their paths; all three are written or none.
+
+    >>> import os, tempfile
+    >>> from pathlib import Path
+    >>> paths = plot_experiment(run_experiment("tiny"), tempfile.mkdtemp())
+    >>> [os.path.basename(p) for p in paths]
+    ['mlp-tiny-loss.png', 'mlp-tiny-sharpness.png', 'mlp-tiny-cosine.png']
+    >>> all(Path(p).read_bytes()[:4] == bytes([0x89]) + b"PNG" for p in paths)
+    True
+    """
     import os
 
     import matplotlib

@@ -987,8 +987,20 @@ def exceptional_set(etas: tuple = BASIN_ETAS, bound: str = PAPER_BOUND) -> Excep
 
 @dataclass(frozen=True)
 class QuarticReport:
-    """The paper's quartic: (a) the orbit equation, (b) the constant 1.121, (c) the basin,
-    (d) the starts that never reach the 2-cycle."""
+    """The paper's quartic: (a) the certified 2-cycle solves the orbit equation
+    (``orbit_equation``), (b) where the constant 1.121 comes from (``threshold``), (c) where GD
+    goes from a grid of starts in ``(0, 1)`` (``basin``), (d) the starts that never reach the
+    2-cycle (``exceptional``, None when not computed).  Its ``rigor`` is the weakest part's.
+
+    >>> th = where_1121_comes_from(20)
+    >>> report = QuarticReport(orbit_equation=orbit_equation_check(["11/10"], digits=20), threshold=th,
+    ...                        basin=basin_claim(etas=["11/10"], n_starts=3, digits=20, threshold=th), exceptional=None)
+    >>> d = report.to_dict()
+    >>> d["orbit_equation"]["rigor"], d["basin"]["rigor"], d["rigor"], d["exceptional_set"]
+    ('exact', 'numerical', 'numerical', None)
+    >>> "(d) Starts that never reach the 2-cycle" in report.to_text()
+    False
+    """
 
     orbit_equation: OrbitEquationCheck
     threshold: ThresholdOrigin
@@ -1047,8 +1059,18 @@ class QuarticReport:
 def quartic_report(digits: int = 30, orbit_etas: Sequence = ORBIT_ETAS, basin_etas: Sequence = BASIN_ETAS,
                    n_starts: int = 200, progress: Progress | None = None,
                    **basin_options: Any) -> QuarticReport:
-    """Claims (a)-(d) for the paper's quartic, at ``digits`` digits; ``progress(label, done,
-    total)`` is called before each step."""
+    """Claims (a)-(d) for the paper's quartic, at ``digits`` digits: the orbit equation at each
+    eta of ``orbit_etas``, the basin from ``n_starts`` exact starts at each eta of ``basin_etas``
+    (and the exceptional set there); ``progress(label, done, total)`` is called before each step.
+
+    >>> seen = []
+    >>> r = quartic_report(digits=15, orbit_etas=["11/10"], basin_etas=["11/10"], n_starts=3,
+    ...                    progress=lambda label, done, total: seen.append(label))
+    >>> r.orbit_equation.all_proved, r.threshold.truncation, r.basin.rows[0].report.counts["cycle"], r.exceptional.proved
+    (True, 1121, 3, True)
+    >>> seen
+    ['stability window', 'orbit equation', 'basin at eta = 11/10', 'exceptional set', 'done']
+    """
     total = 3 + len(basin_etas)
     step = progress or (lambda label, done, total: None)
     step("stability window", 0, total)
