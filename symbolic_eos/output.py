@@ -41,7 +41,7 @@ from pathlib import Path
 
 from .errors import InputError, brief
 
-__all__ = ["atomic_files", "atomic_directory", "temporary_sibling"]
+__all__ = ["file_target", "atomic_files", "atomic_directory", "temporary_sibling"]
 
 _HELD = tuple(s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None)) if s is not None)
 
@@ -125,6 +125,27 @@ def _remove(path: Path) -> None:
         pass
 
 
+def file_target(path: str | Path) -> Path:
+    """``path`` as the name of a file to write: refused (:class:`InputError`) when it names a
+    folder (``.``, ``/``, an existing folder), so that nothing is written in its place.
+
+    >>> file_target("out/page.md").name
+    'page.md'
+    >>> file_target(".")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: cannot write '.': it is a folder, not a file name
+    """
+    target = Path(path)
+    try:
+        folder = target.name in ("", ".", "..") or target.is_dir()
+    except OSError:  # e.g. a name too long to look up: the write itself will say so
+        folder = False
+    if folder:
+        raise InputError(f"cannot write {brief(repr(str(path)), 80)}: it is a folder, not a file name")
+    return target
+
+
 @contextmanager
 def atomic_files(*paths: str | Path) -> Iterator[tuple[Path, ...]]:
     """Yield one temporary path per target in ``paths`` (none exists yet: write each one you
@@ -141,7 +162,7 @@ def atomic_files(*paths: str | Path) -> Iterator[tuple[Path, ...]]:
     >>> target.read_text()
     'new'
     """
-    targets = [Path(p) for p in paths]
+    targets = [file_target(p) for p in paths]
     created: list[Path] = []
     for folder in dict.fromkeys(t.parent for t in targets):
         created += _make_folder(folder)

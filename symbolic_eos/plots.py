@@ -59,11 +59,10 @@ def save_figure(fig: Any, path: str, dpi: int = 130, **options: Any) -> None:
     >>> open(path).read(5)
     '<?xml'
     """
-    from pathlib import Path
 
-    from .output import atomic_files
+    from .output import atomic_files, file_target
 
-    target = Path(path)
+    target = file_target(path)
     if not target.suffix:
         target = target.with_name(target.name + ".png")  # as matplotlib names it
     fmt = target.suffix[1:].lower()
