@@ -38,12 +38,14 @@ __all__ = [
     "point_texts",
     "rational",
     "rational_sequence",
+    "rational_pairs",
     "positive_int",
     "integer",
     "optional_int",
     "int_sequence",
     "real_number",
     "real_sequence",
+    "real_array",
     "flag",
     "text",
     "optional_text",
@@ -52,6 +54,7 @@ __all__ = [
     "claim_ids",
     "choice",
     "path",
+    "panels",
     "instance",
     "each",
     "optional_callable",
@@ -145,7 +148,7 @@ def exact_value(value: object, name: str) -> Any:
 
 
 def exact_texts(value: object, name: str) -> tuple[str, ...]:
-    """A non-empty list or tuple of exact values (at most 10000), each as :func:`exact_text`;
+    """``value``: a non-empty list or tuple of exact values (at most 10000), each as :func:`exact_text`;
     ``name`` names it in a refusal.
 
     >>> exact_texts([1, "1/2", Fraction(3, 4)], "etas")
@@ -185,7 +188,7 @@ def rational(value: object, name: str, positive: bool = False) -> Fraction:
 
 
 def rational_sequence(value: object, name: str, positive: bool = False, max_length: int = 1000) -> tuple[Fraction, ...]:
-    """A non-empty list or tuple of :func:`rational` values; ``name`` names it in a refusal.
+    """``value``: a non-empty list or tuple (at most ``max_length`` items) of :func:`rational` values; ``name`` names it in a refusal.
 
     >>> rational_sequence([Fraction(1, 100), "1/10", 1], "eps_values", positive=True)
     (Fraction(1, 100), Fraction(1, 10), Fraction(1, 1))
@@ -196,7 +199,7 @@ def rational_sequence(value: object, name: str, positive: bool = False, max_leng
 
 
 def point_texts(value: object, name: str, max_length: int = 100) -> str:
-    """A point of several variables as the comma text the parser reads: ``"1, 1/2"`` unchanged,
+    """``value``, a point of several variables (at most ``max_length`` coordinates), as the comma text the parser reads: ``"1, 1/2"`` unchanged,
     a list or tuple of exact values joined with commas (each as :func:`exact_text`); ``name``
     names it in a refusal.
 
@@ -210,8 +213,29 @@ def point_texts(value: object, name: str, max_length: int = 100) -> str:
     raise InputError(f"{name}: expected a point ('1,1' or a list of exact values), got {_got(value)}")
 
 
+def rational_pairs(value: object, name: str, max_length: int = 10000) -> tuple[tuple[Fraction, Fraction], ...]:
+    """``value``: a list or tuple (possibly empty, at most ``max_length`` items) of pairs of :func:`rational` values, e.g. starting
+    points ``(x0, y0)``; ``name`` names it in a refusal.
+
+    >>> rational_pairs([("1/2", 2)], "extra")
+    ((Fraction(1, 2), Fraction(2, 1)),)
+    >>> rational_pairs([(1, 2, 3)], "extra")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: extra[0]: expected a pair of rationals, got tuple (1, 2, 3)
+    """
+    if not isinstance(value, (list, tuple)) or len(value) > max_length:
+        raise InputError(f"{name}: expected a list or tuple of pairs of rationals, got {_got(value)}")
+    out = []
+    for i, pair in enumerate(value):
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            raise InputError(f"{name}[{i}]: expected a pair of rationals, got {_got(pair)}")
+        out.append((rational(pair[0], f"{name}[{i}][0]"), rational(pair[1], f"{name}[{i}][1]")))
+    return tuple(out)
+
+
 def range_texts(value: object, name: str) -> tuple[str, str] | None:
-    """``None`` (the default range), or a pair ``(lo, hi)`` of exact values as two texts
+    """``value``: ``None`` (the default range), or a pair ``(lo, hi)`` of exact values as two texts
     (:func:`exact_text`); the ends are compared where the range is used.  ``name`` names it in
     a refusal.
 
@@ -230,7 +254,7 @@ def range_texts(value: object, name: str) -> tuple[str, str] | None:
 
 
 def range_value(value: object, name: str) -> tuple[Any, Any]:
-    """A pair ``(lo, hi)`` of exact values with ``lo < hi``, as two sympy constants; ``name``
+    """``value``: a pair ``(lo, hi)`` of exact values with ``lo < hi``, as two sympy constants; ``name``
     names it in a refusal.
 
     >>> range_value(("-1", 2), "range")
@@ -301,7 +325,7 @@ def optional_int(value: object, name: str, low: int | None = None, high: int | N
 
 def int_sequence(value: object, name: str, low: int | None = None, high: int | None = None,
                  max_length: int = 1000) -> tuple[int, ...]:
-    """A non-empty list or tuple (at most ``max_length`` items) of integers in ``[low, high]``;
+    """``value``: a non-empty list or tuple (at most ``max_length`` items) of integers in ``[low, high]``;
     ``name`` names it in a refusal.
 
     >>> int_sequence([2, 3], "dims", 1)
@@ -341,7 +365,7 @@ def real_number(value: object, name: str, positive: bool = False) -> float:
 
 
 def real_sequence(value: object, name: str, positive: bool = False, max_length: int = 1000) -> tuple[float, ...]:
-    """A non-empty list or tuple of :func:`real_number` values; ``name`` names it in a refusal.
+    """``value``: a non-empty list or tuple (at most ``max_length`` items) of :func:`real_number` values; ``name`` names it in a refusal.
 
     >>> real_sequence((1.05, 1.1), "etas", positive=True)
     (1.05, 1.1)
@@ -349,6 +373,30 @@ def real_sequence(value: object, name: str, positive: bool = False, max_length: 
     if not isinstance(value, (list, tuple)) or not 1 <= len(value) <= max_length:
         raise InputError(f"{name}: expected a list or tuple of 1 to {max_length} numbers, got {_got(value)}")
     return tuple(real_number(v, f"{name}[{i}]", positive) for i, v in enumerate(value))
+
+
+def real_array(value: object, name: str) -> Any:
+    """``value`` (a real number, a list of them or a numpy array) as a float64 numpy array of
+    finite values; ``name`` names it in a refusal.
+
+    >>> real_array([1, Fraction(1, 2)], "w").tolist()
+    [1.0, 0.5]
+    >>> real_array("w", "w")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: w: expected a real number or array, got str 'w'
+    """
+    import numpy as np
+
+    if isinstance(value, (bool, str, bytes)) or value is None:
+        raise InputError(f"{name}: expected a real number or array, got {_got(value)}")
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"{name}: expected a real number or array, got {_got(value)}") from None
+    if not np.all(np.isfinite(array)):
+        raise InputError(f"{name}: expected finite real values")
+    return array
 
 
 def flag(value: object, name: str) -> bool:
@@ -416,7 +464,7 @@ def variable_name(value: object, name: str) -> str:
 
 
 def variable_names(value: object, name: str) -> str:
-    """Variable names as the comma text the parser reads: ``"x, y"`` unchanged, a list or tuple
+    """``value``, variable names, as the comma text the parser reads: ``"x, y"`` unchanged, a list or tuple
     of names joined with commas (each checked by :func:`variable_name`); ``name`` names it.
 
     >>> variable_names(("x", "y"), "vars_text"), variable_names("x,y", "vars_text")
@@ -430,7 +478,7 @@ def variable_names(value: object, name: str) -> str:
 
 
 def claim_ids(value: object, name: str) -> tuple[str, ...] | None:
-    """``None`` (every claim), or claim ids as a tuple: from a list or tuple of ``str`` or a
+    """``value``: ``None`` (every claim), or claim ids as a tuple: from a list or tuple of ``str`` or a
     comma string; ``name`` names it in a refusal.  Unknown ids are refused where they are
     looked up.
 
@@ -468,7 +516,7 @@ def choice(value: object, name: str, options: Sequence[str]) -> str:
 
 def path(value: object, name: str, suffixes: Sequence[str] | None = None) -> str:
     """``value`` (a ``str`` or path-like object, not empty) as a ``str``; with ``suffixes`` its
-    suffix must be one of them (e.g. ``(".png", ".pdf")``).  ``name`` names it in a refusal.
+    suffix must be one of them (e.g. ``(".png", ".pdf")``; ``""`` allows none).  ``name`` names it in a refusal.
 
     >>> path(Path("out") / "a.png", "path", (".png", ".pdf"))
     'out/a.png'
@@ -482,8 +530,28 @@ def path(value: object, name: str, suffixes: Sequence[str] | None = None) -> str
     if not isinstance(value, str) or not value or "\0" in value:
         raise InputError(f"{name}: expected a path (a str or pathlib.Path), got {_got(value)}")
     if suffixes is not None and Path(value).suffix.lower() not in suffixes:
-        raise InputError(f"{name}: expected a file name ending in {' or '.join(suffixes)}, got {brief(repr(value))}")
+        listed = " or ".join(s for s in suffixes if s) + (" (or no suffix)" if "" in suffixes else "")
+        raise InputError(f"{name}: expected a file name ending in {listed}, got {brief(repr(value))}")
     return value
+
+
+def panels(value: object, name: str) -> tuple[tuple[str, dict[str, Any], bool], ...]:
+    """``value``, plot panels: a non-empty list or tuple (at most 20) of ``(ylabel, {label: values},
+    log_scale)``, the values real arrays (:func:`real_array`); ``name`` names it in a refusal.
+
+    >>> panels([("loss", {"GD": [1, 0.5]}, True)], "panels")[0][1]["GD"].tolist()
+    [1.0, 0.5]
+    """
+    if not isinstance(value, (list, tuple)) or not 1 <= len(value) <= 20:
+        raise InputError(f"{name}: expected a list of 1 to 20 panels (ylabel, {{label: values}}, log_scale), got {_got(value)}")
+    out = []
+    for i, panel in enumerate(value):
+        where = f"{name}[{i}]"
+        if not isinstance(panel, (list, tuple)) or len(panel) != 3 or not isinstance(panel[1], dict):
+            raise InputError(f"{where}: expected (ylabel, {{label: values}}, log_scale), got {_got(panel)}")
+        series = {text(k, f"{where} label", 200): real_array(v, f"{where}[{k!r}]") for k, v in panel[1].items()}
+        out.append((text(panel[0], f"{where} ylabel", 200), series, flag(panel[2], f"{where} log_scale")))
+    return tuple(out)
 
 
 def instance(value: object, name: str, kind: type[T] | tuple[type, ...], what: str) -> T:

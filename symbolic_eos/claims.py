@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from . import arguments
 from .base_models import catalog_dir, read_catalog
 from .decide import RIGORS, json_float, weakest_rigor
 from .errors import EosError, InputError
