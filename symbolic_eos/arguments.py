@@ -56,6 +56,7 @@ __all__ = [
     "path",
     "panels",
     "instance",
+    "instances",
     "each",
     "optional_callable",
     "optional_dict",
@@ -110,14 +111,9 @@ def exact_text(value: object, name: str) -> str:
         if value.has(sp.Float):
             raise InputError(f"{name}: expected an exact number, got the sympy float {brief(value)}"
                              " (write exact text such as '0.5' or a Rational)")
-        written = sp.sstr(value)
-        from .parse import parse_constant
-
-        try:
-            parse_constant(written)
-        except InputError as exc:
-            raise InputError(f"{name}: the sympy number {brief(written)} cannot be used: {exc}") from None
-        return written
+        if value.has(sp.I, sp.zoo, sp.oo, -sp.oo, sp.nan):
+            raise InputError(f"{name}: expected a finite real number, got the sympy number {brief(value)}")
+        return sp.sstr(value)
     raise InputError(f"{name}: expected {_EXACT}, got {_got(value)}")
 
 
@@ -142,8 +138,13 @@ def exact_value(value: object, name: str) -> Any:
     ...
     symbolic_eos.errors.InputError: eta: expected exact text, an int, a Fraction or a sympy number, got NoneType None
     """
-    from .parse import parse_constant
+    import sympy as sp
 
+    from .parse import check_size, parse_constant
+
+    if isinstance(value, sp.Basic) and not isinstance(value, bool):
+        exact_text(value, name)  # the same refusals as for text
+        return check_size(value)  # a sympy constant is used as it is (its text may exceed the parser's bounds)
     return parse_constant(exact_text(value, name), what=name)
 
 
@@ -199,9 +200,9 @@ def rational_sequence(value: object, name: str, positive: bool = False, max_leng
 
 
 def point_texts(value: object, name: str, max_length: int = 100) -> str:
-    """``value``, a point of several variables (at most ``max_length`` coordinates), as the comma text the parser reads: ``"1, 1/2"`` unchanged,
-    a list or tuple of exact values joined with commas (each as :func:`exact_text`); ``name``
-    names it in a refusal.
+    """``value``, a point of several variables (at most ``max_length`` coordinates), as the
+    comma text the parser reads: ``"1, 1/2"`` unchanged, a list or tuple of exact values
+    joined with commas (each as :func:`exact_text`); ``name`` names it in a refusal.
 
     >>> point_texts((1, Fraction(1, 2)), "at"), point_texts("1,1", "at")
     ('1,1/2', '1,1')
@@ -591,6 +592,22 @@ def optional_dict(value: object, name: str) -> dict | None:
     if value is not None and not isinstance(value, dict):
         raise InputError(f"{name}: expected a dict or None, got {_got(value)}")
     return value
+
+
+def instances(value: object, name: str, kind: type[T], what: str, max_length: int = 10000) -> tuple[T, ...]:
+    """``value``: a list or tuple (at most ``max_length`` items) of instances of ``kind`` (each
+    described as ``what``); ``name`` names it in a refusal.
+
+    >>> instances([1, 2], "items", int, "an int")
+    (1, 2)
+    >>> instances([1, "2"], "items", int, "an int")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: items[1]: expected an int, got str '2'
+    """
+    if not isinstance(value, (list, tuple)) or len(value) > max_length:
+        raise InputError(f"{name}: expected a list or tuple, got {_got(value)}")
+    return tuple(instance(v, f"{name}[{i}]", kind, what) for i, v in enumerate(value))
 
 
 def each(values: Sequence[object], name: str, check: Callable[[object, str], T]) -> tuple[T, ...]:
