@@ -81,7 +81,8 @@ def _float_hint(value: float) -> str:
 
 def exact_text(value: object, name: str) -> str:
     """``value`` as exact text the parser reads: a ``str`` unchanged (it is parsed, with its own
-    messages, where it is used), an ``int``, :class:`~fractions.Fraction` or sympy number as the
+    messages, where it is used), an ``int``, :class:`~fractions.Fraction`, python-flint ``fmpq``
+    or sympy number as the
     text that gives the same exact value, so a result is the same as for that text.  ``name`` is
     the parameter named in a refusal.
 
@@ -103,6 +104,10 @@ def exact_text(value: object, name: str) -> str:
         return str(value)
     if isinstance(value, float):
         raise InputError(f"{name}: expected {_EXACT}, got {_got(value)}{_float_hint(value)}")
+    from flint import fmpq
+
+    if isinstance(value, fmpq):
+        return str(value)
     import sympy as sp  # not at import time: the command line starts without sympy
 
     if isinstance(value, sp.Basic):
