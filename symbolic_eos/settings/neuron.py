@@ -88,7 +88,7 @@ def _gradient(v: float, w: np.ndarray, c: float) -> tuple[float, np.ndarray]:
     dh[1:] = w[1:] * perp / norm2
     gv = v * norm2 / d - c * _h(w) / (np.pi * d)
     gw = v**2 * w / d - v * c * dh / (np.pi * d)
-    return float(gv), gw
+    return np.float64(gv), gw  # float64, not float: a diverging run overflows to inf, not OverflowError
 
 
 @dataclass(frozen=True)
@@ -194,13 +194,14 @@ def trajectory(d: int, K: float, seed: int, steps: int = 4000, c: float = 1.0) -
     rng = np.random.default_rng(seed)
     w = rng.standard_normal(d) * 0.5
     w[0] = abs(w[0]) + 0.5
-    v = float(rng.uniform(0.5, 1.5))
+    v = np.float64(rng.uniform(0.5, 1.5))
     eta = K * d / c
     perp, vs, norms = np.empty(steps), np.empty(steps), np.empty(steps)
-    for t in range(steps):
-        gv, gw = _gradient(v, w, c)
-        v, w = v - eta * gv, w - eta * gw
-        perp[t], vs[t], norms[t] = np.linalg.norm(w[1:]), v, np.linalg.norm(w)
+    with np.errstate(all="ignore"):  # a diverging run ends in inf and nan, which simulate reports
+        for t in range(steps):
+            gv, gw = _gradient(v, w, c)
+            v, w = v - eta * gv, w - eta * gw
+            perp[t], vs[t], norms[t] = np.linalg.norm(w[1:]), v, np.linalg.norm(w)
     return perp, vs, norms
 
 

@@ -61,7 +61,7 @@ def xy_reduction() -> bool:
 
 
 MAX_STEPS = 10**7
-MAX_EXACT_STEPS = 12
+MAX_EXACT_STEPS = 10
 
 
 def _point(eta: object, x0: object, y0: object) -> tuple[Fraction, Fraction, Fraction]:
