@@ -57,6 +57,7 @@ __all__ = [
     "panels",
     "instance",
     "instances",
+    "attributes",
     "each",
     "optional_callable",
     "optional_dict",
@@ -596,6 +597,22 @@ def optional_dict(value: object, name: str) -> dict | None:
     """
     if value is not None and not isinstance(value, dict):
         raise InputError(f"{name}: expected a dict or None, got {_got(value)}")
+    return value
+
+
+def attributes(value: T, name: str, names: Sequence[str], what: str) -> T:
+    """``value``, which must have the attributes ``names`` (a result read by duck typing,
+    described as ``what`` in a refusal); ``name`` names it in a refusal.
+
+    >>> attributes(Fraction(1, 2), "result", ("numerator",), "a Fraction")
+    Fraction(1, 2)
+    >>> attributes(None, "result", ("losses",), "an MlpExperiment")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: result: expected an MlpExperiment, got NoneType None
+    """
+    if not all(hasattr(value, n) for n in names):
+        raise InputError(f"{name}: expected {what}, got {_got(value)}")
     return value
 
 

@@ -436,7 +436,8 @@ _TARGETS: list[tuple[str, Callable[[Any], Any]]] = [
     ("check_multivariate at", lambda v: multivariate.check_multivariate("(x*y - 1)**2/2", "x,y", v, simulate=False)),
     ("check_multivariate route", lambda v: multivariate.check_multivariate("(x*y - 1)**2/2", "x,y", "1,1", False, v)),
     ("claim", lambda v: claims.claim(v)),
-    ("verify_paper only", lambda v: claims.verify_paper(only=v) if v not in ("", [], ()) else None),
+    # An empty selection would be valid (and quick); the condition must not compare numpy values.
+    ("verify_paper only", lambda v: None if isinstance(v, (str, list, tuple)) and not v else claims.verify_paper(only=v)),
     ("load_mnist limit", lambda v: datasets.load_mnist("/nonexistent", limit=v)),
     ("read_idx first", lambda v: datasets.read_idx("/nonexistent", first=v)),
     ("neuron d", lambda v: neuron.simulate(v, 1.1, 0, steps=20)),

@@ -774,7 +774,7 @@ def run_experiment(config: str = "small", mnist_dir: str | None = None, seed: in
     >>> list(dict.fromkeys(phases))
     ['training', 'certifying Obs. 2', 'flip coefficient']
     """
-    config, seed = arguments.choice(config, "config", tuple(CONFIGS)), arguments.integer(seed, "seed", 0, 2**63 - 1)
+    config, seed = arguments.choice(config, "config", tuple(CONFIGS)), arguments.integer(seed, "seed", 0)
     mnist_dir = None if mnist_dir is None else arguments.path(mnist_dir, "mnist_dir")
     progress = arguments.optional_callable(progress, "progress")
     cfg = CONFIGS[config]
@@ -864,7 +864,8 @@ def plot_experiment(result: MlpExperiment, directory: str) -> list[str]:
 
     from ..output import atomic_files
 
-    result = arguments.instance(result, "result", MlpExperiment, "an MlpExperiment (from run_experiment)")
+    result = arguments.attributes(result, "result", ("config", "losses", "tracked_steps", "sharpness", "cosines", "two_over_eta"),
+                                  "an MlpExperiment (from run_experiment)")
     directory = arguments.path(directory, "directory")
     name = result.config.name
     figures = []
