@@ -18,6 +18,7 @@ from pathlib import Path
 
 import sympy as sp
 
+from . import arguments
 from .errors import InputError
 from .parse import parse_constant, parse_expression
 
@@ -49,7 +50,7 @@ def read_catalog(name: str) -> dict:
     >>> sorted(read_catalog("base_models.toml"))
     ['model']
     """
-    source = catalog_dir() / name
+    source = catalog_dir() / arguments.text(name, "name", 200)
     try:
         text = source.read_bytes().decode("utf-8")
         return tomllib.loads(text)
@@ -197,6 +198,7 @@ def model(name: str) -> BaseModel:
     >>> model("exp").expression
     'exp(x)'
     """
+    name = arguments.text(name, "name", 200)
     for m in base_models():
         if m.name == name:
             return m

@@ -46,11 +46,12 @@ from typing import Callable, Sequence, TypeAlias
 import sympy as sp
 from flint import arb, ctx, fmpq, fmpq_poly
 
+from . import arguments
 from .decide import decimal_string, enclosure_text, upper_text
 from .errors import EosError, InputError
 from .jets import ball_function, constant_enclosure, to_fmpq
 from .orbits import CycleSystem, GradientMap, NoConvergence, certify, solve_system
-from .parse import parse_constant, parse_expression, parse_variable_name
+from .parse import parse_expression, parse_variable_name
 
 __all__ = [
     "StartOutcome",
@@ -88,19 +89,19 @@ BallMap: TypeAlias = Callable[[arb], arb]
 
 def _exact(value: object, what: str) -> sp.Expr:
     """An exact real constant from text, int, Fraction, fmpq or sympy (floats are refused)."""
-    if isinstance(value, (bool, float)):
-        raise InputError(f"{what} must be exact (e.g. '11/10' or Fraction(11, 10)), not the float {value!r}")
-    if isinstance(value, str):
-        return parse_constant(value)
-    if isinstance(value, int):
-        return sp.Integer(value)
-    if isinstance(value, Fraction):
-        return sp.Rational(value.numerator, value.denominator)
-    if isinstance(value, fmpq):
-        return sp.Rational(int(value.p), int(value.q))
-    if isinstance(value, sp.Expr) and value.is_number and not value.has(sp.Float):
-        return value
-    raise InputError(f"{what} must be an exact number, not {type(value).__name__} {str(value)[:30]}")
+    return arguments.exact_value(value, what)
+
+
+def _ball_text(value: object, name: str) -> str:
+    """A positive bound as decimal text that ``arb`` reads (``'1e-20'``)."""
+    text = arguments.text(value, name, 100)
+    try:
+        ok = arb(text) > 0
+    except ValueError:
+        ok = False
+    if not ok:
+        raise InputError(f"{name}: expected a positive decimal such as '1e-20', got {text!r}")
+    return text
 
 
 def interior_grid(lo: int | Fraction | str, hi: int | Fraction | str, n: int) -> tuple[Fraction, ...]:
@@ -109,9 +110,8 @@ def interior_grid(lo: int | Fraction | str, hi: int | Fraction | str, n: int) ->
     >>> interior_grid(0, 1, 3)
     (Fraction(1, 4), Fraction(1, 2), Fraction(3, 4))
     """
-    if isinstance(lo, float) or isinstance(hi, float):
-        raise InputError("grid ends must be exact (int, Fraction or text), not floats")
-    a, b = (Fraction(v) for v in (lo, hi))
+    a, b = arguments.rational(lo, "lo"), arguments.rational(hi, "hi")
+    n = arguments.positive_int(n, "n", 1, 10**7)
     if not a < b:
         raise InputError(f"empty interval ({a}, {b})")
     if n < 1:
@@ -509,6 +509,16 @@ def basin_check(
     >>> r.counts["cycle"], [o.evidence for o in r.outcomes]
     (2, ['certified', 'certified'])
     """
+    if not isinstance(var, sp.Symbol):
+        var = arguments.variable_name(var, "var")
+    if not isinstance(expr, sp.Expr):
+        expr = arguments.text(expr, "expr")
+    prec, max_iter = arguments.integer(prec, "prec", 64, 100000), arguments.positive_int(max_iter, "max_iter", 1, 10**8)
+    max_period = arguments.integer(max_period, "max_period", 2, 1000)
+    tol, escape = _ball_text(tol, "tol"), _ball_text(escape, "escape")
+    cycle_points = arguments.instances(cycle_points, "cycle_points", arb, "an arb ball")
+    if not isinstance(starts, (list, tuple)) or len(starts) > 10**6:
+        starts = arguments.exact_texts(starts, "starts")  # refuses it, naming starts
     if isinstance(expr, str):
         text, expr = expr, parse_expression(expr, (str(var),))
     else:
@@ -521,7 +531,7 @@ def basin_check(
         raise InputError("a 2-cycle has exactly two points")
     if prec < 64 or max_iter < 1 or max_period < 2:
         raise InputError("need prec >= 64, max_iter >= 1 and max_period >= 2")
-    start_values = [_exact(s, "a start") for s in starts]
+    start_values = [_exact(s, f"starts[{i}]") for i, s in enumerate(starts)]
     if not start_values:
         raise InputError("no starts given")
     xb = None if minimum is None else _exact(minimum, "the minimum")

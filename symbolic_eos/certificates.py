@@ -32,6 +32,7 @@ from typing import Any, NamedTuple, Sequence
 import sympy as sp
 from flint import arb, arb_series, ctx, fmpq
 
+from . import arguments
 from .base_models import BaseModel, base_models, model as catalog_model
 from .decide import decimal_string, interval_text
 from .errors import InputError
@@ -273,6 +274,14 @@ def _yes_no(value: bool | None) -> str:
 # The range
 
 
+MAX_BOXES = 10**7
+
+
+def _budget(max_depth: object, max_boxes: object, prec: object) -> tuple[int, int, int]:
+    return (arguments.integer(max_depth, "max_depth", 0, 200), arguments.positive_int(max_boxes, "max_boxes", 1, MAX_BOXES),
+            arguments.integer(prec, "prec", 16, 100000))
+
+
 def _rational(text: str, what: str) -> fmpq:
     value = parse_constant(str(text))
     if not value.is_Rational:
@@ -290,6 +299,8 @@ def certificate_range(m: BaseModel, lo: str | None = None, hi: str | None = None
     >>> certificate_range(model("log"))
     (1/100, 10, 'range from the catalog (the domain is (0, inf))')
     """
+    m = arguments.instance(m, "m", BaseModel, "a BaseModel")
+    lo, hi = arguments.optional_exact_text(lo, "lo"), arguments.optional_exact_text(hi, "hi")
     note = ""
     if lo is None and hi is None and m.range is not None:
         a, b = (_rational(e, "range end") for e in m.range)
@@ -576,13 +587,8 @@ def certify_base_model(
     >>> certify_base_model("exp", lo="0", hi="1", max_depth=8, prec=64, max_boxes=100).intervals[0].status
     'holds'
     """
-    m = catalog_model(model) if isinstance(model, str) else model
-    if not isinstance(max_depth, int) or not 0 <= max_depth <= 200:
-        raise InputError("max_depth must be an integer in [0, 200]")
-    if not isinstance(max_boxes, int) or max_boxes < 1:
-        raise InputError("max_boxes must be a positive integer")
-    if not isinstance(prec, int) or not 16 <= prec <= 100000:
-        raise InputError("prec must be an integer in [16, 100000] (bits)")
+    m = catalog_model(model) if isinstance(model, str) else arguments.instance(model, "model", BaseModel, "a base model name or BaseModel")
+    max_depth, max_boxes, prec = _budget(max_depth, max_boxes, prec)
     a, b, note = certificate_range(m, lo, hi)
     expr = m.expr
     var = parse_variable_name("x")
@@ -618,6 +624,7 @@ def certify_base_models(max_depth: int = 32, prec: int = 64, max_boxes: int = 20
     >>> cs[-1].name, cs[-1].summary
     ('affine', "fails for every x in [-10, 10] (certified: g' g''' - 6 g''^2 = 0, equality)")
     """
+    max_depth, max_boxes, prec = _budget(max_depth, max_boxes, prec)
     return tuple(certify_base_model(m, max_depth=max_depth, prec=prec, max_boxes=max_boxes) for m in base_models())
 
 
@@ -650,9 +657,13 @@ def plot_certificates(certificates: Sequence[BaseModelCertificate], path: str, d
 
     from .plots import save_figure
 
-    certificates = list(certificates)
+    certificates = list(arguments.instances(certificates, "certificates", BaseModelCertificate,
+                                            "a BaseModelCertificate (from certify_base_model)"))
     if not certificates:
         raise InputError("no certificates to plot")
+    from .plots import SUFFIXES
+
+    path, dpi = arguments.path(path, "path", SUFFIXES), arguments.positive_int(dpi, "dpi", 10, 2000)
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(certificates) + 1.2))
     for row, cert in enumerate(reversed(certificates)):
         for i in cert.intervals:

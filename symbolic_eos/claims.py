@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from . import arguments
 from .base_models import catalog_dir, read_catalog
 from .decide import RIGORS, json_float, weakest_rigor
 from .errors import EosError, InputError
@@ -180,6 +181,7 @@ def claim(claim_id: str) -> Claim:
     ...
     symbolic_eos.errors.InputError: unknown claim 'lemma-9' (one of: thm1-existence, ...)
     """
+    claim_id = arguments.text(claim_id, "claim_id", 200)
     for c in claims():
         if c.id == claim_id:
             return c
@@ -310,6 +312,7 @@ def verify_claim(claim_id: str, cache: dict | None = None) -> ClaimResult:
     'confirmed'
     """
     c = claim(claim_id)
+    cache = arguments.optional_dict(cache, "cache")
     start = time.perf_counter()
     try:
         fields = _VERIFIERS[claim_id](c, {} if cache is None else cache)
@@ -328,6 +331,8 @@ def verify_paper(only: Sequence[str] | None = None,
     done 1 1
     {'extended': 1}
     """
+    only = arguments.claim_ids(only, "only")
+    progress = arguments.optional_callable(progress, "progress")
     ids = [c.id for c in claims()]
     if only is not None:
         for i in only:

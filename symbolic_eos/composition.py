@@ -39,8 +39,9 @@ import sympy as sp
 
 from .algebraic import INVERSE_OUTER, Surd, has_inverse_pair
 from .decide import Decision, Expansion, decide, weakest_rigor
-from .errors import EosError, InputError, brief
+from .errors import EosError, InputError
 from .jets import Point
+from . import arguments
 from .parse import parse_constant, parse_expression, parse_variable_name
 from .results import math_text
 
@@ -293,6 +294,8 @@ def compose(q_text: str, p_text: str, at: str) -> CompositionCheck:
     >>> compose("exp(x)", "log(x)", "1/3").naive_rule_violated
     True
     """
+    q_text, p_text = arguments.text(q_text, "q_text"), arguments.text(p_text, "p_text")
+    at = arguments.exact_text(at, "at")
     p = parse_expression(p_text)
     q = parse_expression(q_text)
     point = Point.from_constant(parse_constant(at, what="the point"), at.strip())
@@ -496,8 +499,7 @@ def find_counterexamples(budget: int = 2000) -> CounterexampleSearch:
     """
     from .base_models import base_models
 
-    if isinstance(budget, bool) or not isinstance(budget, int) or not 1 <= budget <= MAX_BUDGET:
-        raise InputError(f"budget must be an integer from 1 to {MAX_BUDGET}, got {brief(budget)}")
+    budget = arguments.positive_int(budget, "budget", 1, MAX_BUDGET)
     found: list[CompositionCheck] = []
     tried = 0
     exhausted = True

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from . import arguments
 from .errors import InputError
 
 __all__ = [
@@ -145,8 +146,10 @@ def read_idx(path: str, ndim: int | None = None, max_bytes: int = MAX_IDX_BYTES,
     >>> read_idx(path, ndim=2).tolist(), read_idx(path, first=1).tolist()
     ([[0, 1, 2], [3, 4, 5]], [[0, 1, 2]])
     """
-    if first is not None and first < 1:
-        raise InputError(f"first must be a positive number of entries, got {first}")
+    path = arguments.path(path, "path")
+    ndim = arguments.optional_int(ndim, "ndim", 1, 4)
+    max_bytes = arguments.positive_int(max_bytes, "max_bytes")
+    first = arguments.optional_int(first, "first", 1)
     with _open_stream(path) as fh:
         head = _read(fh, path, 4)
         if len(head) < 4:
@@ -195,7 +198,8 @@ def write_idx(path: str, array: np.ndarray) -> None:
     >>> read_idx(path).tolist(), os.path.getsize(path)
     ([7, 2], 10)
     """
-    a = np.asarray(array)
+    path = arguments.path(path, "path")
+    a = arguments.instance(array, "array", np.ndarray, "a numpy uint8 array")
     if a.dtype != np.uint8:
         raise InputError(f"IDX writer supports uint8 arrays only, got {a.dtype}")
     if not 1 <= a.ndim <= 4 or any(s < 1 for s in a.shape):
@@ -227,11 +231,11 @@ def load_mnist(directory: str, limit: int | None = None) -> Dataset:
     >>> d.samples, d.x.shape, float(d.x.max()), d.labels.tolist()
     (1, (1, 784), 1.0, [3])
     """
+    directory = arguments.path(directory, "directory")
+    limit = arguments.optional_int(limit, "limit", 1)
     if not os.path.isdir(directory):
         raise InputError(f"{directory}: not a directory")
     images_path, labels_path = _find(directory, MNIST_IMAGES), _find(directory, MNIST_LABELS)
-    if limit is not None and limit < 1:
-        raise InputError(f"limit must be a positive number of samples, got {limit}")
     images = read_idx(images_path, ndim=3, first=limit)
     labels = read_idx(labels_path, ndim=1, first=limit)
     if images.shape[0] != labels.shape[0]:

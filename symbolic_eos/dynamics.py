@@ -15,6 +15,7 @@ import sympy as sp
 from flint import arb, ctx, fmpq
 
 from .closed_forms import prove_event_constant, recognise
+from . import arguments
 from .decide import Decision, decimal_string, enclosure_text, weakest_rigor
 from .errors import InputError
 from .jets import constant_enclosure
@@ -154,7 +155,10 @@ def orbit(text: str, eta: str, var: str = "x", at: str | None = None, digits: in
     >>> [p.str(5, radius=False) for p in o.orbits[0].points]
     ['0.81455', '1.1161']
     """
-    digits = check_digits(digits)
+    text, var = arguments.text(text, "text"), arguments.variable_name(var, "var")
+    eta, at = arguments.exact_text(eta, "eta"), arguments.optional_exact_text(at, "at")
+    range = arguments.range_texts(range, "range")
+    digits = check_digits(arguments.integer(digits, "digits"))
     eta_value = parse_constant(eta, what="the learning rate")
     with ctx.workprec(64):
         ball = constant_enclosure(eta_value, 64)
@@ -300,7 +304,10 @@ def window(text: str, var: str = "x", at: str | None = None, digits: int = DEFAU
     >>> window("(x**2 - 1)**2/4", at="1", digits=20).loss_type
     'period_doubling'
     """
-    digits = check_digits(digits)
+    text, var = arguments.text(text, "text"), arguments.variable_name(var, "var")
+    at, eta_max = arguments.optional_exact_text(at, "at"), arguments.optional_exact_text(eta_max, "eta_max")
+    range = arguments.range_texts(range, "range")
+    digits = check_digits(arguments.integer(digits, "digits"))
     symbol = parse_variable_name(var)
     expr = parse_expression(text, (var,))
     minimum = minima_checks(text, var, at, range)[0]

@@ -34,6 +34,7 @@ from typing import Any, Sequence
 
 from flint import arb, ctx, fmpq
 
+from . import arguments
 from .decide import decimal_string, enclosure_text
 from .dynamics import curvature_ball, minima_checks
 from .errors import EosError
@@ -278,7 +279,10 @@ def existence(text: str, var: str = "x", at: str | None = None, eps_values: Sequ
     >>> r.case, [(row.eps, row.verdict) for row in r.rows]
     ('k3', [(Fraction(1, 100), 'holds')])
     """
-    digits = check_digits(digits)
+    text, var = arguments.text(text, "text"), arguments.variable_name(var, "var")
+    at, range = arguments.optional_exact_text(at, "at"), arguments.range_texts(range, "range")
+    eps_values = arguments.rational_sequence(eps_values, "eps_values", positive=True)
+    digits = check_digits(arguments.integer(digits, "digits"))
     minimum = minima_checks(text, var, at, range)[0]
     paper = minimum.paper
     if paper.case is None or paper.verdict != "holds":

@@ -31,6 +31,7 @@ from functools import lru_cache
 import sympy as sp
 from flint import acb, arb, arb_poly, ctx, fmpq, fmpq_poly
 
+from . import arguments
 from .algebraic import Surd, Transcendental, to_surd
 from .decide import PRECISIONS, Decision, Expansion, decide, enclosure_text, upper_text
 from .errors import DomainError, InputError, brief
@@ -303,6 +304,14 @@ def _what(eq: Equation) -> str:
     return "f'" if eq.shift == 1 else f"g - {sp.sstr(eq.target)}"
 
 
+def _expression(value: object, name: str) -> sp.Expr:
+    return arguments.instance(value, name, sp.Expr, "a sympy expression (from parse_expression)")
+
+
+def _symbol(value: object) -> sp.Symbol:
+    return arguments.instance(value, "var", sp.Symbol, "a sympy Symbol (from parse_variable_name)")
+
+
 #: Range ends must lie within [-MAX_ENDPOINT, MAX_ENDPOINT].
 MAX_ENDPOINT = 10**12
 
@@ -324,17 +333,6 @@ def parse_range(lo: sp.Expr, hi: sp.Expr) -> tuple[fmpq, fmpq]:
     return out[0], out[1]
 
 
-def _endpoint(value: int | Fraction | str | sp.Expr) -> sp.Expr:
-    """Range ends are numbers or exact text; text goes through the safe parser, never sympify."""
-    if isinstance(value, str):
-        return parse_constant(value)
-    if isinstance(value, sp.Expr):
-        return value
-    if isinstance(value, (int, Fraction)):
-        return sp.Rational(value.numerator, value.denominator)
-    raise InputError(f"range endpoint must be an integer, a fraction or exact text, not {type(value).__name__}")
-
-
 def strict_minima(expr: sp.Expr, var: sp.Symbol, lo: int | Fraction | str | sp.Expr, hi: int | Fraction | str | sp.Expr) -> MinimaSearch:
     """Every strict local minimum of ``expr`` in ``var`` (``f' = 0``, ``f'' > 0``) in ``[lo, hi]``.
 
@@ -342,7 +340,8 @@ def strict_minima(expr: sp.Expr, var: sp.Symbol, lo: int | Fraction | str | sp.E
     >>> [p.label for p in strict_minima(sp.cos(x), x, 0, 7).points]
     ['3.1415926535897932385']
     """
-    a, b = parse_range(_endpoint(lo), _endpoint(hi))
+    expr, var = _expression(expr, "expr"), _symbol(var)
+    a, b = parse_range(arguments.exact_value(lo, "lo"), arguments.exact_value(hi, "hi"))
     eq = Equation(expr, var, 1)
     exact = polynomial_roots(eq, a, b, slope_sign=1)
     if exact is not None:
@@ -361,7 +360,9 @@ def target_points(g: sp.Expr, var: sp.Symbol, target: sp.Expr, lo: int | Fractio
     >>> [p.label for p in target_points(sp.exp(x), x, sp.Integer(2), -10, 10).points]
     ['0.69314718055994530942']
     """
-    a, b = parse_range(_endpoint(lo), _endpoint(hi))
+    g, var = _expression(g, "g"), _symbol(var)
+    target = arguments.exact_value(target, "target")
+    a, b = parse_range(arguments.exact_value(lo, "lo"), arguments.exact_value(hi, "hi"))
     eq = Equation(g, var, 0, target)
     exact = polynomial_roots(eq, a, b)
     if exact is not None:
@@ -385,6 +386,8 @@ def rational_polynomial(expr: sp.Expr, var: sp.Symbol, max_degree: int = MAX_POL
     >>> rational_polynomial(parse_expression("x**2 + sin(x)"), parse_variable_name("x")) is None
     True
     """
+    expr, var = _expression(expr, "expr"), _symbol(var)
+    max_degree = arguments.integer(max_degree, "max_degree", 0, 10**6)
     degree: list[int] = []
     for node, kind, data, kids in _plan(expr, var):
         if kind == "var":
@@ -428,6 +431,9 @@ def polynomial_roots(eq: Equation, lo: fmpq, hi: fmpq, slope_sign: int | None = 
     >>> [p.label for p in r.points], polynomial_roots(Equation(parse_expression("x**4"), x), fmpq(-1), fmpq(1), 1).degenerate
     (['-sqrt(2)', 'sqrt(2)'], ('0',))
     """
+    eq = arguments.instance(eq, "eq", Equation, "an Equation")
+    lo, hi = arguments.instance(lo, "lo", fmpq, "an fmpq"), arguments.instance(hi, "hi", fmpq, "an fmpq")
+    slope_sign = arguments.optional_int(slope_sign, "slope_sign", -1, 1)
     if not eq.target.is_Rational:
         return None
     f = rational_polynomial(eq.expr, eq.var)
@@ -643,6 +649,9 @@ def critical_point_at(
     >>> p.label, p.exact
     ('log 2', log(2))
     """
+    expr, var = _expression(expr, "expr"), _symbol(var)
+    value, target = arguments.exact_value(value, "value"), arguments.exact_value(target, "target")
+    shift, label = arguments.integer(shift, "shift", 0, 1), arguments.optional_text(label, "label")
     point = Point.from_constant(value, label)
     what = "f'" if shift == 1 else "g"
     expansion = Expansion(expr, var, point, shift + 1)
@@ -705,6 +714,8 @@ def require_strict_minimum(expr: sp.Expr, var: sp.Symbol, point: Point) -> Decis
     ...
     symbolic_eos.errors.InputError: 0 is a local maximum, not a minimum (f'' = -2.0000000 < 0)
     """
+    expr, var = _expression(expr, "expr"), _symbol(var)
+    point = arguments.instance(point, "point", Point, "a Point")
     d = decide(lambda c: 2 * c[2], Expansion(expr, var, point, 2))
     if d.sign == 1:
         return d

@@ -61,6 +61,7 @@ from .jets import (
     exact_directional_coefficients,
     to_fmpq,
 )
+from . import arguments
 from .parse import parse_constant, parse_expression, parse_variable_name
 from .results import math_text
 
@@ -505,8 +506,9 @@ def check_multivariate(text: str, vars_text: str, at: str, simulate: bool = True
     >>> r.cross_section.verdict, r.flip_verdict, r.manifold_dimension, r.rigor
     ('holds', 'supercritical', 1, 'exact')
     """
-    if route not in ("auto", "exact", "certified"):
-        raise InputError(f"unknown route {route!r} (auto, exact or certified)")
+    text, vars_text = arguments.text(text, "text"), arguments.variable_names(vars_text, "vars_text")
+    at, simulate = arguments.point_texts(at, "at"), arguments.flag(simulate, "simulate")
+    route = arguments.choice(route, "route", ("auto", "exact", "certified"))
     names = parse_vars(vars_text)
     symbols = tuple(parse_variable_name(n) for n in names)
     expr = parse_expression(text, names)
@@ -1539,7 +1541,9 @@ def multivariate_orbit(text: str, vars_text: str, at: str, eta: str, digits: int
     """The 2-cycle of GD at ``eta`` on the branch born at the minimum ``at`` (several variables)."""
     from .orbits import NoConvergence, bits_for_digits, certify, check_digits, continue_branch, solve_system
 
-    digits = check_digits(digits)
+    text, vars_text = arguments.text(text, "text"), arguments.variable_names(vars_text, "vars_text")
+    at, eta = arguments.point_texts(at, "at"), arguments.exact_text(eta, "eta")
+    digits = check_digits(arguments.integer(digits, "digits"))
     minimum = check_multivariate(text, vars_text, at, simulate=False)
     names = minimum.variables
     symbols = tuple(parse_variable_name(n) for n in names)

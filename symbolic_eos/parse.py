@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from . import arguments
 from .errors import InputError, brief
 
 __all__ = [
@@ -448,8 +449,11 @@ def parse_expression(
     >>> parse_expression("sigmoid(x)**2 + y/3", ("x", "y"))
     y/3 + (1/(1 + exp(-x)))**2
     """
-    if not isinstance(text, str):
-        raise InputError("expression must be text")
+    limits = arguments.instance(limits, "limits", ParseLimits, "a ParseLimits")
+    text = arguments.text(text, "text")
+    if not isinstance(variables, (tuple, list)):
+        raise InputError(f"variables: expected a tuple of variable names, got {type(variables).__name__}")
+    variables = tuple(arguments.variable_name(v, f"variables[{i}]") for i, v in enumerate(variables))
     if len(text) > limits.max_length:
         raise InputError(f"expression longer than {limits.max_length} characters")
     symbols = {name: parse_variable_name(name) for name in variables}
@@ -469,6 +473,7 @@ def parse_constant(text: str, limits: ParseLimits = LIMITS, what: str | None = N
     ...
     symbolic_eos.errors.InputError: the point 'banana': unknown name 'banana' at position 0 ...
     """
+    text, what = arguments.text(text, "text"), arguments.optional_text(what, "what")
     try:
         return parse_expression(text, (), limits)
     except InputError as exc:

@@ -11,12 +11,17 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import sympy as sp
 
+from . import arguments
 from .dynamics import OrbitReport, WindowReport
 from .errors import InputError
 from .jets import float_function
 from .parse import parse_expression, parse_variable_name
 
-__all__ = ["bifurcation_diagram", "cobweb", "trajectories", "save_figure"]
+__all__ = ["bifurcation_diagram", "cobweb", "trajectories", "save_figure", "SUFFIXES"]
+
+#: The file suffixes a plot may be written to (matplotlib's writers; no suffix means PNG).
+SUFFIXES = ("", ".png", ".pdf", ".svg", ".svgz", ".eps", ".ps", ".jpg", ".jpeg", ".tif", ".tiff", ".webp",
+            ".pgf", ".raw", ".rgba")
 
 
 def _pyplot():
@@ -62,6 +67,10 @@ def save_figure(fig: Any, path: str, dpi: int = 130, **options: Any) -> None:
 
     from .output import atomic_files, file_target
 
+    path = arguments.path(path, "path", SUFFIXES)
+    dpi = arguments.positive_int(dpi, "dpi", 10, 2000)
+    if not hasattr(fig, "savefig") or not hasattr(fig, "canvas"):
+        raise InputError(f"fig: expected a matplotlib figure, got {type(fig).__name__}")
     target = file_target(path)
     if not target.suffix:
         target = target.with_name(target.name + ".png")  # as matplotlib names it
@@ -92,6 +101,10 @@ def bifurcation_diagram(report: WindowReport, path: str, n_eta: int = 500, n_ite
     >>> os.path.getsize(path) > 0
     True
     """
+    report = arguments.instance(report, "report", WindowReport, "a WindowReport (from window)")
+    path = arguments.path(path, "path", SUFFIXES)
+    n_eta, n_iter = arguments.positive_int(n_eta, "n_eta", 2, 10**5), arguments.positive_int(n_iter, "n_iter", 1, 10**6)
+    keep = arguments.positive_int(keep, "keep", 1, n_iter)
     plt = _pyplot()
     grad = _gradient(report.expression, report.minimum.variable)
     xb = float(report.minimum.point.enclosure(64).mid())
@@ -138,6 +151,9 @@ def cobweb(report: OrbitReport, path: str, steps: int = 60) -> None:
     >>> os.path.getsize(path) > 0
     True
     """
+    report = arguments.instance(report, "report", OrbitReport, "an OrbitReport (from orbit)")
+    path = arguments.path(path, "path", SUFFIXES)
+    steps = arguments.positive_int(steps, "steps", 1, 10**5)
     plt = _pyplot()
     found = [r for r in report.results if r.cycle is not None]
     if not found:
@@ -183,6 +199,8 @@ def trajectories(panels: Sequence[tuple[str, Mapping[str, Any], bool]], path: st
     >>> os.path.getsize(path) > 0
     True
     """
+    panels = arguments.panels(panels, "panels")
+    path, title = arguments.path(path, "path", SUFFIXES), arguments.text(title, "title", 2000)
     plt = _pyplot()
     fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 3.6), squeeze=False)
     for ax, (ylabel, series, log_scale) in zip(axes[0], panels, strict=True):

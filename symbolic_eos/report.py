@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from pathlib import Path
 
-from . import __version__
+from . import __version__, arguments
 from .claims import STATUSES, ClaimResult, PaperVerification
 from .environment import environment, environment_markdown
 from .errors import EosError, InputError, brief
@@ -325,7 +325,7 @@ def check_report_folder(out: str | Path) -> None:
     ...
     symbolic_eos.errors.InputError: ... holds notes.txt, which a report does not write; ...
     """
-    root = Path(out)
+    root = Path(arguments.path(out, "out"))
     if root.exists() and not root.is_dir():
         raise InputError(f"{str(out)!r} is a file, not a folder")
     if root.is_dir():
@@ -354,6 +354,9 @@ def write_report(verification: PaperVerification, out: str | Path = "reports", f
     >>> [f.relative_to(out).as_posix() for f in files]
     ['index.md', 'claims/lemma1-higher-order.md']
     """
+    verification = arguments.instance(verification, "verification", PaperVerification, "a PaperVerification (from verify_paper)")
+    out, figures = arguments.path(out, "out"), arguments.flag(figures, "figures")
+    progress = arguments.optional_callable(progress, "progress")
     check_report_folder(out)
     with atomic_directory(out) as building:
         files = _write_pages(verification, building, figures, progress)
@@ -402,7 +405,12 @@ def check_report(result: StabilityCheck | MinimaCheck | MultivariateCheck, path:
     >>> page.read_text().splitlines()[0]
     '# symbolic-eos check: `x**2/2 + x**3`'
     """
-    path = Path(path)
+    from .multivariate import MultivariateCheck  # noqa: F811 - at run time, not only for mypy
+
+    result = arguments.instance(result, "result", (StabilityCheck, MinimaCheck, MultivariateCheck),
+                                "a StabilityCheck, MinimaCheck or MultivariateCheck")
+    path = Path(arguments.path(path, "path"))
+    command, figures = arguments.optional_text(command, "command"), arguments.flag(figures, "figures")
     parts = [f"# symbolic-eos check: {_code(getattr(result, 'expression', ''))}\n"]
     if command:
         parts.append(f"Command: {_code(command)} (symbolic-eos {__version__}).\n")

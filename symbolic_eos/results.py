@@ -30,6 +30,7 @@ from .decide import Decision, Expansion, decide, decimal_string, enclosure_text,
 from .errors import InputError
 from .jets import Point
 from .minima import MinimaSearch, critical_point_at, require_strict_minimum, strict_minima, target_points
+from . import arguments
 from .parse import parse_constant, parse_expression, parse_variable_name
 
 __all__ = ["StabilityCheck", "L2Check", "MinimaCheck", "check", "check_l2", "DEFAULT_RANGE"]
@@ -449,6 +450,8 @@ def check(text: str, var: str = "x", at: str | None = None, range: tuple[str, st
     >>> [c.point.label for c in check("(x**2 - 1)**2/4", range=("0", "2")).checks]
     ['1']
     """
+    text, var = arguments.text(text, "text"), arguments.variable_name(var, "var")
+    at, range = arguments.optional_exact_text(at, "at"), arguments.range_texts(range, "range")
     symbol = parse_variable_name(var)
     expr = parse_expression(text, (var,))
     if var not in {str(s) for s in expr.free_symbols}:
@@ -493,6 +496,9 @@ def check_l2(g_text: str, target: str, var: str = "x", at: str | None = None, ra
     >>> [c.general.point.label for c in check_l2("x**3 + x", "2").checks]
     ['1']
     """
+    g_text, var = arguments.text(g_text, "g_text"), arguments.variable_name(var, "var")
+    target = arguments.exact_text(target, "target")
+    at, range = arguments.optional_exact_text(at, "at"), arguments.range_texts(range, "range")
     symbol = parse_variable_name(var)
     g = parse_expression(g_text, (var,))
     y = parse_constant(target, what="the target")

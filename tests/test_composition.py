@@ -174,4 +174,4 @@ def test_identity_compositions_are_decided(q, p, at):
 def test_the_search_budget_is_bounded(budget, capsys):
     """A budget of 10^9 would run for days: it is refused like any bad argument (exit 2)."""
     assert main(["counterexamples", "--budget", budget]) == 2
-    assert "budget must be an integer from 1 to 100000" in capsys.readouterr().err
+    assert "budget: expected an integer in [1, 100000]" in capsys.readouterr().err

@@ -177,5 +177,5 @@ def test_oversized_images_and_bad_limits_are_refused(tmp_path):
     write_idx(str(tmp_path / MNIST_LABELS), np.zeros(2, dtype=np.uint8))
     with pytest.raises(InputError, match="100 x 100 pixels"):
         load_mnist(str(tmp_path))
-    with pytest.raises(InputError, match="limit must be a positive"):
+    with pytest.raises(InputError, match="limit: expected an integer >= 1"):
         load_mnist(str(tmp_path), limit=0)

@@ -223,7 +223,7 @@ def test_plots(tiny_run, tmp_path):
 
 
 def test_bad_input(data_dir):
-    with pytest.raises(InputError, match="unknown MLP config"):
+    with pytest.raises(InputError, match="config: expected one of"):
         run_experiment("huge", mnist_dir=data_dir)
     with pytest.raises(InputError, match="seed"):
         run_experiment("tiny", mnist_dir=data_dir, seed=-1)
@@ -258,7 +258,7 @@ def test_cli_json_contract(data_dir, capsys):
 
 @pytest.mark.parametrize("argv, message", [
     (["--config", "huge"], "invalid choice: 'huge'"),
-    (["--seed", "-1"], "seed must be a non-negative integer"),
+    (["--seed", "-1"], "seed: expected an integer >= 0"),
     (["--mnist", "/nonexistent/mnist"], "mnist"),
 ])
 def test_cli_bad_input_is_one_line_exit_2(argv, message, capsys):

@@ -41,6 +41,7 @@ from typing import Any, Iterator, Sequence
 
 import sympy as sp
 
+from .. import arguments
 from ..decide import float_evidence, json_floats
 from ..errors import InputError
 from ..parse import parse_constant
@@ -50,6 +51,17 @@ __all__ = ["mf_loss", "mf_cross_section", "MFCrossSection", "COUNTEREXAMPLE", "M
 
 #: The unbalanced minimiser where the paper's claim fails (C, Y, Z as row;row text).
 COUNTEREXAMPLE = ("1,0;0,1/4", "1,0;0,1/8", "1,0;0,2")
+
+
+MAX_D = 200
+MAX_SEED = 2**63 - 1
+MAX_STEPS = 10**7
+
+
+def _run_arguments(d: object, eta: object, lambda2: object, seed: object, steps: object) -> tuple[int, float, float, int, int]:
+    return (arguments.positive_int(d, "d", 2, MAX_D), arguments.real_number(eta, "eta", positive=True),
+            arguments.real_number(lambda2, "lambda2"), arguments.integer(seed, "seed", 0, MAX_SEED),
+            arguments.positive_int(steps, "steps", 2, MAX_STEPS))
 
 
 def _matrix(text: str) -> sp.Matrix:
@@ -66,7 +78,7 @@ def mf_loss(c_text: str) -> tuple[str, str]:
     >>> mf_loss("1,0;0,1/4")[1]
     'y11,y12,y21,y22,z11,z12,z21,z22'
     """
-    C = _matrix(c_text)
+    C = _matrix(arguments.text(c_text, "c_text", 2000))
     d = C.shape[0]
     ys = [[f"y{i}{j}" for j in range(1, d + 1)] for i in range(1, d + 1)]
     zs = [[f"z{i}{j}" for j in range(1, d + 1)] for i in range(1, d + 1)]
@@ -142,7 +154,10 @@ def mf_cross_section(c_text: str, y_text: str, z_text: str) -> MFCrossSection:
     >>> mf_cross_section("1,0;0,1/4", "1,0;0,1/2", "1,0;0,1/2").holds
     True
     """
-    C, Y, Z = _matrix(c_text), _matrix(y_text), _matrix(z_text)
+    C = _matrix(arguments.text(c_text, "c_text", 2000))
+    Y, Z = _matrix(arguments.text(y_text, "y_text", 2000)), _matrix(arguments.text(z_text, "z_text", 2000))
+    if not C.shape == Y.shape == Z.shape:
+        raise InputError(f"c_text, y_text and z_text must have one size, got {C.shape[0]}, {Y.shape[0]} and {Z.shape[0]}")
     if sp.simplify(Y * Z.T - C) != sp.zeros(*C.shape):
         raise InputError("(Y, Z) is not a minimiser: Y Z^T != C")
     alpha, a, simple_a = _top(Y * Y.T)
@@ -223,6 +238,7 @@ def trajectory(d: int = 3, eta: float = 1.1, lambda2: float = 0.5, seed: int = 0
     """
     import numpy as np
 
+    d, eta, lambda2, seed, steps = _run_arguments(d, eta, lambda2, seed, steps)
     rows = []
     for U, Y, Z, R in _gd(d, eta, lambda2, seed, steps):
         u = U[:, 0]
@@ -242,6 +258,7 @@ def simulate_mf(d: int = 3, eta: float = 1.1, lambda2: float = 0.5, seed: int = 
     """
     import numpy as np
 
+    d, eta, lambda2, seed, steps = _run_arguments(d, eta, lambda2, seed, steps)
     finals, k = [], 0
     for k, state in enumerate(_gd(d, eta, lambda2, seed, steps), start=1):
         U, Y, Z, R = state  # the last state is used after the loop
@@ -327,6 +344,9 @@ def mf_report(dims: Sequence[int] = (2, 3, 4), etas: Sequence[float] = (1.05, 1.
     >>> len(mf_report(dims=(2,), etas=(1.1,), seeds=(0,), lambda2=0.5).runs)
     1
     """
+    dims, etas = arguments.int_sequence(dims, "dims", 2, MAX_D), arguments.real_sequence(etas, "etas", positive=True)
+    seeds, lambda2 = arguments.int_sequence(seeds, "seeds", 0, MAX_SEED), arguments.real_number(lambda2, "lambda2")
+    progress = arguments.optional_callable(progress, "progress")
     cases = [(d, e, s) for d in dims for e in etas for s in seeds]
     runs = tuple(simulate_mf(d, e, lambda2, s)
                  for d, e, s in each_with_progress(cases, lambda c: "GD d={} eta={} seed={}".format(*c), progress))

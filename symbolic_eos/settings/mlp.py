@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .. import arguments
 from ..decide import json_float
 from ..errors import InputError
 
@@ -773,10 +774,9 @@ def run_experiment(config: str = "small", mnist_dir: str | None = None, seed: in
     >>> list(dict.fromkeys(phases))
     ['training', 'certifying Obs. 2', 'flip coefficient']
     """
-    if config not in CONFIGS:
-        raise InputError(f"unknown MLP config {config!r} (choose from {', '.join(CONFIGS)})")
-    if not isinstance(seed, int) or seed < 0:
-        raise InputError(f"seed must be a non-negative integer, got {seed!r}")
+    config, seed = arguments.choice(config, "config", tuple(CONFIGS)), arguments.integer(seed, "seed", 0)
+    mnist_dir = None if mnist_dir is None else arguments.path(mnist_dir, "mnist_dir")
+    progress = arguments.optional_callable(progress, "progress")
     cfg = CONFIGS[config]
     report = progress or (lambda label, fraction: None)
     # One BLAS thread: these matrices are small, so threads only add contention on a busy
@@ -864,6 +864,9 @@ def plot_experiment(result: MlpExperiment, directory: str) -> list[str]:
 
     from ..output import atomic_files
 
+    result = arguments.attributes(result, "result", ("config", "losses", "tracked_steps", "sharpness", "cosines", "two_over_eta"),
+                                  "an MlpExperiment (from run_experiment)")
+    directory = arguments.path(directory, "directory")
     name = result.config.name
     figures = []
     specs = [

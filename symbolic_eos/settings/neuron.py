@@ -29,7 +29,9 @@ from typing import Sequence
 import numpy as np
 import sympy as sp
 
+from .. import arguments
 from ..decide import float_evidence, json_floats
+from ..errors import InputError
 from ..progress import Progress, each_with_progress
 
 __all__ = [
@@ -51,6 +53,17 @@ def _h(w: np.ndarray) -> np.ndarray:
     return perp + (np.pi - theta) * w[..., 0]
 
 
+MAX_D = 10000
+MAX_SEED = 2**63 - 1
+MAX_STEPS = 10**7
+
+
+def _run_arguments(d: object, K: object, seed: object, steps: object, c: object) -> tuple[int, float, int, int, float]:
+    return (arguments.positive_int(d, "d", 1, MAX_D), arguments.real_number(K, "K", positive=True),
+            arguments.integer(seed, "seed", 0, MAX_SEED), arguments.positive_int(steps, "steps", 2, MAX_STEPS),
+            arguments.real_number(c, "c", positive=True))
+
+
 def population_loss(v: float | np.ndarray, w: np.ndarray, c: float = 1.0) -> np.ndarray:
     """The closed-form population loss at the output weight ``v`` and input weights ``w``, teacher
     ``relu(c e1 . x)`` (float64, vectorised over leading axes).
@@ -58,7 +71,9 @@ def population_loss(v: float | np.ndarray, w: np.ndarray, c: float = 1.0) -> np.
     >>> float(population_loss(1.0, np.array([1.0, 0.0, 0.0])))  # the teacher itself
     0.0
     """
-    w = np.asarray(w, dtype=float)
+    v, w, c = arguments.real_array(v, "v"), arguments.real_array(w, "w"), arguments.real_number(c, "c", positive=True)
+    if w.ndim == 0 or w.shape[-1] == 0:
+        raise InputError(f"w: expected an array of shape (..., d) with d >= 1, got shape {w.shape}")
     d = w.shape[-1]
     return v**2 * np.sum(w**2, axis=-1) / (2 * d) - v * c * _h(w) / (np.pi * d) + c**2 / (2 * d)
 
@@ -73,7 +88,7 @@ def _gradient(v: float, w: np.ndarray, c: float) -> tuple[float, np.ndarray]:
     dh[1:] = w[1:] * perp / norm2
     gv = v * norm2 / d - c * _h(w) / (np.pi * d)
     gw = v**2 * w / d - v * c * dh / (np.pi * d)
-    return float(gv), gw
+    return np.float64(gv), gw  # float64, not float: a diverging run overflows to inf, not OverflowError
 
 
 @dataclass(frozen=True)
@@ -91,6 +106,9 @@ def monte_carlo_check(d: int = 5, samples: int = 200_000, points: int = 5, seed:
     >>> bool(monte_carlo_check(d=3, samples=20000, points=3, seed=0).max_deviation_in_standard_errors < 4)
     True
     """
+    d, samples = arguments.positive_int(d, "d", 1, MAX_D), arguments.positive_int(samples, "samples", 2, 10**7)
+    points, seed = arguments.positive_int(points, "points", 1, 1000), arguments.integer(seed, "seed", 0, MAX_SEED)
+    c = arguments.real_number(c, "c", positive=True)
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((samples, d))
     x /= np.linalg.norm(x, axis=1, keepdims=True)
@@ -172,16 +190,18 @@ def trajectory(d: int, K: float, seed: int, steps: int = 4000, c: float = 1.0) -
     >>> perp.shape, bool(perp[-1] < perp[0])
     ((500,), True)
     """
+    d, K, seed, steps, c = _run_arguments(d, K, seed, steps, c)
     rng = np.random.default_rng(seed)
     w = rng.standard_normal(d) * 0.5
     w[0] = abs(w[0]) + 0.5
-    v = float(rng.uniform(0.5, 1.5))
+    v = np.float64(rng.uniform(0.5, 1.5))
     eta = K * d / c
     perp, vs, norms = np.empty(steps), np.empty(steps), np.empty(steps)
-    for t in range(steps):
-        gv, gw = _gradient(v, w, c)
-        v, w = v - eta * gv, w - eta * gw
-        perp[t], vs[t], norms[t] = np.linalg.norm(w[1:]), v, np.linalg.norm(w)
+    with np.errstate(all="ignore"):  # a diverging run ends in inf and nan, which simulate reports
+        for t in range(steps):
+            gv, gw = _gradient(v, w, c)
+            v, w = v - eta * gv, w - eta * gw
+            perp[t], vs[t], norms[t] = np.linalg.norm(w[1:]), v, np.linalg.norm(w)
     return perp, vs, norms
 
 
@@ -192,6 +212,7 @@ def simulate(d: int, K: float, seed: int, steps: int = 4000, c: float = 1.0) -> 
     >>> simulate(d=3, K=1.05, seed=0, steps=2000, c=1.0).cycle is not None
     True
     """
+    d, K, seed, steps, c = _run_arguments(d, K, seed, steps, c)
     perp_arr, vs, norms = trajectory(d, K, seed, steps, c)
     perp = perp_arr.tolist()
     history = list(zip(vs.tolist(), norms.tolist(), strict=True))
@@ -276,6 +297,9 @@ def neuron_report(dims: Sequence[int] = (3, 5, 10), Ks: Sequence[float] = (1.05,
     >>> seen
     [('GD d=3 K=1.05 seed=0', 0, 1), ('done', 1, 1)]
     """
+    dims, Ks = arguments.int_sequence(dims, "dims", 1, MAX_D), arguments.real_sequence(Ks, "Ks", positive=True)
+    seeds, steps = arguments.int_sequence(seeds, "seeds", 0, MAX_SEED), arguments.positive_int(steps, "steps", 2, MAX_STEPS)
+    progress = arguments.optional_callable(progress, "progress")
     cases = [(d, K, s) for d in dims for K in Ks for s in seeds]
     runs = tuple(simulate(d, K, s, steps)
                  for d, K, s in each_with_progress(cases, lambda c: "GD d={} K={} seed={}".format(*c), progress))

@@ -39,11 +39,12 @@ import sympy as sp
 from flint import arb, ctx, fmpq, fmpq_mpoly, fmpq_poly
 from sympy.polys.polyfuncs import symmetrize
 
+from .. import arguments
 from ..basin import BasinReport, basin_check, interior_grid
 from ..closed_forms import gd_polynomials
 from ..decide import decimal_string, weakest_rigor
 from ..dynamics import WindowReport, curvature_ball, window
-from ..errors import EosError, InputError
+from ..errors import EosError
 from ..jets import constant_enclosure, to_fmpq
 from ..decide import enclosure_text, upper_text
 from ..orbits import GradientMap, TwoCycle, bits_for_digits, two_cycle
@@ -321,12 +322,13 @@ class OrbitEquationCheck:
                 + "\n".join(rows) + "\n")
 
 
-def _eta_text(eta: str | int | Fraction | sp.Expr) -> str:
-    if isinstance(eta, float):
-        raise InputError(f"give eta exactly (e.g. '11/10'), not the float {eta!r}")
-    if isinstance(eta, Fraction):
-        return f"{eta.numerator}/{eta.denominator}" if eta.denominator != 1 else str(eta.numerator)
-    return str(eta)
+MAX_STARTS = 10**5
+#: The keyword options :func:`basin_claim` passes on to :func:`~symbolic_eos.basin.basin_check`.
+BASIN_OPTIONS = ("prec", "max_iter", "tol", "escape", "max_period")
+
+
+def _eta_text(eta: object, name: str = "eta") -> str:
+    return arguments.exact_text(eta, name)
 
 
 def _orbit_row(eta: str, digits: int, eq: PaperEquation) -> OrbitEquationRow:
@@ -362,8 +364,8 @@ def orbit_equation_check(etas: Sequence = ORBIT_ETAS, digits: int = 30) -> Orbit
     >>> orbit_equation_check(["11/10", "6/5"], digits=20).all_proved
     True
     """
-    if not 5 <= digits <= 2000:
-        raise InputError(f"digits must be between 5 and 2000, not {digits}")
+    etas = arguments.exact_texts(etas, "etas")
+    digits = arguments.integer(digits, "digits", 5, 2000)
     eq = paper_equation()
     return OrbitEquationCheck(digits, eq, tuple(_orbit_row(_eta_text(e), digits, eq) for e in etas))
 
@@ -463,7 +465,7 @@ def where_1121_comes_from(digits: int = 30) -> ThresholdOrigin:
     >>> where_1121_comes_from(20).paper_bound
     '1121/1000'
     """
-    w = window(QUARTIC, at=MINIMUM, digits=digits)
+    w = window(QUARTIC, at=MINIMUM, digits=arguments.integer(digits, "digits"))
     eq = paper_equation()
     formula = _multiplier_formula(eq)
     ss, loss = w.superstable, w.loss
@@ -683,6 +685,12 @@ def basin_claim(etas: Sequence = BASIN_ETAS, n_starts: int = 200, digits: int = 
     >>> b.rows[0].report.counts
     {'cycle': 3, 'minimum': 0, 'diverged': 0, 'other': 0}
     """
+    etas, n_starts = arguments.exact_texts(etas, "etas"), arguments.positive_int(n_starts, "n_starts", 1, MAX_STARTS)
+    digits = arguments.integer(digits, "digits")
+    threshold = None if threshold is None else arguments.instance(threshold, "threshold", ThresholdOrigin, "a ThresholdOrigin")
+    progress = arguments.optional_callable(progress, "progress")
+    for key in options:
+        arguments.choice(key, "options", BASIN_OPTIONS)
     expr, x, _, _ = _setting()
     if threshold is None:
         threshold = where_1121_comes_from(digits)
@@ -756,7 +764,8 @@ def first_rational_landing(bound: str = PAPER_BOUND, max_denominator: int = 1000
     >>> first_rational_landing()
     (Fraction(25, 24), Fraction(3, 5))
     """
-    top = _fraction(bound)
+    top = _fraction(bound, "bound")
+    max_denominator = arguments.positive_int(max_denominator, "max_denominator", 2, 10**4)
     for q in range(2, max_denominator + 1):
         for p in range(1, q):
             x0 = Fraction(p, q)
@@ -768,13 +777,8 @@ def first_rational_landing(bound: str = PAPER_BOUND, max_denominator: int = 1000
     return None
 
 
-def _fraction(value: str | int | Fraction | sp.Expr) -> Fraction:
-    if isinstance(value, float):
-        raise InputError(f"give eta exactly (e.g. '25/24'), not the float {value!r}")
-    c = parse_constant(value) if isinstance(value, str) else sp.sympify(value)
-    if not c.is_Rational:
-        raise InputError(f"need a rational number, not {value}")
-    return Fraction(int(c.p), int(c.q))
+def _fraction(value: object, name: str = "eta") -> Fraction:
+    return arguments.rational(value, name)
 
 
 def rational_exceptional_starts(eta: str | int | Fraction | sp.Expr, depth: int = 3) -> tuple[tuple[Fraction, int], ...]:
@@ -790,6 +794,7 @@ def rational_exceptional_starts(eta: str | int | Fraction | sp.Expr, depth: int 
     ()
     """
     e = _fraction(eta)
+    depth = arguments.positive_int(depth, "depth", 1, 8)
     found: dict[Fraction, int] = {}
     level = [Fraction(1)]
     for n in range(1, depth + 1):
@@ -865,7 +870,7 @@ def exact_landing(eta: str | int | Fraction | sp.Expr, x0: str | int | Fraction 
     >>> exact_landing("25/24", "3/5").proved
     True
     """
-    e, x = _fraction(eta), _fraction(x0)
+    e, x = _fraction(eta), _fraction(x0, "x0")
     orbit = exact_orbit(e, x, 1)
     while orbit[-1] != 1 and len(orbit) < 13:
         orbit = exact_orbit(e, x, len(orbit))
@@ -1071,6 +1076,12 @@ def quartic_report(digits: int = 30, orbit_etas: Sequence = ORBIT_ETAS, basin_et
     >>> seen
     ['stability window', 'orbit equation', 'basin at eta = 11/10', 'exceptional set', 'done']
     """
+    digits = arguments.integer(digits, "digits", 5, 2000)
+    orbit_etas, basin_etas = arguments.exact_texts(orbit_etas, "orbit_etas"), arguments.exact_texts(basin_etas, "basin_etas")
+    n_starts = arguments.positive_int(n_starts, "n_starts", 1, MAX_STARTS)
+    progress = arguments.optional_callable(progress, "progress")
+    for key in basin_options:
+        arguments.choice(key, "basin_options", BASIN_OPTIONS)
     total = 3 + len(basin_etas)
     step = progress or (lambda label, done, total: None)
     step("stability window", 0, total)

@@ -33,6 +33,7 @@ from typing import Sequence
 import numpy as np
 import sympy as sp
 
+from .. import arguments
 from ..decide import float_evidence, json_floats
 
 __all__ = ["xy_reduction", "trajectory", "BalancingRow", "XYReport", "XYLanding", "balancing", "xy_report",
@@ -59,6 +60,14 @@ def xy_reduction() -> bool:
     return step[0] == step[1] == quartic
 
 
+MAX_STEPS = 10**7
+MAX_EXACT_STEPS = 10
+
+
+def _point(eta: object, x0: object, y0: object) -> tuple[Fraction, Fraction, Fraction]:
+    return (arguments.rational(eta, "eta"), arguments.rational(x0, "x0"), arguments.rational(y0, "y0"))
+
+
 def _step(eta: Fraction, x: Fraction, y: Fraction) -> tuple[Fraction, Fraction]:
     r = x * y - 1
     return x - eta * r * y, y - eta * r * x
@@ -72,8 +81,9 @@ def exact_xy_orbit(eta: str | int | Fraction, x0: str | int | Fraction, y0: str 
     >>> exact_xy_orbit("1/2", "2", "1", 2)
     ((Fraction(2, 1), Fraction(1, 1)), (Fraction(3, 2), Fraction(0, 1)), (Fraction(3, 2), Fraction(3, 4)))
     """
-    e = Fraction(eta)
-    orbit = [(Fraction(x0), Fraction(y0))]
+    e, x, y = _point(eta, x0, y0)
+    steps = arguments.integer(steps, "steps", 0, MAX_EXACT_STEPS)
+    orbit = [(x, y)]
     for _ in range(steps):
         orbit.append(_step(e, *orbit[-1]))
     return tuple(orbit)
@@ -89,8 +99,8 @@ def exact_landing_step(eta: str | int | Fraction, x0: str | int | Fraction, y0: 
     >>> exact_landing_step("11/10", "1/2", "2"), exact_landing_step("25/24", "3/5", "3/5")
     ((0, True), (1, True))
     """
-    e = Fraction(eta)
-    x, y = Fraction(x0), Fraction(y0)
+    e, x, y = _point(eta, x0, y0)
+    max_steps = arguments.integer(max_steps, "max_steps", 0, 10**4)
     positive = True
     for n in range(max_steps + 1):
         positive = positive and x > 0 and y > 0
@@ -159,10 +169,11 @@ def xy_landing(eta: str | int | Fraction, x0: str | int | Fraction, y0: str | in
     >>> xy_landing("25/24", "3/5", "3/5").proved
     True
     """
-    found = exact_landing_step(eta, x0, y0)
+    e, x, y = _point(eta, x0, y0)
+    found = exact_landing_step(e, x, y)
     if found is None:
         return None
-    return XYLanding(Fraction(eta), (Fraction(x0), Fraction(y0)), exact_xy_orbit(eta, x0, y0, found[0] + 1))
+    return XYLanding(e, (x, y), exact_xy_orbit(e, x, y, found[0] + 1))
 
 
 @dataclass(frozen=True)
@@ -275,9 +286,11 @@ def trajectory(eta: str, x0: str, y0: str, steps: int = 200) -> np.ndarray:
     >>> trajectory("1/2", "2", "1", 2).tolist()
     [[2.0, 1.0], [1.5, 0.0], [1.5, 0.75]]
     """
-    e = float(Fraction(eta))
+    exact_eta, exact_x, exact_y = _point(eta, x0, y0)
+    steps = arguments.integer(steps, "steps", 0, MAX_STEPS)
+    e = float(exact_eta)
     out = np.empty((steps + 1, 2))
-    x, y = float(Fraction(x0)), float(Fraction(y0))
+    x, y = float(exact_x), float(exact_y)
     out[0] = x, y
     with np.errstate(all="ignore"):
         for t in range(1, steps + 1):
@@ -304,9 +317,12 @@ def balancing(eta: str, starts: Sequence[Fraction] = DEFAULT_STARTS, steps: int 
     >>> balancing("11/10", starts=(Fraction(1, 2),), steps=2000).balanced_cycle
     1
     """
-    e = float(Fraction(eta))
-    pairs = list(dict.fromkeys([(Fraction(a), Fraction(b)) for a in starts for b in starts]
-                               + [(Fraction(a), Fraction(b)) for a, b in extra]))
+    eta = arguments.exact_text(eta, "eta")
+    e = float(arguments.rational(eta, "eta", positive=True))
+    starts = arguments.rational_sequence(starts, "starts", max_length=100)
+    steps = arguments.integer(steps, "steps", 2, MAX_STEPS)
+    extra_pairs = list(arguments.rational_pairs(extra, "extra"))
+    pairs = list(dict.fromkeys([(a, b) for a in starts for b in starts] + extra_pairs))
     grid = np.array([(float(a), float(b)) for a, b in pairs])
     x, y = grid[:, 0].copy(), grid[:, 1].copy()
     positive = (x > 0) & (y > 0)
@@ -368,6 +384,11 @@ def xy_report(etas: Sequence[str] = DEFAULT_ETAS, starts: Sequence[Fraction] = D
     >>> xy_report(etas=("11/10",), starts=(Fraction(1, 2),), steps=2000).rows[0].balanced_cycle
     1
     """
+    etas = arguments.exact_texts(etas, "etas")
+    for i, e in enumerate(etas):
+        arguments.rational(e, f"etas[{i}]", positive=True)
+    starts = arguments.rational_sequence(starts, "starts", max_length=100)
+    steps = arguments.integer(steps, "steps", 2, MAX_STEPS)
     rows = tuple(balancing(e, starts, steps, extra=_diagonal_exceptions(e)) for e in etas)
     inside = [r for r in rows if 1 < Fraction(r.eta) < Fraction(1121, 1000)]
     ok = bool(inside) and all(not r.positive_unexplained for r in inside)
