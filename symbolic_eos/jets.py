@@ -404,7 +404,16 @@ _CONSTANT_LEAVES = {sp.pi: arb.pi, sp.E: lambda: arb(1).exp()}
 @lru_cache(maxsize=4096)
 def constant_enclosure(value: sp.Expr, prec: int) -> arb:
     """A certified ball for a real constant expression (``sqrt(2)``, ``atanh(1/2)``, ``pi``),
-    cached per precision (balls are immutable)."""
+    cached per precision (balls are immutable). When a domain test inside cannot be decided at
+    ``prec`` bits (``log(sin(10**6 pi))``: a ball around 0 is neither positive nor negative), the
+    ball is ``nan``, which no comparison certifies, so what rests on it stays undecided.
+
+    >>> constant_enclosure(sp.sqrt(2), 64).str(10)
+    '[1.414213562 +/- 3.74e-10]'
+    >>> unknown = constant_enclosure(sp.log(sp.sin(sp.pi * 10**6, evaluate=False), evaluate=False), 64)
+    >>> unknown.is_finite(), unknown > 0, unknown < 0
+    (False, False, False)
+    """
 
     def leaf(node):
         if node.is_Rational:
@@ -412,7 +421,10 @@ def constant_enclosure(value: sp.Expr, prec: int) -> arb:
         return arb_series([_CONSTANT_LEAVES[node]()], prec=1)
 
     with ctx.workprec(prec):
-        return arb(_const(_walk(value, None, leaf, lambda base, e: _ball_power(base, e, 1), _ball_function)))
+        try:
+            return arb(_const(_walk(value, None, leaf, lambda base, e: _ball_power(base, e, 1), _ball_function)))
+        except Undetermined:
+            return arb.nan()
 
 
 # ---------------------------------------------------------------------------------------------

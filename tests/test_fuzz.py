@@ -174,6 +174,7 @@ def check_run(worker: Worker, sandbox: Path, argv: list[str]) -> None:
 @example(argv=["check", "x**2", "--at", "0", "--report", "$(touch FUZZ_MARKER).md"])
 @example(argv=["orbit", "(x**2-1)**2/4", "--eta", "11/10", "--at", "1", "--plot", "."])  # found by thorough
 @example(argv=["check", "(x**2-1)**2/4", "--at", "1", "--report", "/"])
+@example(argv=["check", "((sin(999999999999999999999999999999999999999))**x)**x", "--vars", "x,y", "--at", "0,0"])  # thorough
 @example(argv=["check", "__import__('os').system('touch FUZZ_MARKER')"])
 def test_hostile_command_lines(worker, sandbox, argv):
     check_run(worker, sandbox, argv)
