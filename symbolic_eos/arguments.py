@@ -495,14 +495,22 @@ def claim_ids(value: object, name: str) -> tuple[str, ...] | None:
     Traceback (most recent call last):
     ...
     symbolic_eos.errors.InputError: only: expected claim ids (a list of str or 'C1,C2'), got int 5
+    >>> claim_ids(" , ", "only")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: only: names no claim (give at least one id, or None for every claim)
     """
     if value is None:
         return None
     if isinstance(value, str):
-        return tuple(v.strip() for v in value.split(",") if v.strip())
-    if isinstance(value, (list, tuple)) and len(value) <= 1000:
-        return tuple(text(v, f"{name}[{i}]", 200) for i, v in enumerate(value))
-    raise InputError(f"{name}: expected claim ids (a list of str or 'C1,C2'), got {_got(value)}")
+        ids = tuple(v.strip() for v in value.split(",") if v.strip())
+    elif isinstance(value, (list, tuple)) and len(value) <= 1000:
+        ids = tuple(text(v, f"{name}[{i}]", 200) for i, v in enumerate(value))
+    else:
+        raise InputError(f"{name}: expected claim ids (a list of str or 'C1,C2'), got {_got(value)}")
+    if not ids:
+        raise InputError(f"{name}: names no claim (give at least one id, or None for every claim)")
+    return ids
 
 
 def choice(value: object, name: str, options: Sequence[str]) -> str:

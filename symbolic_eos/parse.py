@@ -15,6 +15,7 @@ atanh(1/2)
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -208,28 +209,39 @@ def effective_degree(expr: sp.Expr) -> int:
     >>> effective_degree(((x**10)**10 + sp.sin(x**3)) * x)
     101
     """
+    return _walk(expr, None)
+
+
+def _walk(expr: sp.Basic, max_bits: float | None) -> int:
+    """The effective degree of ``expr`` (see :func:`effective_degree`) in one pass over its
+    distinct subtrees, refusing on the way any exact rational of more than ``max_bits`` bits."""
     cache: dict[sp.Basic, int] = {}
 
+    # The degree is 0 exactly on the subtrees free of symbols (a symbol counts 1, and no rule
+    # below turns a positive degree into 0), so it stands in for sympy's slower free_symbols.
     def degree(e: sp.Basic) -> int:
         if e in cache:
             return cache[e]
         if e.is_Symbol:
             d = 1
-        elif not e.free_symbols:
-            d = 0
         elif e.is_Pow:
             base, exponent = e.args
-            if exponent.free_symbols:
-                d = degree(base) + degree(exponent) + 1
+            d_base, d_exp = degree(base), degree(exponent)
+            if d_exp:
+                d = d_base + d_exp + 1
+            elif not d_base:
+                d = 0
             elif exponent.is_Rational:
-                d = degree(base) * math.ceil(abs(exponent))
+                d = d_base * math.ceil(abs(exponent))
             else:  # e.g. x**pi: bounded by the next integer above |exponent|
-                d = degree(base) * (int(abs(sp.Float(exponent, 15))) + 1)
+                d = d_base * (int(abs(sp.Float(exponent, 15))) + 1)
         elif e.is_Mul:
             d = sum(degree(a) for a in e.args)
         elif e.is_Add:
             d = max(degree(a) for a in e.args)
         else:
+            if max_bits is not None and e.is_Rational and _bits(e) > max_bits:
+                raise InputError(f"constant {brief(e)} is too large (more than {int(max_bits)} bits)")
             d = max((degree(a) for a in e.args), default=0)
         cache[e] = d
         return d
@@ -248,12 +260,9 @@ def check_size(expr: sp.Expr, limits: ParseLimits = LIMITS) -> sp.Expr:
     ...
     symbolic_eos.errors.InputError: expression too large: its degree after folding is 1000000 (at most 10000)
     """
-    degree = effective_degree(expr)
+    degree = _walk(expr, limits.max_constant_bits)
     if degree > limits.max_degree:
         raise InputError(f"expression too large: its degree after folding is {degree} (at most {limits.max_degree})")
-    for atom in expr.atoms(sp.Rational):
-        if _bits(atom) > limits.max_constant_bits:
-            raise InputError(f"constant {brief(atom)} is too large (more than {limits.max_constant_bits} bits)")
     return expr
 
 
@@ -425,7 +434,9 @@ def parse_variable_name(name: str) -> sp.Symbol:
     ...
     symbolic_eos.errors.InputError: variable name 'exp' is reserved (a function or constant)
     """
-    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]{0,30}", name):
+    if not isinstance(name, str):
+        arguments.variable_name(name, "name")  # refuses it, naming the parameter
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]{0,30}", name):
         raise InputError(f"invalid variable name {str(name)[:40]!r} (use a plain identifier such as x)")
     if name in FUNCTIONS or name in _CONSTANTS:
         raise InputError(f"variable name {name!r} is reserved (a function or constant)")
@@ -456,6 +467,13 @@ def parse_expression(
     variables = tuple(arguments.variable_name(v, f"variables[{i}]") for i, v in enumerate(variables))
     if len(text) > limits.max_length:
         raise InputError(f"expression longer than {limits.max_length} characters")
+    return _parse_checked(text, variables, limits)
+
+
+# Sympy expressions are immutable, so a parse can be shared; repeated checks of one loss (a
+# property test, a parameter scan) then pay for the grammar and the size bounds once.
+@functools.lru_cache(maxsize=512)
+def _parse_checked(text: str, variables: tuple[str, ...], limits: ParseLimits) -> sp.Expr:
     symbols = {name: parse_variable_name(name) for name in variables}
     try:
         expr = _Parser(text, symbols, limits).parse()

@@ -8,6 +8,7 @@ hundred hostile inputs fit in a CI run. The worker is started single-threaded
 
     with Worker() as w:
         r = w.run(["check", "x**2", "--at", "0"], cwd=tmp)
+        r = w.run(["report", "--out", "out"], cwd=tmp, env={"SYMBOLIC_EOS_CATALOG": folder})
         r.code, r.stdout, r.stderr, r.timed_out
 """
 
@@ -44,6 +45,7 @@ for line in sys.stdin:
     if pid == 0:
         try:
             os.chdir(job["cwd"])
+            os.environ.update(job.get("env", {}))
             limit = vm_bytes() + job["memory"]
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
             resource.setrlimit(resource.RLIMIT_CPU, (job["cpu"], job["cpu"] + 1))
@@ -130,9 +132,11 @@ class Worker:
         self.process.stdin.close()  # type: ignore[union-attr]
         self.process.wait(timeout=30)
 
-    def run(self, argv: list[str], cwd: str, stdin: str = "") -> Run:
+    def run(self, argv: list[str], cwd: str, stdin: str = "", env: dict[str, str] | None = None) -> Run:
+        """Run ``argv`` in ``cwd`` with ``env`` added to the environment."""
         assert self.process is not None and self.process.stdin and self.process.stdout
-        job = {"argv": argv, "cwd": cwd, "stdin": stdin, "wall": self.wall, "cpu": self.cpu, "memory": self.memory}
+        job = {"argv": argv, "cwd": cwd, "stdin": stdin, "env": env or {}, "wall": self.wall, "cpu": self.cpu,
+               "memory": self.memory}
         self.process.stdin.write(json.dumps(job) + "\n")
         self.process.stdin.flush()
         line = self.process.stdout.readline()

@@ -2,6 +2,8 @@
 (``tests/fuzz.py``): every run ends within its time and memory cap with exit code 0 or 2, a
 refusal is one line on stderr, ``--json`` output is one JSON object, nothing is written except
 where the command line asked, and no shell metacharacter is ever executed (no marker file).
+Besides command lines, hostile catalogs (``SYMBOLIC_EOS_CATALOG``) run ``report`` and
+``verify-paper``, and hostile IDX folders run ``mlp-experiment --mnist``.
 
 The ``ci`` profile runs a few hundred inputs, ``thorough`` (``make test-thorough``) 6000;
 ``pytest tests/test_fuzz.py --hypothesis-show-statistics`` prints how many were refused.
@@ -9,14 +11,21 @@ The ``ci`` profile runs a few hundred inputs, ``thorough`` (``make test-thorough
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+import re
+import shutil
+import struct
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, event, example, given, settings, strategies as st
 
-from .fuzz import Worker
+from symbolic_eos.base_models import catalog_dir
+
+from .fuzz import Run, Worker
 from .profiles import examples
 
 MARKER = "FUZZ_MARKER"
@@ -125,18 +134,38 @@ def _allowed_outputs(argv: list[str]) -> set[str]:
             out.add(path)
             stem = os.path.splitext(path)[0]
             out.update({stem + ".png", stem + "-bifurcation.png", stem + ".svg"})
-            parent = os.path.dirname(path)
-            while parent and parent != "work":
-                out.add(parent)
-                parent = os.path.dirname(parent)
+            out.update(_parents(path))
     return out
 
 
-def check_run(worker: Worker, sandbox: Path, argv: list[str]) -> None:
+def _parents(path: str) -> set[str]:
+    out, parent = set(), os.path.dirname(path)
+    while parent and parent != "work":
+        out.add(parent)
+        parent = os.path.dirname(parent)
+    return out
+
+
+def _allowed(argv: list[str], created: str) -> bool:
+    """Whether ``created`` (relative to the sandbox) is something ``argv`` asked for: a file it
+    names, or anything inside the folder it names with --out / --plots."""
+    if created in _allowed_outputs(argv) or created == "work":
+        return True
+    for flag in ("--out", "--plots"):
+        if flag in argv:
+            folder = os.path.normpath(os.path.join("work", argv[argv.index(flag) + 1]))
+            if created == folder or created.startswith(folder + os.sep) or created in _parents(folder):
+                return True
+    return False
+
+
+def check_run(worker: Worker, sandbox: Path, argv: list[str], env: dict[str, str] | None = None) -> Run:
+    """Run ``argv`` in ``sandbox/work`` and assert the contract (see the module docstring);
+    inputs the run reads (a catalog, IDX files) live in the sandbox and must be left unchanged."""
     work = sandbox / "work"
     work.mkdir(exist_ok=True)
     before = _tree(sandbox)
-    r = worker.run(argv, cwd=str(work))
+    r = worker.run(argv, cwd=str(work), env=env)
     shown = " ".join(repr(a)[:80] for a in argv)
     assert not r.timed_out, f"hang (killed after {worker.wall} s): {shown}"
     assert r.signal is None, f"killed by signal {r.signal} (memory or CPU cap): {shown}\n{r.stderr[-2000:]}"
@@ -152,7 +181,7 @@ def check_run(worker: Worker, sandbox: Path, argv: list[str]) -> None:
         assert isinstance(data, dict) and (("error" in data) == (r.code == 2)), shown
     created = _tree(sandbox) - before
     assert not any(Path(c).name == MARKER for c in created) and not (Path("/tmp") / MARKER).exists(), f"marker created: {shown}"
-    stray = {c for c in created if c not in _allowed_outputs(argv) and c != "work"}
+    stray = {c for c in created if not _allowed(argv, c)}
     assert not stray, f"wrote outside what was asked: {sorted(stray)[:5]}: {shown}"
     for c in sorted(created, reverse=True):  # leave the sandbox as it was for the next input
         p = sandbox / c
@@ -160,6 +189,7 @@ def check_run(worker: Worker, sandbox: Path, argv: list[str]) -> None:
             p.rmdir()
         else:
             p.unlink()
+    return r
 
 
 @settings(max_examples=examples(300), deadline=None, database=None,
@@ -186,3 +216,200 @@ def test_the_harness_sees_a_traceback(worker, sandbox):
     assert r.code == 0 and json.loads(r.stdout)["minima" if "minima" in r.stdout else "point"] is not None
     r = worker.run(["--no-such-flag"], cwd=str(sandbox))
     assert r.code == 2 and r.stderr.count("\n") == 1
+
+
+# --- hostile catalogs (SYMBOLIC_EOS_CATALOG) ------------------------------------------------
+
+_SHIPPED = {name: (catalog_dir() / name).read_text() for name in ("base_models.toml", "claims.toml")}
+_ESCAPE = "@ESCAPE@"  # replaced by an absolute path inside the sandbox, outside the output folder
+_TOML_VALUES = [
+    '"../../escaped-rel"', f'"{_ESCAPE}"', '"a/b"', '""', '"."', '".."', '"' + "x" * 300 + '"', '"Tanh"', '"sin x"',
+    "5", "0", "-1", "1000000000", "99999999999999999999", "1e308", "nan", "inf", "-inf", "true", "1979-05-27",
+    "[]", "[[]]", "[1, 2]", '["x**2", "0"]', '[["x**2", "0"]]', '[["((x**1000)**1000)**1000", "3"]]',
+    '[["x**2/2 + x**3", "1e999"]]', '[["x**2", "0", "extra"]]', "{a = 1}", '"abc"', '"tiny"', '"paper"',
+    '"((x**1000)**1000)**1000"', '"__import__(\'os\').system(\'touch FUZZ_MARKER\')"', '"$(touch FUZZ_MARKER)"',
+    '"\\u202e"', '"\\u0000"', '"1/0"', '"sin(x)"', '"log(x)"', '["-inf", "inf"]', '["1", "0"]', '["0", "1e999"]',
+    '["1/100", "10"]', "[1, 2, 3]", '"-inf"', '"(10**55)**80*x"', '[["tanh(x)", "2", "atanh(2)"]]',
+]
+_KEYS = ["starts", "budget", "losses", "cases", "config", "seed", "model", "name", "range", "domain", "expression",
+         "poster", "id", "__class__", "unknown"]
+_SINGLE_LINE = re.compile(r'^([a-z_]+) = ("[^"]*"|\[.*\]|[-+0-9a-z_.]+)$')
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Catalog files (``None``: a folder in the file's place), shown by their edits only."""
+
+    files: dict[str, bytes | None]
+    edits: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        return f"Catalog(edits={list(self.edits)!r})"
+
+
+def _mutate(draw: st.DrawFn, files: dict[str, bytes | None]) -> str:
+    name = draw(st.sampled_from(sorted(files)))
+    data = files[name]
+    kind = draw(st.sampled_from(["value", "value", "value", "insert", "insert", "bytes", "truncate", "folder",
+                                 "duplicate", "drop"]))
+    if data is None or kind == "folder":
+        files[name] = None
+        return f"{name}: a folder"
+    if kind in ("bytes", "truncate"):
+        at = draw(st.integers(0, len(data)))
+        junk = draw(st.sampled_from([b"\xff\xfe", b"\x00", b"\xc3"])) if kind == "bytes" else b""
+        files[name] = data[:at] + junk
+        return f"{name}: cut at byte {at}" + (f", then {junk!r}" if junk else "")
+    edit = f"{name}: {kind}"
+    lines = data.decode("utf-8", "surrogateescape").split("\n")
+    if kind == "value":
+        keyed = [i for i, line in enumerate(lines) if _SINGLE_LINE.match(line)]
+        if keyed:
+            i = draw(st.sampled_from(keyed))
+            new = f"{_SINGLE_LINE.match(lines[i]).group(1)} = {draw(st.sampled_from(_TOML_VALUES))}"
+            edit, lines[i] = f"{name}: {lines[i]!r} -> {new!r}", new
+    elif kind == "insert":
+        tables = [i for i, line in enumerate(lines) if line.strip() in ("[claim.parameters]", "[[model]]")]
+        if tables:
+            i = draw(st.sampled_from(tables)) + 1
+            new = f"{draw(st.sampled_from(_KEYS))} = {draw(st.sampled_from(_TOML_VALUES))}"
+            edit = f"{name}: insert {new!r} at line {i + 1}"
+            lines.insert(i, new)
+    else:  # duplicate or drop a whole table
+        starts = [i for i, line in enumerate(lines) if line.startswith("[[")]
+        if starts:
+            k = draw(st.integers(0, len(starts) - 1))
+            end = starts[k + 1] if k + 1 < len(starts) else len(lines)
+            block = lines[starts[k]:end]
+            lines[starts[k]:end] = block * 2 if kind == "duplicate" else []
+            edit = f"{name}: {kind} the table at line {starts[k] + 1}"
+    files[name] = "\n".join(lines).encode("utf-8", "surrogateescape")
+    return edit
+
+
+@st.composite
+def catalogs(draw: st.DrawFn) -> Catalog:
+    """The shipped catalog files with one to three hostile edits."""
+    files: dict[str, bytes | None] = {k: v.encode() for k, v in _SHIPPED.items()}
+    edits = tuple(_mutate(draw, files) for _ in range(draw(st.integers(1, 3))))
+    return Catalog(files, edits)
+
+
+_CLAIMS = ["lemma1-higher-order", "lemma2-l2", "base-model-examples", "composition-rule", "thm1-existence",
+           "quartic-orbit", "no-such-claim"]
+catalog_commands = st.one_of(
+    st.sampled_from(_CLAIMS).map(lambda c: ["report", "--out", "out", "--only", c, "--no-figures"]),
+    st.sampled_from(_CLAIMS).map(lambda c: ["verify-paper", "--only", c, "--json"]),
+    st.sampled_from(["lemma2-l2", "base-model-examples"]).map(lambda c: ["report", "--out", "out", "--only", c]),
+    st.just(["counterexamples", "--json", "--budget", "50"]),
+)
+
+
+def _edited(name: str, old: str, new: str | None) -> Catalog:
+    """The shipped catalog with ``old`` replaced by ``new`` in file ``name`` (``None``: the file
+    becomes a folder; ``old == ""`` with bytes: prefix them)."""
+    files: dict[str, bytes | None] = {k: v.encode() for k, v in _SHIPPED.items()}
+    if new is None:
+        files[name] = None
+    else:
+        assert old in _SHIPPED[name], old  # the edit must hit the catalog, or the example checks nothing
+        files[name] = _SHIPPED[name].replace(old, new, 1).encode("utf-8", "surrogateescape")
+    return Catalog(files, (f"{name}: {old!r} -> {new!r}",))
+
+
+_REPORT = ["report", "--out", "out", "--only", "base-model-examples", "--no-figures"]
+
+
+@settings(max_examples=examples(100), deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
+@given(catalog=catalogs(), argv=catalog_commands)
+# the reproductions of issue 13, item 3
+@example(catalog=_edited("base_models.toml", 'name = "tanh"', 'name = "../../escaped-rel"'), argv=_REPORT)
+@example(catalog=_edited("base_models.toml", 'name = "tanh"', f'name = "{_ESCAPE}"'), argv=_REPORT)
+@example(catalog=_edited("claims.toml", "losses = [[", "losses = 5\nxlosses = [["),
+         argv=["verify-paper", "--only", "thm1-existence", "--json"])
+@example(catalog=_edited("claims.toml", "budget = 2000", 'budget = "abc"'),
+         argv=["verify-paper", "--only", "composition-rule"])
+@example(catalog=_edited("claims.toml", "starts = 200", "starts = 1000000000"),
+         argv=["verify-paper", "--only", "quartic-orbit"])
+@example(catalog=_edited("claims.toml", "[claim.parameters]\nconfig", "[claim.parameters]\nmodel = 5\nconfig"),
+         argv=["verify-paper", "--only", "mlp-obs1"])
+@example(catalog=_edited("base_models.toml", "[[model]]", "\udcff\udcfe[[model]]"), argv=_REPORT)  # not UTF-8
+@example(catalog=_edited("base_models.toml", "", None), argv=_REPORT)
+def test_hostile_catalogs(worker, sandbox, catalog, argv):
+    folder = sandbox / "catalog"
+    folder.mkdir()
+    try:
+        for name, data in catalog.files.items():
+            if data is None:
+                (folder / name).mkdir()
+            else:
+                (folder / name).write_bytes(data.replace(_ESCAPE.encode(), str(sandbox / "abs-escaped").encode()))
+        kept = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+        check_run(worker, sandbox, argv, env={"SYMBOLIC_EOS_CATALOG": str(folder)})
+        assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == kept, "the catalog was changed"
+    finally:
+        shutil.rmtree(folder)
+
+
+# --- hostile MNIST folders (mlp-experiment --mnist) -------------------------------------------
+
+def _idx(dims: tuple[int, ...], payload: int, magic: bytes | None = None) -> bytes:
+    head = magic if magic is not None else bytes([0, 0, 8, len(dims)])
+    return head + struct.pack(">" + "I" * len(dims), *dims) + bytes(payload)
+
+
+@st.composite
+def mnist_folders(draw: st.DrawFn) -> dict[str, bytes | None]:
+    """IDX image and label files with hostile headers, payloads and compression."""
+    n = draw(st.sampled_from([1, 2, 10, 200, 1797, 1_000_000, 1_000_001, 0, 2**32 - 1]))
+    rows, cols = draw(st.sampled_from([(1, 1), (8, 8), (8, 8), (28, 28), (64, 64), (65, 64), (0, 5), (100000, 100000)]))
+    size = n * rows * cols
+    payload = draw(st.sampled_from(["exact", "exact", "exact", "short", "long", "empty"]))
+    real = min(size, 3_000_000)
+    length = {"exact": real, "short": max(real - 1, 0), "long": real + 1, "empty": 0}[payload]
+    magic = draw(st.sampled_from([None, None, None, b"\x00\x00\x08\x01", b"\x00\x00\x0b\x03", b"\x01\x00\x08\x03",
+                                  b"\x00\x00\x08\x09", b"\x00\x00"]))
+    images = _idx((n, rows, cols), length, magic) if size <= 3_000_000 or payload == "empty" else _idx((n, rows, cols), 0)
+    labels_n = min(draw(st.sampled_from([n, n, n, n + 1, max(n - 1, 0), 1])), 2**32 - 1)
+    labels = _idx((labels_n,), min(labels_n, 3_000_000))
+    if draw(st.integers(0, 3)) == 0:
+        labels = labels[:8] + bytes([draw(st.sampled_from([0, 9, 10, 255]))]) * min(labels_n, 3_000_000)
+    files: dict[str, bytes | None] = {}
+    for stem, data in (("train-images-idx3-ubyte", images), ("train-labels-idx1-ubyte", labels)):
+        how = draw(st.sampled_from(["plain"] * 6 + ["gz"] * 3 + ["corrupt-gz", "truncated-gz", "folder", "missing"]))
+        if how == "plain":
+            files[stem] = data
+        elif how == "folder":
+            files[stem] = None
+        elif how != "missing":
+            packed = gzip.compress(data, compresslevel=1)
+            files[stem + ".gz"] = {"gz": packed, "corrupt-gz": packed[:10] + b"\x00" * 8 + packed[18:],
+                                   "truncated-gz": packed[: len(packed) // 2]}[how]
+    return files
+
+
+_MLP = ["mlp-experiment", "--config", "tiny", "--mnist", "mnist", "--json"]
+
+
+@settings(max_examples=examples(60), deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
+@given(files=mnist_folders())
+# issue 13, item 1: a header claiming 10^6 images of 1 x 1 pixels (and the payload to match)
+@example(files={"train-images-idx3-ubyte": _idx((1_000_000, 1, 1), 1_000_000),
+                "train-labels-idx1-ubyte": _idx((1_000_000,), 1_000_000)})
+@example(files={"train-images-idx3-ubyte": _idx((1_000_000, 1, 1), 0),
+                "train-labels-idx1-ubyte": _idx((1_000_000,), 0)})
+def test_hostile_mnist_folders(worker, sandbox, files):
+    folder = sandbox / "work" / "mnist"
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        for name, data in files.items():
+            if data is None:
+                (folder / name).mkdir()
+            else:
+                (folder / name).write_bytes(data)
+        r = check_run(worker, sandbox, _MLP)
+        assert r.seconds < 30, f"{r.seconds:.1f} s for a tiny config"
+    finally:
+        shutil.rmtree(folder)
