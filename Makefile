@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_jets.py
 	$(BIN)/python bench/bench_check.py
 	$(BIN)/python bench/bench_orders.py
+	$(BIN)/python bench/bench_bounds.py
 	$(BIN)/python bench/bench_orbit.py
 	$(BIN)/python bench/bench_certificates.py
 	$(BIN)/python bench/bench_mlp.py
