@@ -88,8 +88,7 @@ def _load_claim(entry: Any, where: str) -> Claim:
 
 def _integer(low: int, high: int) -> Callable[[Any, str], None]:
     def check(value: Any, where: str) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise InputError(f"{where} must be an integer from {low} to {high}, got {str(value)[:40]!r}")
+        arguments.integer(value, where, low, high)
     return check
 
 
@@ -113,8 +112,7 @@ def _texts(arity: int, parsers: tuple[Callable[[str], Any], ...], most: int) -> 
 def _config_name(value: Any, where: str) -> None:
     from .settings.mlp import CONFIGS
 
-    if not isinstance(value, str) or value not in CONFIGS:
-        raise InputError(f"{where} must be one of {', '.join(CONFIGS)}, got {str(value)[:40]!r}")
+    arguments.choice(value, where, tuple(CONFIGS))
 
 
 def _parameter_checks() -> dict[str, dict[str, Callable[[Any, str], None]]]:
