@@ -116,7 +116,10 @@ def _tree(root: Path) -> set[str]:
 
 @pytest.fixture(scope="module")
 def worker():
-    with Worker(wall=40.0, cpu=40) as w:
+    # A hang that computes is stopped by the CPU cap (SIGXCPU, reported below); the wall-clock cap
+    # only catches a child that blocks, so it is generous: on a loaded machine (CI beside other
+    # jobs) a legitimate `report --only quartic-orbit` waited past 40 s of wall time for its CPU.
+    with Worker(wall=240.0, cpu=40) as w:
         yield w
 
 
