@@ -396,18 +396,20 @@ def _decide(quantity: Callable[[Sequence], Any], expansion: Coefficients) -> Dec
     return Decision(None, None, last)
 
 
-def decide_ball(evaluate: Callable[[int], Any], precisions: Sequence[int] = PRECISIONS, digits: bool = False) -> Decision:
+def decide_ball(evaluate: Callable[[int], Any], precisions: Sequence[int] = PRECISIONS, digits: bool = False,
+                zero_is_proof: bool = True) -> Decision:
     """The sign of the number ``evaluate(prec)`` encloses (a ball at ``prec`` bits), climbing
     ``precisions`` (a window of :data:`~symbolic_eos.jets.LADDER`) until the ball excludes 0:
     ``certified``; a ball that is exactly 0 proves 0 (``exact``); else undecided with the last
     enclosure as evidence.  With ``digits``, a decided ball with fewer than
-    :data:`ENCLOSURE_BITS` correct bits is recomputed once at twice the precision, for printing.
+    :data:`ENCLOSURE_BITS` correct bits is recomputed once at twice the precision, for printing;
+    without ``zero_is_proof`` only a certified sign decides (an exact 0 stays undecided).
 
     >>> d = decide_ball(lambda prec: arb.pi() - 3)
     >>> (d.sign, d.rigor), decide_ball(lambda prec: arb(0, 1)).evidence()
     ((1, 'certified'), 'in [+/- 1.01]')
     """
-    sign, value, prec = ladder_sign(evaluate, precisions)
+    sign, value, prec = ladder_sign(evaluate, precisions, zero_is_proof)
     if sign is None or value is None or prec is None:
         return Decision(None, None, value)
     if sign == 0:

@@ -97,11 +97,13 @@ def ball_sign(ball: arb) -> int | None:
     return 1 if ball > 0 else -1
 
 
-def ladder_sign(evaluate: Callable[[int], Any], precisions: Sequence[int]) -> tuple[int | None, arb | None, int | None]:
+def ladder_sign(evaluate: Callable[[int], Any], precisions: Sequence[int],
+                zero_is_proof: bool = True) -> tuple[int | None, arb | None, int | None]:
     """Climb ``precisions`` (a window of :data:`LADDER`) evaluating ``evaluate(prec)`` inside
     ``ctx.workprec(prec)`` until :func:`ball_sign` decides: ``(sign, ball, prec)``, or
     ``(None, last ball, None)``.  A precision where the value cannot be evaluated
-    (:class:`Undetermined`, a division by a ball holding 0) is skipped.
+    (:class:`Undetermined`, a division by a ball holding 0) is skipped; without
+    ``zero_is_proof`` an exactly-0 ball decides nothing either (only a sign ends the climb).
 
     >>> ladder_sign(lambda prec: arb(2).sqrt() - 1, rungs())[:1], ladder_sign(lambda prec: arb(0, 1), (64,))
     ((1,), (None, [+/- 1.01], None))
@@ -116,7 +118,7 @@ def ladder_sign(evaluate: Callable[[int], Any], precisions: Sequence[int]) -> tu
         value = value if isinstance(value, arb) else arb(value)
         last = value
         sign = ball_sign(value)
-        if sign is not None:
+        if sign is not None and (sign != 0 or zero_is_proof):
             return sign, value, prec
     return None, last, None
 
