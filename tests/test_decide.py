@@ -1,8 +1,23 @@
+import mpmath
+import pytest
 import sympy as sp
-from flint import fmpq
+from flint import arb, ctx, fmpq
 
-from symbolic_eos.decide import Expansion, decide, prove_zero
-from symbolic_eos.jets import Point
+from symbolic_eos import errors
+from symbolic_eos.decide import (
+    LADDER,
+    PRECISIONS,
+    Decision,
+    Expansion,
+    ball_sign,
+    decide,
+    decide_ball,
+    decide_constant,
+    excludes_zero,
+    prove_zero,
+    rungs,
+)
+from symbolic_eos.jets import Point, Undetermined, constant_enclosure
 from symbolic_eos.parse import parse_constant, parse_expression, parse_variable_name
 
 x = parse_variable_name("x")
@@ -59,24 +74,6 @@ def test_decided_values_have_tight_enclosures():
 # invariants of Decision.  Oracles are independent of the package: mpmath at two precisions
 # (a sign counts only when both agree with a margin) and exact sympy.
 
-import mpmath  # noqa: E402
-import pytest  # noqa: E402
-from flint import arb, ctx  # noqa: E402
-
-from symbolic_eos import errors  # noqa: E402
-from symbolic_eos.decide import (  # noqa: E402
-    LADDER,
-    PRECISIONS,
-    Decision,
-    ball_sign,
-    decide_ball,
-    decide_constant,
-    excludes_zero,
-    rungs,
-)
-from symbolic_eos.jets import Undetermined, constant_enclosure  # noqa: E402
-
-
 def _mpmath_sign(value: sp.Expr) -> int | None:
     """The sign of a real constant by mpmath at 50 and at 120 digits, when the two values agree
     to 20 digits (rounding junk around a true 0 does not); None otherwise."""
@@ -92,7 +89,7 @@ def _mpmath_sign(value: sp.Expr) -> int | None:
 
 
 def test_the_ladder_is_one_doubling_sequence():
-    assert all(b == 2 * a for a, b in zip(LADDER, LADDER[1:]))
+    assert all(b == 2 * a for a, b in zip(LADDER[:-1], LADDER[1:], strict=True))
     assert PRECISIONS == rungs() == (64, 128, 256, 512, 1024, 2048)
     assert rungs(128, 512) == (128, 256, 512) and rungs(4096, 64) == ()
 
