@@ -380,7 +380,7 @@ def _decide(quantity: Callable[[Sequence], Any], expansion: Coefficients) -> Dec
         decided = _decide_algebraic(quantity, algebraic)
         if decided is not None:
             return decided
-    balls = decide_ball(lambda prec: quantity(expansion.balls(prec)), PRECISIONS, digits=True)
+    balls = decide_ball(lambda prec: quantity(expansion.balls(prec)), PRECISIONS, refine=True)
     if balls.decided:
         return balls
     last = balls.enclosure
@@ -396,12 +396,12 @@ def _decide(quantity: Callable[[Sequence], Any], expansion: Coefficients) -> Dec
     return Decision(None, None, last)
 
 
-def decide_ball(evaluate: Callable[[int], Any], precisions: Sequence[int] = PRECISIONS, digits: bool = False,
+def decide_ball(evaluate: Callable[[int], Any], precisions: Sequence[int] = PRECISIONS, refine: bool = False,
                 zero_is_proof: bool = True) -> Decision:
     """The sign of the number ``evaluate(prec)`` encloses (a ball at ``prec`` bits), climbing
     ``precisions`` (a window of :data:`~symbolic_eos.jets.LADDER`) until the ball excludes 0:
     ``certified``; a ball that is exactly 0 proves 0 (``exact``); else undecided with the last
-    enclosure as evidence.  With ``digits``, a decided ball with fewer than
+    enclosure as evidence.  With ``refine``, a decided ball with fewer than
     :data:`ENCLOSURE_BITS` correct bits is recomputed once at twice the precision, for printing;
     without ``zero_is_proof`` only a certified sign decides (an exact 0 stays undecided).
 
@@ -416,7 +416,7 @@ def decide_ball(evaluate: Callable[[int], Any], precisions: Sequence[int] = PREC
         # A ball of radius 0 around 0 encloses exactly one number: 0 is proved.
         return Decision(0, "exact", value, fmpq(0))
     # Once the sign is certain, one more precision step buys digits worth printing.
-    if not digits or value.rel_accuracy_bits() >= ENCLOSURE_BITS or prec == precisions[-1]:
+    if not refine or value.rel_accuracy_bits() >= ENCLOSURE_BITS or prec == precisions[-1]:
         return Decision(sign, "certified", value)
     try:
         with ctx.workprec(2 * prec):

@@ -170,11 +170,11 @@ def test_decide_ball_exact_zero_ball_is_a_proof_unless_refused():
     assert (refused.sign, refused.rigor) == (None, None)
 
 
-def test_decide_ball_digits_buys_one_more_rung():
+def test_decide_ball_refine_buys_one_more_rung():
     def evaluate(prec):
         return arb(1, 2.0 ** (-prec // 2))  # few correct bits at each rung
 
-    plain, fine = decide_ball(evaluate), decide_ball(evaluate, digits=True)
+    plain, fine = decide_ball(evaluate), decide_ball(evaluate, refine=True)
     assert plain.enclosure.rel_accuracy_bits() < fine.enclosure.rel_accuracy_bits()
     assert plain.sign == fine.sign == 1
 
