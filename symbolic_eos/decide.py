@@ -430,7 +430,7 @@ def decide_ball(evaluate: Callable[[int], Any], precisions: Sequence[int] = PREC
 
 
 def decide_constant(value: int | fmpq | sp.Expr, precisions: Sequence[int] = PRECISIONS) -> Decision:
-    """The sign of an exact real constant: ``exact`` for a rational, ``certified`` when a ball
+    """The sign of an exact real constant ``value``: ``exact`` for a rational, ``certified`` when a ball
     of :func:`~symbolic_eos.jets.constant_enclosure` at a rung of ``precisions`` excludes 0,
     ``exact`` 0 when :func:`prove_zero` proves it, else undecided (the last ball as evidence).
 
