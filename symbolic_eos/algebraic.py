@@ -51,7 +51,7 @@ import sympy as sp
 from flint import arb, ctx, fmpq, fmpq_series, fmpz
 
 from .errors import DomainError, EosError
-from .jets import Jet, NotRational, Point, _walk, arb_to_fmpq, ball_coefficients, constant_enclosure, series_length
+from .jets import Jet, NotRational, Point, _walk, arb_to_fmpq, ball_coefficients, constant_enclosure, ladder_sign, rungs, series_length
 from typing import Any, Iterable, Never
 
 __all__ = [
@@ -81,8 +81,9 @@ MAX_CONSTANT_OPS = 200
 #: ``exp`` (and sinh, cosh, tanh) is evaluated symbolically only for arguments below this in
 #: size: sympy turns ``exp(n log 2)`` into the integer ``2**n``.
 MAX_EXP_ARGUMENT = 512
-#: The ladder of precisions for the sign of a non-zero element.
-SIGN_PRECISIONS = (64, 128, 256, 512, 1024, 2048, 4096)
+#: The window of the one precision ladder (:data:`~symbolic_eos.jets.LADDER`) for the sign of
+#: a non-zero element: one rung above the default, since the element is known to be non-zero.
+SIGN_PRECISIONS = rungs(64, 4096)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -283,13 +284,7 @@ class Surd:
             return 0
         if self.is_rational:
             return 1 if self.terms[1] > 0 else -1
-        for prec in SIGN_PRECISIONS:
-            ball = self.enclosure(prec)
-            if ball > 0:
-                return 1
-            if ball < 0:
-                return -1
-        return None
+        return ladder_sign(self.enclosure, SIGN_PRECISIONS)[0]
 
     def __repr__(self) -> str:
         return f"Surd({sp.sstr(self.to_sympy())})"

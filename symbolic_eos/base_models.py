@@ -108,17 +108,24 @@ class BaseModel:
 
     def contains(self, value: sp.Expr) -> bool | None:
         """Is ``value`` certainly inside the open domain?  None when that cannot be decided."""
+        from flint import arb
+
+        from .decide import decide_ball
         from .jets import constant_enclosure
 
-        ball = constant_enclosure(value, 128)
         inside: bool | None = True
         for end, side in zip(self.domain, (-1, 1), strict=True):
             if end in ("-inf", "inf"):
                 continue
-            gap = (ball - constant_enclosure(parse_constant(end), 128)) * -side  # > 0 inside
-            if gap > 0:
+            bound = parse_constant(end)
+            # One rung of the ladder: a catalogue domain end is a small constant, far from value.
+            def gap_at(prec: int, bound: sp.Expr = bound, side: int = side) -> arb:
+                return (constant_enclosure(value, prec) - constant_enclosure(bound, prec)) * -side  # > 0 inside
+
+            gap = decide_ball(gap_at, (128,))
+            if gap.sign == 1:
                 continue
-            if gap <= 0:
+            if gap.sign is not None:
                 return False
             inside = None
         return inside

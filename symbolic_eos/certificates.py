@@ -34,7 +34,7 @@ from flint import arb, arb_series, ctx, fmpq
 
 from . import arguments
 from .base_models import BaseModel, base_models, model as catalog_model
-from .decide import decimal_string, interval_text
+from .decide import decimal_string, excludes_zero, interval_text
 from .errors import InputError
 from .jets import Undetermined, ball_coefficients, constant_enclosure
 from .parse import parse_constant, parse_variable_name
@@ -402,7 +402,7 @@ class _Certifier:
 
     @staticmethod
     def _inexact_straddle(value: arb) -> bool:
-        return not (value > 0 or value < 0) and not value.is_exact()
+        return not excludes_zero(value) and not value.is_exact()
 
     def _jet(self, centre: arb, order: int) -> tuple[arb, ...]:
         return ball_coefficients(self.expr, self.var, centre, order, self.prec)
@@ -437,10 +437,10 @@ class _Certifier:
             g1, g2, q = (_taylor_form(m, x, h) for m, x in zip(at_mid, on_box, strict=True))
             if g1.is_zero():
                 return _Leaf(a, b, "undecided", f"{_ZERO_G1}g' = 0 on the whole sub-interval", (("in", a, b),))
-            if not (g1 > 0 or g1 < 0):
+            if not excludes_zero(g1):
                 # Near a zero of g' the enclosure cannot exclude 0; g' may still be monotone.
                 g1, g1_zero = self._monotone(a, b, g2, 0)
-                if g1 is None or not (g1 > 0 or g1 < 0):
+                if g1 is None or not excludes_zero(g1):
                     if not final:
                         return None
                     if g1_zero is None:
@@ -473,7 +473,7 @@ class _Certifier:
         function is strictly monotone there, so its values lie between those at the ends: returns
         the hull of the end values (None when not monotone) and, when its sign stays open, a
         proved zero: an exact 0 at an end, or exactly one zero inside (opposite end signs)."""
-        if not (derivative > 0 or derivative < 0):
+        if not excludes_zero(derivative):
             return None, None
         pa, pb = self.point(a), self.point(b)
         if pa is None or pb is None:

@@ -30,21 +30,27 @@ import sympy as sp
 from flint import arb, ctx, fmpq
 
 from .algebraic import NotAlgebraic, Surd, algebraic_coefficients
-from .errors import DomainError
+from .errors import DomainError, InternalError
 from .jets import (
+    LADDER,
     BeyondJet,
     NotRational,
     Point,
     Undetermined,
     ball_coefficients,
+    ball_sign,
     constant_enclosure,
     exact_coefficients,
+    excludes_zero,
     expansion_is_small,
+    ladder_sign,
+    rungs,
     symbolic_coefficients,
 )
 
 __all__ = [
-    "Expansion", "Decision", "decide", "PRECISIONS", "prove_zero", "decimal_string", "float_evidence",
+    "Expansion", "Decision", "decide", "decide_ball", "decide_constant", "PRECISIONS", "LADDER", "rungs",
+    "excludes_zero", "ball_sign", "prove_zero", "decimal_string", "float_evidence",
     "enclosure_text", "upper_text", "decimal_with_radius", "interval_text",
     "RIGORS", "weakest_rigor", "json_float", "json_floats",
 ]
@@ -80,8 +86,9 @@ class ExpansionLike(Coefficients, Protocol):
     def is_polynomial_of_degree_at_most(self, n: int) -> bool: ...
 
 
-#: The ladder of binary precisions tried before a sign is declared undecided.
-PRECISIONS = (64, 128, 256, 512, 1024, 2048)
+#: The default window of the one ladder (:data:`~symbolic_eos.jets.LADDER`): the binary
+#: precisions tried before a sign is declared undecided.
+PRECISIONS = rungs(64, 2048)
 
 #: A certified value is recomputed once at double precision if its ball has fewer correct bits.
 ENCLOSURE_BITS = 60
@@ -184,6 +191,26 @@ class Decision:
     enclosure: arb | None
     exact: fmpq | sp.Expr | None = None
     reason: str | None = None  # why the value is unknown, when it could not even be enclosed
+
+    def __post_init__(self) -> None:
+        """A decided sign has a rigor and an undecided one has none; ``certified`` (a ball
+        that excludes 0) never says 0; ``exact`` always has a sign.
+
+        >>> Decision(0, "certified", arb(0))
+        Traceback (most recent call last):
+        ...
+        symbolic_eos.errors.InternalError: a certified decision has sign 1 or -1, not 0
+        """
+        if self.sign not in (-1, 0, 1, None) or isinstance(self.sign, bool):
+            raise InternalError(f"a decision's sign is -1, 0, 1 or None, not {self.sign!r}")
+        if self.rigor not in ("exact", "certified", None):
+            raise InternalError(f"a decision's rigor is exact, certified or None, not {self.rigor!r}")
+        if self.sign is None and self.rigor is not None:
+            raise InternalError(f"an undecided sign has no rigor, not {self.rigor!r}")
+        if self.sign is not None and self.rigor is None:
+            raise InternalError(f"the sign {self.sign} is decided without a rigor")
+        if self.rigor == "certified" and self.sign == 0:
+            raise InternalError("a certified decision has sign 1 or -1, not 0")
 
     @property
     def decided(self) -> bool:
@@ -353,32 +380,10 @@ def _decide(quantity: Callable[[Sequence], Any], expansion: Coefficients) -> Dec
         decided = _decide_algebraic(quantity, algebraic)
         if decided is not None:
             return decided
-    last = None
-    for prec in PRECISIONS:
-        try:
-            with ctx.workprec(prec):
-                value = quantity(expansion.balls(prec))
-        except (Undetermined, ZeroDivisionError):
-            continue
-        value = value if isinstance(value, arb) else arb(value)
-        last = value
-        if value.is_zero():
-            # A ball of radius 0 around 0 encloses exactly one number: 0 is proved.
-            return Decision(0, "exact", value, fmpq(0))
-        sign = 1 if value > 0 else -1 if value < 0 else None
-        # Once the sign is certain, one more precision step buys digits worth printing.
-        if sign is not None and (value.rel_accuracy_bits() >= ENCLOSURE_BITS or prec == PRECISIONS[-1]):
-            return Decision(sign, "certified", value)
-        if sign is not None:
-            decided = Decision(sign, "certified", value)
-            try:
-                with ctx.workprec(2 * prec):
-                    better = quantity(expansion.balls(2 * prec))
-                if better.rel_accuracy_bits() > value.rel_accuracy_bits() and (better > 0 if sign > 0 else better < 0):
-                    decided = Decision(sign, "certified", better)
-            except (Undetermined, ZeroDivisionError):
-                pass
-            return decided
+    balls = decide_ball(lambda prec: quantity(expansion.balls(prec)), PRECISIONS, refine=True)
+    if balls.decided:
+        return balls
+    last = balls.enclosure
     symbolic = expansion.symbolic
     try:
         closed = as_sympy(quantity(symbolic)) if symbolic else None
@@ -389,6 +394,61 @@ def _decide(quantity: Callable[[Sequence], Any], expansion: Coefficients) -> Dec
         if sign is not None:
             return Decision(sign, "exact", last, closed if sign else fmpq(0))
     return Decision(None, None, last)
+
+
+def decide_ball(evaluate: Callable[[int], Any], precisions: Sequence[int] = PRECISIONS, refine: bool = False,
+                zero_is_proof: bool = True) -> Decision:
+    """The sign of the number ``evaluate(prec)`` encloses (a ball at ``prec`` bits), climbing
+    ``precisions`` (a window of :data:`~symbolic_eos.jets.LADDER`) until the ball excludes 0:
+    ``certified``; a ball that is exactly 0 proves 0 (``exact``); else undecided with the last
+    enclosure as evidence.  With ``refine``, a decided ball with fewer than
+    :data:`ENCLOSURE_BITS` correct bits is recomputed once at twice the precision, for printing;
+    without ``zero_is_proof`` only a certified sign decides (an exact 0 stays undecided).
+
+    >>> d = decide_ball(lambda prec: arb.pi() - 3)
+    >>> (d.sign, d.rigor), decide_ball(lambda prec: arb(0, 1)).evidence()
+    ((1, 'certified'), 'in [+/- 1.01]')
+    """
+    sign, value, prec = ladder_sign(evaluate, precisions, zero_is_proof)
+    if sign is None or value is None or prec is None:
+        return Decision(None, None, value)
+    if sign == 0:
+        # A ball of radius 0 around 0 encloses exactly one number: 0 is proved.
+        return Decision(0, "exact", value, fmpq(0))
+    # Once the sign is certain, one more precision step buys digits worth printing.
+    if not refine or value.rel_accuracy_bits() >= ENCLOSURE_BITS or prec == precisions[-1]:
+        return Decision(sign, "certified", value)
+    try:
+        with ctx.workprec(2 * prec):
+            better = evaluate(2 * prec)
+        better = better if isinstance(better, arb) else arb(better)
+        if better.rel_accuracy_bits() > value.rel_accuracy_bits() and ball_sign(better) == sign:
+            return Decision(sign, "certified", better)
+    except (Undetermined, ZeroDivisionError):
+        pass
+    return Decision(sign, "certified", value)
+
+
+def decide_constant(value: int | fmpq | sp.Expr, precisions: Sequence[int] = PRECISIONS) -> Decision:
+    """The sign of an exact real constant ``value``: ``exact`` for a rational, ``certified`` when a ball
+    of :func:`~symbolic_eos.jets.constant_enclosure` at a rung of ``precisions`` excludes 0,
+    ``exact`` 0 when :func:`prove_zero` proves it, else undecided (the last ball as evidence).
+
+    >>> d = decide_constant(sp.exp(sp.pi * sp.sqrt(163)) - 640320**3 - 744)
+    >>> (d.sign, d.rigor), decide_constant(fmpq(-1, 3)).sign, decide_constant(sp.sqrt(8) - 2 * sp.sqrt(2)).rigor
+    ((-1, 'certified'), -1, 'exact')
+    """
+    if isinstance(value, (int, fmpq)) or (isinstance(value, sp.Basic) and value.is_Rational):
+        q = fmpq(value) if isinstance(value, (int, fmpq)) else fmpq(int(value.p), int(value.q))
+        return Decision((q > 0) - (q < 0), "exact", None, q)
+    if not isinstance(value, sp.Expr):
+        raise TypeError(f"not an exact number: {type(value).__name__}")
+    balls = decide_ball(lambda prec: constant_enclosure(value, prec), precisions)
+    if balls.sign is not None and balls.sign != 0:
+        return balls
+    if balls.sign == 0 or prove_zero(value):
+        return Decision(0, "exact", balls.enclosure, fmpq(0))
+    return balls
 
 
 def _decide_algebraic(quantity: Callable[[Sequence], Any], coefficients: Sequence) -> Decision | None:

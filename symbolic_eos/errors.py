@@ -4,7 +4,7 @@ Library code raises these; only :mod:`symbolic_eos.cli` turns them into a one-li
 exit code 2.
 """
 
-__all__ = ["EosError", "InputError", "DomainError", "brief"]
+__all__ = ["EosError", "InputError", "DomainError", "InternalError", "brief"]
 
 
 def brief(value: object, width: int = 40) -> str:
@@ -51,4 +51,13 @@ class DomainError(InputError):
     ... except DomainError as exc:
     ...     print(exc)
     log(...) is not real or not smooth at the point
+    """
+
+
+class InternalError(RuntimeError):
+    """A broken invariant inside symbolic-eos (a bug, never the user's input): deliberately not
+    an :class:`EosError`, so the CLI reports it on its internal-error path (exit 3).
+
+    >>> issubclass(InternalError, EosError), issubclass(InternalError, RuntimeError)
+    (False, True)
     """

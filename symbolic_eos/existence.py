@@ -35,7 +35,7 @@ from typing import Any, Sequence
 from flint import arb, ctx, fmpq
 
 from . import arguments
-from .decide import decimal_string, enclosure_text
+from .decide import decimal_string, enclosure_text, excludes_zero
 from .dynamics import curvature_ball, minima_checks
 from .errors import EosError
 from .jets import Undetermined, ball_coefficients
@@ -260,7 +260,7 @@ def _excluded(gd: GradientMap, x0: arb, lo: arb, hi: arb, prec: int) -> bool:
                 h = x1 - eta * ball_coefficients(gd.expr, gd.var, x1, 1, prec)[1] - x0
             except (Undetermined, EosError):
                 h = arb("nan")
-            if h.is_finite() and (h > 0 or h < 0):
+            if excludes_zero(h):
                 continue
             if not ((b - a) > (abs(a) + 1) * arb(2) ** -40):
                 return False

@@ -41,6 +41,11 @@ __all__ = [
     "ball_coefficients",
     "ball_int_power",
     "constant_enclosure",
+    "LADDER",
+    "rungs",
+    "excludes_zero",
+    "ball_sign",
+    "ladder_sign",
 ]
 
 
@@ -51,6 +56,71 @@ class NotRational(Exception):
 class Undetermined(Exception):
     """Internal: a domain test (e.g. ``log`` of a positive number) cannot be decided at this
     precision; a higher precision may decide it."""
+
+
+#: The one ladder of binary precisions every sign (and every precision loop) climbs: each rung
+#: doubles the last.  A caller takes a window of it (:func:`rungs`): where to start when fewer
+#: bits cannot help, where to stop to bound the effort.
+LADDER = tuple(64 << i for i in range(9))
+
+
+def rungs(lowest: int = 64, highest: int = 2048) -> tuple[int, ...]:
+    """The rungs of :data:`LADDER` from ``lowest`` to ``highest`` bits.
+
+    >>> rungs(), rungs(128, 512)
+    ((64, 128, 256, 512, 1024, 2048), (128, 256, 512))
+    """
+    return tuple(p for p in LADDER if lowest <= p <= highest)
+
+
+def excludes_zero(ball: arb) -> bool:
+    """Is ``0`` certainly not in ``ball`` (a finite ball, all of it above or below 0)?
+    python-flint's comparisons are true only when certain.
+
+    >>> excludes_zero(arb(1, 0.5)), excludes_zero(arb(1, 2)), excludes_zero(arb(0)), excludes_zero(arb("nan"))
+    (True, False, False, False)
+    """
+    return bool(ball.is_finite() and (ball > 0 or ball < 0))
+
+
+def ball_sign(ball: arb) -> int | None:
+    """The sign of every number in ``ball``: 1 or -1 when it excludes 0, 0 when the ball is
+    exactly 0 (radius 0: it holds one number), None otherwise.
+
+    >>> ball_sign(arb(-2, 1)), ball_sign(arb(0)), ball_sign(arb(0, 1e-30))
+    (-1, 0, None)
+    """
+    if ball.is_zero():
+        return 0
+    if not excludes_zero(ball):
+        return None
+    return 1 if ball > 0 else -1
+
+
+def ladder_sign(evaluate: Callable[[int], Any], precisions: Sequence[int],
+                zero_is_proof: bool = True) -> tuple[int | None, arb | None, int | None]:
+    """Climb ``precisions`` (a window of :data:`LADDER`) evaluating ``evaluate(prec)`` inside
+    ``ctx.workprec(prec)`` until :func:`ball_sign` decides: ``(sign, ball, prec)``, or
+    ``(None, last ball, None)``.  A precision where the value cannot be evaluated
+    (:class:`Undetermined`, a division by a ball holding 0) is skipped; without
+    ``zero_is_proof`` an exactly-0 ball decides nothing either (only a sign ends the climb).
+
+    >>> ladder_sign(lambda prec: arb(2).sqrt() - 1, rungs())[:1], ladder_sign(lambda prec: arb(0, 1), (64,))
+    ((1,), (None, [+/- 1.01], None))
+    """
+    last = None
+    for prec in precisions:
+        try:
+            with ctx.workprec(prec):
+                value = evaluate(prec)
+        except (Undetermined, ZeroDivisionError):
+            continue
+        value = value if isinstance(value, arb) else arb(value)
+        last = value
+        sign = ball_sign(value)
+        if sign is not None and (sign != 0 or zero_is_proof):
+            return sign, value, prec
+    return None, last, None
 
 
 class BeyondJet(IndexError):
@@ -169,7 +239,7 @@ def _arb_positive(c: arb, what: str, strict_zero_ok: bool = False) -> None:
 
 
 def _arb_nonzero(c: arb, what: str) -> None:
-    if c > 0 or c < 0:
+    if excludes_zero(c):
         return
     if c.is_zero():
         raise DomainError(f"{what} is not defined at the point (division by zero)")

@@ -33,7 +33,7 @@ from flint import acb, arb, arb_poly, ctx, fmpq, fmpq_poly
 
 from . import arguments
 from .algebraic import Surd, Transcendental, to_surd
-from .decide import PRECISIONS, Decision, Expansion, decide, enclosure_text, upper_text
+from .decide import Decision, Expansion, decide, decide_ball, enclosure_text, excludes_zero, rungs, upper_text
 from .errors import DomainError, InputError, brief
 from .parse import parse_constant, parse_expression, parse_variable_name  # noqa: F401 (the doctests use the last two)
 from .jets import (
@@ -108,7 +108,7 @@ def _newton_step(eq: Equation, box: arb, prec: int) -> tuple[arb | None, arb]:
     """One interval Newton step: ``N = m - h(m)/h'(box)``; returns (N or None, h'(box))."""
     with ctx.workprec(prec):
         slope = eq.balls(box, 1, prec)[1]
-        if not (slope > 0 or slope < 0):
+        if not excludes_zero(slope):
             return None, slope
         m = box.mid()
         value = eq.balls(m, 0, prec)[0]
@@ -225,9 +225,9 @@ def simple_roots(
             continue
         except Undetermined:
             value = slope = arb("nan")
-        if value.is_finite() and (value > 0 or value < 0):
+        if excludes_zero(value):
             continue
-        if value.is_finite() and slope.is_finite() and (slope > 0 or slope < 0):
+        if value.is_finite() and excludes_zero(slope):
             try:
                 n, _ = _newton_step(eq, box, prec)
             except (Undetermined, DomainError):
@@ -263,7 +263,8 @@ def _relative_bits(width: fmpq, scale: fmpq) -> int:
 def _within(eq: Equation, box: arb, lo: fmpq, hi: fmpq) -> bool | None:
     """Is the unique zero in ``box`` inside ``[lo, hi]``?  True / False when certain (after
     refining the box), None when it sits on an end within the precision."""
-    for prec in (128, 512):
+    # Containment, not one sign: each rung refines the box before both ends are compared.
+    for prec in rungs(128, 512):
         with ctx.workprec(prec):
             if prec > 128:
                 box = _refine(eq, box, prec)
@@ -498,7 +499,7 @@ class _BallRoot:
             box = arb(self.mid, arb(self.rad))
             for _ in range(4 * prec):
                 slope = dg(box)
-                if not (slope > 0 or slope < 0):
+                if not excludes_zero(slope):
                     break
                 m = box.mid()
                 n = m - g(m) / slope
@@ -575,13 +576,11 @@ def _in_range(root: fmpq | sp.Expr | _BallRoot, lo: fmpq, hi: fmpq) -> bool | No
         if value is None:
             return None
         return (value - lo).sign() >= 0 and (hi - value).sign() >= 0
-    for prec in PRECISIONS:
-        ball = root.ball(prec)
-        if ball > lo and ball < hi:
-            return True
-        if ball < lo or ball > hi:
-            return False
-    return None
+    above = decide_ball(lambda prec: root.ball(prec) - lo)
+    below = decide_ball(lambda prec: hi - root.ball(prec)) if above.sign != -1 else above
+    if above.sign == -1 or below.sign == -1:
+        return False
+    return True if above.sign == 1 and below.sign == 1 else None
 
 
 def _sign_at(poly: fmpq_poly, root: fmpq | sp.Expr | _BallRoot) -> int | None:
@@ -594,12 +593,8 @@ def _sign_at(poly: fmpq_poly, root: fmpq | sp.Expr | _BallRoot) -> int | None:
         for c in reversed(poly.coeffs()):
             value = value * r + fmpq(c)
         return value.sign()
-    for prec in PRECISIONS:
-        with ctx.workprec(prec):
-            w = arb_poly([arb(fmpq(c)) for c in poly.coeffs()])(root.ball(prec))
-        if w > 0 or w < 0:
-            return 1 if w > 0 else -1
-    return None
+    # The root is irrational (rational and quadratic roots are exact above): a ball never is 0.
+    return decide_ball(lambda prec: arb_poly([arb(fmpq(c)) for c in poly.coeffs()])(root.ball(prec))).sign
 
 
 def _root_point(eq: Equation, root: fmpq | sp.Expr | _BallRoot) -> Point | None:
@@ -609,7 +604,8 @@ def _root_point(eq: Equation, root: fmpq | sp.Expr | _BallRoot) -> Point | None:
         return Point.rational(sp.Rational(int(root.p), int(root.q)))
     if not isinstance(root, _BallRoot):
         return Point.from_constant(root, sp.sstr(root))
-    for prec in (128, 256, 512):
+    # Interval Newton, not a sign: the window of the ladder where a root ball is worth refining.
+    for prec in rungs(128, 512):
         with ctx.workprec(prec):
             ball = root.ball(prec)
             box = arb(ball.mid(), 4 * ball.rad() + abs(ball.mid()) * arb(2) ** (-prec // 2) + arb(2) ** (-4 * prec))
@@ -666,7 +662,7 @@ def critical_point_at(
             f"{what}({point.label}){'' if shift else ' - ' + sp.sstr(target)} = {d.text(8)} != 0"
         )
     eq = Equation(expr, var, shift, target)
-    for prec in PRECISIONS[1:4]:
+    for prec in rungs(128, 512):  # interval Newton around the point, not a sign
         with ctx.workprec(prec):
             centre = point.enclosure(prec)
             box = arb(centre.mid(), arb(2) ** (-prec // 3) * max(arb(1), abs(centre.mid())))

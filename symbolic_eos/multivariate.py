@@ -59,6 +59,7 @@ from .jets import (
     constant_enclosure,
     directional_coefficients,
     exact_directional_coefficients,
+    rungs,
     to_fmpq,
 )
 from . import arguments
@@ -645,8 +646,10 @@ def _flat_along_kernel(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point: Seq
     return flat
 
 
-#: Precisions tried to isolate the top eigenvalue on the certified route.
-CERTIFY_PRECISIONS = (128, 256, 512, 1024)
+#: Precisions tried to isolate the top eigenvalue on the certified route.  Not a sign decision
+#: (each rung re-runs the ball eigen-solver and Krawczyk isolation, whose cost grows fast with the
+#: bits), so it is its own window of the one ladder, starting where isolation first succeeds.
+CERTIFY_PRECISIONS = rungs(128, 1024)
 
 #: Wall-clock budget (seconds) for sympy's exact kernel of an irrational Hessian.
 KERNEL_SECONDS = 10.0
@@ -934,13 +937,18 @@ def _vanishes_on_top_eigenvector(H: sp.Matrix, M: sp.Matrix, interval: arb) -> b
         return False
     if G.degree() < 1:
         return False
+    from functools import partial
+
+    from .decide import decide_ball
+
     g = G.as_expr()
     signs = []
     for end in (interval.lower(), interval.upper()):
         q = arb_to_fmpq(end)
         at = g.subs(lam, sp.Rational(int(q.p), int(q.q)))
-        ball = constant_enclosure(at, 256)
-        signs.append(1 if ball > 0 else -1 if ball < 0 else None)
+        # One rung: the ends are rational, far from the eigenvalue the interval isolates; a
+        # root at an end proves no sign change inside, so an exact 0 decides nothing here.
+        signs.append(decide_ball(partial(constant_enclosure, at), (256,), zero_is_proof=False).sign)
     return None not in signs and signs[0] != signs[1]
 
 
@@ -1027,16 +1035,17 @@ def minima_manifold(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point: Sequen
     if all(e.is_Rational for e in J):
         full = J.rank() == k
     else:
-        for prec in (128, 512, 2048):
+        from .decide import decide_ball
+
+        def gram(prec: int) -> arb:
+            """``det(J J^T)`` at ``prec`` bits: positive iff the gradients are independent."""
             try:
-                with ctx.workprec(prec):
-                    B = arb_mat([[constant_enclosure(J[i, j], prec) for j in range(n)] for i in range(k)])
-                    det = (B * B.transpose()).det()
-            except (InputError, Undetermined, ZeroDivisionError):
-                continue
-            if det > 0:
-                full = True
-                break
+                B = arb_mat([[constant_enclosure(J[i, j], prec) for j in range(n)] for i in range(k)])
+            except InputError as exc:
+                raise Undetermined(str(exc)) from exc
+            return (B * B.transpose()).det()
+
+        full = decide_ball(gram, rungs(128, 2048)).sign == 1 or None
     if not full:
         return MinimaManifold(False, "the residuals' gradients are not proved independent at the point")
     what = ("f = w r^2 + const with w > 0 near the point, r = 0 there and grad r != 0" if k == 1 else
@@ -1044,9 +1053,9 @@ def minima_manifold(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point: Sequen
     return MinimaManifold(True, f"{what}, so {{r = 0}} is a manifold of minima of dimension {n - k} through it, tangent to ker H")
 
 
-#: Precisions (bits) tried to order two exact eigenvalues (distinct algebraic numbers separate
-#: at some precision; the ladder bounds the effort).
-ORDER_PRECISIONS = (64, 256, 1024, 4096, 16384)
+#: The window of the one precision ladder tried to order two exact eigenvalues (distinct
+#: algebraic numbers separate at some precision; the top rung bounds the effort).
+ORDER_PRECISIONS = rungs(64, 16384)
 
 
 def _exact_order(a: sp.Expr, b: sp.Expr) -> int | None:
@@ -1057,21 +1066,15 @@ def _exact_order(a: sp.Expr, b: sp.Expr) -> int | None:
     >>> _exact_order(1 + sp.Rational(1, 10**40), sp.Integer(1)), _exact_order(sp.sqrt(2), sp.Integer(3) / 2)
     (1, -1)
     """
-    from .decide import prove_zero
+    from .decide import decide_ball, prove_zero
 
     if a.is_Rational and b.is_Rational:
         return int(bool(a > b)) - int(bool(a < b))
     if a == b:
         return 0
-    for prec in ORDER_PRECISIONS:
-        try:
-            x, y = constant_enclosure(a, prec), constant_enclosure(b, prec)
-        except (Undetermined, ZeroDivisionError):
-            continue
-        if x > y:
-            return 1
-        if x < y:
-            return -1
+    order = decide_ball(lambda prec: constant_enclosure(a, prec) - constant_enclosure(b, prec), ORDER_PRECISIONS)
+    if order.sign is not None:
+        return order.sign
     return 0 if prove_zero(sp.expand(a - b)) else None
 
 

@@ -118,16 +118,10 @@ class MFCrossSection:
     def holds(self) -> bool | None:
         """``b^T C a != 0``, with rigor: True when a ball excludes 0, False when 0 is proved, None
         when neither (``simplify(x) != 0`` would be a guess for algebraic numbers)."""
-        from ..decide import prove_zero
-        from ..jets import constant_enclosure
+        from ..decide import decide_constant, rungs
 
-        if prove_zero(self.coupling):
-            return False
-        for prec in (64, 256, 1024):
-            ball = constant_enclosure(self.coupling, prec)
-            if ball > 0 or ball < 0:
-                return True
-        return None
+        d = decide_constant(self.coupling, rungs(64, 1024))
+        return None if d.sign is None else d.sign != 0
 
 
 def _verdict(holds: bool | None) -> str:

@@ -46,7 +46,7 @@ from ..decide import decimal_string, weakest_rigor
 from ..dynamics import WindowReport, curvature_ball, window
 from ..errors import EosError
 from ..jets import constant_enclosure, to_fmpq
-from ..decide import enclosure_text, upper_text
+from ..decide import enclosure_text, excludes_zero, upper_text
 from ..orbits import GradientMap, TwoCycle, bits_for_digits, two_cycle
 from ..parse import parse_constant, parse_expression
 from ..progress import Progress
@@ -345,7 +345,7 @@ def _orbit_row(eta: str, digits: int, eq: PaperEquation) -> OrbitEquationRow:
             cofactors.append(eq.cofactor_at(d, e))
             branches.append(1 / (e * d**2) - arb(1) / 2)
         agrees = all(r.contains(0) and r.rad() < tolerance for r in residuals)
-        nonzero = all(q > 0 or q < 0 for q in cofactors)
+        nonzero = all(excludes_zero(q) for q in cofactors)
         positive = all(b > 0 for b in branches) and all(d > 0 for d in found.points) and bool(e > 0)
         bound = upper_text(max((abs(r).upper() for r in residuals), key=lambda a: a.mid()))
     proved = bool(found.certified and eq.derivation_ok and nonzero and positive)
