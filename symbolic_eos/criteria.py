@@ -69,7 +69,7 @@ class PaperCriterion:
     >>> from symbolic_eos import check
     >>> p = check("(x**2 - 1)**2/4", at="1").paper
     >>> p.case, p.order, p.verdict, p.quantity.exact, p.eps_sign
-    (<PaperCase.K3: 'k3'>, 3, <Verdict.HOLDS: 'holds'>, 96, 1)
+    ('k3', 3, 'holds', 96, 1)
     """
 
     case: PaperCase | None
@@ -91,7 +91,7 @@ class FlipNormalForm:
     >>> from symbolic_eos import check
     >>> fl = check("(x**2 - 1)**2/4", at="1").flip
     >>> fl.order, fl.coefficient.exact, fl.verdict
-    (3, -16, <Flip.SUPERCRITICAL: 'supercritical'>)
+    (3, -16, 'supercritical')
     """
 
     order: int | None
@@ -127,7 +127,7 @@ def paper_criterion(expansion: ExpansionLike, decisions: dict[int, Decision] | N
     >>> found = {}
     >>> p = paper_criterion(e, found)
     >>> p.case, p.order, p.verdict, sorted(found)
-    (<PaperCase.K_EVEN: 'k_even'>, 4, <Verdict.FAILS: 'fails'>, [3, 4])
+    ('k_even', 4, 'fails', [3, 4])
     """
     k, found, reason, verdict = _order_k(expansion)
     if decisions is not None:
@@ -243,7 +243,7 @@ def flip_normal_form(expansion: ExpansionLike) -> FlipNormalForm:
     >>> e = Expansion(parse_expression("x**2/2 + x**5"), parse_variable_name("x"), Point.rational(0), 24)
     >>> fl = flip_normal_form(e)
     >>> fl.order, fl.coefficient.exact, fl.verdict
-    (7, -400, <Flip.SUPERCRITICAL: 'supercritical'>)
+    (7, -400, 'supercritical')
     """
     top = min(MAX_FLIP_ORDER, expansion.order - 1)
     for m in range(3, top + 1, 2):

@@ -566,7 +566,7 @@ def weakest_rigor(rigors: Iterable[str | None]) -> Rigor:
     ``None`` (an undecided quantity) counts as ``none``, and so does an empty list.
 
     >>> weakest_rigor(["exact", "certified"]), weakest_rigor(["exact", None]), weakest_rigor([])
-    (<Rigor.CERTIFIED: 'certified'>, <Rigor.NONE: 'none'>, <Rigor.NONE: 'none'>)
+    ('certified', 'none', 'none')
     """
     return Rigor.weakest(rigors)
 

@@ -17,11 +17,24 @@ from __future__ import annotations
 import enum
 from typing import Iterable
 
-__all__ = ["Verdict", "Flip", "Rigor", "Status", "PaperCase", "Evidence", "LossType", "ClosedFormStatus", "NoCycleCause",
+__all__ = ["Word", "Verdict", "Flip", "Rigor", "Status", "PaperCase", "Evidence", "LossType", "ClosedFormStatus", "NoCycleCause",
            "CellCause", "RunOutcome"]
 
 
-class Verdict(enum.StrEnum):
+class Word(enum.StrEnum):
+    """A word of the JSON contract: ``str()``, ``format()`` and ``repr()`` all give what the
+    string gave before the enums existed, so no text, JSON, doctest or dataclass repr ever shows
+    ``Verdict.HOLDS``; the type is still checked (``Verdict("hold")`` is a ValueError).
+
+    >>> repr(Verdict.HOLDS), str(Verdict.HOLDS), f"{Verdict.HOLDS!s:>6}", type(Verdict.HOLDS).__name__
+    ("'holds'", 'holds', ' holds', 'Verdict')
+    """
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+class Verdict(Word):
     """Whether a condition ``holds``, ``fails`` or is ``undecided``; an existence row whose eps
     leaves the paper's interval empty is ``outside_range``.
 
@@ -44,13 +57,13 @@ class Verdict(enum.StrEnum):
         return cls.UNDECIDED if holds is None else cls.HOLDS if holds else cls.FAILS
 
 
-class Flip(enum.StrEnum):
+class Flip(Word):
     """The kind of the flip at ``eta0 = 2/f''``: a stable 2-cycle born above eta0
     (``supercritical``), an unstable one below (``subcritical``), GD drifting along a manifold of
     minimizers instead (``drift``, several variables), or ``undecided``.
 
     >>> Flip("drift"), f"{Flip.SUBCRITICAL}"
-    (<Flip.DRIFT: 'drift'>, 'subcritical')
+    ('drift', 'subcritical')
     """
 
     SUPERCRITICAL = "supercritical"
@@ -59,13 +72,13 @@ class Flip(enum.StrEnum):
     UNDECIDED = "undecided"
 
 
-class Rigor(enum.StrEnum):
+class Rigor(Word):
     """What a fact rests on, strongest first: ``exact`` (proved symbolically), ``certified``
     (ball arithmetic), ``numerical`` (floating point, simulations, a finite grid standing for a
     continuum), ``none`` (nothing established).  An object's rigor is the weakest of its facts'.
 
     >>> Rigor.weakest(["exact", None]), Rigor.weakest([]), Rigor.CERTIFIED.weaker_than(Rigor.EXACT)
-    (<Rigor.NONE: 'none'>, <Rigor.NONE: 'none'>, True)
+    ('none', 'none', True)
     """
 
     EXACT = "exact"
@@ -96,7 +109,7 @@ class Rigor(enum.StrEnum):
         so does an empty list.  A word outside the vocabulary is refused (ValueError).
 
         >>> Rigor.weakest(["exact", "certified"]), Rigor.weakest([Rigor.NUMERICAL, "exact"])
-        (<Rigor.CERTIFIED: 'certified'>, <Rigor.NUMERICAL: 'numerical'>)
+        ('certified', 'numerical')
         """
         ranked = [cls.NONE if r is None else cls(r) for r in rigors]
         return max(ranked, key=_RIGOR_RANK.__getitem__) if ranked else cls.NONE
@@ -105,7 +118,7 @@ class Rigor(enum.StrEnum):
 _RIGOR_RANK = {r: i for i, r in enumerate(Rigor)}
 
 
-class Status(enum.StrEnum):
+class Status(Word):
     """A paper claim's status after verification (the README's status table).
 
     >>> [str(s) for s in Status]
@@ -119,12 +132,12 @@ class Status(enum.StrEnum):
     INCONCLUSIVE = "inconclusive"
 
 
-class PaperCase(enum.StrEnum):
+class PaperCase(Word):
     """The paper's 1-D case by the order ``k`` of the first non-zero derivative above the
     second: ``k3`` (k = 3), ``k_odd`` (odd k >= 5), ``k_even`` (even k >= 4).
 
     >>> PaperCase("k_even"), f"{PaperCase.K3}"
-    (<PaperCase.K_EVEN: 'k_even'>, 'k3')
+    ('k_even', 'k3')
     """
 
     K3 = "k3"
@@ -132,12 +145,12 @@ class PaperCase(enum.StrEnum):
     K_EVEN = "k_even"
 
 
-class Evidence(enum.StrEnum):
+class Evidence(Word):
     """How one basin start was classified: ``exact`` arithmetic, ``certified`` balls, or
     ``numeric`` midpoints (the basin JSON's word for :attr:`Rigor.NUMERICAL`).
 
     >>> Evidence.NUMERIC.rigor, Evidence.of(Rigor.CERTIFIED)
-    (<Rigor.NUMERICAL: 'numerical'>, <Evidence.CERTIFIED: 'certified'>)
+    ('numerical', 'certified')
     """
 
     EXACT = "exact"
@@ -155,12 +168,12 @@ class Evidence(enum.StrEnum):
         return cls.NUMERIC if rigor is Rigor.NUMERICAL else cls(rigor.value)
 
 
-class LossType(enum.StrEnum):
+class LossType(Word):
     """How a 2-cycle branch loses stability: a ``period_doubling`` (multiplier -1) or a
     ``fold`` (multiplier +1); ``superstable`` marks the multiplier-0 event on the way.
 
     >>> LossType("fold"), f"{LossType.PERIOD_DOUBLING}"
-    (<LossType.FOLD: 'fold'>, 'period_doubling')
+    ('fold', 'period_doubling')
     """
 
     SUPERSTABLE = "superstable"
@@ -168,7 +181,7 @@ class LossType(enum.StrEnum):
     FOLD = "fold"
 
 
-class ClosedFormStatus(enum.StrEnum):
+class ClosedFormStatus(Word):
     """A closed form for a certified number: ``proved`` (exact), ``consistent`` with its ball
     (numerical), or ``unknown``.
 
@@ -181,7 +194,7 @@ class ClosedFormStatus(enum.StrEnum):
     UNKNOWN = "unknown"
 
 
-class NoCycleCause(enum.StrEnum):
+class NoCycleCause(Word):
     """Why no 2-cycle is reported at a minimum: ``no_branch`` (the flip verdict puts the branch on
     the other side of eta0: a fact, as rigorous as the verdict) or a failure that establishes
     nothing: ``undecided`` flip, ``at_eta0`` (eta not told apart from eta0), ``not_followed``
@@ -203,14 +216,14 @@ class NoCycleCause(enum.StrEnum):
         return self is NoCycleCause.NO_BRANCH
 
 
-class CellCause(enum.StrEnum):
+class CellCause(Word):
     """Why a base-model certificate's sub-interval is what it is, beside the prose reason:
     ``degenerate`` (a proved zero of g'), ``condition_zero`` (a proved zero of the condition),
     ``equality`` (the condition is 0 on all of it), or the lack of a certificate at the depth
     reached (``g1_uncertified``, ``q_uncertified``, ``not_evaluated``, ``budget``).
 
     >>> sorted({CellCause.DEGENERATE, CellCause.EQUALITY})
-    [<CellCause.DEGENERATE: 'degenerate'>, <CellCause.EQUALITY: 'equality'>]
+    ['degenerate', 'equality']
     """
 
     DEGENERATE = "degenerate"
@@ -222,7 +235,7 @@ class CellCause(enum.StrEnum):
     BUDGET = "budget"
 
 
-class RunOutcome(enum.StrEnum):
+class RunOutcome(Word):
     """Where one matrix-factorization GD run ended, as the report prints it.
 
     >>> RunOutcome.CONFINED.startswith("oscillation")
