@@ -255,5 +255,6 @@ def flip_normal_form(expansion: ExpansionLike) -> FlipNormalForm:
             verdict = Flip.SUPERCRITICAL if d.sign < 0 else Flip.SUBCRITICAL
             return FlipNormalForm(m, d, verdict, f"lowest non-zero term at order {m} is {'negative' if d.sign < 0 else 'positive'}")
     if expansion.is_polynomial_of_degree_at_most(2):
-        return FlipNormalForm(None, None, Flip.UNDECIDED, "F(F(x)) = x identically at eta0 (f is quadratic): degenerate, no 2-cycle is born")
+        return FlipNormalForm(None, None, Flip.UNDECIDED,
+                              "F(F(x)) = x identically at eta0 (f is quadratic): degenerate, no 2-cycle is born")
     return FlipNormalForm(None, None, Flip.UNDECIDED, f"every coefficient up to order {top} vanishes")

@@ -41,6 +41,7 @@ import numpy as np
 from .. import arguments
 from ..decide import json_float
 from ..errors import InputError
+from ..vocabulary import Status, Verdict
 
 if TYPE_CHECKING:  # flint is imported where it is used, as elsewhere in this module
     from flint import arb, arb_mat
@@ -419,8 +420,8 @@ class CertifiedDirectional:
         return self.decision.enclosure
 
     @property
-    def verdict(self) -> str:
-        return "undecided" if self.decision.sign is None else {1: "holds", -1: "fails", 0: "fails"}[self.decision.sign]
+    def verdict(self) -> Verdict:
+        return Verdict.UNDECIDED if self.decision.sign is None else Verdict.of(self.decision.sign == 1)
 
     def to_dict(self) -> dict:
         from ..decide import decimal_with_radius
@@ -483,9 +484,9 @@ class FlipComparison:
     note: str
 
     @property
-    def verdict(self) -> str:
+    def verdict(self) -> Verdict:
         # Float evidence only: the sign is not certified, so no verdict is claimed.
-        return "undecided"
+        return Verdict.UNDECIDED
 
     @property
     def evidence(self) -> str:
@@ -636,29 +637,30 @@ class MlpExperiment:
                 "fraction_above_half_last_quarter": float(np.mean(late >= ALIGNED)), "random_baseline": 1 / math.sqrt(self.parameters),
                 "median_relative_residual_of_v1": float(np.median(np.array(self.tracked_residuals) / np.abs(self.sharpness)))}
 
-    def obs1_status(self) -> tuple[str, str]:
+    def obs1_status(self) -> tuple[Status, str]:
         """``(status, one-line summary)``; rigor is numerical evidence only."""
         s = self.obs1_summary()
         base = 10 * s["random_baseline"]
         if not self.at_edge:  # the observation is about training past the edge; this run is not a test of it
-            status = "inconclusive"
+            status = Status.INCONCLUSIVE
             how = "the run did not reach the edge of stability"
         elif s["median_last_quarter"] >= ALIGNED:
-            status = "confirmed"
+            status = Status.CONFIRMED
             how = "v1 aligns with the gradient"
         elif s["max_last_quarter"] < base:
-            status = "inconclusive"  # float cosines never refute: 'refuted' needs a certified counterexample
+            status = Status.INCONCLUSIVE  # float cosines never refute: 'refuted' needs a certified counterexample
             how = "v1 never aligned with the gradient in this run"
         else:
-            status = "inconclusive"
+            status = Status.INCONCLUSIVE
             how = "v1 is far above chance alignment but not consistently aligned"
         return status, (f"{how} (numerical evidence): |cos(v1, grad)| median {_r(s['median_last_quarter'])} over the last quarter "
                         f"(min {_r(s['min_last_quarter'])}, max {_r(s['max_last_quarter'])}), {_r(self.cosine_end)} at the end; "
                         f"chance level {_r(s['random_baseline'])}")
 
-    def obs2_status(self) -> tuple[str, str]:
+    def obs2_status(self) -> tuple[Status, str]:
         """``(status, one-line summary)``: certified along the computed direction ``v``."""
-        status = {"holds": "confirmed", "fails": "refuted"}.get(self.obs2.verdict, "inconclusive") if self.at_edge else "inconclusive"
+        status = {Verdict.HOLDS: Status.CONFIRMED, Verdict.FAILS: Status.REFUTED}.get(self.obs2.verdict, Status.INCONCLUSIVE) \
+            if self.at_edge else Status.INCONCLUSIVE
         q = self.obs2.quantity
         from ..decide import decimal_with_radius
 
