@@ -47,10 +47,11 @@ from ..dynamics import WindowReport, curvature_ball, window
 from ..errors import EosError
 from ..jets import constant_enclosure, to_fmpq
 from ..decide import enclosure_text, upper_text
-from ..orbits import GradientMap, TwoCycle, bits_for_digits, two_cycle
+from ..orbits import GradientMap, NoCycle, TwoCycle, bits_for_digits, two_cycle
 from ..parse import parse_constant, parse_expression
 from ..progress import Progress
 from ..results import check, markdown_text
+from ..vocabulary import LossType
 
 __all__ = [
     "QUARTIC",
@@ -118,12 +119,33 @@ def _setting():
     return expr, x, GradientMap(expr, x), check(QUARTIC, at=MINIMUM)
 
 
+def certified_cycle(eta: str, digits: int) -> TwoCycle:
+    """The certified 2-cycle of GD on the quartic at ``eta`` (cached); :class:`NoCycle` (with
+    the sentence and its cause) when there is none.
+
+    >>> certified_cycle("11/10", 20).certified
+    True
+    >>> try:
+    ...     certified_cycle("9/10", 20)
+    ... except NoCycle as none:
+    ...     print(none.cause, none.message[:23])
+    no_branch no 2-cycle is born here
+    """
+    found = _cycle_or_none(eta, digits)
+    if isinstance(found, NoCycle):
+        raise NoCycle(found.message, found.cause)  # a fresh one: the cached one keeps no traceback
+    return found
+
+
 @functools.lru_cache(maxsize=64)
-def certified_cycle(eta: str, digits: int) -> TwoCycle | str:
-    """The certified 2-cycle of GD on the quartic at ``eta`` (cached), or why there is none."""
+def _cycle_or_none(eta: str, digits: int) -> TwoCycle | NoCycle:
+    """:func:`certified_cycle`'s work, cached for a missing cycle too (a failure costs as much)."""
     _, _, gd, minimum = _setting()
     f2 = curvature_ball(minimum.curvature, bits_for_digits(digits))
-    return two_cycle(gd, minimum.point, f2, minimum.flip, eta, parse_constant(eta), digits)
+    try:
+        return two_cycle(gd, minimum.point, f2, minimum.flip, eta, parse_constant(eta), digits)
+    except NoCycle as none:
+        return NoCycle(none.message, none.cause)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -332,9 +354,10 @@ def _eta_text(eta: object, name: str = "eta") -> str:
 
 
 def _orbit_row(eta: str, digits: int, eq: PaperEquation) -> OrbitEquationRow:
-    found = certified_cycle(eta, digits)
-    if isinstance(found, str):
-        return OrbitEquationRow(eta, (), (), (), (), False, False, False, False, False, found)
+    try:
+        found = certified_cycle(eta, digits)
+    except NoCycle as none:
+        return OrbitEquationRow(eta, (), (), (), (), False, False, False, False, False, none.message)
     prec = bits_for_digits(digits)
     with ctx.workprec(prec):
         e = constant_enclosure(parse_constant(eta), prec)
@@ -474,7 +497,7 @@ def where_1121_comes_from(digits: int = 30) -> ThresholdOrigin:
     matches = bool(
         formula is not None and ss is not None and loss is not None and ss_ok and loss_ok and ss.closed_form and loss.closed_form
         and _matches(formula, 0, ss.closed_form.minimal_polynomial)
-        and _matches(formula, -1 if loss.kind == "period_doubling" else 1, loss.closed_form.minimal_polynomial)
+        and _matches(formula, -1 if loss.kind == LossType.PERIOD_DOUBLING else 1, loss.closed_form.minimal_polynomial)
     )
     truncation = None
     if ss is not None and ss_ok:
@@ -709,9 +732,13 @@ def basin_claim(etas: Sequence = BASIN_ETAS, n_starts: int = 200, digits: int = 
         if progress is not None:
             progress(f"basin at eta = {text}", i, len(etas))
         region = _region(parse_constant(text), loss_ball)
-        found = certified_cycle(text, digits)
-        if isinstance(found, str) or not found.certified:
-            rows.append(BasinRow(text, region, None, found if isinstance(found, str) else "the 2-cycle could not be certified"))
+        try:
+            found = certified_cycle(text, digits)
+        except NoCycle as none:
+            rows.append(BasinRow(text, region, None, none.message))
+            continue
+        if not found.certified:
+            rows.append(BasinRow(text, region, None, "the 2-cycle could not be certified"))
             continue
         report = basin_check(expr, x, text, found.points, starts, minimum=MINIMUM, **options)
         rows.append(BasinRow(text, region, report))
