@@ -681,7 +681,7 @@ def plot_certificates(certificates: Sequence[BaseModelCertificate], path: str, d
         for i in cert.intervals:
             lo, hi = float(fmpq_text(i.lo)), float(fmpq_text(i.hi))
             ax.broken_barh([(lo, hi - lo)], (row - 0.35, 0.7), facecolors=_COLOURS[i.status])
-            if i.status == "undecided":
+            if i.status == Verdict.UNDECIDED:
                 ax.plot([(lo + hi) / 2] * 2, [row - 0.45, row + 0.45], color=_COLOURS["undecided"], lw=1.2)
     ax.set_yticks(range(len(certificates)))
     ax.set_yticklabels([f"{c.name}: {c.expression}" + (" *" if c.poster else "") for c in reversed(certificates)], fontsize=8)

@@ -203,7 +203,7 @@ class ExistenceReport:
         for r in self.rows:
             eta = decimal_string(r.eta, 15) if r.eta is not None else "-"
             # The interval column already says why a row is out of range; the note would repeat it.
-            shown = r.note if r.verdict != "outside_range" else ""
+            shown = r.note if r.verdict != Verdict.OUTSIDE_RANGE else ""
             lines.append(f"  {str(r.eps):>10}  {eta:<26}  {r.interval_text:<44}  {r.verdict}" + (f"  [{shown}]" if shown else ""))
         lines.append(f"  {self.message}")
         return "\n".join(lines)
@@ -233,9 +233,9 @@ def _interval(check: StabilityCheck, eps: arb, prec: int) -> tuple[arb, arb | No
     with ctx.workprec(prec):
         f2 = curvature_ball(check.curvature, prec)
         fk = curvature_ball(d[k], prec)
-        if check.paper.case == "k3":
+        if check.paper.case == PaperCase.K3:
             denominator = f2 - eps * fk
-        elif check.paper.case == "k_odd":
+        elif check.paper.case == PaperCase.K_ODD:
             denominator = f2 - fk * eps ** (k - 2)
         else:
             denominator = f2 + fk * eps ** (k - 2)

@@ -51,7 +51,7 @@ from ..orbits import GradientMap, NoCycle, TwoCycle, bits_for_digits, two_cycle
 from ..parse import parse_constant, parse_expression
 from ..progress import Progress
 from ..results import check, markdown_text
-from ..vocabulary import LossType
+from ..vocabulary import Evidence, LossType, Rigor
 
 __all__ = [
     "QUARTIC",
@@ -638,12 +638,12 @@ def _region(eta: sp.Expr, loss: arb | None) -> str:
 def landings(report: BasinReport) -> tuple:
     """Starts that land exactly on the minimum (exact rationals): points of ``E``, the known
     exceptions, counted as such."""
-    return tuple(o for o in report.exceptions if o.kind == "minimum" and o.evidence == "exact")
+    return tuple(o for o in report.exceptions if o.kind == "minimum" and o.evidence == Evidence.EXACT)
 
 
 def unexplained(report: BasinReport) -> tuple:
     """Exceptions that are not exact landings on the minimum."""
-    return tuple(o for o in report.exceptions if not (o.kind == "minimum" and o.evidence == "exact"))
+    return tuple(o for o in report.exceptions if not (o.kind == "minimum" and o.evidence == Evidence.EXACT))
 
 
 def _done(row: BasinRow) -> BasinReport:
@@ -688,7 +688,7 @@ def _conclusion(rows: Sequence[BasinRow], eta_loss: str | None, n: int, lo: str,
                         else "only some starts reach the 2-cycle")
                      + f" (at {where}).")
     total = sum(len(_done(r).outcomes) for r in done)
-    strong = sum(1 for r in done for o in _done(r).outcomes if o.evidence in ("exact", "certified"))
+    strong = sum(1 for r in done for o in _done(r).outcomes if not o.evidence.rigor.weaker_than(Rigor.CERTIFIED))
     parts.append(f"Per start, {strong} of {total} classifications are exact or certified (a ball orbit entered a certified "
                  "trapping interval), the rest numeric; a finite grid is numeric evidence about the whole interval.")
     return " ".join(parts)
