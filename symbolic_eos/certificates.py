@@ -39,7 +39,7 @@ from .errors import InputError
 from .jets import Undetermined, ball_coefficients, constant_enclosure
 from .parse import parse_constant, parse_variable_name
 from .results import markdown_text, math_text
-from .vocabulary import CellCause, Verdict
+from .vocabulary import CellCause, Rigor, Verdict
 
 __all__ = [
     "BaseModelCertificate",
@@ -211,7 +211,7 @@ class BaseModelCertificate:
             "max_prec": self.max_prec,
             "boxes": self.boxes,
             "budget_exhausted": self.budget_exhausted,
-            "rigor": "certified",
+            "rigor": Rigor.CERTIFIED,
         }
 
     def _rows(self) -> list[tuple[str, str, str, str]]:

@@ -1488,7 +1488,7 @@ class MultiCycle:
             "certified": self.certified,
             "radius": radius,
             "box_radius": upper_text(self.radius),
-            "rigor": "certified" if self.certified else "numerical",
+            "rigor": Rigor.CERTIFIED if self.certified else Rigor.NUMERICAL,
         }
 
 

@@ -46,7 +46,7 @@ from ..decide import float_evidence, json_floats
 from ..errors import InputError
 from ..parse import parse_constant
 from ..progress import Progress, each_with_progress
-from ..vocabulary import RunOutcome, Verdict
+from ..vocabulary import Rigor, RunOutcome, Verdict
 
 __all__ = ["mf_loss", "mf_cross_section", "MFCrossSection", "COUNTEREXAMPLE", "MFRun", "simulate_mf", "trajectory", "MFReport", "mf_report"]
 
@@ -312,7 +312,7 @@ class MFReport:
             },
             "runs": [r.to_dict() for r in self.runs],
             # The weakest fact: the GD runs are float64 evidence (the cross-section claim is exact).
-            "rigor": "numerical",
+            "rigor": Rigor.NUMERICAL,
             "rigor_note": "exact for the cross-section; float64 evidence for GD",
         }
 

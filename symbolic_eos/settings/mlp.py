@@ -41,7 +41,7 @@ import numpy as np
 from .. import arguments
 from ..decide import json_float
 from ..errors import InputError
-from ..vocabulary import Status, Verdict
+from ..vocabulary import Rigor, Status, Verdict
 
 if TYPE_CHECKING:  # flint is imported where it is used, as elsewhere in this module
     from flint import arb, arb_mat
@@ -497,7 +497,7 @@ class FlipComparison:
                 "cutoff": _s(self.cutoff), "g_Hplus_g": _s(self.g_h_g), "one_d_part": _s(self.one_d_part),
                 "multivariate_quantity": _s(self.multivariate), "one_d_quantity": _s(self.one_d),
                 "flip_coefficient": _s(self.flip_coefficient), "float_evidence": self.evidence,
-                "verdict": self.verdict, "rigor": "numerical", "rigor_note": "float64 evidence", "note": self.note}
+                "verdict": self.verdict, "rigor": Rigor.NUMERICAL, "rigor_note": "float64 evidence", "note": self.note}
 
 
 def flip_comparison(net: Mlp, theta: np.ndarray, v: np.ndarray, x: np.ndarray, y: np.ndarray,
@@ -697,7 +697,7 @@ class MlpExperiment:
             "at_edge_of_stability": self.at_edge,
             # cosine: the contract's name for the cosine at the end of training (cosine_end stays).
             "obs1": {**{k: _s(v) for k, v in o1.items()}, "cosine": _s(o1["cosine_end"]), "status": s1, "summary": m1,
-                     "rigor": "numerical", "rigor_note": "numerical evidence (float64 training and Lanczos)"},
+                     "rigor": Rigor.NUMERICAL, "rigor_note": "numerical evidence (float64 training and Lanczos)"},
             "obs2": obs2,
             "flip": None if self.flip is None else self.flip.to_dict(),
             "trajectory": {"steps": list(self.tracked_steps),
@@ -707,7 +707,7 @@ class MlpExperiment:
                                "obs2.float_evidence", "obs2.rayleigh_quotient", "obs2.residual"],
             "seconds": json_float(round(self.seconds, 1)),
             # The weakest fact: Obs. 1 and the training are float64 evidence (Obs. 2's sign is certified).
-            "rigor": "numerical",
+            "rigor": Rigor.NUMERICAL,
         }
 
     def to_text(self) -> str:

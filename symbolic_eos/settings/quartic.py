@@ -192,7 +192,7 @@ class PaperEquation:
             "cofactor": sp.sstr(self.cofactor),
             "divides": self.divides,
             "branch_recovers_eta": self.branch_recovers_eta,
-            "rigor": "exact" if self.derivation_ok else None,
+            "rigor": Rigor.EXACT if self.derivation_ok else None,
         }
 
 
@@ -271,7 +271,7 @@ class OrbitEquationRow:
             "branch_positive": self.branch_positive,
             "certified": self.certified,
             "proved": self.proved,
-            "rigor": "exact" if self.proved else ("certified" if self.agrees_to_digits else None),
+            "rigor": Rigor.EXACT if self.proved else (Rigor.CERTIFIED if self.agrees_to_digits else None),
             "residual_bound": self.residual_bound,
             "message": self.message,
         }
@@ -299,7 +299,7 @@ class OrbitEquationCheck:
     def rigor(self) -> str:
         """``exact`` when the derivation and every row are proved, else the weakest row."""
         rows = [r.to_dict()["rigor"] for r in self.rows]
-        return weakest_rigor(["exact" if self.equation.derivation_ok else None] + rows)
+        return weakest_rigor([Rigor.EXACT if self.equation.derivation_ok else None] + rows)
 
     def to_dict(self) -> dict:
         return {"digits": self.digits, "equation": self.equation.to_dict(), "rows": [r.to_dict() for r in self.rows],
@@ -442,7 +442,7 @@ class ThresholdOrigin:
             "paper_bound": self.paper_bound,
             "superstable_truncated_to_3_decimals": None if self.truncation is None else f"{self.truncation / 1000:.3f}",
             "explanation": self.explanation,
-            "rigor": "exact" if self.superstable_form and self.loss_form else "certified",
+            "rigor": Rigor.EXACT if self.superstable_form and self.loss_form else Rigor.CERTIFIED,
         }
 
     def to_text(self) -> str:
@@ -588,7 +588,7 @@ class BasinClaim:
 
     def to_dict(self) -> dict:
         return {"interval": list(self.interval), "starts_per_eta": self.n_starts, "eta_loss": self.eta_loss,
-                "rows": [r.to_dict() for r in self.rows], "conclusion": self.conclusion, "rigor": "numerical",
+                "rows": [r.to_dict() for r in self.rows], "conclusion": self.conclusion, "rigor": Rigor.NUMERICAL,
                 "note": "each start is classified with exact / certified / numeric evidence; "
                         "a finite grid of starts is numeric evidence about the interval"}
 
@@ -887,7 +887,7 @@ class ExactLanding:
         return {"eta": str(self.eta), "start": str(self.start), "orbit": [str(v) for v in self.orbit],
                 "cycle_polynomial_at_1": str(self.cycle_polynomial_at_1),
                 "symmetric_cofactor_at_1": str(self.symmetric_cofactor_at_1), "proved": self.proved,
-                "rigor": "exact" if self.proved else None}
+                "rigor": Rigor.EXACT if self.proved else None}
 
 
 def exact_landing(eta: str | int | Fraction | sp.Expr, x0: str | int | Fraction | sp.Expr) -> ExactLanding:
@@ -940,7 +940,7 @@ class ExceptionalSet:
                 "counterexample": None if self.counterexample is None else self.counterexample.to_dict(),
                 "rational_points": [{"eta": e, "points": [{"start": str(x), "steps_to_1": n} for x, n in pts]}
                                     for e, pts in self.rational_points],
-                "rigor": "exact" if self.proved else None}
+                "rigor": Rigor.EXACT if self.proved else None}
 
     def _lines(self) -> list[str]:
         lines = [self.statement + "."]
