@@ -271,8 +271,9 @@ def certify(system: System, solution: Sequence[mpmath.mpf], prec: int) -> Krawcz
 # ---------------------------------------------------------------------------------------------
 
 
-#: How every "there is no branch here" sentence starts: it rests on the flip verdict (exact or
-#: certified), unlike a failure to follow or certify a branch, which establishes nothing.
+#: How the "there is no branch here" sentence starts (for the reader: the code asks
+#: :attr:`NoCycle.cause`, ``no_branch``, which rests on the flip verdict, exact or certified,
+#: unlike a failure to follow or certify a branch, which establishes nothing).
 NO_BRANCH = "no 2-cycle is born"
 
 
