@@ -15,6 +15,7 @@ code compares members, never prose.
 from __future__ import annotations
 
 import enum
+import inspect
 from typing import Iterable
 
 __all__ = ["Word", "Verdict", "Flip", "Rigor", "Status", "PaperCase", "Evidence", "LossType", "ClosedFormStatus", "NoCycleCause",
@@ -26,6 +27,8 @@ class Word(enum.StrEnum):
     string gave before the enums existed, so no text, JSON, doctest or dataclass repr ever shows
     ``Verdict.HOLDS``; the type is still checked (``Verdict("hold")`` is a ValueError).
 
+    ``Word(value)`` is the member whose word is ``value`` (ValueError for any other word).
+
     >>> repr(Verdict.HOLDS), str(Verdict.HOLDS), f"{Verdict.HOLDS!s:>6}", type(Verdict.HOLDS).__name__
     ("'holds'", 'holds', ' holds', 'Verdict')
     """
@@ -34,9 +37,16 @@ class Word(enum.StrEnum):
         return repr(self.value)
 
 
+# Calling an enum class looks a member up by its word: that is the signature the docs state
+# (EnumType.__call__'s functional-API parameters do not apply to these closed sets).
+Word.__signature__ = inspect.Signature([inspect.Parameter("value", inspect.Parameter.POSITIONAL_ONLY)])  # type: ignore[attr-defined]
+
+
 class Verdict(Word):
     """Whether a condition ``holds``, ``fails`` or is ``undecided``; an existence row whose eps
     leaves the paper's interval empty is ``outside_range``.
+
+    ``Verdict(value)`` is the member whose word is ``value`` (ValueError for any other word).
 
     >>> Verdict("holds") is Verdict.HOLDS, [str(v) for v in Verdict]
     (True, ['holds', 'fails', 'undecided', 'outside_range'])
@@ -62,6 +72,8 @@ class Flip(Word):
     (``supercritical``), an unstable one below (``subcritical``), GD drifting along a manifold of
     minimizers instead (``drift``, several variables), or ``undecided``.
 
+    ``Flip(value)`` is the member whose word is ``value`` (ValueError for any other word).
+
     >>> Flip("drift"), f"{Flip.SUBCRITICAL}"
     ('drift', 'subcritical')
     """
@@ -76,6 +88,8 @@ class Rigor(Word):
     """What a fact rests on, strongest first: ``exact`` (proved symbolically), ``certified``
     (ball arithmetic), ``numerical`` (floating point, simulations, a finite grid standing for a
     continuum), ``none`` (nothing established).  An object's rigor is the weakest of its facts'.
+
+    ``Rigor(value)`` is the member whose word is ``value`` (ValueError for any other word).
 
     >>> Rigor.weakest(["exact", None]), Rigor.weakest([]), Rigor.CERTIFIED.weaker_than(Rigor.EXACT)
     ('none', 'none', True)
@@ -121,6 +135,8 @@ _RIGOR_RANK = {r: i for i, r in enumerate(Rigor)}
 class Status(Word):
     """A paper claim's status after verification (the README's status table).
 
+    ``Status(value)`` is the member whose word is ``value`` (ValueError for any other word).
+
     >>> [str(s) for s in Status]
     ['confirmed', 'refuted', 'confirmed_with_correction', 'extended', 'inconclusive']
     """
@@ -136,6 +152,8 @@ class PaperCase(Word):
     """The paper's 1-D case by the order ``k`` of the first non-zero derivative above the
     second: ``k3`` (k = 3), ``k_odd`` (odd k >= 5), ``k_even`` (even k >= 4).
 
+    ``PaperCase(value)`` is the member whose word is ``value`` (ValueError for any other word).
+
     >>> PaperCase("k_even"), f"{PaperCase.K3}"
     ('k_even', 'k3')
     """
@@ -148,6 +166,8 @@ class PaperCase(Word):
 class Evidence(Word):
     """How one basin start was classified: ``exact`` arithmetic, ``certified`` balls, or
     ``numeric`` midpoints (the basin JSON's word for :attr:`Rigor.NUMERICAL`).
+
+    ``Evidence(value)`` is the member whose word is ``value`` (ValueError for any other word).
 
     >>> Evidence.NUMERIC.rigor, Evidence.of(Rigor.CERTIFIED)
     ('numerical', 'certified')
@@ -172,6 +192,8 @@ class LossType(Word):
     """How a 2-cycle branch loses stability: a ``period_doubling`` (multiplier -1) or a
     ``fold`` (multiplier +1); ``superstable`` marks the multiplier-0 event on the way.
 
+    ``LossType(value)`` is the member whose word is ``value`` (ValueError for any other word).
+
     >>> LossType("fold"), f"{LossType.PERIOD_DOUBLING}"
     ('fold', 'period_doubling')
     """
@@ -184,6 +206,8 @@ class LossType(Word):
 class ClosedFormStatus(Word):
     """A closed form for a certified number: ``proved`` (exact), ``consistent`` with its ball
     (numerical), or ``unknown``.
+
+    ``ClosedFormStatus(value)`` is the member whose word is ``value`` (ValueError for any other word).
 
     >>> ClosedFormStatus("consistent") is ClosedFormStatus.CONSISTENT
     True
@@ -199,6 +223,8 @@ class NoCycleCause(Word):
     the other side of eta0: a fact, as rigorous as the verdict) or a failure that establishes
     nothing: ``undecided`` flip, ``at_eta0`` (eta not told apart from eta0), ``not_followed``
     (continuation failed), ``no_convergence`` (Newton failed).
+
+    ``NoCycleCause(value)`` is the member whose word is ``value`` (ValueError for any other word).
 
     >>> NoCycleCause.NO_BRANCH.establishes, NoCycleCause.NOT_FOLLOWED.establishes
     (True, False)
@@ -222,6 +248,8 @@ class CellCause(Word):
     ``equality`` (the condition is 0 on all of it), or the lack of a certificate at the depth
     reached (``g1_uncertified``, ``q_uncertified``, ``not_evaluated``, ``budget``).
 
+    ``CellCause(value)`` is the member whose word is ``value`` (ValueError for any other word).
+
     >>> sorted({CellCause.DEGENERATE, CellCause.EQUALITY})
     ['degenerate', 'equality']
     """
@@ -237,6 +265,8 @@ class CellCause(Word):
 
 class RunOutcome(Word):
     """Where one matrix-factorization GD run ended, as the report prints it.
+
+    ``RunOutcome(value)`` is the member whose word is ``value`` (ValueError for any other word).
 
     >>> RunOutcome.CONFINED.startswith("oscillation")
     True
