@@ -52,6 +52,7 @@ from .errors import EosError, InputError
 from .jets import ball_function, constant_enclosure, to_fmpq
 from .orbits import CycleSystem, GradientMap, NoConvergence, certify, solve_system
 from .parse import parse_expression, parse_variable_name
+from .vocabulary import Evidence, Rigor
 
 __all__ = [
     "StartOutcome",
@@ -218,7 +219,8 @@ def _bits(q: fmpq) -> int:
 class StartOutcome:
     """Where the orbit of one start went: ``kind`` in :data:`KINDS` after ``steps`` steps, ending
     at ``final``; ``period`` of the orbit it converged to (when one was seen); ``evidence`` is
-    ``exact``, ``certified`` or ``numeric`` (see the module docstring); ``start`` is the exact
+    ``exact``, ``certified`` or ``numeric`` (see the module docstring; an
+    :class:`~symbolic_eos.vocabulary.Evidence`, whose ``rigor`` is the level it stands for); ``start`` is the exact
     start as text and ``detail`` says why the orbit was classified so.
 
     >>> o = StartOutcome("1/2", "cycle", "0.81", 12, "entered a certified trapping interval", 2, "certified")
@@ -232,7 +234,10 @@ class StartOutcome:
     steps: int
     detail: str
     period: int | None = None
-    evidence: str = "numeric"
+    evidence: Evidence = Evidence.NUMERIC
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "evidence", Evidence(self.evidence))  # the word is accepted too
 
     def to_dict(self) -> dict:
         return {"start": self.start, "class": self.kind, "final": self.final, "steps": self.steps,
@@ -294,7 +299,7 @@ class BasinReport:
     @property
     def all_certified(self) -> bool:
         """Every start's class rests on an exact or certified fact."""
-        return all(o.evidence in ("exact", "certified") for o in self.outcomes)
+        return not any(o.evidence.rigor.weaker_than(Rigor.CERTIFIED) for o in self.outcomes)
 
     @property
     def exceptions(self) -> tuple[StartOutcome, ...]:
@@ -344,7 +349,7 @@ class BasinReport:
             "exception_summary": self.exception_summary,
             "max_steps": self.max_steps,
             "settings": {"prec": self.prec, "max_iter": self.max_iter, "tol": self.tol, "escape": self.escape},
-            "rigor": "numerical",
+            "rigor": Rigor.NUMERICAL,
             "note": ("each start is classified with the evidence listed (exact / certified / numeric); "
                      "a finite grid of starts is numeric evidence about the interval between them"),
         }
@@ -418,13 +423,13 @@ def _exact_prefix(F: fmpq_poly, x0: fmpq, t: _Targets, start: str) -> StartOutco
             p = n - k
             if p == 1:
                 if t.minimum_exact is not None and t.minimum_exact.is_Rational and y == to_fmpq(t.minimum_exact):
-                    return StartOutcome(start, "minimum", str(y), k, "lands exactly on the minimum", 1, "exact")
-                return StartOutcome(start, "other", str(y), k, f"lands exactly on the fixed point {y}", 1, "exact")
+                    return StartOutcome(start, "minimum", str(y), k, "lands exactly on the minimum", 1, Evidence.EXACT)
+                return StartOutcome(start, "other", str(y), k, f"lands exactly on the fixed point {y}", 1, Evidence.EXACT)
             c0, c1 = t.cycle
             z = arb(F(y))
             if p == 2 and ((c0.contains(arb(y)) and c1.contains(z)) or (c1.contains(arb(y)) and c0.contains(z))):
-                return StartOutcome(start, "cycle", str(y), k, "lands exactly on the 2-cycle", 2, "exact")
-            return StartOutcome(start, "other", str(y), k, f"lands exactly on a period-{p} orbit", p, "exact")
+                return StartOutcome(start, "cycle", str(y), k, "lands exactly on the 2-cycle", 2, Evidence.EXACT)
+            return StartOutcome(start, "other", str(y), k, f"lands exactly on a period-{p} orbit", p, Evidence.EXACT)
         if abs(arb(y)) > t.escape:
             return StartOutcome(start, "diverged", decimal_string(arb(y), 20), n, "exceeds the escape bound")
         seen[y] = n
@@ -459,7 +464,7 @@ def _follow(F: BallMap, dF: BallMap, X: arb, n0: int, start: str, t: _Targets, m
             return StartOutcome(start, "diverged", decimal_string(X, 20), n, "exceeds the escape bound")
         for interval, kind, trap_period in traps:
             if interval.contains(X):
-                how = "certified" if certified else "numeric"
+                how = Evidence.of(Rigor.CERTIFIED if certified else Rigor.NUMERICAL)
                 what = "the 2-cycle" if kind == "cycle" else "the minimum"
                 return StartOutcome(start, kind, decimal_string(X, 20), n,
                                     f"entered a certified trapping interval of {what}", trap_period, how)
@@ -561,7 +566,8 @@ def basin_check(
         for s in start_values:
             label = sp.sstr(s)
             if xb is not None and s == xb:
-                outcomes.append(StartOutcome(label, "minimum", decimal_string(xb, 20), 0, "starts exactly on the minimum", 1, "exact"))
+                outcomes.append(StartOutcome(label, "minimum", decimal_string(xb, 20), 0, "starts exactly on the minimum", 1,
+                                             Evidence.EXACT))
                 continue
             X, n = constant_enclosure(s, prec), 0
             if exact_map is not None and s.is_Rational:

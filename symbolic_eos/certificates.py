@@ -39,6 +39,7 @@ from .errors import InputError
 from .jets import Undetermined, ball_coefficients, constant_enclosure
 from .parse import parse_constant, parse_variable_name
 from .results import markdown_text, math_text
+from .vocabulary import CellCause, Rigor, Verdict
 
 __all__ = [
     "BaseModelCertificate",
@@ -60,21 +61,25 @@ PRECISION_STEPS = 2
 TAYLOR_ORDER = 3
 
 
-_STATUSES = ("holds", "fails", "undecided")
+_STATUSES = (Verdict.HOLDS, Verdict.FAILS, Verdict.UNDECIDED)
 
 
 class CertifiedInterval(NamedTuple):
     """A closed sub-interval ``[lo, hi]`` (exact rational text) with its ``status`` (``holds`` /
-    ``fails`` / ``undecided``) and, for ``undecided``, the ``reason``.
+    ``fails`` / ``undecided``) and, for ``undecided``, the ``reason`` in prose and its
+    ``causes`` (what the code decides on), in the order met.
 
     >>> certify_base_model("exp", lo="0", hi="1", max_depth=8).intervals
-    (CertifiedInterval(lo='0', hi='1', status='holds', reason=''),)
+    (CertifiedInterval(lo='0', hi='1', status='holds', reason='', causes=()),)
+    >>> certify_base_model("cube", lo="-1", hi="1", max_depth=8).intervals[1].causes
+    ('degenerate',)
     """
 
     lo: str
     hi: str
-    status: str
+    status: Verdict
     reason: str = ""
+    causes: tuple[CellCause, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -130,7 +135,7 @@ class BaseModelCertificate:
             return None
         if self.of_status("fails"):
             return False
-        if all(_ZERO_G1 in i.reason for i in self.of_status("undecided")):
+        if all(CellCause.DEGENERATE in i.causes for i in self.of_status("undecided")):
             return True
         return None
 
@@ -142,7 +147,7 @@ class BaseModelCertificate:
         if not undecided and not fails:
             return f"holds for every x in {whole}"
         if not undecided and not holds:
-            equality = all(i.reason == _EQUALITY for i in fails)
+            equality = all(i.causes == (CellCause.EQUALITY,) for i in fails)
             return f"fails for every x in {whole} (certified" + (f": {_Q} = 0, equality)" if equality else ")")
         around = self._undecided_text(undecided)
         if not fails and undecided and self._width("undecided") * 1000 < self.total_width:
@@ -163,9 +168,9 @@ class BaseModelCertificate:
         width = _short(self._width("undecided"))
         centres = [_short((fmpq_text(i.lo) + fmpq_text(i.hi)) / 2) for i in undecided]
         where = ", ".join(centres[:8]) + (", ..." if n > 8 else "")
-        zeros = sum(_ZERO_G1 in i.reason for i in undecided)
+        zeros = sum(CellCause.DEGENERATE in i.causes for i in undecided)
         text = f"{n} undecided interval{'s' if n != 1 else ''} of total width {width} around x = {where}"
-        sign_changes = sum(_CONDITION_ZERO in i.reason for i in undecided)
+        sign_changes = sum(CellCause.CONDITION_ZERO in i.causes for i in undecided)
         for count, what in ((zeros, "a proved zero of g', where the L2 setting degenerates"),
                             (sign_changes, f"a proved zero of {_Q}, where the condition fails")):
             if count:
@@ -206,7 +211,7 @@ class BaseModelCertificate:
             "max_prec": self.max_prec,
             "boxes": self.boxes,
             "budget_exhausted": self.budget_exhausted,
-            "rigor": "certified",
+            "rigor": Rigor.CERTIFIED,
         }
 
     def _rows(self) -> list[tuple[str, str, str, str]]:
@@ -388,6 +393,7 @@ class _Leaf:
     status: str
     reason: str = ""
     zeros: tuple = ()  # proved zeros of g': ("at", x) exact or ("in", lo, hi)
+    cause: CellCause | None = None
 
 
 class _Certifier:
@@ -431,12 +437,12 @@ class _Certifier:
                 at_mid = [_coeffs(s, k + 1) for s in _condition_series(self._jet(centre, 3 + k), k + 1)]
             except Undetermined:
                 self.limited = True
-                return _Leaf(a, b, "undecided", _NOT_EVALUATED) if final else None
+                return _Leaf(a, b, "undecided", _NOT_EVALUATED, cause=CellCause.NOT_EVALUATED) if final else None
             # Bisection cannot help when the value at the centre itself is not resolved.
             self.limited = self._inexact_straddle(at_mid[0][0]) or self._inexact_straddle(at_mid[2][0])
             g1, g2, q = (_taylor_form(m, x, h) for m, x in zip(at_mid, on_box, strict=True))
             if g1.is_zero():
-                return _Leaf(a, b, "undecided", f"{_ZERO_G1}g' = 0 on the whole sub-interval", (("in", a, b),))
+                return _Leaf(a, b, "undecided", f"{_ZERO_G1}g' = 0 on the whole sub-interval", (("in", a, b),), CellCause.DEGENERATE)
             if not excludes_zero(g1):
                 # Near a zero of g' the enclosure cannot exclude 0; g' may still be monotone.
                 g1, g1_zero = self._monotone(a, b, g2, 0)
@@ -446,8 +452,8 @@ class _Certifier:
                     if g1_zero is None:
                         g1_zero = self._exact_zero_at_end(a, b)
                     if g1_zero is not None:
-                        return _Leaf(a, b, "undecided", g1_zero[0], (g1_zero[1],))
-                    return _Leaf(a, b, "undecided", _G1_UNCERTIFIED)
+                        return _Leaf(a, b, "undecided", g1_zero[0], (g1_zero[1],), CellCause.DEGENERATE)
+                    return _Leaf(a, b, "undecided", _G1_UNCERTIFIED, cause=CellCause.G1_UNCERTIFIED)
             status = _status(q)
             if status is None:
                 dq = _taylor_form(_derivative_coeffs(at_mid[2]), _derivative_coeffs(on_box[2]), h)
@@ -456,8 +462,12 @@ class _Certifier:
                 if status is None:
                     if not final:
                         return None
-                    return _Leaf(a, b, "undecided", q_zero[0] if q_zero else _Q_UNCERTIFIED)
-            return _Leaf(a, b, status, _EQUALITY if status == "fails" and q.is_zero() else "")
+                    if q_zero:
+                        return _Leaf(a, b, "undecided", q_zero[0], cause=CellCause.CONDITION_ZERO)
+                    return _Leaf(a, b, "undecided", _Q_UNCERTIFIED, cause=CellCause.Q_UNCERTIFIED)
+            if status == "fails" and q.is_zero():
+                return _Leaf(a, b, status, _EQUALITY, cause=CellCause.EQUALITY)
+            return _Leaf(a, b, status)
 
     def _exact_zero_at_end(self, a: fmpq, b: fmpq) -> tuple[str, tuple[str, fmpq]] | None:
         """An end where ``g'`` is exactly 0 (its ball has radius 0: e.g. ``x**3`` at 0, where
@@ -523,7 +533,7 @@ def _bisect(certifiers: list[_Certifier], a: fmpq, b: fmpq, max_depth: int, max_
         lo, hi, depth = stack.pop()
         if boxes >= max_boxes:
             exhausted = True
-            leaves.append(_Leaf(lo, hi, "undecided", "work budget exhausted"))
+            leaves.append(_Leaf(lo, hi, "undecided", "work budget exhausted", cause=CellCause.BUDGET))
             continue
         for certifier in certifiers:
             boxes += 1
@@ -541,8 +551,8 @@ def _bisect(certifiers: list[_Certifier], a: fmpq, b: fmpq, max_depth: int, max_
 
 
 def _merge(leaves: list[_Leaf]) -> tuple[list[CertifiedInterval], list[tuple]]:
-    """Adjacent leaves of the same status become one interval; the reasons of merged
-    undecided leaves are kept (each once, in order)."""
+    """Adjacent leaves of the same status become one interval; the reasons (and causes) of
+    merged leaves are kept (each once, in order)."""
     out: list[list] = []
     zeros: list[tuple] = []
     for leaf in leaves:
@@ -553,9 +563,11 @@ def _merge(leaves: list[_Leaf]) -> tuple[list[CertifiedInterval], list[tuple]]:
             out[-1][1] = leaf.hi
             if leaf.reason and leaf.reason not in out[-1][3]:
                 out[-1][3].append(leaf.reason)
+            if leaf.cause is not None and leaf.cause not in out[-1][4]:
+                out[-1][4].append(leaf.cause)
         else:
-            out.append([leaf.lo, leaf.hi, leaf.status, [leaf.reason] if leaf.reason else []])
-    return [CertifiedInterval(str(lo), str(hi), s, "; ".join(r)) for lo, hi, s, r in out], zeros
+            out.append([leaf.lo, leaf.hi, leaf.status, [leaf.reason] if leaf.reason else [], [] if leaf.cause is None else [leaf.cause]])
+    return [CertifiedInterval(str(lo), str(hi), Verdict(s), "; ".join(r), tuple(c)) for lo, hi, s, r, c in out], zeros
 
 
 def _zero_text(z: tuple) -> str:
@@ -669,7 +681,7 @@ def plot_certificates(certificates: Sequence[BaseModelCertificate], path: str, d
         for i in cert.intervals:
             lo, hi = float(fmpq_text(i.lo)), float(fmpq_text(i.hi))
             ax.broken_barh([(lo, hi - lo)], (row - 0.35, 0.7), facecolors=_COLOURS[i.status])
-            if i.status == "undecided":
+            if i.status == Verdict.UNDECIDED:
                 ax.plot([(lo + hi) / 2] * 2, [row - 0.45, row + 0.45], color=_COLOURS["undecided"], lw=1.2)
     ax.set_yticks(range(len(certificates)))
     ax.set_yticklabels([f"{c.name}: {c.expression}" + (" *" if c.poster else "") for c in reversed(certificates)], fontsize=8)

@@ -7,7 +7,7 @@ evidence only when ``rigor`` is ``numerical``), ``extended`` (true, and we show 
 the paper states), ``inconclusive`` (not settled; the reason is given).  ``rigor`` names the
 weakest kind of fact the status rests on: ``exact``, ``certified`` or ``numerical`` (evidence,
 never used for a sign: float simulations, or a finite grid standing for a continuum); the
-vocabulary is :data:`symbolic_eos.decide.RIGORS`.
+vocabularies are :class:`~symbolic_eos.vocabulary.Status` and :class:`~symbolic_eos.vocabulary.Rigor`.
 
 >>> [c.id for c in claims()][:3]
 ['thm1-existence', 'lemma1-higher-order', 'lemma2-l2']
@@ -29,6 +29,7 @@ from .decide import RIGORS, json_float, weakest_rigor
 from .errors import EosError, InputError
 from .progress import Progress, each_with_progress
 from .results import markdown_text
+from .vocabulary import Flip, Rigor, RunOutcome, Status, Verdict
 
 __all__ = ["Claim", "ClaimResult", "PaperVerification", "CLAIM_IDS", "STATUSES", "claims", "claim", "verify_claim",
            "verify_paper"]
@@ -36,8 +37,8 @@ __all__ = ["Claim", "ClaimResult", "PaperVerification", "CLAIM_IDS", "STATUSES",
 CLAIM_IDS = ("thm1-existence", "lemma1-higher-order", "lemma2-l2", "composition-rule", "quartic-orbit",
              "xy-balancing", "neuron-sharpness", "neuron-convergence", "mf-cross-section", "mf-oscillation",
              "base-model-examples", "mlp-obs1", "mlp-obs2")
-STATUSES = ("confirmed", "refuted", "confirmed_with_correction", "extended", "inconclusive")
-# One rigor vocabulary for the whole package (decide.RIGORS).
+STATUSES = tuple(Status)
+# One rigor vocabulary for the whole package (vocabulary.Rigor).
 
 _TEXT_FIELDS = ("id", "title", "paper", "statement", "method")
 
@@ -203,9 +204,9 @@ class ClaimResult:
     """
 
     claim: Claim
-    status: str
+    status: Status
     summary: str
-    rigor: str
+    rigor: Rigor
     evidence: tuple[tuple[str, str], ...] = ()
     finding: str = ""
     details: tuple[Any, ...] = field(default=(), compare=False, repr=False)
@@ -214,6 +215,9 @@ class ClaimResult:
     def __post_init__(self):
         if self.status not in STATUSES or self.rigor not in RIGORS:
             raise ValueError(f"bad status/rigor {self.status!r}/{self.rigor!r}")
+        # A verifier may hand over the word itself: the result always holds the member.
+        object.__setattr__(self, "status", Status(self.status))
+        object.__setattr__(self, "rigor", Rigor(self.rigor))
 
     @property
     def id(self) -> str:
@@ -245,7 +249,7 @@ class PaperVerification:
         return {s: sum(r.status == s for r in self.results) for s in STATUSES if any(r.status == s for r in self.results)}
 
     @property
-    def rigor(self) -> str:
+    def rigor(self) -> Rigor:
         """The weakest rigor among the claims run (``none`` when none was run)."""
         return weakest_rigor([r.rigor for r in self.results])
 
@@ -297,7 +301,7 @@ def _shared(cache: dict, key: str, make: Callable[[], Any]) -> Any:
     return cache[key]
 
 
-def _weakest(rigors: Sequence[str]) -> str:
+def _weakest(rigors: Sequence[str]) -> Rigor:
     return weakest_rigor(rigors)
 
 
@@ -315,7 +319,7 @@ def verify_claim(claim_id: str, cache: dict | None = None) -> ClaimResult:
     try:
         fields = _VERIFIERS[claim_id](c, {} if cache is None else cache)
     except EosError as exc:
-        fields = {"status": "inconclusive", "rigor": "none", "summary": f"could not be run: {exc}"}
+        fields = {"status": Status.INCONCLUSIVE, "rigor": Rigor.NONE, "summary": f"could not be run: {exc}"}
     return ClaimResult(c, seconds=time.perf_counter() - start, **fields)
 
 
@@ -355,7 +359,7 @@ def _thm1(c: Claim, cache: dict) -> dict:
     evidence, first_holds = [], True
     for rep in reports:
         holds, fail, out = rep.largest_holding_eps, rep.first_failure, rep.first_outside
-        first_holds &= bool(rep.rows) and rep.rows[0].verdict == "holds"
+        first_holds &= bool(rep.rows) and rep.rows[0].verdict == Verdict.HOLDS
         reach = "no tested eps" if holds is None else f"every tested |eps| up to {holds}"
         if fail is not None:
             reach += f"; certified failure at |eps| = {fail.eps}"
@@ -366,8 +370,8 @@ def _thm1(c: Claim, cache: dict) -> dict:
     fails = [r for r in reports if r.first_failure is not None]
     outside = [r for r in reports if r.first_outside is not None]
     if not first_holds:
-        early = [r for r in reports if r.rows and r.rows[0].verdict == "outside_range"]
-        return {"status": "inconclusive", "rigor": "certified", "evidence": tuple(evidence),
+        early = [r for r in reports if r.rows and r.rows[0].verdict == Verdict.OUTSIDE_RANGE]
+        return {"status": Status.INCONCLUSIVE, "rigor": Rigor.CERTIFIED, "evidence": tuple(evidence),
                 "summary": (f"the smallest tested eps is already outside the theorem's range for {early[0].expression}"
                             if early else
                             "the statement is not certified even at the smallest tested eps (the theorem only speaks of small eps)"),
@@ -390,7 +394,7 @@ def _thm1(c: Claim, cache: dict) -> dict:
                     "theorem's range, not as holding.")
     # Each eps is certified, but the theorem speaks of every small eps and a grid of them is
     # evidence (as ExistenceReport.rigor says): the claim's rigor is numerical.
-    return {"status": "confirmed", "rigor": "numerical", "summary": summary, "evidence": tuple(evidence),
+    return {"status": Status.CONFIRMED, "rigor": Rigor.NUMERICAL, "summary": summary, "evidence": tuple(evidence),
             "finding": finding, "details": tuple(reports)}
 
 
@@ -403,14 +407,14 @@ def _lemma1(c: Claim, cache: dict) -> dict:
     for r in checks:
         flip = r.flip.verdict + (f" (order {r.flip.order}, coefficient {r.flip.coefficient.short(8)})" if r.flip.order else "")
         evidence.append((f"f = {r.expression}, k = {r.paper.order}", f"paper: {r.paper.verdict}; flip: {flip}"))
-        if r.paper.verdict == "holds" and r.flip.verdict != "supercritical":
+        if r.paper.verdict == Verdict.HOLDS and r.flip.verdict != Flip.SUPERCRITICAL:
             refuted.append(r)
-        if r.paper.verdict != "holds" and r.flip.verdict == "supercritical":
+        if r.paper.verdict != Verdict.HOLDS and r.flip.verdict == Flip.SUPERCRITICAL:
             beyond.append(r)
     rigor = _weakest([r.rigor for r in checks])
     if refuted:
         r = refuted[0]
-        return {"status": "refuted", "rigor": rigor, "evidence": tuple(evidence), "details": tuple(checks),
+        return {"status": Status.REFUTED, "rigor": rigor, "evidence": tuple(evidence), "details": tuple(checks),
                 "summary": f"the paper's condition holds for {r.expression} but the flip is {r.flip.verdict}"}
     summary = "wherever the paper's condition holds the flip is supercritical"
     finding = ""
@@ -422,7 +426,7 @@ def _lemma1(c: Claim, cache: dict) -> dict:
                    f"({r.paper.reason}), but the first non-zero flip coefficient (order {r.flip.order}, "
                    f"{r.flip.coefficient.short(8)}, {r.flip.coefficient.rigor}) is negative: a stable 2-cycle is born. "
                    "The flip normal form is the general criterion; the paper's conditions are its first cases.")
-    return {"status": "extended" if beyond else "confirmed", "rigor": rigor, "summary": summary,
+    return {"status": Status.EXTENDED if beyond else Status.CONFIRMED, "rigor": rigor, "summary": summary,
             "evidence": tuple(evidence), "finding": finding, "details": tuple(checks)}
 
 
@@ -454,15 +458,15 @@ def _lemma2(c: Claim, cache: dict) -> dict:
     evidence += [(f"g = {r.base}, y = {r.target}, xb = {r.general.point.label}",
                   f"g' g''' - 6 g''^2 = {r.g_condition.short(8)}; L2 rule {r.l2_verdict}; flip {r.general.flip.verdict}")
                  for r in results]
-    rigor = _weakest(["exact"] + [r.rigor for r in results])
-    bad = [r for r in results if r.l2_verdict == "holds" and r.general.flip.verdict != "supercritical"]
+    rigor = _weakest([Rigor.EXACT] + [r.rigor for r in results])
+    bad = [r for r in results if r.l2_verdict == Verdict.HOLDS and r.general.flip.verdict != Flip.SUPERCRITICAL]
     if not proved or bad:
-        return {"status": "refuted" if bad else "inconclusive", "rigor": rigor, "evidence": tuple(evidence),
+        return {"status": Status.REFUTED if bad else Status.INCONCLUSIVE, "rigor": rigor, "evidence": tuple(evidence),
                 "summary": ("the identity could not be proved" if not proved
                             else f"L2 rule holds for {bad[0].base} but the flip is not supercritical"),
                 "details": tuple(results)}
-    holds = sum(r.l2_verdict == "holds" for r in results)
-    return {"status": "confirmed", "rigor": rigor, "evidence": tuple(evidence), "details": tuple(results),
+    holds = sum(r.l2_verdict == Verdict.HOLDS for r in results)
+    return {"status": Status.CONFIRMED, "rigor": rigor, "evidence": tuple(evidence), "details": tuple(results),
             "summary": f"the L2 rule is the paper's 1-D condition exactly (identity proved); it holds at all {holds} of "
                        f"{len(results)} poster examples and the flip is supercritical there",
             "finding": "When g'' = 0 (f''' = 0) the k = 4 case applies: f'''' = 8 g' g''' < 0 is the same rule."}
@@ -484,9 +488,9 @@ def _composition(c: Claim, cache: dict) -> dict:
     evidence += [(f"q = {v.q_text}, p = {v.p_text}, x = {v.at}",
                   f"C[p] = {v.p.value.short(6)}, C[q] = {v.q.value.short(6)}, C[q o p] = {v.composition.value.short(8)} ({v.rigor})")
                  for v in found]
-    rigor = _weakest([v.rigor for v in found] + ["exact"])
+    rigor = _weakest([v.rigor for v in found] + [Rigor.EXACT])
     if not found:
-        return {"status": "inconclusive", "rigor": "certified", "evidence": tuple(evidence),
+        return {"status": Status.INCONCLUSIVE, "rigor": Rigor.CERTIFIED, "evidence": tuple(evidence),
                 "summary": f"no violation found in {search.tried} checks (a finite search proves nothing universal)",
                 "details": (search,)}
     strict = [v for v in found if v.composition.value.sign == 1]
@@ -496,7 +500,7 @@ def _composition(c: Claim, cache: dict) -> dict:
         + ([", ".join(f"{v.q_text} o {v.p_text}" for v in boundary) + " on the boundary (C[q o p] = 0: the composition is "
             "affine, its L2 loss quadratic)"] if boundary else []))
     corrected = proved and not any(v.corrected_rule_applies for v in found)
-    return {"status": "confirmed_with_correction" if corrected else "refuted", "rigor": rigor, "evidence": tuple(evidence),
+    return {"status": Status.CONFIRMED_WITH_CORRECTION if corrected else Status.REFUTED, "rigor": rigor, "evidence": tuple(evidence),
             "details": (search,),
             "summary": f"false as stated: {names}; true when also q' q'' p'' >= 0, "
                        "or when p and q have negative Schwarzian (proved)",
@@ -538,17 +542,17 @@ def _quartic(c: Claim, cache: dict) -> dict:
     window = (f"orbit equation proved; 1.121 matches the superstable point {th.superstable_form} truncated, and the 2-cycle "
               f"stays stable up to {th.loss_form} = {float(w['eta_loss']):.5f} (proved)")
     if not ok:
-        return {"status": "inconclusive", "rigor": "numerical", "evidence": evidence, "details": (report,),
+        return {"status": Status.INCONCLUSIVE, "rigor": Rigor.NUMERICAL, "evidence": evidence, "details": (report,),
                 "summary": "the window could not be proved in closed form, or some grid start missed the 2-cycle "
                            "without landing exactly on the minimum", "finding": th.explanation}
     if not corrected:
-        return {"status": "extended", "rigor": "numerical", "evidence": evidence, "details": (report,),
+        return {"status": Status.EXTENDED, "rigor": Rigor.NUMERICAL, "evidence": evidence, "details": (report,),
                 "summary": (f"every one of {starts} grid starts in (0, 1) reaches the 2-cycle at each tested eta in (1, 1.121) "
                             f"(grid evidence); {window}"), "finding": th.explanation}
     assert exc is not None and ce is not None  # as `corrected` says
     # The correction rests on exact facts (the counterexample and E, proved), but "every x0 outside E
     # converges" still rests on a grid of starts at a few eta: numerical evidence, the weakest fact used.
-    return {"status": "confirmed_with_correction", "rigor": "numerical", "evidence": evidence, "details": (report,),
+    return {"status": Status.CONFIRMED_WITH_CORRECTION, "rigor": Rigor.NUMERICAL, "evidence": evidence, "details": (report,),
             "summary": (f"false as stated: at eta = {ce.eta}, F({ce.start}) = 1 in exact rationals, so x0 = {ce.start} "
                         f"lands on the minimum and stays there; corrected: {exc.corrected_claim} (grid evidence: {starts} "
                         f"starts at each tested eta plus the rational points of E, whose {len(landed)} exact "
@@ -593,7 +597,7 @@ def _xy(c: Claim, cache: dict) -> dict:
                    + (f", {len(r.positive_unexplained)} neither" if r.positive_unexplained else "")) for r in report.rows))
     corrected = report.counterexamples_proved
     if not inside_ok:
-        return {"status": "inconclusive", "rigor": "numerical", "evidence": evidence, "details": (report, orbit),
+        return {"status": Status.INCONCLUSIVE, "rigor": Rigor.NUMERICAL, "evidence": evidence, "details": (report, orbit),
                 "summary": report.conclusion, "finding": report.conclusion}
     n_pos = sorted({r.positive - len(r.landings) for r in paper})
     counts = f"{n_pos[0]}" if len(n_pos) == 1 else f"{n_pos[0]} to {n_pos[-1]}"
@@ -602,7 +606,7 @@ def _xy(c: Claim, cache: dict) -> dict:
             f"are counted as exceptions, the starts that leave x, y > 0 are outside the condition)"
             + (f", and so they do beyond, up to eta = {reach[-1]}" if reach else ""))
     if not corrected:
-        return {"status": "extended" if reach else "confirmed", "rigor": "numerical", "evidence": evidence,
+        return {"status": Status.EXTENDED if reach else Status.CONFIRMED, "rigor": Rigor.NUMERICAL, "evidence": evidence,
                 "details": (report, orbit), "summary": grid, "finding": report.conclusion}
     off = next((ce for ce in report.counterexamples if not ce.balanced), None)
     diag = next((ce for ce in report.counterexamples if ce.balanced), None)
@@ -613,7 +617,7 @@ def _xy(c: Claim, cache: dict) -> dict:
             f"({diag.end[0]}, {diag.end[1]}), not to the 2-cycle"] if diag else []))
     # The correction rests on exact landings; the convergence of every other start on a float64 grid:
     # the weakest fact, so numerical.
-    return {"status": "confirmed_with_correction", "rigor": "numerical", "evidence": evidence, "details": (report, orbit),
+    return {"status": Status.CONFIRMED_WITH_CORRECTION, "rigor": Rigor.NUMERICAL, "evidence": evidence, "details": (report, orbit),
             "summary": f"false as stated (exact rationals): {refuted}; corrected: {report.corrected_claim}; {grid}",
             "finding": ("The poster's condition, x, y > 0 for ever, does not exclude the manifold of minima x y = 1, where the "
                         "gradient vanishes: starts on it, or mapped exactly onto it, stay there, so they neither balance "
@@ -636,7 +640,7 @@ def _neuron_sharpness(c: Claim, cache: dict) -> dict:
                 ("closed-form population loss vs Monte Carlo",
                  f"max deviation {mc.max_deviation_in_standard_errors:.2f} standard errors ({mc.samples} samples, seed {mc.seed})"))
     ok = report.lambda1_proved
-    return {"status": "confirmed" if ok else "inconclusive", "rigor": "exact", "evidence": evidence, "details": (report,),
+    return {"status": Status.CONFIRMED if ok else Status.INCONCLUSIVE, "rigor": Rigor.EXACT, "evidence": evidence, "details": (report,),
             "summary": "lambda1 formula proved from the closed-form population loss (arc-cosine kernel, derived in the module "
                        "and checked against Monte Carlo); the flattest sharpness 2|w~|/d and EoS rate d/|w~| follow (v = |w|)" if ok
             else "the Hessian formula could not be proved"}
@@ -657,7 +661,7 @@ def _neuron_convergence(c: Claim, cache: dict) -> dict:
                 ("final |v - |w||", f"below 1e-9 in {len(balanced)} of {len(runs)} runs"),
                 ("final 2-cycle of v = |w|", f"the quartic's (to 1e-9) in {len(on_cycle)} of {len(runs)} runs"))
     ok = len(on_cycle) == len(balanced) == len(runs) and faster
-    return {"status": "confirmed" if ok else "inconclusive", "rigor": "numerical", "evidence": evidence, "details": (report,),
+    return {"status": Status.CONFIRMED if ok else Status.INCONCLUSIVE, "rigor": Rigor.NUMERICAL, "evidence": evidence, "details": (report,),
             "summary": (f"all {len(runs)} runs align, balance and land on the quartic's 2-cycle; alignment is much faster "
                         f"than the stated bound (factor {min(rates):.2f}-{max(rates):.2f} per step vs about 0.97)") if ok
             else "some runs did not behave as claimed (see the evidence)"}
@@ -685,16 +689,16 @@ def _mf_cross(c: Claim, cache: dict) -> dict:
         # D^3 L[v,v,.] has a component along the manifold of minimizers: no flip criterion applies there.
         flip += f" (the sharpness changes along the manifold of minimizers at rate |P_ker g| = {sharp.norm_text(8)}, {sharp.rigor})"
     evidence = (("rule", "3 L'''^2 - L'' L'''' = 96 |A|^2 |B|^2 along the top direction, positive iff b^T C a != 0 (exact)"),
-                ("balanced minimizer", {True: "holds", False: "fails"}.get(report.balanced.holds, "undecided")),
+                ("balanced minimizer", Verdict.of(report.balanced.holds)),
                 ("unbalanced C = diag(1, 1/4), Y = diag(1, 1/8), Z = diag(1, 2)",
                  f"b^T C a = {ce.coupling}; L'' = {ce.second}, L''' = {ce.third}, L'''' = {ce.fourth}: "
-                 + {True: "holds", False: "fails"}.get(ce.holds, "undecided")),
+                 + Verdict.of(ce.holds)),
                 ("the same minimizer, generic exact check in 8 variables",
                  f"cross-section {generic.cross_section.verdict}; multivariate flip {flip}; GD just past eta0: {generic.simulation}"))
     if ce.holds is not False:
-        return {"status": "inconclusive", "rigor": "exact", "evidence": evidence, "details": (report, generic),
+        return {"status": Status.INCONCLUSIVE, "rigor": Rigor.EXACT, "evidence": evidence, "details": (report, generic),
                 "summary": "the counterexample did not fail"}
-    return {"status": "confirmed_with_correction", "rigor": "exact", "evidence": evidence, "details": (report, generic),
+    return {"status": Status.CONFIRMED_WITH_CORRECTION, "rigor": Rigor.EXACT, "evidence": evidence, "details": (report, generic),
             "summary": "false at unbalanced minimizers (exact counterexample, the cross-section is exactly quadratic); "
                        "when the top eigenvalues of Y Y^T and Z Z^T are simple it holds iff b^T C a != 0, so at every "
                        "balanced minimizer with lambda2(C) < 1",
@@ -712,14 +716,14 @@ def _mf_cross(c: Claim, cache: dict) -> dict:
 def _mf_oscillation(c: Claim, cache: dict) -> dict:
     report = _mf(cache)
     runs = report.runs
-    confined = [r for r in runs if r.outcome.startswith("oscillation confined")]
+    confined = [r for r in runs if r.outcome is RunOutcome.CONFINED]
     worst = max((r.off_direction for r in runs), default=float("nan"))
     evidence = (("runs", f"{len(runs)} (d in {sorted({r.d for r in runs})}, eta in {sorted({r.eta for r in runs})}, seeds "
                          f"{sorted({r.seed for r in runs})})"),
                 ("confined to u u^T with the quartic's delta", f"{len(confined)} of {len(runs)} runs"),
                 ("largest distance from (delta^2 - 1) u u^T", "below 1e-12" if worst < 1e-12 else f"{worst:.2g}"))
     ok = len(confined) == len(runs)
-    return {"status": "confirmed" if ok else "inconclusive", "rigor": "numerical", "evidence": evidence, "details": (report,),
+    return {"status": Status.CONFIRMED if ok else Status.INCONCLUSIVE, "rigor": Rigor.NUMERICAL, "evidence": evidence, "details": (report,),
             "summary": f"all {len(runs)} runs oscillate in one direction, Y Z^T - C = (delta^2 - 1) u u^T with the quartic's delta"
             if ok else f"{len(runs) - len(confined)} of {len(runs)} runs did not settle as claimed"}
 
@@ -729,21 +733,21 @@ def _base_models(c: Claim, cache: dict) -> dict:
     try:
         from .certificates import certify_base_models
     except ImportError:
-        return {"status": "inconclusive", "rigor": "none", "summary": "base-model certificates not available"}
+        return {"status": Status.INCONCLUSIVE, "rigor": Rigor.NONE, "summary": "base-model certificates not available"}
     certs = certify_base_models()
     poster = [k for k in certs if k.poster]
     evidence = tuple((f"g = {k.expression}" + (" (poster)" if k.poster else ""), k.summary) for k in certs)
     failing = [k for k in poster if k.agrees_with_poster is False]
     if failing:
-        return {"status": "refuted", "rigor": "certified", "evidence": evidence, "details": certs,
+        return {"status": Status.REFUTED, "rigor": Rigor.CERTIFIED, "evidence": evidence, "details": certs,
                 "summary": f"the condition fails (certified) somewhere for {', '.join(k.name for k in failing)}"}
     unsettled = [k for k in poster if k.agrees_with_poster is not True]
     if unsettled:
-        return {"status": "inconclusive", "rigor": "certified", "evidence": evidence, "details": certs,
+        return {"status": Status.INCONCLUSIVE, "rigor": Rigor.CERTIFIED, "evidence": evidence, "details": certs,
                 "summary": f"not settled for {', '.join(k.name for k in unsettled)}: undecided sub-intervals that no "
                            "proved zero of g' explains"}
     ranges = sorted({f"[{k.range[0]}, {k.range[1]}]" for k in poster})
-    return {"status": "confirmed", "rigor": "certified", "evidence": evidence, "details": certs,
+    return {"status": Status.CONFIRMED, "rigor": Rigor.CERTIFIED, "evidence": evidence, "details": certs,
             "summary": f"all {len(poster)} poster models satisfy g' g''' < 6 g''^2 on their ranges ({', '.join(ranges)}), "
                        "except in tiny intervals around proved zeros of g', where the L2 setting degenerates"}
 
@@ -770,10 +774,10 @@ def _mlp_obs1(c: Claim, cache: dict) -> dict:
                 ("|cos(v1, grad)| over the last quarter", f"median {s['median_last_quarter']:.3g}, min {s['min_last_quarter']:.3g}, "
                                                           f"max {s['max_last_quarter']:.3g}"),
                 ("|cos(v1, grad)| at the end", f"{s['cosine_end']:.3g} (chance level {s['random_baseline']:.3g})"))
-    return {"status": status, "rigor": "numerical", "summary": summary, "evidence": evidence, "details": (result,),
+    return {"status": status, "rigor": Rigor.NUMERICAL, "summary": summary, "evidence": evidence, "details": (result,),
             "finding": "Alignment is intermittent: far above chance, but the median over the late phase stays below 1/2; "
                        "the poster's Obs. 1 is reproduced only in part on this network and data."
-            if status == "inconclusive" and result.at_edge and s["max_last_quarter"] >= 0.5 else ""}
+            if status == Status.INCONCLUSIVE and result.at_edge and s["max_last_quarter"] >= 0.5 else ""}
 
 
 @_verifier("mlp-obs2")
@@ -793,8 +797,8 @@ def _mlp_obs2(c: Claim, cache: dict) -> dict:
                                                            f"-2c = {f.flip_coefficient:.3g} ({f.evidence})"),)
     # The sign along the computed v is certified; that v is v1 (Rayleigh quotient, residual) and that
     # the run sits at the edge of stability are float evidence, so the status is numerical.
-    rigor = "numerical" if ob.verdict in ("holds", "fails") else "none"
+    rigor = Rigor.NUMERICAL if ob.verdict in (Verdict.HOLDS, Verdict.FAILS) else Rigor.NONE
     return {"status": status, "rigor": rigor, "summary": summary, "evidence": evidence, "details": (result,),
             "finding": "The certificate is about the end iterate of training on scikit-learn's 8x8 digits (a point with "
                        "negative Hessian eigenvalues, not a minimum) and the computed direction v; the poster's setting is "
-                       "MNIST at the end point of training." if status == "confirmed" else ""}
+                       "MNIST at the end point of training." if status == Status.CONFIRMED else ""}

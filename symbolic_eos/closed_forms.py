@@ -26,6 +26,7 @@ from flint import acb, arb, ctx, fmpq, fmpq_mpoly, fmpq_mpoly_ctx, fmpq_poly
 from .errors import EosError
 from .jets import constant_enclosure
 from .parse import parse_constant
+from .vocabulary import ClosedFormStatus, Rigor
 
 __all__ = ["ClosedForm", "prove_event_constant", "recognise"]
 
@@ -47,7 +48,7 @@ class ClosedForm:
 
     expression: str | None
     minimal_polynomial: str | None
-    status: str  # "proved" | "consistent" | "unknown"
+    status: ClosedFormStatus
     digits: int | None = None
 
     def to_dict(self) -> dict:
@@ -57,7 +58,7 @@ class ClosedForm:
             "status": self.status,
             "digits": self.digits,
             # proved: exact; consistent (recognised to some digits): evidence; unknown: nothing.
-            "rigor": {"proved": "exact", "consistent": "numerical"}.get(self.status, "none"),
+            "rigor": {ClosedFormStatus.PROVED: Rigor.EXACT, ClosedFormStatus.CONSISTENT: Rigor.NUMERICAL}.get(self.status, Rigor.NONE),
         }
 
 
@@ -135,11 +136,11 @@ def prove_event_constant(expr: sp.Expr, var: sp.Symbol, target: int, eta: arb) -
             if r.imag.contains(0) and r.real.overlaps(eta):
                 candidates.append((univariate, r.real))
     if len(candidates) != 1:
-        return ClosedForm(None, None, "unknown")
+        return ClosedForm(None, None, ClosedFormStatus.UNKNOWN)
     minpoly, _ = candidates[0]
     expr_eta = sum(sp.Rational(int(c.p), int(c.q)) * _ETA**i for i, c in enumerate(minpoly.coeffs()))
     minpoly_text = sp.sstr(sp.Poly(expr_eta, _ETA).primitive()[1].as_expr())
-    return ClosedForm(_radical_root(expr_eta, eta), minpoly_text, "proved")
+    return ClosedForm(_radical_root(expr_eta, eta), minpoly_text, ClosedFormStatus.PROVED)
 
 
 def _coeff(p: fmpq_mpoly, i: int) -> fmpq:
@@ -181,14 +182,14 @@ def recognise(eta: arb, digits: int = 30) -> ClosedForm:
     if eta.rad() > 0:
         good = int(min(digits, max(0, -float(eta.rad().log()) / 2.302585092994046)))
     if good < 10:
-        return ClosedForm(None, None, "unknown")
+        return ClosedForm(None, None, ClosedFormStatus.UNKNOWN)
     with mpmath.workdps(min(digits, good, 40)):
         value = mpmath.mpf(eta.mid()._mpf_)
         try:
             coefficients = mpmath.findpoly(value, 4, maxcoeff=10**4)
             guess = None if coefficients else mpmath.identify(value, ["pi", "log(2)"])
         except (ValueError, ZeroDivisionError, OverflowError):  # PSLQ refuses some inputs
-            return ClosedForm(None, None, "unknown")
+            return ClosedForm(None, None, ClosedFormStatus.UNKNOWN)
     if coefficients:
         if coefficients[0] < 0:
             coefficients = [-c for c in coefficients]
@@ -197,15 +198,15 @@ def recognise(eta: arb, digits: int = 30) -> ClosedForm:
         pairs: list[tuple[acb, int]] = fmpq_poly([int(c) for c in reversed(coefficients)]).complex_roots()  # type: ignore[assignment]
         roots = [r for r, _ in pairs]
         if sum(1 for r in roots if r.imag.contains(0) and r.real.overlaps(eta)) == 1:
-            return ClosedForm(_radical_root(poly, eta), sp.sstr(poly), "consistent", good)
-        return ClosedForm(None, None, "unknown")
+            return ClosedForm(_radical_root(poly, eta), sp.sstr(poly), ClosedFormStatus.CONSISTENT, good)
+        return ClosedForm(None, None, ClosedFormStatus.UNKNOWN)
     if guess is None:
-        return ClosedForm(None, None, "unknown")
+        return ClosedForm(None, None, ClosedFormStatus.UNKNOWN)
     try:
         candidate = parse_constant(guess)
     except EosError:  # identify's output is our own, but never trust it blindly
-        return ClosedForm(None, None, "unknown")
+        return ClosedForm(None, None, ClosedFormStatus.UNKNOWN)
     with ctx.workprec(256):
         if not constant_enclosure(candidate, 256).overlaps(eta):
-            return ClosedForm(None, None, "unknown")
-    return ClosedForm(sp.sstr(candidate), None, "consistent", good)
+            return ClosedForm(None, None, ClosedFormStatus.UNKNOWN)
+    return ClosedForm(sp.sstr(candidate), None, ClosedFormStatus.CONSISTENT, good)

@@ -44,6 +44,7 @@ from .jets import Point
 from . import arguments
 from .parse import parse_constant, parse_expression, parse_variable_name
 from .results import math_text
+from .vocabulary import Rigor, Verdict
 
 __all__ = [
     "ModelCheck",
@@ -163,19 +164,19 @@ class ModelCheck:
     at: str
     slope: Decision
     value: Decision
-    verdict: str
+    verdict: Verdict
 
     def to_dict(self) -> dict:
         return {"value": self.value.text(17), "verdict": self.verdict, "expression": self.text, "at": self.at,
-                "rigor": "exact" if self.value.rigor == "exact" and self.slope.rigor == "exact" else "certified"}
+                "rigor": Rigor.EXACT if self.value.rigor == Rigor.EXACT and self.slope.rigor == Rigor.EXACT else Rigor.CERTIFIED}
 
 
-def _verdict(slope: Decision, value: Decision) -> str:
+def _verdict(slope: Decision, value: Decision) -> Verdict:
     if slope.sign == 0:
-        return "fails"
+        return Verdict.FAILS
     if slope.sign is None or value.sign is None:
-        return "undecided"
-    return "holds" if value.sign < 0 else "fails"
+        return Verdict.UNDECIDED
+    return Verdict.of(value.sign < 0)
 
 
 @dataclass(frozen=True)
@@ -210,23 +211,23 @@ class CompositionCheck:
     @property
     def naive_rule_violated(self) -> bool:
         """p and q satisfy the L2 condition but q o p certainly does not."""
-        return self.p.verdict == "holds" and self.q.verdict == "holds" and self.composition.verdict == "fails"
+        return self.p.verdict == Verdict.HOLDS and self.q.verdict == Verdict.HOLDS and self.composition.verdict == Verdict.FAILS
 
     @property
     def corrected_rule_applies(self) -> bool:
         """p and q satisfy the L2 condition and ``q' q'' p'' >= 0`` is certain."""
-        return self.p.verdict == "holds" and self.q.verdict == "holds" and self.cross.sign in (0, 1)
+        return self.p.verdict == Verdict.HOLDS and self.q.verdict == Verdict.HOLDS and self.cross.sign in (0, 1)
 
     @property
     def via_k4(self) -> bool:
         """The composition satisfies the L2 condition with ``h''(xb) = 0`` (proved): the
         conclusion is then the paper's k = 4 case."""
-        return self.composition.verdict == "holds" and self.curvature.sign == 0
+        return self.composition.verdict == Verdict.HOLDS and self.curvature.sign == 0
 
     @property
-    def rigor(self) -> str:
+    def rigor(self) -> Rigor:
         facts = [self.p.value, self.q.value, self.composition.value, self.p.slope, self.q.slope, self.composition.slope]
-        return "exact" if all(d.rigor == "exact" for d in facts) else "certified"
+        return Rigor.EXACT if all(d.rigor == Rigor.EXACT for d in facts) else Rigor.CERTIFIED
 
     def to_dict(self) -> dict:
         return {
@@ -440,7 +441,7 @@ class CounterexampleSearch:
     counterexamples: tuple[CompositionCheck, ...]
 
     @property
-    def rigor(self) -> str:
+    def rigor(self) -> Rigor:
         """The weakest rigor of the violations found; ``none`` when none was found (a finite
         search that finds nothing proves nothing)."""
         return weakest_rigor([c.rigor for c in self.counterexamples])

@@ -31,6 +31,7 @@ from flint import arb, arb_series, fmpq, fmpq_series
 from .algebraic import Surd, compose_coefficients
 from .decide import Decision, ExpansionLike, as_sympy, decide
 from .jets import BeyondJet, series_length
+from .vocabulary import Flip, PaperCase, Verdict
 
 __all__ = [
     "MAX_ORDER",
@@ -71,9 +72,9 @@ class PaperCriterion:
     ('k3', 3, 'holds', 96, 1)
     """
 
-    case: str | None  # "k3" | "k_odd" | "k_even" | None
+    case: PaperCase | None
     order: int | None
-    verdict: str
+    verdict: Verdict
     quantity_name: str | None
     quantity: Decision | None
     eps_sign: int | None  # the sign eps must have (x0 = xb - eps)
@@ -95,22 +96,24 @@ class FlipNormalForm:
 
     order: int | None
     coefficient: Decision | None
-    verdict: str  # "supercritical" | "subcritical" | "undecided"
+    verdict: Flip
     reason: str
 
 
-def _order_k(expansion: ExpansionLike) -> tuple[int | None, dict[int, Decision], str]:
+def _order_k(expansion: ExpansionLike) -> tuple[int | None, dict[int, Decision], str, Verdict]:
+    """The order k, the decisions made, and when there is no k the reason and the verdict it
+    gives: ``fails`` for a quadratic f (the paper's conditions need some k), else ``undecided``."""
     decisions: dict[int, Decision] = {}
     for j in range(3, MAX_ORDER + 1):
         d = decide(partial(derivative, j=j), expansion)
         decisions[j] = d
         if d.sign is None:
-            return None, decisions, f"the sign of f^({j})(xb) is undecided ({d.evidence()})"
+            return None, decisions, f"the sign of f^({j})(xb) is undecided ({d.evidence()})", Verdict.UNDECIDED
         if d.sign != 0:
-            return j, decisions, ""
+            return j, decisions, "", Verdict.UNDECIDED
     if expansion.is_polynomial_of_degree_at_most(MAX_ORDER):
-        return None, decisions, "every derivative above the second vanishes (f is quadratic near xb)"
-    return None, decisions, f"f^(j)(xb) = 0 for 3 <= j <= {MAX_ORDER} (order beyond the searched maximum)"
+        return None, decisions, "every derivative above the second vanishes (f is quadratic near xb)", Verdict.FAILS
+    return None, decisions, f"f^(j)(xb) = 0 for 3 <= j <= {MAX_ORDER} (order beyond the searched maximum)", Verdict.UNDECIDED
 
 
 def paper_criterion(expansion: ExpansionLike, decisions: dict[int, Decision] | None = None) -> PaperCriterion:
@@ -126,17 +129,16 @@ def paper_criterion(expansion: ExpansionLike, decisions: dict[int, Decision] | N
     >>> p.case, p.order, p.verdict, sorted(found)
     ('k_even', 4, 'fails', [3, 4])
     """
-    k, found, reason = _order_k(expansion)
+    k, found, reason, verdict = _order_k(expansion)
     if decisions is not None:
         decisions.update(found)
     if k is None:
-        verdict = "fails" if reason.startswith("every derivative") else "undecided"
         return PaperCriterion(None, None, verdict, None, None, None, None, reason)
     if k == 3:
         q = decide(lambda c: 3 * derivative(c, 3) ** 2 - derivative(c, 2) * derivative(c, 4), expansion)
         eps = found[3].sign
         return PaperCriterion(
-            "k3", 3, _verdict(q, positive=True), "3 f'''^2 - f'' f''''", q, eps,
+            PaperCase.K3, 3, _verdict(q, positive=True), "3 f'''^2 - f'' f''''", q, eps,
             "2/f'' < eta < 2/(f'' - eps f''')",
             _reason(q, "3 f'''^2 - f'' f''''", positive=True),
         )
@@ -145,22 +147,22 @@ def paper_criterion(expansion: ExpansionLike, decisions: dict[int, Decision] | N
         if decisions is not None:
             decisions[k + 1] = q
         return PaperCriterion(
-            "k_odd", k, _verdict(q, positive=False), f"f^({k + 1})", q, found[k].sign,
+            PaperCase.K_ODD, k, _verdict(q, positive=False), f"f^({k + 1})", q, found[k].sign,
             f"2/f'' < eta < 2/(f'' - f^({k}) eps^{k - 2})",
             _reason(q, f"f^({k + 1})", positive=False),
         )
     q = found[k]
     return PaperCriterion(
-        "k_even", k, _verdict(q, positive=False), f"f^({k})", q, 1,
+        PaperCase.K_EVEN, k, _verdict(q, positive=False), f"f^({k})", q, 1,
         f"2/f'' < eta < 2/(f'' + f^({k}) eps^{k - 2})",
         _reason(q, f"f^({k})", positive=False),
     )
 
 
-def _verdict(q: Decision, positive: bool) -> str:
+def _verdict(q: Decision, positive: bool) -> Verdict:
     if q.sign is None:
-        return "undecided"
-    return "holds" if q.sign == (1 if positive else -1) else "fails"
+        return Verdict.UNDECIDED
+    return Verdict.of(q.sign == (1 if positive else -1))
 
 
 def _reason(q: Decision, name: str, positive: bool) -> str:
@@ -168,7 +170,7 @@ def _reason(q: Decision, name: str, positive: bool) -> str:
     if q.sign is None:
         return f"the sign of {name} is undecided ({q.evidence()})"
     rel = {1: "> 0", -1: "< 0", 0: "= 0"}[q.sign]
-    return f"{name} {rel} ({'as required' if _verdict(q, positive) == 'holds' else 'needs ' + want})"
+    return f"{name} {rel} ({'as required' if _verdict(q, positive) is Verdict.HOLDS else 'needs ' + want})"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -248,10 +250,11 @@ def flip_normal_form(expansion: ExpansionLike) -> FlipNormalForm:
         # Truncating at order m keeps the (rare) symbolic fallback as small as it can be.
         d = decide(partial(_flip_term, m), expansion)
         if d.sign is None:
-            return FlipNormalForm(None, d, "undecided", f"the sign of the order-{m} coefficient is undecided ({d.evidence()})")
+            return FlipNormalForm(None, d, Flip.UNDECIDED, f"the sign of the order-{m} coefficient is undecided ({d.evidence()})")
         if d.sign != 0:
-            verdict = "supercritical" if d.sign < 0 else "subcritical"
+            verdict = Flip.SUPERCRITICAL if d.sign < 0 else Flip.SUBCRITICAL
             return FlipNormalForm(m, d, verdict, f"lowest non-zero term at order {m} is {'negative' if d.sign < 0 else 'positive'}")
     if expansion.is_polynomial_of_degree_at_most(2):
-        return FlipNormalForm(None, None, "undecided", "F(F(x)) = x identically at eta0 (f is quadratic): degenerate, no 2-cycle is born")
-    return FlipNormalForm(None, None, "undecided", f"every coefficient up to order {top} vanishes")
+        return FlipNormalForm(None, None, Flip.UNDECIDED,
+                              "F(F(x)) = x identically at eta0 (f is quadratic): degenerate, no 2-cycle is born")
+    return FlipNormalForm(None, None, Flip.UNDECIDED, f"every coefficient up to order {top} vanishes")

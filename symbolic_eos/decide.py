@@ -47,6 +47,7 @@ from .jets import (
     rungs,
     symbolic_coefficients,
 )
+from .vocabulary import Rigor
 
 __all__ = [
     "Expansion", "Decision", "decide", "decide_ball", "decide_constant", "PRECISIONS", "LADDER", "rungs",
@@ -55,12 +56,8 @@ __all__ = [
     "RIGORS", "weakest_rigor", "json_float", "json_floats",
 ]
 
-#: The rigor vocabulary, strongest first: ``exact`` (proved symbolically), ``certified`` (balls
-#: that exclude zero, Krawczyk, interval Newton), ``numerical`` (evidence only: float
-#: simulations, uncertified high-precision estimates, or a finite grid standing for a
-#: continuum), ``none`` (nothing could be established).  An object's ``rigor`` is the weakest
-#: kind of fact its verdicts rest on (the README's JSON section).
-RIGORS = ("exact", "certified", "numerical", "none")
+#: The rigor vocabulary (:class:`~symbolic_eos.vocabulary.Rigor`) as a tuple, strongest first.
+RIGORS = tuple(Rigor)
 
 
 class Coefficients(Protocol):
@@ -624,15 +621,14 @@ def printed_radius(balls: Sequence[arb], texts: Sequence[str], box_radius: arb |
     return upper_text(max([c.upper() for c in cover] + [arb(box_radius).upper()], key=lambda a: a.mid()))
 
 
-def weakest_rigor(rigors: Iterable[str | None]) -> str:
-    """The weakest of ``rigors`` in :data:`RIGORS` order; ``None`` (an undecided quantity)
-    counts as ``none``, and so does an empty list.
+def weakest_rigor(rigors: Iterable[str | None]) -> Rigor:
+    """:meth:`Rigor.weakest <symbolic_eos.vocabulary.Rigor.weakest>`: the weakest of ``rigors``;
+    ``None`` (an undecided quantity) counts as ``none``, and so does an empty list.
 
     >>> weakest_rigor(["exact", "certified"]), weakest_rigor(["exact", None]), weakest_rigor([])
     ('certified', 'none', 'none')
     """
-    ranked = ["none" if r is None else r for r in rigors]
-    return max(ranked, key=RIGORS.index) if ranked else "none"
+    return Rigor.weakest(rigors)
 
 
 def json_float(value: float | None) -> str | None:

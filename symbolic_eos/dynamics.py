@@ -19,10 +19,11 @@ from . import arguments
 from .decide import Decision, decimal_string, enclosure_text, weakest_rigor
 from .errors import InputError
 from .jets import constant_enclosure
-from .orbits import (MAX_DIGITS, NO_BRANCH, BranchEvent, GradientMap, TwoCycle, bits_for_digits, check_digits, cycle_rigor,
+from .orbits import (MAX_DIGITS, BranchEvent, GradientMap, NoCycle, TwoCycle, bits_for_digits, check_digits, cycle_rigor,
                      scan_branch, two_cycle, window_events)
 from .parse import parse_constant, parse_expression, parse_variable_name
 from .results import MinimaCheck, StabilityCheck, check, markdown_text, math_text
+from .vocabulary import ClosedFormStatus, Flip, NoCycleCause, Rigor
 
 __all__ = ["OrbitReport", "WindowReport", "orbit", "window", "DEFAULT_DIGITS", "MAX_DIGITS"]
 
@@ -46,19 +47,21 @@ def curvature_ball(d: Decision, prec: int) -> arb:
 
 @dataclass(frozen=True)
 class OrbitAtMinimum:
-    """The 2-cycle near one minimum at the given eta, or why there is none."""
+    """The 2-cycle near one minimum at the given eta, or why there is none: the ``message`` and
+    its ``cause`` (None for a message given without one: it establishes nothing)."""
 
     minimum: StabilityCheck
     cycle: TwoCycle | None
     message: str | None
+    cause: NoCycleCause | None = None
 
     @property
-    def rigor(self) -> str:
+    def rigor(self) -> Rigor:
         """The cycle's rigor (and the minimum's); "no 2-cycle is born here" rests on the flip
         verdict, any other message (a branch not followed) establishes nothing: ``none``."""
         if self.cycle is not None:
             return weakest_rigor([self.minimum.rigor, cycle_rigor(self.cycle.certified)])
-        return self.minimum.rigor if (self.message or "").startswith(NO_BRANCH) else "none"
+        return self.minimum.rigor if self.cause is not None and self.cause.establishes else Rigor.NONE
 
     def to_dict(self) -> dict:
         point = self.minimum.to_dict()["point"]
@@ -94,7 +97,7 @@ class OrbitReport:
         return tuple(r.cycle for r in self.results if r.cycle is not None)
 
     @property
-    def rigor(self) -> str:
+    def rigor(self) -> Rigor:
         """The weakest rigor over the minima: ``certified`` when every 2-cycle is
         Krawczyk-certified, ``numerical`` when one is only an approximation."""
         return weakest_rigor([r.rigor for r in self.results])
@@ -170,8 +173,10 @@ def orbit(text: str, eta: str, var: str = "x", at: str | None = None, digits: in
     results = []
     for c in minima_checks(text, var, at, range):
         f2 = curvature_ball(c.curvature, bits_for_digits(digits))
-        found = two_cycle(gd, c.point, f2, c.flip, eta, eta_value, digits)
-        results.append(OrbitAtMinimum(c, found, None) if isinstance(found, TwoCycle) else OrbitAtMinimum(c, None, found))
+        try:
+            results.append(OrbitAtMinimum(c, two_cycle(gd, c.point, f2, c.flip, eta, eta_value, digits), None))
+        except NoCycle as none:
+            results.append(OrbitAtMinimum(c, None, none.message, none.cause))
     return OrbitReport(text, eta, digits, tuple(results))
 
 
@@ -206,18 +211,18 @@ class WindowReport:
         return decimal_string(ev.eta, max(17, self.digits)) if ev is not None and ev.certified else None
 
     @property
-    def rigor(self) -> str:
+    def rigor(self) -> Rigor:
         """``certified`` when both events are Krawczyk-certified (closed forms proved or
         absent); ``numerical`` when an event is only an estimate, was not found (the branch is
         sampled) or has a closed form that is only recognised.  With no branch predicted (the
         flip is not supercritical) the rigor of the check at the minimum."""
-        if self.minimum.flip.verdict != "supercritical":
+        if self.minimum.flip.verdict != Flip.SUPERCRITICAL:
             return self.minimum.rigor
         facts = [self.minimum.rigor]
         for ev in (self.superstable, self.loss):
-            facts.append("certified" if ev is not None and ev.certified else "numerical")
-            if ev is not None and ev.certified and getattr(ev.closed_form, "status", None) == "consistent":
-                facts.append("numerical")
+            facts.append(cycle_rigor(ev is not None and ev.certified))
+            if ev is not None and ev.certified and getattr(ev.closed_form, "status", None) == ClosedFormStatus.CONSISTENT:
+                facts.append(Rigor.NUMERICAL)
         return weakest_rigor(facts)
 
     def to_dict(self) -> dict:
@@ -290,7 +295,7 @@ def _closed_form(expr: sp.Expr, var: sp.Symbol, ev: BranchEvent | None, digits: 
     if ev is None or not ev.certified:
         return ev
     cf = prove_event_constant(expr, var, ev.target, ev.eta)
-    if cf is None or cf.status == "unknown":
+    if cf is None or cf.status == ClosedFormStatus.UNKNOWN:
         cf = recognise(ev.eta, min(digits, 50))
     return BranchEvent(ev.kind, ev.target, ev.eta, ev.points, ev.certified, cf)
 
@@ -324,11 +329,11 @@ def window(text: str, var: str = "x", at: str | None = None, digits: int = DEFAU
             raise InputError(f"--eta-max {eta_max} must exceed eta0 = {minimum.eta_critical.text(12)}")
         hi = mpmath.mpf(bound.mid()._mpf_)
     hi_text = mpmath.nstr(hi, 17)
-    if minimum.flip.verdict != "supercritical":
+    if minimum.flip.verdict != Flip.SUPERCRITICAL:
         why = {
-            "subcritical": "the flip is subcritical: no stable 2-cycle is born above eta0 "
+            Flip.SUBCRITICAL: "the flip is subcritical: no stable 2-cycle is born above eta0 "
                            "(the branch of unstable 2-cycles lies below eta0)",
-            "undecided": "the flip normal form is undecided here, so no branch is predicted",
+            Flip.UNDECIDED: "the flip normal form is undecided here, so no branch is predicted",
         }[minimum.flip.verdict]
         return WindowReport(text, minimum, hi_text, None, None, why, digits)
     gd = GradientMap(expr, symbol)

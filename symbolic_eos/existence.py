@@ -42,6 +42,7 @@ from .jets import Undetermined, ball_coefficients
 from .orbits import GradientMap, NoConvergence, bits_for_digits, certify, check_digits, solve_system
 from .parse import parse_expression, parse_variable_name
 from .results import StabilityCheck, math_text
+from .vocabulary import PaperCase, Rigor, Verdict
 
 __all__ = ["ExistenceRow", "ExistenceReport", "existence", "DEFAULT_EPS", "VERDICTS"]
 
@@ -75,7 +76,7 @@ class _FixedStartSystem:
 
 #: Verdicts of a row.  ``outside_range``: the interval's denominator is not positive, so the
 #: theorem does not speak of this ``eps`` (not a failure, and not a success either).
-VERDICTS = ("holds", "fails", "undecided", "outside_range")
+VERDICTS = tuple(Verdict)
 
 _OUTSIDE_NOTE = "outside the theorem's range: the interval's denominator is <= 0, so the stated interval is empty"
 
@@ -98,7 +99,7 @@ class ExistenceRow:
     eta: arb | None
     lower: arb
     upper: arb | None
-    verdict: str  # one of VERDICTS
+    verdict: Verdict
     note: str = ""
     in_range: bool | None = True
     denominator: arb | None = None  # f'' - eps f''' (or its k >= 4 analogue)
@@ -111,9 +112,9 @@ class ExistenceRow:
         return "empty (denominator <= 0)" if self.in_range is False else "denominator sign undecided"
 
     @property
-    def rigor(self) -> str:
+    def rigor(self) -> Rigor:
         """``certified`` for a decided row (Krawczyk and balls), ``none`` for an undecided one."""
-        return "none" if self.verdict == "undecided" else "certified"
+        return Rigor.NONE if self.verdict == Verdict.UNDECIDED else Rigor.CERTIFIED
 
     def to_dict(self) -> dict:
         return {
@@ -143,7 +144,7 @@ class ExistenceReport:
 
     expression: str
     minimum: StabilityCheck
-    case: str | None
+    case: PaperCase | None
     eps_sign: int | None
     rows: tuple[ExistenceRow, ...]
     message: str
@@ -154,26 +155,26 @@ class ExistenceReport:
         smaller tested one."""
         best = None
         for r in self.rows:
-            if r.verdict != "holds":
+            if r.verdict != Verdict.HOLDS:
                 break
             best = r.eps
         return best
 
     @property
     def first_failure(self) -> ExistenceRow | None:
-        return next((r for r in self.rows if r.verdict == "fails"), None)
+        return next((r for r in self.rows if r.verdict == Verdict.FAILS), None)
 
     @property
     def first_outside(self) -> ExistenceRow | None:
         """The smallest tested ``|eps|`` outside the theorem's range (the interval is empty)."""
-        return next((r for r in self.rows if r.verdict == "outside_range"), None)
+        return next((r for r in self.rows if r.verdict == Verdict.OUTSIDE_RANGE), None)
 
     @property
-    def rigor(self) -> str:
+    def rigor(self) -> Rigor:
         """``numerical``: each row is certified, but the theorem speaks of every small eps and
         the rows are a grid of them, which is evidence.  With no rows (the theorem makes no
         claim here) the rigor of the check at the minimum."""
-        return "numerical" if self.rows else self.minimum.rigor
+        return Rigor.NUMERICAL if self.rows else self.minimum.rigor
 
     def to_dict(self) -> dict:
         fail = self.first_failure
@@ -202,7 +203,7 @@ class ExistenceReport:
         for r in self.rows:
             eta = decimal_string(r.eta, 15) if r.eta is not None else "-"
             # The interval column already says why a row is out of range; the note would repeat it.
-            shown = r.note if r.verdict != "outside_range" else ""
+            shown = r.note if r.verdict != Verdict.OUTSIDE_RANGE else ""
             lines.append(f"  {str(r.eps):>10}  {eta:<26}  {r.interval_text:<44}  {r.verdict}" + (f"  [{shown}]" if shown else ""))
         lines.append(f"  {self.message}")
         return "\n".join(lines)
@@ -232,9 +233,9 @@ def _interval(check: StabilityCheck, eps: arb, prec: int) -> tuple[arb, arb | No
     with ctx.workprec(prec):
         f2 = curvature_ball(check.curvature, prec)
         fk = curvature_ball(d[k], prec)
-        if check.paper.case == "k3":
+        if check.paper.case == PaperCase.K3:
             denominator = f2 - eps * fk
-        elif check.paper.case == "k_odd":
+        elif check.paper.case == PaperCase.K_ODD:
             denominator = f2 - fk * eps ** (k - 2)
         else:
             denominator = f2 + fk * eps ** (k - 2)
@@ -285,8 +286,8 @@ def existence(text: str, var: str = "x", at: str | None = None, eps_values: Sequ
     digits = check_digits(arguments.integer(digits, "digits"))
     minimum = minima_checks(text, var, at, range)[0]
     paper = minimum.paper
-    if paper.case is None or paper.verdict != "holds":
-        state = {"fails": "is not met", "undecided": "is undecided"}.get(paper.verdict, paper.verdict)
+    if paper.case is None or paper.verdict != Verdict.HOLDS:
+        state = {Verdict.FAILS: "is not met", Verdict.UNDECIDED: "is undecided"}.get(paper.verdict, paper.verdict)
         reason = f"the paper's condition {state} here ({paper.reason}), so the theorem makes no claim"
         return ExistenceReport(text, minimum, paper.case, paper.eps_sign, (), reason)
     sign = paper.eps_sign or 1
@@ -338,7 +339,7 @@ def existence(text: str, var: str = "x", at: str | None = None, eps_values: Sequ
             inside = upper is not None and eta > lower and eta < upper
             outside = eta < lower or (upper is not None and eta > upper)
             if inside:
-                verdict, note = "holds", ""
+                verdict, note = Verdict.HOLDS, ""
             else:
                 verdict = _exclusion_verdict(gd, x0, lower, upper, in_range, prec)
                 note = _note(in_range, "the branch's eta is outside the interval" if outside else "eta is at the interval's edge")
@@ -365,9 +366,9 @@ def _note(in_range: bool | None, note: str) -> str:
     return note if in_range else note + "; the sign of the interval's denominator is undecided"
 
 
-def _exclusion_verdict(gd: GradientMap, x0: arb, lower: arb, upper: arb | None, in_range: bool | None, prec: int) -> str:
+def _exclusion_verdict(gd: GradientMap, x0: arb, lower: arb, upper: arb | None, in_range: bool | None, prec: int) -> Verdict:
     if in_range is False:
-        return "outside_range"
+        return Verdict.OUTSIDE_RANGE
     if upper is None:
-        return "undecided"
-    return "fails" if _excluded(gd, x0, lower, upper, min(prec, 256)) else "undecided"
+        return Verdict.UNDECIDED
+    return Verdict.FAILS if _excluded(gd, x0, lower, upper, min(prec, 256)) else Verdict.UNDECIDED

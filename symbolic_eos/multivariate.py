@@ -65,6 +65,7 @@ from .jets import (
 from . import arguments
 from .parse import parse_constant, parse_expression, parse_variable_name
 from .results import math_text
+from .vocabulary import Flip, NoCycleCause, Rigor
 
 __all__ = ["MultivariateCheck",
            "SharpnessGradient", "MinimaManifold", "minima_manifold",
@@ -239,10 +240,10 @@ class SharpnessGradient:
         return self.components + (self.norm_squared,)
 
     @property
-    def rigor(self) -> str | None:
+    def rigor(self) -> Rigor | None:
         if self.status == "undecided":
             return None
-        return "exact" if all(d.rigor == "exact" for d in self.decisions) else "certified"
+        return Rigor.EXACT if all(d.rigor == Rigor.EXACT for d in self.decisions) else Rigor.CERTIFIED
 
     @property
     def norm_exact(self) -> str | None:
@@ -377,21 +378,21 @@ class MultivariateCheck:
                 and self.manifold is not None and self.manifold.proved)
 
     @property
-    def flip_verdict(self) -> str:
+    def flip_verdict(self) -> Flip:
         if self.drift:
-            return "drift"
+            return Flip.DRIFT
         if self.flip is None or self.flip.sign is None:
-            return "undecided"
-        return {-1: "supercritical", 1: "subcritical", 0: "undecided"}[self.flip.sign]
+            return Flip.UNDECIDED
+        return {-1: Flip.SUPERCRITICAL, 1: Flip.SUBCRITICAL, 0: Flip.UNDECIDED}[self.flip.sign]
 
     @property
-    def rigor(self) -> str:
+    def rigor(self) -> Rigor:
         if self.route == "certified":
-            return "certified"
+            return Rigor.CERTIFIED
         facts = [d for d in (self.flip, self.cross_section.quantity) if d is not None]
         if self.sharpness_gradient is not None and self.sharpness_gradient.status != "undecided":
             facts += self.sharpness_gradient.decisions
-        return "exact" if all(d.rigor == "exact" for d in facts) else "certified"
+        return Rigor.EXACT if all(d.rigor == Rigor.EXACT for d in facts) else Rigor.CERTIFIED
 
     def to_dict(self) -> dict:
         exact = self.route == "exact"
@@ -1490,7 +1491,7 @@ class MultiCycle:
             "certified": self.certified,
             "radius": radius,
             "box_radius": upper_text(self.radius),
-            "rigor": "certified" if self.certified else "numerical",
+            "rigor": Rigor.CERTIFIED if self.certified else Rigor.NUMERICAL,
         }
 
 
@@ -1502,20 +1503,21 @@ class MultiOrbitReport:
     minimum: MultivariateCheck
     cycle: MultiCycle | None
     message: str | None
+    cause: NoCycleCause | None = None  # why there is no cycle (None: a cycle, or a bare message)
 
     @property
     def orbits(self):
         return () if self.cycle is None else (self.cycle,)
 
     @property
-    def rigor(self) -> str:
+    def rigor(self) -> Rigor:
         """As for 1-D orbits: the cycle's certificate and the minimum's check; a message that
         is not "no 2-cycle is born" (a branch not followed) establishes nothing."""
-        from .orbits import NO_BRANCH, cycle_rigor
+        from .orbits import cycle_rigor
 
         if self.cycle is not None:
             return weakest_rigor([self.minimum.rigor, cycle_rigor(self.cycle.certified)])
-        return self.minimum.rigor if (self.message or "").startswith(NO_BRANCH) else "none"
+        return self.minimum.rigor if self.cause is not None and self.cause.establishes else Rigor.NONE
 
     def to_dict(self) -> dict:
         minimum = [str(v) for v in self.minimum.point]
@@ -1554,10 +1556,11 @@ def multivariate_orbit(text: str, vars_text: str, at: str, eta: str, digits: int
     eta_value = parse_constant(eta, what="the learning rate")
     flip = minimum.flip
     if minimum.drift:
-        return MultiOrbitReport(text, names, eta, minimum, None, f"no 2-cycle is born at this minimum: {minimum.flip_note}")
+        return MultiOrbitReport(text, names, eta, minimum, None, f"no 2-cycle is born at this minimum: {minimum.flip_note}",
+                                NoCycleCause.NO_BRANCH)
     if flip is None or flip.sign not in (-1, 1):
         return MultiOrbitReport(text, names, eta, minimum, None, "the multivariate flip coefficient is undecided: no branch is predicted"
-                                + (f" ({minimum.flip_note})" if minimum.flip_note else ""))
+                                + (f" ({minimum.flip_note})" if minimum.flip_note else ""), NoCycleCause.UNDECIDED)
     prec = bits_for_digits(digits)
     low = bits_for_digits(20)
     with ctx.workprec(low):
@@ -1566,12 +1569,13 @@ def multivariate_orbit(text: str, vars_text: str, at: str, eta: str, digits: int
         above = constant_enclosure(eta_value, low) > eta0
         below = constant_enclosure(eta_value, low) < eta0
         if not (above or below):
-            return MultiOrbitReport(text, names, eta, minimum, None, "eta is (numerically) eta0, where the 2-cycle has zero amplitude")
+            return MultiOrbitReport(text, names, eta, minimum, None, "eta is (numerically) eta0, where the 2-cycle has zero amplitude",
+                                    NoCycleCause.AT_ETA0)
         if (flip.sign < 0) != bool(above):
             side = "above" if flip.sign < 0 else "below"
             return MultiOrbitReport(text, names, eta, minimum, None,
                                     f"no 2-cycle is born here: the flip at eta0 = {decimal_string(minimum.eta_critical, 15)} is "
-                                    f"{minimum.flip_verdict}, so the local branch exists only for eta {side} eta0")
+                                    f"{minimum.flip_verdict}, so the local branch exists only for eta {side} eta0", NoCycleCause.NO_BRANCH)
         g3 = flip.enclosure if flip.exact is None else constant_enclosure(
             sp.Rational(int(flip.exact.p), int(flip.exact.q)) if isinstance(flip.exact, fmpq) else flip.exact, low)
         xb = [constant_enclosure(v, low) for v in minimum.point]
@@ -1598,7 +1602,8 @@ def multivariate_orbit(text: str, vars_text: str, at: str, eta: str, digits: int
         system = MultiCycleSystem(expr, symbols, lambda p: constant_enclosure(eta_value, p))
         solution = solve_system(system, approx, digits)
     except NoConvergence as exc:
-        return MultiOrbitReport(text, names, eta, minimum, None, f"the branch could not be followed to eta = {eta}: {exc}")
+        return MultiOrbitReport(text, names, eta, minimum, None, f"the branch could not be followed to eta = {eta}: {exc}",
+                                NoCycleCause.NOT_FOLLOWED)
     result = certify(system, solution, prec)
     n = len(symbols)
     with ctx.workprec(prec):

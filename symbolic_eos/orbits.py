@@ -30,12 +30,14 @@ from .closed_forms import ClosedForm
 from .criteria import FlipNormalForm
 from .errors import EosError, InputError
 from .jets import Point, Undetermined, ball_coefficients, constant_enclosure
+from .vocabulary import Flip, LossType, NoCycleCause, Rigor
 
 __all__ = [
     "GradientMap",
     "TwoCycle",
     "MAX_DIGITS",
     "BranchEvent",
+    "NoCycle",
 ]
 
 #: Binary precision used to follow a branch (decisions are never taken at this precision).
@@ -269,14 +271,30 @@ def certify(system: System, solution: Sequence[mpmath.mpf], prec: int) -> Krawcz
 # ---------------------------------------------------------------------------------------------
 
 
-#: How every "there is no branch here" sentence starts: it rests on the flip verdict (exact or
-#: certified), unlike a failure to follow or certify a branch, which establishes nothing.
+#: How the "there is no branch here" sentence starts (for the reader: the code asks
+#: :attr:`NoCycle.cause`, ``no_branch``, which rests on the flip verdict, exact or certified,
+#: unlike a failure to follow or certify a branch, which establishes nothing).
 NO_BRANCH = "no 2-cycle is born"
 
 
-def cycle_rigor(certified: bool) -> str:
+def cycle_rigor(certified: bool) -> Rigor:
     """``certified`` for a Krawczyk-certified 2-cycle, else ``numerical`` (an approximation)."""
-    return "certified" if certified else "numerical"
+    return Rigor.CERTIFIED if certified else Rigor.NUMERICAL
+
+
+class NoCycle(EosError):
+    """No 2-cycle to report near a minimum at the given eta: the message says why in a sentence,
+    ``cause`` (a :class:`~symbolic_eos.vocabulary.NoCycleCause`) says it for the code; only
+    ``no_branch`` (the flip verdict puts the branch on the other side of eta0) is a fact.
+
+    >>> e = NoCycle("Newton did not converge", NoCycleCause.NO_CONVERGENCE)
+    >>> str(e), e.cause, e.cause.establishes
+    ('Newton did not converge', 'no_convergence', False)
+    """
+
+    def __init__(self, message: str, cause: NoCycleCause) -> None:
+        super().__init__(message)
+        self.message, self.cause = message, cause
 
 
 @dataclass(frozen=True)
@@ -452,38 +470,40 @@ def two_cycle(
     eta_text: str,
     eta_value: sp.Expr,
     digits: int,
-) -> TwoCycle | str:
-    """The certified 2-cycle near the minimum ``point`` at ``eta``, or a plain sentence saying
-    why there is none to report."""
+) -> TwoCycle:
+    """The certified 2-cycle near the minimum ``point`` at ``eta``; :class:`NoCycle` (a sentence
+    and its cause) when there is none to report."""
     prec = bits_for_digits(digits)
     low = bits_for_digits(CONTINUATION_DPS)
     with ctx.workprec(low):
         xb = point.enclosure(low)
         eta_low = constant_enclosure(eta_value, low)
         eta0 = 2 / f2
-        if flip.verdict == "undecided":
-            return "no verdict: the flip normal form at this minimum is undecided, so no branch of 2-cycles is predicted"
+        if flip.verdict == Flip.UNDECIDED:
+            raise NoCycle("no verdict: the flip normal form at this minimum is undecided, so no branch of 2-cycles is predicted",
+                          NoCycleCause.UNDECIDED)
         lam_sign = (eta_low - eta0)
         if lam_sign.contains(0):
-            return (f"eta = {eta_text} cannot be told apart from eta0 = 2/f'' at this precision: "
-                    "the 2-cycle there has (nearly) zero amplitude")
+            raise NoCycle(f"eta = {eta_text} cannot be told apart from eta0 = 2/f'' at this precision: "
+                          "the 2-cycle there has (nearly) zero amplitude", NoCycleCause.AT_ETA0)
         above = lam_sign > 0
-        if (flip.verdict == "supercritical") != above:
-            side = "above" if flip.verdict == "supercritical" else "below"
-            kind = "stable" if flip.verdict == "supercritical" else "unstable"
-            return (
+        if (flip.verdict == Flip.SUPERCRITICAL) != above:
+            side = "above" if flip.verdict == Flip.SUPERCRITICAL else "below"
+            kind = "stable" if flip.verdict == Flip.SUPERCRITICAL else "unstable"
+            raise NoCycle(
                 f"{NO_BRANCH} here because the flip at eta0 = {eta0.mid().str(12, radius=False)} is "
-                f"{flip.verdict}: the local branch of ({kind}) 2-cycles exists only for eta {side} eta0"
+                f"{flip.verdict}: the local branch of ({kind}) 2-cycles exists only for eta {side} eta0",
+                NoCycleCause.NO_BRANCH,
             )
         try:
             eta_reached, approx = follow_branch(gd, xb, f2, flip, eta0, eta_low)
         except NoConvergence as exc:
-            return f"the branch born at eta0 could not be followed to eta = {eta_text}: {exc}"
+            raise NoCycle(f"the branch born at eta0 could not be followed to eta = {eta_text}: {exc}", NoCycleCause.NOT_FOLLOWED) from exc
     system = CycleSystem(gd, lambda p: constant_enclosure(eta_value, p))
     try:
         solution = solve_system(system, approx, digits)
     except NoConvergence as exc:
-        return f"Newton did not converge at {digits} digits: {exc}"
+        raise NoCycle(f"Newton did not converge at {digits} digits: {exc}", NoCycleCause.NO_CONVERGENCE) from exc
     result = certify(system, solution, prec)
     with ctx.workprec(prec):
         pts = result.enclosure if result.certified else tuple(arb(t) for t in solution)
@@ -511,7 +531,7 @@ class BranchEvent:
     ('superstable', 0, True, '-1 + 3*sqrt(2)/2')
     """
 
-    kind: str  # "superstable" | "period_doubling" | "fold"
+    kind: LossType
     target: int
     eta: arb
     points: tuple[arb, arb]
@@ -541,7 +561,7 @@ class ScaledSystem:
 
 
 def locate_event(
-    gd: GradientMap, target: int, guess: Sequence, digits: int, kind: str, bracket: tuple | None = None
+    gd: GradientMap, target: int, guess: Sequence, digits: int, kind: LossType, bracket: tuple | None = None
 ) -> BranchEvent | None:
     """Solve ``F(x0) = x1, F(x1) = x0, F'(x0) F'(x1) = target`` for ``(x0, x1, eta)`` from
     ``guess`` and certify it (Krawczyk in three scaled unknowns, ``x0 != x1`` checked, and the
@@ -622,15 +642,15 @@ def window_events(gd: GradientMap, scan: WindowScan, digits: int) -> tuple[Branc
         # their product may only touch zero, e.g. for symmetric cycles).
         for index, swap in ((3, False), (4, True)):
             if superstable is None and a[index] * b[index] <= 0 and a[index] != 0:
-                superstable = locate_event(gd, 0, _interpolate(a, b, index, 0, swap), digits, "superstable", (a[0], b[0]))
+                superstable = locate_event(gd, 0, _interpolate(a, b, index, 0, swap), digits, LossType.SUPERSTABLE, (a[0], b[0]))
         if a[2] >= -1 > b[2]:
-            loss = locate_event(gd, -1, _interpolate(a, b, 2, -1), digits, "period_doubling", (a[0], b[0]))
+            loss = locate_event(gd, -1, _interpolate(a, b, 2, -1), digits, LossType.PERIOD_DOUBLING, (a[0], b[0]))
             break
         if a[2] <= 1 < b[2]:
-            loss = locate_event(gd, 1, _interpolate(a, b, 2, 1), digits, "fold", (a[0], b[0]))
+            loss = locate_event(gd, 1, _interpolate(a, b, 2, 1), digits, LossType.FOLD, (a[0], b[0]))
             break
     if loss is None and scan.ended is not None and samples and samples[-1][2] > 0:
         # Natural continuation fails at a fold, where the multiplier tends to +1.
         last = samples[-1]
-        loss = locate_event(gd, 1, [last[1][0], last[1][1], last[0]], digits, "fold")
+        loss = locate_event(gd, 1, [last[1][0], last[1][1], last[0]], digits, LossType.FOLD)
     return superstable, loss

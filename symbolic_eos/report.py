@@ -22,6 +22,7 @@ from .errors import EosError, InputError, brief
 from .output import atomic_directory, atomic_files
 from .progress import Progress, each_with_progress
 from .results import MinimaCheck, StabilityCheck, markdown_text, math_text
+from .vocabulary import Rigor, Status
 
 if TYPE_CHECKING:
     from .certificates import BaseModelCertificate
@@ -34,17 +35,18 @@ __all__ = ["write_report", "check_report", "check_report_folder", "WrittenReport
 REPORT_ENTRIES = ("index.md", "claims", "models", "figures")
 
 _STATUS_MEANING = {
-    "confirmed": "the claim holds as stated",
-    "refuted": "a certified or exact counterexample",
-    "confirmed_with_correction": "false as stated; true with the correction we state and prove",
-    "extended": "true, and we show more than the paper states",
-    "inconclusive": "not settled; the reason is given",
+    Status.CONFIRMED: "the claim holds as stated",
+    Status.REFUTED: "a certified or exact counterexample",
+    Status.CONFIRMED_WITH_CORRECTION: "false as stated; true with the correction we state and prove",
+    Status.EXTENDED: "true, and we show more than the paper states",
+    Status.INCONCLUSIVE: "not settled; the reason is given",
 }
 _RIGOR_MEANING = {
-    "exact": "proved symbolically (exact rationals, algebraic numbers, polynomial identities)",
-    "certified": "python-flint balls that exclude zero (interval Newton, Krawczyk, interval bisection)",
-    "numerical": "evidence, never used to decide a sign: float simulations, or a finite grid (of starts, of eps) standing for a continuum",
-    "none": "nothing could be run",
+    Rigor.EXACT: "proved symbolically (exact rationals, algebraic numbers, polynomial identities)",
+    Rigor.CERTIFIED: "python-flint balls that exclude zero (interval Newton, Krawczyk, interval bisection)",
+    Rigor.NUMERICAL: ("evidence, never used to decide a sign: float simulations, or a finite grid (of starts, of eps) "
+                      "standing for a continuum"),
+    Rigor.NONE: "nothing could be run",
 }
 
 _ENVIRONMENT_NOTE = ("The software and machine this report was computed on. Exact and certified results do not depend "
@@ -266,7 +268,7 @@ def _index(verification: PaperVerification, models: tuple, figure_names: set[str
     parts.append("## Findings\n")
     parts.append("Where the paper's statement and ours differ, or where we show more than it states.\n")
     for r in results:
-        if r.status in ("confirmed",) or (not r.finding and r.status != "inconclusive"):
+        if r.status == Status.CONFIRMED or (not r.finding and r.status != Status.INCONCLUSIVE):
             continue
         parts += [f"### {markdown_text(r.claim.title)}: {r.status}\n",
                   f"- **The paper states:** {markdown_text(r.claim.statement)}",
@@ -380,7 +382,7 @@ def _write_pages(verification: PaperVerification, root: Path, figures: bool, pro
                 pictures = []  # a figure is an illustration; the page stands without it
         figure_names.update(name for name, _ in pictures)
         written.append(_write(_within(root, "claims", f"{result.id}.md"), _claim_page(result, pictures, env)))
-        if result.id == "base-model-examples" and result.status != "inconclusive":
+        if result.id == "base-model-examples" and result.status != Status.INCONCLUSIVE:
             models = tuple(result.details)
     if figures and models:
         from .certificates import plot_certificates

@@ -32,6 +32,7 @@ from .jets import Point
 from .minima import MinimaSearch, critical_point_at, require_strict_minimum, strict_minima, target_points
 from . import arguments
 from .parse import parse_constant, parse_expression, parse_variable_name
+from .vocabulary import Flip, Rigor, Verdict
 
 __all__ = ["StabilityCheck", "L2Check", "MinimaCheck", "check", "check_l2", "DEFAULT_RANGE"]
 
@@ -83,17 +84,17 @@ class StabilityCheck:
     notes: tuple[str, ...] = ()
 
     @property
-    def rigor(self) -> str:
+    def rigor(self) -> Rigor:
         """``exact`` when every fact behind the result is exact, else ``certified``."""
         facts = [self.curvature, self.eta_critical] + [d for _, d in self.derivatives]
         facts += [d for d in (self.paper.quantity, self.flip.coefficient) if d is not None]
-        exact = self.point.exact is not None and all(d.rigor == "exact" for d in facts)
-        return "exact" if exact else "certified"
+        exact = self.point.exact is not None and all(d.rigor == Rigor.EXACT for d in facts)
+        return Rigor.EXACT if exact else Rigor.CERTIFIED
 
     @property
     def stable_oscillation(self) -> str:
         """``yes`` / ``no`` / ``undecided``: is a stable 2-cycle born just above eta0?"""
-        return {"supercritical": "yes", "subcritical": "no"}.get(self.flip.verdict, "undecided")
+        return {Flip.SUPERCRITICAL: "yes", Flip.SUBCRITICAL: "no"}.get(self.flip.verdict, "undecided")
 
     def to_dict(self) -> dict:
         d = {
@@ -223,14 +224,14 @@ def math_text(text: str, variables: tuple[str, ...] = ()) -> str:
 
 
 def _agreement_notes(paper: PaperCriterion, flip: FlipNormalForm) -> tuple[str, ...]:
-    if paper.verdict == "fails" and flip.verdict == "supercritical":
+    if paper.verdict == Verdict.FAILS and flip.verdict == Flip.SUPERCRITICAL:
         return (
             "The paper's condition is not met here, yet the flip normal form is supercritical: a stable "
             "2-cycle is still born above eta0 (the paper's conditions are sufficient, not necessary).",
         )
-    if paper.verdict == "holds" and flip.verdict == "subcritical":
+    if paper.verdict == Verdict.HOLDS and flip.verdict == Flip.SUBCRITICAL:
         return ("DISAGREEMENT: the paper's condition holds but the flip is subcritical. Please report this.",)
-    if paper.verdict == "undecided" and flip.verdict in ("supercritical", "subcritical"):
+    if paper.verdict == Verdict.UNDECIDED and flip.verdict in (Flip.SUPERCRITICAL, Flip.SUBCRITICAL):
         return (f"The paper's criterion is undecided here; the flip normal form decides: {flip.verdict}.",)
     return ()
 
@@ -274,7 +275,7 @@ class MinimaCheck:
     checks: tuple
 
     @property
-    def rigor(self) -> str:
+    def rigor(self) -> Rigor:
         """The weakest rigor among the checks (each ``exact`` or ``certified``)."""
         return weakest_rigor([c.rigor for c in self.checks])
 
@@ -337,14 +338,14 @@ class L2Check:
     general: StabilityCheck
     g_derivatives: tuple[tuple[int, Decision], ...]
     g_condition: Decision
-    l2_verdict: str
+    l2_verdict: Verdict
     decided_by: str | None = None  # "g_condition" | "general_check" | None (undecided)
 
     @property
-    def rigor(self) -> str:
-        exact = (self.general.rigor == "exact" and all(d.rigor == "exact" for _, d in self.g_derivatives)
-                 and self.g_condition.rigor == "exact")
-        return "exact" if exact else "certified"
+    def rigor(self) -> Rigor:
+        exact = (self.general.rigor == Rigor.EXACT and all(d.rigor == Rigor.EXACT for _, d in self.g_derivatives)
+                 and self.g_condition.rigor == Rigor.EXACT)
+        return Rigor.EXACT if exact else Rigor.CERTIFIED
 
     def to_dict(self) -> dict:
         d = self.general.to_dict()
@@ -534,9 +535,9 @@ def _l2_at(g: sp.Expr, var: sp.Symbol, y: sp.Expr, point: Point, g_text: str, ta
     # 3 f'''^2 - f'' f'''' = -16 g'^2 cond, g'' = 0 gives k = 4 and f'''' = 8 cond.
     # An exact 0 is a decided value, but one this (only sufficient) rule cannot use.
     if slope.sign not in (None, 0) and condition.sign in (1, -1):
-        verdict, decided_by = ("holds" if condition.sign < 0 else "fails"), "g_condition"
-    elif general.paper.verdict in ("holds", "fails"):
+        verdict, decided_by = Verdict.of(condition.sign < 0), "g_condition"
+    elif general.paper.verdict in (Verdict.HOLDS, Verdict.FAILS):
         verdict, decided_by = general.paper.verdict, "general_check"
     else:
-        verdict, decided_by = "undecided", None
+        verdict, decided_by = Verdict.UNDECIDED, None
     return L2Check(g_text, target, general, g_derivs, condition, verdict, decided_by)

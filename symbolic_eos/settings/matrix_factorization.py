@@ -46,6 +46,7 @@ from ..decide import float_evidence, json_floats
 from ..errors import InputError
 from ..parse import parse_constant
 from ..progress import Progress, each_with_progress
+from ..vocabulary import Rigor, RunOutcome, Verdict
 
 __all__ = ["mf_loss", "mf_cross_section", "MFCrossSection", "COUNTEREXAMPLE", "MFRun", "simulate_mf", "trajectory", "MFReport", "mf_report"]
 
@@ -124,8 +125,8 @@ class MFCrossSection:
         return None if d.sign is None else d.sign != 0
 
 
-def _verdict(holds: bool | None) -> str:
-    return {True: "holds", False: "fails", None: "undecided"}[holds]
+def _verdict(holds: bool | None) -> Verdict:
+    return Verdict.of(holds)
 
 
 def _top(m: sp.Matrix) -> tuple[sp.Expr, sp.Matrix, bool]:
@@ -195,7 +196,7 @@ class MFRun:
     quartic: tuple[float, float]  # delta^2 - 1 for the quartic's 2-cycle at eta
     off_direction: float  # max |R - (u^T R u) u u^T| over the two final iterates
     top_imbalance: float  # | |Y^T u| - |Z^T u| | at the end: balance of the top components
-    outcome: str
+    outcome: RunOutcome
 
     def to_dict(self) -> dict:
         return json_floats(dict(self.__dict__))
@@ -257,7 +258,7 @@ def simulate_mf(d: int = 3, eta: float = 1.1, lambda2: float = 0.5, seed: int = 
     for k, state in enumerate(_gd(d, eta, lambda2, seed, steps), start=1):
         U, Y, Z, R = state  # the last state is used after the loop
         if not np.all(np.isfinite(Y)) or np.abs(Y).max() > 1e6:
-            return MFRun(d, eta, lambda2, seed, k, None, _delta_sq(eta), float("nan"), float("nan"), "diverged")
+            return MFRun(d, eta, lambda2, seed, k, None, _delta_sq(eta), float("nan"), float("nan"), RunOutcome.DIVERGED)
         if k > steps - 2:
             finals.append(R)
     u = U[:, 0]
@@ -267,8 +268,8 @@ def simulate_mf(d: int = 3, eta: float = 1.1, lambda2: float = 0.5, seed: int = 
     sy, sz = np.linalg.norm(Y.T @ U[:, 0]), np.linalg.norm(Z.T @ U[:, 0])
     quartic = _delta_sq(eta)
     matched = max(abs(a - b) for a, b in zip(phases, quartic, strict=True)) < 1e-6
-    outcome = "oscillation confined to u u^T with the quartic's delta" if matched and off < 1e-6 else (
-        "converged to a minimum" if max(abs(p) for p in phases) < 1e-9 else "other")
+    outcome = RunOutcome.CONFINED if matched and off < 1e-6 else (
+        RunOutcome.MINIMUM if max(abs(p) for p in phases) < 1e-9 else RunOutcome.OTHER)
     return MFRun(d, eta, lambda2, seed, steps, phases, quartic, off, float(abs(sy - sz)), outcome)
 
 
@@ -305,7 +306,7 @@ class MFReport:
             },
             "runs": [r.to_dict() for r in self.runs],
             # The weakest fact: the GD runs are float64 evidence (the cross-section claim is exact).
-            "rigor": "numerical",
+            "rigor": Rigor.NUMERICAL,
             "rigor_note": "exact for the cross-section; float64 evidence for GD",
         }
 

@@ -41,6 +41,7 @@ import numpy as np
 from .. import arguments
 from ..decide import json_float, rungs
 from ..errors import InputError
+from ..vocabulary import Rigor, Status, Verdict
 
 if TYPE_CHECKING:  # flint is imported where it is used, as elsewhere in this module
     from flint import arb, arb_mat
@@ -420,8 +421,8 @@ class CertifiedDirectional:
         return self.decision.enclosure
 
     @property
-    def verdict(self) -> str:
-        return "undecided" if self.decision.sign is None else {1: "holds", -1: "fails", 0: "fails"}[self.decision.sign]
+    def verdict(self) -> Verdict:
+        return Verdict.UNDECIDED if self.decision.sign is None else Verdict.of(self.decision.sign == 1)
 
     def to_dict(self) -> dict:
         from ..decide import decimal_with_radius
@@ -485,9 +486,9 @@ class FlipComparison:
     note: str
 
     @property
-    def verdict(self) -> str:
+    def verdict(self) -> Verdict:
         # Float evidence only: the sign is not certified, so no verdict is claimed.
-        return "undecided"
+        return Verdict.UNDECIDED
 
     @property
     def evidence(self) -> str:
@@ -498,7 +499,7 @@ class FlipComparison:
                 "cutoff": _s(self.cutoff), "g_Hplus_g": _s(self.g_h_g), "one_d_part": _s(self.one_d_part),
                 "multivariate_quantity": _s(self.multivariate), "one_d_quantity": _s(self.one_d),
                 "flip_coefficient": _s(self.flip_coefficient), "float_evidence": self.evidence,
-                "verdict": self.verdict, "rigor": "numerical", "rigor_note": "float64 evidence", "note": self.note}
+                "verdict": self.verdict, "rigor": Rigor.NUMERICAL, "rigor_note": "float64 evidence", "note": self.note}
 
 
 def flip_comparison(net: Mlp, theta: np.ndarray, v: np.ndarray, x: np.ndarray, y: np.ndarray,
@@ -638,29 +639,30 @@ class MlpExperiment:
                 "fraction_above_half_last_quarter": float(np.mean(late >= ALIGNED)), "random_baseline": 1 / math.sqrt(self.parameters),
                 "median_relative_residual_of_v1": float(np.median(np.array(self.tracked_residuals) / np.abs(self.sharpness)))}
 
-    def obs1_status(self) -> tuple[str, str]:
+    def obs1_status(self) -> tuple[Status, str]:
         """``(status, one-line summary)``; rigor is numerical evidence only."""
         s = self.obs1_summary()
         base = 10 * s["random_baseline"]
         if not self.at_edge:  # the observation is about training past the edge; this run is not a test of it
-            status = "inconclusive"
+            status = Status.INCONCLUSIVE
             how = "the run did not reach the edge of stability"
         elif s["median_last_quarter"] >= ALIGNED:
-            status = "confirmed"
+            status = Status.CONFIRMED
             how = "v1 aligns with the gradient"
         elif s["max_last_quarter"] < base:
-            status = "inconclusive"  # float cosines never refute: 'refuted' needs a certified counterexample
+            status = Status.INCONCLUSIVE  # float cosines never refute: 'refuted' needs a certified counterexample
             how = "v1 never aligned with the gradient in this run"
         else:
-            status = "inconclusive"
+            status = Status.INCONCLUSIVE
             how = "v1 is far above chance alignment but not consistently aligned"
         return status, (f"{how} (numerical evidence): |cos(v1, grad)| median {_r(s['median_last_quarter'])} over the last quarter "
                         f"(min {_r(s['min_last_quarter'])}, max {_r(s['max_last_quarter'])}), {_r(self.cosine_end)} at the end; "
                         f"chance level {_r(s['random_baseline'])}")
 
-    def obs2_status(self) -> tuple[str, str]:
+    def obs2_status(self) -> tuple[Status, str]:
         """``(status, one-line summary)``: certified along the computed direction ``v``."""
-        status = {"holds": "confirmed", "fails": "refuted"}.get(self.obs2.verdict, "inconclusive") if self.at_edge else "inconclusive"
+        status = {Verdict.HOLDS: Status.CONFIRMED, Verdict.FAILS: Status.REFUTED}.get(self.obs2.verdict, Status.INCONCLUSIVE) \
+            if self.at_edge else Status.INCONCLUSIVE
         q = self.obs2.quantity
         from ..decide import decimal_with_radius
 
@@ -697,7 +699,7 @@ class MlpExperiment:
             "at_edge_of_stability": self.at_edge,
             # cosine: the contract's name for the cosine at the end of training (cosine_end stays).
             "obs1": {**{k: _s(v) for k, v in o1.items()}, "cosine": _s(o1["cosine_end"]), "status": s1, "summary": m1,
-                     "rigor": "numerical", "rigor_note": "numerical evidence (float64 training and Lanczos)"},
+                     "rigor": Rigor.NUMERICAL, "rigor_note": "numerical evidence (float64 training and Lanczos)"},
             "obs2": obs2,
             "flip": None if self.flip is None else self.flip.to_dict(),
             "trajectory": {"steps": list(self.tracked_steps),
@@ -707,7 +709,7 @@ class MlpExperiment:
                                "obs2.float_evidence", "obs2.rayleigh_quotient", "obs2.residual"],
             "seconds": json_float(round(self.seconds, 1)),
             # The weakest fact: Obs. 1 and the training are float64 evidence (Obs. 2's sign is certified).
-            "rigor": "numerical",
+            "rigor": Rigor.NUMERICAL,
         }
 
     def to_text(self) -> str:

@@ -33,6 +33,7 @@ from .. import arguments
 from ..decide import float_evidence, json_floats
 from ..errors import InputError
 from ..progress import Progress, each_with_progress
+from ..vocabulary import Rigor
 
 __all__ = [
     "population_loss",
@@ -246,7 +247,7 @@ class NeuronReport:
         return {"monte_carlo": json_floats(self.monte_carlo.__dict__), "lambda1_proved": self.lambda1_proved,
                 "runs": [r.to_dict() for r in self.runs],
                 # The weakest fact: the GD runs are float64 evidence (lambda1 is proved symbolically).
-                "rigor": "numerical", "rigor_note": "symbolic for lambda1; float64 evidence for GD"}
+                "rigor": Rigor.NUMERICAL, "rigor_note": "symbolic for lambda1; float64 evidence for GD"}
 
     def to_text(self) -> str:
         mc = self.monte_carlo

@@ -47,10 +47,11 @@ from ..dynamics import WindowReport, curvature_ball, window
 from ..errors import EosError
 from ..jets import constant_enclosure, to_fmpq
 from ..decide import enclosure_text, excludes_zero, upper_text
-from ..orbits import GradientMap, TwoCycle, bits_for_digits, two_cycle
+from ..orbits import GradientMap, NoCycle, TwoCycle, bits_for_digits, two_cycle
 from ..parse import parse_constant, parse_expression
 from ..progress import Progress
 from ..results import check, markdown_text
+from ..vocabulary import Evidence, LossType, Rigor
 
 __all__ = [
     "QUARTIC",
@@ -118,12 +119,33 @@ def _setting():
     return expr, x, GradientMap(expr, x), check(QUARTIC, at=MINIMUM)
 
 
+def certified_cycle(eta: str, digits: int) -> TwoCycle:
+    """The certified 2-cycle of GD on the quartic at ``eta`` (cached); :class:`NoCycle` (with
+    the sentence and its cause) when there is none.
+
+    >>> certified_cycle("11/10", 20).certified
+    True
+    >>> try:
+    ...     certified_cycle("9/10", 20)
+    ... except NoCycle as none:
+    ...     print(none.cause, none.message[:23])
+    no_branch no 2-cycle is born here
+    """
+    found = _cycle_or_none(eta, digits)
+    if isinstance(found, NoCycle):
+        raise NoCycle(found.message, found.cause)  # a fresh one: the cached one keeps no traceback
+    return found
+
+
 @functools.lru_cache(maxsize=64)
-def certified_cycle(eta: str, digits: int) -> TwoCycle | str:
-    """The certified 2-cycle of GD on the quartic at ``eta`` (cached), or why there is none."""
+def _cycle_or_none(eta: str, digits: int) -> TwoCycle | NoCycle:
+    """:func:`certified_cycle`'s work, cached for a missing cycle too (a failure costs as much)."""
     _, _, gd, minimum = _setting()
     f2 = curvature_ball(minimum.curvature, bits_for_digits(digits))
-    return two_cycle(gd, minimum.point, f2, minimum.flip, eta, parse_constant(eta), digits)
+    try:
+        return two_cycle(gd, minimum.point, f2, minimum.flip, eta, parse_constant(eta), digits)
+    except NoCycle as none:
+        return NoCycle(none.message, none.cause)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -170,7 +192,7 @@ class PaperEquation:
             "cofactor": sp.sstr(self.cofactor),
             "divides": self.divides,
             "branch_recovers_eta": self.branch_recovers_eta,
-            "rigor": "exact" if self.derivation_ok else None,
+            "rigor": Rigor.EXACT if self.derivation_ok else None,
         }
 
 
@@ -249,7 +271,7 @@ class OrbitEquationRow:
             "branch_positive": self.branch_positive,
             "certified": self.certified,
             "proved": self.proved,
-            "rigor": "exact" if self.proved else ("certified" if self.agrees_to_digits else None),
+            "rigor": Rigor.EXACT if self.proved else (Rigor.CERTIFIED if self.agrees_to_digits else None),
             "residual_bound": self.residual_bound,
             "message": self.message,
         }
@@ -277,7 +299,7 @@ class OrbitEquationCheck:
     def rigor(self) -> str:
         """``exact`` when the derivation and every row are proved, else the weakest row."""
         rows = [r.to_dict()["rigor"] for r in self.rows]
-        return weakest_rigor(["exact" if self.equation.derivation_ok else None] + rows)
+        return weakest_rigor([Rigor.EXACT if self.equation.derivation_ok else None] + rows)
 
     def to_dict(self) -> dict:
         return {"digits": self.digits, "equation": self.equation.to_dict(), "rows": [r.to_dict() for r in self.rows],
@@ -332,9 +354,10 @@ def _eta_text(eta: object, name: str = "eta") -> str:
 
 
 def _orbit_row(eta: str, digits: int, eq: PaperEquation) -> OrbitEquationRow:
-    found = certified_cycle(eta, digits)
-    if isinstance(found, str):
-        return OrbitEquationRow(eta, (), (), (), (), False, False, False, False, False, found)
+    try:
+        found = certified_cycle(eta, digits)
+    except NoCycle as none:
+        return OrbitEquationRow(eta, (), (), (), (), False, False, False, False, False, none.message)
     prec = bits_for_digits(digits)
     with ctx.workprec(prec):
         e = constant_enclosure(parse_constant(eta), prec)
@@ -419,7 +442,7 @@ class ThresholdOrigin:
             "paper_bound": self.paper_bound,
             "superstable_truncated_to_3_decimals": None if self.truncation is None else f"{self.truncation / 1000:.3f}",
             "explanation": self.explanation,
-            "rigor": "exact" if self.superstable_form and self.loss_form else "certified",
+            "rigor": Rigor.EXACT if self.superstable_form and self.loss_form else Rigor.CERTIFIED,
         }
 
     def to_text(self) -> str:
@@ -474,7 +497,7 @@ def where_1121_comes_from(digits: int = 30) -> ThresholdOrigin:
     matches = bool(
         formula is not None and ss is not None and loss is not None and ss_ok and loss_ok and ss.closed_form and loss.closed_form
         and _matches(formula, 0, ss.closed_form.minimal_polynomial)
-        and _matches(formula, -1 if loss.kind == "period_doubling" else 1, loss.closed_form.minimal_polynomial)
+        and _matches(formula, -1 if loss.kind == LossType.PERIOD_DOUBLING else 1, loss.closed_form.minimal_polynomial)
     )
     truncation = None
     if ss is not None and ss_ok:
@@ -565,7 +588,7 @@ class BasinClaim:
 
     def to_dict(self) -> dict:
         return {"interval": list(self.interval), "starts_per_eta": self.n_starts, "eta_loss": self.eta_loss,
-                "rows": [r.to_dict() for r in self.rows], "conclusion": self.conclusion, "rigor": "numerical",
+                "rows": [r.to_dict() for r in self.rows], "conclusion": self.conclusion, "rigor": Rigor.NUMERICAL,
                 "note": "each start is classified with exact / certified / numeric evidence; "
                         "a finite grid of starts is numeric evidence about the interval"}
 
@@ -615,12 +638,12 @@ def _region(eta: sp.Expr, loss: arb | None) -> str:
 def landings(report: BasinReport) -> tuple:
     """Starts that land exactly on the minimum (exact rationals): points of ``E``, the known
     exceptions, counted as such."""
-    return tuple(o for o in report.exceptions if o.kind == "minimum" and o.evidence == "exact")
+    return tuple(o for o in report.exceptions if o.kind == "minimum" and o.evidence == Evidence.EXACT)
 
 
 def unexplained(report: BasinReport) -> tuple:
     """Exceptions that are not exact landings on the minimum."""
-    return tuple(o for o in report.exceptions if not (o.kind == "minimum" and o.evidence == "exact"))
+    return tuple(o for o in report.exceptions if not (o.kind == "minimum" and o.evidence == Evidence.EXACT))
 
 
 def _done(row: BasinRow) -> BasinReport:
@@ -665,7 +688,7 @@ def _conclusion(rows: Sequence[BasinRow], eta_loss: str | None, n: int, lo: str,
                         else "only some starts reach the 2-cycle")
                      + f" (at {where}).")
     total = sum(len(_done(r).outcomes) for r in done)
-    strong = sum(1 for r in done for o in _done(r).outcomes if o.evidence in ("exact", "certified"))
+    strong = sum(1 for r in done for o in _done(r).outcomes if not o.evidence.rigor.weaker_than(Rigor.CERTIFIED))
     parts.append(f"Per start, {strong} of {total} classifications are exact or certified (a ball orbit entered a certified "
                  "trapping interval), the rest numeric; a finite grid is numeric evidence about the whole interval.")
     return " ".join(parts)
@@ -709,9 +732,13 @@ def basin_claim(etas: Sequence = BASIN_ETAS, n_starts: int = 200, digits: int = 
         if progress is not None:
             progress(f"basin at eta = {text}", i, len(etas))
         region = _region(parse_constant(text), loss_ball)
-        found = certified_cycle(text, digits)
-        if isinstance(found, str) or not found.certified:
-            rows.append(BasinRow(text, region, None, found if isinstance(found, str) else "the 2-cycle could not be certified"))
+        try:
+            found = certified_cycle(text, digits)
+        except NoCycle as none:
+            rows.append(BasinRow(text, region, None, none.message))
+            continue
+        if not found.certified:
+            rows.append(BasinRow(text, region, None, "the 2-cycle could not be certified"))
             continue
         report = basin_check(expr, x, text, found.points, starts, minimum=MINIMUM, **options)
         rows.append(BasinRow(text, region, report))
@@ -860,7 +887,7 @@ class ExactLanding:
         return {"eta": str(self.eta), "start": str(self.start), "orbit": [str(v) for v in self.orbit],
                 "cycle_polynomial_at_1": str(self.cycle_polynomial_at_1),
                 "symmetric_cofactor_at_1": str(self.symmetric_cofactor_at_1), "proved": self.proved,
-                "rigor": "exact" if self.proved else None}
+                "rigor": Rigor.EXACT if self.proved else None}
 
 
 def exact_landing(eta: str | int | Fraction | sp.Expr, x0: str | int | Fraction | sp.Expr) -> ExactLanding:
@@ -913,7 +940,7 @@ class ExceptionalSet:
                 "counterexample": None if self.counterexample is None else self.counterexample.to_dict(),
                 "rational_points": [{"eta": e, "points": [{"start": str(x), "steps_to_1": n} for x, n in pts]}
                                     for e, pts in self.rational_points],
-                "rigor": "exact" if self.proved else None}
+                "rigor": Rigor.EXACT if self.proved else None}
 
     def _lines(self) -> list[str]:
         lines = [self.statement + "."]

@@ -35,6 +35,7 @@ import sympy as sp
 
 from .. import arguments
 from ..decide import float_evidence, json_floats
+from ..vocabulary import Rigor
 
 __all__ = ["xy_reduction", "trajectory", "BalancingRow", "XYReport", "XYLanding", "balancing", "xy_report",
            "exact_xy_orbit", "exact_landing_step", "xy_landing", "DEFAULT_ETAS", "DEFAULT_STARTS"]
@@ -159,7 +160,7 @@ class XYLanding:
     def to_dict(self) -> dict:
         return {"eta": str(self.eta), "start": [str(v) for v in self.start],
                 "orbit": [[str(a), str(b)] for a, b in self.orbit], "balanced": self.balanced,
-                "proved": self.proved, "rigor": "exact" if self.proved else None}
+                "proved": self.proved, "rigor": Rigor.EXACT if self.proved else None}
 
 
 def xy_landing(eta: str | int | Fraction, x0: str | int | Fraction, y0: str | int | Fraction) -> XYLanding | None:
@@ -246,7 +247,7 @@ class XYReport:
         return {
             "reduction_proved": self.reduction_proved,
             "steps": self.steps,
-            "rigor": "numerical",
+            "rigor": Rigor.NUMERICAL,
             "rigor_note": "numerical (float64 simulation); the reduction and the exact landings are exact",
             "rows": [json_floats(dict(r.__dict__, left_positive=r.left_positive)) for r in self.rows],
             "conclusion": self.conclusion,
