@@ -47,6 +47,7 @@ __all__ = [
     "certify_base_models",
     "certificate_range",
     "DEFAULT_RANGE",
+    "fmpq_text",
 ]
 
 #: The range certified when neither the caller nor the catalog gives one (cut to the domain).
@@ -246,7 +247,12 @@ class BaseModelCertificate:
 
 
 def fmpq_text(text: str) -> fmpq:
-    """The exact rational written as ``p`` or ``p/q`` (as :class:`CertifiedInterval` stores it)."""
+    """The exact rational ``text`` written as ``p`` or ``p/q`` (as :class:`CertifiedInterval`
+    stores it) as an ``fmpq``.
+
+    >>> fmpq_text("-3/4"), fmpq_text("2")
+    (-3/4, 2)
+    """
     p, _, q = text.partition("/")
     return fmpq(int(p), int(q) if q else 1)
 

@@ -24,19 +24,34 @@ from .orbits import (MAX_DIGITS, NO_BRANCH, BranchEvent, GradientMap, TwoCycle, 
 from .parse import parse_constant, parse_expression, parse_variable_name
 from .results import MinimaCheck, StabilityCheck, check, markdown_text, math_text
 
-__all__ = ["OrbitReport", "WindowReport", "orbit", "window", "DEFAULT_DIGITS", "MAX_DIGITS"]
+__all__ = ["OrbitReport", "WindowReport", "orbit", "window", "DEFAULT_DIGITS", "MAX_DIGITS", "curvature_ball", "minima_checks"]
 
 DEFAULT_DIGITS = 30
 
 
 def minima_checks(text: str, var: str, at: str | None, range_: tuple[str, str] | None) -> tuple[StabilityCheck, ...]:
-    """The stability checks at ``at``, or at every strict minimum in ``range_`` (one or more)."""
+    """The stability checks of the loss ``text`` in ``var`` at ``at``, or at every strict
+    minimum in ``range_`` (one or more); :class:`~symbolic_eos.errors.InputError` when there is none.
+
+    >>> [c.point.label for c in minima_checks("(x**2 - 1)**2/4", "x", None, ("-10", "10"))]
+    ['-1', '1']
+    >>> minima_checks("x**3", var="x", at=None, range_=("-1", "1"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: no strict local minimum could be certified in [-1, 1]; ... at 0
+    """
     result = check(text, var=var, at=at, range=range_)
     return result.checks if isinstance(result, MinimaCheck) else (result,)
 
 
 def curvature_ball(d: Decision, prec: int) -> arb:
-    """``f''(xb)`` as a ball at ``prec`` bits (exact values become exact balls)."""
+    """``f''(xb)`` (the decision ``d`` on the curvature) as a ball at ``prec`` bits; exact values
+    become exact balls.
+
+    >>> c = minima_checks("(x**2 - 1)**2/4", "x", "1", None)[0]
+    >>> curvature_ball(c.curvature, prec=64)
+    2.00000000000000
+    """
     with ctx.workprec(prec):
         if d.exact is not None and not isinstance(d.exact, sp.Expr):
             return arb(fmpq(d.exact))

@@ -33,7 +33,7 @@ from .minima import MinimaSearch, critical_point_at, require_strict_minimum, str
 from . import arguments
 from .parse import parse_constant, parse_expression, parse_variable_name
 
-__all__ = ["StabilityCheck", "L2Check", "MinimaCheck", "check", "check_l2", "DEFAULT_RANGE"]
+__all__ = ["StabilityCheck", "L2Check", "MinimaCheck", "check", "check_l2", "DEFAULT_RANGE", "markdown_text", "math_text"]
 
 DEFAULT_RANGE = ("-10", "10")
 _DIGITS = 17
@@ -205,7 +205,8 @@ def markdown_text(text: str) -> str:
 
 
 def math_text(text: str, variables: tuple[str, ...] = ()) -> str:
-    """User text as Markdown math: ``$LaTeX$`` when it parses and stays short, else a code span.
+    """User ``text`` (in the ``variables``) as Markdown math: ``$LaTeX$`` when it parses and stays
+    short, else a code span.
 
     >>> math_text("atanh(1/2)"), math_text("x**2/2", ("x",)), math_text("not an expression!")
     ('$\\\\operatorname{atanh}{\\\\left(\\\\frac{1}{2} \\\\right)}$', '$\\\\frac{x^{2}}{2}$', '`not an expression!`')

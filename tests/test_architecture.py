@@ -50,7 +50,14 @@ LAYER = {
 #: (importer, exporter, name) imported although the exporter's ``__all__`` does not list it.
 #: The root's lazy names (``check`` ...) are reached through its ``__getattr__``; no module imports
 #: them from the root, and a module that did would be caught by the layer rule anyway.
-NOT_IN_ALL: set[tuple[str, str, str]] = set()
+NOT_IN_ALL = {
+    # jets' cached evaluation plan of an expression tree and the bottom-up evaluator over it: the
+    # exact minima search and the algebraic evaluator reuse them (and so share jets' cache). They
+    # are machinery of the package's evaluators, not an interface for users, so they stay private.
+    ("algebraic", "jets", "_walk"),
+    ("minima", "jets", "_walk"),
+    ("minima", "jets", "_plan"),
+}
 
 
 def _module_name(path: Path) -> str:
@@ -160,7 +167,6 @@ def test_no_module_imports_from_a_layer_above_its_own():
     assert not found, "imports against the data flow:\n" + "\n".join(found)
 
 
-@pytest.mark.xfail(strict=True, reason="the missing names are added in the next commit")
 def test_imported_names_are_in_the_exporters_all():
     found = unlisted(GRAPH)
     assert not found, "names used across modules but not declared public:\n" + "\n".join(found)
