@@ -169,6 +169,16 @@ def orbit(text: str, eta: str, var: str = "x", at: str | None = None, digits: in
     >>> o = orbit("(x**2 - 1)**2/4", "11/10", at="1", digits=20)
     >>> [p.str(5, radius=False) for p in o.orbits[0].points]
     ['0.81455', '1.1161']
+
+    Past a subcritical flip no stable 2-cycle is born: the answer says so (no cycle is claimed);
+    a learning rate that is not a positive number is refused:
+
+    >>> orbit("x**2/2 + x**4", "21/10", at="0").to_text().splitlines()[-1].split(":")[0].strip()
+    'no 2-cycle is born here because the flip at eta0 = 2.00000000000 is subcritical'
+    >>> orbit("(x**2 - 1)**2/4", "-1", at="1")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: the learning rate must be a finite positive number, not -1
     """
     text, var = arguments.text(text, "text"), arguments.variable_name(var, "var")
     eta, at = arguments.exact_text(eta, "eta"), arguments.optional_exact_text(at, "at")
@@ -318,6 +328,13 @@ def window(text: str, var: str = "x", at: str | None = None, digits: int = DEFAU
 
     >>> window("(x**2 - 1)**2/4", at="1", digits=20).loss_type
     'period_doubling'
+
+    A point that is not a strict minimum is refused:
+
+    >>> window("(x**2 - 1)**2/4", at="0")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: 0 is a local maximum, not a minimum (f'' = -1.0000000 < 0)
     """
     text, var = arguments.text(text, "text"), arguments.variable_name(var, "var")
     at, eta_max = arguments.optional_exact_text(at, "at"), arguments.optional_exact_text(eta_max, "eta_max")

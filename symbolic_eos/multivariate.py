@@ -505,6 +505,13 @@ def check_multivariate(text: str, vars_text: str, at: str, simulate: bool = True
     >>> r = check_multivariate("(x*y - 1)**2/2", "x,y", "1,1", simulate=False)
     >>> r.cross_section.verdict, r.flip_verdict, r.manifold_dimension, r.rigor
     ('holds', 'supercritical', 1, 'exact')
+
+    A point that is not a critical point is refused:
+
+    >>> check_multivariate("x**2 + y**2", "x,y", "1,1")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: (1,1) is not a critical point: df/dx = 2.0000000 != 0
     """
     text, vars_text = arguments.text(text, "text"), arguments.variable_names(vars_text, "vars_text")
     at, simulate = arguments.point_texts(at, "at"), arguments.flag(simulate, "simulate")
