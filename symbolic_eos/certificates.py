@@ -303,6 +303,13 @@ def certificate_range(m: BaseModel, lo: str | None = None, hi: str | None = None
     >>> from symbolic_eos.base_models import model
     >>> certificate_range(model("log"))
     (1/100, 10, 'range from the catalog (the domain is (0, inf))')
+
+    A range that leaves the model's open domain is refused:
+
+    >>> certificate_range(model("log"), "-2", "1")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: range end -2 is not inside the open domain (0, inf) of log
     """
     m = arguments.instance(m, "m", BaseModel, "a BaseModel")
     lo, hi = arguments.optional_exact_text(lo, "lo"), arguments.optional_exact_text(hi, "hi")

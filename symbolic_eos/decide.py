@@ -320,6 +320,11 @@ def as_sympy(value: int | fmpq | sp.Basic) -> sp.Expr:
 
     >>> as_sympy(fmpq(1, 3)), as_sympy(5) + 1
     (1/3, 6)
+
+    >>> as_sympy("1/2")
+    Traceback (most recent call last):
+    ...
+    TypeError: not an exact number: str
     """
     if isinstance(value, sp.Basic):
         return value

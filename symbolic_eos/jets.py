@@ -572,6 +572,11 @@ def arb_to_fmpq(x: arb) -> fmpq:
 
     >>> arb_to_fmpq(arb(3) / 4)
     3/4
+
+    >>> arb_to_fmpq(arb(1, 0.5))
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: not an exact finite number
     """
     if not (x.is_finite() and x.rad() == 0):
         raise InputError("not an exact finite number")
