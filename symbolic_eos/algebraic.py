@@ -63,11 +63,21 @@ __all__ = [
     "compose_coefficients",
     "has_inverse_pair",
     "INVERSE_OUTER",
+    "NotAlgebraic",
 ]
 
 
 class NotAlgebraic(NotRational):
-    """Internal: a value the jet needs is not in the field of :class:`Surd` (use balls)."""
+    """Internal: a value the jet needs is not in the field of :class:`Surd` (use balls).
+
+    >>> import sympy as sp
+    >>> from symbolic_eos.jets import Point
+    >>> x = sp.Symbol("x")
+    >>> algebraic_coefficients(sp.exp(x), x, Point.from_constant(sp.Integer(1)), 2)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.algebraic.NotAlgebraic: exp of a non-zero algebraic number is transcendental
+    """
 
 
 #: Radicands (numerator times denominator) above this are not factored: no square root is

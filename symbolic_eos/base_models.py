@@ -204,6 +204,11 @@ def model(name: str) -> BaseModel:
 
     >>> model("exp").expression
     'exp(x)'
+
+    >>> model("nope")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: unknown base model 'nope' (known: sin, tanh, exp, log, ...)
     """
     name = arguments.text(name, "name", 200)
     for m in base_models():

@@ -47,8 +47,8 @@ __all__ = [
     "certify_base_model",
     "certify_base_models",
     "certificate_range",
-    "plot_certificates",
     "DEFAULT_RANGE",
+    "fmpq_text",
 ]
 
 #: The range certified when neither the caller nor the catalog gives one (cut to the domain).
@@ -252,7 +252,12 @@ class BaseModelCertificate:
 
 
 def fmpq_text(text: str) -> fmpq:
-    """The exact rational written as ``p`` or ``p/q`` (as :class:`CertifiedInterval` stores it)."""
+    """The exact rational ``text`` written as ``p`` or ``p/q`` (as :class:`CertifiedInterval`
+    stores it) as an ``fmpq``.
+
+    >>> fmpq_text("-3/4"), fmpq_text("2")
+    (-3/4, 2)
+    """
     p, _, q = text.partition("/")
     return fmpq(int(p), int(q) if q else 1)
 
@@ -303,6 +308,13 @@ def certificate_range(m: BaseModel, lo: str | None = None, hi: str | None = None
     >>> from symbolic_eos.base_models import model
     >>> certificate_range(model("log"))
     (1/100, 10, 'range from the catalog (the domain is (0, inf))')
+
+    A range that leaves the model's open domain is refused:
+
+    >>> certificate_range(model("log"), "-2", "1")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: range end -2 is not inside the open domain (0, inf) of log
     """
     m = arguments.instance(m, "m", BaseModel, "a BaseModel")
     lo, hi = arguments.optional_exact_text(lo, "lo"), arguments.optional_exact_text(hi, "hi")
@@ -638,58 +650,3 @@ def certify_base_models(max_depth: int = 32, prec: int = 64, max_boxes: int = 20
     """
     max_depth, max_boxes, prec = _budget(max_depth, max_boxes, prec)
     return tuple(certify_base_model(m, max_depth=max_depth, prec=prec, max_boxes=max_boxes) for m in base_models())
-
-
-# ---------------------------------------------------------------------------------------------
-
-
-_COLOURS = {"holds": "#2ca02c", "fails": "#d62728", "undecided": "#7f7f7f"}
-
-
-def plot_certificates(certificates: Sequence[BaseModelCertificate], path: str, dpi: int = 120) -> None:
-    """One horizontal bar per model over its range: green holds, red fails, grey undecided
-    (undecided pieces too thin to see are also marked by a grey tick), for the given
-    ``certificates``, saved to ``path`` (format from its extension) at ``dpi``.  The PNG bytes
-    are deterministic for the same certificates (no software/date metadata, fixed dpi).
-
-    >>> import os, tempfile
-    >>> path = os.path.join(tempfile.mkdtemp(), "certificates.png")
-    >>> certificates = [certify_base_model("exp", max_depth=4), certify_base_model("cube", max_depth=4)]
-    >>> plot_certificates(certificates, path, dpi=40)
-    >>> with open(path, "rb") as fh:
-    ...     fh.read(4) == bytes([0x89]) + b"PNG"
-    True
-    """
-    try:
-        import matplotlib
-    except ImportError:  # pragma: no cover - matplotlib is a declared extra
-        raise InputError("plots need matplotlib: pip install 'symbolic-eos[plot]'") from None
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from .plots import save_figure
-
-    certificates = list(arguments.instances(certificates, "certificates", BaseModelCertificate,
-                                            "a BaseModelCertificate (from certify_base_model)"))
-    if not certificates:
-        raise InputError("no certificates to plot")
-    from .plots import SUFFIXES
-
-    path, dpi = arguments.path(path, "path", SUFFIXES), arguments.positive_int(dpi, "dpi", 10, 2000)
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(certificates) + 1.2))
-    for row, cert in enumerate(reversed(certificates)):
-        for i in cert.intervals:
-            lo, hi = float(fmpq_text(i.lo)), float(fmpq_text(i.hi))
-            ax.broken_barh([(lo, hi - lo)], (row - 0.35, 0.7), facecolors=_COLOURS[i.status])
-            if i.status == Verdict.UNDECIDED:
-                ax.plot([(lo + hi) / 2] * 2, [row - 0.45, row + 0.45], color=_COLOURS["undecided"], lw=1.2)
-    ax.set_yticks(range(len(certificates)))
-    ax.set_yticklabels([f"{c.name}: {c.expression}" + (" *" if c.poster else "") for c in reversed(certificates)], fontsize=8)
-    ax.set_xlabel("x")
-    ax.set_title("L2 condition g' != 0 and g' g''' - 6 g''^2 < 0 (certified; * = on the poster)", fontsize=9)
-    handles = [matplotlib.patches.Patch(color=c, label=s) for s, c in _COLOURS.items()]
-    ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    try:
-        save_figure(fig, path, dpi=dpi, bbox_inches="tight")
-    finally:
-        plt.close(fig)

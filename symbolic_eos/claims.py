@@ -312,6 +312,11 @@ def verify_claim(claim_id: str, cache: dict | None = None) -> ClaimResult:
 
     >>> verify_claim("lemma2-l2", cache={}).status
     'confirmed'
+
+    >>> verify_claim("thm2")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: unknown claim 'thm2' (one of: thm1-existence, ...)
     """
     c = claim(claim_id)
     cache = arguments.optional_dict(cache, "cache")
@@ -332,6 +337,13 @@ def verify_paper(only: Sequence[str] | None = None,
     lemma1-higher-order 0 1
     done 1 1
     {'extended': 1}
+
+    An unknown id in ``only`` is refused before anything runs:
+
+    >>> verify_paper(only=["thm2"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: unknown claim 'thm2' (one of: thm1-existence, lemma1-higher-order, ...)
     """
     only = arguments.claim_ids(only, "only")
     progress = arguments.optional_callable(progress, "progress")

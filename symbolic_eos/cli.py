@@ -298,7 +298,8 @@ def _run(args: argparse.Namespace) -> _Result:
             return WrittenReport(verification, files)
         return verification
     if args.command == "mlp-experiment":
-        from .settings.mlp import plot_experiment, run_experiment
+        from .plots import plot_experiment
+        from .settings.mlp import run_experiment
 
         if args.plots:
             _writable_folder(args.plots, "--plots")

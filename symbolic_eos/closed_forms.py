@@ -28,7 +28,7 @@ from .jets import constant_enclosure
 from .parse import parse_constant
 from .vocabulary import ClosedFormStatus, Rigor
 
-__all__ = ["ClosedForm", "prove_event_constant", "recognise"]
+__all__ = ["ClosedForm", "prove_event_constant", "recognise", "gd_polynomials"]
 
 _ETA = sp.Symbol("eta")
 #: Degree above which the exact elimination is not attempted (it is then only recognised).
@@ -87,8 +87,17 @@ class GDPolynomials:
 
 
 def gd_polynomials(expr: sp.Expr, var: sp.Symbol) -> GDPolynomials | None:
-    """:class:`GDPolynomials` of ``expr``, or None when ``f'`` is not a rational polynomial
-    (of degree at most :data:`MAX_LOSS_DEGREE`)."""
+    """:class:`GDPolynomials` of ``expr`` in ``var``: the GD map ``F = x - e f'(x)``, its
+    derivative ``dF`` and the 2-cycle polynomial ``(F(F(x)) - x) / (F(x) - x)`` over ``Q[x, e]``;
+    None when ``f'`` is not a rational polynomial (of degree at most :data:`MAX_LOSS_DEGREE`).
+
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x")
+    >>> gd_polynomials((x**2 - 1)**2 / 4, x).F
+    -x^3*e + x*e + x
+    >>> gd_polynomials(sp.exp(x), x) is None
+    True
+    """
     if not expr.is_polynomial(var):
         return None
     poly = sp.Poly(sp.expand(sp.diff(expr, var)), var)

@@ -294,6 +294,13 @@ def compose(q_text: str, p_text: str, at: str) -> CompositionCheck:
 
     >>> compose("exp(x)", "log(x)", "1/3").naive_rule_violated
     True
+
+    ``p(at)`` outside the domain of ``q`` is refused:
+
+    >>> compose("log(x)", "x - 2", "1")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.DomainError: log(...) is not real or not smooth at the point
     """
     q_text, p_text = arguments.text(q_text, "q_text"), arguments.text(p_text, "p_text")
     at = arguments.exact_text(at, "at")
@@ -497,6 +504,11 @@ def find_counterexamples(budget: int = 2000) -> CounterexampleSearch:
 
     >>> find_counterexamples(budget=3).tried
     3
+
+    >>> find_counterexamples(budget=0)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: budget: expected an integer in [1, 100000], got 0
     """
     from .base_models import base_models
 

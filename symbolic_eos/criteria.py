@@ -41,6 +41,8 @@ __all__ = [
     "paper_criterion",
     "flip_normal_form",
     "flip_coefficients",
+    "expansion_order",
+    "derivative",
 ]
 
 #: The highest derivative order searched for ``k``.
@@ -50,12 +52,20 @@ MAX_FLIP_ORDER = 23
 
 
 def expansion_order() -> int:
-    """How many Taylor coefficients a full check needs: ``f^(j)`` for ``j <= MAX_FLIP_ORDER+1``."""
+    """How many Taylor coefficients a full check needs: ``f^(j)`` for ``j <= MAX_FLIP_ORDER+1``.
+
+    >>> expansion_order() == MAX_FLIP_ORDER + 1
+    True
+    """
     return max(MAX_ORDER + 1, MAX_FLIP_ORDER + 1)
 
 
 def derivative(c: Sequence[Any], j: int) -> Any:
-    """``f^(j)(xb) = j! c_j`` in whatever number type ``c`` holds."""
+    """``f^(j)(xb) = j! c_j`` from the Taylor coefficients ``c`` (in whatever number type ``c`` holds).
+
+    >>> derivative([1, 0, 3, 2], 2), derivative([1, 0, 3, 2], j=3)
+    (6, 12)
+    """
     return c[j] * math.factorial(j)
 
 

@@ -145,6 +145,11 @@ def read_idx(path: str, ndim: int | None = None, max_bytes: int = MAX_IDX_BYTES,
     >>> write_idx(path, np.arange(6, dtype=np.uint8).reshape(2, 3))
     >>> read_idx(path, ndim=2).tolist(), read_idx(path, first=1).tolist()
     ([[0, 1, 2], [3, 4, 5]], [[0, 1, 2]])
+
+    >>> read_idx("/nonexistent/file.idx")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: /nonexistent/file.idx: cannot read IDX file (No such file or directory)
     """
     path = arguments.path(path, "path")
     ndim = arguments.optional_int(ndim, "ndim", 1, 4)
@@ -230,6 +235,11 @@ def load_mnist(directory: str, limit: int | None = None) -> Dataset:
     >>> d = load_mnist(folder, limit=1)
     >>> d.samples, d.x.shape, float(d.x.max()), d.labels.tolist()
     (1, (1, 784), 1.0, [3])
+
+    >>> load_mnist("/nonexistent")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: /nonexistent: not a directory
     """
     directory = arguments.path(directory, "directory")
     limit = arguments.optional_int(limit, "limit", 1)

@@ -54,6 +54,7 @@ __all__ = [
     "excludes_zero", "ball_sign", "prove_zero", "decimal_string", "float_evidence",
     "enclosure_text", "upper_text", "decimal_with_radius", "interval_text",
     "RIGORS", "weakest_rigor", "json_float", "json_floats",
+    "ExpansionLike", "as_sympy", "within_seconds", "printed_radius",
 ]
 
 #: The rigor vocabulary (:class:`~symbolic_eos.vocabulary.Rigor`) as a tuple, strongest first.
@@ -75,7 +76,15 @@ class Coefficients(Protocol):
 
 class ExpansionLike(Coefficients, Protocol):
     """A :class:`Coefficients` of a loss, as the criteria read it: its order and whether it is
-    a polynomial of low degree."""
+    a polynomial of low degree.
+
+    >>> from symbolic_eos.parse import parse_expression
+    >>> from symbolic_eos.jets import Point
+    >>> f = parse_expression("(x**2 - 1)**2/4")
+    >>> e: ExpansionLike = Expansion(f, sorted(f.free_symbols, key=str)[0], Point.from_constant(sp.Integer(1)), 6)
+    >>> e.order, e.is_polynomial_of_degree_at_most(4), e.is_polynomial_of_degree_at_most(3)
+    (6, True, False)
+    """
 
     @property
     def order(self) -> int: ...
@@ -301,7 +310,12 @@ def _simplifies_to_zero(value: sp.Expr) -> bool:
 
 def within_seconds(fn: Callable[[Any], Any], arg: Any, seconds: float) -> Any:
     """``fn(arg)`` in a forked child, or None when it takes longer than ``seconds`` (the child
-    is killed: sympy cannot be interrupted from a thread)."""
+    is killed: sympy cannot be interrupted from a thread).
+
+    >>> import time
+    >>> within_seconds(abs, -3, seconds=5.0), within_seconds(time.sleep, 10, seconds=0.2)
+    (3, None)
+    """
     import multiprocessing as mp
 
     try:
@@ -326,7 +340,16 @@ def within_seconds(fn: Callable[[Any], Any], arg: Any, seconds: float) -> Any:
 
 
 def as_sympy(value: int | fmpq | sp.Basic) -> sp.Expr:
-    """An internal number (int, ``fmpq``, sympy) as a sympy number; never parses text."""
+    """An internal number ``value`` (int, ``fmpq``, sympy) as a sympy number; never parses text.
+
+    >>> as_sympy(fmpq(1, 3)), as_sympy(5) + 1
+    (1/3, 6)
+
+    >>> as_sympy("1/2")
+    Traceback (most recent call last):
+    ...
+    TypeError: not an exact number: str
+    """
     if isinstance(value, sp.Basic):
         return value
     if isinstance(value, int):
@@ -615,8 +638,13 @@ def distance_to_decimal(ball: arb, decimal: str, radius: arb | None = None) -> a
 
 def printed_radius(balls: Sequence[arb], texts: Sequence[str], box_radius: arb | fmpq | int | float) -> str:
     """An upper bound on how far the printed decimals ``texts`` can be from the true points
-    (each inside its ball, and inside the certified box): ``[text +/- radius]`` encloses each
-    point, whatever the rounding of ``text``."""
+    (each inside its ball of ``balls``, and inside the certified box of radius ``box_radius``):
+    ``[text +/- radius]`` encloses each point, whatever the rounding of ``text``.
+
+    >>> with ctx.workprec(64):
+    ...     printed_radius([arb(1, 1e-10)], ["1.0000"], box_radius=0)
+    '1.01e-10'
+    """
     cover = [distance_to_decimal(b, t) for b, t in zip(balls, texts, strict=True)]
     return upper_text(max([c.upper() for c in cover] + [arb(box_radius).upper()], key=lambda a: a.mid()))
 

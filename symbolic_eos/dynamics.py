@@ -25,19 +25,34 @@ from .parse import parse_constant, parse_expression, parse_variable_name
 from .results import MinimaCheck, StabilityCheck, check, markdown_text, math_text
 from .vocabulary import ClosedFormStatus, Flip, NoCycleCause, Rigor
 
-__all__ = ["OrbitReport", "WindowReport", "orbit", "window", "DEFAULT_DIGITS", "MAX_DIGITS"]
+__all__ = ["OrbitReport", "WindowReport", "orbit", "window", "DEFAULT_DIGITS", "MAX_DIGITS", "curvature_ball", "minima_checks"]
 
 DEFAULT_DIGITS = 30
 
 
 def minima_checks(text: str, var: str, at: str | None, range_: tuple[str, str] | None) -> tuple[StabilityCheck, ...]:
-    """The stability checks at ``at``, or at every strict minimum in ``range_`` (one or more)."""
+    """The stability checks of the loss ``text`` in ``var`` at ``at``, or at every strict
+    minimum in ``range_`` (one or more); :class:`~symbolic_eos.errors.InputError` when there is none.
+
+    >>> [c.point.label for c in minima_checks("(x**2 - 1)**2/4", "x", None, ("-10", "10"))]
+    ['-1', '1']
+    >>> minima_checks("x**3", var="x", at=None, range_=("-1", "1"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: no strict local minimum could be certified in [-1, 1]; ... at 0
+    """
     result = check(text, var=var, at=at, range=range_)
     return result.checks if isinstance(result, MinimaCheck) else (result,)
 
 
 def curvature_ball(d: Decision, prec: int) -> arb:
-    """``f''(xb)`` as a ball at ``prec`` bits (exact values become exact balls)."""
+    """``f''(xb)`` (the decision ``d`` on the curvature) as a ball at ``prec`` bits; exact values
+    become exact balls.
+
+    >>> c = minima_checks("(x**2 - 1)**2/4", "x", "1", None)[0]
+    >>> curvature_ball(c.curvature, prec=64)
+    2.00000000000000
+    """
     with ctx.workprec(prec):
         if d.exact is not None and not isinstance(d.exact, sp.Expr):
             return arb(fmpq(d.exact))
@@ -157,6 +172,16 @@ def orbit(text: str, eta: str, var: str = "x", at: str | None = None, digits: in
     >>> o = orbit("(x**2 - 1)**2/4", "11/10", at="1", digits=20)
     >>> [p.str(5, radius=False) for p in o.orbits[0].points]
     ['0.81455', '1.1161']
+
+    Past a subcritical flip no stable 2-cycle is born: the answer says so (no cycle is claimed);
+    a learning rate that is not a positive number is refused:
+
+    >>> orbit("x**2/2 + x**4", "21/10", at="0").to_text().splitlines()[-1].split(":")[0].strip()
+    'no 2-cycle is born here because the flip at eta0 = 2.00000000000 is subcritical'
+    >>> orbit("(x**2 - 1)**2/4", "-1", at="1")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: the learning rate must be a finite positive number, not -1
     """
     text, var = arguments.text(text, "text"), arguments.variable_name(var, "var")
     eta, at = arguments.exact_text(eta, "eta"), arguments.optional_exact_text(at, "at")
@@ -308,6 +333,13 @@ def window(text: str, var: str = "x", at: str | None = None, digits: int = DEFAU
 
     >>> window("(x**2 - 1)**2/4", at="1", digits=20).loss_type
     'period_doubling'
+
+    A point that is not a strict minimum is refused:
+
+    >>> window("(x**2 - 1)**2/4", at="0")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: 0 is a local maximum, not a minimum (f'' = -1.0000000 < 0)
     """
     text, var = arguments.text(text, "text"), arguments.variable_name(var, "var")
     at, eta_max = arguments.optional_exact_text(at, "at"), arguments.optional_exact_text(eta_max, "eta_max")

@@ -279,6 +279,13 @@ def existence(text: str, var: str = "x", at: str | None = None, eps_values: Sequ
     >>> r = existence("(x**2 - 1)**2/4", at="1", eps_values=[Fraction(1, 100)], digits=20)
     >>> r.case, [(row.eps, row.verdict) for row in r.rows]
     ('k3', [(Fraction(1, 100), 'holds')])
+
+    The theorem needs a strict minimum with ``f'' > 0``; a degenerate one is refused:
+
+    >>> existence("x**3", at="0")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: 0 is a degenerate critical point (f'' = 0); the edge of stability needs f'' > 0
     """
     text, var = arguments.text(text, "text"), arguments.variable_name(var, "var")
     at, range = arguments.optional_exact_text(at, "at"), arguments.range_texts(range, "range")

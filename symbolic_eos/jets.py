@@ -46,16 +46,44 @@ __all__ = [
     "excludes_zero",
     "ball_sign",
     "ladder_sign",
+    "NotRational",
+    "Undetermined",
+    "arb_to_fmpq",
+    "series_length",
+    "ball_function",
+    "to_fmpq",
+    "expansion_is_small",
+    "symbolic_coefficients",
+    "expression_size",
+    "limit_fraction",
+    "SymbolicCoefficients",
+    "directional_coefficients",
+    "exact_directional_coefficients",
+    "float_function",
 ]
 
 
 class NotRational(Exception):
-    """Internal: the exact rational engine cannot represent this value (use balls instead)."""
+    """Internal: the exact rational engine cannot represent this value (use balls instead).
+
+    >>> x = sp.Symbol("x")
+    >>> exact_coefficients(sp.sqrt(x), x, Point.from_constant(sp.Integer(2)), 2)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.jets.NotRational: power
+    """
 
 
 class Undetermined(Exception):
     """Internal: a domain test (e.g. ``log`` of a positive number) cannot be decided at this
-    precision; a higher precision may decide it."""
+    precision; a higher precision may decide it.
+
+    >>> x = sp.Symbol("x")
+    >>> ball_coefficients(sp.log(x), x, arb(0, 1), 2, 64)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.jets.Undetermined: log(...)
+    """
 
 
 #: The one ladder of binary precisions every sign (and every precision loop) climbs: each rung
@@ -159,7 +187,12 @@ class Jet(tuple):
 def series_length(n: int) -> Iterator[None]:
     """Let python-flint's series carry ``n`` terms: its ``ctx.cap`` (10 by default) silently
     truncates every ``fmpq_series``/``arb_series`` result whatever ``prec`` asks for, and a term
-    dropped that way would read as a zero."""
+    dropped that way would read as a zero.
+
+    >>> with series_length(20):
+    ...     ctx.cap
+    20
+    """
     saved = ctx.cap
     ctx.cap = max(saved, n)
     try:
@@ -177,6 +210,11 @@ def _known_coefficients(s: arb_series | fmpq_series, n: int, zero: Callable[[Any
 
 
 def to_fmpq(value: sp.Rational) -> fmpq:
+    """The sympy rational ``value`` as a flint ``fmpq`` (exactly).
+
+    >>> to_fmpq(sp.Rational(-2, 3))
+    -2/3
+    """
     return fmpq(int(value.p), int(value.q))
 
 
@@ -506,7 +544,12 @@ EXPAND_TERMS_LIMIT = 2000
 
 def expansion_is_small(value: sp.Expr, limit: int = EXPAND_TERMS_LIMIT) -> bool:
     """An upper bound on the number of terms ``sp.expand(value)`` can produce stays below
-    ``limit`` (so expanding ``(a + b)**999`` is never attempted)."""
+    ``limit`` (so expanding ``(x + y + 1)**100``, 5151 terms, is never attempted).
+
+    >>> x, y = sp.symbols("x y")
+    >>> expansion_is_small((x + 1)**3), expansion_is_small((x + y + 1)**100), expansion_is_small((x + 1)**10, limit=5)
+    (True, False, False)
+    """
 
     def terms(node: sp.Expr) -> int:
         if node.is_Add:
@@ -533,14 +576,28 @@ SYMBOLIC_OPS_LIMIT = 4000
 def symbolic_coefficients(
     expr: sp.Expr, var: sp.Symbol, point: Point, order: int, ops_limit: int = SYMBOLIC_OPS_LIMIT
 ) -> "SymbolicCoefficients":
-    """Closed forms of ``f^(j)(xb)/j!``, ``j <= order``, by repeated ``diff`` (the naive route),
-    computed lazily up to the index asked for.  Used only to prove exact zeros."""
+    """Closed forms of ``f^(j)(xb)/j!``, ``j <= order``, of ``expr`` in ``var`` at ``point``, by
+    repeated ``diff`` (the naive route), computed lazily up to the index asked for while a closed
+    form stays under ``ops_limit`` operations.  Used only to prove exact zeros.
+
+    >>> x = sp.Symbol("x")
+    >>> s = symbolic_coefficients(sp.exp(x), x, Point.from_constant(sp.Integer(1)), 4, ops_limit=4000)
+    >>> s[2], s[4]
+    (E/2, E/24)
+    """
     return SymbolicCoefficients(expr, var, point.exact, order, ops_limit)
 
 
 class SymbolicCoefficients:
-    """A lazy sequence of closed-form Taylor coefficients.  Asking past the size bound raises
-    :class:`IndexError` (the caller then has no closed form: the value stays undecided)."""
+    """A lazy sequence of closed-form Taylor coefficients ``f^(j)(at)/j!`` of ``expr`` in ``var``,
+    ``j <= order``, each by ``diff`` while its size stays under ``ops_limit``.  Asking past the size
+    bound raises :class:`IndexError` (the caller then has no closed form: the value stays undecided).
+
+    >>> x = sp.Symbol("x")
+    >>> s = SymbolicCoefficients(sp.exp(x), x, sp.Integer(1), order=4, ops_limit=4000)
+    >>> s[2], len(s)
+    (E/2, 5)
+    """
 
     def __init__(self, expr: sp.Expr, var: sp.Symbol, at: sp.Expr, order: int, ops_limit: int) -> None:
         self._derivative, self._var, self._at = expr, var, at
@@ -569,14 +626,28 @@ class SymbolicCoefficients:
 
 
 def limit_fraction(x: arb, max_denominator: int = 1000) -> fmpq:
-    """The simplest rational near the midpoint of ``x`` (a candidate, to be proved exactly)."""
+    """The simplest rational with denominator at most ``max_denominator`` near the midpoint of
+    ``x`` (a candidate, to be proved exactly).
+
+    >>> limit_fraction(arb("0.3333333333333333333"), max_denominator=10)
+    1/3
+    """
     mid = arb_to_fmpq(x.mid())
     f = Fraction(int(mid.p), int(mid.q)).limit_denominator(max_denominator)
     return fmpq(f.numerator, f.denominator)
 
 
 def arb_to_fmpq(x: arb) -> fmpq:
-    """The exact rational value of an exact ball (radius 0), e.g. a midpoint or an endpoint."""
+    """The exact rational value of an exact ball ``x`` (radius 0), e.g. a midpoint or an endpoint.
+
+    >>> arb_to_fmpq(arb(3) / 4)
+    3/4
+
+    >>> arb_to_fmpq(arb(1, 0.5))
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: not an exact finite number
+    """
     if not (x.is_finite() and x.rad() == 0):
         raise InputError("not an exact finite number")
     man, exp = x.man_exp()
@@ -584,7 +655,12 @@ def arb_to_fmpq(x: arb) -> fmpq:
 
 
 def expression_size(expr: sp.Expr, var: sp.Symbol | None) -> int:
-    """The number of distinct nodes evaluated per evaluation of ``expr``."""
+    """The number of distinct nodes evaluated per evaluation of ``expr`` in ``var`` (None: a constant).
+
+    >>> x = sp.Symbol("x")
+    >>> expression_size(sp.sin(x)**2 + sp.sin(x), x), expression_size(sp.pi**2 + 1, var=None)
+    (4, 4)
+    """
     return len(_plan(expr, var))
 
 
@@ -596,8 +672,14 @@ _NUMPY_FUNCTIONS = {
 
 
 def float_function(expr: sp.Expr, var: sp.Symbol) -> Callable[[Any], Any]:
-    """A vectorised float64 evaluator of ``expr`` (numpy), for pictures and simulations only:
-    floats decide nothing in this package."""
+    """A vectorised float64 evaluator of ``expr`` in ``var`` (numpy), for pictures and
+    simulations only: floats decide nothing in this package.
+
+    >>> import numpy as np
+    >>> x = sp.Symbol("x")
+    >>> float_function(x**2, x)(np.array([1.0, 2.0])).tolist()
+    [1.0, 4.0]
+    """
     import numpy as np
 
     erf = np.vectorize(math.erf, otypes=[float])
@@ -641,10 +723,16 @@ def ball_int_power(base: arb, n: int) -> arb:
 
 
 def ball_function(expr: sp.Expr, var: sp.Symbol | tuple) -> Callable[[Any], arb]:
-    """A fast scalar evaluator ``x -> f(x)`` on ``arb`` balls (an enclosure of the range over
-    the ball; ``nan`` outside the real domain).  For long iterations, where the Taylor engine's
-    series would be wasted; call it inside ``ctx.workprec``.  With a tuple of variables, call
-    it with a tuple of balls."""
+    """A fast scalar evaluator ``x -> f(x)`` of ``expr`` in ``var`` on ``arb`` balls (an enclosure
+    of the range over the ball; ``nan`` outside the real domain).  For long iterations, where the
+    Taylor engine's series would be wasted; call it inside ``ctx.workprec``.  With a tuple of
+    variables, call it with a tuple of balls.
+
+    >>> x, y = sp.symbols("x y")
+    >>> with ctx.workprec(64):
+    ...     ball_function(x**2 - 1, x)(arb(3)), ball_function(sp.log(x), x)(arb(-1)), ball_function(x * y, (x, y))((arb(2), arb(3)))
+    (8.00000000000000000, nan, 6.00000000000000000)
+    """
     variables = var if isinstance(var, tuple) else (var,)
 
     def evaluate(x: Any) -> arb:
@@ -672,8 +760,15 @@ def ball_function(expr: sp.Expr, var: sp.Symbol | tuple) -> Callable[[Any], arb]
 def directional_coefficients(
     expr: sp.Expr, variables: tuple, centre: Sequence[arb], direction: Sequence[arb], order: int, prec: int
 ) -> Jet:
-    """Certified Taylor coefficients of ``t -> f(centre + t direction)`` (a cross-section of a
-    loss in several variables), up to ``order``; ``centre`` and ``direction`` are ``arb`` balls."""
+    """Certified Taylor coefficients of ``t -> f(centre + t direction)`` (a cross-section of the
+    loss ``expr`` in several ``variables``), up to ``order`` at ``prec`` bits; ``centre`` and
+    ``direction`` are ``arb`` balls.
+
+    >>> x, y = sp.symbols("x y")
+    >>> with ctx.workprec(64):
+    ...     list(directional_coefficients(x**2 + y**2, (x, y), [arb(1), arb(0)], [arb(0), arb(1)], 2, prec=64))
+    [1.00000000000000000, 0, 1.00000000000000000]
+    """
     n = order + 1
     with ctx.workprec(prec), series_length(n):
         lines = {v: arb_series([+c, +d], prec=n) for v, c, d in zip(variables, centre, direction, strict=True)}
@@ -694,8 +789,18 @@ def directional_coefficients(
 def exact_directional_coefficients(
     expr: sp.Expr, variables: tuple, centre: tuple, direction: tuple, order: int
 ) -> Jet:
-    """Exact rational coefficients of ``t -> f(centre + t direction)`` (rational centre and
-    direction); raises :class:`NotRational` otherwise."""
+    """Exact rational coefficients of ``t -> f(centre + t direction)`` for the loss ``expr`` in
+    ``variables`` up to ``order`` (rational ``centre`` and ``direction``); raises
+    :class:`NotRational` otherwise.
+
+    >>> x, y = sp.symbols("x y")
+    >>> exact_directional_coefficients(x**2 + x*y, (x, y), (fmpq(1), fmpq(0)), (fmpq(1), fmpq(1)), order=2)
+    (1, 3, 2)
+    >>> exact_directional_coefficients(sp.sqrt(x), (x, y), (fmpq(2), fmpq(0)), (fmpq(1), fmpq(1)), order=2)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.jets.NotRational: power
+    """
     n = order + 1
     lines = {v: fmpq_series([c, d], prec=n) for v, c, d in zip(variables, centre, direction, strict=True)}
 

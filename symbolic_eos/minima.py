@@ -644,6 +644,11 @@ def critical_point_at(
     >>> p = critical_point_at(sp.exp(x), x, sp.log(2), shift=0, target=sp.Integer(2), label="log 2")
     >>> p.label, p.exact
     ('log 2', log(2))
+
+    >>> critical_point_at(x**2, x, sp.Integer(1))
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: 1 is not a critical point: f'(1) = 2.0000000 != 0
     """
     expr, var = _expression(expr, "expr"), _symbol(var)
     value, target = arguments.exact_value(value, "value"), arguments.exact_value(target, "target")

@@ -69,7 +69,7 @@ from .vocabulary import Flip, NoCycleCause, Rigor
 
 __all__ = ["MultivariateCheck",
            "SharpnessGradient", "MinimaManifold", "minima_manifold",
-           "check_multivariate"]
+           "check_multivariate", "multivariate_orbit"]
 
 MAX_VARIABLES = 8
 
@@ -507,6 +507,13 @@ def check_multivariate(text: str, vars_text: str, at: str, simulate: bool = True
     >>> r = check_multivariate("(x*y - 1)**2/2", "x,y", "1,1", simulate=False)
     >>> r.cross_section.verdict, r.flip_verdict, r.manifold_dimension, r.rigor
     ('holds', 'supercritical', 1, 'exact')
+
+    A point that is not a critical point is refused:
+
+    >>> check_multivariate("x**2 + y**2", "x,y", "1,1")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: (1,1) is not a critical point: df/dx = 2.0000000 != 0
     """
     text, vars_text = arguments.text(text, "text"), arguments.variable_names(vars_text, "vars_text")
     at, simulate = arguments.point_texts(at, "at"), arguments.flag(simulate, "simulate")
@@ -1543,7 +1550,17 @@ class MultiOrbitReport:
 
 
 def multivariate_orbit(text: str, vars_text: str, at: str, eta: str, digits: int = 30) -> MultiOrbitReport:
-    """The 2-cycle of GD at ``eta`` on the branch born at the minimum ``at`` (several variables)."""
+    """The 2-cycle ``{x0, x1}`` of GD ``x <- x - eta grad f(x)`` on the loss ``text`` in the
+    variables ``vars_text`` at ``eta``, on the branch born at the minimum ``at``, certified
+    (Krawczyk) to ``digits`` digits; a message instead when no branch is born (the sharpness
+    drifts along a manifold of minima, or the flip is subcritical or undecided).
+
+    >>> r = multivariate_orbit("(x*y - 1)**2/2", "x,y", "1,1", "11/10", digits=20)
+    >>> r.cycle.certified, r.rigor
+    (True, 'certified')
+    >>> multivariate_orbit("(x*y - 1)**2/2", "x,y", "2,1/2", eta="1/2").message[:35]
+    'no 2-cycle is born at this minimum:'
+    """
     from .orbits import NoConvergence, bits_for_digits, certify, check_digits, continue_branch, solve_system
 
     text, vars_text = arguments.text(text, "text"), arguments.variable_names(vars_text, "vars_text")

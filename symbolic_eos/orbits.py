@@ -38,6 +38,18 @@ __all__ = [
     "MAX_DIGITS",
     "BranchEvent",
     "NoCycle",
+    "CycleSystem",
+    "NoConvergence",
+    "certify",
+    "solve_system",
+    "NO_BRANCH",
+    "bits_for_digits",
+    "check_digits",
+    "cycle_rigor",
+    "scan_branch",
+    "two_cycle",
+    "window_events",
+    "continue_branch",
 ]
 
 #: Binary precision used to follow a branch (decisions are never taken at this precision).
@@ -49,14 +61,27 @@ MAX_DIGITS = 20000
 
 
 def check_digits(digits: int) -> int:
-    """``digits`` itself, or an :class:`InputError` when it is outside [5, MAX_DIGITS]."""
+    """``digits`` itself, or an :class:`InputError` when it is outside [5, MAX_DIGITS].
+
+    >>> check_digits(30)
+    30
+    >>> check_digits(2)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: --digits must be between 5 and ..., not 2
+    """
     if not 5 <= digits <= MAX_DIGITS:
         raise InputError(f"--digits must be between 5 and {MAX_DIGITS}, not {digits}")
     return digits
 
 
 def bits_for_digits(digits: int) -> int:
-    """Working precision in bits for ``digits`` correct decimal digits (with guard bits)."""
+    """Working precision in bits for ``digits`` correct decimal digits: ``ceil(digits log2 10)``
+    plus 32 guard bits.
+
+    >>> bits_for_digits(30)
+    132
+    """
     return int(math.ceil(digits * math.log2(10))) + 32
 
 
@@ -90,7 +115,15 @@ class GradientMap:
 
 
 class CycleSystem:
-    """Unknowns ``(x0, x1)``: ``F(x0) - x1 = 0``, ``F(x1) - x0 = 0`` at a fixed ``eta``."""
+    """Unknowns ``(x0, x1)``: ``F(x0) - x1 = 0``, ``F(x1) - x0 = 0`` at a fixed ``eta`` (a ball
+    at each precision), for the GD map ``gd``.
+
+    >>> x = sp.Symbol("x")
+    >>> system = CycleSystem(GradientMap((x**2 - 1)**2 / 4, x), lambda prec: arb(11) / 10)
+    >>> with ctx.workprec(64):
+    ...     system.residual([arb(1), arb(1)], 64)
+    [0, 0]
+    """
 
     def __init__(self, gd: GradientMap, eta: Callable[[int], arb]) -> None:
         self.gd, self.eta = gd, eta
@@ -190,8 +223,16 @@ def _to_mpf(a: arb) -> mpmath.mpf:
 
 
 def solve_system(system: System, guess: Sequence, digits: int, start_dps: int = 20, maxsteps: int = 60) -> list[mpmath.mpf]:
-    """Newton (mpmath ``findroot``, analytic Jacobian) polished to ``digits`` by doubling the
-    precision; the tolerance is set explicitly, since the default fails at high precision."""
+    """Newton on ``system`` from ``guess`` (mpmath ``findroot``, analytic Jacobian), first at
+    ``start_dps`` digits and at most ``maxsteps`` steps, polished to ``digits`` by doubling the
+    precision; the tolerance is set explicitly, since the default fails at high precision.
+    Raises :class:`NoConvergence` when Newton does not converge.
+
+    >>> x = sp.Symbol("x")
+    >>> system = CycleSystem(GradientMap((x**2 - 1)**2 / 4, x), lambda prec: arb(11) / 10)
+    >>> [mpmath.nstr(t, 8) for t in solve_system(system, [mpmath.mpf("0.7"), mpmath.mpf("1.2")], 20, start_dps=15, maxsteps=60)]
+    ['0.81455163', '1.116063']
+    """
     x = [mpmath.mpf(g) if not isinstance(g, arb) else _to_mpf(g) for g in guess]
     dps = min(start_dps, digits + 10)
     while True:
@@ -225,7 +266,15 @@ def solve_system(system: System, guess: Sequence, digits: int, start_dps: int = 
 
 
 class NoConvergence(Exception):
-    """Newton or continuation did not reach a 2-cycle (an answer, not a bug: no cycle is claimed)."""
+    """Newton or continuation did not reach a 2-cycle (an answer, not a bug: no cycle is claimed).
+
+    >>> x = sp.Symbol("x")
+    >>> system = CycleSystem(GradientMap(x, x), lambda prec: arb(1))  # F(x) = x - 1 has no 2-cycle
+    >>> solve_system(system, [mpmath.mpf(0), mpmath.mpf(1)], 20)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.orbits.NoConvergence: ZeroDivisionError: matrix is numerically singular
+    """
 
 
 def _quick_newton(system: System, guess: Sequence[mpmath.mpf], dps: int, maxsteps: int = 12) -> list[mpmath.mpf]:
@@ -254,7 +303,15 @@ def _quick_newton(system: System, guess: Sequence[mpmath.mpf], dps: int, maxstep
 
 
 def certify(system: System, solution: Sequence[mpmath.mpf], prec: int) -> Krawczyk:
-    """Krawczyk on boxes around ``solution``, inflated from near the working precision."""
+    """Krawczyk on boxes around ``solution`` of ``system`` at ``prec`` bits, inflated from near
+    the working precision: certified means a unique zero in the returned enclosure.
+
+    >>> x = sp.Symbol("x")
+    >>> system = CycleSystem(GradientMap((x**2 - 1)**2 / 4, x), lambda prec: arb(11) / 10)
+    >>> k = certify(system, solve_system(system, [mpmath.mpf("0.7"), mpmath.mpf("1.2")], 20), prec=100)
+    >>> k.certified, k.enclosure[0].str(6)
+    (True, '[0.814552 +/- 3.74e-7]')
+    """
     with ctx.workprec(prec):
         centre = [arb(t) for t in solution]
         scale = max([arb(1)] + [abs(c) for c in centre], key=float)
@@ -278,7 +335,11 @@ NO_BRANCH = "no 2-cycle is born"
 
 
 def cycle_rigor(certified: bool) -> Rigor:
-    """``certified`` for a Krawczyk-certified 2-cycle, else ``numerical`` (an approximation)."""
+    """``certified`` for a Krawczyk-certified 2-cycle, else ``numerical`` (an approximation).
+
+    >>> cycle_rigor(True), cycle_rigor(certified=False)
+    ('certified', 'numerical')
+    """
     return Rigor.CERTIFIED if certified else Rigor.NUMERICAL
 
 
@@ -391,10 +452,24 @@ def continue_branch(
 ) -> tuple[mpmath.mpf, list[mpmath.mpf]]:
     """Continue a branch of 2-cycles ``(x0, x1)`` (``dimension`` coordinates each) born at
     ``eta0`` to ``eta_target``: natural parameter, step control, secant predictor, at
-    :data:`CONTINUATION_DPS` digits.  ``system_at(eta)`` gives the cycle system, ``seed_at(eta)``
-    the normal-form prediction.  This only steers the computation: nothing is decided here.
-    ``monitor(eta, cycle, multiplier)`` may stop the walk early by returning True.  Returns the
-    last ``(eta, cycle)`` reached."""
+    :data:`CONTINUATION_DPS` digits, steps of the size of ``scale``, at most ``max_steps``.
+    ``system_at(eta)`` gives the cycle system, ``seed_at(eta)`` the normal-form prediction.  This
+    only steers the computation: nothing is decided here.  ``monitor(eta, cycle, multiplier)`` may
+    stop the walk early by returning True.  Returns the last ``(eta, cycle)`` reached.
+
+    >>> x = sp.Symbol("x")
+    >>> gd = GradientMap((x**2 - 1)**2 / 4, x)
+    >>> from symbolic_eos.dynamics import curvature_ball, minima_checks
+    >>> c = minima_checks("(x**2 - 1)**2/4", "x", "1", None)[0]
+    >>> f2 = curvature_ball(c.curvature, 128)
+    >>> def seed_at(eta):
+    ...     return branch_seed(gd, arb(1), f2, c.flip, eta, 128)
+    >>> with ctx.workprec(128):
+    ...     eta, cycle = continue_branch(lambda eta: CycleSystem(gd, lambda p: arb(eta)), seed_at, 1, scale=1,
+    ...                                  eta0=arb(1), eta_target=arb(11) / 10, max_steps=400)
+    >>> mpmath.nstr(eta, 6), sorted(mpmath.nstr(c, 6) for c in cycle)
+    ('1.1', ['0.814552', '1.11606'])
+    """
     prec = bits_for_digits(CONTINUATION_DPS)
 
     def width(cycle):
@@ -471,8 +546,21 @@ def two_cycle(
     eta_value: sp.Expr,
     digits: int,
 ) -> TwoCycle:
-    """The certified 2-cycle near the minimum ``point`` at ``eta``; :class:`NoCycle` (a sentence
-    and its cause) when there is none to report."""
+    """The certified 2-cycle of the GD map ``gd`` near the minimum ``point`` (curvature ``f2``,
+    flip normal form ``flip``) at ``eta`` (``eta_text``, of exact value ``eta_value``) to
+    ``digits`` digits; :class:`NoCycle` (a sentence and its cause) when there is none to report.
+
+    >>> from symbolic_eos.dynamics import curvature_ball, minima_checks
+    >>> x = sp.Symbol("x")
+    >>> gd, c = GradientMap((x**2 - 1)**2 / 4, x), minima_checks((x**2 - 1)**2 / 4, x, sp.Integer(1))[0]
+    >>> f2 = curvature_ball(c.curvature, 64)
+    >>> two_cycle(gd, c.point, f2, c.flip, "11/10", sp.Rational(11, 10), digits=20).printed(6)
+    (['0.814552', '1.11606'], '2.98e-6')
+    >>> two_cycle(gd, c.point, f2, c.flip, "9/10", sp.Rational(9, 10), digits=20)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.orbits.NoCycle: no 2-cycle is born here because the flip at e...
+    """
     prec = bits_for_digits(digits)
     low = bits_for_digits(CONTINUATION_DPS)
     with ctx.workprec(low):
@@ -613,8 +701,18 @@ class WindowScan:
 
 
 def scan_branch(gd: GradientMap, xb: arb, f2: arb, flip: FlipNormalForm, eta_max: mpmath.mpf) -> WindowScan:
-    """Follow the branch from eta0 towards ``eta_max``, recording ``(eta, cycle, m)``; stop
-    once the multiplier has left [-1, 1] (the cycle is then unstable)."""
+    """Follow the branch born at the minimum ``xb`` (curvature ``f2``, flip normal form ``flip``)
+    of the GD map ``gd`` from ``eta0 = 2/f2`` towards ``eta_max``, recording
+    ``(eta, cycle, m, F'(x0), F'(x1))``; stop once the multiplier ``m`` has left [-1, 1] (the
+    cycle is then unstable).
+
+    >>> from symbolic_eos.dynamics import curvature_ball, minima_checks
+    >>> x = sp.Symbol("x")
+    >>> c = minima_checks("(x**2 - 1)**2/4", "x", "1", None)[0]
+    >>> scan = scan_branch(GradientMap((x**2 - 1)**2 / 4, x), arb(1), curvature_ball(c.curvature, 64), c.flip, mpmath.mpf(2))
+    >>> scan.ended, scan.left_unit_interval
+    (None, True)
+    """
     samples: list = []
 
     def monitor(eta, cycle, m):
@@ -634,7 +732,16 @@ def scan_branch(gd: GradientMap, xb: arb, f2: arb, flip: FlipNormalForm, eta_max
 
 
 def window_events(gd: GradientMap, scan: WindowScan, digits: int) -> tuple[BranchEvent | None, BranchEvent | None]:
-    """The superstable point and the loss of stability along the scanned branch, certified."""
+    """The superstable point and the loss of stability along the branch ``scan`` of the GD map
+    ``gd``, each certified to ``digits`` digits (None where the scan did not see it).
+
+    >>> from symbolic_eos.dynamics import curvature_ball, minima_checks
+    >>> x = sp.Symbol("x")
+    >>> gd, c = GradientMap((x**2 - 1)**2 / 4, x), minima_checks("(x**2 - 1)**2/4", "x", "1", None)[0]
+    >>> scan = scan_branch(gd, arb(1), curvature_ball(c.curvature, 64), c.flip, mpmath.mpf(2))
+    >>> [e.kind for e in window_events(gd, scan, digits=20)]
+    ['superstable', 'period_doubling']
+    """
     samples = scan.samples
     superstable = loss = None
     for a, b in zip(samples, samples[1:], strict=False):

@@ -459,6 +459,13 @@ def parse_expression(
 
     >>> parse_expression("sigmoid(x)**2 + y/3", ("x", "y"))
     y/3 + (1/(1 + exp(-x)))**2
+
+    Text outside the grammar is refused, naming what and where (no code path reaches ``eval``):
+
+    >>> parse_expression("__import__('os')")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: unknown name '__import__' at position 0 (variables: x; constants: pi, E; ...)
     """
     limits = arguments.instance(limits, "limits", ParseLimits, "a ParseLimits")
     text = arguments.text(text, "text")

@@ -1,4 +1,5 @@
-"""Figures (matplotlib, Agg backend): bifurcation diagrams and cobweb plots.
+"""Figures (matplotlib, Agg backend): bifurcation diagrams, cobweb plots, trajectories, the
+base-model certificates and the MLP run (the layers below compute; this module draws).
 
 The pictures iterate GD in float64; they illustrate the certified numbers, they certify nothing.
 matplotlib is imported only here, so the command line starts fast when no plot is asked for.
@@ -6,18 +7,22 @@ matplotlib is imported only here, so the command line starts fast when no plot i
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 import numpy as np
 import sympy as sp
 
 from . import arguments
+from .certificates import BaseModelCertificate, fmpq_text
 from .dynamics import OrbitReport, WindowReport
 from .errors import InputError
 from .jets import float_function
 from .parse import parse_expression, parse_variable_name
 
-__all__ = ["bifurcation_diagram", "cobweb", "trajectories", "save_figure", "SUFFIXES"]
+if TYPE_CHECKING:
+    from .settings.mlp import MlpExperiment
+
+__all__ = ["bifurcation_diagram", "cobweb", "trajectories", "save_figure", "SUFFIXES", "plot_certificates", "plot_experiment"]
 
 #: The file suffixes a plot may be written to (matplotlib's writers; no suffix means PNG).
 SUFFIXES = ("", ".png", ".pdf", ".svg", ".svgz", ".eps", ".ps", ".jpg", ".jpeg", ".tif", ".tiff", ".webp",
@@ -217,3 +222,103 @@ def trajectories(panels: Sequence[tuple[str, Mapping[str, Any], bool]], path: st
     fig.suptitle(title, fontsize=9)
     _save(fig, path)
     plt.close(fig)
+
+
+_COLOURS = {"holds": "#2ca02c", "fails": "#d62728", "undecided": "#7f7f7f"}
+
+
+def plot_certificates(certificates: Sequence[BaseModelCertificate], path: str, dpi: int = 120) -> None:
+    """One horizontal bar per model over its range: green holds, red fails, grey undecided
+    (undecided pieces too thin to see are also marked by a grey tick), for the given
+    ``certificates``, saved to ``path`` (format from its extension) at ``dpi``.  The PNG bytes
+    are deterministic for the same certificates (no software/date metadata, fixed dpi).
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "certificates.png")
+    >>> from symbolic_eos.certificates import certify_base_model
+    >>> certificates = [certify_base_model("exp", max_depth=4), certify_base_model("cube", max_depth=4)]
+    >>> plot_certificates(certificates, path, dpi=40)
+    >>> with open(path, "rb") as fh:
+    ...     fh.read(4) == bytes([0x89]) + b"PNG"
+    True
+    """
+    plt = _pyplot()
+    from matplotlib.patches import Patch
+
+    certificates = list(arguments.instances(certificates, "certificates", BaseModelCertificate,
+                                            "a BaseModelCertificate (from certify_base_model)"))
+    if not certificates:
+        raise InputError("no certificates to plot")
+    path, dpi = arguments.path(path, "path", SUFFIXES), arguments.positive_int(dpi, "dpi", 10, 2000)
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(certificates) + 1.2))
+    for row, cert in enumerate(reversed(certificates)):
+        for i in cert.intervals:
+            lo, hi = float(fmpq_text(i.lo)), float(fmpq_text(i.hi))
+            ax.broken_barh([(lo, hi - lo)], (row - 0.35, 0.7), facecolors=_COLOURS[i.status])
+            if i.status == "undecided":
+                ax.plot([(lo + hi) / 2] * 2, [row - 0.45, row + 0.45], color=_COLOURS["undecided"], lw=1.2)
+    ax.set_yticks(range(len(certificates)))
+    ax.set_yticklabels([f"{c.name}: {c.expression}" + (" *" if c.poster else "") for c in reversed(certificates)], fontsize=8)
+    ax.set_xlabel("x")
+    ax.set_title("L2 condition g' != 0 and g' g''' - 6 g''^2 < 0 (certified; * = on the poster)", fontsize=9)
+    handles = [Patch(color=c, label=s) for s, c in _COLOURS.items()]
+    ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    try:
+        save_figure(fig, path, dpi=dpi, bbox_inches="tight")
+    finally:
+        plt.close(fig)
+
+
+def plot_experiment(result: MlpExperiment, directory: str) -> list[str]:
+    """Three PNGs (matplotlib Agg) of the run ``result`` into ``directory``: loss, sharpness
+    against ``2/eta``, and ``|cos(v1, grad)|``; file names ``mlp-<config>-{loss,sharpness,cosine}.png``.
+    Returns their paths; all three are written or none.
+
+    >>> import os, tempfile
+    >>> from pathlib import Path
+    >>> from symbolic_eos.settings.mlp import run_experiment
+    >>> paths = plot_experiment(run_experiment("tiny"), tempfile.mkdtemp())
+    >>> [os.path.basename(p) for p in paths]
+    ['mlp-tiny-loss.png', 'mlp-tiny-sharpness.png', 'mlp-tiny-cosine.png']
+    >>> all(Path(p).read_bytes()[:4] == bytes([0x89]) + b"PNG" for p in paths)
+    True
+    """
+    import os
+
+    plt = _pyplot()
+    from .output import atomic_files
+
+    result = arguments.attributes(result, "result", ("config", "losses", "tracked_steps", "sharpness", "cosines", "two_over_eta"),
+                                  "an MlpExperiment (from run_experiment)")
+    directory = arguments.path(directory, "directory")
+    name = result.config.name
+    figures = []
+    specs = [
+        ("loss", range(len(result.losses)), result.losses, "training loss (MSE)", True),
+        ("sharpness", result.tracked_steps, result.sharpness, "sharpness (top Hessian eigenvalue)", False),
+        ("cosine", result.tracked_steps, result.cosines, "|cos(v1, gradient)|", False),
+    ]
+    for key, xs, ys, label, log in specs:
+        fig, ax = plt.subplots(figsize=(6, 3.5))
+        ax.plot(list(xs), list(ys), lw=1)
+        if key == "sharpness":
+            ax.axhline(result.two_over_eta, color="k", ls="--", lw=1, label=f"2/eta = {result.two_over_eta:.4g}")
+            ax.legend()
+        if key == "cosine":
+            ax.set_ylim(0, 1)
+        if log:
+            ax.set_yscale("log")
+        ax.set_xlabel("GD step")
+        ax.set_ylabel(label)
+        ax.set_title(f"MLP ({name}, {result.dataset['name']}), eta = {result.eta:g}")
+        fig.tight_layout()
+        figures.append((os.path.join(directory, f"mlp-{name}-{key}.png"), fig))
+    try:
+        # All three or none: each is saved beside its target, and they are moved in together.
+        with atomic_files(*(path for path, _ in figures)) as temps:
+            for tmp, (_, fig) in zip(temps, figures, strict=True):
+                fig.savefig(tmp, dpi=100, format="png", metadata={"Software": None})
+    finally:
+        for _, fig in figures:
+            plt.close(fig)
+    return [path for path, _ in figures]

@@ -150,7 +150,7 @@ def _mf_figures(result: ClaimResult, directory: Path) -> list[tuple[str, str]]:
 
 @_figure("base-model-examples")
 def _base_model_figures(result: ClaimResult, directory: Path) -> list[tuple[str, str]]:
-    from .certificates import plot_certificates
+    from .plots import plot_certificates
 
     plot_certificates(result.details, str(directory / "base-model-certificates.png"))
     return [("base-model-certificates.png", "Where g' g''' < 6 g''^2 is certified (interval bisection, python-flint "
@@ -163,7 +163,7 @@ _MLP_CAPTIONS = {"loss": "Training loss of the MLP under full-batch GD past the 
 
 
 def _mlp_figures(result: ClaimResult, directory: Path) -> list[tuple[str, str]]:
-    from .settings.mlp import plot_experiment
+    from .plots import plot_experiment
 
     out = []
     for path in plot_experiment(result.details[0], str(directory)):
@@ -385,7 +385,7 @@ def _write_pages(verification: PaperVerification, root: Path, figures: bool, pro
         if result.id == "base-model-examples" and result.status != Status.INCONCLUSIVE:
             models = tuple(result.details)
     if figures and models:
-        from .certificates import plot_certificates
+        from .plots import plot_certificates
 
         for m in models:
             plot_certificates((m,), str(_within(figdir, f"model-{m.name}.png")))

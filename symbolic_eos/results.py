@@ -34,7 +34,7 @@ from . import arguments
 from .parse import parse_constant, parse_expression, parse_variable_name
 from .vocabulary import Flip, Rigor, Verdict
 
-__all__ = ["StabilityCheck", "L2Check", "MinimaCheck", "check", "check_l2", "DEFAULT_RANGE"]
+__all__ = ["StabilityCheck", "L2Check", "MinimaCheck", "check", "check_l2", "DEFAULT_RANGE", "markdown_text", "math_text"]
 
 DEFAULT_RANGE = ("-10", "10")
 _DIGITS = 17
@@ -206,7 +206,8 @@ def markdown_text(text: str) -> str:
 
 
 def math_text(text: str, variables: tuple[str, ...] = ()) -> str:
-    """User text as Markdown math: ``$LaTeX$`` when it parses and stays short, else a code span.
+    """User ``text`` (in the ``variables``) as Markdown math: ``$LaTeX$`` when it parses and stays
+    short, else a code span.
 
     >>> math_text("atanh(1/2)"), math_text("x**2/2", ("x",)), math_text("not an expression!")
     ('$\\\\operatorname{atanh}{\\\\left(\\\\frac{1}{2} \\\\right)}$', '$\\\\frac{x^{2}}{2}$', '`not an expression!`')
@@ -444,12 +445,31 @@ def check(text: str, var: str = "x", at: str | None = None, range: tuple[str, st
 
 def check(text: str, var: str = "x", at: str | None = None, range: tuple[str, str] | None = None) -> StabilityCheck | MinimaCheck:
     """Check the loss ``text`` in the variable ``var`` at ``at`` (a :class:`StabilityCheck`) or
-    at every strict local minimum in ``range`` (a :class:`MinimaCheck`; default [-10, 10]).
+    at every strict local minimum in ``range`` (a :class:`MinimaCheck`; default [-10, 10]): at a
+    strict minimum ``xb`` (``f'(xb) = 0 < f''(xb)``), the paper's condition on the first
+    non-vanishing derivatives above ``f''`` (``k = 3``: ``3 f'''^2 - f'' f'''' > 0``) and the flip
+    normal form of ``F(F(x))``, ``F(x) = x - eta f'(x)``, at ``eta0 = 2/f''(xb)``.
 
     >>> check("x**2/2 + x**3", at="0").paper.verdict
     'holds'
     >>> [c.point.label for c in check("(x**2 - 1)**2/4", range=("0", "2")).checks]
     ['1']
+
+    A point that is not a strict minimum is refused (``InputError``), one outside the domain of
+    ``f`` too (``DomainError``); a sign that no precision settles is ``undecided``, not guessed
+    (here the cubic coefficient is exactly zero, which sympy cannot prove):
+
+    >>> check("x**3", at="0")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: 0 is a degenerate critical point (f'' = 0); the edge of stability needs f'' > 0
+    >>> check("log(x)**2", at="-1")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.DomainError: log(...) is not real or not smooth at the point
+    >>> r = check("x**2/2 + (cos(pi/7) - cos(2*pi/7) + cos(3*pi/7) - 1/2)*x**3", at="0")
+    >>> r.paper.verdict, r.flip.verdict
+    ('undecided', 'undecided')
     """
     text, var = arguments.text(text, "text"), arguments.variable_name(var, "var")
     at, range = arguments.optional_exact_text(at, "at"), arguments.range_texts(range, "range")
@@ -496,6 +516,13 @@ def check_l2(g_text: str, target: str, var: str = "x", at: str | None = None, ra
     'holds'
     >>> [c.general.point.label for c in check_l2("x**3 + x", "2").checks]
     ['1']
+
+    Where ``g'(x_bar) = 0`` the L2 loss is degenerate (``f'' = 2 g'^2 = 0``) and refused:
+
+    >>> check_l2("x**2", "0", at="0")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: g'(0) = 0: the L2 loss is degenerate there (f'' = 2 g'^2 = 0)
     """
     g_text, var = arguments.text(g_text, "g_text"), arguments.variable_name(var, "var")
     target = arguments.exact_text(target, "target")

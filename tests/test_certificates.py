@@ -35,8 +35,8 @@ from symbolic_eos.certificates import (
     certificate_range,
     certify_base_model,
     certify_base_models,
-    plot_certificates,
 )
+from symbolic_eos.plots import plot_certificates
 from symbolic_eos.errors import InputError
 from symbolic_eos.results import markdown_text
 from symbolic_eos.parse import parse_expression

@@ -6,7 +6,7 @@ from fractions import Fraction
 import pytest
 import sympy as sp
 from flint import arb, fmpq
-from hypothesis import assume, example, given, settings, strategies as st
+from hypothesis import assume, example, given, reject, settings, strategies as st
 
 from symbolic_eos import strategies as eos_st
 
@@ -89,8 +89,7 @@ def test_paper_and_flip_agree_where_the_paper_decides_strictly(coeffs):
     normal form agrees; where it is exactly zero the paper 'fails' and the flip decides alone."""
     p, f = _both(_poly_loss(coeffs), "0")
     assert f.order is None or f.order % 2 == 1
-    if p.quantity is None or p.quantity.sign == 0:
-        return
+    assume(p.quantity is not None and p.quantity.sign != 0)  # zero: the paper 'fails', the flip decides alone
     if p.verdict == "holds":
         assert f.verdict == "supercritical"
     else:
@@ -103,13 +102,12 @@ def test_agreement_on_l2_losses_of_random_compositions(text, q):
     """Property (certified jets): L2 losses (g - g(q))^2 have a strict minimum at q whenever
     g'(q) != 0; paper and flip agree wherever the paper's quantity has a strict sign."""
     g = parse_expression(text)
-    if x not in g.free_symbols:
-        return  # a constant base model has no minimum to check (not a counterexample)
+    assume(x in g.free_symbols)  # a constant base model has no minimum to check (not a counterexample)
     try:
         r = check_l2(text, sp.sstr(g.subs(x, sp.Rational(q.numerator, q.denominator))), at=f"{q.numerator}/{q.denominator}")
     except Exception as exc:  # only clean input errors are acceptable, e.g. g'(q) = 0
         assert type(exc).__name__ in {"InputError", "DomainError"}, exc
-        return
+        reject()  # a clean refusal: nothing further to compare
     p, f = r.general.paper, r.general.flip
     assert f.order is None or f.order % 2 == 1
     # The L2 rule is the general rule: they agree when the L2 quantity is strictly signed.

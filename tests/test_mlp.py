@@ -16,9 +16,9 @@ from symbolic_eos.settings.mlp import (
     certified_directional,
     flip_comparison,
     lanczos_top,
-    plot_experiment,
     run_experiment,
 )
+from symbolic_eos.plots import plot_experiment
 
 
 def _tiny(seed=0, widths=(4, 3, 3, 2), n=7):

@@ -232,7 +232,7 @@ def test_mlp_plots_move_in_all_three_or_none(tmp_path, monkeypatch):
     pytest.importorskip("matplotlib")
     from matplotlib.figure import Figure
 
-    from symbolic_eos.settings.mlp import plot_experiment
+    from symbolic_eos.plots import plot_experiment
 
     run = SimpleNamespace(config=SimpleNamespace(name="fake"), losses=[1.0, 0.5, 0.25], tracked_steps=[0, 2],
                           sharpness=[1.0, 2.0], cosines=[0.1, 0.2], two_over_eta=2.0, dataset={"name": "fake"}, eta=1.0)

@@ -160,6 +160,7 @@ def test_the_masks_keep_exact_text_and_allow_only_float_noise():
     assert _last_digit_part(index, "| [lemma2-l2](claims/lemma2-l2.md) | 0.25 |") == ""
 
 
+@pytest.mark.slow
 def test_committed_reports_match_a_fresh_generation(tmp_path):
     """The committed reports/ are what `symbolic-eos report --out reports` writes now, on any
     BLAS kernel, thread count or CPU, up to the masks of `_comparable` (each explained there)."""

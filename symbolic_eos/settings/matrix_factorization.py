@@ -148,6 +148,13 @@ def mf_cross_section(c_text: str, y_text: str, z_text: str) -> MFCrossSection:
 
     >>> mf_cross_section("1,0;0,1/4", "1,0;0,1/2", "1,0;0,1/2").holds
     True
+
+    A repeated top eigenvalue leaves no single top direction, and is refused:
+
+    >>> mf_cross_section("1,0;0,1", "1,0;0,1", "1,0;0,1")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: the top eigenvalue of Y Y^T or Z Z^T is repeated: the Hessian has no single top direction
     """
     C = _matrix(arguments.text(c_text, "c_text", 2000))
     Y, Z = _matrix(arguments.text(y_text, "y_text", 2000)), _matrix(arguments.text(z_text, "z_text", 2000))

@@ -54,7 +54,6 @@ __all__ = [
     "CONFIGS",
     "MlpExperiment",
     "run_experiment",
-    "plot_experiment",
     "certified_directional",
     "flip_comparison",
 ]
@@ -844,61 +843,3 @@ def _run(cfg: MlpConfig, mnist_dir: str | None, seed: int, report: Callable[[str
     info["preprocessing"] = ("pixels / 16" if data.name == "digits" else "pixels / 255") + ", then centred (feature means subtracted)"
     return MlpExperiment(cfg, info, seed, net.widths, net.size, s0, eta, tuple(losses), tuple(tracked), tuple(sharp),
                          tuple(cosines), tuple(residuals), final_loss, lam, res, cos_end, obs2, flip, time.perf_counter() - started)
-
-
-def plot_experiment(result: MlpExperiment, directory: str) -> list[str]:
-    """Three PNGs (matplotlib Agg) of the run ``result`` into ``directory``: loss, sharpness
-    against ``2/eta``, and ``|cos(v1, grad)|``; file names ``mlp-<config>-{loss,sharpness,cosine}.png``.
-    Returns their paths; all three are written or none.
-
-    >>> import os, tempfile
-    >>> from pathlib import Path
-    >>> paths = plot_experiment(run_experiment("tiny"), tempfile.mkdtemp())
-    >>> [os.path.basename(p) for p in paths]
-    ['mlp-tiny-loss.png', 'mlp-tiny-sharpness.png', 'mlp-tiny-cosine.png']
-    >>> all(Path(p).read_bytes()[:4] == bytes([0x89]) + b"PNG" for p in paths)
-    True
-    """
-    import os
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from ..output import atomic_files
-
-    result = arguments.attributes(result, "result", ("config", "losses", "tracked_steps", "sharpness", "cosines", "two_over_eta"),
-                                  "an MlpExperiment (from run_experiment)")
-    directory = arguments.path(directory, "directory")
-    name = result.config.name
-    figures = []
-    specs = [
-        ("loss", range(len(result.losses)), result.losses, "training loss (MSE)", True),
-        ("sharpness", result.tracked_steps, result.sharpness, "sharpness (top Hessian eigenvalue)", False),
-        ("cosine", result.tracked_steps, result.cosines, "|cos(v1, gradient)|", False),
-    ]
-    for key, xs, ys, label, log in specs:
-        fig, ax = plt.subplots(figsize=(6, 3.5))
-        ax.plot(list(xs), list(ys), lw=1)
-        if key == "sharpness":
-            ax.axhline(result.two_over_eta, color="k", ls="--", lw=1, label=f"2/eta = {result.two_over_eta:.4g}")
-            ax.legend()
-        if key == "cosine":
-            ax.set_ylim(0, 1)
-        if log:
-            ax.set_yscale("log")
-        ax.set_xlabel("GD step")
-        ax.set_ylabel(label)
-        ax.set_title(f"MLP ({name}, {result.dataset['name']}), eta = {result.eta:g}")
-        fig.tight_layout()
-        figures.append((os.path.join(directory, f"mlp-{name}-{key}.png"), fig))
-    try:
-        # All three or none: each is saved beside its target, and they are moved in together.
-        with atomic_files(*(path for path, _ in figures)) as temps:
-            for tmp, (_, fig) in zip(temps, figures, strict=True):
-                fig.savefig(tmp, dpi=100, format="png", metadata={"Software": None})
-    finally:
-        for _, fig in figures:
-            plt.close(fig)
-    return [path for path, _ in figures]

@@ -77,6 +77,8 @@ __all__ = [
     "exact_landing",
     "first_rational_landing",
     "rational_exceptional_starts",
+    "landings",
+    "unexplained",
 ]
 
 #: The loss and its minimum, as the user would type them.
@@ -636,13 +638,29 @@ def _region(eta: sp.Expr, loss: arb | None) -> str:
 
 
 def landings(report: BasinReport) -> tuple:
-    """Starts that land exactly on the minimum (exact rationals): points of ``E``, the known
-    exceptions, counted as such."""
+    """Starts of the basin ``report`` that land exactly on the minimum (exact rationals): points
+    of ``E``, the known exceptions, counted as such.
+
+    >>> from fractions import Fraction
+    >>> from symbolic_eos import orbit
+    >>> cycle = orbit("(x**2 - 1)**2/4", "25/24", at="1", digits=30).orbits[0]
+    >>> report = basin_check("(x**2 - 1)**2/4", "x", "25/24", cycle.points, [Fraction(1, 2), Fraction(3, 5)], minimum=1)
+    >>> [o.start for o in landings(report)], unexplained(report)
+    (['3/5'], ())
+    """
     return tuple(o for o in report.exceptions if o.kind == "minimum" and o.evidence == Evidence.EXACT)
 
 
 def unexplained(report: BasinReport) -> tuple:
-    """Exceptions that are not exact landings on the minimum."""
+    """Exceptions of the basin ``report`` that are not exact landings on the minimum (none is
+    expected: each would need an explanation).
+
+    >>> from fractions import Fraction
+    >>> from symbolic_eos import orbit
+    >>> cycle = orbit("(x**2 - 1)**2/4", "25/24", at="1", digits=30).orbits[0]
+    >>> unexplained(basin_check("(x**2 - 1)**2/4", "x", "25/24", cycle.points, [Fraction(3, 5)], minimum=1))
+    ()
+    """
     return tuple(o for o in report.exceptions if not (o.kind == "minimum" and o.evidence == Evidence.EXACT))
 
 
