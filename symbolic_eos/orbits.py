@@ -49,7 +49,7 @@ MAX_DIGITS = 20000
 def check_digits(digits: int) -> int:
     """``digits`` itself, or an :class:`InputError` when it is outside [5, MAX_DIGITS]."""
     if not 5 <= digits <= MAX_DIGITS:
-        raise InputError(f"--digits must be between 5 and {MAX_DIGITS}, not {digits}")
+        raise InputError(f"`digits` must be between 5 and {MAX_DIGITS}, not {digits}", parameters=("digits",))
     return digits
 
 

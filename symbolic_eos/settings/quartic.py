@@ -43,14 +43,14 @@ from .. import arguments
 from ..basin import BasinReport, basin_check, interior_grid
 from ..closed_forms import gd_polynomials
 from ..decide import decimal_string, weakest_rigor
-from ..dynamics import WindowReport, curvature_ball, window
+from ..dynamics import WindowReport, curvature_ball, window_expr
 from ..errors import EosError
 from ..jets import constant_enclosure, to_fmpq
 from ..decide import enclosure_text, upper_text
 from ..orbits import GradientMap, TwoCycle, bits_for_digits, two_cycle
 from ..parse import parse_constant, parse_expression
 from ..progress import Progress
-from ..results import check, markdown_text
+from ..results import check_expr, markdown_text
 
 __all__ = [
     "QUARTIC",
@@ -115,7 +115,7 @@ def _setting():
     """``(expr, x, GradientMap, StabilityCheck at x = 1)`` for the quartic."""
     expr = parse_expression(QUARTIC)
     x = sp.Symbol("x")
-    return expr, x, GradientMap(expr, x), check(QUARTIC, at=MINIMUM)
+    return expr, x, GradientMap(expr, x), check_expr(expr, x, parse_constant(MINIMUM), text=QUARTIC, label=MINIMUM)
 
 
 @functools.lru_cache(maxsize=64)
@@ -465,7 +465,8 @@ def where_1121_comes_from(digits: int = 30) -> ThresholdOrigin:
     >>> where_1121_comes_from(20).paper_bound
     '1121/1000'
     """
-    w = window(QUARTIC, at=MINIMUM, digits=arguments.integer(digits, "digits"))
+    expr, x, _, _ = _setting()
+    w = window_expr(expr, x, parse_constant(MINIMUM), digits=arguments.integer(digits, "digits"), text=QUARTIC, label=MINIMUM)
     eq = paper_equation()
     formula = _multiplier_formula(eq)
     ss, loss = w.superstable, w.loss
