@@ -41,6 +41,9 @@ __all__ = [
     "rational_pairs",
     "positive_int",
     "integer",
+    "digits",
+    "MIN_DIGITS",
+    "MAX_DIGITS",
     "optional_int",
     "int_sequence",
     "real_number",
@@ -305,6 +308,28 @@ def integer(value: object, name: str, low: int | None = None, high: int | None =
     number = int(value)
     if (low is not None and number < low) or (high is not None and number > high):
         raise InputError(f"{name}: expected {wanted}, got {brief(number)}")
+    return number
+
+
+#: The decimal digits a certified computation may ask for, one limit for every entry point: at
+#: least 5 (fewer cannot tell a 2-cycle's points apart), at most 20000 (bounds the work).
+MIN_DIGITS, MAX_DIGITS = 5, 20000
+
+
+def digits(value: object, name: str = "digits") -> int:
+    """``value``, a number of decimal digits in ``[MIN_DIGITS, MAX_DIGITS]``; ``name`` names it
+    in a refusal (in backticks, with ``InputError.parameters``, so the CLI can show its flag).
+
+    >>> digits(30)
+    30
+    >>> digits(3)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: `digits` must be between 5 and 20000, not 3
+    """
+    number = integer(value, name)
+    if not MIN_DIGITS <= number <= MAX_DIGITS:
+        raise InputError(f"`{name}` must be between {MIN_DIGITS} and {MAX_DIGITS}, not {brief(number)}", parameters=(name,))
     return number
 
 

@@ -20,7 +20,7 @@ from . import arguments
 from .decide import Decision, decimal_string, enclosure_text, weakest_rigor
 from .errors import InputError
 from .jets import constant_enclosure
-from .orbits import (MAX_DIGITS, NO_BRANCH, BranchEvent, GradientMap, TwoCycle, bits_for_digits, check_digits, cycle_rigor,
+from .orbits import (MAX_DIGITS, NO_BRANCH, BranchEvent, GradientMap, TwoCycle, bits_for_digits, cycle_rigor,
                      scan_branch, two_cycle, window_events)
 from .results import DEFAULT_ENDS, MinimaCheck, StabilityCheck, check_expr, markdown_text, math_text
 
@@ -181,7 +181,7 @@ def orbit_expr(expr: sp.Expr, var: sp.Symbol, eta: sp.Expr, at: sp.Expr | None =
     """
     eta = arguments.instance(eta, "eta", sp.Expr, "a sympy constant")
     eta_text = sp.sstr(eta) if eta_text is None else eta_text
-    digits = check_digits(arguments.integer(digits, "digits"))
+    digits = arguments.digits(digits)
     with ctx.workprec(64):
         ball = constant_enclosure(eta, 64)
         if not (ball.is_finite() and ball > 0):
@@ -335,7 +335,7 @@ def window_expr(expr: sp.Expr, var: sp.Symbol, at: sp.Expr | None = None, digits
     ...
     symbolic_eos.errors.InputError: `eta_max` 1/2 must exceed eta0 = 1.00000000000
     """
-    digits = check_digits(arguments.integer(digits, "digits"))
+    digits = arguments.digits(digits)
     if eta_max is not None:
         eta_max = arguments.instance(eta_max, "eta_max", sp.Expr, "a sympy constant")
         eta_max_text = sp.sstr(eta_max) if eta_max_text is None else eta_max_text

@@ -42,7 +42,7 @@ from .decide import decimal_string, enclosure_text
 from .dynamics import curvature_ball, minima_checks
 from .errors import EosError
 from .jets import Undetermined, ball_coefficients
-from .orbits import GradientMap, NoConvergence, bits_for_digits, certify, check_digits, solve_system
+from .orbits import GradientMap, NoConvergence, bits_for_digits, certify, solve_system
 from .results import DEFAULT_ENDS, StabilityCheck, math_text
 
 __all__ = ["ExistenceRow", "ExistenceReport", "existence_expr", "DEFAULT_EPS", "VERDICTS"]
@@ -289,7 +289,7 @@ def existence_expr(expr: sp.Expr, var: sp.Symbol, at: sp.Expr | None = None, eps
     ()
     """
     eps_values = arguments.rational_sequence(eps_values, "eps_values", positive=True)
-    digits = check_digits(arguments.integer(digits, "digits"))
+    digits = arguments.digits(digits)
     minimum = minima_checks(expr, var, at, range, text=text, label=label)[0]
     text = minimum.expression
     paper = minimum.paper

@@ -1553,11 +1553,11 @@ def multivariate_orbit_expr(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point
     >>> multivariate_orbit_expr((x*y - 1)**2 / 2, (x, y), (sp.Integer(1), sp.Integer(1)), sp.Integer(1)).message
     'eta is (numerically) eta0, where the 2-cycle has zero amplitude'
     """
-    from .orbits import NoConvergence, bits_for_digits, certify, check_digits, continue_branch, solve_system
+    from .orbits import NoConvergence, bits_for_digits, certify, continue_branch, solve_system
 
     eta_value = arguments.instance(eta, "eta", sp.Expr, "a sympy constant")
     eta = sp.sstr(eta_value) if eta_text is None else eta_text
-    digits = check_digits(arguments.integer(digits, "digits"))
+    digits = arguments.digits(digits)
     minimum = check_multivariate_expr(expr, symbols, point, simulate=False, text=text, labels=labels, at_text=at_text)
     names, symbols, text = minimum.variables, tuple(symbols), minimum.expression
     flip = minimum.flip

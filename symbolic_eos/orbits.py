@@ -25,10 +25,11 @@ import mpmath
 import sympy as sp
 from flint import arb, arb_mat, ctx
 
+from .arguments import MAX_DIGITS
 from .decide import printed_radius, upper_text
 from .closed_forms import ClosedForm
 from .criteria import FlipNormalForm
-from .errors import EosError, InputError
+from .errors import EosError
 from .jets import Point, Undetermined, ball_coefficients, constant_enclosure
 
 __all__ = [
@@ -40,17 +41,6 @@ __all__ = [
 
 #: Binary precision used to follow a branch (decisions are never taken at this precision).
 CONTINUATION_DPS = 20
-
-
-#: The most decimal digits a computation may ask for (bounds the work).
-MAX_DIGITS = 20000
-
-
-def check_digits(digits: int) -> int:
-    """``digits`` itself, or an :class:`InputError` when it is outside [5, MAX_DIGITS]."""
-    if not 5 <= digits <= MAX_DIGITS:
-        raise InputError(f"`digits` must be between 5 and {MAX_DIGITS}, not {digits}", parameters=("digits",))
-    return digits
 
 
 def bits_for_digits(digits: int) -> int:

@@ -365,7 +365,7 @@ def orbit_equation_check(etas: Sequence = ORBIT_ETAS, digits: int = 30) -> Orbit
     True
     """
     etas = arguments.exact_texts(etas, "etas")
-    digits = arguments.integer(digits, "digits", 5, 2000)
+    digits = arguments.digits(digits)
     eq = paper_equation()
     return OrbitEquationCheck(digits, eq, tuple(_orbit_row(_eta_text(e), digits, eq) for e in etas))
 
@@ -466,7 +466,7 @@ def where_1121_comes_from(digits: int = 30) -> ThresholdOrigin:
     '1121/1000'
     """
     expr, x, _, _ = _setting()
-    w = window_expr(expr, x, parse_constant(MINIMUM), digits=arguments.integer(digits, "digits"), text=QUARTIC, label=MINIMUM)
+    w = window_expr(expr, x, parse_constant(MINIMUM), digits=arguments.digits(digits), text=QUARTIC, label=MINIMUM)
     eq = paper_equation()
     formula = _multiplier_formula(eq)
     ss, loss = w.superstable, w.loss
@@ -687,7 +687,7 @@ def basin_claim(etas: Sequence = BASIN_ETAS, n_starts: int = 200, digits: int = 
     {'cycle': 3, 'minimum': 0, 'diverged': 0, 'other': 0}
     """
     etas, n_starts = arguments.exact_texts(etas, "etas"), arguments.positive_int(n_starts, "n_starts", 1, MAX_STARTS)
-    digits = arguments.integer(digits, "digits")
+    digits = arguments.digits(digits)
     threshold = None if threshold is None else arguments.instance(threshold, "threshold", ThresholdOrigin, "a ThresholdOrigin")
     progress = arguments.optional_callable(progress, "progress")
     for key in options:
@@ -1077,7 +1077,7 @@ def quartic_report(digits: int = 30, orbit_etas: Sequence = ORBIT_ETAS, basin_et
     >>> seen
     ['stability window', 'orbit equation', 'basin at eta = 11/10', 'exceptional set', 'done']
     """
-    digits = arguments.integer(digits, "digits", 5, 2000)
+    digits = arguments.digits(digits)
     orbit_etas, basin_etas = arguments.exact_texts(orbit_etas, "orbit_etas"), arguments.exact_texts(basin_etas, "basin_etas")
     n_starts = arguments.positive_int(n_starts, "n_starts", 1, MAX_STARTS)
     progress = arguments.optional_callable(progress, "progress")
