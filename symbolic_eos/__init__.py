@@ -18,24 +18,37 @@ from typing import TYPE_CHECKING, Any  # noqa: E402
 from .errors import DomainError, EosError, InputError  # noqa: E402
 
 if TYPE_CHECKING:
-    from .results import L2Check, MinimaCheck, StabilityCheck, check, check_l2
+    from .api import check, check_l2, check_multivariate, compose, existence, multivariate_orbit, orbit, window
+    from .results import L2Check, MinimaCheck, StabilityCheck
 
-_FROM_RESULTS = ("check", "check_l2", "StabilityCheck", "MinimaCheck", "L2Check")
+#: Where each lazily loaded name lives: the entry points parse at the edge (:mod:`.api`).
+_LAZY = {
+    **{name: "api" for name in ("check", "check_l2", "orbit", "window", "existence", "compose", "check_multivariate",
+                                "multivariate_orbit")},
+    **{name: "results" for name in ("StabilityCheck", "MinimaCheck", "L2Check")},
+}
 
 
 def __getattr__(name: str) -> Any:
     # Loaded on first use (PEP 562), so `import symbolic_eos.cli` does not import sympy: the
     # command line starts inside its own error handling, and Ctrl-C at start-up is one line.
-    if name in _FROM_RESULTS:
-        from . import results
+    if name in _LAZY:
+        import importlib
 
-        return getattr(results, name)
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'symbolic_eos' has no attribute {name!r}")
+
 
 __all__ = [
     "__version__",
     "check",
     "check_l2",
+    "orbit",
+    "window",
+    "existence",
+    "compose",
+    "check_multivariate",
+    "multivariate_orbit",
     "StabilityCheck",
     "MinimaCheck",
     "L2Check",

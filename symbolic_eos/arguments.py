@@ -41,6 +41,9 @@ __all__ = [
     "rational_pairs",
     "positive_int",
     "integer",
+    "digits",
+    "MIN_DIGITS",
+    "MAX_DIGITS",
     "optional_int",
     "int_sequence",
     "real_number",
@@ -48,6 +51,7 @@ __all__ = [
     "real_array",
     "flag",
     "text",
+    "expression_text",
     "optional_text",
     "variable_name",
     "variable_names",
@@ -307,6 +311,28 @@ def integer(value: object, name: str, low: int | None = None, high: int | None =
     return number
 
 
+#: The decimal digits a certified computation may ask for, one limit for every entry point: at
+#: least 5 (fewer cannot tell a 2-cycle's points apart), at most 20000 (bounds the work).
+MIN_DIGITS, MAX_DIGITS = 5, 20000
+
+
+def digits(value: object, name: str = "digits") -> int:
+    """``value``, a number of decimal digits in ``[MIN_DIGITS, MAX_DIGITS]``; ``name`` names it
+    in a refusal (in backticks, with ``InputError.parameters``, so the CLI can show its flag).
+
+    >>> digits(30)
+    30
+    >>> digits(3)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: `digits` must be between 5 and 20000, not 3
+    """
+    number = integer(value, name)
+    if not MIN_DIGITS <= number <= MAX_DIGITS:
+        raise InputError(f"`{name}` must be between {MIN_DIGITS} and {MAX_DIGITS}, not {brief(number)}", parameters=(name,))
+    return number
+
+
 def positive_int(value: object, name: str, low: int = 1, high: int | None = None) -> int:
     """``value`` as an ``int`` in ``[low, high]`` (``low`` at least 1 by default, ``high`` no
     bound when ``None``); ``bool`` is refused.  ``name`` names it in a refusal.
@@ -437,6 +463,33 @@ def text(value: object, name: str, max_length: int = 100000) -> str:
     if len(value) > max_length:
         raise InputError(f"{name}: text too long ({len(value)} characters, at most {max_length})")
     return value
+
+
+def expression_text(value: object, name: str, max_length: int = 100000) -> str:
+    """``value``, an expression as the text the parser reads: a ``str`` unchanged, a sympy
+    expression as its ``sstr`` text, so a sympy object meets exactly the grammar, the whitelist
+    of functions and the size bounds that text meets (``Abs``, ``Piecewise`` or an undefined
+    ``Function`` are refused by name where the text is parsed); ``name`` names it in a refusal.
+
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x")
+    >>> expression_text("x**2/2", "text"), expression_text(x**2 / 2 + sp.sin(x), "text")
+    ('x**2/2', 'x**2/2 + sin(x)')
+    >>> expression_text(0.5 * x, "text")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: text: expected exact coefficients, got the sympy float 0.5*x (write Rational(1, 2) or the text '0.5')
+    """
+    if isinstance(value, str):
+        return text(value, name, max_length)
+    import sympy as sp  # not at import time: the command line starts without sympy
+
+    if isinstance(value, sp.Expr):
+        if value.has(sp.Float):
+            raise InputError(f"{name}: expected exact coefficients, got the sympy float {brief(value)}"
+                             " (write Rational(1, 2) or the text '0.5')")
+        return text(sp.sstr(value), name, max_length)
+    raise InputError(f"{name}: expected an expression (text or a sympy expression), got {_got(value)}")
 
 
 def optional_text(value: object, name: str) -> str | None:

@@ -257,7 +257,7 @@ class BasinReport:
     ``minimum`` and whether it is ``minimum_stable``; one :class:`StartOutcome` per start in
     ``outcomes``; and the settings ``prec``, ``max_iter``, ``tol`` and ``escape``.
 
-    >>> from symbolic_eos.dynamics import orbit
+    >>> from symbolic_eos import orbit
     >>> cycle = orbit("(x**2 - 1)**2/4", "11/10", at="1", digits=30).orbits[0]
     >>> r = basin_check("(x**2 - 1)**2/4", "x", "11/10", cycle.points, ["1/2", "2"], minimum=1)
     >>> r.cycle_certified, r.cycle_stable, r.minimum, r.minimum_stable, r.counts
@@ -508,7 +508,7 @@ def basin_check(
     (text or sympy) is in ``var``, ``eta`` and the ``starts`` are exact, balls carry ``prec``
     bits, an orbit is followed for at most ``max_iter`` steps and has diverged past ``escape``.
 
-    >>> from symbolic_eos.dynamics import orbit
+    >>> from symbolic_eos import orbit
     >>> cycle = orbit("(x**2 - 1)**2/4", "11/10", at="1", digits=30).orbits[0]
     >>> r = basin_check("(x**2 - 1)**2/4", "x", "11/10", cycle.points, [Fraction(1, 2), Fraction(3, 5)], minimum=1)
     >>> r.counts["cycle"], [o.evidence for o in r.outcomes]

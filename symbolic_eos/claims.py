@@ -363,11 +363,20 @@ def verify_paper(only: Sequence[str] | None = None,
 # The verifiers.
 
 
+def _losses(c: Claim, key: str = "losses") -> list[dict[str, Any]]:
+    """The catalog's ``(loss, point)`` texts, parsed once (they were validated when the
+    catalog was loaded), as the keyword arguments of the typed checks."""
+    from .parse import parse_constant, parse_expression, parse_variable_name
+
+    return [{"expr": parse_expression(text), "var": parse_variable_name("x"), "at": parse_constant(at, what="the point"),
+             "text": text, "label": at.strip()} for text, at in c.parameters[key]]
+
+
 @_verifier("thm1-existence")
 def _thm1(c: Claim, cache: dict) -> dict:
-    from .existence import existence
+    from .existence import existence_expr
 
-    reports = [existence(text, at=at) for text, at in c.parameters["losses"]]
+    reports = [existence_expr(**loss) for loss in _losses(c)]
     evidence, first_holds = [], True
     for rep in reports:
         holds, fail, out = rep.largest_holding_eps, rep.first_failure, rep.first_outside
@@ -412,9 +421,9 @@ def _thm1(c: Claim, cache: dict) -> dict:
 
 @_verifier("lemma1-higher-order")
 def _lemma1(c: Claim, cache: dict) -> dict:
-    from .results import check
+    from .results import check_expr
 
-    checks = [check(text, at=at) for text, at in c.parameters["losses"]]
+    checks = [check_expr(**loss) for loss in _losses(c)]
     evidence, refuted, beyond = [], [], []
     for r in checks:
         flip = r.flip.verdict + (f" (order {r.flip.order}, coefficient {r.flip.coefficient.short(8)})" if r.flip.order else "")
@@ -462,10 +471,14 @@ def l2_identity() -> tuple[str, bool]:
 
 @_verifier("lemma2-l2")
 def _lemma2(c: Claim, cache: dict) -> dict:
-    from .results import check_l2
+    from .parse import parse_constant, parse_expression, parse_variable_name
+    from .results import check_l2_expr
 
     identity, proved = l2_identity()
-    results = [check_l2(g, y, at=at) for g, y, at in c.parameters["cases"]]
+    x = parse_variable_name("x")
+    results = [check_l2_expr(parse_expression(g), x, parse_constant(y, what="the target"), parse_constant(at, what="the point"),
+                             text=g, target_text=y.strip(), label=at.strip())
+               for g, y, at in c.parameters["cases"]]
     evidence = [("identity (generic g)", identity + (": proved" if proved else ": NOT proved"))]
     evidence += [(f"g = {r.base}, y = {r.target}, xb = {r.general.point.label}",
                   f"g' g''' - 6 g''^2 = {r.g_condition.short(8)}; L2 rule {r.l2_verdict}; flip {r.general.flip.verdict}")
@@ -579,11 +592,15 @@ def _quartic(c: Claim, cache: dict) -> dict:
 
 @_verifier("xy-balancing")
 def _xy(c: Claim, cache: dict) -> dict:
-    from .multivariate import multivariate_orbit
+    import sympy as sp
+
+    from .multivariate import multivariate_orbit_expr
     from .settings.xy import xy_report
 
     report = xy_report()
-    orbit = multivariate_orbit("(x*y-1)**2/2", "x,y", "1,1", "11/10")
+    x, y = sp.symbols("x y")
+    orbit = multivariate_orbit_expr((x * y - 1) ** 2 / 2, (x, y), (sp.Integer(1), sp.Integer(1)), sp.Rational(11, 10),
+                                    text="(x*y-1)**2/2", eta_text="11/10")
     paper = [r for r in report.rows if 1 < Fraction(r.eta) < Fraction("1.121")]
     past = [r for r in report.rows if Fraction(r.eta) >= Fraction("1.121")]
     # The poster's condition is "x, y > 0 always": starts whose orbit leaves the quadrant are outside
@@ -687,14 +704,18 @@ def _mf(cache: dict) -> Any:
 
 @_verifier("mf-cross-section")
 def _mf_cross(c: Claim, cache: dict) -> dict:
-    from .multivariate import check_multivariate
+    from .multivariate import check_multivariate_expr
+    from .parse import parse_constant, parse_expression, parse_variable_name
     from .settings.matrix_factorization import mf_loss
 
     report = _mf(cache)
     ce = report.counterexample
     # The same minimizer through the generic exact 8-variable check: cross-section and exact flip.
     loss, names = mf_loss("1,0;0,1/4")
-    generic = check_multivariate(loss, names, "1,0,0,1/8,1,0,0,2")
+    symbols = tuple(parse_variable_name(n) for n in names.split(","))
+    point = "1,0,0,1/8,1,0,0,2"
+    generic = check_multivariate_expr(parse_expression(loss, names.split(",")), symbols,
+                                      tuple(parse_constant(v) for v in point.split(",")), text=loss, at_text=point)
     flip = generic.flip_verdict + (f" ({generic.flip.short(8)}, {generic.flip.rigor})" if generic.flip is not None else "")
     sharp = generic.sharpness_gradient
     if generic.drift and sharp is not None:  # drift implies a sharpness gradient

@@ -260,7 +260,7 @@ class _Result(Protocol):
 
 
 def _run(args: argparse.Namespace) -> _Result:
-    from .results import check, check_l2
+    from .api import check, check_l2
 
     if getattr(args, "at", None) is not None and getattr(args, "range", None) is not None:
         raise _UsageError("give either --at (one point) or --range (a search), not both")
@@ -270,7 +270,7 @@ def _run(args: argparse.Namespace) -> _Result:
 
     if args.command == "check":
         if args.vars is not None:
-            from .multivariate import check_multivariate
+            from .api import check_multivariate
 
             if args.at is None:
                 raise _UsageError("a multivariate check needs --at (one coordinate per variable, e.g. --at 1,1)")
@@ -312,7 +312,7 @@ def _run(args: argparse.Namespace) -> _Result:
     if args.command == "l2":
         return check_l2(args.g.strip(), args.target.strip(), var=args.var, at=args.at, range=args.range)
     if args.command == "orbit" and args.vars is not None:
-        from .multivariate import multivariate_orbit
+        from .api import multivariate_orbit
 
         if args.at is None:
             raise _UsageError("a multivariate orbit needs --at (one coordinate per variable, e.g. --at 1,1)")
@@ -320,7 +320,7 @@ def _run(args: argparse.Namespace) -> _Result:
             raise _UsageError("--plot draws 1-D cobwebs only")
         return multivariate_orbit(args.expr.strip(), args.vars, args.at, args.eta, args.digits)
     if args.command == "orbit":
-        from .dynamics import orbit
+        from .api import orbit
 
         report = orbit(args.expr.strip(), args.eta, var=args.var, at=args.at, digits=args.digits, range=args.range)
         if args.plot:
@@ -329,7 +329,7 @@ def _run(args: argparse.Namespace) -> _Result:
             cobweb(report, args.plot)
         return report
     if args.command == "window":
-        from .dynamics import window
+        from .api import window
 
         window_report = window(args.expr.strip(), var=args.var, at=args.at, digits=args.digits, eta_max=args.eta_max,
                                range=args.range)
@@ -339,11 +339,11 @@ def _run(args: argparse.Namespace) -> _Result:
             bifurcation_diagram(window_report, args.plot)
         return window_report
     if args.command == "existence":
-        from .existence import existence
+        from .api import existence
 
         return existence(args.expr.strip(), var=args.var, at=args.at, digits=args.digits, range=args.range)
     if args.command == "compose":
-        from .composition import compose
+        from .api import compose
 
         return compose(args.q.strip(), args.p.strip(), args.at)
     if args.command == "counterexamples":
@@ -378,6 +378,24 @@ def _protect_negative(arg: str) -> str:
     if len(arg) > 1 and arg[0] == "-" and arg[1] != "-" and arg != "-h":
         return " " + arg
     return arg
+
+
+#: The command-line flag of each Python parameter a library message may name (in backticks).
+_FLAGS = {"at": "--at", "digits": "--digits", "eta": "--eta", "eta_max": "--eta-max", "vars_text": "--vars", "var": "--var",
+          "range": "--range", "target": "--target", "budget": "--budget", "starts": "--starts"}
+
+
+def _with_flags(exc: EosError) -> str:
+    """The message of ``exc`` with each parameter it names (```digits```) as its flag (``--digits``).
+
+    >>> from symbolic_eos.errors import InputError
+    >>> _with_flags(InputError("`digits` must be between 5 and 20000, not 3", parameters=("digits",)))
+    '--digits must be between 5 and 20000, not 3'
+    """
+    message = str(exc)
+    for name in getattr(exc, "parameters", ()):
+        message = message.replace(f"`{name}`", _FLAGS.get(name, name))
+    return message
 
 
 def _fail(message: str, as_json: bool, code: int) -> int:
@@ -434,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     except _UsageError as exc:
         return _fail(str(exc), as_json, EXIT_BAD_INPUT)
     except EosError as exc:
-        return _fail(str(exc), as_json, EXIT_BAD_INPUT)
+        return _fail(_with_flags(exc), as_json, EXIT_BAD_INPUT)
     except (RecursionError, MemoryError, OverflowError) as exc:
         return _fail(f"input too large or too deeply nested ({type(exc).__name__})", as_json, EXIT_BAD_INPUT)
     except ValueError as exc:

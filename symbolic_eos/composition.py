@@ -23,6 +23,7 @@ to models with negative Schwarzian, hence with the L2 condition, at every depth.
 When ``h''(xb) = 0`` the L2 condition reads ``h' h''' < 0``: the loss has ``f''' = 0`` and the
 conclusion comes through the paper's ``k = 4`` case (``f'''' = 8 h' h''' < 0``).
 
+>>> from symbolic_eos import compose
 >>> r = compose("log(x)", "exp(x)", "1/2")
 >>> r.p.verdict, r.q.verdict, r.composition.verdict, r.naive_rule_violated
 ('holds', 'holds', 'fails', True)
@@ -42,14 +43,14 @@ from .decide import Decision, Expansion, decide, weakest_rigor
 from .errors import EosError, InputError
 from .jets import Point
 from . import arguments
-from .parse import parse_constant, parse_expression, parse_variable_name
+from .parse import parse_constant, parse_expression, parse_variable_name  # noqa: F401 (a doctest uses parse_expression)
 from .results import math_text
 from .vocabulary import Rigor, Verdict
 
 __all__ = [
     "ModelCheck",
     "CompositionCheck",
-    "compose",
+    "compose_expr",
     "composition_identity",
     "schwarzian_chain_rule",
     "l2_quantity",
@@ -155,6 +156,7 @@ class ModelCheck:
     ``g'``, the ``value`` ``g' g''' - 6 g''^2`` and the ``verdict`` ``holds`` (``g' != 0`` and
     value < 0), ``fails`` or ``undecided``.
 
+    >>> from symbolic_eos import compose
     >>> m = compose("exp(x)", "log(x)", "1/3").p
     >>> m.text, m.at, m.slope.sign, m.value.sign, m.verdict
     ('log(x)', '1/3', 1, -1, 'holds')
@@ -186,6 +188,7 @@ class CompositionCheck:
     ``composition``, the sign of the ``cross`` term ``q' q'' p''``, the ``curvature``
     ``h''(xb)`` of ``h = q o p`` and the signs of the ``schwarzians`` ``S[p]``, ``S[q](p)``.
 
+    >>> from symbolic_eos import compose
     >>> r = compose("exp(x)", "log(x)", "1/3")
     >>> r.p.verdict, r.q.verdict, r.composition.verdict, r.naive_rule_violated, r.cross.sign
     ('holds', 'holds', 'fails', True, -1)
@@ -288,35 +291,41 @@ def _model_check(text: str, expansion: Expansion, at: str) -> ModelCheck:
     return ModelCheck(text, at, slope, value, _verdict(slope, value))
 
 
-def compose(q_text: str, p_text: str, at: str) -> CompositionCheck:
-    """Check the composition rule for ``q(p(x))`` at ``x = at`` (``q`` at ``p(at)``); ``q_text``
-    and ``p_text`` are both written in ``x``.
+def compose_expr(q: sp.Expr, p: sp.Expr, at: sp.Expr, *, q_text: str | None = None, p_text: str | None = None,
+                 at_text: str | None = None) -> CompositionCheck:
+    """The composition rule for ``q(p(x))`` at the exact point ``x = at`` (``q`` at ``p(at)``):
+    the L2 condition ``S = g' g''' - 6 g''^2 < 0`` for ``p``, for ``q`` and for ``q o p``, with
+    the exact identity's terms; ``q`` and ``p`` are both in ``x``, and ``q_text``, ``p_text``,
+    ``at_text`` are how they were written.
 
-    >>> compose("exp(x)", "log(x)", "1/3").naive_rule_violated
+    >>> x = sp.Symbol("x")
+    >>> compose_expr(sp.exp(x), sp.log(x), sp.Rational(1, 3)).naive_rule_violated
     True
 
     ``p(at)`` outside the domain of ``q`` is refused:
 
-    >>> compose("log(x)", "x - 2", "1")
+    >>> compose_expr(sp.log(x), x - 2, sp.Integer(1))
     Traceback (most recent call last):
     ...
     symbolic_eos.errors.DomainError: log(...) is not real or not smooth at the point
     """
-    q_text, p_text = arguments.text(q_text, "q_text"), arguments.text(p_text, "p_text")
-    at = arguments.exact_text(at, "at")
-    p = parse_expression(p_text)
-    q = parse_expression(q_text)
-    point = Point.from_constant(parse_constant(at, what="the point"), at.strip())
+    q = arguments.instance(q, "q", sp.Expr, "a sympy expression")
+    p = arguments.instance(p, "p", sp.Expr, "a sympy expression")
+    at = arguments.instance(at, "at", sp.Expr, "a sympy constant")
+    q_text = sp.sstr(q) if q_text is None else q_text
+    p_text = sp.sstr(p) if p_text is None else p_text
+    at_text = sp.sstr(at) if at_text is None else at_text.strip()
+    point = Point.from_constant(at, at_text)
     p_exp = Expansion(p, _X, point, 3)
     p_exp.check_domain()
     inner = p.subs(_X, point.exact)
     if not inner.is_number or inner.has(sp.zoo, sp.nan, sp.I):
-        raise InputError(f"p({at}) is not a finite real number")
+        raise InputError(f"p({at_text}) is not a finite real number")
     q_point = Point.from_constant(inner, sp.sstr(inner))
     q_exp = Expansion(q, _X, q_point, 3)
     q_exp.check_domain()
     pair = _Pair(p_exp, q_exp)
-    p_check = _model_check(p_text, p_exp, at)
+    p_check = _model_check(p_text, p_exp, at_text)
     q_check = _model_check(q_text, q_exp, sp.sstr(inner))
     # When the two jets are not both exact, h = q o p may still have an exact jet of its own
     # (q(p(x)) = x near xb, say): then decide h on it.
@@ -330,10 +339,10 @@ def compose(q_text: str, p_text: str, at: str) -> CompositionCheck:
         h_slope = decide(lambda c: _chain(c)[0], pair)
         h_value = decide(_composition_quantity, pair)
         curvature = decide(lambda c: _chain(c)[1], pair)
-    composition = ModelCheck(f"{q_text} o {p_text}", at, h_slope, h_value, _verdict(h_slope, h_value))
+    composition = ModelCheck(f"{q_text} o {p_text}", at_text, h_slope, h_value, _verdict(h_slope, h_value))
     cross = decide(_cross_sign_quantity, pair)
     schwarzians = (decide(schwarzian_quantity, p_exp), decide(schwarzian_quantity, q_exp))
-    return CompositionCheck(q_text, p_text, at.strip(), p_check, q_check, composition, cross, curvature, schwarzians)
+    return CompositionCheck(q_text, p_text, at_text, p_check, q_check, composition, cross, curvature, schwarzians)
 
 
 def _may_cancel(q: sp.Expr, p: sp.Expr) -> bool:
@@ -523,11 +532,12 @@ def find_counterexamples(budget: int = 2000) -> CounterexampleSearch:
                 if tried >= budget:
                     exhausted = False
                     break
-                if p.contains(parse_constant(at)) is not True:
+                point = parse_constant(at)
+                if p.contains(point) is not True:
                     continue
                 tried += 1
                 try:
-                    result = compose(q.expression, p.expression, at)
+                    result = compose_expr(q.expr, p.expr, point, q_text=q.expression, p_text=p.expression, at_text=at)
                 except EosError:
                     continue  # p(x) outside q's domain: not a test of the rule
                 if result.naive_rule_violated:

@@ -1,7 +1,8 @@
 """Orbit and stability-window reports for a user's loss (what ``symbolic-eos orbit`` and
 ``symbolic-eos window`` print).
 
->>> r = window("(x**2 - 1)**2/4", at="1")
+>>> x = sp.Symbol("x")
+>>> r = window_expr((x**2 - 1)**2 / 4, x, sp.Integer(1))
 >>> r.superstable.closed_form.expression, r.loss.kind, r.loss.closed_form.expression
 ('-1 + 3*sqrt(2)/2', 'period_doubling', '-1 + sqrt(5)')
 """
@@ -19,38 +20,39 @@ from . import arguments
 from .decide import Decision, decimal_string, enclosure_text, weakest_rigor
 from .errors import InputError
 from .jets import constant_enclosure
-from .orbits import (MAX_DIGITS, BranchEvent, GradientMap, NoCycle, TwoCycle, bits_for_digits, check_digits, cycle_rigor,
+from .orbits import (MAX_DIGITS, BranchEvent, GradientMap, NoCycle, TwoCycle, bits_for_digits, cycle_rigor,
                      scan_branch, two_cycle, window_events)
-from .parse import parse_constant, parse_expression, parse_variable_name
-from .results import MinimaCheck, StabilityCheck, check, markdown_text, math_text
+from .results import DEFAULT_ENDS, MinimaCheck, StabilityCheck, check_expr, markdown_text, math_text
 from .vocabulary import ClosedFormStatus, Flip, NoCycleCause, Rigor
 
-__all__ = ["OrbitReport", "WindowReport", "orbit", "window", "DEFAULT_DIGITS", "MAX_DIGITS", "curvature_ball", "minima_checks"]
+__all__ = ["OrbitReport", "OrbitAtMinimum", "WindowReport", "orbit_expr", "window_expr", "minima_checks", "curvature_ball",
+           "DEFAULT_DIGITS", "MAX_DIGITS"]
 
 DEFAULT_DIGITS = 30
 
 
-def minima_checks(text: str, var: str, at: str | None, range_: tuple[str, str] | None) -> tuple[StabilityCheck, ...]:
-    """The stability checks of the loss ``text`` in ``var`` at ``at``, or at every strict
-    minimum in ``range_`` (one or more); :class:`~symbolic_eos.errors.InputError` when there is none.
+def minima_checks(expr: sp.Expr, var: sp.Symbol, at: sp.Expr | None = None, range: tuple[sp.Expr, sp.Expr] = DEFAULT_ENDS, *,
+                  text: str | None = None, label: str | None = None) -> tuple[StabilityCheck, ...]:
+    """The stability checks of ``expr`` in ``var`` at ``at`` (printed as ``label``), or at every
+    strict minimum in ``range`` (one or more); ``text`` is the loss as written.
 
-    >>> [c.point.label for c in minima_checks("(x**2 - 1)**2/4", "x", None, ("-10", "10"))]
+    >>> x = sp.Symbol("x")
+    >>> [c.point.label for c in minima_checks((x**2 - 1)**2 / 4, x, text="(x**2 - 1)**2/4")]
     ['-1', '1']
-    >>> minima_checks("x**3", var="x", at=None, range_=("-1", "1"))  # doctest: +ELLIPSIS
+    >>> minima_checks(x**3, x, range=(sp.Integer(-1), sp.Integer(1)))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     symbolic_eos.errors.InputError: no strict local minimum could be certified in [-1, 1]; ... at 0
     """
-    result = check(text, var=var, at=at, range=range_)
+    result = check_expr(expr, var, at, range, text=text, label=label)
     return result.checks if isinstance(result, MinimaCheck) else (result,)
 
 
 def curvature_ball(d: Decision, prec: int) -> arb:
-    """``f''(xb)`` (the decision ``d`` on the curvature) as a ball at ``prec`` bits; exact values
-    become exact balls.
+    """``f''(xb)``, the decision ``d``, as a ball at ``prec`` bits (exact values become exact balls).
 
-    >>> c = minima_checks("(x**2 - 1)**2/4", "x", "1", None)[0]
-    >>> curvature_ball(c.curvature, prec=64)
+    >>> x = sp.Symbol("x")
+    >>> curvature_ball(minima_checks((x**2 - 1)**2 / 4, x, sp.Integer(1))[0].curvature, 64)
     2.00000000000000
     """
     with ctx.workprec(prec):
@@ -96,7 +98,8 @@ class OrbitReport:
     """2-cycles of GD on ``expression`` at one learning rate ``eta`` (to ``digits`` digits), one
     entry of ``results`` per checked minimum (its cycle is None where no branch exists).
 
-    >>> o = orbit("(x**2 - 1)**2/4", "11/10", at="1", digits=20)
+    >>> x = sp.Symbol("x")
+    >>> o = orbit_expr((x**2 - 1)**2 / 4, x, sp.Rational(11, 10), sp.Integer(1), digits=20)
     >>> c = o.orbits[0]
     >>> c.certified, c.stable, [p.str(5, radius=False) for p in c.points]
     (True, True, ['0.81455', '1.1161'])
@@ -106,6 +109,8 @@ class OrbitReport:
     eta: str
     digits: int
     results: tuple[OrbitAtMinimum, ...]
+    #: ``eta`` as the exact constant it was parsed to (the text is how it is printed).
+    eta_value: sp.Expr
 
     @property
     def orbits(self) -> tuple[TwoCycle, ...]:
@@ -120,7 +125,7 @@ class OrbitReport:
     def to_dict(self) -> dict:
         found = [r.to_dict() for r in self.results if r.cycle is not None]
         return {
-            "eta": decimal_string(parse_constant(self.eta), max(17, self.digits)),
+            "eta": decimal_string(self.eta_value, max(17, self.digits)),
             "orbits": found,
             "rigor": self.rigor,
             "expression": self.expression,
@@ -164,45 +169,47 @@ class OrbitReport:
         return self.to_markdown()
 
 
-def orbit(text: str, eta: str, var: str = "x", at: str | None = None, digits: int = DEFAULT_DIGITS,
-          range: tuple[str, str] | None = None) -> OrbitReport:
-    """The 2-cycle born at each strict minimum of the loss ``text`` in ``var`` in ``range`` (or
-    at ``at``), at learning rate ``eta``, certified to ``digits`` digits.
+def orbit_expr(expr: sp.Expr, var: sp.Symbol, eta: sp.Expr, at: sp.Expr | None = None, digits: int = DEFAULT_DIGITS,
+               range: tuple[sp.Expr, sp.Expr] = DEFAULT_ENDS, *, text: str | None = None, eta_text: str | None = None,
+               label: str | None = None) -> OrbitReport:
+    """The 2-cycle ``{x0, x1}`` (``F(x0) = x1``, ``F(x1) = x0`` for ``F(x) = x - eta f'(x)``)
+    born at each strict minimum of the loss ``expr`` in ``var`` in ``range`` (or at ``at``,
+    printed as ``label``), at the exact learning rate ``eta`` (printed as ``eta_text``),
+    certified to ``digits`` digits; ``text`` is the loss as written.
 
-    >>> o = orbit("(x**2 - 1)**2/4", "11/10", at="1", digits=20)
+    >>> x = sp.Symbol("x")
+    >>> o = orbit_expr((x**2 - 1)**2 / 4, x, sp.Rational(11, 10), sp.Integer(1), digits=20)
     >>> [p.str(5, radius=False) for p in o.orbits[0].points]
     ['0.81455', '1.1161']
 
     Past a subcritical flip no stable 2-cycle is born: the answer says so (no cycle is claimed);
     a learning rate that is not a positive number is refused:
 
-    >>> orbit("x**2/2 + x**4", "21/10", at="0").to_text().splitlines()[-1].split(":")[0].strip()
+    >>> orbit_expr(x**2 / 2 + x**4, x, sp.Rational(21, 10), sp.Integer(0)).results[0].message.split(":")[0]
     'no 2-cycle is born here because the flip at eta0 = 2.00000000000 is subcritical'
-    >>> orbit("(x**2 - 1)**2/4", "-1", at="1")
+    >>> orbit_expr((x**2 - 1)**2 / 4, x, sp.Integer(-1), sp.Integer(1))
     Traceback (most recent call last):
     ...
     symbolic_eos.errors.InputError: the learning rate must be a finite positive number, not -1
     """
-    text, var = arguments.text(text, "text"), arguments.variable_name(var, "var")
-    eta, at = arguments.exact_text(eta, "eta"), arguments.optional_exact_text(at, "at")
-    range = arguments.range_texts(range, "range")
-    digits = check_digits(arguments.integer(digits, "digits"))
-    eta_value = parse_constant(eta, what="the learning rate")
+    eta = arguments.instance(eta, "eta", sp.Expr, "a sympy constant")
+    eta_text = sp.sstr(eta) if eta_text is None else eta_text
+    digits = arguments.digits(digits)
     with ctx.workprec(64):
-        ball = constant_enclosure(eta_value, 64)
+        ball = constant_enclosure(eta, 64)
         if not (ball.is_finite() and ball > 0):
-            raise InputError(f"the learning rate must be a finite positive number, not {eta}")
-    symbol = parse_variable_name(var)
-    expr = parse_expression(text, (var,))
-    gd = GradientMap(expr, symbol)
+            raise InputError(f"the learning rate must be a finite positive number, not {eta_text}")
+    checks = minima_checks(expr, var, at, range, text=text, label=label)
+    text = checks[0].expression
+    gd = GradientMap(expr, var)
     results = []
-    for c in minima_checks(text, var, at, range):
+    for c in checks:
         f2 = curvature_ball(c.curvature, bits_for_digits(digits))
         try:
-            results.append(OrbitAtMinimum(c, two_cycle(gd, c.point, f2, c.flip, eta, eta_value, digits), None))
+            results.append(OrbitAtMinimum(c, two_cycle(gd, c.point, f2, c.flip, eta_text, eta, digits), None))
         except NoCycle as none:
             results.append(OrbitAtMinimum(c, None, none.message, none.cause))
-    return OrbitReport(text, eta, digits, tuple(results))
+    return OrbitReport(text, eta_text, digits, tuple(results), eta)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -215,7 +222,8 @@ class WindowReport:
     the loss ``expression``, the ``minimum`` checked, the search bound ``eta_max``, the
     ``superstable`` and ``loss`` events, a ``message`` when one is missing, and the ``digits``.
 
-    >>> w = window("(x**2 - 1)**2/4", at="1", digits=20).to_dict()
+    >>> x = sp.Symbol("x")
+    >>> w = window_expr((x**2 - 1)**2 / 4, x, sp.Integer(1), digits=20).to_dict()
     >>> w["eta_superstable"], w["eta_loss"], w["loss_type"]
     ('1.1213203435596425732', '1.2360679774997896964', 'period_doubling')
     """
@@ -325,40 +333,47 @@ def _closed_form(expr: sp.Expr, var: sp.Symbol, ev: BranchEvent | None, digits: 
     return BranchEvent(ev.kind, ev.target, ev.eta, ev.points, ev.certified, cf)
 
 
-def window(text: str, var: str = "x", at: str | None = None, digits: int = DEFAULT_DIGITS,
-           eta_max: str | None = None, range: tuple[str, str] | None = None) -> WindowReport:
-    """The stability window of the branch born at the minimum ``at`` of the loss ``text`` in
-    ``var`` (default: the first strict minimum in ``range``), searched for eta in
-    ``(eta0, eta_max]`` (default ``2 eta0``), certified to ``digits`` digits.
+def window_expr(expr: sp.Expr, var: sp.Symbol, at: sp.Expr | None = None, digits: int = DEFAULT_DIGITS,
+                eta_max: sp.Expr | None = None, range: tuple[sp.Expr, sp.Expr] = DEFAULT_ENDS, *, text: str | None = None,
+                label: str | None = None, eta_max_text: str | None = None) -> WindowReport:
+    """The stability window of the 2-cycle branch born at the minimum ``at`` (printed as
+    ``label``; default: the first strict minimum in ``range``) of the loss ``expr`` in ``var``:
+    the superstable point (multiplier 0) and the loss of stability (multiplier -1 or +1),
+    searched for eta in ``(eta0, eta_max]`` (default ``2 eta0``), certified to ``digits``
+    digits; ``text`` and ``eta_max_text`` are how the loss and the bound were written.
 
-    >>> window("(x**2 - 1)**2/4", at="1", digits=20).loss_type
+    >>> x = sp.Symbol("x")
+    >>> window_expr((x**2 - 1)**2 / 4, x, sp.Integer(1), digits=20).loss_type
     'period_doubling'
 
-    A point that is not a strict minimum is refused:
+    A point that is not a strict minimum is refused, and so is a bound below eta0:
 
-    >>> window("(x**2 - 1)**2/4", at="0")
+    >>> window_expr((x**2 - 1)**2 / 4, x, sp.Integer(0))
     Traceback (most recent call last):
     ...
     symbolic_eos.errors.InputError: 0 is a local maximum, not a minimum (f'' = -1.0000000 < 0)
+    >>> window_expr((x**2 - 1)**2 / 4, x, sp.Integer(1), eta_max=sp.Rational(1, 2))
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: `eta_max` 1/2 must exceed eta0 = 1.00000000000
     """
-    text, var = arguments.text(text, "text"), arguments.variable_name(var, "var")
-    at, eta_max = arguments.optional_exact_text(at, "at"), arguments.optional_exact_text(eta_max, "eta_max")
-    range = arguments.range_texts(range, "range")
-    digits = check_digits(arguments.integer(digits, "digits"))
-    symbol = parse_variable_name(var)
-    expr = parse_expression(text, (var,))
-    minimum = minima_checks(text, var, at, range)[0]
+    digits = arguments.digits(digits)
+    if eta_max is not None:
+        eta_max = arguments.instance(eta_max, "eta_max", sp.Expr, "a sympy constant")
+        eta_max_text = sp.sstr(eta_max) if eta_max_text is None else eta_max_text
+    minimum = minima_checks(expr, var, at, range, text=text, label=label)[0]
+    text, symbol = minimum.expression, var
     prec = bits_for_digits(digits)
     f2 = curvature_ball(minimum.curvature, prec)
     with ctx.workprec(prec):
         eta0 = 2 / f2
         hi = mpmath.mpf(2) * mpmath.mpf(eta0.mid()._mpf_) if eta_max is None else None
     if eta_max is not None:
-        bound = constant_enclosure(parse_constant(eta_max), 128)
+        bound = constant_enclosure(eta_max, 128)
         if not bound.is_finite() or abs(bound) > 10**15 * max(1, abs(float(eta0.mid()))):
-            raise InputError(f"--eta-max {eta_max} must be a finite number not far above eta0")
+            raise InputError(f"`eta_max` {eta_max_text} must be a finite number not far above eta0", parameters=("eta_max",))
         if not bound > eta0:
-            raise InputError(f"--eta-max {eta_max} must exceed eta0 = {minimum.eta_critical.text(12)}")
+            raise InputError(f"`eta_max` {eta_max_text} must exceed eta0 = {minimum.eta_critical.text(12)}", parameters=("eta_max",))
         hi = mpmath.mpf(bound.mid()._mpf_)
     hi_text = mpmath.nstr(hi, 17)
     if minimum.flip.verdict != Flip.SUPERCRITICAL:

@@ -33,6 +33,12 @@ class EosError(Exception):
 class InputError(EosError, ValueError):
     """The user's input (text, point, range, target) cannot be used; the message says why.
 
+    A message names a Python parameter in backticks (```digits` must be ...``) and lists it in
+    ``parameters``, so the command line can say ``--digits`` instead (``cli`` maps the names).
+
+    >>> InputError("`digits` must be between 5 and 20000, not 3", parameters=("digits",)).parameters
+    ('digits',)
+
     >>> from symbolic_eos.parse import parse_expression
     >>> try:
     ...     parse_expression("x +")
@@ -40,6 +46,13 @@ class InputError(EosError, ValueError):
     ...     print(exc)
     unexpected end of input
     """
+
+    def __init__(self, message: str = "", parameters: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.parameters = tuple(parameters)
+
+    def __reduce__(self):  # pickling (multiprocessing) keeps the parameters
+        return (type(self), (str(self), self.parameters))
 
 
 class DomainError(InputError):

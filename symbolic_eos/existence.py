@@ -19,7 +19,9 @@ The interval needs a positive denominator: for k = 3, ``d(eps) = f'' - eps f'''`
 (``outside_range``): the theorem says nothing there, and the row neither holds nor fails.  For the
 quartic ``(x^2 - 1)^2/4`` at ``xb = 1`` (``f'' = 2``, ``f''' = 6``) that is every ``eps >= 1/3``:
 
->>> r = existence("(x**2-1)**2/4", at="1", eps_values=[Fraction(3, 10), Fraction(2, 5)])
+>>> import sympy as sp
+>>> x = sp.Symbol("x")
+>>> r = existence_expr((x**2 - 1)**2 / 4, x, sp.Integer(1), eps_values=[Fraction(3, 10), Fraction(2, 5)])
 >>> [(str(row.eps), row.verdict) for row in r.rows]
 [('3/10', 'holds'), ('2/5', 'outside_range')]
 >>> r.largest_holding_eps, str(r.first_outside.eps)
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Sequence
 
+import sympy as sp
 from flint import arb, ctx, fmpq
 
 from . import arguments
@@ -39,12 +42,11 @@ from .decide import decimal_string, enclosure_text, excludes_zero
 from .dynamics import curvature_ball, minima_checks
 from .errors import EosError
 from .jets import Undetermined, ball_coefficients
-from .orbits import GradientMap, NoConvergence, bits_for_digits, certify, check_digits, solve_system
-from .parse import parse_expression, parse_variable_name
-from .results import StabilityCheck, math_text
+from .orbits import GradientMap, NoConvergence, bits_for_digits, certify, solve_system
+from .results import DEFAULT_ENDS, StabilityCheck, math_text
 from .vocabulary import PaperCase, Rigor, Verdict
 
-__all__ = ["ExistenceRow", "ExistenceReport", "existence", "DEFAULT_EPS", "VERDICTS"]
+__all__ = ["ExistenceRow", "ExistenceReport", "existence_expr", "DEFAULT_EPS", "VERDICTS"]
 
 #: The tested values of |eps| (relative to max(1, |xb|)).
 DEFAULT_EPS = tuple(
@@ -90,7 +92,8 @@ class ExistenceRow:
     undecided).  ``lower`` is ``2/f''``, ``denominator`` the interval's ``f'' - eps f'''`` (or its
     ``k >= 4`` analogue), ``note`` why a row is not ``holds``.
 
-    >>> row = existence("(x**2 - 1)**2/4", at="1", eps_values=[Fraction(1, 100)], digits=20).rows[0]
+    >>> x = sp.Symbol("x")
+    >>> row = existence_expr((x**2 - 1)**2 / 4, x, sp.Integer(1), eps_values=[Fraction(1, 100)], digits=20).rows[0]
     >>> row.eps, row.verdict, bool(row.eta > row.lower and row.eta < row.upper)
     (Fraction(1, 100), 'holds', True)
     """
@@ -137,7 +140,8 @@ class ExistenceReport:
     the loss ``expression``, the ``minimum`` checked, the paper's ``case`` and ``eps_sign``, one
     :class:`ExistenceRow` per ``eps`` in ``rows``, and a ``message`` when no row was tested.
 
-    >>> r = existence("x**2/2 + x**4", at="0", digits=20)
+    >>> x = sp.Symbol("x")
+    >>> r = existence_expr(x**2 / 2 + x**4, x, sp.Integer(0), digits=20)
     >>> r.rows, r.message.startswith("the paper's condition is not met")
     ((), True)
     """
@@ -270,28 +274,30 @@ def _excluded(gd: GradientMap, x0: arb, lo: arb, hi: arb, prec: int) -> bool:
         return True
 
 
-def existence(text: str, var: str = "x", at: str | None = None, eps_values: Sequence[Fraction] = DEFAULT_EPS,
-              digits: int = 30, range: tuple[str, str] | None = None) -> ExistenceReport:
-    """Check the existence theorem for the loss ``text`` in ``var`` at the minimum ``at``
-    (default: the first strict minimum in ``range``) at each ``eps`` of ``eps_values``, to
-    ``digits`` digits.
+def existence_expr(expr: sp.Expr, var: sp.Symbol, at: sp.Expr | None = None, eps_values: Sequence[Fraction] = DEFAULT_EPS,
+                   digits: int = 30, range: tuple[sp.Expr, sp.Expr] = DEFAULT_ENDS, *, text: str | None = None,
+                   label: str | None = None) -> ExistenceReport:
+    """The paper's existence theorem for the loss ``expr`` in ``var`` at the minimum ``at``
+    (printed as ``label``; default: the first strict minimum in ``range``): at each ``eps`` of
+    ``eps_values``, is there an eta in the stated interval with ``F(F(xb - eps)) = xb - eps``?
+    Certified to ``digits`` digits; ``text`` is the loss as written.
 
-    >>> r = existence("(x**2 - 1)**2/4", at="1", eps_values=[Fraction(1, 100)], digits=20)
+    >>> x = sp.Symbol("x")
+    >>> r = existence_expr((x**2 - 1)**2 / 4, x, sp.Integer(1), eps_values=[Fraction(1, 100)], digits=20)
     >>> r.case, [(row.eps, row.verdict) for row in r.rows]
     ('k3', [(Fraction(1, 100), 'holds')])
 
     The theorem needs a strict minimum with ``f'' > 0``; a degenerate one is refused:
 
-    >>> existence("x**3", at="0")
+    >>> existence_expr(x**3, x, sp.Integer(0))
     Traceback (most recent call last):
     ...
     symbolic_eos.errors.InputError: 0 is a degenerate critical point (f'' = 0); the edge of stability needs f'' > 0
     """
-    text, var = arguments.text(text, "text"), arguments.variable_name(var, "var")
-    at, range = arguments.optional_exact_text(at, "at"), arguments.range_texts(range, "range")
     eps_values = arguments.rational_sequence(eps_values, "eps_values", positive=True)
-    digits = check_digits(arguments.integer(digits, "digits"))
-    minimum = minima_checks(text, var, at, range)[0]
+    digits = arguments.digits(digits)
+    minimum = minima_checks(expr, var, at, range, text=text, label=label)[0]
+    text = minimum.expression
     paper = minimum.paper
     if paper.case is None or paper.verdict != Verdict.HOLDS:
         state = {Verdict.FAILS: "is not met", Verdict.UNDECIDED: "is undecided"}.get(paper.verdict, paper.verdict)
@@ -299,7 +305,7 @@ def existence(text: str, var: str = "x", at: str | None = None, eps_values: Sequ
         return ExistenceReport(text, minimum, paper.case, paper.eps_sign, (), reason)
     sign = paper.eps_sign or 1
     prec = bits_for_digits(digits)
-    gd = GradientMap(parse_expression(text, (var,)), parse_variable_name(var))
+    gd = GradientMap(expr, var)
     xb = minimum.point.enclosure(prec)
     scale = max(1, abs(float(xb.mid())))
     rows: list[ExistenceRow] = []

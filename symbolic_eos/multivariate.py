@@ -30,6 +30,7 @@ The Hessian's eigen-structure is exact (sympy) for rational Hessians and small i
 beyond that it is certified with balls (:class:`CertifiedEigen`, ``route == "certified"``), and
 every verdict is then certified or undecided.
 
+>>> from symbolic_eos import check_multivariate
 >>> r = check_multivariate("(x*y - 1)**2/2", "x,y", "1,1")
 >>> [str(v) for v in r.eigenvalues_exact], r.manifold_dimension, r.cross_section.verdict, r.flip_verdict
 (['2', '0'], 1, 'holds', 'supercritical')
@@ -63,33 +64,14 @@ from .jets import (
     to_fmpq,
 )
 from . import arguments
-from .parse import parse_constant, parse_expression, parse_variable_name
 from .results import math_text
 from .vocabulary import Flip, NoCycleCause, Rigor
 
 __all__ = ["MultivariateCheck",
            "SharpnessGradient", "MinimaManifold", "minima_manifold",
-           "check_multivariate", "multivariate_orbit"]
+           "check_multivariate_expr", "multivariate_orbit_expr", "MultiOrbitReport", "MAX_VARIABLES"]
 
 MAX_VARIABLES = 8
-
-
-def parse_vars(text: str) -> tuple[str, ...]:
-    names = tuple(v.strip() for v in text.split(","))
-    if not 1 <= len(names) <= MAX_VARIABLES:
-        raise InputError(f"--vars must name 1 to {MAX_VARIABLES} variables")
-    for n in names:
-        parse_variable_name(n)
-    if len(set(names)) != len(names):
-        raise InputError("--vars has a repeated name")
-    return names
-
-
-def parse_point(text: str, n: int) -> tuple[sp.Expr, ...]:
-    parts = [p.strip() for p in text.split(",")]
-    if len(parts) != n:
-        raise InputError(f"--at has {len(parts)} coordinate(s) but --vars names {n} variable(s)")
-    return tuple(parse_constant(p) for p in parts)
 
 
 class DirectionalExpansion:
@@ -211,6 +193,7 @@ class SharpnessGradient:
     ``status``: ``"nonzero"`` (proved: the flip coefficient does not apply), ``"zero"`` (proved:
     it applies) or ``"undecided"``.
 
+    >>> from symbolic_eos import check_multivariate
     >>> r = check_multivariate("(x*y - 1)**2/2", "x,y", "2,1/2", simulate=False)
     >>> s = r.sharpness_gradient
     >>> s.status, s.norm_exact, s.rigor
@@ -304,6 +287,7 @@ class MinimaManifold:
     GD does).  ``proved`` is True or False ("not proved", never "disproved"); ``reason`` says
     why.
 
+    >>> from symbolic_eos import check_multivariate
     >>> m = check_multivariate("(x*y - 1)**2/2", "x,y", "1,1", simulate=False).manifold
     >>> m.proved, m.reason.startswith("f = w r^2 + const")
     (True, True)
@@ -328,6 +312,7 @@ class MultivariateCheck:
     coefficient with its ``flip_note``; the GD ``simulation`` evidence; the ``route`` taken; the
     ``sharpness_gradient`` along the kernel and the ``manifold`` of minima proof.
 
+    >>> from symbolic_eos import check_multivariate
     >>> r = check_multivariate("(x*y - 1)**2/2", "x,y", "1,1", simulate=False)
     >>> r.route, r.eigenvalues_exact, r.direction, r.eta_critical, r.others_stable, r.flip.exact
     ('exact', (2, 0), (1, 1), 1, True, -8)
@@ -496,33 +481,43 @@ def _exact_hessian(expr, symbols, point):
     return sp.Matrix(len(symbols), len(symbols), lambda i, j: sp.diff(expr, symbols[i], symbols[j]).subs(subs))
 
 
-def check_multivariate(text: str, vars_text: str, at: str, simulate: bool = True, route: str = "auto") -> MultivariateCheck:
-    """Check the loss ``text`` in the variables ``vars_text`` (``"x,y"``) at ``at`` (``"1,1"``);
-    ``simulate`` runs GD just past ``eta_critical`` as evidence of which criterion is right.
+def check_multivariate_expr(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point: tuple[sp.Expr, ...], simulate: bool = True,
+                            route: str = "auto", *, text: str | None = None, labels: tuple[str, ...] | None = None,
+                            at_text: str | None = None) -> MultivariateCheck:
+    """Check the loss ``expr`` in the variables ``symbols`` at the exact ``point`` (printed as
+    ``labels``, or together as ``at_text``; ``text`` is the loss as written): the Hessian's top eigenvalue ``lambda_1``,
+    ``eta_critical = 2 / lambda_1``, the 1-D cross-section along the top eigenvector and the
+    multivariate flip coefficient; ``simulate`` runs GD just past ``eta_critical`` as evidence
+    of which criterion is right.
 
     ``route``: ``"exact"`` computes the Hessian's eigen-structure with sympy; ``"certified"``
     encloses it with balls (:class:`CertifiedEigen`); ``"auto"`` takes the exact route for
     rational Hessians and small irrational ones (up to 3 variables), else the certified one.
 
-    >>> r = check_multivariate("(x*y - 1)**2/2", "x,y", "1,1", simulate=False)
+    >>> x, y = sp.symbols("x y")
+    >>> r = check_multivariate_expr((x*y - 1)**2 / 2, (x, y), (sp.Integer(1), sp.Integer(1)), simulate=False)
     >>> r.cross_section.verdict, r.flip_verdict, r.manifold_dimension, r.rigor
     ('holds', 'supercritical', 1, 'exact')
 
     A point that is not a critical point is refused:
 
-    >>> check_multivariate("x**2 + y**2", "x,y", "1,1")
+    >>> check_multivariate_expr(x**2 + y**2, (x, y), (sp.Integer(1), sp.Integer(1)))
     Traceback (most recent call last):
     ...
     symbolic_eos.errors.InputError: (1,1) is not a critical point: df/dx = 2.0000000 != 0
     """
-    text, vars_text = arguments.text(text, "text"), arguments.variable_names(vars_text, "vars_text")
-    at, simulate = arguments.point_texts(at, "at"), arguments.flag(simulate, "simulate")
+    expr = arguments.instance(expr, "expr", sp.Expr, "a sympy expression (symbolic_eos.api parses text)")
+    symbols = arguments.instances(symbols, "symbols", sp.Symbol, "a sympy Symbol", MAX_VARIABLES)
+    point = arguments.instances(point, "point", sp.Expr, "a sympy constant", MAX_VARIABLES)
+    simulate = arguments.flag(simulate, "simulate")
     route = arguments.choice(route, "route", ("auto", "exact", "certified"))
-    names = parse_vars(vars_text)
-    symbols = tuple(parse_variable_name(n) for n in names)
-    expr = parse_expression(text, names)
-    point = parse_point(at, len(names))
-    labels = tuple(p.strip() for p in at.split(","))
+    if len(point) != len(symbols):
+        raise InputError(f"`point` has {len(point)} coordinate(s) but `symbols` names {len(symbols)} variable(s)",
+                         parameters=("point", "symbols"))
+    names = tuple(str(v) for v in symbols)
+    text = sp.sstr(expr) if text is None else text
+    labels = tuple(sp.sstr(v) for v in point) if labels is None else labels
+    at = ",".join(labels) if at_text is None else at_text
     n = len(names)
     unit = [tuple(sp.Integer(int(i == j)) for j in range(n)) for i in range(n)]
     # The gradient must vanish exactly (a manifold of minima has no isolated zero to certify).
@@ -1510,6 +1505,8 @@ class MultiOrbitReport:
     minimum: MultivariateCheck
     cycle: MultiCycle | None
     message: str | None
+    #: ``eta`` as the exact constant it was parsed to (the text is how it is printed).
+    eta_value: sp.Expr
     cause: NoCycleCause | None = None  # why there is no cycle (None: a cycle, or a bare message)
 
     @property
@@ -1528,7 +1525,7 @@ class MultiOrbitReport:
 
     def to_dict(self) -> dict:
         minimum = [str(v) for v in self.minimum.point]
-        return {"eta": decimal_string(parse_constant(self.eta), 17), "orbits": [self.cycle.to_dict()] if self.cycle else [],
+        return {"eta": decimal_string(self.eta_value, 17), "orbits": [self.cycle.to_dict()] if self.cycle else [],
                 "variables": list(self.variables), "minimum": minimum, "point": minimum, "message": self.message,
                 "rigor": self.rigor}
 
@@ -1549,35 +1546,37 @@ class MultiOrbitReport:
         return "```\n" + self.to_text() + "\n```\n"
 
 
-def multivariate_orbit(text: str, vars_text: str, at: str, eta: str, digits: int = 30) -> MultiOrbitReport:
-    """The 2-cycle ``{x0, x1}`` of GD ``x <- x - eta grad f(x)`` on the loss ``text`` in the
-    variables ``vars_text`` at ``eta``, on the branch born at the minimum ``at``, certified
-    (Krawczyk) to ``digits`` digits; a message instead when no branch is born (the sharpness
-    drifts along a manifold of minima, or the flip is subcritical or undecided).
+def multivariate_orbit_expr(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point: tuple[sp.Expr, ...], eta: sp.Expr,
+                            digits: int = 30, *, text: str | None = None, labels: tuple[str, ...] | None = None,
+                            at_text: str | None = None, eta_text: str | None = None) -> MultiOrbitReport:
+    """The 2-cycle ``{x0, x1}`` of GD (``x <- x - eta grad f``) at the exact learning rate
+    ``eta`` (printed as ``eta_text``) on the branch born at the minimum ``point`` (printed as
+    ``labels`` or ``at_text``) of the loss ``expr`` in ``symbols``, certified to ``digits`` digits; the
+    minimum's check is :func:`check_multivariate_expr` on the same expression; a message instead
+    when no branch is born (the sharpness drifts along a manifold of minima, or the flip is
+    subcritical or undecided).
 
-    >>> r = multivariate_orbit("(x*y - 1)**2/2", "x,y", "1,1", "11/10", digits=20)
-    >>> r.cycle.certified, r.rigor
-    (True, 'certified')
-    >>> multivariate_orbit("(x*y - 1)**2/2", "x,y", "2,1/2", eta="1/2").message[:35]
-    'no 2-cycle is born at this minimum:'
+    >>> x, y = sp.symbols("x y")
+    >>> o = multivariate_orbit_expr((x*y - 1)**2 / 2, (x, y), (sp.Integer(1), sp.Integer(1)), sp.Rational(11, 10), digits=20)
+    >>> o.cycle.certified, o.cycle.stable
+    (True, True)
+    >>> multivariate_orbit_expr((x*y - 1)**2 / 2, (x, y), (sp.Integer(1), sp.Integer(1)), sp.Integer(1)).message
+    'eta is (numerically) eta0, where the 2-cycle has zero amplitude'
     """
-    from .orbits import NoConvergence, bits_for_digits, certify, check_digits, continue_branch, solve_system
+    from .orbits import NoConvergence, bits_for_digits, certify, continue_branch, solve_system
 
-    text, vars_text = arguments.text(text, "text"), arguments.variable_names(vars_text, "vars_text")
-    at, eta = arguments.point_texts(at, "at"), arguments.exact_text(eta, "eta")
-    digits = check_digits(arguments.integer(digits, "digits"))
-    minimum = check_multivariate(text, vars_text, at, simulate=False)
-    names = minimum.variables
-    symbols = tuple(parse_variable_name(n) for n in names)
-    expr = parse_expression(text, names)
-    eta_value = parse_constant(eta, what="the learning rate")
+    eta_value = arguments.instance(eta, "eta", sp.Expr, "a sympy constant")
+    eta = sp.sstr(eta_value) if eta_text is None else eta_text
+    digits = arguments.digits(digits)
+    minimum = check_multivariate_expr(expr, symbols, point, simulate=False, text=text, labels=labels, at_text=at_text)
+    names, symbols, text = minimum.variables, tuple(symbols), minimum.expression
     flip = minimum.flip
     if minimum.drift:
         return MultiOrbitReport(text, names, eta, minimum, None, f"no 2-cycle is born at this minimum: {minimum.flip_note}",
-                                NoCycleCause.NO_BRANCH)
+                                eta_value, NoCycleCause.NO_BRANCH)
     if flip is None or flip.sign not in (-1, 1):
         return MultiOrbitReport(text, names, eta, minimum, None, "the multivariate flip coefficient is undecided: no branch is predicted"
-                                + (f" ({minimum.flip_note})" if minimum.flip_note else ""), NoCycleCause.UNDECIDED)
+                                + (f" ({minimum.flip_note})" if minimum.flip_note else ""), eta_value, NoCycleCause.UNDECIDED)
     prec = bits_for_digits(digits)
     low = bits_for_digits(20)
     with ctx.workprec(low):
@@ -1587,12 +1586,13 @@ def multivariate_orbit(text: str, vars_text: str, at: str, eta: str, digits: int
         below = constant_enclosure(eta_value, low) < eta0
         if not (above or below):
             return MultiOrbitReport(text, names, eta, minimum, None, "eta is (numerically) eta0, where the 2-cycle has zero amplitude",
-                                    NoCycleCause.AT_ETA0)
+                                    eta_value, NoCycleCause.AT_ETA0)
         if (flip.sign < 0) != bool(above):
             side = "above" if flip.sign < 0 else "below"
             return MultiOrbitReport(text, names, eta, minimum, None,
                                     f"no 2-cycle is born here: the flip at eta0 = {decimal_string(minimum.eta_critical, 15)} is "
-                                    f"{minimum.flip_verdict}, so the local branch exists only for eta {side} eta0", NoCycleCause.NO_BRANCH)
+                                    f"{minimum.flip_verdict}, so the local branch exists only for eta {side} eta0", eta_value,
+                                    NoCycleCause.NO_BRANCH)
         g3 = flip.enclosure if flip.exact is None else constant_enclosure(
             sp.Rational(int(flip.exact.p), int(flip.exact.q)) if isinstance(flip.exact, fmpq) else flip.exact, low)
         xb = [constant_enclosure(v, low) for v in minimum.point]
@@ -1620,7 +1620,7 @@ def multivariate_orbit(text: str, vars_text: str, at: str, eta: str, digits: int
         solution = solve_system(system, approx, digits)
     except NoConvergence as exc:
         return MultiOrbitReport(text, names, eta, minimum, None, f"the branch could not be followed to eta = {eta}: {exc}",
-                                NoCycleCause.NOT_FOLLOWED)
+                                eta_value, NoCycleCause.NOT_FOLLOWED)
     result = certify(system, solution, prec)
     n = len(symbols)
     with ctx.workprec(prec):
@@ -1633,4 +1633,5 @@ def multivariate_orbit(text: str, vars_text: str, at: str, eta: str, digits: int
         except ValueError:
             multipliers = ()
         stable = bool(certified and multipliers and all(abs(m) < 1 for m in multipliers))
-    return MultiOrbitReport(text, names, eta, minimum, MultiCycle((x0, x1), multipliers, certified, stable, result.radius, digits), None)
+    return MultiOrbitReport(text, names, eta, minimum, MultiCycle((x0, x1), multipliers, certified, stable, result.radius, digits), None,
+                            eta_value)

@@ -25,10 +25,11 @@ import mpmath
 import sympy as sp
 from flint import arb, arb_mat, ctx
 
+from .arguments import MAX_DIGITS
 from .decide import printed_radius, upper_text
 from .closed_forms import ClosedForm
 from .criteria import FlipNormalForm
-from .errors import EosError, InputError
+from .errors import EosError
 from .jets import Point, Undetermined, ball_coefficients, constant_enclosure
 from .vocabulary import Flip, LossType, NoCycleCause, Rigor
 
@@ -44,7 +45,6 @@ __all__ = [
     "solve_system",
     "NO_BRANCH",
     "bits_for_digits",
-    "check_digits",
     "cycle_rigor",
     "scan_branch",
     "two_cycle",
@@ -54,25 +54,6 @@ __all__ = [
 
 #: Binary precision used to follow a branch (decisions are never taken at this precision).
 CONTINUATION_DPS = 20
-
-
-#: The most decimal digits a computation may ask for (bounds the work).
-MAX_DIGITS = 20000
-
-
-def check_digits(digits: int) -> int:
-    """``digits`` itself, or an :class:`InputError` when it is outside [5, MAX_DIGITS].
-
-    >>> check_digits(30)
-    30
-    >>> check_digits(2)  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    symbolic_eos.errors.InputError: --digits must be between 5 and ..., not 2
-    """
-    if not 5 <= digits <= MAX_DIGITS:
-        raise InputError(f"--digits must be between 5 and {MAX_DIGITS}, not {digits}")
-    return digits
 
 
 def bits_for_digits(digits: int) -> int:
@@ -364,7 +345,7 @@ class TwoCycle:
     approximations otherwise), the ``multiplier`` ``F'(x0) F'(x1)``, whether it is ``stable``
     (``|multiplier| < 1`` certified), the certified box ``radius`` and the ``digits`` asked for.
 
-    >>> from symbolic_eos.dynamics import orbit
+    >>> from symbolic_eos import orbit
     >>> c = orbit("(x**2 - 1)**2/4", "11/10", at="1", digits=20).orbits[0]
     >>> c.certified, c.stable, bool(abs(c.multiplier) < 1), c.printed(6)[0]
     (True, True, True, ['0.814552', '1.11606'])
@@ -460,7 +441,8 @@ def continue_branch(
     >>> x = sp.Symbol("x")
     >>> gd = GradientMap((x**2 - 1)**2 / 4, x)
     >>> from symbolic_eos.dynamics import curvature_ball, minima_checks
-    >>> c = minima_checks("(x**2 - 1)**2/4", "x", "1", None)[0]
+    >>> x = sp.Symbol("x")
+    >>> c = minima_checks((x**2 - 1)**2 / 4, x, sp.Integer(1))[0]
     >>> f2 = curvature_ball(c.curvature, 128)
     >>> def seed_at(eta):
     ...     return branch_seed(gd, arb(1), f2, c.flip, eta, 128)
@@ -613,7 +595,7 @@ class BranchEvent:
     (``superstable`` / ``period_doubling`` / ``fold``), the learning rate ``eta``, the cycle's
     ``points`` there, whether it is ``certified``, and its ``closed_form`` when recognised.
 
-    >>> from symbolic_eos.dynamics import window
+    >>> from symbolic_eos import window
     >>> ev = window("(x**2 - 1)**2/4", at="1", digits=20).superstable
     >>> ev.kind, ev.target, ev.certified, ev.closed_form.expression
     ('superstable', 0, True, '-1 + 3*sqrt(2)/2')
@@ -708,7 +690,8 @@ def scan_branch(gd: GradientMap, xb: arb, f2: arb, flip: FlipNormalForm, eta_max
 
     >>> from symbolic_eos.dynamics import curvature_ball, minima_checks
     >>> x = sp.Symbol("x")
-    >>> c = minima_checks("(x**2 - 1)**2/4", "x", "1", None)[0]
+    >>> x = sp.Symbol("x")
+    >>> c = minima_checks((x**2 - 1)**2 / 4, x, sp.Integer(1))[0]
     >>> scan = scan_branch(GradientMap((x**2 - 1)**2 / 4, x), arb(1), curvature_ball(c.curvature, 64), c.flip, mpmath.mpf(2))
     >>> scan.ended, scan.left_unit_interval
     (None, True)
@@ -737,7 +720,7 @@ def window_events(gd: GradientMap, scan: WindowScan, digits: int) -> tuple[Branc
 
     >>> from symbolic_eos.dynamics import curvature_ball, minima_checks
     >>> x = sp.Symbol("x")
-    >>> gd, c = GradientMap((x**2 - 1)**2 / 4, x), minima_checks("(x**2 - 1)**2/4", "x", "1", None)[0]
+    >>> gd, c = GradientMap((x**2 - 1)**2 / 4, x), minima_checks((x**2 - 1)**2 / 4, x, sp.Integer(1))[0]
     >>> scan = scan_branch(gd, arb(1), curvature_ball(c.curvature, 64), c.flip, mpmath.mpf(2))
     >>> [e.kind for e in window_events(gd, scan, digits=20)]
     ['superstable', 'period_doubling']

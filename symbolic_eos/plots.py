@@ -17,7 +17,7 @@ from .certificates import BaseModelCertificate, fmpq_text
 from .dynamics import OrbitReport, WindowReport
 from .errors import InputError
 from .jets import float_function
-from .parse import parse_expression, parse_variable_name
+from .results import StabilityCheck
 
 if TYPE_CHECKING:
     from .settings.mlp import MlpExperiment
@@ -40,9 +40,12 @@ def _pyplot():
     return plt
 
 
-def _gradient(expression: str, var: str) -> Callable[[Any], Any]:
-    symbol = parse_variable_name(var)
-    return float_function(sp.diff(parse_expression(expression, (var,)), symbol), symbol)
+def _gradient(check: StabilityCheck) -> Callable[[Any], Any]:
+    """``f'`` as a float function, from the sympy loss the check ran on."""
+    if check.loss is None:
+        raise InputError("the check carries no loss expression to plot")
+    symbol = sp.Symbol(check.variable)
+    return float_function(sp.diff(check.loss, symbol), symbol)
 
 
 #: The metadata that, set to None, removes a writer's software and date stamp.
@@ -100,7 +103,7 @@ def bifurcation_diagram(report: WindowReport, path: str, n_eta: int = 500, n_ite
     drawn; eta0, the superstable point and the loss of stability marked.
 
     >>> import os, tempfile
-    >>> from symbolic_eos.dynamics import window
+    >>> from symbolic_eos import window
     >>> path = os.path.join(tempfile.mkdtemp(), "b.png")
     >>> bifurcation_diagram(window("(x**2 - 1)**2/4", at="1", digits=20), path, n_eta=20, n_iter=50, keep=8)
     >>> os.path.getsize(path) > 0
@@ -111,7 +114,7 @@ def bifurcation_diagram(report: WindowReport, path: str, n_eta: int = 500, n_ite
     n_eta, n_iter = arguments.positive_int(n_eta, "n_eta", 2, 10**5), arguments.positive_int(n_iter, "n_iter", 1, 10**6)
     keep = arguments.positive_int(keep, "keep", 1, n_iter)
     plt = _pyplot()
-    grad = _gradient(report.expression, report.minimum.variable)
+    grad = _gradient(report.minimum)
     xb = float(report.minimum.point.enclosure(64).mid())
     critical = report.minimum.eta_critical
     eta0 = (float(critical.exact) if critical.exact is not None
@@ -150,7 +153,7 @@ def cobweb(report: OrbitReport, path: str, steps: int = 60) -> None:
     cycle points marked, saved as the PNG ``path``.
 
     >>> import os, tempfile
-    >>> from symbolic_eos.dynamics import orbit
+    >>> from symbolic_eos import orbit
     >>> path = os.path.join(tempfile.mkdtemp(), "c.png")
     >>> cobweb(orbit("(x**2 - 1)**2/4", "11/10", at="1", digits=20), path, steps=10)
     >>> os.path.getsize(path) > 0
@@ -166,9 +169,8 @@ def cobweb(report: OrbitReport, path: str, steps: int = 60) -> None:
     r = found[0]
     cycle = r.cycle
     assert cycle is not None  # found holds the results with a 2-cycle
-    var = r.minimum.variable
-    grad = _gradient(report.expression, var)
-    eta = float(sp.N(parse_expression(report.eta, ())))
+    grad = _gradient(r.minimum)
+    eta = float(sp.N(report.eta_value))
     a, b = (float(p.mid()) for p in cycle.points)
     xb = float(r.minimum.point.enclosure(64).mid())
     lo, hi = min(a, b, xb), max(a, b, xb)

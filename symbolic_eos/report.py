@@ -97,12 +97,16 @@ def _figure(claim_id: str) -> Callable[[_Figure], _Figure]:
 
 @_figure("quartic-orbit")
 def _quartic_figures(result: ClaimResult, directory: Path) -> list[tuple[str, str]]:
-    from .dynamics import orbit
+    import sympy as sp
+
+    from .dynamics import orbit_expr
     from .plots import bifurcation_diagram, cobweb
 
     report = result.details[0]
     bifurcation_diagram(report.threshold.window, str(directory / "quartic-bifurcation.png"))
-    cobweb(orbit("(x**2-1)**2/4", "11/10", at="1"), str(directory / "quartic-cobweb.png"))
+    x = sp.Symbol("x")
+    cobweb(orbit_expr((x**2 - 1)**2 / 4, x, sp.Rational(11, 10), sp.Integer(1), text="(x**2-1)**2/4", eta_text="11/10"),
+           str(directory / "quartic-cobweb.png"))
     return [("quartic-bifurcation.png", "Attractor of GD on (x^2 - 1)^2/4 against eta: the 2-cycle is born at eta0 = 1, "
              "is superstable at -1 + 3/sqrt(2) (the paper's 1.121) and loses stability at sqrt(5) - 1."),
             ("quartic-cobweb.png", "Cobweb of GD at eta = 11/10 from next to the minimum, onto the certified 2-cycle.")]
@@ -403,6 +407,7 @@ def check_report(result: StabilityCheck | MinimaCheck | MultivariateCheck, path:
 
     >>> import tempfile
     >>> from symbolic_eos import check
+    >>> from symbolic_eos import check
     >>> page = check_report(check("x**2/2 + x**3", at="0"), tempfile.mkdtemp() + "/c.md", "symbolic-eos check ...", False)
     >>> page.read_text().splitlines()[0]
     '# symbolic-eos check: `x**2/2 + x**3`'
@@ -420,13 +425,15 @@ def check_report(result: StabilityCheck | MinimaCheck | MultivariateCheck, path:
     name = path.stem + "-bifurcation.png"
     # The figure is moved into place before the page, so a new page never points to a missing one.
     with atomic_files(path.parent / name, path) as (figure_file, page_file):
-        if figures and isinstance(result, StabilityCheck) and result.point.exact is not None:
-            from .dynamics import window
+        if figures and isinstance(result, StabilityCheck) and result.point.exact is not None and result.loss is not None:
+            import sympy as sp
+
+            from .dynamics import window_expr
             from .plots import bifurcation_diagram
 
             try:
-                bifurcation_diagram(window(result.expression, var=result.variable, at=result.point.label),
-                                    str(figure_file))
+                bifurcation_diagram(window_expr(result.loss, sp.Symbol(result.variable), result.point.exact, text=result.expression,
+                                                label=result.point.label), str(figure_file))
                 parts.append(f"![GD attractor against eta]({name})\n\n_Attractor of GD against the learning rate "
                              "(float64 illustration of the certified window)._\n")
             except EosError as exc:

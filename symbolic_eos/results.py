@@ -2,6 +2,7 @@
 contract: the README's JSON section), ``to_markdown()`` and ``to_text()``, and the functions that
 build them from text.
 
+>>> from symbolic_eos import check
 >>> r = check("(x**2 - 1)**2/4", at="1")
 >>> r.paper.verdict, r.flip.verdict, r.rigor
 ('holds', 'supercritical', 'exact')
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import overload
 
@@ -31,12 +32,12 @@ from .errors import InputError
 from .jets import Point
 from .minima import MinimaSearch, critical_point_at, require_strict_minimum, strict_minima, target_points
 from . import arguments
-from .parse import parse_constant, parse_expression, parse_variable_name
+from .parse import parse_expression
 from .vocabulary import Flip, Rigor, Verdict
 
-__all__ = ["StabilityCheck", "L2Check", "MinimaCheck", "check", "check_l2", "DEFAULT_RANGE", "markdown_text", "math_text"]
+__all__ = ["StabilityCheck", "L2Check", "L2Search", "MinimaCheck", "check_expr", "check_l2_expr", "check_point", "DEFAULT_ENDS",
+           "markdown_text", "math_text"]
 
-DEFAULT_RANGE = ("-10", "10")
 _DIGITS = 17
 _PRIMES = {2: "f''", 3: "f'''", 4: "f''''"}
 
@@ -68,6 +69,7 @@ class StabilityCheck:
     ``eta_critical`` ``2/f''``, the ``derivatives`` ``(j, f^(j)(xb))`` decided, the ``paper``
     criterion, the ``flip`` normal form and ``notes`` on how the two compare.
 
+    >>> from symbolic_eos import check
     >>> r = check("(x**2 - 1)**2/4", at="1")
     >>> r.curvature.exact, r.eta_critical.exact, [(j, d.exact) for j, d in r.derivatives], r.rigor
     (2, 1, [(2, 2), (3, 6), (4, 6)], 'exact')
@@ -82,6 +84,9 @@ class StabilityCheck:
     paper: PaperCriterion
     flip: FlipNormalForm
     notes: tuple[str, ...] = ()
+    #: The loss as the sympy expression the check ran on (what a later step, such as the
+    #: window a report draws, starts from, so that nothing is parsed twice).
+    loss: sp.Expr | None = field(default=None, compare=False, repr=False)
 
     @property
     def rigor(self) -> Rigor:
@@ -255,7 +260,7 @@ def check_point(expr: sp.Expr, var: sp.Symbol, point: Point, text: str | None = 
         notes = (point.note,) + notes
     return StabilityCheck(
         text if text is not None else sp.sstr(expr), str(var), point, curvature, eta,
-        tuple(sorted(derivatives.items())), paper, flip, notes,
+        tuple(sorted(derivatives.items())), paper, flip, notes, expr,
     )
 
 
@@ -265,6 +270,7 @@ class MinimaCheck:
     range: the ``search`` (the range and what could not be resolved) and one
     :class:`StabilityCheck` per minimum in ``checks``.
 
+    >>> from symbolic_eos import check
     >>> m = check("(x**2 - 1)**2/4")
     >>> [c.point.label for c in m.checks], m.search.complete
     (['-1', '1'], True)
@@ -326,6 +332,7 @@ class L2Check:
     (or undecided) the rule is silent and ``l2_verdict`` is the general check's, so the two never
     disagree; ``decided_by`` says which rule gave it.
 
+    >>> from symbolic_eos import check_l2
     >>> r = check_l2("exp(x)", "2", at="log(2)")
     >>> r.l2_verdict, r.g_condition.exact, r.general.paper.verdict
     ('holds', -20, 'holds')
@@ -428,118 +435,127 @@ class L2Search:
 # ---------------------------------------------------------------------------------------------
 
 
-def _parse_range(range_: tuple[str, str] | None) -> tuple[sp.Expr, sp.Expr]:
-    lo, hi = range_ or DEFAULT_RANGE
-    return parse_constant(str(lo)), parse_constant(str(hi))
+#: The range searched for minima when none is given: [-10, 10].
+DEFAULT_ENDS = (sp.Integer(-10), sp.Integer(10))
+
+
+def _typed(expr: object, var: object, at: object, range_: object) -> tuple[sp.Expr, sp.Symbol, tuple[sp.Expr, sp.Expr]]:
+    """The typed layer's own argument check: sympy objects, as :mod:`symbolic_eos.api` builds them."""
+    expr = arguments.instance(expr, "expr", sp.Expr, "a sympy expression (symbolic_eos.api parses text)")
+    var = arguments.instance(var, "var", sp.Symbol, "a sympy Symbol")
+    if at is not None:
+        arguments.instance(at, "at", sp.Expr, "a sympy constant")
+    ends = arguments.instance(range_, "range", tuple, "a pair of sympy constants")
+    if len(ends) != 2 or not all(isinstance(e, sp.Expr) for e in ends):
+        raise InputError(f"range: expected a pair of sympy constants, got {ends!r}")
+    return expr, var, ends
 
 
 @overload
-def check(text: str, var: str = "x", *, at: str, range: tuple[str, str] | None = None) -> StabilityCheck: ...
+def check_expr(expr: sp.Expr, var: sp.Symbol, at: sp.Expr, range: tuple[sp.Expr, sp.Expr] = DEFAULT_ENDS, *,
+               text: str | None = None, label: str | None = None) -> StabilityCheck: ...
 @overload
-def check(text: str, var: str, at: str, range: tuple[str, str] | None = None) -> StabilityCheck: ...
-@overload
-def check(text: str, var: str = "x", at: None = None, range: tuple[str, str] | None = None) -> MinimaCheck: ...
-@overload
-def check(text: str, var: str = "x", at: str | None = None, range: tuple[str, str] | None = None) -> StabilityCheck | MinimaCheck: ...
+def check_expr(expr: sp.Expr, var: sp.Symbol, at: None = None, range: tuple[sp.Expr, sp.Expr] = DEFAULT_ENDS, *,
+               text: str | None = None, label: str | None = None) -> MinimaCheck: ...
 
 
-def check(text: str, var: str = "x", at: str | None = None, range: tuple[str, str] | None = None) -> StabilityCheck | MinimaCheck:
-    """Check the loss ``text`` in the variable ``var`` at ``at`` (a :class:`StabilityCheck`) or
-    at every strict local minimum in ``range`` (a :class:`MinimaCheck`; default [-10, 10]): at a
-    strict minimum ``xb`` (``f'(xb) = 0 < f''(xb)``), the paper's condition on the first
+def check_expr(expr: sp.Expr, var: sp.Symbol, at: sp.Expr | None = None, range: tuple[sp.Expr, sp.Expr] = DEFAULT_ENDS, *,
+               text: str | None = None, label: str | None = None) -> StabilityCheck | MinimaCheck:
+    """The stability check of the loss ``expr`` in ``var``: at the exact point ``at`` (a
+    :class:`StabilityCheck`; ``label`` is how it is printed) or at every strict local minimum
+    in ``range`` (a :class:`MinimaCheck`); ``text`` is the loss as the user wrote it.  At a
+    strict minimum ``xb`` (``f'(xb) = 0 < f''(xb)``): the paper's condition on the first
     non-vanishing derivatives above ``f''`` (``k = 3``: ``3 f'''^2 - f'' f'''' > 0``) and the flip
     normal form of ``F(F(x))``, ``F(x) = x - eta f'(x)``, at ``eta0 = 2/f''(xb)``.
 
-    >>> check("x**2/2 + x**3", at="0").paper.verdict
+    >>> x = sp.Symbol("x")
+    >>> check_expr(x**2 / 2 + x**3, x, sp.Integer(0)).paper.verdict
     'holds'
-    >>> [c.point.label for c in check("(x**2 - 1)**2/4", range=("0", "2")).checks]
+    >>> [c.point.label for c in check_expr((x**2 - 1)**2 / 4, x, range=(sp.Integer(0), sp.Integer(2))).checks]
     ['1']
 
     A point that is not a strict minimum is refused (``InputError``), one outside the domain of
     ``f`` too (``DomainError``); a sign that no precision settles is ``undecided``, not guessed
     (here the cubic coefficient is exactly zero, which sympy cannot prove):
 
-    >>> check("x**3", at="0")
+    >>> check_expr(x**3, x, sp.Integer(0))
     Traceback (most recent call last):
     ...
     symbolic_eos.errors.InputError: 0 is a degenerate critical point (f'' = 0); the edge of stability needs f'' > 0
-    >>> check("log(x)**2", at="-1")
+    >>> check_expr(sp.log(x)**2, x, sp.Integer(-1))
     Traceback (most recent call last):
     ...
     symbolic_eos.errors.DomainError: log(...) is not real or not smooth at the point
-    >>> r = check("x**2/2 + (cos(pi/7) - cos(2*pi/7) + cos(3*pi/7) - 1/2)*x**3", at="0")
+    >>> c = sp.cos(sp.pi / 7) - sp.cos(2 * sp.pi / 7) + sp.cos(3 * sp.pi / 7) - sp.Rational(1, 2)
+    >>> r = check_expr(x**2 / 2 + c * x**3, x, sp.Integer(0))
     >>> r.paper.verdict, r.flip.verdict
     ('undecided', 'undecided')
     """
-    text, var = arguments.text(text, "text"), arguments.variable_name(var, "var")
-    at, range = arguments.optional_exact_text(at, "at"), arguments.range_texts(range, "range")
-    symbol = parse_variable_name(var)
-    expr = parse_expression(text, (var,))
-    if var not in {str(s) for s in expr.free_symbols}:
+    expr, var, (lo, hi) = _typed(expr, var, at, range)
+    text = sp.sstr(expr) if text is None else text
+    if var not in expr.free_symbols:
         raise InputError(f"the loss does not depend on {var}; every point is a critical point")
     if at is not None:
-        point = critical_point_at(expr, symbol, parse_constant(at, what="the point"), label=at.strip())
-        return check_point(expr, symbol, point, text)
-    lo, hi = _parse_range(range)
-    search = strict_minima(expr, symbol, lo, hi)
+        point = critical_point_at(expr, var, at, label=sp.sstr(at) if label is None else label)
+        return check_point(expr, var, point, text)
+    search = strict_minima(expr, var, lo, hi)
     if not search.points:
-        raise InputError(_no_points_message("no strict local minimum could be certified", lo, hi, search))
-    return MinimaCheck(text, var, search, tuple(check_point(expr, symbol, p, text) for p in search.points))
+        raise InputError(_no_points_message("no strict local minimum could be certified", lo, hi, search),
+                         parameters=("at",) if search.unresolved else ())
+    return MinimaCheck(text, str(var), search, tuple(check_point(expr, var, p, text) for p in search.points))
 
 
 def _no_points_message(what: str, lo: sp.Expr, hi: sp.Expr, search: MinimaSearch) -> str:
     msg = f"{what} in [{sp.sstr(lo)}, {sp.sstr(hi)}]"
     if search.unresolved:
-        msg += f"; parts of the range could not be resolved (near {search.unresolved[0][0]}), try --at"
+        msg += f"; parts of the range could not be resolved (near {search.unresolved[0][0]}), try `at`"
     if search.degenerate:
         msg += f"; degenerate critical point(s) (f'' = 0 there, proved) at {', '.join(search.degenerate)}"
     return msg
 
 
 @overload
-def check_l2(g_text: str, target: str, var: str = "x", *, at: str, range: tuple[str, str] | None = None) -> L2Check: ...
+def check_l2_expr(g: sp.Expr, var: sp.Symbol, target: sp.Expr, at: sp.Expr, range: tuple[sp.Expr, sp.Expr] = DEFAULT_ENDS, *,
+                  text: str | None = None, target_text: str | None = None, label: str | None = None) -> L2Check: ...
 @overload
-def check_l2(g_text: str, target: str, var: str, at: str, range: tuple[str, str] | None = None) -> L2Check: ...
-@overload
-def check_l2(g_text: str, target: str, var: str = "x", at: None = None, range: tuple[str, str] | None = None) -> L2Search: ...
-@overload
-def check_l2(g_text: str, target: str, var: str = "x", at: str | None = None,
-             range: tuple[str, str] | None = None) -> L2Check | L2Search: ...
+def check_l2_expr(g: sp.Expr, var: sp.Symbol, target: sp.Expr, at: None = None, range: tuple[sp.Expr, sp.Expr] = DEFAULT_ENDS, *,
+                  text: str | None = None, target_text: str | None = None, label: str | None = None) -> L2Search: ...
 
 
-def check_l2(g_text: str, target: str, var: str = "x", at: str | None = None, range: tuple[str, str] | None = None) -> L2Check | L2Search:
-    """The L2 rule for ``f = (g - y)^2``, ``g`` the text ``g_text`` in ``var`` and ``y`` the
-    ``target``, at ``x_bar = at`` (``g(x_bar) = y``), or at every simple solution of
-    ``g(x) = y`` in ``range``.
+def check_l2_expr(g: sp.Expr, var: sp.Symbol, target: sp.Expr, at: sp.Expr | None = None,
+                  range: tuple[sp.Expr, sp.Expr] = DEFAULT_ENDS, *, text: str | None = None,
+                  target_text: str | None = None, label: str | None = None) -> L2Check | L2Search:
+    """The L2 rule for ``f = (g - y)^2`` with ``y`` the exact ``target``: at ``x_bar = at``
+    (``g(x_bar) = y``, printed as ``label``), or at every simple solution of ``g(x) = y`` in
+    ``range``; ``text`` and ``target_text`` are ``g`` and ``y`` as the user wrote them.
 
-    >>> check_l2("exp(x)", "2", at="log(2)").l2_verdict
+    >>> x = sp.Symbol("x")
+    >>> check_l2_expr(sp.exp(x), x, sp.Integer(2), sp.log(2)).l2_verdict
     'holds'
-    >>> [c.general.point.label for c in check_l2("x**3 + x", "2").checks]
+    >>> [c.general.point.label for c in check_l2_expr(x**3 + x, x, sp.Integer(2)).checks]
     ['1']
 
     Where ``g'(x_bar) = 0`` the L2 loss is degenerate (``f'' = 2 g'^2 = 0``) and refused:
 
-    >>> check_l2("x**2", "0", at="0")
+    >>> check_l2_expr(x**2, x, sp.Integer(0), sp.Integer(0))
     Traceback (most recent call last):
     ...
     symbolic_eos.errors.InputError: g'(0) = 0: the L2 loss is degenerate there (f'' = 2 g'^2 = 0)
     """
-    g_text, var = arguments.text(g_text, "g_text"), arguments.variable_name(var, "var")
-    target = arguments.exact_text(target, "target")
-    at, range = arguments.optional_exact_text(at, "at"), arguments.range_texts(range, "range")
-    symbol = parse_variable_name(var)
-    g = parse_expression(g_text, (var,))
-    y = parse_constant(target, what="the target")
-    if var not in {str(s) for s in g.free_symbols}:
+    g, var, (lo, hi) = _typed(g, var, at, range)
+    target = arguments.instance(target, "target", sp.Expr, "a sympy constant")
+    text = sp.sstr(g) if text is None else text
+    target_text = sp.sstr(target) if target_text is None else target_text
+    if var not in g.free_symbols:
         raise InputError(f"the base model does not depend on {var}")
     if at is not None:
-        point = critical_point_at(g, symbol, parse_constant(at, what="the point"), shift=0, target=y, label=at.strip())
-        return _l2_at(g, symbol, y, point, g_text, target)
-    lo, hi = _parse_range(range)
-    search = target_points(g, symbol, y, lo, hi)
+        point = critical_point_at(g, var, at, shift=0, target=target, label=sp.sstr(at) if label is None else label)
+        return _l2_at(g, var, target, point, text, target_text)
+    search = target_points(g, var, target, lo, hi)
     if not search.points:
-        raise InputError(_no_points_message(f"no solution of g(x) = {target} with g' != 0 could be certified", lo, hi, search))
-    return L2Search(search, tuple(_l2_at(g, symbol, y, p, g_text, target) for p in search.points))
+        raise InputError(_no_points_message(f"no solution of g(x) = {target_text} with g' != 0 could be certified", lo, hi, search),
+                         parameters=("at",) if search.unresolved else ())
+    return L2Search(search, tuple(_l2_at(g, var, target, p, text, target_text) for p in search.points))
 
 
 def _l2_at(g: sp.Expr, var: sp.Symbol, y: sp.Expr, point: Point, g_text: str, target: str) -> L2Check:

@@ -7,7 +7,7 @@ something you can paste into the command line::
 
     from hypothesis import given
     from symbolic_eos import strategies as eos_st
-    from symbolic_eos.composition import compose
+    from symbolic_eos import compose
 
     @given(eos_st.composition_cases(depth=2))
     def test_my_rule(case):
@@ -161,7 +161,7 @@ def composition_cases(draw: st.DrawFn, depth: int = 1, poster_only: bool = False
     Hypothesis' own (``st.composite``), callers do not pass it.
 
     >>> from hypothesis import given, settings
-    >>> from symbolic_eos.composition import compose
+    >>> from symbolic_eos import compose
     >>> checks = []
     >>> @settings(max_examples=3, database=None, derandomize=True, deadline=None)
     ... @given(composition_cases(depth=1, poster_only=True, affine=False))

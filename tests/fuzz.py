@@ -25,7 +25,7 @@ _SERVER = r'''
 import json, os, resource, signal, sys, tempfile, time
 import symbolic_eos.cli as cli
 # imported once, before forking
-import symbolic_eos.composition, symbolic_eos.dynamics, symbolic_eos.existence, symbolic_eos.multivariate  # noqa: F401
+import symbolic_eos.api  # noqa: F401
 
 def vm_bytes():
     with open("/proc/self/status") as fh:

@@ -198,7 +198,7 @@ def test_the_given_cycle_is_recertified_before_it_is_used():
 
 def test_a_transcendental_loss():
     # L2 loss of tanh at x_bar = atanh(1/2): eta0 = 16/9, a stable 2-cycle at eta = 19/10.
-    from symbolic_eos.dynamics import orbit
+    from symbolic_eos.api import orbit
 
     text = "(tanh(x) - 1/2)**2"
     (cycle,) = orbit(text, eta="19/10", at="atanh(1/2)").orbits

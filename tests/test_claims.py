@@ -147,7 +147,7 @@ def test_existence_reports_an_empty_interval_as_outside_the_theorems_range():
     eps >= 1/3: the stated interval (1, 2/(2 - 6 eps)) is empty there, which is not "holds"."""
     from fractions import Fraction
 
-    from symbolic_eos.existence import existence
+    from symbolic_eos.api import existence
 
     f2, f3 = 2, 6
     r = existence("(x**2-1)**2/4", at="1")

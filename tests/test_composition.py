@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, Phase, example, find, given, reject, setting
 from symbolic_eos import strategies as eos_st
 from symbolic_eos.base_models import base_models
 from symbolic_eos.cli import main
+from symbolic_eos.api import compose
 from symbolic_eos.composition import (
     SEARCH_POINTS,
-    compose,
     composition_identity,
     find_counterexamples,
     l2_quantity,

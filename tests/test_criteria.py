@@ -14,7 +14,7 @@ from symbolic_eos.criteria import flip_coefficients, flip_normal_form, paper_cri
 from symbolic_eos.decide import Expansion, as_sympy
 from symbolic_eos.jets import Point
 from symbolic_eos.parse import parse_constant, parse_expression, parse_variable_name
-from symbolic_eos.results import check, check_l2
+from symbolic_eos.api import check, check_l2
 
 from .exprs import points, smooth_expressions
 from .profiles import examples

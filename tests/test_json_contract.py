@@ -226,7 +226,8 @@ def test_a_window_with_an_uncertified_event_is_numerical(outputs):
 def test_an_uncertified_cycle_is_numerical():
     import dataclasses
 
-    from symbolic_eos.dynamics import OrbitAtMinimum, orbit
+    from symbolic_eos.api import orbit
+    from symbolic_eos.dynamics import OrbitAtMinimum
 
     at = orbit(QUARTIC, "11/10", at="1").results[0]
     assert at.rigor == "certified"

@@ -7,7 +7,7 @@ from hypothesis import example, given, reject, settings, strategies as st
 
 from symbolic_eos.errors import InputError
 
-from symbolic_eos.multivariate import check_multivariate
+from symbolic_eos.api import check_multivariate
 from symbolic_eos.settings.matrix_factorization import COUNTEREXAMPLE, mf_cross_section, mf_loss
 from .profiles import examples
 

@@ -85,7 +85,7 @@ def test_empty_range_is_an_input_error():
 def test_only_minima_inside_the_range_are_reported():
     # The minimum 1 - 1e-12 lies just outside [1, 2]; search boxes overshoot the range by rounding.
     with pytest.raises(InputError, match="no strict local minimum"):
-        from symbolic_eos.results import check
+        from symbolic_eos.api import check
 
         check("(x - 1 + 10**(-12))**2", range=("1", "2"))
     r = strict_minima(parse_expression("(x - 1 - 10**(-12))**2"), x, 1, 2)
@@ -129,7 +129,7 @@ def test_polynomial_minima_are_found_exactly_even_at_1e_10():
     minima = [q for q in roots if sp.diff(f, x, 2).subs(x, q) > 0]
     assert [p.exact for p in r.points] == minima == [-sp.Rational(1, 10**10), sp.Rational(1, 10**10)]
     assert r.complete and r.degenerate == ()
-    from symbolic_eos.results import check
+    from symbolic_eos.api import check
 
     d = check("(x**2 - 10**(-20))**2").to_dict()
     assert [m["rigor"] for m in d["minima"]] == ["exact", "exact"] and d["complete"]

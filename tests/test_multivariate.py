@@ -12,7 +12,7 @@ from symbolic_eos.cli import main
 from symbolic_eos.decide import as_sympy
 from symbolic_eos.errors import InputError
 from symbolic_eos.jets import constant_enclosure, to_fmpq
-from symbolic_eos.multivariate import check_multivariate
+from symbolic_eos.api import check_multivariate
 from .profiles import examples
 
 
@@ -90,7 +90,7 @@ def test_multivariate_2_cycle_of_xy_is_the_quartics():
     """The paper: for (xy-1)^2/2 the 2-cycle is x = y = delta with delta the quartic's 2-cycle
     (delta^2 solves eta^2 u^2 - (eta^2 + eta) u + 1 = 0); at eta = 11/10 the multipliers are
     the quartic's 9 - 2(1 + eta)^2 = 0.18 and, along the balancing direction, 0.8."""
-    from symbolic_eos.multivariate import multivariate_orbit
+    from symbolic_eos.api import multivariate_orbit
 
     from .test_orbits import _quartic_cycle_squares
 
@@ -116,7 +116,7 @@ def test_multivariate_orbit_cli(capsys):
 def test_irrational_hessian_separable_loss_matches_the_1d_check():
     """(x^3 - 2)^2/2 + y^2 at (2^(1/3), 0): H = diag(9 2^(4/3), 2); the loss is separable, so
     the multivariate flip coefficient equals the 1-D one of (x^3 - 2)^2/2 at 2^(1/3)."""
-    from symbolic_eos.results import check
+    from symbolic_eos.api import check
 
     r = check_multivariate("(x**3-2)**2/2 + y**2", "x,y", "2**(1/3),0", simulate=False)
     assert r.eigenvalue_balls[0].overlaps(9 * arb(2) ** (arb(4) / 3)) and r.eigenvalue_balls[1].overlaps(arb(2))
@@ -138,7 +138,7 @@ ONE_D = {SEPARABLE: ("(x**3-2)**2/2", "2**(1/3)"), WITH_KERNEL: ("(x**3-2)**2/2"
 
 
 def _one_d(case):
-    from symbolic_eos.results import check
+    from symbolic_eos.api import check
 
     expr, at = ONE_D[case]
     return check(expr, at=at)
@@ -471,7 +471,7 @@ def test_certified_route_proves_a_zero_sharpness_gradient_exactly():
 
 
 def test_multivariate_orbit_refuses_a_drift_point(capsys):
-    from symbolic_eos.multivariate import multivariate_orbit
+    from symbolic_eos.api import multivariate_orbit
 
     r = multivariate_orbit("(x*y-1)**2/2", "x,y", "2,1/2", "1/2")
     assert r.cycle is None and "no 2-cycle is born" in r.message and "drifts along the manifold" in r.message

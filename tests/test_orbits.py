@@ -10,11 +10,11 @@ from hypothesis import assume, example, given, settings, strategies as st
 
 from symbolic_eos.cli import main
 from symbolic_eos.closed_forms import prove_event_constant, recognise
-from symbolic_eos.dynamics import orbit, window
-from symbolic_eos.existence import existence
+from symbolic_eos.api import orbit, window
+from symbolic_eos.api import existence
 from symbolic_eos.orbits import CycleSystem, GradientMap, krawczyk
 from symbolic_eos.parse import parse_expression, parse_variable_name
-from symbolic_eos.results import check
+from symbolic_eos.api import check
 from .profiles import examples
 
 x = parse_variable_name("x")

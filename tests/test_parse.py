@@ -141,7 +141,7 @@ def test_the_typed_domain_survives_simplification(text, at):
     """The loss is the expression as typed: a point outside its real, smooth domain is refused
     even where sympy's automatic simplification would have erased the restriction."""
     from symbolic_eos.errors import DomainError
-    from symbolic_eos.results import check
+    from symbolic_eos.api import check
 
     with pytest.raises(DomainError):
         check(text, at=at)

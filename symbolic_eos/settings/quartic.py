@@ -43,14 +43,14 @@ from .. import arguments
 from ..basin import BasinReport, basin_check, interior_grid
 from ..closed_forms import gd_polynomials
 from ..decide import decimal_string, weakest_rigor
-from ..dynamics import WindowReport, curvature_ball, window
+from ..dynamics import WindowReport, curvature_ball, window_expr
 from ..errors import EosError
 from ..jets import constant_enclosure, to_fmpq
 from ..decide import enclosure_text, excludes_zero, upper_text
 from ..orbits import GradientMap, NoCycle, TwoCycle, bits_for_digits, two_cycle
 from ..parse import parse_constant, parse_expression
 from ..progress import Progress
-from ..results import check, markdown_text
+from ..results import check_expr, markdown_text
 from ..vocabulary import Evidence, LossType, Rigor
 
 __all__ = [
@@ -118,7 +118,7 @@ def _setting():
     """``(expr, x, GradientMap, StabilityCheck at x = 1)`` for the quartic."""
     expr = parse_expression(QUARTIC)
     x = sp.Symbol("x")
-    return expr, x, GradientMap(expr, x), check(QUARTIC, at=MINIMUM)
+    return expr, x, GradientMap(expr, x), check_expr(expr, x, parse_constant(MINIMUM), text=QUARTIC, label=MINIMUM)
 
 
 def certified_cycle(eta: str, digits: int) -> TwoCycle:
@@ -390,7 +390,7 @@ def orbit_equation_check(etas: Sequence = ORBIT_ETAS, digits: int = 30) -> Orbit
     True
     """
     etas = arguments.exact_texts(etas, "etas")
-    digits = arguments.integer(digits, "digits", 5, 2000)
+    digits = arguments.digits(digits)
     eq = paper_equation()
     return OrbitEquationCheck(digits, eq, tuple(_orbit_row(_eta_text(e), digits, eq) for e in etas))
 
@@ -490,7 +490,8 @@ def where_1121_comes_from(digits: int = 30) -> ThresholdOrigin:
     >>> where_1121_comes_from(20).paper_bound
     '1121/1000'
     """
-    w = window(QUARTIC, at=MINIMUM, digits=arguments.integer(digits, "digits"))
+    expr, x, _, _ = _setting()
+    w = window_expr(expr, x, parse_constant(MINIMUM), digits=arguments.digits(digits), text=QUARTIC, label=MINIMUM)
     eq = paper_equation()
     formula = _multiplier_formula(eq)
     ss, loss = w.superstable, w.loss
@@ -727,7 +728,7 @@ def basin_claim(etas: Sequence = BASIN_ETAS, n_starts: int = 200, digits: int = 
     {'cycle': 3, 'minimum': 0, 'diverged': 0, 'other': 0}
     """
     etas, n_starts = arguments.exact_texts(etas, "etas"), arguments.positive_int(n_starts, "n_starts", 1, MAX_STARTS)
-    digits = arguments.integer(digits, "digits")
+    digits = arguments.digits(digits)
     threshold = None if threshold is None else arguments.instance(threshold, "threshold", ThresholdOrigin, "a ThresholdOrigin")
     progress = arguments.optional_callable(progress, "progress")
     for key in options:
@@ -1121,7 +1122,7 @@ def quartic_report(digits: int = 30, orbit_etas: Sequence = ORBIT_ETAS, basin_et
     >>> seen
     ['stability window', 'orbit equation', 'basin at eta = 11/10', 'exceptional set', 'done']
     """
-    digits = arguments.integer(digits, "digits", 5, 2000)
+    digits = arguments.digits(digits)
     orbit_etas, basin_etas = arguments.exact_texts(orbit_etas, "orbit_etas"), arguments.exact_texts(basin_etas, "basin_etas")
     n_starts = arguments.positive_int(n_starts, "n_starts", 1, MAX_STARTS)
     progress = arguments.optional_callable(progress, "progress")

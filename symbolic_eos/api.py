@@ -1,0 +1,262 @@
+"""The edge: what a user gives (text, sympy expressions, ints, Fractions, sympy numbers)
+becomes, once, the sympy expressions and exact constants the analysis takes.
+
+Every value goes through the one validator (:mod:`symbolic_eos.arguments`), so a wrong type is
+an :class:`~symbolic_eos.errors.InputError` naming the parameter; a sympy expression is
+written out and read by the same whitelist parser as text (:mod:`symbolic_eos.parse`), so it
+meets the same grammar, functions and size bounds, and nothing a user gives reaches ``eval``
+or ``sympify``.  The functions here parse and delegate; the mathematics is in the typed
+functions they call (``check_expr``, ``orbit_expr``, ...).
+
+>>> import sympy as sp
+>>> x = sp.Symbol("x")
+>>> check(x**2 / 2 + x**3, at=0).paper.verdict == check("x**2/2 + x**3", at="0").paper.verdict == "holds"
+True
+>>> check("x**2/2 + a*x**3", at=0)
+Traceback (most recent call last):
+...
+symbolic_eos.errors.InputError: unknown name 'a' at position 9 ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any, overload
+
+import sympy as sp
+
+from . import arguments
+from .composition import CompositionCheck, compose_expr
+from .dynamics import DEFAULT_DIGITS, OrbitReport, WindowReport, orbit_expr, window_expr
+from .errors import InputError
+from .existence import DEFAULT_EPS, ExistenceReport, existence_expr
+from .multivariate import MAX_VARIABLES, MultiOrbitReport, MultivariateCheck, check_multivariate_expr, multivariate_orbit_expr
+from .parse import parse_constant, parse_expression, parse_variable_name
+from .results import L2Check, L2Search, MinimaCheck, StabilityCheck, check_expr, check_l2_expr
+
+__all__ = [
+    "check", "check_l2", "orbit", "window", "existence", "compose", "check_multivariate", "multivariate_orbit",
+    "DEFAULT_RANGE",
+]
+
+#: The range searched for minima when neither ``at`` nor ``range`` is given.
+DEFAULT_RANGE = ("-10", "10")
+
+#: An expression, as text or as a sympy expression.
+Expression = Any
+#: An exact number: text, an ``int``, a :class:`~fractions.Fraction` or a sympy number.
+Exact = Any
+
+
+def _loss(value: Expression, name: str, variables: tuple[str, ...]) -> tuple[sp.Expr, str]:
+    text = arguments.expression_text(value, name)
+    return parse_expression(text, variables), text
+
+
+def _constant(value: Exact, name: str, what: str) -> tuple[sp.Expr, str]:
+    text = arguments.exact_text(value, name)
+    return parse_constant(text, what=what), text.strip()
+
+
+def _optional_constant(value: Exact | None, name: str, what: str) -> tuple[sp.Expr | None, str | None]:
+    return (None, None) if value is None else _constant(value, name, what)
+
+
+def _range(value: object) -> tuple[sp.Expr, sp.Expr]:
+    lo, hi = arguments.range_texts(value, "range") or DEFAULT_RANGE
+    return parse_constant(lo), parse_constant(hi)
+
+
+def _variables(value: object, name: str) -> tuple[sp.Symbol, ...]:
+    names = tuple(v.strip() for v in arguments.variable_names(value, name).split(","))
+    if not 1 <= len(names) <= MAX_VARIABLES:
+        raise InputError(f"`{name}` must name 1 to {MAX_VARIABLES} variables", parameters=(name,))
+    symbols = tuple(parse_variable_name(n) for n in names)
+    if len(set(names)) != len(names):
+        raise InputError(f"`{name}` has a repeated name", parameters=(name,))
+    return symbols
+
+
+def _point(value: object, name: str, symbols: tuple[sp.Symbol, ...], vars_name: str) -> tuple[tuple[sp.Expr, ...], tuple[str, ...], str]:
+    text = arguments.point_texts(value, name)
+    labels = tuple(p.strip() for p in text.split(","))
+    if len(labels) != len(symbols):
+        raise InputError(f"`{name}` has {len(labels)} coordinate(s) but `{vars_name}` names {len(symbols)} variable(s)",
+                         parameters=(name, vars_name))
+    return tuple(parse_constant(p) for p in labels), labels, text
+
+
+@overload
+def check(text: Expression, var: str = "x", *, at: Exact, range: Any = None) -> StabilityCheck: ...
+@overload
+def check(text: Expression, var: str, at: Exact, range: Any = None) -> StabilityCheck: ...
+@overload
+def check(text: Expression, var: str = "x", at: None = None, range: Any = None) -> MinimaCheck: ...
+
+
+def check(text: Expression, var: str = "x", at: Exact | None = None, range: Any = None) -> StabilityCheck | MinimaCheck:
+    """The paper's criterion and the flip normal form for the loss ``text`` (text or a sympy
+    expression) in ``var``: at the critical point ``at`` (a :class:`StabilityCheck`) or at every
+    strict local minimum in ``range`` (a :class:`MinimaCheck`; default [-10, 10]).
+
+    >>> check("x**2/2 + x**3", at="0").paper.verdict
+    'holds'
+    >>> [c.point.label for c in check("(x**2 - 1)**2/4", range=("0", "2")).checks]
+    ['1']
+    >>> check("x**2/2 + x**3", at=0.5)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: at: expected exact text, an int, a Fraction or a sympy number, got float 0.5 ...
+    """
+    name = arguments.variable_name(var, "var")
+    expr, text = _loss(text, "text", (name,))
+    point, label = _optional_constant(at, "at", "the point")
+    return check_expr(expr, parse_variable_name(name), point, _range(range), text=text, label=label)
+
+
+@overload
+def check_l2(g_text: Expression, target: Exact, var: str = "x", *, at: Exact, range: Any = None) -> L2Check: ...
+@overload
+def check_l2(g_text: Expression, target: Exact, var: str, at: Exact, range: Any = None) -> L2Check: ...
+@overload
+def check_l2(g_text: Expression, target: Exact, var: str = "x", at: None = None, range: Any = None) -> L2Search: ...
+
+
+def check_l2(g_text: Expression, target: Exact, var: str = "x", at: Exact | None = None, range: Any = None) -> L2Check | L2Search:
+    """The L2 rule (``g' != 0`` and ``g' g''' < 6 g''^2``) for ``f = (g - y)^2``, ``g`` the
+    model ``g_text`` in ``var`` and ``y`` the ``target``, at ``x_bar = at`` (``g(x_bar) = y``),
+    or at every simple solution of ``g(x) = y`` in ``range``.
+
+    >>> check_l2("exp(x)", "2", at="log(2)").l2_verdict
+    'holds'
+    >>> [c.general.point.label for c in check_l2("x**3 + x", 2).checks]
+    ['1']
+    >>> check_l2("tanh(x)", None)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: target: expected exact text, an int, a Fraction or a sympy number, got NoneType None
+    """
+    name = arguments.variable_name(var, "var")
+    g, g_text = _loss(g_text, "g_text", (name,))
+    y, target_text = _constant(target, "target", "the target")
+    point, label = _optional_constant(at, "at", "the point")
+    return check_l2_expr(g, parse_variable_name(name), y, point, _range(range), text=g_text, target_text=target_text, label=label)
+
+
+def orbit(text: Expression, eta: Exact, var: str = "x", at: Exact | None = None, digits: int = DEFAULT_DIGITS,
+          range: Any = None) -> OrbitReport:
+    """The 2-cycle of GD at learning rate ``eta`` born at each strict minimum of the loss
+    ``text`` in ``var`` in ``range`` (or at ``at``), Krawczyk-certified to ``digits`` digits.
+
+    >>> o = orbit("(x**2 - 1)**2/4", "11/10", at="1", digits=20)
+    >>> [p.str(5, radius=False) for p in o.orbits[0].points]
+    ['0.81455', '1.1161']
+    >>> orbit("(x**2 - 1)**2/4", "11/10", at="1", digits=3)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: `digits` must be between 5 and 20000, not 3
+    """
+    name = arguments.variable_name(var, "var")
+    eta_value, eta_text = _constant(eta, "eta", "the learning rate")
+    expr, text = _loss(text, "text", (name,))
+    point, label = _optional_constant(at, "at", "the point")
+    return orbit_expr(expr, parse_variable_name(name), eta_value, point, digits, _range(range), text=text, eta_text=eta_text,
+                      label=label)
+
+
+def window(text: Expression, var: str = "x", at: Exact | None = None, digits: int = DEFAULT_DIGITS,
+           eta_max: Exact | None = None, range: Any = None) -> WindowReport:
+    """The stability window of the 2-cycle branch born at the minimum ``at`` of the loss
+    ``text`` in ``var`` (default: the first strict minimum in ``range``): the superstable point
+    and the loss of stability, searched for eta in ``(eta0, eta_max]`` (default ``2 eta0``),
+    certified to ``digits`` digits.
+
+    >>> window("(x**2 - 1)**2/4", at="1", digits=20).loss_type
+    'period_doubling'
+    >>> window("(x**2 - 1)**2/4", at="1", eta_max="1/2")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: `eta_max` 1/2 must exceed eta0 = 1.00000000000
+    """
+    name = arguments.variable_name(var, "var")
+    expr, text = _loss(text, "text", (name,))
+    point, label = _optional_constant(at, "at", "the point")
+    bound, bound_text = _optional_constant(eta_max, "eta_max", "eta_max")
+    return window_expr(expr, parse_variable_name(name), point, digits, bound, _range(range), text=text, label=label,
+                       eta_max_text=bound_text)
+
+
+def existence(text: Expression, var: str = "x", at: Exact | None = None, eps_values: Sequence[Fraction] = DEFAULT_EPS,
+              digits: int = 30, range: Any = None) -> ExistenceReport:
+    """The paper's existence theorem for the loss ``text`` in ``var`` at the minimum ``at``
+    (default: the first strict minimum in ``range``), checked at each ``eps`` of
+    ``eps_values`` to ``digits`` digits.
+
+    >>> r = existence("(x**2 - 1)**2/4", at="1", eps_values=[Fraction(1, 100)], digits=20)
+    >>> r.case, [(row.eps, row.verdict) for row in r.rows]
+    ('k3', [(Fraction(1, 100), 'holds')])
+    >>> existence("(x**2 - 1)**2/4", at="1", eps_values=[0])
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: eps_values[0]: expected a positive rational number, got 0
+    """
+    name = arguments.variable_name(var, "var")
+    expr, text = _loss(text, "text", (name,))
+    point, label = _optional_constant(at, "at", "the point")
+    return existence_expr(expr, parse_variable_name(name), point, eps_values, digits, _range(range), text=text, label=label)
+
+
+def compose(q_text: Expression, p_text: Expression, at: Exact) -> CompositionCheck:
+    """The poster's composition rule for ``q(p(x))`` at ``x = at`` (``q`` at ``p(at)``);
+    ``q_text`` and ``p_text`` are both written in ``x``.
+
+    >>> compose("exp(x)", "log(x)", "1/3").naive_rule_violated
+    True
+    >>> compose("exp(x)", "log(x)", "-1")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.DomainError: log(...) is not real or not smooth at the point
+    """
+    q, q_text = _loss(q_text, "q_text", ("x",))
+    p, p_text = _loss(p_text, "p_text", ("x",))
+    point, at_text = _constant(at, "at", "the point")
+    return compose_expr(q, p, point, q_text=q_text, p_text=p_text, at_text=at_text)
+
+
+def check_multivariate(text: Expression, vars_text: Any, at: Any, simulate: bool = True, route: str = "auto") -> MultivariateCheck:
+    """The multivariate check of the loss ``text`` in the variables ``vars_text`` (``"x,y"`` or
+    a list of names) at the point ``at`` (``"1,1"`` or a list of exact values): the Hessian's top
+    eigenvalue, the cross-section and the multivariate flip coefficient; ``simulate`` runs GD
+    just past ``eta_critical`` as evidence; ``route`` is ``"auto"``, ``"exact"`` or ``"certified"``.
+
+    >>> r = check_multivariate("(x*y - 1)**2/2", "x,y", "1,1", simulate=False)
+    >>> r.cross_section.verdict, r.flip_verdict, r.manifold_dimension, r.rigor
+    ('holds', 'supercritical', 1, 'exact')
+    >>> check_multivariate("(x*y - 1)**2/2", "x,y", "1")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: `at` has 1 coordinate(s) but `vars_text` names 2 variable(s)
+    """
+    symbols = _variables(vars_text, "vars_text")
+    expr, text = _loss(text, "text", tuple(str(s) for s in symbols))
+    point, labels, at_text = _point(at, "at", symbols, "vars_text")
+    return check_multivariate_expr(expr, symbols, point, simulate, route, text=text, labels=labels, at_text=at_text)
+
+
+def multivariate_orbit(text: Expression, vars_text: Any, at: Any, eta: Exact, digits: int = 30) -> MultiOrbitReport:
+    """The 2-cycle of GD at learning rate ``eta`` on the branch born at the minimum ``at`` of
+    the loss ``text`` in the variables ``vars_text``, certified to ``digits`` digits.
+
+    >>> o = multivariate_orbit("(x*y - 1)**2/2", "x,y", "1,1", "11/10", digits=20)
+    >>> o.cycle.certified, o.cycle.stable
+    (True, True)
+    >>> multivariate_orbit("(x*y - 1)**2/2", "x,y", "1,1", "-1").message
+    'no 2-cycle is born here: the flip at eta0 = 1.00000000000000 is supercritical, so the local branch exists only for eta above eta0'
+    """
+    symbols = _variables(vars_text, "vars_text")
+    expr, text = _loss(text, "text", tuple(str(s) for s in symbols))
+    point, labels, at_text = _point(at, "at", symbols, "vars_text")
+    eta_value, eta_text = _constant(eta, "eta", "the learning rate")
+    return multivariate_orbit_expr(expr, symbols, point, eta_value, digits, text=text, labels=labels, at_text=at_text,
+                                   eta_text=eta_text)
