@@ -469,7 +469,8 @@ def expression_text(value: object, name: str, max_length: int = 100000) -> str:
     """``value``, an expression as the text the parser reads: a ``str`` unchanged, a sympy
     expression as its ``sstr`` text, so a sympy object meets exactly the grammar, the whitelist
     of functions and the size bounds that text meets (``Abs``, ``Piecewise`` or an undefined
-    ``Function`` are refused by name where the text is parsed); ``name`` names it in a refusal.
+    ``Function`` are refused by name where the text is parsed), of at most ``max_length``
+    characters; ``name`` names it in a refusal.
 
     >>> import sympy as sp
     >>> x = sp.Symbol("x")

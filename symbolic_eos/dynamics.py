@@ -64,8 +64,14 @@ def curvature_ball(d: Decision, prec: int) -> arb:
 
 @dataclass(frozen=True)
 class OrbitAtMinimum:
-    """The 2-cycle near one minimum at the given eta, or why there is none: the ``message`` and
-    its ``cause`` (None for a message given without one: it establishes nothing)."""
+    """The 2-cycle ``cycle`` near one checked ``minimum`` at the given eta, or why there is none:
+    the ``message`` and its ``cause`` (None for a message given without one: it establishes nothing).
+
+    >>> x = sp.Symbol("x")
+    >>> r = orbit_expr(x**2 / 2 + x**4, x, sp.Rational(21, 10), sp.Integer(0)).results[0]
+    >>> r.cycle is None, r.cause, r.rigor
+    (True, 'no_branch', 'exact')
+    """
 
     minimum: StabilityCheck
     cycle: TwoCycle | None
@@ -96,7 +102,8 @@ class OrbitAtMinimum:
 @dataclass(frozen=True)
 class OrbitReport:
     """2-cycles of GD on ``expression`` at one learning rate ``eta`` (to ``digits`` digits), one
-    entry of ``results`` per checked minimum (its cycle is None where no branch exists).
+    entry of ``results`` per checked minimum (its cycle is None where no branch exists);
+    ``eta_value`` is ``eta`` as an exact constant.
 
     >>> x = sp.Symbol("x")
     >>> o = orbit_expr((x**2 - 1)**2 / 4, x, sp.Rational(11, 10), sp.Integer(1), digits=20)
@@ -109,7 +116,7 @@ class OrbitReport:
     eta: str
     digits: int
     results: tuple[OrbitAtMinimum, ...]
-    #: ``eta`` as the exact constant it was parsed to (the text is how it is printed).
+    #: ``eta_value``: ``eta`` as the exact constant it was parsed to (the text is how it is printed).
     eta_value: sp.Expr
 
     @property

@@ -56,7 +56,8 @@ class InputError(EosError, ValueError):
 
 
 class DomainError(InputError):
-    """The loss is not real, finite or smooth at the point where it is needed.
+    """The loss is not real, finite or smooth at the point where it is needed (``message``
+    says what; ``parameters`` as for :class:`InputError`).
 
     >>> from symbolic_eos import check
     >>> try:

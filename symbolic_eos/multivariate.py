@@ -1499,6 +1499,16 @@ class MultiCycle:
 
 @dataclass(frozen=True)
 class MultiOrbitReport:
+    """The 2-cycle of GD on ``expression`` in ``variables`` at the learning rate ``eta`` (exact
+    value ``eta_value``) near the checked ``minimum``: the ``cycle``, or a ``message`` and its
+    ``cause`` when there is none.
+
+    >>> x, y = sp.symbols("x y")
+    >>> r = multivariate_orbit_expr((x*y - 1)**2 / 2, (x, y), (sp.Integer(1), sp.Integer(1)), sp.Integer(1))
+    >>> r.cycle is None, r.cause, r.rigor
+    (True, 'at_eta0', 'none')
+    """
+
     expression: str
     variables: tuple[str, ...]
     eta: str
@@ -1551,7 +1561,8 @@ def multivariate_orbit_expr(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point
                             at_text: str | None = None, eta_text: str | None = None) -> MultiOrbitReport:
     """The 2-cycle ``{x0, x1}`` of GD (``x <- x - eta grad f``) at the exact learning rate
     ``eta`` (printed as ``eta_text``) on the branch born at the minimum ``point`` (printed as
-    ``labels`` or ``at_text``) of the loss ``expr`` in ``symbols``, certified to ``digits`` digits; the
+    ``labels`` or ``at_text``) of the loss ``expr`` (written as ``text``) in ``symbols``, certified
+    to ``digits`` digits; the
     minimum's check is :func:`check_multivariate_expr` on the same expression; a message instead
     when no branch is born (the sharpness drifts along a manifold of minima, or the flip is
     subcritical or undecided).

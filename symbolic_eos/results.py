@@ -243,7 +243,13 @@ def _agreement_notes(paper: PaperCriterion, flip: FlipNormalForm) -> tuple[str, 
 
 
 def check_point(expr: sp.Expr, var: sp.Symbol, point: Point, text: str | None = None) -> StabilityCheck:
-    """Check a point already known to be a critical point of ``expr`` (exact or certified)."""
+    """The check of ``expr`` in ``var`` at a ``point`` already known to be a critical point
+    (exact or certified); ``text`` is the loss as written (default: sympy's text).
+
+    >>> x = sp.Symbol("x")
+    >>> check_point(x**2 / 2 + x**3, x, Point.rational(0)).paper.verdict
+    'holds'
+    """
     expansion = Expansion(expr, var, point, expansion_order())
     expansion.check_domain()
     curvature = require_strict_minimum(expr, var, point)
@@ -410,7 +416,14 @@ class L2Check:
 
 @dataclass(frozen=True)
 class L2Search:
-    """The L2 check at every solution of ``g(x) = y`` found in a range."""
+    """The L2 check at every solution of ``g(x) = y`` found in a range: the ``search`` and one
+    :class:`L2Check` per solution in ``checks``.
+
+    >>> x = sp.Symbol("x")
+    >>> r = check_l2_expr(x**3 + x, x, sp.Integer(2))
+    >>> [c.l2_verdict for c in r.checks], r.search.complete
+    (['holds'], True)
+    """
 
     search: MinimaSearch
     checks: tuple
@@ -525,7 +538,7 @@ def check_l2_expr(g: sp.Expr, var: sp.Symbol, target: sp.Expr, at: None = None, 
 def check_l2_expr(g: sp.Expr, var: sp.Symbol, target: sp.Expr, at: sp.Expr | None = None,
                   range: tuple[sp.Expr, sp.Expr] = DEFAULT_ENDS, *, text: str | None = None,
                   target_text: str | None = None, label: str | None = None) -> L2Check | L2Search:
-    """The L2 rule for ``f = (g - y)^2`` with ``y`` the exact ``target``: at ``x_bar = at``
+    """The L2 rule for ``f = (g - y)^2``, ``g`` in ``var``, with ``y`` the exact ``target``: at ``x_bar = at``
     (``g(x_bar) = y``, printed as ``label``), or at every simple solution of ``g(x) = y`` in
     ``range``; ``text`` and ``target_text`` are ``g`` and ``y`` as the user wrote them.
 

@@ -44,7 +44,7 @@ LAYER = {
     "settings.matrix_factorization": "paper", "settings.mlp": "paper",
     "claims": "paper", "environment": "paper", "datasets": "paper",
     "output": "render", "plots": "render", "report": "render",
-    "": "api", "__main__": "api", "cli": "api", "strategies": "api",
+    "": "api", "__main__": "api", "api": "api", "cli": "api", "strategies": "api",
 }
 
 #: (importer, exporter, name) imported although the exporter's ``__all__`` does not list it.
