@@ -175,14 +175,15 @@ def test_existence_claim_counts_empty_intervals_as_neither_holding_nor_failing()
 def test_existence_claim_is_inconclusive_when_even_the_smallest_eps_is_out_of_range(monkeypatch):
     import symbolic_eos.existence as existence_module
 
-    real = existence_module.existence
+    real = existence_module.existence_expr
 
-    def only_large_eps(text, at=None, **kw):
+    def only_large_eps(expr, var, at=None, **kw):
         from fractions import Fraction
 
-        return real(text, at=at, eps_values=[Fraction(1, 2), Fraction(3, 5)])
+        kw["eps_values"] = [Fraction(1, 2), Fraction(3, 5)]
+        return real(expr, var, at, **kw)
 
-    monkeypatch.setattr(existence_module, "existence", only_large_eps)
+    monkeypatch.setattr(existence_module, "existence_expr", only_large_eps)
     r = verify_claim("thm1-existence")
     assert r.status == "inconclusive" and "outside the theorem's range" in r.summary
 

@@ -149,7 +149,7 @@ def test_no_cycle_is_an_exception_with_a_cause():
 def test_an_orbit_rigor_rests_on_the_cause_not_on_the_wording():
     import dataclasses
 
-    from symbolic_eos.dynamics import orbit
+    from symbolic_eos.api import orbit
 
     (at,) = orbit("x**2/2 - x**3/3 + x**4", "21/10", at="0").results
     assert at.cause is NoCycleCause.NO_BRANCH and at.rigor is Rigor.EXACT
