@@ -22,7 +22,7 @@ import argparse
 import statistics
 import time
 
-from symbolic_eos import parse
+from symbolic_eos.core import parse
 
 CASES = {
     "quartic": "(x**2-1)**2/4",

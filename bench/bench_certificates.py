@@ -1,4 +1,4 @@
-"""Benchmark: base-model certificates (``symbolic_eos.certificates.certify_base_model``).
+"""Benchmark: base-model certificates (``symbolic_eos.analysis.certificates.certify_base_model``).
 
 What it measures
 ----------------
@@ -21,8 +21,8 @@ import argparse
 import statistics
 import time
 
-from symbolic_eos.base_models import base_models
-from symbolic_eos.certificates import certify_base_model
+from symbolic_eos.analysis.base_models import base_models
+from symbolic_eos.analysis.certificates import certify_base_model
 
 
 def main() -> None:

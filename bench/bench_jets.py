@@ -6,7 +6,7 @@ For a deterministic family of nested compositions of base models, depth d = 1..8
 nested function applications), the time to get the Taylor coefficients
 ``c_j = f^(j)(xb)/j!``, ``0 <= j <= K`` with ``K = 8``, at ``xb = 1/3``:
 
-* **engine**: ``symbolic_eos.jets.ball_coefficients(expr, x, arb(1/3), order=8, prec=64)``
+* **engine**: ``symbolic_eos.core.jets.ball_coefficients(expr, x, arb(1/3), order=8, prec=64)``
   (truncated power-series arithmetic in python-flint; certified balls), median of many repeats
   after one warm-up call;
 * **naive**: differentiate the whole expression with sympy 8 times; each derivative is
@@ -45,8 +45,8 @@ import time
 import sympy as sp
 from flint import arb, ctx, fmpq
 
-from symbolic_eos.jets import ball_coefficients
-from symbolic_eos.parse import parse_expression, parse_variable_name
+from symbolic_eos.core.jets import ball_coefficients
+from symbolic_eos.core.parse import parse_expression, parse_variable_name
 
 ORDER = 8  # K: coefficients c_0..c_8
 PREC = 64  # bits for the engine's balls

@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from symbolic_eos.settings import mlp
+from symbolic_eos.paper import mlp
 
 
 def median_time(fn, repeat: int) -> float:

@@ -25,8 +25,8 @@ import sympy as sp
 from flint import ctx
 
 from symbolic_eos import check
-from symbolic_eos.jets import Point, ball_coefficients, exact_coefficients
-from symbolic_eos.parse import parse_expression, parse_variable_name
+from symbolic_eos.core.jets import Point, ball_coefficients, exact_coefficients
+from symbolic_eos.core.parse import parse_expression, parse_variable_name
 
 X = parse_variable_name("x")
 CASES = [

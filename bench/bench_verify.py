@@ -27,7 +27,7 @@ BUDGET_S = 300.0
 
 _ONE_RUN = """
 import json, time
-from symbolic_eos.claims import verify_paper
+from symbolic_eos.paper.claims import verify_paper
 t = time.perf_counter()
 v = verify_paper()
 print(json.dumps({"total": time.perf_counter() - t, "claims": {r.id: r.seconds for r in v.results},

@@ -19,7 +19,7 @@ from .errors import DomainError, EosError, InputError  # noqa: E402
 
 if TYPE_CHECKING:
     from .api import check, check_l2, check_multivariate, compose, existence, multivariate_orbit, orbit, window
-    from .results import L2Check, MinimaCheck, StabilityCheck
+    from .analysis.results import L2Check, MinimaCheck, StabilityCheck
 
 #: Where each lazily loaded name lives: the entry points parse at the edge (:mod:`.api`).
 _LAZY = {

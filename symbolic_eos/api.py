@@ -1,9 +1,9 @@
 """The edge: what a user gives (text, sympy expressions, ints, Fractions, sympy numbers)
 becomes, once, the sympy expressions and exact constants the analysis takes.
 
-Every value goes through the one validator (:mod:`symbolic_eos.arguments`), so a wrong type is
+Every value goes through the one validator (:mod:`symbolic_eos.core.arguments`), so a wrong type is
 an :class:`~symbolic_eos.errors.InputError` naming the parameter; a sympy expression is
-written out and read by the same whitelist parser as text (:mod:`symbolic_eos.parse`), so it
+written out and read by the same whitelist parser as text (:mod:`symbolic_eos.core.parse`), so it
 meets the same grammar, functions and size bounds, and nothing a user gives reaches ``eval``
 or ``sympify``.  The functions here parse and delegate; the mathematics is in the typed
 functions they call (``check_expr``, ``orbit_expr``, ...).
@@ -26,14 +26,20 @@ from typing import Any, overload
 
 import sympy as sp
 
-from . import arguments
-from .composition import CompositionCheck, compose_expr
-from .dynamics import DEFAULT_DIGITS, OrbitReport, WindowReport, orbit_expr, window_expr
+from .core import arguments
+from .analysis.composition import CompositionCheck, compose_expr
+from .dynamics.reports import DEFAULT_DIGITS, OrbitReport, WindowReport, orbit_expr, window_expr
 from .errors import InputError
-from .existence import DEFAULT_EPS, ExistenceReport, existence_expr
-from .multivariate import MAX_VARIABLES, MultiOrbitReport, MultivariateCheck, check_multivariate_expr, multivariate_orbit_expr
-from .parse import parse_constant, parse_expression, parse_variable_name
-from .results import L2Check, L2Search, MinimaCheck, StabilityCheck, check_expr, check_l2_expr
+from .dynamics.existence import DEFAULT_EPS, ExistenceReport, existence_expr
+from .multi.multivariate import (
+    MAX_VARIABLES,
+    MultiOrbitReport,
+    MultivariateCheck,
+    check_multivariate_expr,
+    multivariate_orbit_expr,
+)
+from .core.parse import parse_constant, parse_expression, parse_variable_name
+from .analysis.results import L2Check, L2Search, MinimaCheck, StabilityCheck, check_expr, check_l2_expr
 
 __all__ = [
     "check", "check_l2", "orbit", "window", "existence", "compose", "check_multivariate", "multivariate_orbit",

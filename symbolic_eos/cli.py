@@ -207,7 +207,7 @@ def _writable_folder(path: str, option: str, whole: bool = False) -> None:
     if folder.exists() and not folder.is_dir():
         raise _UsageError(f"{option} {path!r} is a file, not a folder")
     if whole:
-        from .report import check_report_folder
+        from .render.report import check_report_folder
 
         check_report_folder(path)
     start = folder.parent if whole or not folder.exists() else folder
@@ -278,12 +278,12 @@ def _run(args: argparse.Namespace) -> _Result:
         else:
             result = check(args.expr.strip(), var=args.var, at=args.at, range=args.range)
         if args.report:
-            from .report import check_report
+            from .render.report import check_report
 
             check_report(result, args.report, command="symbolic-eos " + shlex.join(args.argv))
         return result
     if args.command in ("verify-paper", "report"):
-        from .claims import verify_paper
+        from .paper.claims import verify_paper
 
         out = args.out if args.command == "report" else args.report
         if out is not None:
@@ -291,15 +291,15 @@ def _run(args: argparse.Namespace) -> _Result:
 
         verification = verify_paper(_claim_ids(args.only), progress=_Progress(args.command))
         if out is not None:
-            from .report import WrittenReport, write_report
+            from .render.report import WrittenReport, write_report
 
             figures = not getattr(args, "no_figures", False)
             files = write_report(verification, out, figures=figures, progress=_Progress("figures"))
             return WrittenReport(verification, files)
         return verification
     if args.command == "mlp-experiment":
-        from .plots import plot_experiment
-        from .settings.mlp import run_experiment
+        from .render.plots import plot_experiment
+        from .paper.mlp import run_experiment
 
         if args.plots:
             _writable_folder(args.plots, "--plots")
@@ -324,7 +324,7 @@ def _run(args: argparse.Namespace) -> _Result:
 
         report = orbit(args.expr.strip(), args.eta, var=args.var, at=args.at, digits=args.digits, range=args.range)
         if args.plot:
-            from .plots import cobweb
+            from .render.plots import cobweb
 
             cobweb(report, args.plot)
         return report
@@ -334,7 +334,7 @@ def _run(args: argparse.Namespace) -> _Result:
         window_report = window(args.expr.strip(), var=args.var, at=args.at, digits=args.digits, eta_max=args.eta_max,
                                range=args.range)
         if args.plot:
-            from .plots import bifurcation_diagram
+            from .render.plots import bifurcation_diagram
 
             bifurcation_diagram(window_report, args.plot)
         return window_report
@@ -347,23 +347,23 @@ def _run(args: argparse.Namespace) -> _Result:
 
         return compose(args.q.strip(), args.p.strip(), args.at)
     if args.command == "counterexamples":
-        from .composition import find_counterexamples
+        from .analysis.composition import find_counterexamples
 
         return find_counterexamples(args.budget)
     if args.command == "mf":
-        from .settings.matrix_factorization import mf_report
+        from .paper.matrix_factorization import mf_report
 
         return mf_report(progress=_Progress("mf", lines=False))
     if args.command == "neuron":
-        from .settings.neuron import neuron_report
+        from .paper.neuron import neuron_report
 
         return neuron_report(progress=_Progress("neuron", lines=False))
     if args.command == "xy":
-        from .settings.xy import xy_report
+        from .paper.xy import xy_report
 
         return xy_report()
     if args.command == "quartic":
-        from .settings.quartic import quartic_report
+        from .paper.quartic import quartic_report
 
         if not 1 <= args.starts <= 5000:
             raise _UsageError("--starts must be between 1 and 5000")

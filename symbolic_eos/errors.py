@@ -39,7 +39,7 @@ class InputError(EosError, ValueError):
     >>> InputError("`digits` must be between 5 and 20000, not 3", parameters=("digits",)).parameters
     ('digits',)
 
-    >>> from symbolic_eos.parse import parse_expression
+    >>> from symbolic_eos.core.parse import parse_expression
     >>> try:
     ...     parse_expression("x +")
     ... except InputError as exc:

@@ -21,7 +21,7 @@ Strategies:
   ``sigmoid``, ``gaussian``, ``softplus``, ``atan``, ``erf``, ...) and :func:`affine_maps`;
 * :func:`compositions` -- nested compositions of them, of bounded depth;
 * :func:`smooth_points` -- exact points where a given expression is real and smooth;
-* :func:`composition_cases` -- ``(q, p, x)`` triples for :func:`symbolic_eos.composition.compose`.
+* :func:`composition_cases` -- ``(q, p, x)`` triples for :func:`symbolic_eos.analysis.composition.compose`.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from fractions import Fraction
 
 from hypothesis import strategies as st
 
-from .base_models import base_models as _catalog
+from .analysis.base_models import base_models as _catalog
 from .errors import EosError
 
 __all__ = ["base_models", "affine_maps", "compositions", "smooth_points", "composition_cases", "substitute"]
@@ -58,7 +58,7 @@ def affine_maps(max_coefficient: int = 3) -> st.SearchStrategy[str]:
     A deterministic draw (``derandomize``, no example database):
 
     >>> from hypothesis import given, settings
-    >>> from symbolic_eos.parse import parse_expression, parse_variable_name
+    >>> from symbolic_eos.core.parse import parse_expression, parse_variable_name
     >>> drawn = []
     >>> @settings(max_examples=3, database=None, derandomize=True, deadline=None)
     ... @given(affine_maps(max_coefficient=2))
@@ -80,7 +80,7 @@ def base_models(poster_only: bool = False, affine: bool = True) -> st.SearchStra
     ``poster_only``), or, with ``affine``, also an :func:`affine_maps` ``a*x + b``.
 
     >>> from hypothesis import given, settings
-    >>> from symbolic_eos.base_models import base_models as catalog
+    >>> from symbolic_eos.analysis.base_models import base_models as catalog
     >>> drawn = []
     >>> @settings(max_examples=3, database=None, derandomize=True, deadline=None)
     ... @given(base_models(poster_only=True, affine=False))
@@ -101,7 +101,7 @@ def compositions(depth: int = 3, poster_only: bool = False, affine: bool = True)
     ``gi`` drawn by :func:`base_models` (``poster_only``, ``affine``).
 
     >>> from hypothesis import given, settings
-    >>> from symbolic_eos.parse import parse_expression, parse_variable_name
+    >>> from symbolic_eos.core.parse import parse_expression, parse_variable_name
     >>> drawn = []
     >>> @settings(max_examples=3, database=None, derandomize=True, deadline=None)
     ... @given(compositions(depth=2, poster_only=True, affine=False))
@@ -135,9 +135,9 @@ def smooth_points(draw: st.DrawFn, expression: str, lo: int = -3, hi: int = 3, m
     >>> all(0 < q <= 3 and q.denominator <= 8 for q in drawn)
     True
     """
-    from .jets import Point
-    from .decide import Expansion
-    from .parse import parse_expression, parse_variable_name
+    from .core.jets import Point
+    from .core.decide import Expansion
+    from .core.parse import parse_expression, parse_variable_name
 
     expr = parse_expression(expression)
     x = parse_variable_name("x")

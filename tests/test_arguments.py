@@ -23,11 +23,17 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from symbolic_eos import api, base_models, basin, certificates, claims, composition, datasets, dynamics, existence
-from symbolic_eos import minima, multivariate, parse, plots, report, results
+from symbolic_eos import api
+from symbolic_eos.analysis import base_models, certificates, composition
+from symbolic_eos.dynamics import basin, reports as dynamics, existence
+from symbolic_eos.paper import claims, datasets
+from symbolic_eos.analysis import minima, results
+from symbolic_eos.multi import multivariate
+from symbolic_eos.core import parse
+from symbolic_eos.render import plots, report
 from symbolic_eos.errors import EosError, InputError
-from symbolic_eos.settings import matrix_factorization as mf
-from symbolic_eos.settings import mlp, neuron, quartic, xy
+from symbolic_eos.paper import matrix_factorization as mf
+from symbolic_eos.paper import mlp, neuron, quartic, xy
 
 from .profiles import examples
 

@@ -15,7 +15,7 @@ from flint import arb, ctx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symbolic_eos.basin import (
+from symbolic_eos.dynamics.basin import (
     KINDS,
     basin_check,
     compiled_gd_map,
@@ -23,8 +23,8 @@ from symbolic_eos.basin import (
     trapping_interval,
 )
 from symbolic_eos.errors import InputError
-from symbolic_eos.jets import constant_enclosure
-from symbolic_eos.orbits import GradientMap
+from symbolic_eos.core.jets import constant_enclosure
+from symbolic_eos.dynamics.orbits import GradientMap
 from .profiles import examples
 
 QUARTIC = "(x**2 - 1)**2/4"
@@ -155,7 +155,7 @@ def test_inputs_must_be_exact():
 
 @pytest.mark.parametrize("text", ["log(cosh(x - 1)) + sin(x)/7", "sqrt(1 + x**2) * exp(-x/3)", "pi*x**2/4 + E*atan(x)/9"])
 def test_compiled_map_agrees_with_the_taylor_engine(text):
-    from symbolic_eos.parse import parse_expression
+    from symbolic_eos.core.parse import parse_expression
 
     expr = parse_expression(text)
     x = sorted(expr.free_symbols, key=str)[0]

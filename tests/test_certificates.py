@@ -1,4 +1,4 @@
-"""Base-model certificates (symbolic_eos.certificates) against facts derived by hand.
+"""Base-model certificates (symbolic_eos.analysis.certificates) against facts derived by hand.
 
 With q = g' g''' - 6 g''^2 (the L2 condition is g' != 0 and q < 0):
   exp      q = -5 e^{2x}                                   holds everywhere
@@ -29,17 +29,17 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symbolic_eos import base_models as bm
-from symbolic_eos.certificates import (
+from symbolic_eos.analysis import base_models as bm
+from symbolic_eos.analysis.certificates import (
     BaseModelCertificate,
     certificate_range,
     certify_base_model,
     certify_base_models,
 )
-from symbolic_eos.plots import plot_certificates
+from symbolic_eos.render.plots import plot_certificates
 from symbolic_eos.errors import InputError
-from symbolic_eos.results import markdown_text
-from symbolic_eos.parse import parse_expression
+from symbolic_eos.analysis.results import markdown_text
+from symbolic_eos.core.parse import parse_expression
 from .profiles import examples
 
 X = sp.Symbol("x")

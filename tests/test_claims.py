@@ -6,8 +6,8 @@ import shutil
 import pytest
 import sympy as sp
 
-from symbolic_eos.base_models import catalog_dir
-from symbolic_eos.claims import CLAIM_IDS, STATUSES, ClaimResult, claim, claims, l2_identity, verify_claim, verify_paper
+from symbolic_eos.analysis.base_models import catalog_dir
+from symbolic_eos.paper.claims import CLAIM_IDS, STATUSES, ClaimResult, claim, claims, l2_identity, verify_claim, verify_paper
 from symbolic_eos.cli import main
 from symbolic_eos.errors import InputError
 
@@ -122,7 +122,7 @@ class _FakeCertificate:
     ((False, True), "refuted"),       # a certified failure for a poster model
 ])
 def test_base_model_claim_needs_every_poster_model_settled(monkeypatch, agreements, status):
-    import symbolic_eos.certificates as certificates
+    import symbolic_eos.analysis.certificates as certificates
 
     fakes = tuple(_FakeCertificate(f"m{i}", a) for i, a in enumerate(agreements)) + (_FakeCertificate("other", None, False),)
     monkeypatch.setattr(certificates, "certify_base_models", lambda: fakes)
@@ -130,7 +130,7 @@ def test_base_model_claim_needs_every_poster_model_settled(monkeypatch, agreemen
 
 
 def test_composition_search_without_violations_proves_nothing(monkeypatch):
-    import symbolic_eos.composition as composition
+    import symbolic_eos.analysis.composition as composition
 
     empty = composition.CounterexampleSearch(tried=10, budget=10, exhausted=True, counterexamples=())
     monkeypatch.setattr(composition, "find_counterexamples", lambda budget: empty)
@@ -173,7 +173,7 @@ def test_existence_claim_counts_empty_intervals_as_neither_holding_nor_failing()
 
 
 def test_existence_claim_is_inconclusive_when_even_the_smallest_eps_is_out_of_range(monkeypatch):
-    import symbolic_eos.existence as existence_module
+    import symbolic_eos.dynamics.existence as existence_module
 
     real = existence_module.existence_expr
 
@@ -223,7 +223,7 @@ def test_unreadable_catalog_files_are_one_clear_error(tmp_path, monkeypatch):
 @pytest.mark.parametrize("name", ["../../escaped-rel", "/tmp/abs", "Tanh", "a b", "", "x" * 41, "a/b"])
 def test_base_model_names_must_be_slugs(tmp_path, monkeypatch, name):
     """A model's name becomes ``models/<name>.md`` in a report: a path in it would write outside."""
-    from symbolic_eos.base_models import base_models
+    from symbolic_eos.analysis.base_models import base_models
 
     for f in catalog_dir().glob("*.toml"):
         shutil.copy(f, tmp_path / f.name)

@@ -8,20 +8,20 @@ from flint import arb
 from hypothesis import HealthCheck, Phase, example, find, given, reject, settings, strategies as st
 
 from symbolic_eos import strategies as eos_st
-from symbolic_eos.base_models import base_models
+from symbolic_eos.analysis.base_models import base_models
 from symbolic_eos.cli import main
 from symbolic_eos.api import compose
-from symbolic_eos.composition import (
+from symbolic_eos.analysis.composition import (
     SEARCH_POINTS,
     composition_identity,
     find_counterexamples,
     l2_quantity,
     schwarzian_chain_rule,
 )
-from symbolic_eos.decide import Expansion, as_sympy, decide
+from symbolic_eos.core.decide import Expansion, as_sympy, decide
 from symbolic_eos.errors import EosError
-from symbolic_eos.jets import Point
-from symbolic_eos.parse import parse_constant, parse_expression, parse_variable_name
+from symbolic_eos.core.jets import Point
+from symbolic_eos.core.parse import parse_constant, parse_expression, parse_variable_name
 from .profiles import examples
 
 x = parse_variable_name("x")

@@ -10,10 +10,10 @@ from hypothesis import assume, example, given, reject, settings, strategies as s
 
 from symbolic_eos import strategies as eos_st
 
-from symbolic_eos.criteria import flip_coefficients, flip_normal_form, paper_criterion, expansion_order
-from symbolic_eos.decide import Expansion, as_sympy
-from symbolic_eos.jets import Point
-from symbolic_eos.parse import parse_constant, parse_expression, parse_variable_name
+from symbolic_eos.analysis.criteria import flip_coefficients, flip_normal_form, paper_criterion, expansion_order
+from symbolic_eos.core.decide import Expansion, as_sympy
+from symbolic_eos.core.jets import Point
+from symbolic_eos.core.parse import parse_constant, parse_expression, parse_variable_name
 from symbolic_eos.api import check, check_l2
 
 from .exprs import points, smooth_expressions

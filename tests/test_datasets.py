@@ -6,7 +6,7 @@ import sys
 import numpy as np
 import pytest
 
-from symbolic_eos.datasets import MNIST_IMAGES, MNIST_LABELS, load_digits, load_mnist, read_idx, write_idx
+from symbolic_eos.paper.datasets import MNIST_IMAGES, MNIST_LABELS, load_digits, load_mnist, read_idx, write_idx
 from symbolic_eos.errors import InputError
 
 

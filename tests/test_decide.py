@@ -4,7 +4,7 @@ import sympy as sp
 from flint import arb, ctx, fmpq
 
 from symbolic_eos import errors
-from symbolic_eos.decide import (
+from symbolic_eos.core.decide import (
     LADDER,
     PRECISIONS,
     Decision,
@@ -17,8 +17,8 @@ from symbolic_eos.decide import (
     prove_zero,
     rungs,
 )
-from symbolic_eos.jets import Point, Undetermined, constant_enclosure
-from symbolic_eos.parse import parse_constant, parse_expression, parse_variable_name
+from symbolic_eos.core.jets import Point, Undetermined, constant_enclosure
+from symbolic_eos.core.parse import parse_constant, parse_expression, parse_variable_name
 
 x = parse_variable_name("x")
 

@@ -34,7 +34,7 @@ import pytest
 import sympy as sp
 
 from symbolic_eos.cli import main
-from symbolic_eos.parse import parse_constant
+from symbolic_eos.core.parse import parse_constant
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -268,7 +268,7 @@ def test_only_the_listed_spelling_of_an_option_is_accepted(command):
 def test_mlp_config_choices_are_the_configs(capsys):
     # the parser spells the names out (no numpy import for --help); they must be the configs
     from symbolic_eos.cli import MLP_CONFIGS
-    from symbolic_eos.settings.mlp import CONFIGS
+    from symbolic_eos.paper.mlp import CONFIGS
 
     (config,) = [a for a in dict(_parsers())["mlp-experiment"]._actions if "--config" in a.option_strings]
     assert tuple(config.choices) == MLP_CONFIGS == tuple(CONFIGS)
@@ -350,7 +350,7 @@ def _shown_commands() -> list[tuple[str, list[str]]]:
                 words = shlex.split(line, comments=True)
                 if words and words[0] == "symbolic-eos":
                     shown.append((f"{block.path.relative_to(ROOT)}:{block.line + offset}", words[1:]))
-    from symbolic_eos.claims import claims
+    from symbolic_eos.paper.claims import claims
 
     for c in claims():  # the reports print these as the commands that reproduce a claim
         for k, command in enumerate(c.reproduce):

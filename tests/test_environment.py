@@ -13,9 +13,9 @@ import pytest
 import sympy
 
 import symbolic_eos
-from symbolic_eos import environment as environment_module
+from symbolic_eos.paper import environment as environment_module
 from symbolic_eos.cli import main
-from symbolic_eos.environment import ENVIRONMENT_FIELDS, NOT_A_CHECKOUT, blas_info, environment, git_commit
+from symbolic_eos.paper.environment import ENVIRONMENT_FIELDS, NOT_A_CHECKOUT, blas_info, environment, git_commit
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

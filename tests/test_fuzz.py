@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, event, example, given, settings, strategies as st
 
-from symbolic_eos.base_models import catalog_dir
+from symbolic_eos.analysis.base_models import catalog_dir
 
 from .fuzz import Run, Worker
 from .profiles import examples

@@ -8,8 +8,8 @@ from flint import arb, fmpq
 from hypothesis import example, given, reject, settings
 
 from symbolic_eos.errors import DomainError
-from symbolic_eos.jets import NotRational, Point, ball_coefficients, constant_enclosure, exact_coefficients
-from symbolic_eos.parse import parse_constant, parse_expression, parse_variable_name
+from symbolic_eos.core.jets import NotRational, Point, ball_coefficients, constant_enclosure, exact_coefficients
+from symbolic_eos.core.parse import parse_constant, parse_expression, parse_variable_name
 from .profiles import examples
 
 from .exprs import points, smooth_expressions
@@ -97,7 +97,7 @@ def test_ball_function_integer_powers_enclose_across_zero():
     import sympy as sp
     from flint import arb, ctx
 
-    from symbolic_eos.jets import ball_function
+    from symbolic_eos.core.jets import ball_function
 
     x = sp.Symbol("x")
     f = ball_function(x**4 - 2 * x**3 + x**2, x)
@@ -108,13 +108,13 @@ def test_ball_function_integer_powers_enclose_across_zero():
 
 
 # ---------------------------------------------------------------------------------------------
-# Exact jets at irrational points whose function values are algebraic (symbolic_eos.algebraic).
+# Exact jets at irrational points whose function values are algebraic (symbolic_eos.core.algebraic).
 # The oracle is plain sympy: the series of f(xb + t) at full degree, never the engine.
 
 from hypothesis import strategies as st  # noqa: E402
 
-from symbolic_eos.algebraic import NotAlgebraic, Transcendental, algebraic_coefficients, local_inverses, to_surd  # noqa: E402
-from symbolic_eos.decide import Expansion, decide  # noqa: E402
+from symbolic_eos.core.algebraic import NotAlgebraic, Transcendental, algebraic_coefficients, local_inverses, to_surd  # noqa: E402
+from symbolic_eos.core.decide import Expansion, decide  # noqa: E402
 
 _T = sp.Symbol("t")
 

@@ -227,7 +227,7 @@ def test_an_uncertified_cycle_is_numerical():
     import dataclasses
 
     from symbolic_eos.api import orbit
-    from symbolic_eos.dynamics import OrbitAtMinimum
+    from symbolic_eos.dynamics.reports import OrbitAtMinimum
 
     at = orbit(QUARTIC, "11/10", at="1").results[0]
     assert at.rigor == "certified"

@@ -8,7 +8,7 @@ from hypothesis import example, given, reject, settings, strategies as st
 from symbolic_eos.errors import InputError
 
 from symbolic_eos.api import check_multivariate
-from symbolic_eos.settings.matrix_factorization import COUNTEREXAMPLE, mf_cross_section, mf_loss
+from symbolic_eos.paper.matrix_factorization import COUNTEREXAMPLE, mf_cross_section, mf_loss
 from .profiles import examples
 
 
@@ -79,7 +79,7 @@ def test_structure_agrees_with_the_generic_check(p1, p2):
 def test_gd_oscillation_is_confined_to_u_u_T_with_the_quartics_delta():
     """The paper's observation: Y Z^T - C = (delta^2 - 1) u u^T on the 2-cycle, delta the
     quartic's; delta^2 - 1 at eta = 11/10 solves from eta^2 u^2 - (eta^2 + eta) u + 1 = 0."""
-    from symbolic_eos.settings.matrix_factorization import simulate_mf
+    from symbolic_eos.paper.matrix_factorization import simulate_mf
 
     r = simulate_mf(d=3, eta=1.1, lambda2=0.5, seed=0, steps=8000)
     assert r.outcome.startswith("oscillation confined")
@@ -138,7 +138,7 @@ def _generic_hessian(expr, syms, point):
     import sympy as sp
     from flint import fmpq
 
-    from symbolic_eos.jets import exact_directional_coefficients
+    from symbolic_eos.core.jets import exact_directional_coefficients
 
     n = len(syms)
     unit = [[int(i == j) for j in range(n)] for i in range(n)]
@@ -158,7 +158,7 @@ def _generic_hessian(expr, syms, point):
 
 def _ball_top(M, prec):
     """Certified top eigenpair of a small exact symmetric matrix (None if repeated/unseparated)."""
-    from symbolic_eos.multivariate import CertifiedEigen, RepeatedTop
+    from symbolic_eos.multi.multivariate import CertifiedEigen, RepeatedTop
 
     try:
         s = CertifiedEigen(M).at(prec)
@@ -212,11 +212,11 @@ def _check_rule(C, Y, Z):
     import sympy as sp
     from flint import arb, arb_mat, ctx
 
-    from symbolic_eos.criteria import expansion_order, paper_criterion
-    from symbolic_eos.decide import decide
-    from symbolic_eos.jets import to_fmpq
-    from symbolic_eos.multivariate import BallDirectionalExpansion, CertifiedEigen, DirectionalExpansion, RepeatedTop
-    from symbolic_eos.parse import parse_expression, parse_variable_name
+    from symbolic_eos.analysis.criteria import expansion_order, paper_criterion
+    from symbolic_eos.core.decide import decide
+    from symbolic_eos.core.jets import to_fmpq
+    from symbolic_eos.multi.multivariate import BallDirectionalExpansion, CertifiedEigen, DirectionalExpansion, RepeatedTop
+    from symbolic_eos.core.parse import parse_expression, parse_variable_name
 
     d = C.rows
     expr_text, names = mf_loss(_text(C))
@@ -278,7 +278,7 @@ def _check_rule(C, Y, Z):
 
 
 def _exact_top(m):
-    from symbolic_eos.settings.matrix_factorization import _top
+    from symbolic_eos.paper.matrix_factorization import _top
 
     return _top(m)
 
@@ -371,8 +371,8 @@ def test_structural_identities_for_general_d():
 def test_mf_cross_section_claim_reports_the_drift_not_a_flip():
     """The claim keeps its status (the cross-section claim is false at unbalanced minimisers and
     corrected); its finding no longer calls the counterexample's flip supercritical."""
-    from symbolic_eos.claims import verify_claim
-    from symbolic_eos.settings.matrix_factorization import MFReport
+    from symbolic_eos.paper.claims import verify_claim
+    from symbolic_eos.paper.matrix_factorization import MFReport
 
     # The claim's GD runs belong to mf-oscillation (and tests/test_claims.py runs them): skip them.
     report = MFReport(mf_cross_section(*COUNTEREXAMPLE), mf_cross_section("1,0;0,1/4", "1,0;0,1/2", "1,0;0,1/2"), ())

@@ -3,8 +3,8 @@ import sympy as sp
 from flint import arb
 
 from symbolic_eos.errors import InputError
-from symbolic_eos.minima import critical_point_at, require_strict_minimum, strict_minima, target_points
-from symbolic_eos.parse import parse_constant, parse_expression, parse_variable_name
+from symbolic_eos.analysis.minima import critical_point_at, require_strict_minimum, strict_minima, target_points
+from symbolic_eos.core.parse import parse_constant, parse_expression, parse_variable_name
 
 x = parse_variable_name("x")
 

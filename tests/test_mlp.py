@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from flint import arb, ctx
 
-from symbolic_eos.datasets import MNIST_IMAGES, MNIST_LABELS, write_idx
+from symbolic_eos.paper.datasets import MNIST_IMAGES, MNIST_LABELS, write_idx
 from symbolic_eos.errors import InputError
-from symbolic_eos.settings.mlp import (
+from symbolic_eos.paper.mlp import (
     CONFIGS,
     Mlp,
     certified_directional,
@@ -18,7 +18,7 @@ from symbolic_eos.settings.mlp import (
     lanczos_top,
     run_experiment,
 )
-from symbolic_eos.plots import plot_experiment
+from symbolic_eos.render.plots import plot_experiment
 
 
 def _tiny(seed=0, widths=(4, 3, 3, 2), n=7):

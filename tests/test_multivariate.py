@@ -9,9 +9,9 @@ from flint import arb, ctx, fmpq
 from hypothesis import assume, given, settings, strategies as st
 
 from symbolic_eos.cli import main
-from symbolic_eos.decide import as_sympy
+from symbolic_eos.core.decide import as_sympy
 from symbolic_eos.errors import InputError
-from symbolic_eos.jets import constant_enclosure, to_fmpq
+from symbolic_eos.core.jets import constant_enclosure, to_fmpq
 from symbolic_eos.api import check_multivariate
 from .profiles import examples
 
@@ -246,7 +246,7 @@ def test_certified_route_without_an_exact_kernel_is_undecided(monkeypatch):
     """If the zero eigenvalue cannot be proved (here: sympy's kernel is withheld), the manifold
     dimension and the flip coefficient (which needs H^+) are undecided; the cross-section,
     which does not need them, is still decided."""
-    import symbolic_eos.multivariate as mv
+    import symbolic_eos.multi.multivariate as mv
 
     monkeypatch.setattr(mv, "_exact_kernel", lambda hessian: None)
     r = check_multivariate(*WITH_KERNEL, simulate=False)
@@ -350,7 +350,7 @@ def test_gd_past_eta0_drifts_down_the_certified_sharpness_gradient(case):
     sharpness change matches the first-order prediction P_ker g . (x - xb)."""
     import numpy as np
 
-    from symbolic_eos.settings.matrix_factorization import COUNTEREXAMPLE, mf_loss
+    from symbolic_eos.paper.matrix_factorization import COUNTEREXAMPLE, mf_loss
 
     if case == "xy":
         expr, names, at = "(x*y-1)**2/2", "x,y", "2,1/2"
@@ -437,7 +437,7 @@ def test_mf_counterexample_drifts_at_the_rate_of_the_gl2_orbit():
     alpha + beta (top eigenvalues of Y Y^T, Z Z^T, eigenvectors a = e1, b = e2) changes at
     2 (Y^T a)^T A (Y^T a) - 2 (Z^T b)^T A (Z^T b) = 2 A11 - 8 A22, and the tangent vectors of
     A = E11, E22 are orthogonal with squared norms 2 and 257/64: |P_ker g|^2 = 2 + 64^2/257."""
-    from symbolic_eos.settings.matrix_factorization import COUNTEREXAMPLE, mf_loss
+    from symbolic_eos.paper.matrix_factorization import COUNTEREXAMPLE, mf_loss
 
     expr, names = mf_loss(COUNTEREXAMPLE[0])
     r = check_multivariate(expr, names, "1,0,0,1/8,1,0,0,2", simulate=False)
@@ -523,7 +523,7 @@ def test_exact_zero_on_a_ball_eigenvector_by_the_characteristic_polynomial():
     """_vanishes_on_top_eigenvector: H = R diag(3 sqrt2, 2, 1) R^T (R an exact rotation), top
     eigenvector R e1.  M = R diag(0, 1, 0) R^T gives v^T M v = 0 with N(lam) = (lam - 3 sqrt2)(lam - 1)
     not identically zero (the gcd branch); M = R diag(1, 0, 0) R^T gives v^T M v = 1 (no proof)."""
-    from symbolic_eos.multivariate import _vanishes_on_top_eigenvector
+    from symbolic_eos.multi.multivariate import _vanishes_on_top_eigenvector
 
     R = _cayley(3)
     H = R * sp.diag(3 * sp.sqrt(2), 2, 1) * R.T

@@ -1,6 +1,6 @@
 import numpy as np
 
-from symbolic_eos.settings.neuron import (
+from symbolic_eos.paper.neuron import (
     _gradient,
     _quartic_cycle,
     lambda1_formula_holds,

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from symbolic_eos.errors import InputError
-from symbolic_eos.output import atomic_directory, atomic_files
+from symbolic_eos.render.output import atomic_directory, atomic_files
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -146,8 +146,8 @@ def test_the_working_folder_is_not_replaced(tmp_path, monkeypatch):
 
 
 def test_an_interrupted_report_leaves_the_previous_one(tmp_path, monkeypatch):
-    import symbolic_eos.report as report
-    from symbolic_eos.claims import verify_paper
+    import symbolic_eos.render.report as report
+    from symbolic_eos.paper.claims import verify_paper
 
     out = tmp_path / "report"
     out.mkdir()
@@ -178,7 +178,7 @@ def test_a_report_folder_holding_other_files_is_refused_before_any_work(tmp_path
 
 
 def test_an_early_check_of_a_new_folder_creates_nothing(tmp_path, capsys, monkeypatch):
-    import symbolic_eos.claims as claims
+    import symbolic_eos.paper.claims as claims
     from symbolic_eos.cli import main
 
     def interrupted(*args, **kwargs):
@@ -190,7 +190,7 @@ def test_an_early_check_of_a_new_folder_creates_nothing(tmp_path, capsys, monkey
 
 
 def test_an_interrupted_check_report_keeps_page_and_figure(tmp_path, monkeypatch):
-    import symbolic_eos.plots as plots
+    import symbolic_eos.render.plots as plots
     from symbolic_eos.cli import main
 
     page, figure = tmp_path / "mine.md", tmp_path / "mine-bifurcation.png"
@@ -232,7 +232,7 @@ def test_mlp_plots_move_in_all_three_or_none(tmp_path, monkeypatch):
     pytest.importorskip("matplotlib")
     from matplotlib.figure import Figure
 
-    from symbolic_eos.plots import plot_experiment
+    from symbolic_eos.render.plots import plot_experiment
 
     run = SimpleNamespace(config=SimpleNamespace(name="fake"), losses=[1.0, 0.5, 0.25], tracked_steps=[0, 2],
                           sharpness=[1.0, 2.0], cosines=[0.1, 0.2], two_over_eta=2.0, dataset={"name": "fake"}, eta=1.0)
@@ -326,7 +326,7 @@ def test_report_paths_stay_inside_the_report_folder(tmp_path, name):
     """Defence in depth behind the catalog's slug check: a name that becomes a path is refused
     unless the path lies inside the report folder."""
     from symbolic_eos.errors import InputError
-    from symbolic_eos.report import _within
+    from symbolic_eos.render.report import _within
 
     assert _within(tmp_path, "models", "tanh.md") == tmp_path / "models" / "tanh.md"
     with pytest.raises(InputError, match="not inside the report folder"):

@@ -5,7 +5,7 @@ import sympy as sp
 from hypothesis import given, strategies as st
 
 from symbolic_eos.errors import InputError
-from symbolic_eos.parse import LIMITS, parse_constant, parse_expression, parse_variable_name
+from symbolic_eos.core.parse import LIMITS, parse_constant, parse_expression, parse_variable_name
 
 x = parse_variable_name("x")
 

@@ -11,10 +11,10 @@ import pytest
 import sympy as sp
 from flint import arb, ctx
 
-from symbolic_eos.decide import decimal_string
-from symbolic_eos.jets import constant_enclosure
-from symbolic_eos.parse import parse_expression
-from symbolic_eos.settings.quartic import (
+from symbolic_eos.core.decide import decimal_string
+from symbolic_eos.core.jets import constant_enclosure
+from symbolic_eos.core.parse import parse_expression
+from symbolic_eos.paper.quartic import (
     basin_claim,
     certified_cycle,
     exact_landing,
@@ -201,8 +201,8 @@ def test_the_exceptional_set_is_proved_for_every_eta_in_the_range():
 
 
 def test_quartic_claim_is_confirmed_with_correction(report, monkeypatch):
-    import symbolic_eos.settings.quartic as quartic
-    from symbolic_eos.claims import verify_claim
+    import symbolic_eos.paper.quartic as quartic
+    from symbolic_eos.paper.claims import verify_claim
 
     monkeypatch.setattr(quartic, "quartic_report", lambda **kw: report)
     r = verify_claim("quartic-orbit")

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from symbolic_eos.claims import verify_paper
+from symbolic_eos.paper.claims import verify_paper
 from symbolic_eos.cli import main
-from symbolic_eos.environment import ENVIRONMENT_FIELDS, environment_markdown
-from symbolic_eos.report import write_report
-from symbolic_eos.results import markdown_text
+from symbolic_eos.paper.environment import ENVIRONMENT_FIELDS, environment_markdown
+from symbolic_eos.render.report import write_report
+from symbolic_eos.analysis.results import markdown_text
 
 REPORTS = Path(__file__).resolve().parents[1] / "reports"
 
@@ -234,8 +234,8 @@ def test_every_link_in_the_committed_reports_resolves():
     ["mlp-experiment", "--config", "tiny", "--plots", "/etc/passwd/figs"],
 ])
 def test_bad_paths_and_ids_fail_before_any_work(argv, capsys, monkeypatch):
-    import symbolic_eos.claims as claims
-    import symbolic_eos.settings.mlp as mlp
+    import symbolic_eos.paper.claims as claims
+    import symbolic_eos.paper.mlp as mlp
 
     def no_work(*args, **kwargs):
         raise AssertionError("the input should have been refused before any work")

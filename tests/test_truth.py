@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 from symbolic_eos import check
 from symbolic_eos.cli import main
-from symbolic_eos.decide import Expansion, decide, enclosure_text, upper_text
-from symbolic_eos.jets import BeyondJet, Jet, Point, ball_coefficients, exact_coefficients, series_length
-from symbolic_eos.parse import parse_expression, parse_variable_name
+from symbolic_eos.core.decide import Expansion, decide, enclosure_text, upper_text
+from symbolic_eos.core.jets import BeyondJet, Jet, Point, ball_coefficients, exact_coefficients, series_length
+from symbolic_eos.core.parse import parse_expression, parse_variable_name
 
 x = parse_variable_name("x")
 T = sp.Symbol("t")

@@ -1,4 +1,4 @@
-"""The typed vocabulary (``symbolic_eos.vocabulary``): the enums hold exactly the words of the
+"""The typed vocabulary (``symbolic_eos.core.vocabulary``): the enums hold exactly the words of the
 JSON contract, ``Rigor.weakest`` is the weakest-fact rule, results carry members (not bare
 strings), no control flow reads prose, failures are exceptions, and the text and JSON output is
 byte-identical to what the bare strings printed (``golden_vocabulary.json``, recorded from the
@@ -18,8 +18,8 @@ from hypothesis import given, strategies as st
 
 from symbolic_eos import check
 from symbolic_eos.cli import main
-from symbolic_eos.decide import RIGORS, weakest_rigor
-from symbolic_eos.vocabulary import (CellCause, ClosedFormStatus, Evidence, Flip, LossType, NoCycleCause, PaperCase, Rigor, Status,
+from symbolic_eos.core.decide import RIGORS, weakest_rigor
+from symbolic_eos.core.vocabulary import (CellCause, ClosedFormStatus, Evidence, Flip, LossType, NoCycleCause, PaperCase, Rigor, Status,
                                      Verdict, Word)
 
 SCHEMA = json.loads(resources.files("symbolic_eos").joinpath("schema.json").read_text(encoding="utf-8"))
@@ -107,7 +107,7 @@ def test_results_hold_members_not_bare_strings():
 
 def test_the_quadratic_verdict_does_not_read_its_reason(monkeypatch):
     # The verdict of a loss with no k comes with the reason, typed: rewording the reason keeps it.
-    from symbolic_eos import criteria
+    from symbolic_eos.analysis import criteria
 
     original = criteria._order_k
 
@@ -120,19 +120,19 @@ def test_the_quadratic_verdict_does_not_read_its_reason(monkeypatch):
 
 
 def _expansion(text: str):
-    from symbolic_eos.criteria import expansion_order
-    from symbolic_eos.decide import Expansion
-    from symbolic_eos.jets import Point
-    from symbolic_eos.parse import parse_expression, parse_variable_name
+    from symbolic_eos.analysis.criteria import expansion_order
+    from symbolic_eos.core.decide import Expansion
+    from symbolic_eos.core.jets import Point
+    from symbolic_eos.core.parse import parse_expression, parse_variable_name
 
     return Expansion(parse_expression(text), parse_variable_name("x"), Point.rational(0), expansion_order())
 
 
 def test_no_cycle_is_an_exception_with_a_cause():
-    from symbolic_eos.orbits import GradientMap, NoCycle, two_cycle
-    from symbolic_eos.dynamics import curvature_ball
-    from symbolic_eos.parse import parse_constant, parse_expression, parse_variable_name
-    from symbolic_eos.settings.quartic import certified_cycle
+    from symbolic_eos.dynamics.orbits import GradientMap, NoCycle, two_cycle
+    from symbolic_eos.dynamics.reports import curvature_ball
+    from symbolic_eos.core.parse import parse_constant, parse_expression, parse_variable_name
+    from symbolic_eos.paper.quartic import certified_cycle
 
     text = "x**2/2 - x**3/3 + x**4"  # subcritical at 0: no 2-cycle above eta0 = 2
     c = check(text, at="0")
@@ -160,7 +160,7 @@ def test_an_orbit_rigor_rests_on_the_cause_not_on_the_wording():
 def test_certificate_causes_decide_not_the_reason_text():
     import dataclasses
 
-    from symbolic_eos.certificates import certify_base_model
+    from symbolic_eos.analysis.certificates import certify_base_model
 
     c = certify_base_model("cube", lo="-1", hi="1", max_depth=8)
     (undecided,) = c.of_status(Verdict.UNDECIDED)
@@ -173,8 +173,8 @@ def test_certificate_causes_decide_not_the_reason_text():
 
 
 def test_mf_runs_are_counted_by_outcome():
-    from symbolic_eos.settings.matrix_factorization import simulate_mf
-    from symbolic_eos.vocabulary import RunOutcome
+    from symbolic_eos.paper.matrix_factorization import simulate_mf
+    from symbolic_eos.core.vocabulary import RunOutcome
 
     assert simulate_mf(2, 1.1, 0.5, 0, 3000).outcome is RunOutcome.CONFINED
 
@@ -201,7 +201,7 @@ def test_no_enum_name_leaks_into_verify_paper_output():
         printed = _run(["verify-paper", "--only", ",".join(only), *extra])
         assert not LEAK.search(printed), LEAK.search(printed)
         assert "lemma2-l2" in printed
-    from symbolic_eos.claims import verify_paper
+    from symbolic_eos.paper.claims import verify_paper
 
     v = verify_paper(only=only)
     assert all(isinstance(r.status, Status) and isinstance(r.rigor, Rigor) for r in v.results)

@@ -1,6 +1,6 @@
 from fractions import Fraction
 
-from symbolic_eos.settings.xy import balancing, exact_xy_orbit, trajectory, xy_landing, xy_reduction, xy_report
+from symbolic_eos.paper.xy import balancing, exact_xy_orbit, trajectory, xy_landing, xy_reduction, xy_report
 
 
 def test_reduction_to_the_quartic_is_exact():
@@ -59,7 +59,7 @@ def test_the_mirror_cycle_is_not_the_papers_2_cycle():
 
 
 def test_xy_claim_is_confirmed_with_correction():
-    from symbolic_eos.claims import verify_claim
+    from symbolic_eos.paper.claims import verify_claim
 
     r = verify_claim("xy-balancing")
     assert (r.status, r.rigor) == ("confirmed_with_correction", "numerical"), r.summary

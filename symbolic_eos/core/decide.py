@@ -1,0 +1,699 @@
+"""Decisions with rigor: the one place where a sign is decided.
+
+A value is positive or negative when an ``arb`` ball excludes zero (``certified``) or when it is
+known exactly (``exact``); it is zero only when that is *proved* (exact rational arithmetic,
+exact arithmetic in ``Q(sqrt 2, sqrt 3, ...)`` (:mod:`symbolic_eos.core.algebraic`), sympy's
+evaluation of a closed form, or a minimal polynomial).  Otherwise it is ``undecided``,
+and so is every verdict that depends on it.  Floats never decide anything.
+
+A quantity is a function of Taylor coefficients written with ``+ - * /`` only, so the same
+function runs on exact rationals (``fmpq``), on balls (``arb``) and on sympy closed forms.
+
+>>> from symbolic_eos.core.parse import parse_expression
+>>> from symbolic_eos.core.jets import Point
+>>> f = parse_expression("(x**2 - 1)**2/4")
+>>> e = Expansion(f, sorted(f.free_symbols, key=str)[0], Point.rational(1), 4)
+>>> d = decide(lambda c: 3 * c[3]**2 - c[2] * c[4] * 2, e)
+>>> (d.sign, d.rigor)
+(1, 'exact')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any, Callable, Protocol, Sequence
+
+import sympy as sp
+from flint import arb, ctx, fmpq
+
+from .algebraic import NotAlgebraic, Surd, algebraic_coefficients
+from ..errors import DomainError, InternalError
+from .jets import (
+    LADDER,
+    BeyondJet,
+    NotRational,
+    Point,
+    Undetermined,
+    ball_coefficients,
+    ball_sign,
+    constant_enclosure,
+    exact_coefficients,
+    excludes_zero,
+    expansion_is_small,
+    ladder_sign,
+    rungs,
+    symbolic_coefficients,
+)
+from .vocabulary import Rigor
+
+__all__ = [
+    "Expansion", "Decision", "decide", "decide_ball", "decide_constant", "PRECISIONS", "LADDER", "rungs",
+    "excludes_zero", "ball_sign", "prove_zero", "decimal_string", "float_evidence",
+    "enclosure_text", "upper_text", "decimal_with_radius", "interval_text",
+    "RIGORS", "weakest_rigor", "json_float", "json_floats",
+    "ExpansionLike", "as_sympy", "within_seconds", "printed_radius",
+]
+
+#: The rigor vocabulary (:class:`~symbolic_eos.core.vocabulary.Rigor`) as a tuple, strongest first.
+RIGORS = tuple(Rigor)
+
+
+class Coefficients(Protocol):
+    """What :func:`decide` reads from an expansion: exact coefficients (or None), balls at a
+    precision, and sympy closed forms (empty when there are none)."""
+
+    @property
+    def exact(self) -> Sequence[Any] | None: ...
+
+    def balls(self, prec: int) -> Sequence[arb]: ...
+
+    @property
+    def symbolic(self) -> Any: ...
+
+
+class ExpansionLike(Coefficients, Protocol):
+    """A :class:`Coefficients` of a loss, as the criteria read it: its order and whether it is
+    a polynomial of low degree.
+
+    >>> from symbolic_eos.core.parse import parse_expression
+    >>> from symbolic_eos.core.jets import Point
+    >>> f = parse_expression("(x**2 - 1)**2/4")
+    >>> e: ExpansionLike = Expansion(f, sorted(f.free_symbols, key=str)[0], Point.from_constant(sp.Integer(1)), 6)
+    >>> e.order, e.is_polynomial_of_degree_at_most(4), e.is_polynomial_of_degree_at_most(3)
+    (6, True, False)
+    """
+
+    @property
+    def order(self) -> int: ...
+
+    def is_polynomial_of_degree_at_most(self, n: int) -> bool: ...
+
+
+#: The default window of the one ladder (:data:`~symbolic_eos.core.jets.LADDER`): the binary
+#: precisions tried before a sign is declared undecided.
+PRECISIONS = rungs(64, 2048)
+
+#: A certified value is recomputed once at double precision if its ball has fewer correct bits.
+ENCLOSURE_BITS = 60
+
+#: Above this size (``count_ops``) no simplification is attempted to prove a zero.
+SIMPLIFY_OPS_LIMIT = 400
+
+
+class Expansion:
+    """The Taylor coefficients of ``f`` (the sympy ``expr`` in ``var``) at ``point`` up to
+    ``order``, available exactly (when rational, or algebraic in ``Q(sqrt 2, sqrt 3, ...)``), as
+    balls at any precision, and as bounded sympy closed forms.
+
+    >>> from symbolic_eos.core.parse import parse_expression, parse_variable_name
+    >>> from symbolic_eos.core.jets import Point
+    >>> x = parse_variable_name("x")
+    >>> e = Expansion(parse_expression("(x**2 - 1)**2/4"), x, Point.rational(1), 24)
+    >>> e.exact[:5]
+    (0, 0, 1, 1, 1/4)
+    """
+
+    def __init__(self, expr: sp.Expr, var: sp.Symbol, point: Point, order: int) -> None:
+        self.expr, self.var, self.point, self.order = expr, var, point, order
+        self._exact_done = False
+        self._exact: tuple[fmpq, ...] | None = None
+        self._algebraic: tuple | None = None
+        self._balls: dict[int, tuple[arb, ...]] = {}
+        self._symbolic: Any = None
+
+    @property
+    def exact(self) -> tuple[fmpq, ...] | None:
+        """Exact rational coefficients, or None.  An irrational point whose jet is rational
+        all the same (``tan`` at ``pi/4``) is found by the algebraic route."""
+        if not self._exact_done:
+            self._exact_done = True
+            try:
+                self._exact = exact_coefficients(self.expr, self.var, self.point, self.order)
+            except NotRational:
+                self._exact = None
+                self._algebraic = _algebraic_jet(self.expr, self.var, self.point, self.order)
+                if self._algebraic is not None and all(isinstance(c, Surd) and c.is_rational for c in self._algebraic):
+                    self._exact = tuple(c.as_fmpq() for c in self._algebraic)
+                    self._algebraic = None
+        return self._exact
+
+    @property
+    def algebraic(self) -> tuple | None:
+        """Exact coefficients in ``Q(sqrt 2, sqrt 3, ...)`` (:class:`~symbolic_eos.core.algebraic.Surd`;
+        ``c_0`` may be a :class:`~symbolic_eos.core.algebraic.Transcendental`) when the jet is exact
+        but not rational; None otherwise."""
+        self.exact  # noqa: B018 - computes both routes once
+        return self._algebraic
+
+    def balls(self, prec: int) -> tuple[arb, ...]:
+        """Balls at ``prec`` bits; raises :class:`Undetermined` if a domain test is undecided."""
+        if prec not in self._balls:
+            centre = self.point.enclosure(prec)
+            self._balls[prec] = ball_coefficients(self.expr, self.var, centre, self.order, prec)
+        return self._balls[prec]
+
+    @property
+    def symbolic(self) -> Any:
+        if self._symbolic is None:
+            self._symbolic = symbolic_coefficients(self.expr, self.var, self.point, self.order)
+        return self._symbolic
+
+    def is_polynomial_of_degree_at_most(self, n: int) -> bool:
+        """Is ``f`` a polynomial of degree <= n (so every derivative above n vanishes)?"""
+        return self.expr.is_polynomial(self.var) and sp.degree(self.expr, self.var) <= n
+
+    def check_domain(self) -> None:
+        """Raise :class:`DomainError` when the loss is certainly not real and smooth at the point;
+        when that cannot be decided even at the highest precision, raise it too (no verdict can
+        be given on a loss we cannot evaluate)."""
+        if self.exact is not None or self.algebraic is not None:
+            return  # both exact routes certify the domain on the way
+        for prec in PRECISIONS:
+            try:
+                balls = self.balls(prec)
+            except Undetermined:
+                continue
+            if all(b.is_finite() for b in balls):
+                return
+        raise DomainError("the loss cannot be evaluated as a finite real number at the point")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The sign of a quantity: ``sign`` in {-1, 0, 1} or None (undecided), with its ``rigor``
+    (``exact`` / ``certified`` / None), the ``exact`` value when known, the last ``enclosure``,
+    and the ``reason`` a value could not even be enclosed.
+
+    >>> d = Decision(1, "certified", arb(2).sqrt() - 1)
+    >>> d.decided, d.text(6), Decision(None, None, None, reason="beyond the jet").evidence()
+    (True, '0.414214', 'beyond the jet')
+    """
+
+    sign: int | None
+    rigor: str | None
+    enclosure: arb | None
+    exact: fmpq | sp.Expr | None = None
+    reason: str | None = None  # why the value is unknown, when it could not even be enclosed
+
+    def __post_init__(self) -> None:
+        """A decided sign has a rigor and an undecided one has none; ``certified`` (a ball
+        that excludes 0) never says 0; ``exact`` always has a sign.
+
+        >>> Decision(0, "certified", arb(0))
+        Traceback (most recent call last):
+        ...
+        symbolic_eos.errors.InternalError: a certified decision has sign 1 or -1, not 0
+        """
+        if self.sign not in (-1, 0, 1, None) or isinstance(self.sign, bool):
+            raise InternalError(f"a decision's sign is -1, 0, 1 or None, not {self.sign!r}")
+        if self.rigor not in ("exact", "certified", None):
+            raise InternalError(f"a decision's rigor is exact, certified or None, not {self.rigor!r}")
+        if self.sign is None and self.rigor is not None:
+            raise InternalError(f"an undecided sign has no rigor, not {self.rigor!r}")
+        if self.sign is not None and self.rigor is None:
+            raise InternalError(f"the sign {self.sign} is decided without a rigor")
+        if self.rigor == "certified" and self.sign == 0:
+            raise InternalError("a certified decision has sign 1 or -1, not 0")
+
+    @property
+    def decided(self) -> bool:
+        return self.sign is not None
+
+    def text(self, digits: int = 17) -> str:
+        """The value as a decimal string (at least 15 significant digits)."""
+        if self.exact is not None:
+            return decimal_string(self.exact, digits)
+        if self.enclosure is None:
+            return "nan"
+        return decimal_string(self.enclosure, digits)
+
+    def exact_text(self) -> str | None:
+        return None if self.exact is None else sp.sstr(self.exact) if isinstance(self.exact, sp.Expr) else str(self.exact)
+
+    def short(self, digits: int = 15, max_exact: int = 40) -> str:
+        """For tables: the exact value when it is short, else a decimal; ``undecided`` with
+        the evidence when the sign is unknown."""
+        if self.exact is not None:
+            text = self.exact_text() or ""
+            return text if len(text) <= max_exact else self.text(digits)
+        if self.sign is None:
+            return f"undecided, {self.evidence()}"
+        return self.text(digits)
+
+    def evidence(self) -> str:
+        """The enclosure with its radius, shown when the sign is undecided."""
+        if self.exact is not None:
+            return f"= {self.exact_text()} (exact)"
+        if self.enclosure is None:
+            return self.reason or "could not be evaluated"
+        return f"in {enclosure_text(self.enclosure, 20)}"
+
+
+def _algebraic_jet(expr: sp.Expr, var: sp.Symbol, point: Point, order: int) -> tuple | None:
+    """The exact jet over ``Q(sqrt 2, sqrt 3, ...)``, or None (then balls decide)."""
+    if point.exact is None:
+        return None
+    return _cached_algebraic_jet(expr, var, point.exact, order)
+
+
+@lru_cache(maxsize=1024)
+def _cached_algebraic_jet(expr: sp.Expr, var: sp.Symbol, at: sp.Expr, order: int) -> tuple | None:
+    # Cached: the same model at the same point recurs (the composition search pairs every
+    # model with every other), and a failed attempt costs sympy work each time.
+    try:
+        return algebraic_coefficients(expr, var, Point.from_constant(at), order)
+    except NotAlgebraic:
+        return None
+
+
+def _sympy_sign(value: sp.Expr) -> int | None:
+    """The sign of a sympy number when sympy knows it *exactly* (rationals, proved zeros)."""
+    if value.is_Rational:
+        return int(sp.sign(value))
+    return 0 if prove_zero(value) else None
+
+
+#: Wall-clock budget (seconds) for one attempt to simplify a closed form to zero.
+SIMPLIFY_SECONDS = 2.0
+
+
+@lru_cache(maxsize=512)
+def prove_zero(value: sp.Expr) -> bool:
+    """True only when ``value`` is proved to be exactly 0 (never by numerical evaluation).
+
+    Cheap exact steps come first (expansion when it stays small, a minimal polynomial for
+    radicals); sympy's ``simplify`` runs last, in a forked process with a time budget
+    (:data:`SIMPLIFY_SECONDS`), so a hard closed form costs seconds, not hours."""
+    value = as_sympy(value)
+    if value == 0:
+        return True
+    if value.free_symbols or sp.count_ops(value) > SIMPLIFY_OPS_LIMIT or not expansion_is_small(value):
+        return False
+    expanded = sp.expand(value)
+    if expanded == 0:
+        return True
+    if _is_algebraic_radical(expanded):
+        t = sp.Dummy("t")
+        try:
+            return sp.minimal_polynomial(expanded, t) == t
+        except (NotImplementedError, sp.polys.polyerrors.PolynomialError):
+            return False
+    return bool(within_seconds(_simplifies_to_zero, expanded, SIMPLIFY_SECONDS))
+
+
+def _simplifies_to_zero(value: sp.Expr) -> bool:
+    return sp.simplify(value) == 0
+
+
+def within_seconds(fn: Callable[[Any], Any], arg: Any, seconds: float) -> Any:
+    """``fn(arg)`` in a forked child, or None when it takes longer than ``seconds`` (the child
+    is killed: sympy cannot be interrupted from a thread).
+
+    >>> import time
+    >>> within_seconds(abs, -3, seconds=5.0), within_seconds(time.sleep, 10, seconds=0.2)
+    (3, None)
+    """
+    import multiprocessing as mp
+
+    try:
+        context = mp.get_context("fork")
+    except ValueError:  # pragma: no cover - platforms without fork get no slow proof
+        return None
+    receive, send = context.Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            send.send(fn(arg))
+        except Exception:
+            send.send(None)
+
+    process = context.Process(target=child, daemon=True)
+    process.start()
+    send.close()
+    result = receive.recv() if receive.poll(seconds) else None
+    process.kill()
+    process.join()
+    return result
+
+
+def as_sympy(value: int | fmpq | sp.Basic) -> sp.Expr:
+    """An internal number ``value`` (int, ``fmpq``, sympy) as a sympy number; never parses text.
+
+    >>> as_sympy(fmpq(1, 3)), as_sympy(5) + 1
+    (1/3, 6)
+
+    >>> as_sympy("1/2")
+    Traceback (most recent call last):
+    ...
+    TypeError: not an exact number: str
+    """
+    if isinstance(value, sp.Basic):
+        return value
+    if isinstance(value, int):
+        return sp.Integer(value)
+    if isinstance(value, fmpq):
+        return sp.Rational(int(value.p), int(value.q))
+    raise TypeError(f"not an exact number: {type(value).__name__}")
+
+
+def _is_algebraic_radical(value: sp.Expr) -> bool:
+    """Built from rationals with + - * / and rational powers only."""
+    return all(
+        node.is_Rational or node.is_Add or node.is_Mul or (node.is_Pow and node.exp.is_Rational)
+        for node in sp.preorder_traversal(value)
+    )
+
+
+def decide(quantity: Callable[[Sequence], Any], expansion: Coefficients) -> Decision:
+    """Decide the sign of ``quantity(c)`` for the Taylor coefficients ``c`` of ``expansion``:
+    exactly when it can, else by a ball that excludes 0.  A quantity that needs a coefficient
+    beyond the order the jet is known to is undecided.
+
+    >>> from symbolic_eos.core.parse import parse_expression, parse_variable_name
+    >>> from symbolic_eos.core.jets import Point
+    >>> x = parse_variable_name("x")
+    >>> e = Expansion(parse_expression("(x**2 - 1)**2/4"), x, Point.rational(1), 24)
+    >>> d = decide(lambda c: 3 * (6 * c[3])**2 - (2 * c[2]) * (24 * c[4]), e)
+    >>> d.sign, d.rigor, d.exact
+    (1, 'exact', 96)
+    """
+    try:
+        return _decide(quantity, expansion)
+    except BeyondJet as exc:
+        return Decision(None, None, None, reason=str(exc))
+
+
+def _decide(quantity: Callable[[Sequence], Any], expansion: Coefficients) -> Decision:
+    exact = expansion.exact
+    if exact is not None:
+        try:
+            rational = fmpq(quantity(exact))
+        except NotRational:
+            pass
+        else:
+            return Decision((rational > 0) - (rational < 0), "exact", None, rational)
+    algebraic = getattr(expansion, "algebraic", None)
+    if algebraic is not None:
+        decided = _decide_algebraic(quantity, algebraic)
+        if decided is not None:
+            return decided
+    balls = decide_ball(lambda prec: quantity(expansion.balls(prec)), PRECISIONS, refine=True)
+    if balls.decided:
+        return balls
+    last = balls.enclosure
+    symbolic = expansion.symbolic
+    try:
+        closed = as_sympy(quantity(symbolic)) if symbolic else None
+    except (IndexError, ZeroDivisionError):
+        closed = None
+    if closed is not None:
+        sign = _sympy_sign(closed)
+        if sign is not None:
+            return Decision(sign, "exact", last, closed if sign else fmpq(0))
+    return Decision(None, None, last)
+
+
+def decide_ball(evaluate: Callable[[int], Any], precisions: Sequence[int] = PRECISIONS, refine: bool = False,
+                zero_is_proof: bool = True) -> Decision:
+    """The sign of the number ``evaluate(prec)`` encloses (a ball at ``prec`` bits), climbing
+    ``precisions`` (a window of :data:`~symbolic_eos.core.jets.LADDER`) until the ball excludes 0:
+    ``certified``; a ball that is exactly 0 proves 0 (``exact``); else undecided with the last
+    enclosure as evidence.  With ``refine``, a decided ball with fewer than
+    :data:`ENCLOSURE_BITS` correct bits is recomputed once at twice the precision, for printing;
+    without ``zero_is_proof`` only a certified sign decides (an exact 0 stays undecided).
+
+    >>> d = decide_ball(lambda prec: arb.pi() - 3)
+    >>> (d.sign, d.rigor), decide_ball(lambda prec: arb(0, 1)).evidence()
+    ((1, 'certified'), 'in [+/- 1.01]')
+    """
+    sign, value, prec = ladder_sign(evaluate, precisions, zero_is_proof)
+    if sign is None or value is None or prec is None:
+        return Decision(None, None, value)
+    if sign == 0:
+        # A ball of radius 0 around 0 encloses exactly one number: 0 is proved.
+        return Decision(0, "exact", value, fmpq(0))
+    # Once the sign is certain, one more precision step buys digits worth printing.
+    if not refine or value.rel_accuracy_bits() >= ENCLOSURE_BITS or prec == precisions[-1]:
+        return Decision(sign, "certified", value)
+    try:
+        with ctx.workprec(2 * prec):
+            better = evaluate(2 * prec)
+        better = better if isinstance(better, arb) else arb(better)
+        if better.rel_accuracy_bits() > value.rel_accuracy_bits() and ball_sign(better) == sign:
+            return Decision(sign, "certified", better)
+    except (Undetermined, ZeroDivisionError):
+        pass
+    return Decision(sign, "certified", value)
+
+
+def decide_constant(value: int | fmpq | sp.Expr, precisions: Sequence[int] = PRECISIONS) -> Decision:
+    """The sign of an exact real constant ``value``: ``exact`` for a rational, ``certified`` when a ball
+    of :func:`~symbolic_eos.core.jets.constant_enclosure` at a rung of ``precisions`` excludes 0,
+    ``exact`` 0 when :func:`prove_zero` proves it, else undecided (the last ball as evidence).
+
+    >>> d = decide_constant(sp.exp(sp.pi * sp.sqrt(163)) - 640320**3 - 744)
+    >>> (d.sign, d.rigor), decide_constant(fmpq(-1, 3)).sign, decide_constant(sp.sqrt(8) - 2 * sp.sqrt(2)).rigor
+    ((-1, 'certified'), -1, 'exact')
+    """
+    if isinstance(value, (int, fmpq)) or (isinstance(value, sp.Basic) and value.is_Rational):
+        q = fmpq(value) if isinstance(value, (int, fmpq)) else fmpq(int(value.p), int(value.q))
+        return Decision((q > 0) - (q < 0), "exact", None, q)
+    if not isinstance(value, sp.Expr):
+        raise TypeError(f"not an exact number: {type(value).__name__}")
+    balls = decide_ball(lambda prec: constant_enclosure(value, prec), precisions)
+    if balls.sign is not None and balls.sign != 0:
+        return balls
+    if balls.sign == 0 or prove_zero(value):
+        return Decision(0, "exact", balls.enclosure, fmpq(0))
+    return balls
+
+
+def _decide_algebraic(quantity: Callable[[Sequence], Any], coefficients: Sequence) -> Decision | None:
+    """The sign of ``quantity`` on exact field coefficients: zero by exact arithmetic, else by
+    a ball of the exact value (None when the quantity needs a transcendental ``c_0``)."""
+    try:
+        value = quantity(coefficients)
+    except (NotRational, ZeroDivisionError):  # NotAlgebraic is a NotRational
+        return None
+    if isinstance(value, (int, fmpq)):
+        value = Surd({1: fmpq(value)} if value != 0 else {})
+    if not isinstance(value, Surd):
+        return None  # e.g. c_0 itself when it is transcendental
+    if value.is_rational:
+        q = value.as_fmpq()
+        return Decision((q > 0) - (q < 0), "exact", None, q)
+    sign = value.sign()
+    if sign is None:
+        return None  # non-zero, but no ball up to 4096 bits separates it from 0
+    return Decision(sign, "exact", value.enclosure(128), value.to_sympy())
+
+
+#: The most bits spent on printing one exact value; past it the value prints as an enclosure.
+DECIMAL_PRECISION_LIMIT = 1 << 16
+
+
+def decimal_string(value: arb | fmpq | int | sp.Expr, digits: int = 17) -> str:
+    """A decimal string with ``digits`` significant digits for ``value``: an ``fmpq``, sympy
+    number or ``arb`` (its midpoint; the ball's radius is reported separately).
+
+    >>> decimal_string(fmpq(1, 3), 5), decimal_string(sp.sqrt(2), 10), decimal_string(arb(2).sqrt(), 8)
+    ('0.33333', '1.414213562', '1.4142136')
+    """
+    if isinstance(value, arb):
+        return value.mid().str(digits, radius=False) if value.is_finite() else "nan"
+    need = int(digits * 3.33) + 8
+    prec = need + 56
+    if not isinstance(value, sp.Expr):
+        with ctx.workprec(prec):
+            return arb(fmpq(value)).mid().str(digits, radius=False)
+    # An exact value that nearly cancels (sqrt(2) - 1.41421356237309504880) needs far more bits
+    # than it has digits: raise the precision until the ball carries the digits asked for.
+    ball = None
+    while prec <= DECIMAL_PRECISION_LIMIT:
+        with ctx.workprec(prec):
+            ball = constant_enclosure(value, prec)
+        if ball.is_exact() or ball.rel_accuracy_bits() >= need:
+            return ball.mid().str(digits, radius=False)
+        prec *= 2
+    return enclosure_text(ball, digits) if ball is not None and ball.is_finite() else "nan"
+
+
+def enclosure_text(ball: arb, digits: int = 20) -> str:
+    """A ball as ``[m +/- r]`` with ``m`` to ``digits`` digits and ``r`` covering both the ball's
+    radius and the rounding of ``m`` (python-flint's correctly rounded ``arb.str``), so the printed
+    ball contains the true value; an exactly representable value prints without a radius.
+
+    >>> from flint import arb
+    >>> with ctx.workprec(256):
+    ...     enclosure_text(arb(1) / 3, 10), enclosure_text(arb(2), 5)
+    ('[0.3333333333 +/- 3.34e-11]', '2.0000')
+    """
+    if not ball.is_finite():
+        return "nan"
+    # python-flint formats through the current context; a 53-bit context would widen the ball.
+    with ctx.workprec(max(ctx.prec, 4 * digits + 64)):
+        return ball.str(digits, radius=True)
+
+
+def upper_text(x: arb | fmpq | int, digits: int = 3) -> str:
+    """A decimal upper bound of ``x`` (an ``arb`` or exact number) with ``digits`` significant
+    digits, rounded up: a printed bound (a radius, a Lipschitz constant) is never below the truth.
+
+    >>> upper_text(fmpq(1, 3)), upper_text(arb(2) ** -100), upper_text(0)
+    ('0.334', '7.89e-31', '0')
+    """
+    from fractions import Fraction
+
+    if isinstance(x, arb):
+        if not x.is_finite():
+            return "inf"
+        with ctx.workprec(max(ctx.prec, 64)):
+            man, exp = x.upper().man_exp()
+        q = Fraction(int(man)) * Fraction(2) ** int(exp)
+    else:
+        value = fmpq(x) if not isinstance(x, fmpq) else x
+        q = Fraction(int(value.p), int(value.q))
+    if q <= 0:
+        return "0" if q == 0 else "-" + _lower_magnitude(-q, digits)
+    e = _decimal_exponent(q)
+    scale = Fraction(10) ** (digits - 1 - e)
+    n = -((-q * scale).numerator // (q * scale).denominator)  # ceil
+    if n >= 10**digits:
+        n, e = n // 10 + (n % 10 != 0), e + 1
+    return _format_scaled(n, e, digits)
+
+
+def interval_text(lo: arb | fmpq | int, hi: arb | fmpq | int, digits: int = 17) -> str:
+    """``[a, b]`` with ``lo`` rounded down and ``hi`` rounded up to ``digits`` significant
+    digits, so the printed interval contains ``[lo, hi]`` (exact numbers or ``arb`` balls).
+
+    >>> interval_text(fmpq(1, 3), fmpq(2, 3), 3)
+    '[0.333, 0.667]'
+    """
+    low = lo if isinstance(lo, arb) else arb(fmpq(lo))
+    return f"[{_negated(upper_text(-arb(low.lower()), digits))}, {upper_text(hi if isinstance(hi, arb) else fmpq(hi), digits)}]"
+
+
+def _negated(text: str) -> str:
+    return text[1:] if text.startswith("-") else "0" if text == "0" else "-" + text
+
+
+def _decimal_exponent(q: Fraction) -> int:
+    """``floor(log10(q))`` for a positive rational, exactly."""
+    e = len(str(q.numerator)) - len(str(q.denominator))
+    from fractions import Fraction
+
+    while Fraction(10) ** e > q:
+        e -= 1
+    while Fraction(10) ** (e + 1) <= q:
+        e += 1
+    return e
+
+
+def _lower_magnitude(q: Fraction, digits: int) -> str:
+    from fractions import Fraction
+
+    e = _decimal_exponent(q)
+    scale = Fraction(10) ** (digits - 1 - e)
+    return _format_scaled(int(q * scale), e, digits)
+
+
+def _format_scaled(n: int, e: int, digits: int) -> str:
+    """``n * 10^(e - digits + 1)`` (``n`` has ``digits`` digits) as a short decimal string."""
+    text = str(n).rstrip("0") or "0"
+    mantissa = text[0] + ("." + text[1:] if len(text) > 1 else "")
+    if -4 <= e < 0:
+        return "0." + "0" * (-e - 1) + text
+    if 0 <= e < digits:
+        whole = str(n)[: e + 1]
+        frac = str(n)[e + 1:].rstrip("0")
+        return whole + ("." + frac if frac else "")
+    return f"{mantissa}e{e}" if e > 0 else f"{mantissa}e-{-e}"
+
+
+def decimal_with_radius(ball: arb, digits: int = 17, radius: arb | None = None) -> tuple[str, str]:
+    """``(m, r)``: the midpoint of ``ball`` to ``digits`` digits and an upper bound ``r`` on the
+    distance from ``m`` to every point of ``ball`` (or of ``mid +/- radius`` when a wider radius
+    is given), so ``[m +/- r]`` contains the truth after the rounding of ``m``.
+
+    >>> with ctx.workprec(256):
+    ...     decimal_with_radius(arb(1) / 3, 5)
+    ('0.33333', '3.34e-6')
+    """
+    m = decimal_string(ball, digits)
+    return m, upper_text(distance_to_decimal(ball, m, radius))
+
+
+def distance_to_decimal(ball: arb, decimal: str, radius: arb | None = None) -> arb:
+    """A ball whose upper end bounds ``|decimal - y|`` for every ``y`` in ``ball`` (or in
+    ``mid +/- radius``): what a radius printed beside ``decimal`` must cover."""
+    with ctx.workprec(max(ctx.prec, 4 * len(decimal) + 64)):
+        printed = arb(decimal)  # a decimal is rarely a binary number: arb encloses it
+        wide = ball if radius is None else ball.mid() + arb(0, arb(radius).upper())
+        return abs(wide - printed)
+
+
+def printed_radius(balls: Sequence[arb], texts: Sequence[str], box_radius: arb | fmpq | int | float) -> str:
+    """An upper bound on how far the printed decimals ``texts`` can be from the true points
+    (each inside its ball of ``balls``, and inside the certified box of radius ``box_radius``):
+    ``[text +/- radius]`` encloses each point, whatever the rounding of ``text``.
+
+    >>> with ctx.workprec(64):
+    ...     printed_radius([arb(1, 1e-10)], ["1.0000"], box_radius=0)
+    '1.01e-10'
+    """
+    cover = [distance_to_decimal(b, t) for b, t in zip(balls, texts, strict=True)]
+    return upper_text(max([c.upper() for c in cover] + [arb(box_radius).upper()], key=lambda a: a.mid()))
+
+
+def weakest_rigor(rigors: Iterable[str | None]) -> Rigor:
+    """:meth:`Rigor.weakest <symbolic_eos.core.vocabulary.Rigor.weakest>`: the weakest of ``rigors``;
+    ``None`` (an undecided quantity) counts as ``none``, and so does an empty list.
+
+    >>> weakest_rigor(["exact", "certified"]), weakest_rigor(["exact", None]), weakest_rigor([])
+    ('certified', 'none', 'none')
+    """
+    return Rigor.weakest(rigors)
+
+
+def json_float(value: float | None) -> str | None:
+    """A float (evidence or a parameter) for JSON: a string, the shortest text that reads back
+    as the same float, so no JSON number ever carries a real value.
+
+    >>> json_float(1.05), json_float(2.0), json_float(None), json_float(float("inf"))
+    ('1.05', '2.0', None, 'inf')
+    """
+    return None if value is None else repr(float(value))
+
+
+def json_floats(value: Any) -> Any:
+    """``value`` with every float (at any depth of dicts, lists and tuples) replaced by
+    :func:`json_float`, tuples by lists; booleans, integers, strings and None unchanged.
+
+    >>> json_floats({"eta": 1.1, "cycle": (0.5, 2.0), "steps": 10, "ok": True})
+    {'eta': '1.1', 'cycle': ['0.5', '2.0'], 'steps': 10, 'ok': True}
+    """
+    if isinstance(value, float):
+        return json_float(value)
+    if isinstance(value, dict):
+        return {k: json_floats(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_floats(v) for v in value]
+    return value
+
+
+def float_evidence(value: float, digits: int = 3, floor: float = 1e-12) -> str:
+    """A float ``value`` from a simulation shown as evidence: ``digits`` significant digits, and anything
+    below ``floor`` in size (rounding noise, which differs between machines) as ``< floor``.
+
+    >>> float_evidence(0.223157), float_evidence(4.4e-16), float_evidence(float("nan"))
+    ('0.223', '< 1e-12', 'nan')
+    """
+    if value != value:
+        return "nan"
+    if abs(value) < floor:
+        return f"< {floor:.0e}".replace("e-0", "e-")
+    return f"{value:.{digits}g}"

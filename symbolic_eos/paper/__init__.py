@@ -1,0 +1,3 @@
+"""The paper's worked settings, its claims (catalog/claims.toml) and the environment a verification ran in."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Everything that writes: atomic outputs, figures, Markdown reports."""
+
+__all__: list[str] = []
