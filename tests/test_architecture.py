@@ -23,7 +23,6 @@ import ast
 import importlib
 from pathlib import Path
 
-import pytest
 
 PACKAGE = "symbolic_eos"
 ROOT = Path(__file__).resolve().parent.parent / PACKAGE
