@@ -427,7 +427,7 @@ def test_the_table_covers_every_user_facing_entry_point():
         basin: ["basin_check", "interior_grid"], base_models: ["model", "read_catalog"],
         parse: ["parse_expression", "parse_constant"],
     }
-    alias = {mf: "mf"}
+    alias = {mf: "mf", dynamics: "dynamics"}
     missing = [f"{m.__name__}.{f}" for m, fs in entry_points.items() for f in fs
                if f"{alias.get(m, m.__name__.rsplit('.', 1)[-1])}.{f}(" not in source]
     assert not missing
