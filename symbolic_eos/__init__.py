@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 _LAZY = {
     **{name: "api" for name in ("check", "check_l2", "orbit", "window", "existence", "compose", "check_multivariate",
                                 "multivariate_orbit")},
-    **{name: "results" for name in ("StabilityCheck", "MinimaCheck", "L2Check")},
+    **{name: "analysis.results" for name in ("StabilityCheck", "MinimaCheck", "L2Check")},
 }
 
 

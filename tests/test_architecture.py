@@ -207,8 +207,8 @@ def test_the_checks_can_fail():
         "low:3 imports high.draw (core -> render)",
         "high:7 imports symbolic_eos.check (render -> api)",
     ]
-    assert unlisted({"results": [("decide", "_not_public_at_all", 1), ("decide", "Decision", 2)]}) == [
-        "results:1 imports decide._not_public_at_all, not in decide.__all__"]
+    assert unlisted({"analysis.results": [("core.decide", "_not_public_at_all", 1), ("core.decide", "Decision", 2)]}) == [
+        "analysis.results:1 imports core.decide._not_public_at_all, not in core.decide.__all__"]
 
 
 def test_every_module_is_in_a_layer_package():
