@@ -488,6 +488,7 @@ _TARGETS: list[tuple[str, Callable[[Any], Any]]] = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # float64 simulations that diverge overflow, as they may
 @settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(target=st.sampled_from(range(len(_TARGETS))), value=_OBJECTS)

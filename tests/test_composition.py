@@ -108,6 +108,7 @@ def test_identity_numerically_against_the_composed_expression(case):
     assert direct.sign == r.composition.value.sign or None in (direct.sign, r.composition.value.sign)
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(1000), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(eos_st.composition_cases(depth=2))
 def test_the_corrected_rule_never_fails(case):

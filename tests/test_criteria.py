@@ -117,6 +117,7 @@ def test_agreement_on_l2_losses_of_random_compositions(text, q):
         assert f.verdict == ("supercritical" if p.verdict == "holds" else "subcritical")
 
 
+@pytest.mark.slow
 @settings(deadline=None)
 @given(st.lists(st.fractions(-4, 4, max_denominator=5), min_size=4, max_size=4), st.fractions(-2, 2, max_denominator=3))
 def test_l2_identity_exactly(gc, q):

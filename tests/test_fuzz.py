@@ -195,6 +195,7 @@ def check_run(worker: Worker, sandbox: Path, argv: list[str], env: dict[str, str
     return r
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(300), deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
 @given(argv=commands)
@@ -323,6 +324,7 @@ def _edited(name: str, old: str, new: str | None) -> Catalog:
 _REPORT = ["report", "--out", "out", "--only", "base-model-examples", "--no-figures"]
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(100), deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
 @given(catalog=catalogs(), argv=catalog_commands)
@@ -395,6 +397,7 @@ def mnist_folders(draw: st.DrawFn) -> dict[str, bytes | None]:
 _MLP = ["mlp-experiment", "--config", "tiny", "--mnist", "mnist", "--json"]
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(60), deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
 @given(files=mnist_folders())

@@ -489,6 +489,7 @@ HIDDEN_ZEROS = ["(sin(1)**2 + cos(1)**2 - 1)", "(log(6) - log(2) - log(3))", "(a
                 "(sqrt(2)*sqrt(3) - sqrt(6))", "(exp(log(3)/2) - sqrt(3))"]
 
 
+@pytest.mark.slow
 @_SETTINGS
 @given(st.sampled_from(HIDDEN_ZEROS), st.integers(3, 8), st.sampled_from([-1, 1]), st.integers(1, 3))
 def test_hidden_zero_coefficients_never_count_as_non_zero(zero, j, sign, gap):
