@@ -5,6 +5,7 @@ package with ``disallow_incomplete_defs`` only, so this is where "complete" is e
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import pkgutil
@@ -109,3 +110,130 @@ def test_the_checks_themselves_can_fail():
     assert _problems(undocumented) == ["no docstring", "no >>> example", "parameter 'alpha' not named"]
     assert _problems(documented) == []
     assert _problems(wrong_name) == ["parameter 'alpha' not named"]
+
+
+# -- Failure modes (issue 14 item 6) -------------------------------------------------------------
+#
+# A public function that validates its arguments (calls ``arguments.<check>``; inside
+# ``core/arguments`` itself, one of that module's checks) or raises an exception in its own body
+# has a failure mode, and its docstring must show it: either a doctested traceback
+# (``Traceback (most recent call last):`` ... the one-line exception), or, where the failure is a
+# returned outcome rather than an exception, a doctest line whose comment names it and says why,
+# ``>>> call(...)  # undecided: <reason>`` or ``>>> call(...)  # refused: <reason>``.
+# A bare ``raise`` (re-raising after clean-up) and ``raise InternalError`` (a broken invariant,
+# never the user's input) are not failure modes a user meets, so they do not count.
+
+FAILURE_MARKER = re.compile(r"Traceback \(most recent call last\):|>>> .*#\s*(undecided|refused):")
+
+#: Modules other branches are editing right now (their doctests land there); the integrator empties
+#: this set once those branches are merged. PENDING OTHER BRANCHES.
+PENDING_MODULES = {
+    "symbolic_eos.multi.multivariate", "symbolic_eos.paper.claims", "symbolic_eos.analysis.results",
+    "symbolic_eos.core.decide", "symbolic_eos.core.numbers", "symbolic_eos.dynamics.existence",
+    "symbolic_eos.analysis.base_models", "symbolic_eos.analysis.certificates",
+    "symbolic_eos.dynamics.orbits",
+}
+
+#: Public functions that match the rule but have no failure a user can meet; each says why.
+FAILURE_ALLOWED: dict[str, str] = {}
+
+_NOT_A_FAILURE = {"InternalError"}
+
+
+def _top_level_functions(module_name: str) -> dict[str, ast.FunctionDef]:
+    module = importlib.import_module(module_name)
+    tree = ast.parse(inspect.getsource(module))
+    return {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+
+
+def _raised_name(node: ast.Raise) -> str:
+    exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+    if isinstance(exc, ast.Name):
+        return exc.id
+    return exc.attr if isinstance(exc, ast.Attribute) else ast.unparse(exc)
+
+
+def failure_reasons(function: ast.FunctionDef, local_checks: frozenset[str] = frozenset()) -> list[str]:
+    """Why ``function`` has a failure mode: the validators it calls and the exceptions it raises
+    (names in ``local_checks`` count as validators called without the ``arguments.`` prefix)."""
+    reasons = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call):
+            f = node.func
+            if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == "arguments":
+                reasons.add(f"calls arguments.{f.attr}")
+            elif isinstance(f, ast.Name) and f.id in local_checks:
+                reasons.add(f"calls {f.id}")
+        elif isinstance(node, ast.Raise) and node.exc is not None and _raised_name(node) not in _NOT_A_FAILURE:
+            reasons.add(f"raises {_raised_name(node)}")
+    return sorted(reasons)
+
+
+def _shows_failure(doc: str) -> bool:
+    return bool(FAILURE_MARKER.search(doc))
+
+
+def _failure_cases() -> list[tuple[str, list[str], str]]:
+    from symbolic_eos.core import arguments
+    checks = frozenset(n for n, o in vars(arguments).items()
+                       if inspect.isfunction(o) and o.__module__ == arguments.__name__)
+    cases = []
+    for module_name in ["symbolic_eos"] + MODULES:
+        if module_name in PENDING_MODULES:
+            continue
+        functions = _top_level_functions(module_name)
+        local = checks if module_name == arguments.__name__ else frozenset()
+        for qualname, obj in _public(module_name):
+            name = qualname.rsplit(".", 1)[1]
+            if inspect.isfunction(obj) and name in functions:
+                reasons = failure_reasons(functions[name], local)
+                if reasons:
+                    cases.append((qualname, reasons, obj.__doc__ or ""))
+    return cases
+
+
+FAILURE_CASES = _failure_cases()
+
+
+def test_the_failure_rule_covers_the_validating_functions():
+    assert len(FAILURE_CASES) > 40, len(FAILURE_CASES)
+    assert not set(FAILURE_ALLOWED) - {q for q, _, _ in FAILURE_CASES}, "stale FAILURE_ALLOWED entries"
+
+
+@pytest.mark.parametrize("qualname, reasons, doc", FAILURE_CASES, ids=[q for q, _, _ in FAILURE_CASES])
+def test_public_function_shows_its_failure_mode(qualname, reasons, doc):
+    if qualname in FAILURE_ALLOWED:
+        assert not _shows_failure(doc), f"{qualname} shows its failure now: drop it from FAILURE_ALLOWED"
+        return
+    assert _shows_failure(doc), (f"{qualname} has a failure mode ({', '.join(reasons)}) but its docstring "
+                                 "shows none: add a Traceback doctest or a '# undecided:'/'# refused:' line")
+
+
+def test_the_failure_checks_themselves_can_fail():
+    source = '''
+def validates(eta):
+    return arguments.rational(eta, "eta")
+
+def raises(x):
+    if x < 0:
+        raise InputError("negative")
+    raise InternalError("bug")
+
+def reraises(x):
+    try:
+        return 1 / x
+    except ZeroDivisionError:
+        raise
+
+def pure(x):
+    return x + 1
+'''
+    functions = {f.name: f for f in ast.parse(source).body}
+    assert failure_reasons(functions["validates"]) == ["calls arguments.rational"]
+    assert failure_reasons(functions["raises"]) == ["raises InputError"]
+    assert failure_reasons(functions["reraises"]) == []
+    assert failure_reasons(functions["pure"], frozenset({"rational"})) == []
+    assert _shows_failure(">>> f(-1)\nTraceback (most recent call last):\n...\nInputError: eta")
+    assert _shows_failure(">>> ball_sign(b)  # undecided: the ball contains 0\n")
+    assert not _shows_failure(">>> f(1)\n2\n")
+    assert not _shows_failure("an undecided outcome is possible")
