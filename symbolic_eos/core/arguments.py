@@ -132,6 +132,11 @@ def optional_exact_text(value: object, name: str) -> str | None:
 
     >>> optional_exact_text(None, "at") is None, optional_exact_text(2, "at")
     (True, '2')
+
+    >>> optional_exact_text(0.5, "at")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: at: expected exact text, an int, a Fraction or a sympy number, got float 0.5 (write '0.5' or Fraction(1, 2))
     """
     return None if value is None else exact_text(value, name)
 
@@ -203,6 +208,11 @@ def rational_sequence(value: object, name: str, positive: bool = False, max_leng
 
     >>> rational_sequence([Fraction(1, 100), "1/10", 1], "eps_values", positive=True)
     (Fraction(1, 100), Fraction(1, 10), Fraction(1, 1))
+
+    >>> rational_sequence(["1/10", "-1"], "eps_values", positive=True)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: eps_values[1]: expected a positive rational number, got -1
     """
     if not isinstance(value, (list, tuple)) or not 1 <= len(value) <= max_length:
         raise InputError(f"{name}: expected a list or tuple of 1 to {max_length} rationals, got {_got(value)}")
@@ -216,6 +226,11 @@ def point_texts(value: object, name: str, max_length: int = 100) -> str:
 
     >>> point_texts((1, Fraction(1, 2)), "at"), point_texts("1,1", "at")
     ('1,1/2', '1,1')
+
+    >>> point_texts([1, 0.5], "at")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: at[1]: expected exact text, an int, a Fraction or a sympy number, got float 0.5 (write '0.5' or Fraction(1, 2))
     """
     if isinstance(value, str):
         return value
@@ -352,6 +367,11 @@ def optional_int(value: object, name: str, low: int | None = None, high: int | N
 
     >>> optional_int(None, "limit", 1) is None, optional_int(5, "limit", 1)
     (True, 5)
+
+    >>> optional_int(0, "limit", 1)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: limit: expected an integer >= 1, got 0
     """
     return None if value is None else integer(value, name, low, high)
 
@@ -402,6 +422,11 @@ def real_sequence(value: object, name: str, positive: bool = False, max_length: 
 
     >>> real_sequence((1.05, 1.1), "etas", positive=True)
     (1.05, 1.1)
+
+    >>> real_sequence([1.05, -1], "etas", positive=True)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: etas[1]: expected a finite positive real number, got -1
     """
     if not isinstance(value, (list, tuple)) or not 1 <= len(value) <= max_length:
         raise InputError(f"{name}: expected a list or tuple of 1 to {max_length} numbers, got {_got(value)}")
@@ -498,6 +523,11 @@ def optional_text(value: object, name: str) -> str | None:
 
     >>> optional_text(None, "command") is None
     True
+
+    >>> optional_text(3, "command")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: command: expected text (a str), got int 3
     """
     return None if value is None else text(value, name)
 
@@ -530,6 +560,11 @@ def variable_names(value: object, name: str) -> str:
 
     >>> variable_names(("x", "y"), "vars_text"), variable_names("x,y", "vars_text")
     ('x,y', 'x,y')
+
+    >>> variable_names(["x", "sin"], "vars_text")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: vars_text[1]: variable name 'sin' is reserved (a function or constant)
     """
     if isinstance(value, str):
         return value
@@ -610,6 +645,11 @@ def panels(value: object, name: str) -> tuple[tuple[str, dict[str, Any], bool], 
 
     >>> panels([("loss", {"GD": [1, 0.5]}, True)], "panels")[0][1]["GD"].tolist()
     [1.0, 0.5]
+
+    >>> panels([("loss", {"GD": [1, float("nan")]}, True)], "panels")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: panels[0]['GD']: expected finite real values
     """
     if not isinstance(value, (list, tuple)) or not 1 <= len(value) <= 20:
         raise InputError(f"{name}: expected a list of 1 to 20 panels (ylabel, {{label: values}}, log_scale), got {_got(value)}")
@@ -645,6 +685,11 @@ def optional_callable(value: object, name: str) -> Any:
 
     >>> optional_callable(print, "progress") is print, optional_callable(None, "progress")
     (True, None)
+
+    >>> optional_callable("yes", "progress")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: progress: expected a function or None, got str 'yes'
     """
     if value is not None and not callable(value):
         raise InputError(f"{name}: expected a function or None, got {_got(value)}")
@@ -656,6 +701,11 @@ def optional_dict(value: object, name: str) -> dict | None:
 
     >>> optional_dict({}, "cache")
     {}
+
+    >>> optional_dict([], "cache")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: cache: expected a dict or None, got list []
     """
     if value is not None and not isinstance(value, dict):
         raise InputError(f"{name}: expected a dict or None, got {_got(value)}")
@@ -699,5 +749,10 @@ def each(values: Sequence[object], name: str, check: Callable[[object, str], T])
 
     >>> each([1, 2], "seeds", lambda v, n: integer(v, n, 0))
     (1, 2)
+
+    >>> each([1, -2], "seeds", lambda v, n: integer(v, n, 0))
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: seeds[1]: expected an integer >= 0, got -2
     """
     return tuple(check(v, f"{name}[{i}]") for i, v in enumerate(values))
