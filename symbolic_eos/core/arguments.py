@@ -133,10 +133,10 @@ def optional_exact_text(value: object, name: str) -> str | None:
     >>> optional_exact_text(None, "at") is None, optional_exact_text(2, "at")
     (True, '2')
 
-    >>> optional_exact_text(0.5, "at")
+    >>> optional_exact_text(0.5, "at")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    symbolic_eos.errors.InputError: at: expected exact text, an int, a Fraction or a sympy number, got float 0.5 (write '0.5' or Fraction(1, 2))
+    symbolic_eos.errors.InputError: at: expected exact text, ..., got float 0.5 (write '0.5' or Fraction(1, 2))
     """
     return None if value is None else exact_text(value, name)
 
@@ -227,10 +227,10 @@ def point_texts(value: object, name: str, max_length: int = 100) -> str:
     >>> point_texts((1, Fraction(1, 2)), "at"), point_texts("1,1", "at")
     ('1,1/2', '1,1')
 
-    >>> point_texts([1, 0.5], "at")
+    >>> point_texts([1, None], "at")
     Traceback (most recent call last):
     ...
-    symbolic_eos.errors.InputError: at[1]: expected exact text, an int, a Fraction or a sympy number, got float 0.5 (write '0.5' or Fraction(1, 2))
+    symbolic_eos.errors.InputError: at[1]: expected exact text, an int, a Fraction or a sympy number, got NoneType None
     """
     if isinstance(value, str):
         return value
