@@ -138,6 +138,12 @@ def paper_criterion(expansion: ExpansionLike, decisions: dict[int, Decision] | N
     >>> p = paper_criterion(e, found)
     >>> p.case, p.order, p.verdict, sorted(found)
     ('k_even', 4, 'fails', [3, 4])
+
+    A quadratic ``f`` has no order ``k`` at all, so the conditions cannot hold:
+
+    >>> q = paper_criterion(Expansion(parse_expression("(x - 1)**2"), parse_variable_name("x"), Point.rational(1), 24))
+    >>> q.case, q.verdict, q.reason
+    (None, 'fails', 'every derivative above the second vanishes (f is quadratic near xb)')
     """
     k, found, reason, verdict = _order_k(expansion)
     if decisions is not None:
@@ -199,6 +205,14 @@ def flip_coefficients(c: Sequence[Any], order: int | None = None) -> list:
 
     >>> flip_coefficients([fmpq(0), fmpq(0), fmpq(1), fmpq(1), fmpq(1, 4)])  # (x^2 - 1)^2/4 at 1
     [0, 0, 0, -16]
+
+    A :class:`~symbolic_eos.core.jets.Jet` known to order 4 cannot give the order-4 term (it needs ``c_5``):
+
+    >>> from symbolic_eos.core.jets import Jet
+    >>> flip_coefficients(Jet([fmpq(0), fmpq(0), fmpq(1), fmpq(1), fmpq(1, 4)]), order=4)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.core.jets.BeyondJet: the jet is known only to order 4; coefficient 5 is unknown
     """
     top = len(c) - 2 if order is None else order
     a = _gd_map_coefficients([c[j] for j in range(top + 2)])
@@ -254,6 +268,12 @@ def flip_normal_form(expansion: ExpansionLike) -> FlipNormalForm:
     >>> fl = flip_normal_form(e)
     >>> fl.order, fl.coefficient.exact, fl.verdict
     (7, -400, 'supercritical')
+
+    A quadratic ``f`` has ``F(F(x)) = x`` identically at ``eta0``, so no normal form exists:
+
+    >>> q = flip_normal_form(Expansion(parse_expression("(x - 1)**2"), parse_variable_name("x"), Point.rational(1), 24))
+    >>> q.verdict, q.reason  # undecided: f is quadratic
+    ('undecided', 'F(F(x)) = x identically at eta0 (f is quadratic): degenerate, no 2-cycle is born')
     """
     top = min(MAX_FLIP_ORDER, expansion.order - 1)
     for m in range(3, top + 1, 2):
