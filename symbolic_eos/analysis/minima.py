@@ -349,6 +349,11 @@ def strict_minima(expr: sp.Expr, var: sp.Symbol, lo: int | Fraction | str | sp.E
     >>> x = sp.Symbol("x")
     >>> [p.label for p in strict_minima(sp.cos(x), x, 0, 7).points]
     ['3.1415926535897932385']
+
+    >>> strict_minima(sp.cos(x), x, 7, 0)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: empty range [7, 0]: the lower end must be below the upper end
     """
     expr, var = _expression(expr, "expr"), _symbol(var)
     a, b = parse_range(arguments.exact_value(lo, "lo"), arguments.exact_value(hi, "hi"))
@@ -369,6 +374,11 @@ def target_points(g: sp.Expr, var: sp.Symbol, target: sp.Expr, lo: int | Fractio
     >>> x = sp.Symbol("x")
     >>> [p.label for p in target_points(sp.exp(x), x, sp.Integer(2), -10, 10).points]
     ['0.69314718055994530942']
+
+    >>> target_points(sp.exp(x), x, 2.0, -10, 10)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: target: expected exact text, ..., got float 2.0 (write '2.0' or Fraction(2, 1))
     """
     g, var = _expression(g, "g"), _symbol(var)
     target = arguments.exact_value(target, "target")
@@ -395,6 +405,11 @@ def rational_polynomial(expr: sp.Expr, var: sp.Symbol, max_degree: int = MAX_POL
     x^4 + (-1/50000000000000000000)*x^2 + 1/10000000000000000000000000000000000000000
     >>> rational_polynomial(parse_expression("x**2 + sin(x)"), parse_variable_name("x")) is None
     True
+
+    >>> rational_polynomial(parse_expression("x**2"), parse_variable_name("x"), max_degree=-1)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: max_degree: expected an integer in [0, 1000000], got -1
     """
     expr, var = _expression(expr, "expr"), _symbol(var)
     max_degree = arguments.integer(max_degree, "max_degree", 0, 10**6)
@@ -440,6 +455,13 @@ def polynomial_roots(eq: Equation, lo: fmpq, hi: fmpq, slope_sign: int | None = 
     >>> r = polynomial_roots(Equation(parse_expression("(x**2 - 2)**2"), x), fmpq(-10), fmpq(10), 1)
     >>> [p.label for p in r.points], polynomial_roots(Equation(parse_expression("x**4"), x), fmpq(-1), fmpq(1), 1).degenerate
     (['-sqrt(2)', 'sqrt(2)'], ('0',))
+
+    The range ends are exact ``fmpq``:
+
+    >>> polynomial_roots(Equation(parse_expression("x**2 - 2"), x), -10, 10)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: lo: expected an fmpq, got int -10
     """
     eq = arguments.instance(eq, "eq", Equation, "an Equation")
     lo, hi = arguments.instance(lo, "lo", fmpq, "an fmpq"), arguments.instance(hi, "hi", fmpq, "an fmpq")
