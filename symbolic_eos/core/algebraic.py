@@ -889,6 +889,13 @@ def algebraic_coefficients(expr: sp.Expr, var: sp.Symbol, point: Point, order: i
     >>> x = sorted(f.free_symbols, key=str)[0]
     >>> [str(c) for c in algebraic_coefficients(f, x, Point.from_constant(parse_constant("atanh(1/2)")), 3)]
     ['0', '0', '9/16', '-9/16']
+
+    ``e^1`` is transcendental, so the jet of ``exp(x)`` at 1 is not in the field:
+
+    >>> algebraic_coefficients(parse_expression("exp(x)"), x, Point.rational(1), 2)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.core.algebraic.NotAlgebraic: exp of a non-zero algebraic number is transcendental
     """
     if point.exact is None:
         raise NotAlgebraic("the point is not known exactly")
