@@ -483,6 +483,11 @@ def exact_coefficients(expr: sp.Expr, var: sp.Symbol, point: Point, order: int) 
     >>> x = sp.Symbol("x")
     >>> exact_coefficients((x**2 - 1)**2 / 4, x, Point.rational(1), 4)
     (0, 0, 1, 1, 1/4)
+
+    >>> exact_coefficients(sp.exp(x), x, Point.rational(1), 2)  # e is irrational
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.core.jets.NotRational: exp
     """
     xb = point.as_fmpq
     if xb is None:
@@ -502,6 +507,11 @@ def ball_coefficients(
     >>> with ctx.workprec(64):
     ...     ball_coefficients(sp.exp(x), x, arb(0), 3, 64)[3].contains(arb(1) / 6)
     True
+
+    >>> ball_coefficients(sp.log(x), x, arb(-1), 2, 64)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.DomainError: log(...) is not real or not smooth at the point
     """
     return directional_coefficients(expr, (var,), (centre,), (arb(1),), order, prec)
 
@@ -584,6 +594,13 @@ def symbolic_coefficients(
     >>> s = symbolic_coefficients(sp.exp(x), x, Point.from_constant(sp.Integer(1)), 4, ops_limit=4000)
     >>> s[2], s[4]
     (E/2, E/24)
+
+    A closed form over ``ops_limit`` is refused rather than built:
+
+    >>> symbolic_coefficients(sp.exp(sp.exp(sp.exp(x))), x, Point.from_constant(sp.Integer(1)), 6, ops_limit=50)[6]
+    Traceback (most recent call last):
+    ...
+    IndexError: closed form of order 3 exceeds the size bound
     """
     return SymbolicCoefficients(expr, var, point.exact, order, ops_limit)
 
@@ -631,6 +648,11 @@ def limit_fraction(x: arb, max_denominator: int = 1000) -> fmpq:
 
     >>> limit_fraction(arb("0.3333333333333333333"), max_denominator=10)
     1/3
+
+    >>> limit_fraction(arb("nan"))
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: not an exact finite number
     """
     mid = arb_to_fmpq(x.mid())
     f = Fraction(int(mid.p), int(mid.q)).limit_denominator(max_denominator)
@@ -768,6 +790,14 @@ def directional_coefficients(
     >>> with ctx.workprec(64):
     ...     list(directional_coefficients(x**2 + y**2, (x, y), [arb(1), arb(0)], [arb(0), arb(1)], 2, prec=64))
     [1.00000000000000000, 0, 1.00000000000000000]
+
+    A centre ball on both sides of ``x = 0`` leaves ``log`` undecided at this precision:
+
+    >>> with ctx.workprec(64):
+    ...     directional_coefficients(sp.log(x) + y, (x, y), [arb(0, 1), arb(0)], [arb(1), arb(0)], 2, prec=64)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.core.jets.Undetermined: log(...)
     """
     n = order + 1
     with ctx.workprec(prec), series_length(n):
