@@ -110,6 +110,11 @@ def interior_grid(lo: int | Fraction | str, hi: int | Fraction | str, n: int) ->
 
     >>> interior_grid(0, 1, 3)
     (Fraction(1, 4), Fraction(1, 2), Fraction(3, 4))
+
+    >>> interior_grid(1, 0, 3)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: empty interval (1, 0)
     """
     a, b = arguments.rational(lo, "lo"), arguments.rational(hi, "hi")
     n = arguments.positive_int(n, "n", 1, 10**7)
@@ -513,6 +518,13 @@ def basin_check(
     >>> r = basin_check("(x**2 - 1)**2/4", "x", "11/10", cycle.points, [Fraction(1, 2), Fraction(3, 5)], minimum=1)
     >>> r.counts["cycle"], [o.evidence for o in r.outcomes]
     (2, ['certified', 'certified'])
+
+    Starts are exact (a float start would hide its rounding in the orbit):
+
+    >>> basin_check("(x**2 - 1)**2/4", "x", "11/10", cycle.points, [0.5])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: starts[0]: expected exact text, ..., got float 0.5 (write '0.5' or Fraction(1, 2))
     """
     if not isinstance(var, sp.Symbol):
         var = arguments.variable_name(var, "var")
