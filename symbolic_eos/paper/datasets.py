@@ -100,6 +100,16 @@ def load_digits() -> Dataset:
     ('digits', 1797, 64, 10, [0, 1, 2, 3, 4])
     >>> float(d.x.min()), float(d.x.max()), bool(np.all(d.x * 16 == np.round(d.x * 16)))
     (0.0, 1.0, True)
+
+    Without scikit-learn (here hidden from the import system) it says how to get it:
+
+    >>> import sys
+    >>> saved, sys.modules["sklearn.datasets"] = sys.modules.get("sklearn.datasets"), None
+    >>> load_digits()
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: the 8x8 digits data set needs scikit-learn; install the digits extra: pip install 'symbolic-eos[digits]'
+    >>> sys.modules["sklearn.datasets"] = saved
     """
     try:
         from sklearn.datasets import load_digits as _load
@@ -202,6 +212,11 @@ def write_idx(path: str, array: np.ndarray) -> None:
     >>> write_idx(path, np.array([7, 2], dtype=np.uint8))
     >>> read_idx(path).tolist(), os.path.getsize(path)
     ([7, 2], 10)
+
+    >>> write_idx(path, np.array([0.5, 1.0]))
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: IDX writer supports uint8 arrays only, got float64
     """
     path = arguments.path(path, "path")
     a = arguments.instance(array, "array", np.ndarray, "a numpy uint8 array")

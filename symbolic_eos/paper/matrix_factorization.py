@@ -78,6 +78,11 @@ def mf_loss(c_text: str) -> tuple[str, str]:
 
     >>> mf_loss("1,0;0,1/4")[1]
     'y11,y12,y21,y22,z11,z12,z21,z22'
+
+    >>> mf_loss("1,0;0")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: '1,0;0' is not a square matrix of size 1 to 4 (rows separated by ';')
     """
     C = _matrix(arguments.text(c_text, "c_text", 2000))
     d = C.shape[0]
@@ -345,6 +350,11 @@ def mf_report(dims: Sequence[int] = (2, 3, 4), etas: Sequence[float] = (1.05, 1.
 
     >>> len(mf_report(dims=(2,), etas=(1.1,), seeds=(0,), lambda2=0.5).runs)
     1
+
+    >>> mf_report(dims=(1,), etas=(1.1,), seeds=(0,))
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: dims[0]: expected an integer in [2, 200], got 1
     """
     dims, etas = arguments.int_sequence(dims, "dims", 2, MAX_D), arguments.real_sequence(etas, "etas", positive=True)
     seeds, lambda2 = arguments.int_sequence(seeds, "seeds", 0, MAX_SEED), arguments.real_number(lambda2, "lambda2")
