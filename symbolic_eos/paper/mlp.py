@@ -776,6 +776,11 @@ def run_experiment(config: str = "small", mnist_dir: str | None = None, seed: in
     ('digits', 200, 200, 'holds')
     >>> list(dict.fromkeys(phases))
     ['training', 'certifying Obs. 2', 'flip coefficient']
+
+    >>> run_experiment("tiny", mnist_dir="/nonexistent/mnist")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: /nonexistent/mnist: not a directory
     """
     config, seed = arguments.choice(config, "config", tuple(CONFIGS)), arguments.integer(seed, "seed", 0)
     mnist_dir = None if mnist_dir is None else arguments.path(mnist_dir, "mnist_dir")

@@ -71,6 +71,11 @@ def population_loss(v: float | np.ndarray, w: np.ndarray, c: float = 1.0) -> np.
 
     >>> float(population_loss(1.0, np.array([1.0, 0.0, 0.0])))  # the teacher itself
     0.0
+
+    >>> population_loss(1.0, np.array([1.0, 0.0, 0.0]), c=-1)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: c: expected a finite positive real number, got -1
     """
     v, w, c = arguments.real_array(v, "v"), arguments.real_array(w, "w"), arguments.real_number(c, "c", positive=True)
     if w.ndim == 0 or w.shape[-1] == 0:
@@ -106,6 +111,11 @@ def monte_carlo_check(d: int = 5, samples: int = 200_000, points: int = 5, seed:
 
     >>> bool(monte_carlo_check(d=3, samples=20000, points=3, seed=0).max_deviation_in_standard_errors < 4)
     True
+
+    >>> monte_carlo_check(samples=0)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: samples: expected an integer in [2, 10000000], got 0
     """
     d, samples = arguments.positive_int(d, "d", 1, MAX_D), arguments.positive_int(samples, "samples", 2, 10**7)
     points, seed = arguments.positive_int(points, "points", 1, 1000), arguments.integer(seed, "seed", 0, MAX_SEED)
@@ -190,6 +200,11 @@ def trajectory(d: int, K: float, seed: int, steps: int = 4000, c: float = 1.0) -
     >>> perp, v, norm = trajectory(3, 1.05, 0, steps=500, c=1.0)
     >>> perp.shape, bool(perp[-1] < perp[0])
     ((500,), True)
+
+    >>> trajectory(3, 1.05, 0, steps=0)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: steps: expected an integer in [2, 10000000], got 0
     """
     d, K, seed, steps, c = _run_arguments(d, K, seed, steps, c)
     rng = np.random.default_rng(seed)
@@ -297,6 +312,11 @@ def neuron_report(dims: Sequence[int] = (3, 5, 10), Ks: Sequence[float] = (1.05,
     (True, [(3, 1.05, 0, 2000)], True)
     >>> seen
     [('GD d=3 K=1.05 seed=0', 0, 1), ('done', 1, 1)]
+
+    >>> neuron_report(dims=(3,), Ks=(0,), seeds=(0,))
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: Ks[0]: expected a finite positive real number, got 0
     """
     dims, Ks = arguments.int_sequence(dims, "dims", 1, MAX_D), arguments.real_sequence(Ks, "Ks", positive=True)
     seeds, steps = arguments.int_sequence(seeds, "seeds", 0, MAX_SEED), arguments.positive_int(steps, "steps", 2, MAX_STEPS)
