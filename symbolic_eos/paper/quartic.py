@@ -388,6 +388,11 @@ def orbit_equation_check(etas: Sequence = ORBIT_ETAS, digits: int = 30) -> Orbit
 
     >>> orbit_equation_check(["11/10", "6/5"], digits=20).all_proved
     True
+
+    >>> orbit_equation_check([1.1], digits=20)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: etas[0]: expected exact text, ..., got float 1.1 (write '1.1' or Fraction(11, 10))
     """
     etas = arguments.exact_texts(etas, "etas")
     digits = arguments.digits(digits)
@@ -489,6 +494,11 @@ def where_1121_comes_from(digits: int = 30) -> ThresholdOrigin:
 
     >>> where_1121_comes_from(20).paper_bound
     '1121/1000'
+
+    >>> where_1121_comes_from(3)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: `digits` must be between 5 and 20000, not 3
     """
     expr, x, _, _ = _setting()
     w = window_expr(expr, x, parse_constant(MINIMUM), digits=arguments.digits(digits), text=QUARTIC, label=MINIMUM)
@@ -726,6 +736,13 @@ def basin_claim(etas: Sequence = BASIN_ETAS, n_starts: int = 200, digits: int = 
     >>> b = basin_claim(etas=["11/10"], n_starts=3, digits=20, threshold=None, progress=None)
     >>> b.rows[0].report.counts
     {'cycle': 3, 'minimum': 0, 'diverged': 0, 'other': 0}
+
+    ``etas`` is a list, even for one learning rate:
+
+    >>> basin_claim(etas="11/10", n_starts=3)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: etas: expected a list or tuple of exact values, got str '11/10'
     """
     etas, n_starts = arguments.exact_texts(etas, "etas"), arguments.positive_int(n_starts, "n_starts", 1, MAX_STARTS)
     digits = arguments.digits(digits)
@@ -809,6 +826,11 @@ def first_rational_landing(bound: str = PAPER_BOUND, max_denominator: int = 1000
 
     >>> first_rational_landing()
     (Fraction(25, 24), Fraction(3, 5))
+
+    >>> first_rational_landing(max_denominator=1)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: max_denominator: expected an integer in [2, 10000], got 1
     """
     top = _fraction(bound, "bound")
     max_denominator = arguments.positive_int(max_denominator, "max_denominator", 2, 10**4)
@@ -838,6 +860,11 @@ def rational_exceptional_starts(eta: str | int | Fraction | sp.Expr, depth: int 
     ((Fraction(3, 5), 1),)
     >>> rational_exceptional_starts("11/10")
     ()
+
+    >>> rational_exceptional_starts("25/24", depth=9)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: depth: expected an integer in [1, 8], got 9
     """
     e = _fraction(eta)
     depth = arguments.positive_int(depth, "depth", 1, 8)
@@ -915,6 +942,11 @@ def exact_landing(eta: str | int | Fraction | sp.Expr, x0: str | int | Fraction 
 
     >>> exact_landing("25/24", "3/5").proved
     True
+
+    >>> exact_landing("25/24", 0.6)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: x0: expected exact text, ..., got float 0.6 (write '0.6' or Fraction(3, 5))
     """
     e, x = _fraction(eta), _fraction(x0, "x0")
     orbit = exact_orbit(e, x, 1)
@@ -1121,6 +1153,11 @@ def quartic_report(digits: int = 30, orbit_etas: Sequence = ORBIT_ETAS, basin_et
     (True, 1121, 3, True)
     >>> seen
     ['stability window', 'orbit equation', 'basin at eta = 11/10', 'exceptional set', 'done']
+
+    >>> quartic_report(digits=15, n_starts=0)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: n_starts: expected an integer in [1, 100000], got 0
     """
     digits = arguments.digits(digits)
     orbit_etas, basin_etas = arguments.exact_texts(orbit_etas, "orbit_etas"), arguments.exact_texts(basin_etas, "basin_etas")
