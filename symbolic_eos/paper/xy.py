@@ -81,6 +81,13 @@ def exact_xy_orbit(eta: str | int | Fraction, x0: str | int | Fraction, y0: str 
 
     >>> exact_xy_orbit("1/2", "2", "1", 2)
     ((Fraction(2, 1), Fraction(1, 1)), (Fraction(3, 2), Fraction(0, 1)), (Fraction(3, 2), Fraction(3, 4)))
+
+    Exact orbits are short (the bits grow geometrically), at most 10 steps:
+
+    >>> exact_xy_orbit("1/2", "2", "1", 11)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: steps: expected an integer in [0, 10], got 11
     """
     e, x, y = _point(eta, x0, y0)
     steps = arguments.integer(steps, "steps", 0, MAX_EXACT_STEPS)
@@ -99,6 +106,13 @@ def exact_landing_step(eta: str | int | Fraction, x0: str | int | Fraction, y0: 
 
     >>> exact_landing_step("11/10", "1/2", "2"), exact_landing_step("25/24", "3/5", "3/5")
     ((0, True), (1, True))
+
+    >>> exact_landing_step("11/10", "1/3", "1/3") is None  # undecided: no landing within the exact steps
+    True
+    >>> exact_landing_step("11/10", "1/3", "1/3", max_steps=-1)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: max_steps: expected an integer in [0, 10000], got -1
     """
     e, x, y = _point(eta, x0, y0)
     max_steps = arguments.integer(max_steps, "max_steps", 0, 10**4)
@@ -168,6 +182,9 @@ def xy_landing(eta: str | int | Fraction, x0: str | int | Fraction, y0: str | in
     the repeated end point), or None if it does not within :data:`EXACT_STEPS` steps.
 
     >>> xy_landing("25/24", "3/5", "3/5").proved
+    True
+
+    >>> xy_landing("11/10", "1/3", "1/3") is None  # undecided: no landing within EXACT_STEPS steps
     True
     """
     e, x, y = _point(eta, x0, y0)
@@ -286,6 +303,11 @@ def trajectory(eta: str, x0: str, y0: str, steps: int = 200) -> np.ndarray:
 
     >>> trajectory("1/2", "2", "1", 2).tolist()
     [[2.0, 1.0], [1.5, 0.0], [1.5, 0.75]]
+
+    >>> trajectory(0.5, "2", "1", 2)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: eta: expected exact text, ..., got float 0.5 (write '0.5' or Fraction(1, 2))
     """
     exact_eta, exact_x, exact_y = _point(eta, x0, y0)
     steps = arguments.integer(steps, "steps", 0, MAX_STEPS)
@@ -317,6 +339,11 @@ def balancing(eta: str, starts: Sequence[Fraction] = DEFAULT_STARTS, steps: int 
 
     >>> balancing("11/10", starts=(Fraction(1, 2),), steps=2000).balanced_cycle
     1
+
+    >>> balancing("-1", starts=(Fraction(1, 2),), steps=20)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: eta: expected a positive rational number, got -1
     """
     eta = arguments.exact_text(eta, "eta")
     e = float(arguments.rational(eta, "eta", positive=True))
@@ -384,6 +411,11 @@ def xy_report(etas: Sequence[str] = DEFAULT_ETAS, starts: Sequence[Fraction] = D
 
     >>> xy_report(etas=("11/10",), starts=(Fraction(1, 2),), steps=2000).rows[0].balanced_cycle
     1
+
+    >>> xy_report(etas=("11/10",), starts=(), steps=2000)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: starts: expected a list or tuple of 1 to 100 rationals, got tuple ()
     """
     etas = arguments.exact_texts(etas, "etas")
     for i, e in enumerate(etas):
