@@ -161,6 +161,16 @@ def atomic_files(*paths: str | Path) -> Iterator[tuple[Path, ...]]:
     False
     >>> target.read_text()
     'new'
+
+    A write that fails (here: a file where the folder should be) is reported with its target:
+
+    >>> blocker = target.parent / "b"
+    >>> _ = blocker.write_text("")
+    >>> with atomic_files(blocker / "c.txt") as (tmp,):  # doctest: +ELLIPSIS
+    ...     _ = tmp.write_text("new")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: cannot write '.../b/c.txt': Not a directory
     """
     targets = [file_target(p) for p in paths]
     created: list[Path] = []
@@ -203,6 +213,13 @@ def atomic_directory(path: str | Path, keep_hidden: bool = True) -> Iterator[Pat
     ...     pass
     >>> (d / "index.md").read_text(), [p.name for p in d.parent.iterdir()]
     ('v1', ['report'])
+
+    >>> _ = (d.parent / "notes").write_text("")
+    >>> with atomic_directory(d.parent / "notes") as tmp:  # doctest: +ELLIPSIS
+    ...     pass
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: cannot write the folder '.../notes': a file is in the way
     """
     target = Path(path).absolute()
     if target.is_symlink() and target.is_dir():
