@@ -71,6 +71,11 @@ def save_figure(fig: Any, path: str, dpi: int = 130, **options: Any) -> None:
     >>> save_figure(fig, path); plt.close(fig)
     >>> open(path).read(5)
     '<?xml'
+
+    >>> save_figure(fig, path, dpi=0)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: dpi: expected an integer in [10, 2000], got 0
     """
 
     from .output import atomic_files, file_target
@@ -108,6 +113,14 @@ def bifurcation_diagram(report: WindowReport, path: str, n_eta: int = 500, n_ite
     >>> bifurcation_diagram(window("(x**2 - 1)**2/4", at="1", digits=20), path, n_eta=20, n_iter=50, keep=8)
     >>> os.path.getsize(path) > 0
     True
+
+    An orbit report has no window to sweep:
+
+    >>> from symbolic_eos import orbit
+    >>> bifurcation_diagram(orbit("(x**2 - 1)**2/4", "11/10", at="1", digits=20), path)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: report: expected a WindowReport (from window), got OrbitReport OrbitReport(...)
     """
     report = arguments.instance(report, "report", WindowReport, "a WindowReport (from window)")
     path = arguments.path(path, "path", SUFFIXES)
@@ -158,6 +171,13 @@ def cobweb(report: OrbitReport, path: str, steps: int = 60) -> None:
     >>> cobweb(orbit("(x**2 - 1)**2/4", "11/10", at="1", digits=20), path, steps=10)
     >>> os.path.getsize(path) > 0
     True
+
+    Below eta0 = 1 no 2-cycle exists to draw:
+
+    >>> cobweb(orbit("(x**2 - 1)**2/4", "9/10", at="1", digits=20), path)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: no 2-cycle to plot: no 2-cycle is born here because the flip at eta0 = 1.00000000000 is supercritical...
     """
     report = arguments.instance(report, "report", OrbitReport, "an OrbitReport (from orbit)")
     path = arguments.path(path, "path", SUFFIXES)
@@ -205,6 +225,11 @@ def trajectories(panels: Sequence[tuple[str, Mapping[str, Any], bool]], path: st
     >>> trajectories([("loss", {"GD": [1.0, 0.5, 0.25]}, True)], path, "GD")
     >>> os.path.getsize(path) > 0
     True
+
+    >>> trajectories([("loss", {"GD": [1.0, 0.5]}, True)], "t.txt", "GD")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: path: expected a file name ending in .png or .pdf or ... (or no suffix), got 't.txt'
     """
     panels = arguments.panels(panels, "panels")
     path, title = arguments.path(path, "path", SUFFIXES), arguments.text(title, "title", 2000)
@@ -243,6 +268,11 @@ def plot_certificates(certificates: Sequence[BaseModelCertificate], path: str, d
     >>> with open(path, "rb") as fh:
     ...     fh.read(4) == bytes([0x89]) + b"PNG"
     True
+
+    >>> plot_certificates([], path)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: no certificates to plot
     """
     plt = _pyplot()
     from matplotlib.patches import Patch
@@ -284,6 +314,11 @@ def plot_experiment(result: MlpExperiment, directory: str) -> list[str]:
     ['mlp-tiny-loss.png', 'mlp-tiny-sharpness.png', 'mlp-tiny-cosine.png']
     >>> all(Path(p).read_bytes()[:4] == bytes([0x89]) + b"PNG" for p in paths)
     True
+
+    >>> plot_experiment(None, tempfile.mkdtemp())
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: result: expected an MlpExperiment (from run_experiment), got NoneType None
     """
     import os
 
