@@ -360,6 +360,13 @@ def write_report(verification: PaperVerification, out: str | Path = "reports", f
     >>> files = write_report(verify_paper(only=["lemma1-higher-order"]), out, figures=False, progress=None)
     >>> [f.relative_to(out).as_posix() for f in files]
     ['index.md', 'claims/lemma1-higher-order.md']
+
+    The verification comes first, the folder second:
+
+    >>> write_report("reports")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: verification: expected a PaperVerification (from verify_paper), got str 'reports'
     """
     verification = arguments.instance(verification, "verification", PaperVerification, "a PaperVerification (from verify_paper)")
     out, figures = arguments.path(out, "out"), arguments.flag(figures, "figures")
@@ -408,10 +415,16 @@ def check_report(result: StabilityCheck | MinimaCheck | MultivariateCheck, path:
 
     >>> import tempfile
     >>> from symbolic_eos import check
-    >>> from symbolic_eos import check
     >>> page = check_report(check("x**2/2 + x**3", at="0"), tempfile.mkdtemp() + "/c.md", "symbolic-eos check ...", False)
     >>> page.read_text().splitlines()[0]
     '# symbolic-eos check: `x**2/2 + x**3`'
+
+    The result object is wanted, not its JSON form:
+
+    >>> check_report(check("x**2/2 + x**3", at="0").to_dict(), tempfile.mkdtemp() + "/c.md")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: result: expected a StabilityCheck, MinimaCheck or MultivariateCheck, got dict {'point': '0', ...
     """
     from ..multi.multivariate import MultivariateCheck  # noqa: F811 - at run time, not only for mypy
 
