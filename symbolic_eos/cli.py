@@ -435,6 +435,13 @@ def main(argv: list[str] | None = None) -> int:
       "point": "1.0000000000000000000",
     ...
     0
+
+    Bad input is refused with exit code 2 (the same line goes to stderr; ``--json`` also prints it as
+    ``{"error": ...}``):
+
+    >>> main(["orbit", "(x**2-1)**2/4", "--eta", "-1", "--at", "1", "--json"])  # refused: a negative eta
+    {"error": "the learning rate must be a finite positive number, not -1"}
+    2
     """
     argv = sys.argv[1:] if argv is None else argv
     as_json = "--json" in argv

@@ -111,6 +111,11 @@ def compositions(depth: int = 3, poster_only: bool = False, affine: bool = True)
     >>> x = parse_variable_name("x")
     >>> all(parse_expression(text).free_symbols == {x} for text in drawn)
     True
+
+    >>> compositions(depth=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: depth must be at least 1
     """
     if depth < 1:
         raise ValueError("depth must be at least 1")
