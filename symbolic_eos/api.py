@@ -259,6 +259,11 @@ def multivariate_orbit(text: Expression, vars_text: Any, at: Any, eta: Exact, di
     (True, True)
     >>> multivariate_orbit("(x*y - 1)**2/2", "x,y", "1,1", "-1").message
     'no 2-cycle is born here: the flip at eta0 = 1.00000000000000 is supercritical, so the local branch exists only for eta above eta0'
+
+    >>> multivariate_orbit("(x*y - 1)**2/2", "x,y", "1", "11/10")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: `at` has 1 coordinate(s) but `vars_text` names 2 variable(s)
     """
     symbols = _variables(vars_text, "vars_text")
     expr, text = _loss(text, "text", tuple(str(s) for s in symbols))

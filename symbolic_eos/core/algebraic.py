@@ -351,6 +351,9 @@ def to_surd(value: sp.Expr) -> Surd | None:
 
     >>> to_surd(sp.sqrt(8) / 2 + sp.Rational(1, 3)), to_surd(sp.pi), to_surd(sp.sqrt(1 + sp.sqrt(2)))
     (Surd(1/3 + sqrt(2)), None, None)
+
+    >>> to_surd(sp.exp(1)) is None  # refused: e is transcendental, not in the field
+    True
     """
     try:
         return _to_surd(value)

@@ -117,6 +117,9 @@ def ball_sign(ball: arb) -> int | None:
 
     >>> ball_sign(arb(-2, 1)), ball_sign(arb(0)), ball_sign(arb(0, 1e-30))
     (-1, 0, None)
+
+    >>> ball_sign(arb(2).sqrt() - arb("1.41421356", 1e-8)) is None  # undecided: the ball holds numbers of both signs
+    True
     """
     if ball.is_zero():
         return 0
@@ -682,6 +685,13 @@ def expression_size(expr: sp.Expr, var: sp.Symbol | None) -> int:
     >>> x = sp.Symbol("x")
     >>> expression_size(sp.sin(x)**2 + sp.sin(x), x), expression_size(sp.pi**2 + 1, var=None)
     (4, 4)
+
+    A constant (``var=None``) has no variable in it:
+
+    >>> expression_size(x + 1, var=None)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: unexpected free variable x
     """
     return len(_plan(expr, var))
 
@@ -701,6 +711,11 @@ def float_function(expr: sp.Expr, var: sp.Symbol) -> Callable[[Any], Any]:
     >>> x = sp.Symbol("x")
     >>> float_function(x**2, x)(np.array([1.0, 2.0])).tolist()
     [1.0, 4.0]
+
+    >>> float_function(sp.Max(x, 1), x)(1.0)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: unsupported expression Max(1, x)
     """
     import numpy as np
 
@@ -754,6 +769,11 @@ def ball_function(expr: sp.Expr, var: sp.Symbol | tuple) -> Callable[[Any], arb]
     >>> with ctx.workprec(64):
     ...     ball_function(x**2 - 1, x)(arb(3)), ball_function(sp.log(x), x)(arb(-1)), ball_function(x * y, (x, y))((arb(2), arb(3)))
     (8.00000000000000000, nan, 6.00000000000000000)
+
+    >>> ball_function(sp.Max(x, 1), x)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: unsupported expression Max(1, x)
     """
     variables = var if isinstance(var, tuple) else (var,)
 

@@ -242,6 +242,11 @@ def trajectory(d: int = 3, eta: float = 1.1, lambda2: float = 0.5, seed: int = 0
 
     >>> trajectory(d=2, eta=1.1, lambda2=0.5, seed=0, steps=50).shape
     (50, 3)
+
+    >>> trajectory(d=1)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: d: expected an integer in [2, 200], got 1
     """
     import numpy as np
 
@@ -262,6 +267,11 @@ def simulate_mf(d: int = 3, eta: float = 1.1, lambda2: float = 0.5, seed: int = 
 
     >>> simulate_mf(d=2, eta=1.1, lambda2=0.5, seed=0, steps=3000).outcome
     "oscillation confined to u u^T with the quartic's delta"
+
+    >>> simulate_mf(d=3, eta=-1.1, steps=10)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: eta: expected a finite positive real number, got -1.1
     """
     import numpy as np
 

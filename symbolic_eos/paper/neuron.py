@@ -227,6 +227,11 @@ def simulate(d: int, K: float, seed: int, steps: int = 4000, c: float = 1.0) -> 
 
     >>> simulate(d=3, K=1.05, seed=0, steps=2000, c=1.0).cycle is not None
     True
+
+    >>> simulate(d=3, K=0, seed=0, steps=10)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: K: expected a finite positive real number, got 0
     """
     d, K, seed, steps, c = _run_arguments(d, K, seed, steps, c)
     perp_arr, vs, norms = trajectory(d, K, seed, steps, c)
