@@ -130,6 +130,10 @@ def paper_criterion(expansion: ExpansionLike, decisions: dict[int, Decision] | N
     """Apply the paper's 1-D conditions at the point of ``expansion`` (assumed a strict
     minimum); the derivative signs decided on the way are stored in ``decisions`` if given.
 
+    With ``k >= 3`` the lowest order where ``f^(k)(xb) != 0``: ``k = 3`` needs
+    ``3 f'''^2 - f'' f'''' > 0``, an odd ``k > 3`` needs ``f^(k+1)(xb) < 0`` and an even ``k``
+    needs ``f^(k)(xb) < 0``.
+
     >>> from symbolic_eos.core.decide import Expansion
     >>> from symbolic_eos.core.jets import Point
     >>> from symbolic_eos.core.parse import parse_expression, parse_variable_name

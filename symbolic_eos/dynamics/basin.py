@@ -176,12 +176,20 @@ class TrappingInterval:
 def trapping_interval(F: BallMap, dF: BallMap, point: arb, period: int, scale: arb, tries: int = 60) -> TrappingInterval | None:
     """The widest ``I = mid(point) ± scale 2^-k`` (``k = 2, 3, ...``) certified to trap the
     ``period``-orbit through ``point`` (an enclosure of a periodic point), trying ``tries``
-    widths of the compiled map ``F`` with derivative ``dF``; None if none is.
+    widths of the compiled map ``F`` with derivative ``dF``; None if none is.  ``I`` traps when
+    ``G = F^p`` (``p`` the ``period``) has ``|G'(I)| < 1`` and its mean-value image
+    ``G(m) + G'(I) (I - m)`` (``m`` the midpoint) lies inside ``I``: then ``G(I) ⊂ I`` and ``G``
+    contracts there.
 
     >>> x = sp.Symbol("x")
     >>> F, dF = compiled_gd_map(x**2 / 2, x, sp.Rational(1, 2), 64)    # F(x) = x/2
     >>> trapping_interval(F, dF, arb(0), 1, arb(1)).interval
     [+/- 0.251]
+
+    A repelling point (``F(x) = -2x`` at ``eta = 3``) is trapped by no interval:
+
+    >>> trapping_interval(*compiled_gd_map(x**2 / 2, x, sp.Integer(3), 64), arb(0), 1, arb(1)) is None  # undecided: |F'| > 1
+    True
     """
     for k in range(2, tries):
         interval = arb(point.mid(), scale * arb(2) ** (-k))

@@ -126,6 +126,9 @@ def prove_event_constant(expr: sp.Expr, var: sp.Symbol, target: int, eta: arb) -
     ...     eta = arb(arb("1.1213203435596425732025330863145471178545").mid(), arb(10) ** -30)
     ...     prove_event_constant((x**2 - 1)**2 / 4, x, 0, eta)
     ClosedForm(expression='-1 + 3*sqrt(2)/2', minimal_polynomial='2*eta**2 + 4*eta - 7', status='proved', digits=None)
+
+    >>> prove_event_constant(sp.exp(x), x, 0, eta) is None  # refused: exp is not a rational polynomial
+    True
     """
     gp = gd_polynomials(expr, var)
     if gp is None:
@@ -186,6 +189,10 @@ def recognise(eta: arb, digits: int = 30) -> ClosedForm:
     >>> with ctx.workprec(128):
     ...     recognise(arb(2).sqrt() + 1, 30).expression
     '1 + sqrt(2)'
+
+    >>> with ctx.workprec(128):
+    ...     recognise(arb(7).exp() / 3, 30).status  # undecided: no polynomial or identify form fits
+    'unknown'
     """
     good = digits
     if eta.rad() > 0:

@@ -261,9 +261,10 @@ def trajectory(d: int = 3, eta: float = 1.1, lambda2: float = 0.5, seed: int = 0
 
 
 def simulate_mf(d: int = 3, eta: float = 1.1, lambda2: float = 0.5, seed: int = 0, steps: int = 20000) -> MFRun:
-    """:func:`_gd`, summarised: the final two phases against the quartic's, the distance from the
-    rank-one form, the top imbalance, after ``steps`` steps of GD at ``eta`` on a ``d x d``
-    problem with second eigenvalue ``lambda2`` from the random start ``seed``.
+    """GD ``(Y, Z) <- (Y - eta R Z, Z - eta R^T Y)``, ``R = Y Z^T - C``, on ``|Y Z^T - C|^2 / 2``,
+    summarised: the final two phases against the quartic's, the distance from the rank-one form,
+    the top imbalance, after ``steps`` steps of GD at ``eta`` on a ``d x d`` problem with second
+    eigenvalue ``lambda2`` from the random start ``seed``.
 
     >>> simulate_mf(d=2, eta=1.1, lambda2=0.5, seed=0, steps=3000).outcome
     "oscillation confined to u u^T with the quartic's delta"

@@ -938,7 +938,7 @@ class ExactLanding:
 
 def exact_landing(eta: str | int | Fraction | sp.Expr, x0: str | int | Fraction | sp.Expr) -> ExactLanding:
     """Follow ``x0`` exactly at ``eta`` until it reaches 1 (at most 12 steps) and record why that refutes
-    convergence to the 2-cycle.
+    convergence to the 2-cycle: ``x_{n+1} = x_n - eta (x_n^3 - x_n)`` until ``x_n = 1``, the minimum.
 
     >>> exact_landing("25/24", "3/5").proved
     True

@@ -299,7 +299,8 @@ class XYReport:
 
 
 def trajectory(eta: str, x0: str, y0: str, steps: int = 200) -> np.ndarray:
-    """GD iterates ``(x_t, y_t)`` for ``t`` from 0 to ``steps``, at ``eta`` from ``(x0, y0)`` (float64).
+    """GD iterates ``(x_t, y_t)`` for ``t`` from 0 to ``steps``, at ``eta`` from ``(x0, y0)`` (float64),
+    on ``(x y - 1)^2 / 2``: ``(x, y) <- (x - eta (x y - 1) y, y - eta (x y - 1) x)``.
 
     >>> trajectory("1/2", "2", "1", 2).tolist()
     [[2.0, 1.0], [1.5, 0.0], [1.5, 0.75]]
@@ -333,8 +334,8 @@ def _cycle_points(e: float) -> np.ndarray:
 
 
 def balancing(eta: str, starts: Sequence[Fraction] = DEFAULT_STARTS, steps: int = 20000, extra: tuple = ()) -> BalancingRow:
-    """Run GD (float64, vectorised over the grid ``starts x starts`` and the ``extra`` pairs) at
-    ``eta`` for ``steps`` steps; each start is first iterated exactly, so a landing on
+    """Run GD on ``(x y - 1)^2 / 2`` (float64, vectorised over the grid ``starts x starts`` and the
+    ``extra`` pairs) at ``eta`` for ``steps`` steps; each start is first iterated exactly, so a landing on
     ``x y = 1`` is exact.
 
     >>> balancing("11/10", starts=(Fraction(1, 2),), steps=2000).balanced_cycle
