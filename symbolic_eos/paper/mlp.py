@@ -517,6 +517,12 @@ def flip_comparison(net: Mlp, theta: np.ndarray, v: np.ndarray, x: np.ndarray, y
     >>> f = flip_comparison(net, theta, v / np.linalg.norm(v), x, y, cutoff=1e-6, progress=None)
     >>> f.parameters, f.negative_eigenvalues, f.note.startswith("H has 9 eigenvalues below")
     (13, 9, True)
+
+    Above ``DENSE_HESSIAN_LIMIT`` parameters no dense Hessian is built:
+
+    >>> big = Mlp((64, 64, 1))
+    >>> big.size, flip_comparison(big, np.zeros(big.size), np.ones(big.size), np.zeros((5, 64)), y) is None  # refused: too big
+    (4225, True)
     """
     p = net.size
     if p > DENSE_HESSIAN_LIMIT:
