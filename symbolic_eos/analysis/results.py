@@ -17,10 +17,10 @@ from functools import partial
 from typing import overload
 
 import sympy as sp
-from flint import fmpq
 
 from .criteria import FlipNormalForm, PaperCriterion, derivative, expansion_order, flip_normal_form, paper_criterion
-from ..core.decide import Decision, Expansion, decide, decimal_string, enclosure_text, weakest_rigor
+from ..core.decide import Decision, Expansion, decide, weakest_rigor
+from ..core.numbers import decimal_string, enclosure_text, exact_or_decimal
 from ..errors import InputError
 from ..core.jets import Point
 from .minima import MinimaSearch, critical_point_at, require_strict_minimum, strict_minima, target_points
@@ -44,9 +44,7 @@ def _sign_word(sign: int | None) -> str:
 
 
 def _point_text(point: Point) -> str:
-    if point.exact is not None:
-        return decimal_string(point.exact, _DIGITS + 3)
-    return point.enclosure(256).mid().str(_DIGITS + 3, radius=False)
+    return decimal_string(point.exact if point.exact is not None else point.enclosure(256), _DIGITS + 3)
 
 
 def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
@@ -180,11 +178,6 @@ class StabilityCheck:
         return "\n".join(lines)
 
 
-def _short(q: fmpq) -> str:
-    """A range end as the user would write it: ``-10``, ``1/2``, or a decimal."""
-    return str(q) if q.q <= 1000 else decimal_string(q, 10)
-
-
 def _value(d: Decision | None) -> str:
     return "-" if d is None else d.short()
 
@@ -297,7 +290,7 @@ class MinimaCheck:
         }
 
     def _range_note(self, what: str = "strict local minimum", whats: str = "strict local minima") -> str:
-        lo, hi = (_short(v) for v in (self.search.lo, self.search.hi))
+        lo, hi = (exact_or_decimal(v) for v in (self.search.lo, self.search.hi))
         note = f"{len(self.checks)} {what if len(self.checks) == 1 else whats} in [{lo}, {hi}]"
         if self.search.unresolved:
             note += ("; NOT exhaustive: could not resolve " + ", ".join(f"[{a}, {b}]" for a, b in self.search.unresolved)

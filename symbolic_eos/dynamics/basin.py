@@ -47,7 +47,7 @@ import sympy as sp
 from flint import arb, ctx, fmpq, fmpq_poly
 
 from ..core import arguments
-from ..core.decide import decimal_string, enclosure_text, upper_text
+from ..core.numbers import decimal_string, enclosure_text, upper_text
 from ..errors import EosError, InputError
 from ..core.jets import ball_function, constant_enclosure, to_fmpq
 from .orbits import CycleSystem, GradientMap, NoConvergence, certify, solve_system

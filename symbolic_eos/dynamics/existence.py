@@ -38,7 +38,8 @@ import sympy as sp
 from flint import arb, ctx, fmpq
 
 from ..core import arguments
-from ..core.decide import decimal_string, enclosure_text, excludes_zero
+from ..core.decide import excludes_zero
+from ..core.numbers import decimal_string, enclosure_text
 from .reports import curvature_ball, minima_checks
 from ..errors import EosError
 from ..core.jets import Undetermined, ball_coefficients

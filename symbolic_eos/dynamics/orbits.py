@@ -26,7 +26,7 @@ import sympy as sp
 from flint import arb, arb_mat, ctx
 
 from ..core.arguments import MAX_DIGITS
-from ..core.decide import printed_radius, upper_text
+from ..core.numbers import decimal_string, printed_radius, upper_text
 from .closed_forms import ClosedForm
 from ..analysis.criteria import FlipNormalForm
 from ..errors import EosError
@@ -360,14 +360,11 @@ class TwoCycle:
 
     def printed(self, digits: int) -> tuple[list[str], str]:
         """The points to ``digits`` digits and a radius that covers their rounding."""
-        from ..core.decide import decimal_string
 
         texts = [decimal_string(p, digits) for p in self.points]
         return texts, printed_radius(self.points, texts, self.radius)
 
     def to_dict(self) -> dict:
-        from ..core.decide import decimal_string
-
         digits = max(self.digits, 15)
         points, radius = self.printed(digits)
         return {
@@ -561,7 +558,7 @@ def two_cycle(
             side = "above" if flip.verdict == Flip.SUPERCRITICAL else "below"
             kind = "stable" if flip.verdict == Flip.SUPERCRITICAL else "unstable"
             raise NoCycle(
-                f"{NO_BRANCH} here because the flip at eta0 = {eta0.mid().str(12, radius=False)} is "
+                f"{NO_BRANCH} here because the flip at eta0 = {decimal_string(eta0, 12)} is "
                 f"{flip.verdict}: the local branch of ({kind}) 2-cycles exists only for eta {side} eta0",
                 NoCycleCause.NO_BRANCH,
             )

@@ -17,7 +17,8 @@ from flint import arb, ctx, fmpq
 
 from .closed_forms import prove_event_constant, recognise
 from ..core import arguments
-from ..core.decide import Decision, decimal_string, enclosure_text, weakest_rigor
+from ..core.decide import Decision, weakest_rigor
+from ..core.numbers import decimal_string, enclosure_text
 from ..errors import InputError
 from ..core.jets import constant_enclosure
 from .orbits import (

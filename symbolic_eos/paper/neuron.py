@@ -30,7 +30,7 @@ import numpy as np
 import sympy as sp
 
 from ..core import arguments
-from ..core.decide import float_evidence, json_floats
+from ..core.numbers import float_evidence, json_floats
 from ..errors import InputError
 from ..core.progress import Progress, each_with_progress
 from ..core.vocabulary import Rigor

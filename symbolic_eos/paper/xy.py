@@ -34,7 +34,7 @@ import numpy as np
 import sympy as sp
 
 from ..core import arguments
-from ..core.decide import float_evidence, json_floats
+from ..core.numbers import float_evidence, json_floats
 from ..core.vocabulary import Rigor
 
 __all__ = ["xy_reduction", "trajectory", "BalancingRow", "XYReport", "XYLanding", "balancing", "xy_report",
