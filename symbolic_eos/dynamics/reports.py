@@ -33,7 +33,8 @@ from .orbits import (
     two_cycle,
     window_events,
 )
-from ..analysis.results import DEFAULT_ENDS, MinimaCheck, StabilityCheck, check_expr, markdown_text, math_text
+from ..analysis.check import DEFAULT_ENDS, check_expr
+from ..analysis.results import MinimaCheck, StabilityCheck, markdown_text, math_text
 from ..core.vocabulary import ClosedFormStatus, Flip, NoCycleCause, Rigor
 
 __all__ = ["OrbitReport", "OrbitAtMinimum", "WindowReport", "orbit_expr", "window_expr", "minima_checks", "curvature_ball",

@@ -51,7 +51,8 @@ from ..core.decide import excludes_zero
 from ..dynamics.orbits import GradientMap, NoCycle, TwoCycle, bits_for_digits, two_cycle
 from ..core.parse import parse_constant, parse_expression
 from ..core.progress import Progress
-from ..analysis.results import check_expr, markdown_text
+from ..analysis.check import check_expr
+from ..analysis.results import markdown_text
 from ..core.vocabulary import Evidence, LossType, Rigor
 
 __all__ = [
