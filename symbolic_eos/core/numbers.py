@@ -10,7 +10,7 @@ becomes a string, one function per format.
   (:func:`upper_text`) and an interval rounded outwards (:func:`interval_text`);
 * a float, which never decides anything: as plain ``%g`` text (:func:`float_text`), as evidence
   with rounding noise hidden (:func:`float_evidence`) and for JSON (:func:`json_float`,
-  :func:`json_floats`).
+  :func:`json_floats`); an ``mpmath`` float from a Newton step or a GD run (:func:`mpf_text`).
 
 It lives in ``core`` because the analysis writes numbers into its reasons, and every layer above
 prints them the same way.
@@ -24,6 +24,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any, Sequence, overload
 
+import mpmath
 import sympy as sp
 from flint import arb, ctx, fmpq
 
@@ -32,7 +33,7 @@ from .jets import constant_enclosure
 __all__ = [
     "exact_string", "exact_or_decimal", "decimal_string", "short_decimal", "enclosure_text", "upper_text",
     "interval_text", "decimal_with_radius", "printed_radius", "float_text", "float_evidence", "json_float",
-    "json_floats", "DECIMAL_PRECISION_LIMIT",
+    "json_floats", "mpf_text", "DECIMAL_PRECISION_LIMIT",
 ]
 
 
@@ -288,3 +289,14 @@ def float_evidence(value: float, digits: int = 3, floor: float = 1e-12) -> str:
     if abs(value) < floor:
         return f"< {floor:.0e}".replace("e-0", "e-")
     return float_text(value, digits)
+
+
+def mpf_text(value: Any, digits: int = 17) -> str:
+    """An ``mpmath`` number ``value`` (evidence, never a decision) to at most ``digits``
+    significant digits, trailing zeros dropped (``mpmath.nstr``).
+
+    >>> import mpmath
+    >>> mpf_text(mpmath.mpf(1)), mpf_text(mpmath.mpf(-2) / 3, 5), mpf_text(mpmath.mpf(10) ** -40 / 3, 3), mpf_text(mpmath.mpf(0), 3)
+    ('1.0', '-0.66667', '3.33e-41', '0.0')
+    """
+    return str(mpmath.nstr(value, digits))

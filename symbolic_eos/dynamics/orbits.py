@@ -26,7 +26,7 @@ import sympy as sp
 from flint import arb, arb_mat, ctx
 
 from ..core.arguments import MAX_DIGITS
-from ..core.numbers import decimal_string, printed_radius, upper_text
+from ..core.numbers import decimal_string, mpf_text, printed_radius, upper_text
 from .closed_forms import ClosedForm
 from ..analysis.criteria import FlipNormalForm
 from ..errors import EosError
@@ -240,7 +240,7 @@ def solve_system(system: System, guess: Sequence, digits: int, start_dps: int = 
                 raise NoConvergence("non-finite iterate")
             residual = max(abs(t) for t in f(*x))
             if residual > mpmath.mpf(2) ** (-mpmath.mp.prec // 2):
-                raise NoConvergence(f"residual {mpmath.nstr(residual, 3)} at {dps} digits")
+                raise NoConvergence(f"residual {mpf_text(residual, 3)} at {dps} digits")
         if dps >= digits + 10:
             return x
         dps = min(2 * dps, digits + 10)
@@ -499,7 +499,7 @@ def continue_branch(
                     step /= 2
                     if abs(step) < abs(span) * mpmath.mpf("1e-9"):
                         raise NoConvergence(
-                            f"the branch could not be continued past eta = {mpmath.nstr(current, 12)}"
+                            f"the branch could not be continued past eta = {mpf_text(current, 12)}"
                         ) from None
                     continue
                 previous = (current, cycle)

@@ -18,7 +18,7 @@ from flint import arb, ctx, fmpq
 from .closed_forms import prove_event_constant, recognise
 from ..core import arguments
 from ..core.decide import Decision, weakest_rigor
-from ..core.numbers import decimal_string, enclosure_text
+from ..core.numbers import decimal_string, enclosure_text, mpf_text
 from ..errors import InputError
 from ..core.jets import constant_enclosure
 from .orbits import (
@@ -394,7 +394,7 @@ def window_expr(expr: sp.Expr, var: sp.Symbol, at: sp.Expr | None = None, digits
         if not bound > eta0:
             raise InputError(f"`eta_max` {eta_max_text} must exceed eta0 = {minimum.eta_critical.text(12)}", parameters=("eta_max",))
         hi = mpmath.mpf(bound.mid()._mpf_)
-    hi_text = mpmath.nstr(hi, 17)
+    hi_text = mpf_text(hi, 17)
     if minimum.flip.verdict != Flip.SUPERCRITICAL:
         why = {
             Flip.SUBCRITICAL: "the flip is subcritical: no stable 2-cycle is born above eta0 "
@@ -412,7 +412,7 @@ def window_expr(expr: sp.Expr, var: sp.Symbol, at: sp.Expr | None = None, digits
         message = (f"Along the branch followed from eta0 the 2-cycle is stable (sampled) until the certified loss of stability at "
                    f"eta = {decimal_string(loss.eta, 12)}, by {loss.kind.replace('_', ' ')}.")
     elif scan.left_unit_interval:
-        message = (f"The sampled multiplier leaves [-1, 1] near eta = {mpmath.nstr(seen, 8)}, but that loss of stability could not be "
+        message = (f"The sampled multiplier leaves [-1, 1] near eta = {mpf_text(seen, 8)}, but that loss of stability could not be "
                    "located and certified (possibly a symmetry-breaking pitchfork): no loss of stability is claimed.")
     elif scan.ended is not None:
         message = f"The branch ended before a loss of stability was certified ({scan.ended})."
