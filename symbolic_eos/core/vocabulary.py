@@ -19,7 +19,7 @@ import inspect
 from typing import Iterable
 
 __all__ = ["Word", "Verdict", "Flip", "Rigor", "Status", "PaperCase", "Evidence", "LossType", "ClosedFormStatus", "NoCycleCause",
-           "CellCause", "RunOutcome"]
+           "CellCause", "RunOutcome", "Fate", "XYFate"]
 
 
 class Word(enum.StrEnum):
@@ -275,4 +275,39 @@ class RunOutcome(Word):
     CONFINED = "oscillation confined to u u^T with the quartic's delta"
     MINIMUM = "converged to a minimum"
     DIVERGED = "diverged"
+    OTHER = "other"
+
+
+class Fate(Word):
+    """Where the orbit of one start went in a basin check: onto the target ``cycle``, onto the
+    ``minimum``, ``diverged`` past the escape bound, or ``other`` (another attractor, a fixed
+    point that is not the minimum, or no decision within the step budget).
+
+    ``Fate(value)`` is the member whose word is ``value`` (ValueError for any other word).
+
+    >>> [str(f) for f in Fate], Fate("cycle") is Fate.CYCLE
+    (['cycle', 'minimum', 'diverged', 'other'], True)
+    """
+
+    CYCLE = "cycle"
+    MINIMUM = "minimum"
+    DIVERGED = "diverged"
+    OTHER = "other"
+
+
+class XYFate(Word):
+    """Where GD on ``(x y - 1)^2 / 2`` went from one start: ``balanced`` onto the quartic's
+    2-cycle on the diagonal, onto a ``minimum`` (the hyperbola ``x y = 1``), ``diverged``, onto the
+    ``mirror 2-cycle`` ``x = y = -delta_i``, or ``other``.
+
+    ``XYFate(value)`` is the member whose word is ``value`` (ValueError for any other word).
+
+    >>> XYFate("mirror 2-cycle") is XYFate.MIRROR, XYFate.BALANCED == "balanced"
+    (True, True)
+    """
+
+    BALANCED = "balanced"
+    MINIMUM = "minimum"
+    DIVERGED = "diverged"
+    MIRROR = "mirror 2-cycle"
     OTHER = "other"
