@@ -189,8 +189,9 @@ class Evidence(Word):
 
 
 class LossType(Word):
-    """How a 2-cycle branch loses stability: a ``period_doubling`` (multiplier -1) or a
-    ``fold`` (multiplier +1); ``superstable`` marks the multiplier-0 event on the way.
+    """How a 2-cycle branch loses stability: a ``period_doubling`` (multiplier -1), a ``fold``
+    (multiplier +1, the branch turns) or a symmetry-breaking ``pitchfork`` (multiplier +1 on a
+    symmetric cycle that goes on); ``superstable`` marks the multiplier-0 event on the way.
 
     ``LossType(value)`` is the member whose word is ``value`` (ValueError for any other word).
 
@@ -201,6 +202,7 @@ class LossType(Word):
     SUPERSTABLE = "superstable"
     PERIOD_DOUBLING = "period_doubling"
     FOLD = "fold"
+    PITCHFORK = "pitchfork"
 
 
 class ClosedFormStatus(Word):
