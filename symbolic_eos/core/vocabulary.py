@@ -19,7 +19,7 @@ import inspect
 from typing import Iterable
 
 __all__ = ["Word", "Verdict", "Flip", "Rigor", "Status", "PaperCase", "Evidence", "LossType", "ClosedFormStatus", "NoCycleCause",
-           "CellCause", "RunOutcome", "Fate", "XYFate"]
+           "CellCause", "RunOutcome", "Fate", "XYFate", "ClaimKind"]
 
 
 class Word(enum.StrEnum):
@@ -313,3 +313,18 @@ class XYFate(Word):
     DIVERGED = "diverged"
     MIRROR = "mirror 2-cycle"
     OTHER = "other"
+
+
+class ClaimKind(Word):
+    """What a catalog claim is: a ``theorem`` (the paper proves it; we accept nothing weaker than
+    a proof for it) or an ``observation`` (the paper reports an experiment; experiments may
+    support it).
+
+    ``ClaimKind(value)`` is the member whose word is ``value`` (ValueError for any other word).
+
+    >>> ClaimKind("theorem") is ClaimKind.THEOREM, [str(k) for k in ClaimKind]
+    (True, ['theorem', 'observation'])
+    """
+
+    THEOREM = "theorem"
+    OBSERVATION = "observation"
