@@ -49,6 +49,7 @@ __all__ = [
     "scan_branch",
     "two_cycle",
     "window_events",
+    "WindowScan",
     "continue_branch",
 ]
 

@@ -47,8 +47,8 @@ BRANCHES = ("a pair of asymmetric 2-cycles, mirror images of each other under x 
 
 
 def mirror_symmetric(expr: sp.Expr, var: sp.Symbol, xb: sp.Expr) -> bool:
-    """Whether ``f(2 xb - x) - f(x)`` is proved identically 0 (True) by sympy; False means "not
-    proved", never "proved asymmetric".
+    """Whether ``f(2 xb - x) - f(x)`` is proved identically 0 (True) by sympy, ``f`` the ``expr``
+    in ``var``; False means "not proved", never "proved asymmetric".
 
     >>> x = sp.Symbol("x")
     >>> mirror_symmetric(1 - sp.cos(x - 1), x, sp.Integer(1)), mirror_symmetric((x**2 - 1)**2 / 4, x, sp.Integer(1))
@@ -66,7 +66,8 @@ def mirror_symmetric(expr: sp.Expr, var: sp.Symbol, xb: sp.Expr) -> bool:
 
 
 class PitchforkSystem:
-    """Unknowns ``(a, eta)``: ``F(xb - a) - xb - a = 0`` and ``F'(xb - a) - sigma = 0``.
+    """Unknowns ``(a, eta)``: ``F(xb - a) - xb - a = 0`` and ``F'(xb - a) - sigma = 0``, ``F`` the
+    GD map ``gd``.
 
     >>> x = sp.Symbol("x")
     >>> s = PitchforkSystem(GradientMap(x**2 / 2 - x**4 / 4, x), sp.Integer(0), 1)
@@ -137,9 +138,10 @@ def _exactly_zero(value: sp.Expr) -> bool:
 
 
 def prove_symmetric_constant(expr: sp.Expr, var: sp.Symbol, xb: sp.Expr, ev: BranchEvent, digits: int) -> ClosedForm | None:
-    """A closed form of a certified symmetric event ``ev`` (from :func:`locate_symmetric_loss`),
-    *proved*: ``a`` and ``eta`` are recognised, the reduced system vanishes at them exactly
-    (sympy), and they lie in the certified box, which holds exactly one zero; None otherwise.
+    """A closed form of a certified symmetric event ``ev`` (from :func:`locate_symmetric_loss`) of
+    the loss ``expr`` in ``var`` about ``xb``, *proved*: ``a`` and ``eta`` are recognised to
+    ``digits`` digits, the reduced system vanishes at them exactly (sympy), and they lie in the
+    certified box, which holds exactly one zero; None otherwise.
 
     >>> x = sp.Symbol("x")
     >>> ev = locate_symmetric_loss(GradientMap(1 - sp.cos(x), x), sp.Integer(0), (mpmath.mpf(1.5), mpmath.mpf(3.1)), 30)

@@ -239,7 +239,9 @@ class WindowReport:
     """The stability window of the 2-cycle branch born at ``eta0``: superstable point and loss
     of stability (period doubling or fold), with certified enclosures and closed forms.  Fields:
     the loss ``expression``, the ``minimum`` checked, the search bound ``eta_max``, the
-    ``superstable`` and ``loss`` events, a ``message`` when one is missing, and the ``digits``.
+    ``superstable`` and ``loss`` events, a ``message`` when one is missing, the ``digits``, and
+    whether the loss is ``symmetric`` about the minimum (proved exactly; then the loss of
+    stability is a pitchfork or a fold of the symmetric cycle).
 
     >>> x = sp.Symbol("x")
     >>> w = window_expr((x**2 - 1)**2 / 4, x, sp.Integer(1), digits=20).to_dict()

@@ -51,8 +51,8 @@ _x, _y, _eta, _t = sp.symbols("x y eta t", real=True)
 
 @dataclass(frozen=True)
 class ProvedStatement:
-    """One statement with how it was proved: ``proved`` is True only when the exact computation
-    in ``method`` came out as stated; ``cites`` names the literature it recovers.
+    """One ``statement`` (short ``name``) with how it was proved: ``proved`` is True only when the
+    exact computation in ``method`` came out as stated; ``cites`` names the literature it recovers.
 
     >>> s = ProvedStatement("demo", "1 + 1 = 2", True, "sympy: 1 + 1 - 2 == 0")
     >>> s.to_dict()["proved"], s.rigor
@@ -194,7 +194,7 @@ def neuron_reduction() -> ProvedStatement:
 
 @dataclass(frozen=True)
 class BalancingTheorems:
-    """The balancing statements and the neuron's reduction, each with its proof status.
+    """The balancing statements and the neuron's reduction (``theorems``), each with its proof status.
 
     >>> r = balancing_theorems()
     >>> r.proved, r.rigor, len(r.theorems)

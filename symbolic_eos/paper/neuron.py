@@ -157,7 +157,9 @@ class NeuronRun:
     """One GD run at ``eta = K d / c`` (dimension ``d``, start ``seed``, ``steps`` steps): the
     fitted ``alignment_rate`` of ``|proj_perp w|`` against the ``claimed_rate`` ``1 - 0.030 K``,
     the ``final_imbalance`` ``|v - |w||`` and ``final_perp``, and the final 2-cycle ``cycle``
-    against the ``quartic_cycle``.
+    against the ``quartic_cycle``; the proved local rate ``tail_rate_predicted`` (``sqrt(K - 1)``),
+    the ``whole_run_rate`` from the start to the last step above underflow, and the start
+    (``start_v``, ``start_w``).
 
     >>> r = simulate(3, 1.05, 0, steps=2000)
     >>> r.alignment_rate < r.claimed_rate, r.final_imbalance < 1e-9, max(abs(a - b) for a, b in zip(r.cycle, r.quartic_cycle)) < 1e-9
@@ -190,7 +192,7 @@ def _quartic_cycle(K: float) -> tuple[float, float]:
 
 
 def start(d: int, seed: int) -> tuple[np.float64, np.ndarray]:
-    """The stated start of a run: ``w`` with entries ``N(0, 1/4)`` and ``w1`` moved to
+    """The stated start of a run in dimension ``d``: ``w`` with entries ``N(0, 1/4)`` and ``w1`` moved to
     ``|w1| + 1/2`` (so ``w1 > 0``), ``v`` uniform on ``[1/2, 3/2]``, from numpy's default generator
     seeded with ``seed``.
 
