@@ -188,13 +188,13 @@ class Decision:
     (``exact`` / ``certified`` / None), the ``exact`` value when known, the last ``enclosure``,
     and the ``reason`` a value could not even be enclosed.
 
-    >>> d = Decision(1, "certified", arb(2).sqrt() - 1)
+    >>> d = Decision(1, Rigor.CERTIFIED, arb(2).sqrt() - 1)
     >>> d.decided, d.text(6), Decision(None, None, None, reason="beyond the jet").evidence()
     (True, '0.414214', 'beyond the jet')
     """
 
     sign: int | None
-    rigor: str | None
+    rigor: Rigor | None  # a word ("exact") is accepted and stored as its member
     enclosure: arb | None
     exact: fmpq | sp.Expr | None = None
     reason: str | None = None  # why the value is unknown, when it could not even be enclosed
@@ -203,20 +203,22 @@ class Decision:
         """A decided sign has a rigor and an undecided one has none; ``certified`` (a ball
         that excludes 0) never says 0; ``exact`` always has a sign.
 
-        >>> Decision(0, "certified", arb(0))
+        >>> Decision(0, Rigor.CERTIFIED, arb(0))
         Traceback (most recent call last):
         ...
         symbolic_eos.errors.InternalError: a certified decision has sign 1 or -1, not 0
         """
         if self.sign not in (-1, 0, 1, None) or isinstance(self.sign, bool):
             raise InternalError(f"a decision's sign is -1, 0, 1 or None, not {self.sign!r}")
-        if self.rigor not in ("exact", "certified", None):
+        if self.rigor not in (Rigor.EXACT, Rigor.CERTIFIED, None):
             raise InternalError(f"a decision's rigor is exact, certified or None, not {self.rigor!r}")
+        if self.rigor is not None and type(self.rigor) is not Rigor:
+            object.__setattr__(self, "rigor", Rigor(self.rigor))
         if self.sign is None and self.rigor is not None:
             raise InternalError(f"an undecided sign has no rigor, not {self.rigor!r}")
         if self.sign is not None and self.rigor is None:
             raise InternalError(f"the sign {self.sign} is decided without a rigor")
-        if self.rigor == "certified" and self.sign == 0:
+        if self.rigor is Rigor.CERTIFIED and self.sign == 0:
             raise InternalError("a certified decision has sign 1 or -1, not 0")
 
     @property
@@ -395,7 +397,7 @@ def _decide(quantity: Callable[[Sequence], Any], expansion: Coefficients) -> Dec
         except NotRational:
             pass
         else:
-            return Decision((rational > 0) - (rational < 0), "exact", None, rational)
+            return Decision((rational > 0) - (rational < 0), Rigor.EXACT, None, rational)
     algebraic = getattr(expansion, "algebraic", None)
     if algebraic is not None:
         decided = _decide_algebraic(quantity, algebraic)
@@ -413,7 +415,7 @@ def _decide(quantity: Callable[[Sequence], Any], expansion: Coefficients) -> Dec
     if closed is not None:
         sign = _sympy_sign(closed)
         if sign is not None:
-            return Decision(sign, "exact", last, closed if sign else fmpq(0))
+            return Decision(sign, Rigor.EXACT, last, closed if sign else fmpq(0))
     return Decision(None, None, last)
 
 
@@ -435,19 +437,19 @@ def decide_ball(evaluate: Callable[[int], Any], precisions: Sequence[int] = PREC
         return Decision(None, None, value)
     if sign == 0:
         # A ball of radius 0 around 0 encloses exactly one number: 0 is proved.
-        return Decision(0, "exact", value, fmpq(0))
+        return Decision(0, Rigor.EXACT, value, fmpq(0))
     # Once the sign is certain, one more precision step buys digits worth printing.
     if not refine or value.rel_accuracy_bits() >= ENCLOSURE_BITS or prec == precisions[-1]:
-        return Decision(sign, "certified", value)
+        return Decision(sign, Rigor.CERTIFIED, value)
     try:
         with ctx.workprec(2 * prec):
             better = evaluate(2 * prec)
         better = better if isinstance(better, arb) else arb(better)
         if better.rel_accuracy_bits() > value.rel_accuracy_bits() and ball_sign(better) == sign:
-            return Decision(sign, "certified", better)
+            return Decision(sign, Rigor.CERTIFIED, better)
     except (Undetermined, ZeroDivisionError):
         pass
-    return Decision(sign, "certified", value)
+    return Decision(sign, Rigor.CERTIFIED, value)
 
 
 def decide_constant(value: int | fmpq | sp.Expr, precisions: Sequence[int] = PRECISIONS) -> Decision:
@@ -461,14 +463,14 @@ def decide_constant(value: int | fmpq | sp.Expr, precisions: Sequence[int] = PRE
     """
     if isinstance(value, (int, fmpq)) or (isinstance(value, sp.Basic) and value.is_Rational):
         q = fmpq(value) if isinstance(value, (int, fmpq)) else fmpq(int(value.p), int(value.q))
-        return Decision((q > 0) - (q < 0), "exact", None, q)
+        return Decision((q > 0) - (q < 0), Rigor.EXACT, None, q)
     if not isinstance(value, sp.Expr):
         raise TypeError(f"not an exact number: {type(value).__name__}")
     balls = decide_ball(lambda prec: constant_enclosure(value, prec), precisions)
     if balls.sign is not None and balls.sign != 0:
         return balls
     if balls.sign == 0 or prove_zero(value):
-        return Decision(0, "exact", balls.enclosure, fmpq(0))
+        return Decision(0, Rigor.EXACT, balls.enclosure, fmpq(0))
     return balls
 
 
@@ -485,11 +487,11 @@ def _decide_algebraic(quantity: Callable[[Sequence], Any], coefficients: Sequenc
         return None  # e.g. c_0 itself when it is transcendental
     if value.is_rational:
         q = value.as_fmpq()
-        return Decision((q > 0) - (q < 0), "exact", None, q)
+        return Decision((q > 0) - (q < 0), Rigor.EXACT, None, q)
     sign = value.sign()
     if sign is None:
         return None  # non-zero, but no ball up to 4096 bits separates it from 0
-    return Decision(sign, "exact", value.enclosure(128), value.to_sympy())
+    return Decision(sign, Rigor.EXACT, value.enclosure(128), value.to_sympy())
 
 
 def weakest_rigor(rigors: Iterable[str | None]) -> Rigor:

@@ -49,6 +49,7 @@ __all__ = [
     "scan_branch",
     "two_cycle",
     "window_events",
+    "WindowScan",
     "continue_branch",
 ]
 
@@ -666,8 +667,12 @@ def _interpolate(a: Sequence[Any], b: Sequence[Any], index: int, target: int, sw
 
 @dataclass(frozen=True)
 class WindowScan:
-    """The branch followed from eta0: samples ``(eta, cycle, m, F'(x0), F'(x1))`` and where
-    the walk ended."""
+    """The branch followed from eta0 up to ``eta_max``: ``samples`` ``(eta, cycle, m, F'(x0), F'(x1))``
+    and why the walk ``ended`` early (None when it reached ``eta_max`` or saw the loss).
+
+    >>> WindowScan(((mpmath.mpf(2), [0.9, 1.1], mpmath.mpf(-1.5), -1, 1),), None, mpmath.mpf(3)).left_unit_interval
+    True
+    """
 
     samples: tuple
     ended: str | None

@@ -53,7 +53,7 @@ from ..core.parse import parse_constant, parse_expression
 from ..core.progress import Progress
 from ..analysis.check import check_expr
 from ..analysis.results import markdown_text
-from ..core.vocabulary import Evidence, LossType, Rigor
+from ..core.vocabulary import Evidence, Fate, LossType, Rigor
 
 __all__ = [
     "QUARTIC",
@@ -650,7 +650,7 @@ def landings(report: BasinReport) -> tuple:
     >>> [o.start for o in landings(report)], unexplained(report)
     (['3/5'], ())
     """
-    return tuple(o for o in report.exceptions if o.kind == "minimum" and o.evidence == Evidence.EXACT)
+    return tuple(o for o in report.exceptions if o.kind is Fate.MINIMUM and o.evidence == Evidence.EXACT)
 
 
 def unexplained(report: BasinReport) -> tuple:
@@ -663,7 +663,7 @@ def unexplained(report: BasinReport) -> tuple:
     >>> unexplained(basin_check("(x**2 - 1)**2/4", "x", "25/24", cycle.points, [Fraction(3, 5)], minimum=1))
     ()
     """
-    return tuple(o for o in report.exceptions if not (o.kind == "minimum" and o.evidence == Evidence.EXACT))
+    return tuple(o for o in report.exceptions if not (o.kind is Fate.MINIMUM and o.evidence == Evidence.EXACT))
 
 
 def _done(row: BasinRow) -> BasinReport:
