@@ -80,7 +80,7 @@ def disciplined(kind: ClaimKind | str, continuum: bool, status: Status | str, ri
                if continuum and sampled else "a theorem supported by numerical evidence only is at most inconclusive")
         return Disciplined(Status.INCONCLUSIVE, rigor, why)
     if status in (Status.REFUTED, Status.CONFIRMED_WITH_CORRECTION):
-        exact_counterexample = Rigor(counterexample) in PROOF_RIGORS
+        exact_counterexample = counterexample is not None and Rigor(counterexample) in PROOF_RIGORS
         if not exact_counterexample:
             return Disciplined(Status.INCONCLUSIVE, rigor, "a counterexample that is not exact or certified refutes nothing")
         if status is Status.CONFIRMED_WITH_CORRECTION and not proved:
