@@ -39,7 +39,8 @@ from .multi.multivariate import (
     multivariate_orbit_expr,
 )
 from .core.parse import parse_constant, parse_expression, parse_variable_name
-from .analysis.results import L2Check, L2Search, MinimaCheck, StabilityCheck, check_expr, check_l2_expr
+from .analysis.check import check_expr, check_l2_expr
+from .analysis.results import L2Check, L2Search, MinimaCheck, StabilityCheck
 
 __all__ = [
     "check", "check_l2", "orbit", "window", "existence", "compose", "check_multivariate", "multivariate_orbit",

@@ -31,6 +31,7 @@ from fractions import Fraction
 from hypothesis import strategies as st
 
 from .analysis.base_models import base_models as _catalog
+from .core.numbers import exact_string
 from .errors import EosError
 
 __all__ = ["base_models", "affine_maps", "compositions", "smooth_points", "composition_cases", "substitute"]
@@ -45,10 +46,6 @@ def substitute(outer: str, inner: str) -> str:
     import re
 
     return re.sub(r"(?<![A-Za-z_0-9])x(?![A-Za-z_0-9])", f"({inner})", outer)
-
-
-def _fraction_text(q: Fraction) -> str:
-    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
 
 
 def affine_maps(max_coefficient: int = 3) -> st.SearchStrategy[str]:
@@ -72,7 +69,7 @@ def affine_maps(max_coefficient: int = 3) -> st.SearchStrategy[str]:
     """
     nonzero = st.fractions(-max_coefficient, max_coefficient, max_denominator=4).filter(lambda a: a != 0)
     small = st.fractions(-max_coefficient, max_coefficient, max_denominator=4)
-    return st.tuples(nonzero, small).map(lambda ab: f"({_fraction_text(ab[0])})*x + ({_fraction_text(ab[1])})")
+    return st.tuples(nonzero, small).map(lambda ab: f"({exact_string(ab[0])})*x + ({exact_string(ab[1])})")
 
 
 def base_models(poster_only: bool = False, affine: bool = True) -> st.SearchStrategy[str]:
@@ -155,7 +152,7 @@ def smooth_points(draw: st.DrawFn, expression: str, lo: int = -3, hi: int = 3, m
         return True
 
     q = draw(st.fractions(lo, hi, max_denominator=max_denominator).filter(smooth))
-    return _fraction_text(q)
+    return exact_string(q)
 
 
 @st.composite

@@ -2,8 +2,8 @@
 
 Layers, lowest first (each is a subpackage; ``errors`` at the top of the package belongs to ``core``):
 
-* ``core``: errors, argument validation, parsing, jets and balls, algebraic numbers, decisions;
-* ``analysis``: the one-variable checks built on them (minima, criteria, results, composition,
+* ``core``: errors, argument validation, parsing, jets and balls, algebraic numbers, decisions, numbers as text;
+* ``analysis``: the one-variable checks built on them (minima, criteria, check, results, composition,
   the base-model catalog and its certificates);
 * ``dynamics``: orbits, the two-cycle windows, basins, closed forms, the existence scan;
 * ``multi``: the multivariate check (it continues one-variable cycles into several variables);

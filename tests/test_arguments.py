@@ -27,7 +27,7 @@ from symbolic_eos import api
 from symbolic_eos.analysis import base_models, certificates, composition
 from symbolic_eos.dynamics import basin, reports as dynamics, existence
 from symbolic_eos.paper import claims, datasets
-from symbolic_eos.analysis import minima, results
+from symbolic_eos.analysis import check, minima
 from symbolic_eos.multi import multivariate
 from symbolic_eos.core import parse
 from symbolic_eos.render import plots, report
@@ -82,7 +82,7 @@ def _eq() -> Any:
 #: (parameter named in the message, call).  Each call is cheap: the bad argument is refused at
 #: the entry, before any work.
 BAD: list[tuple[str, Callable[[], Any]]] = [
-    # results
+    # check (the 1-D and L2 pipelines)
     ("text", lambda: api.check(None, at="0")),
     ("text", lambda: api.check(5, at="0")),
     ("var", lambda: api.check("x**2", var=None, at="0")),
@@ -151,12 +151,12 @@ BAD: list[tuple[str, Callable[[], Any]]] = [
     ("eta", lambda: api.multivariate_orbit("(x*y - 1)**2/2", "x,y", "1,1", 1.1)),
     ("digits", lambda: api.multivariate_orbit("(x*y - 1)**2/2", "x,y", "1,1", "11/10", digits="20")),
     # the typed layer (sympy objects in, as symbolic_eos.api builds them)
-    ("expr", lambda: results.check_expr("x**2", X)),
-    ("var", lambda: results.check_expr(X**2, "x")),
-    ("at", lambda: results.check_expr(X**2, X, 0)),
-    ("range", lambda: results.check_expr(X**2, X, range=(0, 1))),
-    ("range", lambda: results.check_expr(X**2, X, range=(sp.Integer(0),))),
-    ("target", lambda: results.check_l2_expr(X, X, "1")),
+    ("expr", lambda: check.check_expr("x**2", X)),
+    ("var", lambda: check.check_expr(X**2, "x")),
+    ("at", lambda: check.check_expr(X**2, X, 0)),
+    ("range", lambda: check.check_expr(X**2, X, range=(0, 1))),
+    ("range", lambda: check.check_expr(X**2, X, range=(sp.Integer(0),))),
+    ("target", lambda: check.check_l2_expr(X, X, "1")),
     ("eta", lambda: dynamics.orbit_expr(X**2, X, "1")),
     ("digits", lambda: dynamics.orbit_expr(X**2, X, sp.Integer(1), digits=2)),
     ("eta_max", lambda: dynamics.window_expr(X**2, X, sp.Integer(0), eta_max=2)),
@@ -410,7 +410,7 @@ def test_the_table_covers_every_user_facing_entry_point():
     source = inspect.getsource(inspect.getmodule(test_the_table_covers_every_user_facing_entry_point))
     entry_points = {
         api: ["check", "check_l2", "orbit", "window", "existence", "compose", "check_multivariate", "multivariate_orbit"],
-        results: ["check_expr", "check_l2_expr"], dynamics: ["orbit_expr", "window_expr"], existence: ["existence_expr"],
+        check: ["check_expr", "check_l2_expr"], dynamics: ["orbit_expr", "window_expr"], existence: ["existence_expr"],
         composition: ["compose_expr", "find_counterexamples"], multivariate: ["check_multivariate_expr", "multivariate_orbit_expr"],
         claims: ["claim", "verify_claim", "verify_paper"], datasets: ["load_mnist", "read_idx", "write_idx"],
         neuron: ["simulate", "trajectory", "monte_carlo_check", "neuron_report", "population_loss"],

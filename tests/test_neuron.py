@@ -45,3 +45,26 @@ def test_gd_balances_onto_the_quartic_cycle_and_aligns():
     assert run.cycle is not None and np.allclose(run.cycle, _quartic_cycle(1.1), atol=1e-9)
     assert run.final_imbalance < 1e-12 and run.final_perp < 1e-100
     assert run.alignment_rate is not None and run.alignment_rate < run.claimed_rate
+
+
+def test_tail_rate_is_sqrt_k_minus_one_proved_and_measured():
+    # The proved statement against two independent routes: mpmath's 2-cycle of the quartic at two
+    # precisions (the product of 1 - K delta_i^2 is 1 - K), and the float runs' fitted tail rate.
+    import mpmath
+
+    from symbolic_eos.paper.neuron import simulate, tail_rate_theorem
+
+    assert tail_rate_theorem().proved
+    for dps in (30, 60):
+        with mpmath.workdps(dps):
+            for K in (mpmath.mpf("1.05"), mpmath.mpf("1.1")):
+                def cycle(p, q, K=K):
+                    return p - K * (p**3 - p) - q, q - K * (q**3 - q) - p
+
+                a, b = mpmath.findroot(cycle, (mpmath.mpf("0.85"), mpmath.mpf("1.12")))
+                assert abs((1 - K * a * a) * (1 - K * b * b) - (1 - K)) < mpmath.mpf(10) ** (5 - dps)
+    for K in (1.05, 1.1):
+        r = simulate(3, K, 0, steps=4000)
+        assert abs(r.alignment_rate / r.tail_rate_predicted - 1) < 0.01
+        assert r.whole_run_rate is not None and r.whole_run_rate < r.claimed_rate
+        assert r.start_v is not None and len(r.start_w) == 3

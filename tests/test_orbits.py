@@ -90,8 +90,9 @@ def test_symmetric_superstable_point_with_tangential_multiplier():
     # f = x^2/2 - x^4/4: symmetric cycle {a, -a}, a^2 = 1 - 2/eta, m = (2 eta - 5)^2 touches 0 at eta = 5/2.
     r = window("x**2/2 - x**4/4", at="0")
     assert r.superstable.certified and r.superstable.closed_form.expression == "5/2"
-    # m = +1 again at eta = 3 (symmetry breaking): found, but not certified, hence not claimed
-    assert r.loss_type is None and "no loss of stability is claimed" in r.message
+    # m = +1 again at eta = 3 (symmetry breaking): the general fold system is singular there; the
+    # reduced symmetric system certifies the pitchfork and the resultant proves eta = 3.
+    assert r.loss_type == "pitchfork" and r.loss.closed_form.expression == "3" and "mirror images" in r.message
 
 
 def test_fold_is_certified():

@@ -11,7 +11,7 @@ import pytest
 import sympy as sp
 from flint import arb, ctx
 
-from symbolic_eos.core.decide import decimal_string
+from symbolic_eos.core.numbers import decimal_string
 from symbolic_eos.core.jets import constant_enclosure
 from symbolic_eos.core.parse import parse_expression
 from symbolic_eos.paper.quartic import (

@@ -36,6 +36,22 @@ def test_markdown_text_neutralises_emphasis_links_and_cells():
     assert "\\|" in text and "\\<b" in text
 
 
+def test_a_check_renders_its_sympy_loss_not_its_text_again():
+    """The heading's maths comes from ``StabilityCheck.loss``; the text is only what is shown
+    where the maths cannot be (here: a label the parser would refuse)."""
+    import dataclasses
+
+    import sympy as sp
+
+    from symbolic_eos.analysis.check import check_expr
+
+    x = sp.Symbol("x")
+    r = check_expr(x**2 / 2 + x**3, x, sp.Integer(0), text="my loss!")
+    assert r.to_markdown().startswith("### Stable oscillation of $f(x)$ = $x^{3} + \\frac{x^{2}}{2}$ at $x$ = $0$")
+    assert r.to_text().startswith("f(x) = my loss!")
+    assert "`my loss!`" in dataclasses.replace(r, loss=None).to_markdown()
+
+
 def test_claim_pages_link_from_the_index(tmp_path):
     files = write_report(verify_paper(only=["lemma2-l2", "lemma1-higher-order"]), tmp_path, figures=False)
     assert [f.name for f in files] == ["index.md", "lemma1-higher-order.md", "lemma2-l2.md"]

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from symbolic_eos import check
 from symbolic_eos.cli import main
-from symbolic_eos.core.decide import Expansion, decide, enclosure_text, upper_text
+from symbolic_eos.core.decide import Expansion, decide
+from symbolic_eos.core.numbers import enclosure_text, upper_text
 from symbolic_eos.core.jets import BeyondJet, Jet, Point, ball_coefficients, exact_coefficients, series_length
 from symbolic_eos.core.parse import parse_expression, parse_variable_name
 

@@ -54,7 +54,7 @@ def test_the_enums_hold_the_json_contract_words():
     assert _words("/flip_verdict") == {str(f) for f in Flip}
     assert _words("/paper_case") == {str(c) for c in PaperCase}
     assert _words("/claims/items/properties/status") == {str(s) for s in Status}
-    assert _words("/loss_type") == {LossType.PERIOD_DOUBLING, LossType.FOLD}
+    assert _words("/loss_type") == {LossType.PERIOD_DOUBLING, LossType.FOLD, LossType.PITCHFORK}
     assert _words("/closed_forms/additionalProperties/properties/status") == {str(s) for s in ClosedFormStatus}
     assert RIGORS == tuple(Rigor) == ("exact", "certified", "numerical", "none")
 

@@ -34,7 +34,8 @@ from flint import arb, arb_series, ctx, fmpq
 
 from ..core import arguments
 from .base_models import BaseModel, base_models, model as catalog_model
-from ..core.decide import decimal_string, excludes_zero, interval_text
+from ..core.decide import excludes_zero
+from ..core.numbers import decimal_string, interval_text, short_decimal
 from ..errors import InputError
 from ..core.jets import Undetermined, ball_coefficients, constant_enclosure
 from ..core.parse import parse_constant, parse_variable_name
@@ -165,8 +166,8 @@ class BaseModelCertificate:
 
     def _undecided_text(self, undecided: Sequence[CertifiedInterval]) -> str:
         n = len(undecided)
-        width = _short(self._width("undecided"))
-        centres = [_short((fmpq_text(i.lo) + fmpq_text(i.hi)) / 2) for i in undecided]
+        width = short_decimal(self._width("undecided"))
+        centres = [short_decimal((fmpq_text(i.lo) + fmpq_text(i.hi)) / 2) for i in undecided]
         where = ", ".join(centres[:8]) + (", ..." if n > 8 else "")
         zeros = sum(CellCause.DEGENERATE in i.causes for i in undecided)
         text = f"{n} undecided interval{'s' if n != 1 else ''} of total width {width} around x = {where}"
@@ -221,12 +222,13 @@ class BaseModelCertificate:
         head = [
             f"L2 condition g' != 0 and g' g''' - 6 g''^2 < 0 for g(x) = {self.expression} ({self.name})",
             f"  {self.summary}",
-            f"  covered (certified holds/fails): {_short(self.covered * 100, 12)}% of [{self.range[0]}, {self.range[1]}]"
+            f"  covered (certified holds/fails): {short_decimal(self.covered * 100, 12)}% of [{self.range[0]}, {self.range[1]}]"
             + (f"; {self.range_note}" if self.range_note else ""),
         ]
         if self.poster:
             head.append(f"  poster lists it; agrees with the poster: {_yes_no(self.agrees_with_poster)}")
-        rows = [f"  [{_short(fmpq_text(lo))}, {_short(fmpq_text(hi))}]  {s}" + (f"  ({r})" if r else "") for lo, hi, s, r in self._rows()]
+        rows = [f"  [{short_decimal(fmpq_text(lo))}, {short_decimal(fmpq_text(hi))}]  {s}" + (f"  ({r})" if r else "")
+                for lo, hi, s, r in self._rows()]
         return "\n".join(head + rows)
 
     def to_markdown(self) -> str:
@@ -236,14 +238,14 @@ class BaseModelCertificate:
             f"**{markdown_text(self.summary)}** (certified by interval bisection, depth <= {self.max_depth}, "
             f"{self.prec}-bit balls, {self.boxes} boxes).",
             "",
-            f"Covered: {_short(self.covered * 100, 12)}% of [{self.range[0]}, {self.range[1]}]."
+            f"Covered: {short_decimal(self.covered * 100, 12)}% of [{self.range[0]}, {self.range[1]}]."
             + (f" Range: {markdown_text(self.range_note)}." if self.range_note else ""),
             "",
         ]
         if self.poster:
             lines.append(f"The poster lists this model; agrees with the poster: {_yes_no(self.agrees_with_poster)}.")
         lines += ["", "| from | to | from (decimal) | to (decimal) | status | reason |", "|---|---|---|---|---|---|"]
-        lines += [f"| {lo} | {hi} | {_short(fmpq_text(lo), 10)} | {_short(fmpq_text(hi), 10)} | {s} | {markdown_text(r)} |"
+        lines += [f"| {lo} | {hi} | {short_decimal(fmpq_text(lo), 10)} | {short_decimal(fmpq_text(hi), 10)} | {s} | {markdown_text(r)} |"
                   for lo, hi, s, r in self._rows()]
         return "\n".join(lines)
 
@@ -262,17 +264,8 @@ def fmpq_text(text: str) -> fmpq:
     return fmpq(int(p), int(q) if q else 1)
 
 
-def _short(value: fmpq, digits: int = 6) -> str:
-    """A short decimal for prose: ``digits`` significant digits, trailing zeros dropped."""
-    text = decimal_string(value, digits)
-    mantissa, e, exponent = text.partition("e")
-    if "." in mantissa:
-        mantissa = mantissa.rstrip("0").rstrip(".")
-    return mantissa + e + exponent
-
-
 def _union(intervals: Sequence[CertifiedInterval]) -> str:
-    parts = [f"[{_short(fmpq_text(i.lo))}, {_short(fmpq_text(i.hi))}]" for i in intervals]
+    parts = [f"[{short_decimal(fmpq_text(i.lo))}, {short_decimal(fmpq_text(i.hi))}]" for i in intervals]
     return " u ".join(parts[:6]) + (f" u ... ({len(parts)} intervals)" if len(parts) > 6 else "")
 
 

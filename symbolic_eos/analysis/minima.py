@@ -33,7 +33,8 @@ from flint import acb, arb, arb_poly, ctx, fmpq, fmpq_poly
 
 from ..core import arguments
 from ..core.algebraic import Surd, Transcendental, to_surd
-from ..core.decide import Decision, Expansion, decide, decide_ball, enclosure_text, excludes_zero, rungs, upper_text
+from ..core.decide import Decision, Expansion, decide, decide_ball, excludes_zero, rungs
+from ..core.numbers import decimal_string, enclosure_text, upper_text
 from ..errors import DomainError, InputError, brief
 from ..core.parse import parse_constant, parse_expression, parse_variable_name  # noqa: F401 (the doctests use the last two)
 from ..core.jets import (
@@ -196,8 +197,8 @@ def _merge(intervals: list[tuple[fmpq, fmpq]]) -> tuple[tuple[str, str], ...]:
 
 
 def _fmt(q: fmpq) -> str:
-    with ctx.workprec(64):
-        return arb(q).mid().str(10, radius=False)
+    with ctx.workprec(64):  # the end rounded to a 64-bit ball first, as it always was printed
+        return decimal_string(arb(q), 10)
 
 
 def simple_roots(
@@ -306,7 +307,7 @@ def _to_point(eq: Equation, box: arb, label_digits: int = 20) -> Point:
         holds_q = fine.contains(arb(q))
     if holds_q and eq.exact_zero_at(q):
         return Point.rational(sp.Rational(int(q.p), int(q.q)))
-    label = fine.mid().str(label_digits, radius=False)
+    label = decimal_string(fine, label_digits)
     return _certified_point(eq, box, label, f"unique zero of {_what(eq)} certified in {enclosure_text(fine)}")
 
 

@@ -153,6 +153,22 @@ def _accumulate(terms: dict, key: Any, value: Any) -> None:
         terms[key] = total
 
 
+
+def _power_by_squaring(base: Any, n: int, one: Any) -> Any:
+    """``base ** n`` for ``n >= 0`` in O(log n) products of a type that only multiplies.
+
+    >>> _power_by_squaring(3, 5, 1)
+    243
+    """
+    result, square = one, base
+    while n:
+        if n & 1:
+            result = result * square
+        n >>= 1
+        if n:
+            square = square * square
+    return result
+
 class Surd:
     """An element of the real field ``Q(sqrt 2, sqrt 3, sqrt 5, ...)``: ``sum_k q_k sqrt(k)``
     over distinct square-free ``k >= 1`` with rational ``q_k != 0`` (``terms``).  Arithmetic is
@@ -264,14 +280,7 @@ class Surd:
             return NotImplemented
         if n < 0:
             return self.inverse() ** (-n)
-        result, square = Surd({1: fmpq(1)}), self
-        while n:
-            if n & 1:
-                result = result * square
-            n >>= 1
-            if n:
-                square = square * square
-        return result
+        return _power_by_squaring(self, n, Surd({1: fmpq(1)}))
 
     # -- inspection ------------------------------------------------------------------------
     @property
@@ -847,15 +856,7 @@ def _power(base: _Node, e: Any) -> _Node:
         raise NotAlgebraic("constant base")  # constants are leaves: not reached
     v = base.field_value()
     if e.is_Integer and e >= 0:
-        n = int(e)
-        result, square = _Node(Surd({1: fmpq(1)}), None), base
-        while n:
-            if n & 1:
-                result = result * square
-            n >>= 1
-            if n:
-                square = square * square
-        return result
+        return _power_by_squaring(base, int(e), _Node(Surd({1: fmpq(1)}), None))
     if v.is_zero:
         # A pole, or a fractional power where the base vanishes: the rational engine and the
         # balls report the domain error; here nothing exact is claimed.

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from fractions import Fraction
 from functools import lru_cache
 from typing import Any, Callable, Protocol, Sequence
 
@@ -31,6 +30,7 @@ from flint import arb, ctx, fmpq
 
 from .algebraic import NotAlgebraic, Surd, algebraic_coefficients
 from ..errors import DomainError, InternalError
+from .numbers import decimal_string, enclosure_text, exact_string, json_float, printed_radius, upper_text
 from .jets import (
     LADDER,
     BeyondJet,
@@ -51,10 +51,11 @@ from .vocabulary import Rigor
 
 __all__ = [
     "Expansion", "Decision", "decide", "decide_ball", "decide_constant", "PRECISIONS", "LADDER", "rungs",
-    "excludes_zero", "ball_sign", "prove_zero", "decimal_string", "float_evidence",
-    "enclosure_text", "upper_text", "decimal_with_radius", "interval_text",
-    "RIGORS", "weakest_rigor", "json_float", "json_floats",
-    "ExpansionLike", "as_sympy", "within_seconds", "printed_radius",
+    "excludes_zero", "ball_sign", "prove_zero", "RIGORS", "weakest_rigor",
+    "ExpansionLike", "as_sympy", "within_seconds",
+    # Formatters now owned by core.numbers, re-exported until multi.multivariate and paper.claims
+    # import them from there.
+    "decimal_string", "enclosure_text", "upper_text", "printed_radius", "json_float",
 ]
 
 #: The rigor vocabulary (:class:`~symbolic_eos.core.vocabulary.Rigor`) as a tuple, strongest first.
@@ -187,13 +188,13 @@ class Decision:
     (``exact`` / ``certified`` / None), the ``exact`` value when known, the last ``enclosure``,
     and the ``reason`` a value could not even be enclosed.
 
-    >>> d = Decision(1, "certified", arb(2).sqrt() - 1)
+    >>> d = Decision(1, Rigor.CERTIFIED, arb(2).sqrt() - 1)
     >>> d.decided, d.text(6), Decision(None, None, None, reason="beyond the jet").evidence()
     (True, '0.414214', 'beyond the jet')
     """
 
     sign: int | None
-    rigor: str | None
+    rigor: Rigor | None  # a word ("exact") is accepted and stored as its member
     enclosure: arb | None
     exact: fmpq | sp.Expr | None = None
     reason: str | None = None  # why the value is unknown, when it could not even be enclosed
@@ -202,20 +203,22 @@ class Decision:
         """A decided sign has a rigor and an undecided one has none; ``certified`` (a ball
         that excludes 0) never says 0; ``exact`` always has a sign.
 
-        >>> Decision(0, "certified", arb(0))
+        >>> Decision(0, Rigor.CERTIFIED, arb(0))
         Traceback (most recent call last):
         ...
         symbolic_eos.errors.InternalError: a certified decision has sign 1 or -1, not 0
         """
         if self.sign not in (-1, 0, 1, None) or isinstance(self.sign, bool):
             raise InternalError(f"a decision's sign is -1, 0, 1 or None, not {self.sign!r}")
-        if self.rigor not in ("exact", "certified", None):
+        if self.rigor not in (Rigor.EXACT, Rigor.CERTIFIED, None):
             raise InternalError(f"a decision's rigor is exact, certified or None, not {self.rigor!r}")
+        if self.rigor is not None and type(self.rigor) is not Rigor:
+            object.__setattr__(self, "rigor", Rigor(self.rigor))
         if self.sign is None and self.rigor is not None:
             raise InternalError(f"an undecided sign has no rigor, not {self.rigor!r}")
         if self.sign is not None and self.rigor is None:
             raise InternalError(f"the sign {self.sign} is decided without a rigor")
-        if self.rigor == "certified" and self.sign == 0:
+        if self.rigor is Rigor.CERTIFIED and self.sign == 0:
             raise InternalError("a certified decision has sign 1 or -1, not 0")
 
     @property
@@ -231,7 +234,7 @@ class Decision:
         return decimal_string(self.enclosure, digits)
 
     def exact_text(self) -> str | None:
-        return None if self.exact is None else sp.sstr(self.exact) if isinstance(self.exact, sp.Expr) else str(self.exact)
+        return None if self.exact is None else exact_string(self.exact)
 
     def short(self, digits: int = 15, max_exact: int = 40) -> str:
         """For tables: the exact value when it is short, else a decimal; ``undecided`` with
@@ -394,7 +397,7 @@ def _decide(quantity: Callable[[Sequence], Any], expansion: Coefficients) -> Dec
         except NotRational:
             pass
         else:
-            return Decision((rational > 0) - (rational < 0), "exact", None, rational)
+            return Decision((rational > 0) - (rational < 0), Rigor.EXACT, None, rational)
     algebraic = getattr(expansion, "algebraic", None)
     if algebraic is not None:
         decided = _decide_algebraic(quantity, algebraic)
@@ -412,7 +415,7 @@ def _decide(quantity: Callable[[Sequence], Any], expansion: Coefficients) -> Dec
     if closed is not None:
         sign = _sympy_sign(closed)
         if sign is not None:
-            return Decision(sign, "exact", last, closed if sign else fmpq(0))
+            return Decision(sign, Rigor.EXACT, last, closed if sign else fmpq(0))
     return Decision(None, None, last)
 
 
@@ -434,19 +437,19 @@ def decide_ball(evaluate: Callable[[int], Any], precisions: Sequence[int] = PREC
         return Decision(None, None, value)
     if sign == 0:
         # A ball of radius 0 around 0 encloses exactly one number: 0 is proved.
-        return Decision(0, "exact", value, fmpq(0))
+        return Decision(0, Rigor.EXACT, value, fmpq(0))
     # Once the sign is certain, one more precision step buys digits worth printing.
     if not refine or value.rel_accuracy_bits() >= ENCLOSURE_BITS or prec == precisions[-1]:
-        return Decision(sign, "certified", value)
+        return Decision(sign, Rigor.CERTIFIED, value)
     try:
         with ctx.workprec(2 * prec):
             better = evaluate(2 * prec)
         better = better if isinstance(better, arb) else arb(better)
         if better.rel_accuracy_bits() > value.rel_accuracy_bits() and ball_sign(better) == sign:
-            return Decision(sign, "certified", better)
+            return Decision(sign, Rigor.CERTIFIED, better)
     except (Undetermined, ZeroDivisionError):
         pass
-    return Decision(sign, "certified", value)
+    return Decision(sign, Rigor.CERTIFIED, value)
 
 
 def decide_constant(value: int | fmpq | sp.Expr, precisions: Sequence[int] = PRECISIONS) -> Decision:
@@ -460,14 +463,14 @@ def decide_constant(value: int | fmpq | sp.Expr, precisions: Sequence[int] = PRE
     """
     if isinstance(value, (int, fmpq)) or (isinstance(value, sp.Basic) and value.is_Rational):
         q = fmpq(value) if isinstance(value, (int, fmpq)) else fmpq(int(value.p), int(value.q))
-        return Decision((q > 0) - (q < 0), "exact", None, q)
+        return Decision((q > 0) - (q < 0), Rigor.EXACT, None, q)
     if not isinstance(value, sp.Expr):
         raise TypeError(f"not an exact number: {type(value).__name__}")
     balls = decide_ball(lambda prec: constant_enclosure(value, prec), precisions)
     if balls.sign is not None and balls.sign != 0:
         return balls
     if balls.sign == 0 or prove_zero(value):
-        return Decision(0, "exact", balls.enclosure, fmpq(0))
+        return Decision(0, Rigor.EXACT, balls.enclosure, fmpq(0))
     return balls
 
 
@@ -484,169 +487,11 @@ def _decide_algebraic(quantity: Callable[[Sequence], Any], coefficients: Sequenc
         return None  # e.g. c_0 itself when it is transcendental
     if value.is_rational:
         q = value.as_fmpq()
-        return Decision((q > 0) - (q < 0), "exact", None, q)
+        return Decision((q > 0) - (q < 0), Rigor.EXACT, None, q)
     sign = value.sign()
     if sign is None:
         return None  # non-zero, but no ball up to 4096 bits separates it from 0
-    return Decision(sign, "exact", value.enclosure(128), value.to_sympy())
-
-
-#: The most bits spent on printing one exact value; past it the value prints as an enclosure.
-DECIMAL_PRECISION_LIMIT = 1 << 16
-
-
-def decimal_string(value: arb | fmpq | int | sp.Expr, digits: int = 17) -> str:
-    """A decimal string with ``digits`` significant digits for ``value``: an ``fmpq``, sympy
-    number or ``arb`` (its midpoint; the ball's radius is reported separately).
-
-    >>> decimal_string(fmpq(1, 3), 5), decimal_string(sp.sqrt(2), 10), decimal_string(arb(2).sqrt(), 8)
-    ('0.33333', '1.414213562', '1.4142136')
-    """
-    if isinstance(value, arb):
-        return value.mid().str(digits, radius=False) if value.is_finite() else "nan"
-    need = int(digits * 3.33) + 8
-    prec = need + 56
-    if not isinstance(value, sp.Expr):
-        with ctx.workprec(prec):
-            return arb(fmpq(value)).mid().str(digits, radius=False)
-    # An exact value that nearly cancels (sqrt(2) - 1.41421356237309504880) needs far more bits
-    # than it has digits: raise the precision until the ball carries the digits asked for.
-    ball = None
-    while prec <= DECIMAL_PRECISION_LIMIT:
-        with ctx.workprec(prec):
-            ball = constant_enclosure(value, prec)
-        if ball.is_exact() or ball.rel_accuracy_bits() >= need:
-            return ball.mid().str(digits, radius=False)
-        prec *= 2
-    return enclosure_text(ball, digits) if ball is not None and ball.is_finite() else "nan"
-
-
-def enclosure_text(ball: arb, digits: int = 20) -> str:
-    """A ball as ``[m +/- r]`` with ``m`` to ``digits`` digits and ``r`` covering both the ball's
-    radius and the rounding of ``m`` (python-flint's correctly rounded ``arb.str``), so the printed
-    ball contains the true value; an exactly representable value prints without a radius.
-
-    >>> from flint import arb
-    >>> with ctx.workprec(256):
-    ...     enclosure_text(arb(1) / 3, 10), enclosure_text(arb(2), 5)
-    ('[0.3333333333 +/- 3.34e-11]', '2.0000')
-    """
-    if not ball.is_finite():
-        return "nan"
-    # python-flint formats through the current context; a 53-bit context would widen the ball.
-    with ctx.workprec(max(ctx.prec, 4 * digits + 64)):
-        return ball.str(digits, radius=True)
-
-
-def upper_text(x: arb | fmpq | int, digits: int = 3) -> str:
-    """A decimal upper bound of ``x`` (an ``arb`` or exact number) with ``digits`` significant
-    digits, rounded up: a printed bound (a radius, a Lipschitz constant) is never below the truth.
-
-    >>> upper_text(fmpq(1, 3)), upper_text(arb(2) ** -100), upper_text(0)
-    ('0.334', '7.89e-31', '0')
-    """
-    from fractions import Fraction
-
-    if isinstance(x, arb):
-        if not x.is_finite():
-            return "inf"
-        with ctx.workprec(max(ctx.prec, 64)):
-            man, exp = x.upper().man_exp()
-        q = Fraction(int(man)) * Fraction(2) ** int(exp)
-    else:
-        value = fmpq(x) if not isinstance(x, fmpq) else x
-        q = Fraction(int(value.p), int(value.q))
-    if q <= 0:
-        return "0" if q == 0 else "-" + _lower_magnitude(-q, digits)
-    e = _decimal_exponent(q)
-    scale = Fraction(10) ** (digits - 1 - e)
-    n = -((-q * scale).numerator // (q * scale).denominator)  # ceil
-    if n >= 10**digits:
-        n, e = n // 10 + (n % 10 != 0), e + 1
-    return _format_scaled(n, e, digits)
-
-
-def interval_text(lo: arb | fmpq | int, hi: arb | fmpq | int, digits: int = 17) -> str:
-    """``[a, b]`` with ``lo`` rounded down and ``hi`` rounded up to ``digits`` significant
-    digits, so the printed interval contains ``[lo, hi]`` (exact numbers or ``arb`` balls).
-
-    >>> interval_text(fmpq(1, 3), fmpq(2, 3), 3)
-    '[0.333, 0.667]'
-    """
-    low = lo if isinstance(lo, arb) else arb(fmpq(lo))
-    return f"[{_negated(upper_text(-arb(low.lower()), digits))}, {upper_text(hi if isinstance(hi, arb) else fmpq(hi), digits)}]"
-
-
-def _negated(text: str) -> str:
-    return text[1:] if text.startswith("-") else "0" if text == "0" else "-" + text
-
-
-def _decimal_exponent(q: Fraction) -> int:
-    """``floor(log10(q))`` for a positive rational, exactly."""
-    e = len(str(q.numerator)) - len(str(q.denominator))
-    from fractions import Fraction
-
-    while Fraction(10) ** e > q:
-        e -= 1
-    while Fraction(10) ** (e + 1) <= q:
-        e += 1
-    return e
-
-
-def _lower_magnitude(q: Fraction, digits: int) -> str:
-    from fractions import Fraction
-
-    e = _decimal_exponent(q)
-    scale = Fraction(10) ** (digits - 1 - e)
-    return _format_scaled(int(q * scale), e, digits)
-
-
-def _format_scaled(n: int, e: int, digits: int) -> str:
-    """``n * 10^(e - digits + 1)`` (``n`` has ``digits`` digits) as a short decimal string."""
-    text = str(n).rstrip("0") or "0"
-    mantissa = text[0] + ("." + text[1:] if len(text) > 1 else "")
-    if -4 <= e < 0:
-        return "0." + "0" * (-e - 1) + text
-    if 0 <= e < digits:
-        whole = str(n)[: e + 1]
-        frac = str(n)[e + 1:].rstrip("0")
-        return whole + ("." + frac if frac else "")
-    return f"{mantissa}e{e}" if e > 0 else f"{mantissa}e-{-e}"
-
-
-def decimal_with_radius(ball: arb, digits: int = 17, radius: arb | None = None) -> tuple[str, str]:
-    """``(m, r)``: the midpoint of ``ball`` to ``digits`` digits and an upper bound ``r`` on the
-    distance from ``m`` to every point of ``ball`` (or of ``mid +/- radius`` when a wider radius
-    is given), so ``[m +/- r]`` contains the truth after the rounding of ``m``.
-
-    >>> with ctx.workprec(256):
-    ...     decimal_with_radius(arb(1) / 3, 5)
-    ('0.33333', '3.34e-6')
-    """
-    m = decimal_string(ball, digits)
-    return m, upper_text(distance_to_decimal(ball, m, radius))
-
-
-def distance_to_decimal(ball: arb, decimal: str, radius: arb | None = None) -> arb:
-    """A ball whose upper end bounds ``|decimal - y|`` for every ``y`` in ``ball`` (or in
-    ``mid +/- radius``): what a radius printed beside ``decimal`` must cover."""
-    with ctx.workprec(max(ctx.prec, 4 * len(decimal) + 64)):
-        printed = arb(decimal)  # a decimal is rarely a binary number: arb encloses it
-        wide = ball if radius is None else ball.mid() + arb(0, arb(radius).upper())
-        return abs(wide - printed)
-
-
-def printed_radius(balls: Sequence[arb], texts: Sequence[str], box_radius: arb | fmpq | int | float) -> str:
-    """An upper bound on how far the printed decimals ``texts`` can be from the true points
-    (each inside its ball of ``balls``, and inside the certified box of radius ``box_radius``):
-    ``[text +/- radius]`` encloses each point, whatever the rounding of ``text``.
-
-    >>> with ctx.workprec(64):
-    ...     printed_radius([arb(1, 1e-10)], ["1.0000"], box_radius=0)
-    '1.01e-10'
-    """
-    cover = [distance_to_decimal(b, t) for b, t in zip(balls, texts, strict=True)]
-    return upper_text(max([c.upper() for c in cover] + [arb(box_radius).upper()], key=lambda a: a.mid()))
+    return Decision(sign, Rigor.EXACT, value.enclosure(128), value.to_sympy())
 
 
 def weakest_rigor(rigors: Iterable[str | None]) -> Rigor:
@@ -657,43 +502,3 @@ def weakest_rigor(rigors: Iterable[str | None]) -> Rigor:
     ('certified', 'none', 'none')
     """
     return Rigor.weakest(rigors)
-
-
-def json_float(value: float | None) -> str | None:
-    """A float (evidence or a parameter) for JSON: a string, the shortest text that reads back
-    as the same float, so no JSON number ever carries a real value.
-
-    >>> json_float(1.05), json_float(2.0), json_float(None), json_float(float("inf"))
-    ('1.05', '2.0', None, 'inf')
-    """
-    return None if value is None else repr(float(value))
-
-
-def json_floats(value: Any) -> Any:
-    """``value`` with every float (at any depth of dicts, lists and tuples) replaced by
-    :func:`json_float`, tuples by lists; booleans, integers, strings and None unchanged.
-
-    >>> json_floats({"eta": 1.1, "cycle": (0.5, 2.0), "steps": 10, "ok": True})
-    {'eta': '1.1', 'cycle': ['0.5', '2.0'], 'steps': 10, 'ok': True}
-    """
-    if isinstance(value, float):
-        return json_float(value)
-    if isinstance(value, dict):
-        return {k: json_floats(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [json_floats(v) for v in value]
-    return value
-
-
-def float_evidence(value: float, digits: int = 3, floor: float = 1e-12) -> str:
-    """A float ``value`` from a simulation shown as evidence: ``digits`` significant digits, and anything
-    below ``floor`` in size (rounding noise, which differs between machines) as ``< floor``.
-
-    >>> float_evidence(0.223157), float_evidence(4.4e-16), float_evidence(float("nan"))
-    ('0.223', '< 1e-12', 'nan')
-    """
-    if value != value:
-        return "nan"
-    if abs(value) < floor:
-        return f"< {floor:.0e}".replace("e-0", "e-")
-    return f"{value:.{digits}g}"

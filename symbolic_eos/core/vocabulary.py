@@ -19,7 +19,7 @@ import inspect
 from typing import Iterable
 
 __all__ = ["Word", "Verdict", "Flip", "Rigor", "Status", "PaperCase", "Evidence", "LossType", "ClosedFormStatus", "NoCycleCause",
-           "CellCause", "RunOutcome"]
+           "CellCause", "RunOutcome", "Fate", "XYFate", "ClaimKind"]
 
 
 class Word(enum.StrEnum):
@@ -189,8 +189,9 @@ class Evidence(Word):
 
 
 class LossType(Word):
-    """How a 2-cycle branch loses stability: a ``period_doubling`` (multiplier -1) or a
-    ``fold`` (multiplier +1); ``superstable`` marks the multiplier-0 event on the way.
+    """How a 2-cycle branch loses stability: a ``period_doubling`` (multiplier -1), a ``fold``
+    (multiplier +1, the branch turns) or a symmetry-breaking ``pitchfork`` (multiplier +1 on a
+    symmetric cycle that goes on); ``superstable`` marks the multiplier-0 event on the way.
 
     ``LossType(value)`` is the member whose word is ``value`` (ValueError for any other word).
 
@@ -201,6 +202,7 @@ class LossType(Word):
     SUPERSTABLE = "superstable"
     PERIOD_DOUBLING = "period_doubling"
     FOLD = "fold"
+    PITCHFORK = "pitchfork"
 
 
 class ClosedFormStatus(Word):
@@ -276,3 +278,53 @@ class RunOutcome(Word):
     MINIMUM = "converged to a minimum"
     DIVERGED = "diverged"
     OTHER = "other"
+
+
+class Fate(Word):
+    """Where the orbit of one start went in a basin check: onto the target ``cycle``, onto the
+    ``minimum``, ``diverged`` past the escape bound, or ``other`` (another attractor, a fixed
+    point that is not the minimum, or no decision within the step budget).
+
+    ``Fate(value)`` is the member whose word is ``value`` (ValueError for any other word).
+
+    >>> [str(f) for f in Fate], Fate("cycle") is Fate.CYCLE
+    (['cycle', 'minimum', 'diverged', 'other'], True)
+    """
+
+    CYCLE = "cycle"
+    MINIMUM = "minimum"
+    DIVERGED = "diverged"
+    OTHER = "other"
+
+
+class XYFate(Word):
+    """Where GD on ``(x y - 1)^2 / 2`` went from one start: ``balanced`` onto the quartic's
+    2-cycle on the diagonal, onto a ``minimum`` (the hyperbola ``x y = 1``), ``diverged``, onto the
+    ``mirror 2-cycle`` ``x = y = -delta_i``, or ``other``.
+
+    ``XYFate(value)`` is the member whose word is ``value`` (ValueError for any other word).
+
+    >>> XYFate("mirror 2-cycle") is XYFate.MIRROR, XYFate.BALANCED == "balanced"
+    (True, True)
+    """
+
+    BALANCED = "balanced"
+    MINIMUM = "minimum"
+    DIVERGED = "diverged"
+    MIRROR = "mirror 2-cycle"
+    OTHER = "other"
+
+
+class ClaimKind(Word):
+    """What a catalog claim is: a ``theorem`` (the paper proves it; we accept nothing weaker than
+    a proof for it) or an ``observation`` (the paper reports an experiment; experiments may
+    support it).
+
+    ``ClaimKind(value)`` is the member whose word is ``value`` (ValueError for any other word).
+
+    >>> ClaimKind("theorem") is ClaimKind.THEOREM, [str(k) for k in ClaimKind]
+    (True, ['theorem', 'observation'])
+    """
+
+    THEOREM = "theorem"
+    OBSERVATION = "observation"

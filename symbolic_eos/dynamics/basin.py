@@ -47,12 +47,12 @@ import sympy as sp
 from flint import arb, ctx, fmpq, fmpq_poly
 
 from ..core import arguments
-from ..core.decide import decimal_string, enclosure_text, upper_text
+from ..core.numbers import decimal_string, enclosure_text, upper_text
 from ..errors import EosError, InputError
 from ..core.jets import ball_function, constant_enclosure, to_fmpq
 from .orbits import CycleSystem, GradientMap, NoConvergence, certify, solve_system
 from ..core.parse import parse_expression, parse_variable_name
-from ..core.vocabulary import Evidence, Rigor
+from ..core.vocabulary import Evidence, Fate, Rigor
 
 __all__ = [
     "StartOutcome",
@@ -65,7 +65,7 @@ __all__ = [
 ]
 
 #: The classes of a start, in the order reports list them.
-KINDS = ("cycle", "minimum", "diverged", "other")
+KINDS = tuple(Fate)
 
 #: Exact rational iteration stops once an iterate's numerator or denominator has this many bits
 EXACT_BITS = 4096
@@ -242,7 +242,7 @@ class StartOutcome:
     """
 
     start: str
-    kind: str
+    kind: Fate  # the word ("cycle") is accepted and stored as its member
     final: str
     steps: int
     detail: str
@@ -251,6 +251,7 @@ class StartOutcome:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "evidence", Evidence(self.evidence))  # the word is accepted too
+        object.__setattr__(self, "kind", Fate(self.kind))
 
     def to_dict(self) -> dict:
         return {"start": self.start, "class": self.kind, "final": self.final, "steps": self.steps,
@@ -259,7 +260,7 @@ class StartOutcome:
     @property
     def label(self) -> str:
         """``kind`` with the period of a non-target attractor, e.g. ``other (period 4)``."""
-        return self.kind + (f" (period {self.period})" if self.kind == "other" and self.period else "")
+        return self.kind + (f" (period {self.period})" if self.kind is Fate.OTHER and self.period else "")
 
 
 @dataclass(frozen=True)
@@ -307,7 +308,7 @@ class BasinReport:
     @property
     def cycle_fraction(self) -> Fraction:
         """The fraction of starts that converge to the 2-cycle (exact ratio of counts)."""
-        return Fraction(self.counts["cycle"], len(self.outcomes)) if self.outcomes else Fraction(0)
+        return Fraction(self.counts[Fate.CYCLE], len(self.outcomes)) if self.outcomes else Fraction(0)
 
     @property
     def all_certified(self) -> bool:
@@ -317,7 +318,7 @@ class BasinReport:
     @property
     def exceptions(self) -> tuple[StartOutcome, ...]:
         """The starts that do not converge to the 2-cycle."""
-        return tuple(o for o in self.outcomes if o.kind != "cycle")
+        return tuple(o for o in self.outcomes if o.kind is not Fate.CYCLE)
 
     @property
     def exception_summary(self) -> dict[str, int]:
@@ -436,15 +437,15 @@ def _exact_prefix(F: fmpq_poly, x0: fmpq, t: _Targets, start: str) -> StartOutco
             p = n - k
             if p == 1:
                 if t.minimum_exact is not None and t.minimum_exact.is_Rational and y == to_fmpq(t.minimum_exact):
-                    return StartOutcome(start, "minimum", str(y), k, "lands exactly on the minimum", 1, Evidence.EXACT)
-                return StartOutcome(start, "other", str(y), k, f"lands exactly on the fixed point {y}", 1, Evidence.EXACT)
+                    return StartOutcome(start, Fate.MINIMUM, str(y), k, "lands exactly on the minimum", 1, Evidence.EXACT)
+                return StartOutcome(start, Fate.OTHER, str(y), k, f"lands exactly on the fixed point {y}", 1, Evidence.EXACT)
             c0, c1 = t.cycle
             z = arb(F(y))
             if p == 2 and ((c0.contains(arb(y)) and c1.contains(z)) or (c1.contains(arb(y)) and c0.contains(z))):
-                return StartOutcome(start, "cycle", str(y), k, "lands exactly on the 2-cycle", 2, Evidence.EXACT)
-            return StartOutcome(start, "other", str(y), k, f"lands exactly on a period-{p} orbit", p, Evidence.EXACT)
+                return StartOutcome(start, Fate.CYCLE, str(y), k, "lands exactly on the 2-cycle", 2, Evidence.EXACT)
+            return StartOutcome(start, Fate.OTHER, str(y), k, f"lands exactly on a period-{p} orbit", p, Evidence.EXACT)
         if abs(arb(y)) > t.escape:
-            return StartOutcome(start, "diverged", decimal_string(arb(y), 20), n, "exceeds the escape bound")
+            return StartOutcome(start, Fate.DIVERGED, decimal_string(arb(y), 20), n, "exceeds the escape bound")
         seen[y] = n
         x = y
     return x, n
@@ -457,9 +458,9 @@ def _follow(F: BallMap, dF: BallMap, X: arb, n0: int, start: str, t: _Targets, m
     hist: deque = deque([X], maxlen=max_period + 1)
     lingering = None
     cap, escape, tol = t.radius_cap, t.escape, t.tol
-    traps = [(trap.interval, "cycle", 2) for trap in t.cycle_traps]
+    traps = [(trap.interval, Fate.CYCLE, 2) for trap in t.cycle_traps]
     if t.minimum_trap is not None:
-        traps.append((t.minimum_trap.interval, "minimum", 1))
+        traps.append((t.minimum_trap.interval, Fate.MINIMUM, 1))
     for n in range(n0 + 1, max_iter + 1):
         m = arb(X.mid())
         Fm = F(m)
@@ -472,13 +473,13 @@ def _follow(F: BallMap, dF: BallMap, X: arb, n0: int, start: str, t: _Targets, m
         else:
             X = Fm
         if not X.is_finite():
-            return StartOutcome(start, "other", "nan", n, "left the real domain of f' (non-finite value)")
+            return StartOutcome(start, Fate.OTHER, "nan", n, "left the real domain of f' (non-finite value)")
         if abs(X) > escape:
-            return StartOutcome(start, "diverged", decimal_string(X, 20), n, "exceeds the escape bound")
+            return StartOutcome(start, Fate.DIVERGED, decimal_string(X, 20), n, "exceeds the escape bound")
         for interval, kind, trap_period in traps:
             if interval.contains(X):
                 how = Evidence.of(Rigor.CERTIFIED if certified else Rigor.NUMERICAL)
-                what = "the 2-cycle" if kind == "cycle" else "the minimum"
+                what = "the 2-cycle" if kind is Fate.CYCLE else "the minimum"
                 return StartOutcome(start, kind, decimal_string(X, 20), n,
                                     f"entered a certified trapping interval of {what}", trap_period, how)
         hist.append(X)
@@ -495,9 +496,9 @@ def _follow(F: BallMap, dF: BallMap, X: arb, n0: int, start: str, t: _Targets, m
             lingering = "lingering at the 2-cycle, which is not certified attracting"
             continue
         what = "a fixed point" if period == 1 else f"a period-{period} orbit"
-        return StartOutcome(start, "other", final, n, f"converged to {what}: |x_n - x_(n-{period})| < {upper_text(t.tol, 2)}", period)
+        return StartOutcome(start, Fate.OTHER, final, n, f"converged to {what}: |x_n - x_(n-{period})| < {upper_text(t.tol, 2)}", period)
     why = f"no convergence within {max_iter} steps" + (f" ({lingering})" if lingering else "")
-    return StartOutcome(start, "other", decimal_string(X, 20), max_iter, why)
+    return StartOutcome(start, Fate.OTHER, decimal_string(X, 20), max_iter, why)
 
 
 def basin_check(
@@ -586,7 +587,7 @@ def basin_check(
         for s in start_values:
             label = sp.sstr(s)
             if xb is not None and s == xb:
-                outcomes.append(StartOutcome(label, "minimum", decimal_string(xb, 20), 0, "starts exactly on the minimum", 1,
+                outcomes.append(StartOutcome(label, Fate.MINIMUM, decimal_string(xb, 20), 0, "starts exactly on the minimum", 1,
                                              Evidence.EXACT))
                 continue
             X, n = constant_enclosure(s, prec), 0

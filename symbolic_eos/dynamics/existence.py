@@ -38,12 +38,14 @@ import sympy as sp
 from flint import arb, ctx, fmpq
 
 from ..core import arguments
-from ..core.decide import decimal_string, enclosure_text, excludes_zero
+from ..core.decide import excludes_zero
+from ..core.numbers import decimal_string, enclosure_text
 from .reports import curvature_ball, minima_checks
 from ..errors import EosError
 from ..core.jets import Undetermined, ball_coefficients
 from .orbits import GradientMap, NoConvergence, bits_for_digits, certify, solve_system
-from ..analysis.results import DEFAULT_ENDS, StabilityCheck, math_text
+from ..analysis.check import DEFAULT_ENDS
+from ..analysis.results import StabilityCheck, math_text
 from ..core.vocabulary import PaperCase, Rigor, Verdict
 
 __all__ = ["ExistenceRow", "ExistenceReport", "existence_expr", "DEFAULT_EPS", "VERDICTS"]

@@ -26,7 +26,7 @@ import sympy as sp
 from flint import arb, arb_mat, ctx
 
 from ..core.arguments import MAX_DIGITS
-from ..core.decide import printed_radius, upper_text
+from ..core.numbers import decimal_string, mpf_text, printed_radius, upper_text
 from .closed_forms import ClosedForm
 from ..analysis.criteria import FlipNormalForm
 from ..errors import EosError
@@ -49,6 +49,7 @@ __all__ = [
     "scan_branch",
     "two_cycle",
     "window_events",
+    "WindowScan",
     "continue_branch",
 ]
 
@@ -240,7 +241,7 @@ def solve_system(system: System, guess: Sequence, digits: int, start_dps: int = 
                 raise NoConvergence("non-finite iterate")
             residual = max(abs(t) for t in f(*x))
             if residual > mpmath.mpf(2) ** (-mpmath.mp.prec // 2):
-                raise NoConvergence(f"residual {mpmath.nstr(residual, 3)} at {dps} digits")
+                raise NoConvergence(f"residual {mpf_text(residual, 3)} at {dps} digits")
         if dps >= digits + 10:
             return x
         dps = min(2 * dps, digits + 10)
@@ -360,14 +361,11 @@ class TwoCycle:
 
     def printed(self, digits: int) -> tuple[list[str], str]:
         """The points to ``digits`` digits and a radius that covers their rounding."""
-        from ..core.decide import decimal_string
 
         texts = [decimal_string(p, digits) for p in self.points]
         return texts, printed_radius(self.points, texts, self.radius)
 
     def to_dict(self) -> dict:
-        from ..core.decide import decimal_string
-
         digits = max(self.digits, 15)
         points, radius = self.printed(digits)
         return {
@@ -502,7 +500,7 @@ def continue_branch(
                     step /= 2
                     if abs(step) < abs(span) * mpmath.mpf("1e-9"):
                         raise NoConvergence(
-                            f"the branch could not be continued past eta = {mpmath.nstr(current, 12)}"
+                            f"the branch could not be continued past eta = {mpf_text(current, 12)}"
                         ) from None
                     continue
                 previous = (current, cycle)
@@ -561,7 +559,7 @@ def two_cycle(
             side = "above" if flip.verdict == Flip.SUPERCRITICAL else "below"
             kind = "stable" if flip.verdict == Flip.SUPERCRITICAL else "unstable"
             raise NoCycle(
-                f"{NO_BRANCH} here because the flip at eta0 = {eta0.mid().str(12, radius=False)} is "
+                f"{NO_BRANCH} here because the flip at eta0 = {decimal_string(eta0, 12)} is "
                 f"{flip.verdict}: the local branch of ({kind}) 2-cycles exists only for eta {side} eta0",
                 NoCycleCause.NO_BRANCH,
             )
@@ -669,8 +667,12 @@ def _interpolate(a: Sequence[Any], b: Sequence[Any], index: int, target: int, sw
 
 @dataclass(frozen=True)
 class WindowScan:
-    """The branch followed from eta0: samples ``(eta, cycle, m, F'(x0), F'(x1))`` and where
-    the walk ended."""
+    """The branch followed from eta0 up to ``eta_max``: ``samples`` ``(eta, cycle, m, F'(x0), F'(x1))``
+    and why the walk ``ended`` early (None when it reached ``eta_max`` or saw the loss).
+
+    >>> WindowScan(((mpmath.mpf(2), [0.9, 1.1], mpmath.mpf(-1.5), -1, 1),), None, mpmath.mpf(3)).left_unit_interval
+    True
+    """
 
     samples: tuple
     ended: str | None

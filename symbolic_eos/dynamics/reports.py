@@ -17,7 +17,8 @@ from flint import arb, ctx, fmpq
 
 from .closed_forms import prove_event_constant, recognise
 from ..core import arguments
-from ..core.decide import Decision, decimal_string, enclosure_text, weakest_rigor
+from ..core.decide import Decision, weakest_rigor
+from ..core.numbers import decimal_string, enclosure_text, mpf_text
 from ..errors import InputError
 from ..core.jets import constant_enclosure
 from .orbits import (
@@ -26,14 +27,17 @@ from .orbits import (
     GradientMap,
     NoCycle,
     TwoCycle,
+    WindowScan,
     bits_for_digits,
     cycle_rigor,
     scan_branch,
     two_cycle,
     window_events,
 )
-from ..analysis.results import DEFAULT_ENDS, MinimaCheck, StabilityCheck, check_expr, markdown_text, math_text
-from ..core.vocabulary import ClosedFormStatus, Flip, NoCycleCause, Rigor
+from ..analysis.check import DEFAULT_ENDS, check_expr
+from ..analysis.results import MinimaCheck, StabilityCheck, markdown_text, math_text
+from ..core.vocabulary import ClosedFormStatus, Flip, LossType, NoCycleCause, Rigor
+from .pitchfork import BRANCHES, locate_symmetric_loss, mirror_symmetric, prove_symmetric_constant
 
 __all__ = ["OrbitReport", "OrbitAtMinimum", "WindowReport", "orbit_expr", "window_expr", "minima_checks", "curvature_ball",
            "DEFAULT_DIGITS", "MAX_DIGITS"]
@@ -237,7 +241,9 @@ class WindowReport:
     """The stability window of the 2-cycle branch born at ``eta0``: superstable point and loss
     of stability (period doubling or fold), with certified enclosures and closed forms.  Fields:
     the loss ``expression``, the ``minimum`` checked, the search bound ``eta_max``, the
-    ``superstable`` and ``loss`` events, a ``message`` when one is missing, and the ``digits``.
+    ``superstable`` and ``loss`` events, a ``message`` when one is missing, the ``digits``, and
+    whether the loss is ``symmetric`` about the minimum (proved exactly; then the loss of
+    stability is a pitchfork or a fold of the symmetric cycle).
 
     >>> x = sp.Symbol("x")
     >>> w = window_expr((x**2 - 1)**2 / 4, x, sp.Integer(1), digits=20).to_dict()
@@ -252,6 +258,7 @@ class WindowReport:
     loss: BranchEvent | None
     message: str
     digits: int
+    symmetric: bool = False  # f(2 xb - x) = f(x) proved exactly
 
     @property
     def loss_type(self) -> str | None:
@@ -305,6 +312,8 @@ class WindowReport:
                 if ev is not None and not ev.certified
             },
             "message": self.message,
+            "symmetric": self.symmetric,
+            "branches": BRANCHES if self.loss_type is LossType.PITCHFORK else None,
         }
 
     def _lines(self) -> list[tuple[str, str]]:
@@ -341,10 +350,25 @@ class WindowReport:
         return self.to_markdown()
 
 
-def _closed_form(expr: sp.Expr, var: sp.Symbol, ev: BranchEvent | None, digits: int) -> BranchEvent | None:
+def _symmetric_loss(gd: GradientMap, xb: sp.Expr, scan: WindowScan, digits: int) -> BranchEvent | None:
+    """The symmetric cycle's loss of stability where the sampled multiplier rose past +1."""
+    samples = scan.samples
+    pairs = [(a, b) for a, b in zip(samples, samples[1:], strict=False) if a[2] <= 1 < b[2]]
+    if not pairs:
+        return None
+    a, b = pairs[0]
+    w = (1 - a[2]) / (b[2] - a[2])
+    half = [abs(s[1][1] - s[1][0]) / 2 for s in (a, b)]
+    guess = (half[0] + w * (half[1] - half[0]), a[0] + w * (b[0] - a[0]))
+    return locate_symmetric_loss(gd, xb, guess, digits, (a[0], b[0]))
+
+
+def _closed_form(expr: sp.Expr, var: sp.Symbol, ev: BranchEvent | None, digits: int, xb: sp.Expr | None = None) -> BranchEvent | None:
     if ev is None or not ev.certified:
         return ev
     cf = prove_event_constant(expr, var, ev.target, ev.eta)
+    if (cf is None or cf.status != ClosedFormStatus.PROVED) and xb is not None:
+        cf = prove_symmetric_constant(expr, var, xb, ev, digits) or cf
     if cf is None or cf.status == ClosedFormStatus.UNKNOWN:
         cf = recognise(ev.eta, min(digits, 50))
     return BranchEvent(ev.kind, ev.target, ev.eta, ev.points, ev.certified, cf)
@@ -392,7 +416,7 @@ def window_expr(expr: sp.Expr, var: sp.Symbol, at: sp.Expr | None = None, digits
         if not bound > eta0:
             raise InputError(f"`eta_max` {eta_max_text} must exceed eta0 = {minimum.eta_critical.text(12)}", parameters=("eta_max",))
         hi = mpmath.mpf(bound.mid()._mpf_)
-    hi_text = mpmath.nstr(hi, 17)
+    hi_text = mpf_text(hi, 17)
     if minimum.flip.verdict != Flip.SUPERCRITICAL:
         why = {
             Flip.SUBCRITICAL: "the flip is subcritical: no stable 2-cycle is born above eta0 "
@@ -403,17 +427,24 @@ def window_expr(expr: sp.Expr, var: sp.Symbol, at: sp.Expr | None = None, digits
     gd = GradientMap(expr, symbol)
     scan = scan_branch(gd, minimum.point.enclosure(prec), f2, minimum.flip, hi)
     superstable, loss = window_events(gd, scan, digits)
+    symmetric = minimum.point.exact is not None and mirror_symmetric(expr, symbol, minimum.point.exact)
+    if symmetric and (loss is None or not loss.certified):
+        # The general fold system is singular at a pitchfork of the symmetric cycle: the reduced
+        # system in (a, eta) is not.
+        loss = _symmetric_loss(gd, minimum.point.exact, scan, digits) or loss
     superstable = _closed_form(expr, symbol, superstable, digits)
-    loss = _closed_form(expr, symbol, loss, digits)
+    loss = _closed_form(expr, symbol, loss, digits, minimum.point.exact if symmetric else None)
     seen = scan.samples[-1][0] if scan.samples else None
     if loss is not None and loss.certified:
         message = (f"Along the branch followed from eta0 the 2-cycle is stable (sampled) until the certified loss of stability at "
-                   f"eta = {decimal_string(loss.eta, 12)}, by {loss.kind.replace('_', ' ')}.")
+                   f"eta = {decimal_string(loss.eta, 12)}, by {loss.kind.replace('_', ' ')}"
+                   + (f": the loss is symmetric about {minimum.point.label} (proved exactly), and {BRANCHES}."
+                      if loss.kind is LossType.PITCHFORK else "."))
     elif scan.left_unit_interval:
-        message = (f"The sampled multiplier leaves [-1, 1] near eta = {mpmath.nstr(seen, 8)}, but that loss of stability could not be "
+        message = (f"The sampled multiplier leaves [-1, 1] near eta = {mpf_text(seen, 8)}, but that loss of stability could not be "
                    "located and certified (possibly a symmetry-breaking pitchfork): no loss of stability is claimed.")
     elif scan.ended is not None:
         message = f"The branch ended before a loss of stability was certified ({scan.ended})."
     else:
         message = f"The sampled multiplier stays in [-1, 1] for every eta searched, up to {hi_text} (sampled, not certified)."
-    return WindowReport(text, minimum, hi_text, superstable, loss, message, digits)
+    return WindowReport(text, minimum, hi_text, superstable, loss, message, digits, symmetric)

@@ -42,7 +42,7 @@ from typing import Any, Iterator, Sequence
 import sympy as sp
 
 from ..core import arguments
-from ..core.decide import float_evidence, json_floats
+from ..core.numbers import float_evidence, json_floats
 from ..errors import InputError
 from ..core.parse import parse_constant
 from ..core.progress import Progress, each_with_progress

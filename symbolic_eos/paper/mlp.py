@@ -39,7 +39,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..core import arguments
-from ..core.decide import json_float, rungs
+from ..core.decide import rungs
+from ..core.numbers import float_text, json_float
 from ..errors import InputError
 from ..core.vocabulary import Rigor, Status, Verdict
 
@@ -424,7 +425,7 @@ class CertifiedDirectional:
         return Verdict.UNDECIDED if self.decision.sign is None else Verdict.of(self.decision.sign == 1)
 
     def to_dict(self) -> dict:
-        from ..core.decide import decimal_with_radius
+        from ..core.numbers import decimal_with_radius
 
         ball = lambda b: dict(zip(("mid", "rad"), decimal_with_radius(b, 17), strict=True))  # noqa: E731
         return {"second": ball(self.second), "third": ball(self.third), "fourth": ball(self.fourth),
@@ -553,14 +554,13 @@ def flip_comparison(net: Mlp, theta: np.ndarray, v: np.ndarray, x: np.ndarray, y
                           -(2 / lam1) / 3 * multivariate, note)
 
 
-def _s(x: float | None) -> str | None:
-    """A float as a decimal string with 17 significant digits (the JSON contract)."""
-    return None if x is None else f"{x:.17g}"
+#: A float as a decimal string with 17 significant digits (the JSON contract).
+_s = float_text
 
 
 def _r(x: float) -> str:
     """Rounded to 4 significant digits for reports (stable across BLAS builds)."""
-    return f"{x:.4g}"
+    return float_text(x, 4)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -669,7 +669,7 @@ class MlpExperiment:
         status = {Verdict.HOLDS: Status.CONFIRMED, Verdict.FAILS: Status.REFUTED}.get(self.obs2.verdict, Status.INCONCLUSIVE) \
             if self.at_edge else Status.INCONCLUSIVE
         q = self.obs2.quantity
-        from ..core.decide import decimal_with_radius
+        from ..core.numbers import decimal_with_radius
 
         mid, rad = decimal_with_radius(q, 6)
         return status, (f"3 L'''^2 - L'' L'''' = {mid} (+/- {rad}) along the computed top "
@@ -723,7 +723,7 @@ class MlpExperiment:
         s1, m1 = self.obs1_status()
         s2, m2 = self.obs2_status()
         ob = self.obs2
-        from ..core.decide import decimal_string, decimal_with_radius
+        from ..core.numbers import decimal_string, decimal_with_radius
 
         lines = [
             f"MLP past the edge of stability (config {self.config.name}, seed {self.seed})",

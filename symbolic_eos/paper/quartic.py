@@ -42,16 +42,18 @@ from sympy.polys.polyfuncs import symmetrize
 from ..core import arguments
 from ..dynamics.basin import BasinReport, basin_check, interior_grid
 from ..dynamics.closed_forms import gd_polynomials
-from ..core.decide import decimal_string, weakest_rigor
+from ..core.decide import weakest_rigor
+from ..core.numbers import decimal_string, enclosure_text, exact_string, short_decimal, upper_text
 from ..dynamics.reports import WindowReport, curvature_ball, window_expr
 from ..errors import EosError
 from ..core.jets import constant_enclosure, to_fmpq
-from ..core.decide import enclosure_text, excludes_zero, upper_text
+from ..core.decide import excludes_zero
 from ..dynamics.orbits import GradientMap, NoCycle, TwoCycle, bits_for_digits, two_cycle
 from ..core.parse import parse_constant, parse_expression
 from ..core.progress import Progress
-from ..analysis.results import check_expr, markdown_text
-from ..core.vocabulary import Evidence, LossType, Rigor
+from ..analysis.check import check_expr
+from ..analysis.results import markdown_text
+from ..core.vocabulary import Evidence, Fate, LossType, Rigor
 
 __all__ = [
     "QUARTIC",
@@ -99,14 +101,13 @@ _DELTA, _ETA = sp.symbols("delta eta", positive=True)
 
 def _decimal(eta: str) -> str:
     """``1.1`` for ``11/10`` (six significant digits, trailing zeros dropped)."""
-    text = decimal_string(parse_constant(eta), 6)
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return short_decimal(parse_constant(eta), 6)
 
 
 def _ratio_text(eta: str) -> str:
     """``11/10 (1.1)``: the exact learning rate and its decimal value."""
     value = parse_constant(eta)
-    return sp.sstr(value) + ("" if value.is_Integer else f" ({_decimal(eta)})")
+    return exact_string(value) + ("" if value.is_Integer else f" ({_decimal(eta)})")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -527,7 +528,7 @@ def where_1121_comes_from(digits: int = 30) -> ThresholdOrigin:
     if ss_ok:
         matched = truncation is not None and Fraction(truncation, 1000) == Fraction(int(bound.p), int(bound.q))
         parts.append(
-            f"The paper's bound {decimal_string(bound, 4).rstrip('0')} "
+            f"The paper's bound {short_decimal(bound, 4)} "
             + ("matches" if matched else "does NOT match")
             + f" the superstable learning rate eta = {form(ss)}{shown(ss)}{minpoly(ss)} truncated to three decimals"
             + (f" (certified: floor(1000 eta) = {truncation})." if truncation is not None else ".")
@@ -542,7 +543,7 @@ def where_1121_comes_from(digits: int = 30) -> ThresholdOrigin:
         parts.append(
             f"Stability only needs |multiplier| < 1, which holds up to eta = {form(loss)}{shown(loss)}{minpoly(loss)}, "
             f"where the 2-cycle loses stability by {loss.kind.replace('_', ' ')}: the stable 2-cycle exists for "
-            f"1 < eta < {shown(loss)}, a wider range than the paper's 1 < eta < {decimal_string(bound, 4).rstrip('0')}."
+            f"1 < eta < {shown(loss)}, a wider range than the paper's 1 < eta < {short_decimal(bound, 4)}."
         )
     else:
         parts.append("No loss of stability of the 2-cycle could be certified.")
@@ -659,7 +660,7 @@ def landings(report: BasinReport) -> tuple:
     >>> [o.start for o in landings(report)], unexplained(report)
     (['3/5'], ())
     """
-    return tuple(o for o in report.exceptions if o.kind == "minimum" and o.evidence == Evidence.EXACT)
+    return tuple(o for o in report.exceptions if o.kind is Fate.MINIMUM and o.evidence == Evidence.EXACT)
 
 
 def unexplained(report: BasinReport) -> tuple:
@@ -672,7 +673,7 @@ def unexplained(report: BasinReport) -> tuple:
     >>> unexplained(basin_check("(x**2 - 1)**2/4", "x", "25/24", cycle.points, [Fraction(3, 5)], minimum=1))
     ()
     """
-    return tuple(o for o in report.exceptions if not (o.kind == "minimum" and o.evidence == Evidence.EXACT))
+    return tuple(o for o in report.exceptions if not (o.kind is Fate.MINIMUM and o.evidence == Evidence.EXACT))
 
 
 def _done(row: BasinRow) -> BasinReport:

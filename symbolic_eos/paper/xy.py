@@ -34,8 +34,8 @@ import numpy as np
 import sympy as sp
 
 from ..core import arguments
-from ..core.decide import float_evidence, json_floats
-from ..core.vocabulary import Rigor
+from ..core.numbers import float_evidence, json_floats
+from ..core.vocabulary import Rigor, XYFate
 
 __all__ = ["xy_reduction", "trajectory", "BalancingRow", "XYReport", "XYLanding", "balancing", "xy_report",
            "exact_xy_orbit", "exact_landing_step", "xy_landing", "DEFAULT_ETAS", "DEFAULT_STARTS"]
@@ -221,7 +221,7 @@ class BalancingRow:
     max_imbalance: float
     starts: int
     exceptions: tuple = ()  # (x0, y0, outcome) for starts that did not balance onto the 2-cycle
-    # outcome: "minimum", "diverged", "mirror 2-cycle" (x = y = -delta_i, counted in other) or "other"
+    # outcome: an XYFate word other than "balanced" ("mirror 2-cycle" is counted in other)
     positive: int = 0
     positive_balanced: int = 0
     landings: tuple = ()  # (x0, y0, n, positive throughout) with x_n y_n = 1 exactly
@@ -375,22 +375,23 @@ def balancing(eta: str, starts: Sequence[Fraction] = DEFAULT_STARTS, steps: int 
     balanced = period2 & ~fixed & (np.abs(x2 - y2) < 1e-8) & (np.abs(x1 - y1) < 1e-8) & near(x1) & near(x2)
     # The mirror image x = y = -delta_i is a 2-cycle too (f is even), but not the paper's: "other".
     mirror = period2 & ~fixed & (np.abs(x2 - y2) < 1e-8) & near(-x1) & near(-x2)
-    outcome = np.where(~finite, "diverged", np.where(fixed, "minimum", np.where(
-        balanced, "balanced", np.where(mirror, "mirror 2-cycle", "other")))).astype(object)
+    words = np.where(~finite, XYFate.DIVERGED, np.where(fixed, XYFate.MINIMUM, np.where(
+        balanced, XYFate.BALANCED, np.where(mirror, XYFate.MIRROR, XYFate.OTHER))))
+    outcome = [XYFate(str(w)) for w in words]
     landings = []
     for i, (a, b) in enumerate(pairs):
         found = exact_landing_step(eta, a, b)
         if found is not None:
             # Exact beats float: the orbit is on x y = 1 from step n on, whatever float64 did.
             n, pos = found
-            outcome[i], positive[i], balanced[i] = "minimum", pos, False
+            outcome[i], positive[i], balanced[i] = XYFate.MINIMUM, pos, False
             landings.append((str(a), str(b), n, pos))
-    finite_ok = np.array([o != "diverged" for o in outcome])
-    fixed = np.array([o == "minimum" for o in outcome])
+    finite_ok = np.array([o is not XYFate.DIVERGED for o in outcome])
+    fixed = np.array([o is XYFate.MINIMUM for o in outcome])
     imbalance = np.where(finite_ok, np.abs(x2 - y2), np.inf)
-    exceptions = tuple((str(a), str(b), str(o)) for (a, b), o in zip(pairs, outcome, strict=True) if o != "balanced")
+    exceptions = tuple((str(a), str(b), str(o)) for (a, b), o in zip(pairs, outcome, strict=True) if o is not XYFate.BALANCED)
     unexplained = tuple((str(a), str(b), str(o)) for (a, b), o, p in zip(pairs, outcome, positive, strict=True)
-                        if p and o not in ("balanced", "minimum"))
+                        if p and o not in (XYFate.BALANCED, XYFate.MINIMUM))
     return BalancingRow(
         eta, int(balanced.sum()), int(fixed.sum()), int((~finite_ok).sum()),
         int((finite_ok & ~balanced & ~fixed).sum()), float(np.max(imbalance[balanced])) if balanced.any() else float("nan"),
@@ -429,7 +430,7 @@ def xy_report(etas: Sequence[str] = DEFAULT_ETAS, starts: Sequence[Fraction] = D
     beyond = [r.eta for r in rows if Fraction(r.eta) >= Fraction(1121, 1000) and r.balanced_cycle > 0
               and not r.positive_unexplained]
     lost = [r.eta for r in rows if r.balanced_cycle == 0]
-    diverging = sorted({(a, b) for r in rows for a, b, o in r.exceptions if o == "diverged"},
+    diverging = sorted({(a, b) for r in rows for a, b, o in r.exceptions if o == XYFate.DIVERGED},
                        key=lambda p: Fraction(p[0]) ** 2 + Fraction(p[1]) ** 2)
     on_m = sorted({(a, b) for r in inside for a, b, n, _ in r.landings if n == 0}, key=lambda p: Fraction(p[0]))
     onto = [(a, b, r.eta, n) for r in inside for a, b, n, _ in r.landings if n > 0]
