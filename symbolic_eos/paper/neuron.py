@@ -211,6 +211,11 @@ def start(d: int, seed: int) -> tuple[np.float64, np.ndarray]:
     >>> v, w = start(3, 0)
     >>> bool(0.5 <= v <= 1.5 and w[0] > 0.5), w.shape
     (True, (3,))
+
+    >>> start(3, -1)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: seed: expected an integer in [0, 9223372036854775807], got -1
     """
     d, seed = arguments.positive_int(d, "d", 1, MAX_D), arguments.integer(seed, "seed", 0, MAX_SEED)
     rng = np.random.default_rng(seed)
