@@ -114,6 +114,10 @@ class MultivariateCheck:
     #: Whether ker H is proved tangent to a manifold of minima (None when ker H = {0} or unknown).
     manifold: MinimaManifold | None = None
 
+    def __post_init__(self) -> None:
+        # The route is compared by identity below: a caller's word becomes its member here.
+        object.__setattr__(self, "route", Route(self.route))
+
     def top_enclosure(self, prec: int) -> arb:
         """A ball for the top eigenvalue at (at least) ``prec`` bits."""
         if self.certificate is None:

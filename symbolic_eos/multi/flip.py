@@ -48,9 +48,8 @@ class SharpnessGradient:
     normalised), ``vector`` is ``P_ker g`` in coordinates (basis-free) and ``norm_squared`` is
     ``|P_ker g|^2 = c^T (K^T K)^{-1} c`` (``c`` the components, ``K`` the basis as columns).
 
-    ``status`` (a :class:`~symbolic_eos.core.vocabulary.SharpnessStatus`): ``nonzero`` (proved: the flip
-    coefficient does not apply), ``zero`` (proved:
-    it applies) or ``undecided``.
+    ``status`` (a :class:`~symbolic_eos.core.vocabulary.SharpnessStatus`): ``nonzero`` (proved:
+    the flip coefficient does not apply), ``zero`` (proved: it applies) or ``undecided``.
 
     >>> from symbolic_eos import check_multivariate
     >>> r = check_multivariate("(x*y - 1)**2/2", "x,y", "2,1/2", simulate=False)
