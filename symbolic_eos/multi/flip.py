@@ -268,7 +268,7 @@ def sharpness_gradient(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point: Seq
     if certified and any(d.sign is None for d in comps):
         # A ball v cannot show that D^3 f[v, v, k] vanishes; the exact Hessian can.
         hessian, interval = eigen.exact, spectrum.top
-        zero = Decision(0, "exact", None, fmpq(0))
+        zero = Decision(0, Rigor.EXACT, None, fmpq(0))
         comps = [zero if d.sign is None and _zero_component(hessian, T, rows, cols, kernel[i], interval) else d
                  for i, d in enumerate(comps)]
         if all(d.sign == 0 for d in comps):
