@@ -52,11 +52,7 @@ from flint import arb, ctx
 from ..analysis.criteria import FlipNormalForm, PaperCriterion, expansion_order, flip_normal_form, paper_criterion
 from ..core.decide import Decision, decide, decimal_string, enclosure_text
 from ..errors import InputError
-from ..core.jets import (
-    Undetermined,
-    ball_function,
-    constant_enclosure,
-)
+from ..core.jets import Undetermined, ball_function, constant_enclosure
 from ..core import arguments
 from ..analysis.results import math_text
 from ..core.vocabulary import Flip, Rigor, Route, SharpnessStatus

@@ -18,10 +18,7 @@ import sympy as sp
 from flint import acb_mat, arb, arb_mat, ctx, fmpq
 
 from ..core.decide import decimal_string, printed_radius, upper_text, weakest_rigor
-from ..core.jets import (
-    ball_function,
-    constant_enclosure,
-)
+from ..core.jets import ball_function, constant_enclosure
 from ..core import arguments
 from ..core.vocabulary import NoCycleCause, Rigor
 from ..linalg.krawczyk import certify

@@ -23,12 +23,7 @@ from flint import arb, ctx, fmpq
 
 from ..core.decide import Decision, as_sympy, decide, decimal_string, enclosure_text
 from ..errors import InputError
-from ..core.jets import (
-    NotRational,
-    Undetermined,
-    constant_enclosure,
-    to_fmpq,
-)
+from ..core.jets import NotRational, Undetermined, constant_enclosure, to_fmpq
 from ..core.vocabulary import Rigor, SharpnessStatus
 from ..linalg.eigen import CertifiedEigen, first_spectrum, vanishes_on_top_eigenvector
 from .expansions import BallDirectionalExpansion, DirectionalExpansion

@@ -23,11 +23,7 @@ from flint import arb, arb_mat
 
 from ..core.decide import decide
 from ..errors import InputError, brief
-from ..core.jets import (
-    Undetermined,
-    constant_enclosure,
-    rungs,
-)
+from ..core.jets import Undetermined, constant_enclosure, rungs
 from ..linalg.eigen import CERTIFY_PRECISIONS, CertifiedEigen, CertifiedSpectrum, RepeatedTop
 from .expansions import DirectionalExpansion
 
