@@ -56,6 +56,9 @@ NOT_IN_ALL = {
     ("core.algebraic", "core.jets", "_walk"),
     ("analysis.minima", "core.jets", "_walk"),
     ("analysis.minima", "core.jets", "_plan"),
+    # The generic Krawczyk test is moving to linalg.krawczyk (issue 15, in parallel); the basin
+    # proof imports it from its old home until the integrator points the import at the new one.
+    ("paper.quartic_basin", "dynamics.orbits", "krawczyk"),
 }
 
 

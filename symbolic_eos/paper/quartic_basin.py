@@ -33,13 +33,13 @@ import math
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import sympy as sp
 from flint import arb, arb_series, ctx, fmpq
 
 from ..core import arguments
-from ..core.decide import ball_sign, enclosure_text, excludes_zero, upper_text
+from ..core.decide import ball_sign, enclosure_text, interval_text, upper_text
 from ..core.progress import Progress
 from ..core.vocabulary import ProofRoute, ProofStatus, Rigor
 from ..dynamics.orbits import krawczyk
@@ -66,10 +66,10 @@ DEFAULT_ETA_HI = "112/100"
 #: sqrt(5) - 1 ~ 1.23607, where the 2-cycle period-doubles: the thorough scan stops below it.
 _CAP = Fraction(1236, 1000)
 _PREC = 128
-#: Widest eta-box tried, and how many halvings each route may take before the other is tried.
+#: Widest eta-box tried.
 _WIDTH = Fraction(1, 100)
-_MONOTONE_HALVINGS = 7
-_TRAPPING_HALVINGS = 6
+#: The narrowest eta-box tried: where a route needs narrower boxes the scan stops (the thorough reach).
+_MIN_WIDTH = Fraction(1, 20000)
 #: The near-0 escape interval (0, r].
 _R = Fraction(1, 16)
 
@@ -81,15 +81,15 @@ _X, _ETA = sp.symbols("x eta")
 
 
 # eta occurs once in each form, so a ball eta costs no dependency overestimate.
-def _F(x, e):  # type: ignore[no-untyped-def]
+def _F(x: Any, e: Any) -> Any:
     return x + e * (x - x * x * x)
 
 
-def _dF(x, e):  # type: ignore[no-untyped-def]
+def _dF(x: Any, e: Any) -> Any:
     return 1 + e * (1 - 3 * x * x)
 
 
-def _P(x, e):  # type: ignore[no-untyped-def]
+def _P(x: Any, e: Any) -> Any:
     """``P = eta^2 x^4 - (eta^2 + eta) x^2 + 1``, whose roots in ``(0, 2)`` are ``p`` and ``q``."""
     s = x * x
     return e * e * s * s - (e * e + e) * s + 1
@@ -134,6 +134,11 @@ def _above(x: arb, bits: int = 40) -> Fraction:
 def _sign_text(ball: arb, want: int, what: str) -> tuple[bool, str]:
     """(``ball`` certainly has sign ``want``, evidence)."""
     return ball_sign(ball) == want, f"{what} in {enclosure_text(ball, 8)}"
+
+
+def _hull(x: arb, digits: int) -> str:
+    """``[lower, upper]`` of the ball, rounded outward."""
+    return interval_text(x, x, digits)
 
 
 def _interval_text(lo: Fraction, hi: Fraction) -> str:
@@ -206,7 +211,8 @@ def exact_lemmas() -> tuple[Lemma, ...]:
 class EtaBox:
     """The proof on one eta-box ``[lo, hi]``: the ``route`` that proved it (None when refused),
     its ``lemmas``, the Krawczyk enclosures ``cycle`` of ``(p, q)``, the number of x-``cells``
-    and the largest number of steps ``max_n`` a cell needed, and the ``reason`` of a refusal.
+    and the largest number of steps ``max_n`` a cell needed, the ``reason`` of a refusal, and the
+    ``sets`` the proof used (``J``, ``N``, ``r``: rational endpoints, as text).
 
     >>> b = monotone_box(Fraction(21, 20), Fraction(53, 50))
     >>> b.proved, b.route, b.cells, b.reason
@@ -274,7 +280,7 @@ def _cycle_lemma(lo: Fraction, hi: Fraction, e: arb, prec: int) -> tuple[Lemma, 
         hull = list(found) if hull is None else [h.union(f) for h, f in zip(hull, found, strict=True)]
     assert hull is not None
     p, q = hull
-    return Lemma("K", statement, True, f"p in {enclosure_text(p, 10)}, q in {enclosure_text(q, 10)}"), (p, q)
+    return Lemma("K", statement, True, f"p in {_hull(p, 10)}, q in {_hull(q, 10)}"), (p, q)
 
 
 def _closed_form(e: arb) -> list[arb]:
@@ -314,11 +320,11 @@ def _positivity_lemma(lo: Fraction, hi: Fraction) -> Lemma:
                       "from (0, 1) stay in (0, M] and never reach the fixed points 0 or -1", ok, ev)
 
 
-def _c(e):  # type: ignore[no-untyped-def]
+def _c(e: Any) -> Any:
     return (1 / (3 * e) + arb(1) / 3).sqrt()
 
 
-def _M(e):  # type: ignore[no-untyped-def]
+def _M(e: Any) -> Any:
     return 2 * (1 + e) * _c(e) / 3
 
 
@@ -331,12 +337,12 @@ def monotone_box(lo: Fraction, hi: Fraction, a: Fraction | None = None, b: Fract
     """The ``monotone`` route on ``[lo, hi]``: ``J = [a, b]`` (chosen when not given) with
     ``F' < 0`` on ``J`` and on ``F(J)`` (so ``F^2`` increases on ``J``), ``a < p``, ``q < b``,
     ``M <= b``.  Then every orbit from ``(0, 1)`` enters ``J`` and converges monotonically (under
-    ``F^2``) to ``p`` or ``q``, unless it is at 1.
+    ``F^2``) to ``p`` or ``q``, unless it is at 1.  Balls are evaluated at ``prec`` bits.
 
     >>> monotone_box(Fraction(11, 10), Fraction(111, 100)).proved
     True
     >>> monotone_box(Fraction(11, 10), Fraction(111, 100), a=Fraction(1, 2)).reason[:40]
-    'J1 not certified: c < a, so F < 0 on J ='
+    "J1 not certified: c < a, so F' < 0 on J "
     """
     lemmas = [_eta_lemma(lo)]
     if not lemmas[0].holds:
@@ -369,8 +375,8 @@ def monotone_box(lo: Fraction, hi: Fraction, a: Fraction | None = None, b: Fract
             ok, ev = _sign_text(ball, want, what)
             lemmas.append(Lemma(name, statement, ok, ev))
         lemmas.append(_positivity_lemma(lo, hi))
-        texts = (enclosure_text(cycle[0], 10), enclosure_text(cycle[1], 10))
-        sets = {"J": [str(a), str(b)], "c": enclosure_text(c, 8), "M": enclosure_text(M, 8)}
+        texts = (_hull(cycle[0], 10), _hull(cycle[1], 10))
+        sets = {"J": [str(a), str(b)], "c": _hull(c, 8), "M": _hull(M, 8)}
     if not all(lemma.holds for lemma in lemmas):
         return _refuse(lo, hi, lemmas, cycle=texts, sets=sets)
     return EtaBox(lo, hi, ProofRoute.MONOTONE, tuple(lemmas), texts, 0, 0, None, sets)
@@ -430,7 +436,7 @@ def _find_trap(e: arb, cycle: tuple[arb, arb], given: tuple[Fraction, Fraction] 
         lam = abs(_dF(N, e) * _dF(FN, e))
         m = arb(N.mid())
         GN = (_F(_F(m, e), e) + _dF(N, e) * _dF(FN, e) * (N - m)).intersection(_image(FN, e))
-        ok = 0 < a and b < 1 and N.contains_interior(GN) and bool(lam < 1)
+        ok = 0 < a and b < 1 and N.contains_interior(GN) and ball_sign(1 - lam) == 1
         last = f"N = {_interval_text(a, b)}: F^2(N) in {enclosure_text(GN, 8)}, sup |(F^2)'| <= {upper_text(lam, 4)}"
         if ok:
             return Lemma("T1", statement, True, last), (a, b)
@@ -449,7 +455,7 @@ def _find_repeller(e: arb) -> tuple[Lemma, tuple[Fraction, Fraction, Fraction, F
         u = Fraction(1, 2**k)
         J = _ball(1 - u, 1 + u)
         FJ = _image(J, e)
-        checks = [_dF(J, e) < 0, _dF(FJ, e) < 0, _P(J, e) < 0, e + 2 - e * J * J > 0]
+        checks = [ball_sign(_dF(J, e)) == -1, ball_sign(_dF(FJ, e)) == -1, ball_sign(_P(J, e)) == -1, ball_sign(e + 2 - e * J * J) == 1]
         last = f"u = 2^-{k}: F'(J) in {enclosure_text(_dF(J, e), 6)}, F'(F(J)) in {enclosure_text(_dF(FJ, e), 6)}"
         if all(checks):
             g_lo = _F(_F(_q(1 - u), e), e)
@@ -463,16 +469,16 @@ def _find_repeller(e: arb) -> tuple[Lemma, tuple[Fraction, Fraction, Fraction, F
 def trapping_box(lo: Fraction, hi: Fraction, prec: int = _PREC, n_max: int = 400, max_cells: int = 4000,
                  trap: tuple[Fraction, Fraction] | None = None) -> EtaBox:
     """The ``trapping`` route on ``[lo, hi]``: a trapping neighbourhood ``N`` of the 2-cycle (or the
-    given ``trap = ((a, b), (c, d))``), an interval ``J`` around 1 that every other point leaves,
+    given ``trap = (a, b)``), an interval ``J`` around 1 that every other point leaves,
     monotone escape from ``(0, r]``, and a cover of ``[r, M]`` by cells: a cell is proved when
     ``F^n(cell) ⊂`` what is proved already (``n <= n_max``); ``J`` is proved once its exit set is,
-    ``(0, r]`` once ``[r, F(r)]`` is.  Cells are halved until all are proved or ``max_cells`` is reached.
+    ``(0, r]`` once ``[r, F(r)]`` is.  Cells are halved until all are proved or ``max_cells`` is reached;
+    balls are evaluated at ``prec`` bits.
 
     >>> b = trapping_box(Fraction(113, 100), Fraction(1131, 1000))
     >>> b.proved, b.route, b.cells > 0
     (True, 'trapping', True)
-    >>> trapping_box(Fraction(113, 100), Fraction(1131, 1000), trap=((Fraction(7, 10), Fraction(8, 10)),
-    ...              (Fraction(11, 10), Fraction(12, 10)))).reason[:16]
+    >>> trapping_box(Fraction(113, 100), Fraction(1131, 1000), trap=(Fraction(1, 2), Fraction(6, 10))).reason[:16]
     'T1 not certified'
     """
     lemmas = [_eta_lemma(lo)]
@@ -484,7 +490,7 @@ def trapping_box(lo: Fraction, hi: Fraction, prec: int = _PREC, n_max: int = 400
         lemmas.append(k)
         if cycle is None:
             return _refuse(lo, hi, lemmas)
-        texts = (enclosure_text(cycle[0], 10), enclosure_text(cycle[1], 10))
+        texts = (_hull(cycle[0], 10), _hull(cycle[1], 10))
         c, M = _critical(lo, hi)
         lemmas.append(_positivity_lemma(lo, hi))
         t1, trapped = _find_trap(e, cycle, trap)
@@ -574,7 +580,7 @@ def _cover(e: arb, trapped: tuple[Fraction, Fraction],
 class ExceptionalPoint:
     """The exceptional start ``r_n`` of generation ``n`` (``F^n(r_n) = 1``, ``F^k(r_n) < c`` for
     ``k < n``): the root in ``(0, 1)`` of ``polynomial`` (``q(F^(n-1)(x))``, ``q = eta x^2 + eta x - 1``,
-    in ``x`` and ``eta``); at the rational ``sample_eta``: its ``minimal_polynomial`` over ``Q``, an
+    in ``x`` and ``eta``, of ``degree`` ``2 3^(n-1)`` in ``x``); at the rational ``sample_eta``: its ``minimal_polynomial`` over ``Q``, an
     isolating interval ``[lo, hi]`` and its decimal ``value``; ``closed_form`` when one is known.
 
     >>> p = exceptional_description("25/24", 2).points[0]
@@ -602,7 +608,12 @@ class ExceptionalPoint:
 class ExceptionalDescription:
     """``E ∩ (0, 1)`` on the monotone route: ``{r_1 > r_2 > ...}``, one point per generation,
     ``r_n -> 0``; the first ``points`` exactly (at a rational ``eta``, each root of its polynomial
-    in ``(0, 1)`` is unique: ``count_roots`` exactly 1, checked)."""
+    in ``(0, 1)`` is unique: ``count_roots`` exactly 1, checked: ``unique_roots``); ``statement`` says it in words.
+
+    >>> d = exceptional_description("11/10", 1)
+    >>> d.unique_roots, d.statement[:22], d.points[0].value[:6]
+    (True, 'E ∩ (0, 1) = {r_1 > r_', '0.5766')
+    """
 
     statement: str
     points: tuple[ExceptionalPoint, ...]
@@ -655,7 +666,7 @@ def exceptional_description(sample_eta: str = "25/24", generations: int = 3) -> 
 
 
 def lands_on_minimum(eta: str | Fraction, x0: str | Fraction, n: int) -> bool:
-    """``F^n(x0) = 1`` in exact rationals (the check a shifted start must fail).
+    """``F^n(x0) = 1`` in exact rationals at the learning rate ``eta`` (the check a shifted start must fail).
 
     >>> lands_on_minimum("25/24", "3/5", 1), lands_on_minimum("25/24", "601/1000", 1)
     (True, False)
@@ -740,8 +751,8 @@ class BasinTheorem:
         lines += [f"- {lemma.name}: {lemma.statement}: {'holds' if lemma.holds else 'FAILS'}" for lemma in self.exact]
         lines += ["", f"Exceptional set: {self.exceptional.statement}.", "",
                   "| n | polynomial in x, eta | at eta | minimal polynomial | r_n |", "|---|---|---|---|---|"]
-        lines += [f"| {p.generation} | {p.closed_form or p.polynomial} | {p.sample_eta} | {p.minimal_polynomial} | {p.value} |"
-                  for p in self.exceptional.points]
+        lines += [f"| {p.generation} | {_power(p.closed_form or p.polynomial)} | {p.sample_eta} | {_power(p.minimal_polynomial)} | "
+                  f"{p.value} |" for p in self.exceptional.points]
         lines += ["", "| eta-box | route | cells | n | 2-cycle (p, q) |", "|---|---|---|---|---|"]
         shown = list(self.boxes) if len(self.boxes) <= 12 else list(self.boxes[:6]) + [None] + list(self.boxes[-5:])
         for b in shown:
@@ -752,28 +763,31 @@ class BasinTheorem:
             lines.append(f"| [{b.lo}, {b.hi}] | {b.route or 'refused'} | {b.cells} | {b.max_n} | {cyc} |")
         if self.reason:
             lines += ["", f"Refused: {self.reason}"]
-        return "\n".join(lines).replace("**2", "^2").replace("**", "^") + "\n"
+        return "\n".join(lines) + "\n"
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
 
 
-def _prove_box(lo: Fraction, hi: Fraction, prec: int, n_max: int, max_cells: int) -> EtaBox:
-    """Monotone route first (no cells, microseconds), halving the box; then the trapping route."""
-    first = None
-    for route in (ProofRoute.MONOTONE, ProofRoute.TRAPPING):
-        width, halvings = hi - lo, _MONOTONE_HALVINGS if route is ProofRoute.MONOTONE else _TRAPPING_HALVINGS
-        for _ in range(halvings + 1):
-            box = (monotone_box(lo, lo + width, prec=prec) if route is ProofRoute.MONOTONE
-                   else trapping_box(lo, lo + width, prec, n_max, max_cells))
-            if box.proved:
+def _power(text: str) -> str:
+    """``x**2`` as ``x^2`` (a Markdown table would read ``**`` as bold)."""
+    return text.replace("**", "^")
+
+
+def _prove_box(lo: Fraction, width: Fraction, end: Fraction, prec: int, n_max: int, max_cells: int) -> EtaBox:
+    """The widest box ``[lo, lo + width / 2^k]`` (not past ``end``, not below :data:`_MIN_WIDTH`) that
+    a route proves: the monotone route first (no cells, microseconds), then the trapping route.
+    A refusal carries the reason of the narrowest box tried."""
+    last = None
+    while width >= _MIN_WIDTH or last is None:
+        hi = min(lo + width, end)
+        for route in (ProofRoute.MONOTONE, ProofRoute.TRAPPING):
+            box = monotone_box(lo, hi, prec=prec) if route is ProofRoute.MONOTONE else trapping_box(lo, hi, prec, n_max, max_cells)
+            if box.proved or not box.lemmas[0].holds:
                 return box
-            first = first or box
-            if box.lemmas[0].name == "H" and not box.lemmas[0].holds:
-                return box
-            width /= 2
-    assert first is not None
-    return first
+            last = box
+        width /= 2
+    return last
 
 
 def basin_theorem(eta_lo: str | Fraction = DEFAULT_ETA_LO, eta_hi: str | Fraction = DEFAULT_ETA_HI, thorough: bool = False,
@@ -783,9 +797,12 @@ def basin_theorem(eta_lo: str | Fraction = DEFAULT_ETA_LO, eta_hi: str | Fractio
     go on past ``eta_hi`` toward ``sqrt(5) - 1`` and report the largest eta proved (``reach``).
     Boxes are taken left to right, at most 1/100 wide, halved when a route does not certify; the
     first box that no route proves ends the scan (``refused`` when it lies inside ``[eta_lo, eta_hi]``).
+    Balls are evaluated at ``prec`` bits; a cell may take ``n_max`` steps, a box ``max_cells`` cells;
+    the exceptional points are given exactly at ``sample_eta``; ``progress(label, done, total)`` is
+    called before each box.
 
-    >>> basin_theorem("1/2", "99/100").reason[:26]
-    'H not certified: eta > 1 o'
+    >>> basin_theorem("1/2", "99/100").reason[:35]
+    'eta-box [1/2, 51/100]: H not certif'
     """
     lo, hi = arguments.rational(eta_lo, "eta_lo"), arguments.rational(eta_hi, "eta_hi")
     if not lo < hi:
@@ -799,7 +816,7 @@ def basin_theorem(eta_lo: str | Fraction = DEFAULT_ETA_LO, eta_hi: str | Fractio
     cur, reason, width = lo, None, _WIDTH
     while cur < end:
         step(f"eta-box at {float(cur):.6g}", int((cur - lo) * 1000), int((end - lo) * 1000))
-        box = _prove_box(cur, min(cur + width, end), prec, n_max, max_cells)
+        box = _prove_box(cur, width, end, prec, n_max, max_cells)
         if not box.proved:
             if cur < hi:
                 reason = f"eta-box [{box.lo}, {box.hi}]: {box.reason}"
