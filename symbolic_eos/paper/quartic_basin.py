@@ -39,7 +39,7 @@ import sympy as sp
 from flint import arb, arb_series, ctx, fmpq
 
 from ..core import arguments
-from ..core.decide import ball_sign, enclosure_text, interval_text, upper_text
+from ..core.decide import ball_sign, enclosure_text, upper_text
 from ..core.progress import Progress
 from ..core.vocabulary import ProofRoute, ProofStatus, Rigor
 from ..dynamics.orbits import krawczyk
@@ -137,8 +137,11 @@ def _sign_text(ball: arb, want: int, what: str) -> tuple[bool, str]:
 
 
 def _hull(x: arb, digits: int) -> str:
-    """``[lower, upper]`` of the ball, rounded outward."""
-    return interval_text(x, x, digits)
+    """``[lower, upper]`` of the ball, rounded outward (``upper_text`` rounds up; the lower end is
+    the negated upper bound of ``-x``)."""
+    low = upper_text(-arb(x.lower()), digits)
+    low = low[1:] if low.startswith("-") else ("0" if low == "0" else "-" + low)
+    return f"[{low}, {upper_text(arb(x.upper()), digits)}]"
 
 
 def _interval_text(lo: Fraction, hi: Fraction) -> str:
