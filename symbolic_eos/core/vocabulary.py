@@ -19,7 +19,7 @@ import inspect
 from typing import Iterable
 
 __all__ = ["Word", "Verdict", "Flip", "Rigor", "Status", "PaperCase", "Evidence", "LossType", "ClosedFormStatus", "NoCycleCause",
-           "CellCause", "RunOutcome", "Fate", "XYFate", "ClaimKind", "Route", "SharpnessStatus"]
+           "CellCause", "RunOutcome", "Fate", "XYFate", "ClaimKind", "Route", "SharpnessStatus", "ProofStatus", "ProofRoute"]
 
 
 class Word(enum.StrEnum):
@@ -359,3 +359,33 @@ class SharpnessStatus(Word):
     NONZERO = "nonzero"
     ZERO = "zero"
     UNDECIDED = "undecided"
+
+
+class ProofStatus(Word):
+    """The outcome of a computer-assisted proof over a continuum: ``proved`` (every lemma exact or
+    certified over a cover of boxes) or ``refused`` (a lemma could not be certified: the proof
+    says which and why; nothing is claimed).
+
+    ``ProofStatus(value)`` is the member whose word is ``value`` (ValueError for any other word).
+
+    >>> ProofStatus("refused") is ProofStatus.REFUSED, f"{ProofStatus.PROVED}"
+    (True, 'proved')
+    """
+
+    PROVED = "proved"
+    REFUSED = "refused"
+
+
+class ProofRoute(Word):
+    """How the quartic basin theorem is proved on one eta-box: ``monotone`` (``F^2`` increasing on
+    one interval holding the 2-cycle and the minimum, no cells) or ``trapping`` (a contracting
+    trapping neighbourhood of the 2-cycle, an expanding one of the minimum, and a cover by cells).
+
+    ``ProofRoute(value)`` is the member whose word is ``value`` (ValueError for any other word).
+
+    >>> [str(r) for r in ProofRoute]
+    ['monotone', 'trapping']
+    """
+
+    MONOTONE = "monotone"
+    TRAPPING = "trapping"
