@@ -31,13 +31,8 @@ from .analysis.composition import CompositionCheck, compose_expr
 from .dynamics.reports import DEFAULT_DIGITS, OrbitReport, WindowReport, orbit_expr, window_expr
 from .errors import InputError
 from .dynamics.existence import DEFAULT_EPS, ExistenceReport, existence_expr
-from .multi.multivariate import (
-    MAX_VARIABLES,
-    MultiOrbitReport,
-    MultivariateCheck,
-    check_multivariate_expr,
-    multivariate_orbit_expr,
-)
+from .multi.check import MAX_VARIABLES, MultivariateCheck, check_multivariate_expr
+from .multi.cycles import MultiOrbitReport, multivariate_orbit_expr
 from .core.parse import parse_constant, parse_expression, parse_variable_name
 from .analysis.check import check_expr, check_l2_expr
 from .analysis.results import L2Check, L2Search, MinimaCheck, StabilityCheck

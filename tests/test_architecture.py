@@ -3,6 +3,8 @@
 Layers, lowest first (each is a subpackage; ``errors`` at the top of the package belongs to ``core``):
 
 * ``core``: errors, argument validation, parsing, jets and balls, algebraic numbers, decisions, numbers as text;
+* ``linalg``: certified linear algebra on balls (the eigen-structure of exact symmetric matrices,
+  the Krawczyk operator);
 * ``analysis``: the one-variable checks built on them (minima, criteria, check, results, composition,
   the base-model catalog and its certificates);
 * ``dynamics``: orbits, the two-cycle windows, basins, closed forms, the existence scan;
@@ -27,7 +29,7 @@ from pathlib import Path
 PACKAGE = "symbolic_eos"
 ROOT = Path(__file__).resolve().parent.parent / PACKAGE
 
-LAYERS = ("core", "analysis", "dynamics", "multi", "paper", "render", "api")
+LAYERS = ("core", "linalg", "analysis", "dynamics", "multi", "paper", "render", "api")
 
 #: The modules at the top of the package and their layers; every other module's layer is its
 #: subpackage (``core.parse`` is in ``core``), so the layout itself states the layers.

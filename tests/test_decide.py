@@ -1,9 +1,13 @@
 import mpmath
 import pytest
 import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from flint import arb, ctx, fmpq
 
 from symbolic_eos import errors
+
+from .profiles import examples
 from symbolic_eos.core.decide import (
     LADDER,
     PRECISIONS,
@@ -268,3 +272,22 @@ def test_valid_decisions_are_accepted():
     for fields in ((1, "certified", arb(1)), (-1, "exact", None, fmpq(-1)), (0, "exact", None, fmpq(0)),
                    (None, None, None), (None, None, arb(0, 1))):
         assert Decision(*fields).sign == fields[0]
+
+
+@settings(deadline=None, max_examples=examples(40))
+@given(st.lists(st.integers(-5, 5), min_size=1, max_size=4), st.lists(st.integers(-5, 5), min_size=1, max_size=4),
+       st.integers(1, 4), st.integers(-3, 3))
+def test_rational_identities_in_exp_are_proved_zero_and_nothing_else(p, q, den, nudge):
+    # (P(t) Q(t) - expand(P Q)(t)) / (1 + t^2) is 0 for t = exp(1/den); adding nudge * 10^-40 is not
+    # (mpmath at 60 digits is the oracle of "not zero").
+    from symbolic_eos.core.decide import prove_zero
+
+    t = sp.exp(sp.Rational(1, den))
+    T = sp.Symbol("T")
+    P, Q = sum(c * T**i for i, c in enumerate(p)), sum(c * T**i for i, c in enumerate(q))
+    product = sp.expand(P * Q)
+    zero = (P.subs(T, t) * Q.subs(T, t) - product.subs(T, t)) / (1 + t**2)
+    assert prove_zero(zero)
+    if nudge:
+        off = zero + sp.Rational(nudge, 10**40) * t
+        assert mpmath.mpf(sp.N(off, 60)) != 0 and not prove_zero(off)

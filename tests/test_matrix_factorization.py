@@ -158,7 +158,7 @@ def _generic_hessian(expr, syms, point):
 
 def _ball_top(M, prec):
     """Certified top eigenpair of a small exact symmetric matrix (None if repeated/unseparated)."""
-    from symbolic_eos.multi.multivariate import CertifiedEigen, RepeatedTop
+    from symbolic_eos.linalg.eigen import CertifiedEigen, RepeatedTop
 
     try:
         s = CertifiedEigen(M).at(prec)
@@ -215,7 +215,8 @@ def _check_rule(C, Y, Z):
     from symbolic_eos.analysis.criteria import expansion_order, paper_criterion
     from symbolic_eos.core.decide import decide
     from symbolic_eos.core.jets import to_fmpq
-    from symbolic_eos.multi.multivariate import BallDirectionalExpansion, CertifiedEigen, DirectionalExpansion, RepeatedTop
+    from symbolic_eos.linalg.eigen import CertifiedEigen, RepeatedTop
+    from symbolic_eos.multi.expansions import BallDirectionalExpansion, DirectionalExpansion
     from symbolic_eos.core.parse import parse_expression, parse_variable_name
 
     d = C.rows

@@ -246,9 +246,9 @@ def test_certified_route_without_an_exact_kernel_is_undecided(monkeypatch):
     """If the zero eigenvalue cannot be proved (here: sympy's kernel is withheld), the manifold
     dimension and the flip coefficient (which needs H^+) are undecided; the cross-section,
     which does not need them, is still decided."""
-    import symbolic_eos.multi.multivariate as mv
+    import symbolic_eos.multi.hessian as hessian
 
-    monkeypatch.setattr(mv, "_exact_kernel", lambda hessian: None)
+    monkeypatch.setattr(hessian, "_exact_kernel", lambda matrix: None)
     r = check_multivariate(*WITH_KERNEL, simulate=False)
     assert r.manifold_dimension is None and r.flip_verdict == "undecided" and r.flip.sign is None
     assert r.cross_section.verdict == "holds" and r.to_dict()["flip_coefficient"] is None
@@ -520,15 +520,15 @@ def test_irrational_top_eigenvalues_1e40_apart():
 
 
 def test_exact_zero_on_a_ball_eigenvector_by_the_characteristic_polynomial():
-    """_vanishes_on_top_eigenvector: H = R diag(3 sqrt2, 2, 1) R^T (R an exact rotation), top
+    """vanishes_on_top_eigenvector: H = R diag(3 sqrt2, 2, 1) R^T (R an exact rotation), top
     eigenvector R e1.  M = R diag(0, 1, 0) R^T gives v^T M v = 0 with N(lam) = (lam - 3 sqrt2)(lam - 1)
     not identically zero (the gcd branch); M = R diag(1, 0, 0) R^T gives v^T M v = 1 (no proof)."""
-    from symbolic_eos.multi.multivariate import _vanishes_on_top_eigenvector
+    from symbolic_eos.linalg.eigen import vanishes_on_top_eigenvector
 
     R = _cayley(3)
     H = R * sp.diag(3 * sp.sqrt(2), 2, 1) * R.T
     with ctx.workprec(128):
         interval = (3 * arb(2).sqrt()).union(3 * arb(2).sqrt() + arb(10) ** -20)  # holds 3 sqrt2 only
-    assert _vanishes_on_top_eigenvector(H, R * sp.diag(0, 1, 0) * R.T, interval)
-    assert not _vanishes_on_top_eigenvector(H, R * sp.diag(1, 0, 0) * R.T, interval)
-    assert not _vanishes_on_top_eigenvector(H, R * sp.diag(0, 1, 0) * R.T * sp.exp(1), interval)  # not algebraic: no proof
+    assert vanishes_on_top_eigenvector(H, R * sp.diag(0, 1, 0) * R.T, interval)
+    assert not vanishes_on_top_eigenvector(H, R * sp.diag(1, 0, 0) * R.T, interval)
+    assert not vanishes_on_top_eigenvector(H, R * sp.diag(0, 1, 0) * R.T * sp.exp(1), interval)  # not algebraic: no proof

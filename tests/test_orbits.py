@@ -12,7 +12,8 @@ from symbolic_eos.cli import main
 from symbolic_eos.dynamics.closed_forms import prove_event_constant, recognise
 from symbolic_eos.api import orbit, window
 from symbolic_eos.api import existence
-from symbolic_eos.dynamics.orbits import CycleSystem, GradientMap, krawczyk
+from symbolic_eos.dynamics.orbits import CycleSystem, GradientMap
+from symbolic_eos.linalg.krawczyk import krawczyk
 from symbolic_eos.core.parse import parse_expression, parse_variable_name
 from symbolic_eos.api import check
 from .profiles import examples

@@ -19,12 +19,12 @@ from hypothesis import given, strategies as st
 from symbolic_eos import check
 from symbolic_eos.cli import main
 from symbolic_eos.core.decide import RIGORS, weakest_rigor
-from symbolic_eos.core.vocabulary import (CellCause, ClosedFormStatus, Evidence, Flip, LossType, NoCycleCause, PaperCase, Rigor, Status,
-                                     Verdict, Word)
+from symbolic_eos.core.vocabulary import (CellCause, ClosedFormStatus, Evidence, Flip, LossType, NoCycleCause, PaperCase, Rigor, Route,
+                                     SharpnessStatus, Status, Verdict, Word)
 
 SCHEMA = json.loads(resources.files("symbolic_eos").joinpath("schema.json").read_text(encoding="utf-8"))
 GOLDEN = json.loads((Path(__file__).parent / "golden_vocabulary.json").read_text(encoding="utf-8"))
-ENUMS = (Verdict, Flip, Rigor, Status, PaperCase, Evidence, LossType, ClosedFormStatus, NoCycleCause, CellCause)
+ENUMS = (Verdict, Flip, Rigor, Status, PaperCase, Evidence, LossType, ClosedFormStatus, NoCycleCause, CellCause, Route, SharpnessStatus)
 #: What an enum member's name or repr would look like if it leaked into output.
 LEAK = re.compile(r"\b(" + "|".join(e.__name__ for e in ENUMS) + r")\.[A-Z_]+|<(" + "|".join(e.__name__ for e in ENUMS) + r")\.")
 
@@ -104,6 +104,16 @@ def test_results_hold_members_not_bare_strings():
     quadratic = check("x**2", at="0")  # no derivative above the second: the paper's conditions fail
     assert quadratic.paper.verdict is Verdict.FAILS and quadratic.flip.verdict is Flip.UNDECIDED
 
+
+def test_multivariate_results_hold_members_not_bare_strings():
+    from symbolic_eos import check_multivariate
+
+    r = check_multivariate("(x*y - 1)**2/2", "x,y", "2,1/2", simulate=False)
+    assert r.route is Route.EXACT and r.sharpness_gradient.status is SharpnessStatus.NONZERO and r.flip_verdict is Flip.DRIFT
+    d = json.loads(json.dumps(r.to_dict()))
+    assert d["route"] == "exact" and d["sharpness_gradient"]["status"] == "nonzero"
+    c = check_multivariate("(x*y - 1)**2/2", "x,y", "1,1", simulate=False, route="certified")
+    assert c.route is Route.CERTIFIED and c.sharpness_gradient.status is SharpnessStatus.ZERO and c.to_dict()["route"] == "certified"
 
 def test_the_quadratic_verdict_does_not_read_its_reason(monkeypatch):
     # The verdict of a loss with no k comes with the reason, typed: rewording the reason keeps it.

@@ -20,6 +20,7 @@ function runs on exact rationals (``fmpq``), on balls (``arb``) and on sympy clo
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -304,7 +305,38 @@ def prove_zero(value: sp.Expr) -> bool:
             return sp.minimal_polynomial(expanded, t) == t
         except (NotImplementedError, sp.polys.polyerrors.PolynomialError):
             return False
+    if _zero_as_rational_function(expanded):
+        return True
     return bool(within_seconds(_simplifies_to_zero, expanded, SIMPLIFY_SECONDS))
+
+
+def _zero_as_rational_function(value: sp.Expr) -> bool:
+    """Whether ``value`` is 0 as a rational function of its atoms: each ``exp(p/q)`` written as
+    ``T**p`` with ``T = exp(1/L)`` (``L`` the common denominator), every other irrational atom
+    (``pi``, ``log(2)``, ``sqrt(3)``, ``sin(1)``, ...) a free symbol.  An identity that holds for
+    every value of the symbols holds at theirs, so True is a proof; False proves nothing.  It is
+    exact and takes no time budget, so it decides the same on every machine.
+
+    >>> t = sp.exp(sp.Rational(1, 3))
+    >>> _zero_as_rational_function(t / (1 + t) - sp.exp(sp.Rational(2, 3)) / (t + t**2))
+    True
+    >>> _zero_as_rational_function(sp.E - sp.exp(sp.Rational(1, 2)) ** 2), _zero_as_rational_function(sp.pi - 3)
+    (True, False)
+    """
+    exps = [e for e in value.atoms(sp.exp) if e.args[0].is_Rational]
+    lcm = math.lcm(1, *(int(e.args[0].q) for e in exps))
+    base = sp.Dummy("T")
+    powers = {e: base ** (e.args[0] * lcm) for e in exps}
+    powers[sp.E] = base**lcm  # sympy writes exp(1) as E
+    rewritten = value.xreplace(powers)
+    # Constant atoms (no T in them); xreplace substitutes the outermost and does not descend.
+    atoms = {a for a in rewritten.atoms(sp.Function, sp.Pow, sp.NumberSymbol) if not a.free_symbols and not a.is_Rational
+             and not (a.is_Pow and a.exp.is_Integer)}
+    symbols = {a: sp.Dummy() for a in atoms}
+    try:
+        return sp.cancel(sp.together(rewritten.xreplace(symbols))) == 0
+    except (sp.polys.polyerrors.PolynomialError, TypeError, ValueError, RecursionError):
+        return False
 
 
 def _simplifies_to_zero(value: sp.Expr) -> bool:

@@ -19,7 +19,7 @@ import inspect
 from typing import Iterable
 
 __all__ = ["Word", "Verdict", "Flip", "Rigor", "Status", "PaperCase", "Evidence", "LossType", "ClosedFormStatus", "NoCycleCause",
-           "CellCause", "RunOutcome", "Fate", "XYFate", "ClaimKind"]
+           "CellCause", "RunOutcome", "Fate", "XYFate", "ClaimKind", "Route", "SharpnessStatus", "ProofStatus", "ProofRoute"]
 
 
 class Word(enum.StrEnum):
@@ -328,3 +328,64 @@ class ClaimKind(Word):
 
     THEOREM = "theorem"
     OBSERVATION = "observation"
+
+
+class Route(Word):
+    """How the multivariate check computes the Hessian's eigen-structure: ``exact`` (sympy),
+    ``certified`` (ball enclosures), or ``auto`` (the caller's choice: exact for rational and small
+    Hessians, else certified; a result's route is never ``auto``).
+
+    ``Route(value)`` is the member whose word is ``value`` (ValueError for any other word).
+
+    >>> Route("certified") is Route.CERTIFIED, [str(r) for r in Route]
+    (True, ['auto', 'exact', 'certified'])
+    """
+
+    AUTO = "auto"
+    EXACT = "exact"
+    CERTIFIED = "certified"
+
+
+class SharpnessStatus(Word):
+    """Whether the sharpness gradient along ``ker H``, ``P_ker D^3 f[v, v, .]``, is proved
+    ``nonzero`` (the flip coefficient does not apply), proved ``zero`` (it applies) or ``undecided``.
+
+    ``SharpnessStatus(value)`` is the member whose word is ``value`` (ValueError for any other word).
+
+    >>> SharpnessStatus("zero") is SharpnessStatus.ZERO, f"{SharpnessStatus.NONZERO}"
+    (True, 'nonzero')
+    """
+
+    NONZERO = "nonzero"
+    ZERO = "zero"
+    UNDECIDED = "undecided"
+
+
+class ProofStatus(Word):
+    """The outcome of a computer-assisted proof over a continuum: ``proved`` (every lemma exact or
+    certified over a cover of boxes) or ``refused`` (a lemma could not be certified: the proof
+    says which and why; nothing is claimed).
+
+    ``ProofStatus(value)`` is the member whose word is ``value`` (ValueError for any other word).
+
+    >>> ProofStatus("refused") is ProofStatus.REFUSED, f"{ProofStatus.PROVED}"
+    (True, 'proved')
+    """
+
+    PROVED = "proved"
+    REFUSED = "refused"
+
+
+class ProofRoute(Word):
+    """How the quartic basin theorem is proved on one eta-box: ``monotone`` (``F^2`` increasing on
+    one interval holding the 2-cycle and the minimum, no cells) or ``trapping`` (a contracting
+    trapping neighbourhood of the 2-cycle, an expanding one of the minimum, and a cover by cells).
+
+    ``ProofRoute(value)`` is the member whose word is ``value`` (ValueError for any other word).
+
+    >>> [str(r) for r in ProofRoute]
+    ['monotone', 'trapping']
+    """
+
+    MONOTONE = "monotone"
+    TRAPPING = "trapping"

@@ -6,8 +6,8 @@ GD is ``F(x) = x - eta f'(x)``.  A 2-cycle ``{x0, x1}`` solves ``F(x0) = x1``, `
 
 * Solutions are computed with :func:`mpmath.findroot` (explicit tolerance, doubling precision),
   seeded from the flip normal form and continued in ``eta`` when ``eta`` is far from ``eta0``.
-* They are **certified** by the Krawczyk test ``K(X) ⊂ int(X)`` built from python-flint ``arb``
-  and ``arb_mat``: the box ``X`` then holds exactly one solution.  A box whose two coordinates
+* They are **certified** by the Krawczyk test ``K(X) ⊂ int(X)`` (:mod:`symbolic_eos.linalg.krawczyk`,
+  python-flint ``arb`` and ``arb_mat``): the box ``X`` then holds exactly one solution.  A box whose two coordinates
   are disjoint cannot hold the fixed point, so the solution is a genuine 2-cycle.  ``stable`` is
   reported only when ``|m| < 1`` is certain; a cycle that cannot be certified is never claimed.
 * The window: along the branch, the superstable point (``m = 0``) and the loss of stability
@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Callable, Sequence
 
 import mpmath
 import sympy as sp
-from flint import arb, arb_mat, ctx
+from flint import arb, ctx
 
 from ..core.arguments import MAX_DIGITS
 from ..core.numbers import decimal_string, mpf_text, printed_radius, upper_text
@@ -32,6 +32,8 @@ from ..analysis.criteria import FlipNormalForm
 from ..errors import EosError
 from ..core.jets import Point, Undetermined, ball_coefficients, constant_enclosure
 from ..core.vocabulary import Flip, LossType, NoCycleCause, Rigor
+# certify stays importable from here: existence and basin certify their cycles through orbits.
+from ..linalg.krawczyk import System, certify
 
 __all__ = [
     "GradientMap",
@@ -157,49 +159,6 @@ class EventSystem:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Krawczyk:
-    """The outcome of a Krawczyk test on the box ``X = centre ± radius``."""
-
-    certified: bool
-    enclosure: tuple[arb, ...]  # K(X) ∩ X when certified, else X
-    radius: arb
-
-
-class System(Protocol):
-    """A square system ``G(v) = 0`` on balls: its residual and Jacobian at ``prec`` bits."""
-
-    def residual(self, v: Sequence[arb], prec: int) -> Sequence[arb]: ...
-
-    def jacobian(self, v: Sequence[arb], prec: int) -> Sequence[Sequence[arb]]: ...
-
-
-def krawczyk(system: System, box: Sequence[arb], prec: int) -> Krawczyk:
-    """``K(X) = m - Y G(m) + (I - Y J(X)) (X - m)`` with ``Y ≈ J(m)^-1``.  If ``K(X)`` lies in
-    the interior of ``X``, then ``X`` holds exactly one zero of ``G`` (and it lies in ``K(X)``)."""
-    n = len(box)
-    with ctx.workprec(prec):
-        X = [+b for b in box]
-        radius = max((x.rad() for x in X), key=lambda r: float(r.mid()))
-        fail = Krawczyk(False, tuple(X), arb(radius))
-        m = [arb(x.mid()) for x in X]
-        try:
-            gm = system.residual(m, prec)
-            jx = arb_mat(system.jacobian(X, prec))
-            y = arb_mat(system.jacobian(m, prec)).mid().inv().mid()
-        except (ZeroDivisionError, ValueError, Undetermined, EosError):
-            return fail
-        if not all(g.is_finite() for g in gm):
-            return fail
-        col = lambda values: arb_mat([[v] for v in values])  # noqa: E731
-        ident = arb_mat([[1 if i == j else 0 for j in range(n)] for i in range(n)])
-        k = col(m) - y * col(gm) + (ident - y * jx) * (col(X) - col(m))
-        kv = [k[i, 0] for i in range(n)]
-        if all(X[i].contains_interior(kv[i]) for i in range(n)):
-            return Krawczyk(True, tuple(kv[i].intersection(X[i]) for i in range(n)), arb(radius))
-        return fail
-
-
 def _to_mpf(a: arb) -> mpmath.mpf:
     return mpmath.mpf(a.mid()._mpf_)
 
@@ -282,29 +241,6 @@ def _quick_newton(system: System, guess: Sequence[mpmath.mpf], dps: int, maxstep
                 if mpmath.norm(step) <= tol * max(1, mpmath.norm(mpmath.matrix(x))):
                     return x
         raise NoConvergence("Newton did not converge")
-
-
-def certify(system: System, solution: Sequence[mpmath.mpf], prec: int) -> Krawczyk:
-    """Krawczyk on boxes around ``solution`` of ``system`` at ``prec`` bits, inflated from near
-    the working precision: certified means a unique zero in the returned enclosure.
-
-    >>> x = sp.Symbol("x")
-    >>> system = CycleSystem(GradientMap((x**2 - 1)**2 / 4, x), lambda prec: arb(11) / 10)
-    >>> k = certify(system, solve_system(system, [mpmath.mpf("0.7"), mpmath.mpf("1.2")], 20), prec=100)
-    >>> k.certified, k.enclosure[0].str(6)
-    (True, '[0.814552 +/- 3.74e-7]')
-    """
-    with ctx.workprec(prec):
-        centre = [arb(t) for t in solution]
-        scale = max([arb(1)] + [abs(c) for c in centre], key=float)
-        result = None
-        for shift in (24, prec // 8, prec // 4, prec // 2):
-            radius = scale * arb(2) ** (-(prec - shift))
-            result = krawczyk(system, [arb(c, radius) for c in centre], prec)
-            if result.certified:
-                return result
-        assert result is not None  # the loop above runs four times
-        return result
 
 
 # ---------------------------------------------------------------------------------------------

@@ -594,7 +594,7 @@ def _quartic(c: Claim, cache: dict) -> dict:
 def _xy(c: Claim, cache: dict) -> dict:
     import sympy as sp
 
-    from ..multi.multivariate import multivariate_orbit_expr
+    from ..multi.cycles import multivariate_orbit_expr
     from .xy import xy_report
 
     report = xy_report()
@@ -704,7 +704,7 @@ def _mf(cache: dict) -> Any:
 
 @_verifier("mf-cross-section")
 def _mf_cross(c: Claim, cache: dict) -> dict:
-    from ..multi.multivariate import check_multivariate_expr
+    from ..multi.check import check_multivariate_expr
     from ..core.parse import parse_constant, parse_expression, parse_variable_name
     from .matrix_factorization import mf_loss
 

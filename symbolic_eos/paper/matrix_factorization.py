@@ -26,7 +26,7 @@ exact Hessian from jets of the loss, its certified top eigenpair, the 1-D cross-
   ``D^3 L[v, v, .]`` has a component along the manifold of minimisers, so the sharpness changes
   along it at first order (rate ``sqrt(1184770)/257``, exact); past ``eta0`` GD drifts to a
   flatter minimiser and no 2-cycle is born at this point (``check --vars``: flip verdict
-  ``drift``, :class:`symbolic_eos.multi.multivariate.SharpnessGradient`).
+  ``drift``, :class:`symbolic_eos.multi.flip.SharpnessGradient`).
 
 >>> mf_cross_section("1,0;0,1/4", "1,0;0,1/8", "1,0;0,2").holds
 False

@@ -27,7 +27,7 @@ from ..core.vocabulary import Rigor, Status
 
 if TYPE_CHECKING:
     from ..analysis.certificates import BaseModelCertificate
-    from ..multi.multivariate import MultivariateCheck
+    from ..multi.check import MultivariateCheck
 
 __all__ = ["write_report", "check_report", "check_report_folder", "WrittenReport", "REPORT_ENTRIES"]
 
@@ -426,7 +426,7 @@ def check_report(result: StabilityCheck | MinimaCheck | MultivariateCheck, path:
     ...
     symbolic_eos.errors.InputError: result: expected a StabilityCheck, MinimaCheck or MultivariateCheck, got dict {'point': '0', ...
     """
-    from ..multi.multivariate import MultivariateCheck  # noqa: F811 - at run time, not only for mypy
+    from ..multi.check import MultivariateCheck  # noqa: F811 - at run time, not only for mypy
 
     result = arguments.instance(result, "result", (StabilityCheck, MinimaCheck, MultivariateCheck),
                                 "a StabilityCheck, MinimaCheck or MultivariateCheck")
