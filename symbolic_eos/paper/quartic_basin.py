@@ -673,6 +673,11 @@ def lands_on_minimum(eta: str | Fraction, x0: str | Fraction, n: int) -> bool:
 
     >>> lands_on_minimum("25/24", "3/5", 1), lands_on_minimum("25/24", "601/1000", 1)
     (True, False)
+
+    >>> lands_on_minimum("25/24", "3/5", 13)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: n: expected an integer in [1, 12], got 13
     """
     e, x = arguments.rational(eta, "eta"), arguments.rational(x0, "x0")
     for _ in range(arguments.positive_int(n, "n", 1, 12)):
@@ -806,6 +811,11 @@ def basin_theorem(eta_lo: str | Fraction = DEFAULT_ETA_LO, eta_hi: str | Fractio
 
     >>> basin_theorem("1/2", "99/100").reason[:35]
     'eta-box [1/2, 51/100]: H not certif'
+
+    >>> basin_theorem("11/10", "101/100")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: `eta_lo` must be below `eta_hi` (got 11/10 and 101/100)
     """
     lo, hi = arguments.rational(eta_lo, "eta_lo"), arguments.rational(eta_hi, "eta_hi")
     if not lo < hi:
