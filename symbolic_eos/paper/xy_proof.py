@@ -529,6 +529,7 @@ class CoverResult:
 MEETS_MINIMA = "meets x y = 1 (fixed points)"
 MEETS_ANTI = "meets x y = 1 + 1/eta (mapped onto x + y = 0)"
 MEETS_QUARTIC = "meets the diagonal exception (r, r), r = (sqrt(1 + 4/eta) - 1)/2"
+PREIMAGE = "may meet G^-k(x y = 1), k <= 3 (the interval enclosure of x_k y_k - 1 contains 0)"
 SLOW = "meets none of these (slow, near further preimages, or left the region)"
 BUDGET = "budget exhausted"
 
@@ -546,6 +547,14 @@ def _reason(box: tuple[Fraction, Fraction, Fraction, Fraction], eta_lo: Fraction
     r_hi = (math.sqrt(1 + 4 / float(eta_lo)) - 1) / 2 + 1e-9
     if a <= b and a <= r_hi and b >= r_lo:
         return MEETS_QUARTIC
+    with ctx.workprec(PREC):
+        eta = _ball(eta_lo, eta_hi)
+        x, y = _ball(x0, x1), _ball(y0, y1)
+        for _ in range(3):
+            e = x * y - 1
+            x, y = x - eta * e * y, y - eta * e * x
+            if (x * y - 1).contains(0):
+                return PREIMAGE
     return SLOW
 
 
