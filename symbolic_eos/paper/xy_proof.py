@@ -371,10 +371,12 @@ class _Tree:
         w, h = (x1 - x0) / m, (y1 - y0) / m
         return x0 + i * w, x0 + (i + 1) * w, y0 + j * h, y0 + (j + 1) * h
 
-    def _covered(self, node: tuple[int, int, int], u: tuple[float, float], v: tuple[float, float]) -> bool:
+    def _covered(self, node: tuple[int, int, int], u: tuple[float, float], v: tuple[float, float],
+                 seen: list[tuple[int, int, int]]) -> bool:
         """Whether the part of the index box ``u x v`` (level-0 units) inside ``node`` is covered by
-        proved boxes."""
+        proved boxes (appended to ``seen``)."""
         if node in self.proved:
+            seen.append(node)
             return True
         if node not in self.split:
             return False
@@ -386,27 +388,30 @@ class _Tree:
                 ci, cj = child[1] / scale, child[2] / scale
                 if u[1] <= ci or u[0] >= ci + 1 / scale or v[1] <= cj or v[0] >= cj + 1 / scale:
                     continue
-                if not self._covered(child, u, v):
+                if not self._covered(child, u, v, seen):
                     return False
         return True
 
-    def covers(self, xs: arb, ys: arb) -> bool:
+    def covers(self, xs: arb, ys: arb) -> tuple[bool, bool, bool]:
         """Whether the box ``xs x ys`` lies in the union of the proved boxes (index bounds rounded
-        outwards, so the check is conservative)."""
+        outwards, so the check is conservative), and whether all of those boxes are certified
+        positive and monotone."""
+        no = (False, False, False)
         u = (xs - self._x0) * self._sx
         v = (ys - self._y0) * self._sy
         if not (u.is_finite() and v.is_finite()):
-            return False
+            return no
         ul, uh, vl, vh = _f(u.lower()), _f(u.upper()), _f(v.lower()), _f(v.upper())
         ul, vl = math.nextafter(ul, -math.inf), math.nextafter(vl, -math.inf)
         uh, vh = math.nextafter(uh, math.inf), math.nextafter(vh, math.inf)
         if ul < 0 or vl < 0 or uh > self.n or vh > self.n:
-            return False
+            return no
+        seen: list[tuple[int, int, int]] = []
         for i in range(int(math.floor(ul)), min(int(math.floor(uh)), self.n - 1) + 1):
             for j in range(int(math.floor(vl)), min(int(math.floor(vh)), self.n - 1) + 1):
-                if not self._covered((0, i, j), (ul, uh), (vl, vh)):
-                    return False
-        return True
+                if not self._covered((0, i, j), (ul, uh), (vl, vh), seen):
+                    return no
+        return True, all(b in self.positive for b in seen), all(b in self.monotone for b in seen)
 
 
 def _lands(box: tuple[Fraction, Fraction, Fraction, Fraction], eta: arb, traps: Sequence[tuple[arb, arb]], tree: _Tree | None,
@@ -473,8 +478,11 @@ def _lands(box: tuple[Fraction, Fraction, Fraction, Fraction], eta: arb, traps: 
         for trap_s, trap_d in traps:
             if trap_s.contains(S) and trap_d.contains(D):
                 return n, positive, monotone, None
-        if tree is not None and tree.covers(xs, ys):
-            return n, positive, monotone, (0, 0, 0)
+        if tree is not None:
+            hit, pos_all, mono_all = tree.covers(xs, ys)
+            if hit:
+                # the landing boxes' own orbits carry the rest: positive / monotone only if all of theirs are
+                return n, positive and pos_all, monotone and mono_all, (0, 0, 0)
     return None
 
 
@@ -614,10 +622,9 @@ def region_cover(lemma: TrappingLemma, eta_lo: Fraction, eta_hi: Fraction, regio
                     n, pos, mono, via = got
                     tree.proved[node] = n
                     steps = max(steps, n)
-                    # via another proved box: its orbit's positivity / monotonicity is not carried along
-                    if pos and via is None:
+                    if pos:
                         tree.positive.add(node)
-                    if mono and via is None and max(lemma.D_factors) <= 1:
+                    if mono and max(lemma.D_factors) <= 1:
                         tree.monotone.add(node)
                     progress = True
                 pending = still
