@@ -115,7 +115,7 @@ def test_a_box_meeting_the_minima_is_never_proved(lemma):
 
 
 def test_the_quartic_exception_3_5_is_never_proved():
-    # (3/5, 3/5) goes exactly onto (1, 1) at eta = 25/24, inside [26/25 - ..]: no box holding it is proved
+    # (3/5, 3/5) goes exactly onto (1, 1) at eta = 25/24, inside [104/100, 1045/1000]: no box holding it is proved
     lo, hi = Fraction(104, 100), Fraction(1045, 1000)
     assert lo < Fraction(25, 24) < hi
     lem = trapping_lemma(lo, hi)

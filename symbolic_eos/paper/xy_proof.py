@@ -65,6 +65,8 @@ DEFAULT_REGION = ("1/2", "3/2", "1/2", "3/2")
 PREC = 64
 #: An orbit enclosure wider than this (in x or y) is given up: it can no longer land.
 STOP_WIDTH = 0.75
+#: Passes over a level: the boxes proved in one pass are landing targets for the next.
+PASSES = 2
 
 
 def _q(value: object, name: str) -> Fraction:
@@ -607,7 +609,7 @@ def region_cover(lemma: TrappingLemma, eta_lo: Fraction, eta_hi: Fraction, regio
             pending.sort(key=distance)
             progress, passes = True, 0
             # a second pass only: the boxes proved in the first can be landing targets for the rest
-            while pending and progress and proved_ok and passes < 2:
+            while pending and progress and proved_ok and passes < PASSES:
                 progress, still, passes = False, [], passes + 1
                 for node in pending:
                     if evaluations >= max_boxes:
