@@ -38,7 +38,7 @@ def main() -> int:
     print(f"## (x y - 1)^2/2: convergence to the balanced 2-cycle for eta in [{DEFAULT_ETA[0]}, {DEFAULT_ETA[1]}] on "
           f"[{region[0]}, {region[1]}] x [{region[2]}, {region[3]}]\n")
     print("| median (s) | runs | proved boxes | not proved | evaluations | proved area | x, y > 0 certified | "
-          "|D| monotone | steps (max) | n_max | depth |")
+          "\\|D\\| monotone | steps (max) | n_max | depth |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     print(f"| {statistics.median(times):.2f} | {len(times)} | {len(c.proved)} | {len(c.not_proved)} | {c.evaluations} | "
           f"{float(c.proved_area):.2%} | {float(c.positive_area):.2%} | {float(c.monotone_area):.2%} | {c.steps} | "
