@@ -46,6 +46,8 @@ from ..linalg.krawczyk import krawczyk
 from ..errors import InputError
 
 __all__ = [
+    "interval_ball",
+    "cycle_piece",
     "DEFAULT_ETA_LO",
     "DEFAULT_ETA_HI",
     "Lemma",
@@ -105,13 +107,17 @@ def _image(x: arb, e: arb) -> arb:
 def _over(phi: Callable, lo: Fraction, hi: Fraction) -> arb:
     """``{phi(eta) : eta in [lo, hi]}`` enclosed: the mean-value form in eta (``phi'`` over the box by
     automatic differentiation, ``arb_series``) intersected with the direct evaluation."""
-    e, m = _ball(lo, hi), _q((lo + hi) / 2)
+    e, m = interval_ball(lo, hi), _q((lo + hi) / 2)
     slope = phi(arb_series([e, 1], prec=2))[1]
     return (phi(m) + slope * (e - m)).intersection(phi(e))
 
 
-def _ball(lo: Fraction, hi: Fraction) -> arb:
-    """A ball holding the closed interval ``[lo, hi]``."""
+def interval_ball(lo: Fraction, hi: Fraction) -> arb:
+    """A ball holding the closed interval ``[lo, hi]`` (``lo``, ``hi`` exact rationals).
+
+    >>> interval_ball(Fraction(1), Fraction(2)).contains(arb(3) / 2)
+    True
+    """
     return arb(fmpq(lo.numerator, lo.denominator)).union(arb(fmpq(hi.numerator, hi.denominator)))
 
 
@@ -273,7 +279,7 @@ def _cycle_lemma(lo: Fraction, hi: Fraction, e: arb, prec: int) -> tuple[Lemma, 
     pieces = [(lo, hi, 0)]
     while pieces:
         a, b, depth = pieces.pop()
-        found = _krawczyk_piece(a, b, prec)
+        found = cycle_piece(a, b, prec)
         if found is None:
             if depth >= 6:
                 return Lemma("K", statement, False, f"K(X) not inside X on [{a}, {b}] (the cycle degenerates)"), None
@@ -292,13 +298,23 @@ def _closed_form(e: arb) -> list[arb]:
     return [(((1 + e) + sgn * root) / (2 * e)).sqrt() for sgn in (-1, 1)]
 
 
-def _krawczyk_piece(lo: Fraction, hi: Fraction, prec: int) -> tuple[arb, arb] | None:
+def cycle_piece(lo: Fraction, hi: Fraction, prec: int) -> tuple[arb, arb] | None:
+    """Enclosures of the 2-cycle ``(p, q)`` of ``F(x) = (1 + eta) x - eta x^3`` valid for every eta
+    in ``[lo, hi]``, by a parametric Krawczyk test at ``prec`` bits (eta a ball): exactly one 2-cycle
+    lies in the box for each such eta; None when the test fails.  Call it at ``ctx.workprec(prec)``.
+
+    >>> with ctx.workprec(64):
+    ...     p, q = cycle_piece(Fraction(109, 100), Fraction(11, 10), 64)
+    ...     wide = cycle_piece(Fraction(27, 25), Fraction(11, 10), 64)  # too wide for one box: split it
+    >>> 0.81 < float(p.mid()) < 0.84 < 1.1 < float(q.mid()) < 1.12, wide
+    (True, None)
+    """
     # The guess is the hull of the closed form at the two ends (tight point balls); only Krawczyk proves.
     ends = [_closed_form(_q(v)) for v in (lo, hi)]
     if not all(g.is_finite() for end in ends for g in end):
         return None
     hull = [ends[0][i].union(ends[1][i]) for i in range(2)]
-    e = _ball(lo, hi)
+    e = interval_ball(lo, hi)
     for scale in (4, 16, 64):
         box = [arb(g.mid(), scale * g.rad() + arb(2) ** -60) for g in hull]
         k = krawczyk(_CycleSystem(e), box, prec)
@@ -351,7 +367,7 @@ def monotone_box(lo: Fraction, hi: Fraction, a: Fraction | None = None, b: Fract
     if not lemmas[0].holds:
         return _refuse(lo, hi, lemmas)
     with ctx.workprec(prec):
-        e = _ball(lo, hi)
+        e = interval_ball(lo, hi)
         k, cycle = _cycle_lemma(lo, hi, e, prec)
         lemmas.append(k)
         if cycle is None:
@@ -434,7 +450,7 @@ def _find_trap(e: arb, cycle: tuple[arb, arb], given: tuple[Fraction, Fraction] 
     candidates = [given] if given is not None else [(_below(p - rho), _above(p + rho)) for rho in (arb(2) ** -k for k in range(3, 34))]
     last = "no candidate"
     for a, b in candidates:
-        N = _ball(a, b)
+        N = interval_ball(a, b)
         FN = _image(N, e)
         lam = abs(_dF(N, e) * _dF(FN, e))
         m = arb(N.mid())
@@ -456,7 +472,7 @@ def _find_repeller(e: arb) -> tuple[Lemma, tuple[Fraction, Fraction, Fraction, F
     last = "no candidate"
     for k in range(3, 30):
         u = Fraction(1, 2**k)
-        J = _ball(1 - u, 1 + u)
+        J = interval_ball(1 - u, 1 + u)
         FJ = _image(J, e)
         checks = [ball_sign(_dF(J, e)) == -1, ball_sign(_dF(FJ, e)) == -1, ball_sign(_P(J, e)) == -1, ball_sign(e + 2 - e * J * J) == 1]
         last = f"u = 2^-{k}: F'(J) in {enclosure_text(_dF(J, e), 6)}, F'(F(J)) in {enclosure_text(_dF(FJ, e), 6)}"
@@ -488,7 +504,7 @@ def trapping_box(lo: Fraction, hi: Fraction, prec: int = _PREC, n_max: int = 400
     if not lemmas[0].holds:
         return _refuse(lo, hi, lemmas)
     with ctx.workprec(prec):
-        e = _ball(lo, hi)
+        e = interval_ball(lo, hi)
         k, cycle = _cycle_lemma(lo, hi, e, prec)
         lemmas.append(k)
         if cycle is None:
@@ -540,7 +556,7 @@ def _cover(e: arb, trapped: tuple[Fraction, Fraction],
         progress = False
         still = []
         for lo, hi in pending:
-            x, n = _ball(lo, hi), None
+            x, n = interval_ball(lo, hi), None
             for k in range(n_max + 1):
                 if k:
                     x = _image(x, e)
