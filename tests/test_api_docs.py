@@ -135,6 +135,7 @@ PENDING_MODULES = {
     "symbolic_eos.core.decide", "symbolic_eos.core.numbers", "symbolic_eos.dynamics.existence",
     "symbolic_eos.analysis.base_models", "symbolic_eos.analysis.certificates",
     "symbolic_eos.dynamics.orbits",
+    "symbolic_eos.paper.xy_proof",  # just merged from wt-xyproof: trapping_lemma, region_cover, exceptional_starts ...
 }
 
 
