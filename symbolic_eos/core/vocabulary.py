@@ -19,7 +19,8 @@ import inspect
 from typing import Iterable
 
 __all__ = ["Word", "Verdict", "Flip", "Rigor", "Status", "PaperCase", "Evidence", "LossType", "ClosedFormStatus", "NoCycleCause",
-           "CellCause", "RunOutcome", "Fate", "XYFate", "ClaimKind"]
+           "CellCause", "RunOutcome", "Fate", "XYFate", "ClaimKind",
+           "BasinRegion"]
 
 
 class Word(enum.StrEnum):
@@ -328,3 +329,21 @@ class ClaimKind(Word):
 
     THEOREM = "theorem"
     OBSERVATION = "observation"
+
+
+class BasinRegion(Word):
+    """Where a learning rate of the quartic's basin check lies: inside the ``paper``'s range
+    ``(1, 1.121)``, ``between`` 1.121 and the loss of stability, ``beyond`` it, ``outside`` (not
+    above ``eta0 = 1``), or ``undecided`` (too close to a threshold to tell).
+
+    ``BasinRegion(value)`` is the member whose word is ``value`` (ValueError for any other word).
+
+    >>> BasinRegion("paper") is BasinRegion.PAPER, BasinRegion.BEYOND == "beyond"
+    (True, True)
+    """
+
+    PAPER = "paper"
+    BETWEEN = "between"
+    BEYOND = "beyond"
+    OUTSIDE = "outside"
+    UNDECIDED = "undecided"
