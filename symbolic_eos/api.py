@@ -57,8 +57,7 @@ def _loss(value: Expression, name: str, variables: tuple[str, ...]) -> tuple[sp.
 
 
 def _constant(value: Exact, name: str, what: str) -> tuple[sp.Expr, str]:
-    text = arguments.exact_text(value, name)
-    return parse_constant(text, what=what), text.strip()
+    return arguments.labelled_constant(value, name, what)
 
 
 def _optional_constant(value: Exact | None, name: str, what: str) -> tuple[sp.Expr | None, str | None]:

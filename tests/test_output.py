@@ -178,7 +178,7 @@ def test_a_report_folder_holding_other_files_is_refused_before_any_work(tmp_path
 
 
 def test_an_early_check_of_a_new_folder_creates_nothing(tmp_path, capsys, monkeypatch):
-    import symbolic_eos.paper.claims as claims
+    import symbolic_eos.paper.claims.registry as claims  # verify_paper calls the registry's verify_claim
     from symbolic_eos.cli import main
 
     def interrupted(*args, **kwargs):

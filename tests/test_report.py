@@ -250,7 +250,7 @@ def test_every_link_in_the_committed_reports_resolves():
     ["mlp-experiment", "--config", "tiny", "--plots", "/etc/passwd/figs"],
 ])
 def test_bad_paths_and_ids_fail_before_any_work(argv, capsys, monkeypatch):
-    import symbolic_eos.paper.claims as claims
+    import symbolic_eos.paper.claims.registry as claims  # verify_paper calls the registry's verify_claim
     import symbolic_eos.paper.mlp as mlp
 
     def no_work(*args, **kwargs):

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
@@ -27,13 +26,7 @@ from .minima import MinimaSearch
 from ..core.parse import parse_expression
 from ..core.vocabulary import Flip, Rigor, Verdict
 
-if TYPE_CHECKING:
-    from .check import check_expr, check_l2_expr
-
-__all__ = ["StabilityCheck", "L2Check", "L2Search", "MinimaCheck", "markdown_text", "math_text",
-           # The pipelines live in analysis.check; paper.claims imports these two from here until it
-           # is switched (see __getattr__ below).
-           "check_expr", "check_l2_expr"]
+__all__ = ["StabilityCheck", "L2Check", "L2Search", "MinimaCheck", "markdown_text", "math_text"]
 
 _DIGITS = 17
 _PRIMES = {2: "f''", 3: "f'''", 4: "f''''"}
@@ -396,12 +389,3 @@ class L2Search:
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
 
-
-def __getattr__(name: str) -> Any:
-    # The pipelines moved to analysis.check, which imports this module: loaded on first use
-    # (PEP 562) for the importers not yet switched (paper.claims).
-    if name in ("check_expr", "check_l2_expr"):
-        from . import check
-
-        return getattr(check, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

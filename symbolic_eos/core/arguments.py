@@ -32,6 +32,8 @@ __all__ = [
     "exact_text",
     "exact_value",
     "optional_exact_text",
+    "labelled_constant",
+    "prefixed",
     "range_texts",
     "range_value",
     "exact_texts",
@@ -161,6 +163,42 @@ def exact_value(value: object, name: str) -> Any:
         exact_text(value, name)  # the same refusals as for text
         return check_size(value)  # a sympy constant is used as it is (its text may exceed the parser's bounds)
     return parse_constant(exact_text(value, name), what=name)
+
+
+def labelled_constant(value: object, name: str, what: str | None = None) -> tuple[Any, str]:
+    """``value`` as an exact sympy constant and the label it is shown with: its text (as
+    :func:`exact_text`), stripped; ``name`` names it in a refusal of its type, ``what`` in a
+    parse error (:func:`~symbolic_eos.core.parse.parse_constant`).
+
+    >>> labelled_constant(" atanh(1/2) ", "at", what="the point")
+    (atanh(1/2), 'atanh(1/2)')
+    >>> labelled_constant("banana", "at", what="the point")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: ...the point...
+    """
+    from .parse import parse_constant
+
+    text = exact_text(value, name)
+    return parse_constant(text, what=what), text.strip()
+
+
+def prefixed(name: str, parse: Callable[..., T], *args: Any) -> T:
+    """``parse(*args)``, with a refusal's message prefixed by ``name`` (``name: message``), so a
+    parser's error says which argument or catalog entry it was about.
+
+    >>> from symbolic_eos.core.parse import parse_variable_name
+    >>> prefixed("var", parse_variable_name, "w")
+    w
+    >>> prefixed("var", parse_variable_name, "sin")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: var: ...
+    """
+    try:
+        return parse(*args)
+    except InputError as exc:
+        raise InputError(f"{name}: {exc}") from None
 
 
 def exact_texts(value: object, name: str) -> tuple[str, ...]:
@@ -547,10 +585,7 @@ def variable_name(value: object, name: str) -> str:
         raise InputError(f"{name}: expected a variable name (a str such as 'x'), got {_got(value)}")
     from .parse import parse_variable_name
 
-    try:
-        parse_variable_name(value)
-    except InputError as exc:
-        raise InputError(f"{name}: {exc}") from None
+    prefixed(name, parse_variable_name, value)
     return value
 
 

@@ -31,7 +31,7 @@ from flint import arb, ctx, fmpq
 
 from .algebraic import NotAlgebraic, Surd, algebraic_coefficients
 from ..errors import DomainError, InternalError
-from .numbers import decimal_string, enclosure_text, exact_string, json_float, printed_radius, upper_text
+from .numbers import decimal_string, enclosure_text, exact_string
 from .jets import (
     LADDER,
     BeyondJet,
@@ -54,9 +54,6 @@ __all__ = [
     "Expansion", "Decision", "decide", "decide_ball", "decide_constant", "PRECISIONS", "LADDER", "rungs",
     "excludes_zero", "ball_sign", "prove_zero", "RIGORS", "weakest_rigor",
     "ExpansionLike", "as_sympy", "within_seconds",
-    # Formatters now owned by core.numbers, re-exported until multi.multivariate and paper.claims
-    # import them from there.
-    "decimal_string", "enclosure_text", "upper_text", "printed_radius", "json_float",
 ]
 
 #: The rigor vocabulary (:class:`~symbolic_eos.core.vocabulary.Rigor`) as a tuple, strongest first.

@@ -19,7 +19,7 @@ import inspect
 from typing import Iterable
 
 __all__ = ["Word", "Verdict", "Flip", "Rigor", "Status", "PaperCase", "Evidence", "LossType", "ClosedFormStatus", "NoCycleCause",
-           "CellCause", "RunOutcome", "Fate", "XYFate", "ClaimKind", "Route", "SharpnessStatus", "ProofStatus", "ProofRoute"]
+           "CellCause", "RunOutcome", "Fate", "XYFate", "ClaimKind", "Route", "SharpnessStatus", "ProofStatus", "ProofRoute", "BasinRegion"]
 
 
 class Word(enum.StrEnum):
@@ -389,3 +389,21 @@ class ProofRoute(Word):
 
     MONOTONE = "monotone"
     TRAPPING = "trapping"
+
+
+class BasinRegion(Word):
+    """Where a learning rate of the quartic's basin check lies: inside the ``paper``'s range
+    ``(1, 1.121)``, ``between`` 1.121 and the loss of stability, ``beyond`` it, ``outside`` (not
+    above ``eta0 = 1``), or ``undecided`` (too close to a threshold to tell).
+
+    ``BasinRegion(value)`` is the member whose word is ``value`` (ValueError for any other word).
+
+    >>> BasinRegion("paper") is BasinRegion.PAPER, BasinRegion.BEYOND == "beyond"
+    (True, True)
+    """
+
+    PAPER = "paper"
+    BETWEEN = "between"
+    BEYOND = "beyond"
+    OUTSIDE = "outside"
+    UNDECIDED = "undecided"

@@ -57,6 +57,7 @@ __all__ = [
     "run_experiment",
     "certified_directional",
     "flip_comparison",
+    "ALIGNED",
 ]
 
 # ---------------------------------------------------------------------------------------------

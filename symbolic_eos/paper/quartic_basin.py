@@ -39,7 +39,8 @@ import sympy as sp
 from flint import arb, arb_series, ctx, fmpq
 
 from ..core import arguments
-from ..core.decide import ball_sign, enclosure_text, upper_text
+from ..core.decide import ball_sign
+from ..core.numbers import enclosure_text, upper_text
 from ..core.progress import Progress
 from ..core.vocabulary import ProofRoute, ProofStatus, Rigor
 from ..linalg.krawczyk import krawczyk
