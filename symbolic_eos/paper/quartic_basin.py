@@ -760,7 +760,7 @@ class BasinTheorem:
         reach = "" if not self.thorough or self.reach is None else f" (the thorough scan reaches eta = {self.reach})"
         return (f"proved for every eta in [{self.eta_lo}, {self.eta_hi}]{reach}: every x0 in (0, 1) outside the countable set "
                 f"E = union_n F^-n({{1}}) converges to the 2-cycle ({len(self.boxes)} eta-boxes, {self.cells} cells, "
-                f"n <= {self.max_n}, {self.seconds:.1f} s)")
+                f"n <= {self.max_n})")
 
     def to_dict(self) -> dict:
         return {"statement": self.statement, "eta_lo": str(self.eta_lo), "eta_hi": str(self.eta_hi), "thorough": self.thorough,

@@ -756,7 +756,7 @@ class XYRegionTheorem:
                  f"- cover: {c.initial} x {c.initial} boxes, depth <= {c.max_depth}, n_max = {c.n_max}: {len(c.proved)} proved "
                  f"({float(c.proved_area):.2%} of the area; x, y > 0 along the orbit certified on {float(c.positive_area):.2%}, "
                  f"|D| non-increasing at every step on {float(c.monotone_area):.2%}), {len(c.not_proved)} not proved, "
-                 f"{c.evaluations} evaluations, at most {c.steps} steps, {c.seconds:.1f} s",
+                 f"{c.evaluations} evaluations, at most {c.steps} steps",
                  "- not proved: " + ("; ".join(f"{n} {why}" for why, n in sorted(c.reasons().items())) or "none")
                  + " (the float grid of xy.balancing is the evidence there)",
                  f"- exceptional set ({'proved' if self.exceptions.proved else 'NOT proved'}): {self.exceptions.description}"]

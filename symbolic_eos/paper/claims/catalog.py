@@ -15,15 +15,15 @@ from typing import Any
 
 from ...analysis.base_models import catalog_dir, read_catalog
 from ...core import arguments
-from ...core.vocabulary import Status
+from ...core.vocabulary import ClaimKind, Status
 from ...errors import InputError
 
 __all__ = ["Claim", "CLAIM_IDS", "STATUSES", "claims", "claim", "claim_losses"]
 
 
 CLAIM_IDS = ("thm1-existence", "lemma1-higher-order", "lemma2-l2", "composition-rule", "quartic-orbit",
-             "xy-balancing", "neuron-sharpness", "neuron-convergence", "mf-cross-section", "mf-oscillation",
-             "base-model-examples", "mlp-obs1", "mlp-obs2")
+             "xy-balancing", "balancing-theorems", "neuron-sharpness", "neuron-convergence", "neuron-reduction",
+             "mf-cross-section", "mf-oscillation", "base-model-examples", "mlp-obs1", "mlp-obs2")
 STATUSES = tuple(Status)
 # One rigor vocabulary for the whole package (vocabulary.Rigor).
 
@@ -34,11 +34,13 @@ _TEXT_FIELDS = ("id", "title", "paper", "statement", "method")
 class Claim:
     """One claim of the paper: its ``id`` and ``title``, where it is in the ``paper``, the
     ``statement`` in our words, the ``method`` we verify it by, the commands that ``reproduce``
-    it, and the verifier's ``parameters``.
+    it, the verifier's ``parameters``, whether it is a theorem or an observation (``kind``) and
+    whether it speaks of a ``continuum`` (every start, every small eps, every minimiser), which only
+    a proof covering the continuum may confirm (:mod:`symbolic_eos.paper.discipline`).
 
     >>> c = claim("lemma1-higher-order")
-    >>> c.id, bool(c.title and c.paper and c.statement and c.method), bool(c.reproduce)
-    ('lemma1-higher-order', True, True)
+    >>> c.id, bool(c.title and c.paper and c.statement and c.method), bool(c.reproduce), c.kind, claim("quartic-orbit").continuum
+    ('lemma1-higher-order', True, True, 'theorem', True)
     """
 
     id: str
@@ -48,16 +50,19 @@ class Claim:
     method: str
     reproduce: tuple[str, ...]
     parameters: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    kind: ClaimKind = ClaimKind.THEOREM
+    continuum: bool = False
 
     def to_dict(self) -> dict:
         return {"id": self.id, "title": self.title, "paper": self.paper, "statement": self.statement,
-                "method": self.method, "reproduce": list(self.reproduce), "parameters": dict(self.parameters)}
+                "method": self.method, "reproduce": list(self.reproduce), "parameters": dict(self.parameters),
+                "kind": self.kind, "continuum": self.continuum}
 
 
 def _load_claim(entry: Any, where: str) -> Claim:
     if not isinstance(entry, dict):
         raise InputError(f"{where}: a claim must be a table")
-    unknown = set(entry) - set(_TEXT_FIELDS) - {"reproduce", "parameters"}
+    unknown = set(entry) - set(_TEXT_FIELDS) - {"reproduce", "parameters", "kind", "continuum"}
     if unknown:
         raise InputError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
     for name in _TEXT_FIELDS:
@@ -70,8 +75,11 @@ def _load_claim(entry: Any, where: str) -> Claim:
     parameters = entry.get("parameters", {})
     if not isinstance(parameters, dict):
         raise InputError(f"{where} ({entry['id']}): 'parameters' must be a table")
+    kind = arguments.choice(entry.get("kind"), f"{where} ({entry['id']}): 'kind'", tuple(ClaimKind))
+    continuum = arguments.flag(entry.get("continuum", False), f"{where} ({entry['id']}): 'continuum'")
     return Claim(entry["id"], " ".join(entry["title"].split()), " ".join(entry["paper"].split()),
-                 " ".join(entry["statement"].split()), " ".join(entry["method"].split()), tuple(reproduce), parameters)
+                 " ".join(entry["statement"].split()), " ".join(entry["method"].split()), tuple(reproduce), parameters,
+                 ClaimKind(kind), continuum)
 
 
 def _integer(low: int, high: int) -> Callable[[Any, str], None]:

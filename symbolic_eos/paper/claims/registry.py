@@ -20,6 +20,7 @@ from ...core.numbers import json_float
 from ...core.progress import Progress, each_with_progress
 from ...core.vocabulary import Rigor, Status
 from ...errors import EosError
+from ..discipline import disciplined
 from .catalog import CLAIM_IDS, STATUSES, Claim, claim, claims
 
 __all__ = ["ClaimResult", "PaperVerification", "Verifier", "verifier", "verifiers", "shared", "verify_claim", "verify_paper"]
@@ -150,7 +151,7 @@ def verifiers() -> dict[str, Verifier]:
     >>> sorted(verifiers()) == sorted(CLAIM_IDS)
     True
     """
-    from . import (base_model_examples, composition_rule, lemma1_higher_order, lemma2_l2,  # noqa: F401
+    from . import (balancing_theorems, base_model_examples, composition_rule, lemma1_higher_order, lemma2_l2,  # noqa: F401
                    matrix_factorization, mlp, neuron, quartic_orbit, thm1_existence, xy_balancing)
 
     missing = set(CLAIM_IDS) - set(_VERIFIERS)
@@ -191,7 +192,22 @@ def verify_claim(claim_id: str, cache: dict | None = None) -> ClaimResult:
         fields = verifiers()[claim_id](c, {} if cache is None else cache)
     except EosError as exc:
         fields = {"status": Status.INCONCLUSIVE, "rigor": Rigor.NONE, "summary": f"could not be run: {exc}"}
-    return ClaimResult(c, seconds=time.perf_counter() - start, **fields)
+    return ClaimResult(c, seconds=time.perf_counter() - start, **_disciplined(c, fields))
+
+
+def _disciplined(c: Claim, fields: dict) -> dict:
+    """The verifier's proposal held to the status discipline (:func:`~symbolic_eos.paper.discipline.disciplined`):
+    ``sampled`` (did the evidence only sample the claim's continuum?) and ``counterexample`` (its rigor;
+    by default the verifier's) are read and dropped; a lowered status says why in the evidence."""
+    fields = dict(fields)
+    sampled = bool(fields.pop("sampled", False))
+    counterexample = fields.pop("counterexample", fields["rigor"])
+    d = disciplined(c.kind, c.continuum, fields["status"], fields["rigor"], sampled, counterexample)
+    if d.note is not None:
+        fields["evidence"] = tuple(fields.get("evidence", ())) + (("status discipline", f"proposed {fields['status']}: {d.note}"),)
+        fields["summary"] = f"{d.note}; {fields['summary']}"
+    fields["status"], fields["rigor"] = d.status, d.rigor
+    return fields
 
 
 def verify_paper(only: Sequence[str] | None = None,

@@ -74,10 +74,16 @@ def _xy(c: Claim, cache: dict) -> dict:
           f"|x - y| = {abs(off.start[0] - off.start[1])} for ever"] if off else [])
         + ([f"at eta = {diag.eta} the diagonal start ({diag.start[0]}, {diag.start[1]}) goes exactly to the minimum "
             f"({diag.end[0]}, {diag.end[1]}), not to the 2-cycle"] if diag else []))
-    # The correction rests on exact landings; the convergence of every other start on a float64 grid:
-    # the weakest fact, so numerical.
-    return {"status": Status.CONFIRMED_WITH_CORRECTION, "rigor": Rigor.NUMERICAL, "evidence": evidence, "details": (report, orbit),
-            "summary": f"false as stated (exact rationals): {refuted}; corrected: {report.corrected_claim}; {grid}",
+    from ..xy_proof import xy_region_theorem
+
+    region = xy_region_theorem()
+    evidence += (("region theorem (computer-assisted proof)", region.statement if region.proved else "not proved"),)
+    proved = (f"; proved (interval arithmetic, eta a ball): {region.statement}" if region.proved else "")
+    # The correction rests on exact landings; the convergence of every other start is proved on a cover
+    # of boxes for one eta-interval and sampled on a float64 grid elsewhere: the claim's continuum is sampled.
+    return {"status": Status.CONFIRMED_WITH_CORRECTION, "rigor": Rigor.NUMERICAL, "evidence": evidence,
+            "details": (report, orbit, region), "counterexample": Rigor.EXACT, "sampled": True,
+            "summary": f"false as stated (exact rationals): {refuted}; corrected: {report.corrected_claim}{proved}; elsewhere {grid}",
             "finding": ("The poster's condition, x, y > 0 for ever, does not exclude the manifold of minima x y = 1, where the "
                         "gradient vanishes: starts on it, or mapped exactly onto it, stay there, so they neither balance "
                         "(unless at (1, 1)) nor reach the 2-cycle. These landings are proved with exact rationals and "
