@@ -28,7 +28,7 @@ def _quartic(c: Claim, cache: dict) -> dict:
     landed = [(r.eta, o.start) for r in inside if r.report is not None for o in landings(r.report)]
     ce = exc.counterexample if exc is not None else None
     corrected = exc is not None and exc.proved and ce is not None and ce.proved
-    evidence = (
+    evidence: tuple[tuple[str, str], ...] = (
         ("orbit equation", f"proved exactly at {sum(r.proved for r in eq.rows)} of {len(eq.rows)} learning rates"
                            + (" (polynomial identity)" if eq.equation.derivation_ok else "")),
         ("superstable eta (multiplier 0)",
