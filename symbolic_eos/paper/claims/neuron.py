@@ -49,7 +49,8 @@ def _neuron_convergence(c: Claim, cache: dict) -> dict:
                 if r.cycle is not None and max(abs(a - b) for a, b in zip(r.cycle, r.quartic_cycle, strict=True)) < tolerance]
     balanced = [r for r in runs if r.final_imbalance < tolerance]
     faster = rates and all(r.alignment_rate < r.claimed_rate for r in runs if r.alignment_rate is not None)
-    evidence: tuple[tuple[str, str], ...] = (("runs", f"{len(runs)} (d in {sorted({r.d for r in runs})}, K in {sorted({r.K for r in runs})}, seeds "
+    evidence: tuple[tuple[str, str], ...]
+    evidence = (("runs", f"{len(runs)} (d in {sorted({r.d for r in runs})}, K in {sorted({r.K for r in runs})}, seeds "
                          f"{sorted({r.seed for r in runs})})"),
                 ("per-step factor of |proj_perp w|",
                  f"{min(rates):.3g} to {max(rates):.3g} (claimed bound 1 - {ALIGNMENT_RATE_TEXT} K)" if rates else "not fitted"),
