@@ -84,6 +84,7 @@ class Blowup:
     c: tuple[arb, ...]
     sigma: int
     order: int = _L
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @staticmethod
     def at(expr: sp.Expr, var: sp.Symbol, xb: arb, prec: int = PROOF_PREC, order: int = _L) -> "Blowup":
@@ -119,8 +120,14 @@ class Blowup:
     def remainders(self, radius: arb, prec: int) -> tuple[arb, ...]:
         """The Taylor coefficients ``C_j`` over the wide ball ``xb + [-radius, radius]``: the
         remainders' coefficients (every ``f^(j)(xi) / j!`` with ``xi`` in it lies in ``C_j``)."""
-        jet = ball_coefficients(self.expr, self.var, self.xb + arb(0, radius), self.order + 4, prec)
-        return tuple(jet[j] for j in range(self.order + 5))
+        key = (radius.mid().man_exp(), radius.rad().man_exp(), prec)
+        hit = self._memo.get(key)
+        if hit is None:
+            jet = ball_coefficients(self.expr, self.var, self.xb + arb(0, radius), self.order + 4, prec)
+            hit = self._memo[key] = tuple(jet[j] for j in range(self.order + 5))
+            if len(self._memo) > 64:
+                self._memo.pop(next(iter(self._memo)))
+        return hit
 
     def pieces(self, s: arb, zeta: arb, prec: int) -> dict[str, arb]:
         """Enclosures over the balls ``s``, ``zeta`` of the quantities ``H`` is built from."""
@@ -154,17 +161,20 @@ class Blowup:
         return self.pieces(s, zeta, prec)["H"]
 
     def derivative(self, s: arb, zeta: arb, prec: int) -> arb:
-        """``dH/dzeta`` over the balls: ``q'(v)`` lies in ``4 C_4`` and ``d q[v,w] / dv`` in
-        ``5 C_5`` (mean values of ``int t (1-t) f''''`` and ``int tau int t^2 (1-t) f^(5)``)."""
+        return self.both(s, zeta, prec)[1]
+
+    def both(self, s: arb, zeta: arb, prec: int) -> tuple[arb, arb]:
+        """``H`` and ``dH/dzeta`` over the balls: ``q'(v)`` lies in ``4 C_4`` and ``d q[v,w] / dv``
+        in ``5 C_5`` (mean values of ``int t (1-t) f''''`` and ``int tau int t^2 (1-t) f^(5)``)."""
         p = self.pieces(s, zeta, prec)
         if "h0" not in p:
-            return arb("nan")
+            return p["H"], arb("nan")
         with ctx.workprec(prec):
             h0, mu, nu, B, qv = p["h0"], p["mu"], p["nu"], p["B"], p["qv"]
             dmu, dnu = -s * s * h0, -s * h0
             dv = -s * dmu
             dB = 5 * p["C5"] * dv - dnu * qv - nu * 4 * p["C4"] * dv
-            return dmu * B - (2 - mu) * dB - self.a * h0
+            return p["H"], dmu * B - (2 - mu) * dB - self.a * h0
 
 
 def _horner(coeffs: list[arb], u: arb) -> arb:
@@ -181,14 +191,12 @@ def _q(c: tuple[arb, ...], C: tuple[arb, ...], L: int, u: arb) -> arb:
 
 def _divided_difference(coeffs: list[arb], v: arb, w: arb) -> arb:
     """``P[v, w] = sum_k p_k (v^k - w^k)/(v - w) = sum_k p_k sum_{i<k} v^i w^(k-1-i)``, exactly."""
-    total, vp = arb(0), [arb(1)]
-    for _ in range(len(coeffs)):
-        vp.append(vp[-1] * v)
-    wp = [arb(1)]
-    for _ in range(len(coeffs)):
-        wp.append(wp[-1] * w)
+    # D_k = (v^k - w^k)/(v - w) obeys D_k = v D_(k-1) + w^(k-1), D_0 = 0.
+    total, dk, wk = arb(0), arb(0), arb(1)
     for k in range(1, len(coeffs)):
-        total += coeffs[k] * sum((vp[i] * wp[k - 1 - i] for i in range(k)), arb(0))
+        dk = v * dk + wk
+        wk = wk * w
+        total += coeffs[k] * dk
     return total
 
 
@@ -203,7 +211,7 @@ class _BoxSystem:
         return [self.blowup.residual(self.s, v[0], prec)]
 
     def jacobian(self, v, prec):
-        return [[self.blowup.derivative(self.s, v[0], prec)]]
+        return [[self.blowup.both(self.s, v[0], prec)[1]]]
 
 
 @dataclass(frozen=True)
@@ -255,10 +263,7 @@ def certify_box(blowup: Blowup, t_lo: Fraction, t_hi: Fraction, zeta_box: arb, p
             return BoxProof(t_lo, t_hi, False, "Krawczyk failed: the box does not certify a unique zeta")
         zeta = k.enclosure[0]
         p = blowup.pieces(s, zeta, prec)
-        # s^2 as the exact range [t_lo^2, t_hi^2]: a ball product s * s would dip below 0.
-        lo2, hi2 = t_lo * t_lo, t_hi * t_hi
-        sq = arb(fmpq(lo2.numerator, lo2.denominator)).union(arb(fmpq(hi2.numerator, hi2.denominator)))
-        eta = 2 / a + sq * zeta
+        eta = _eta_range(a, t_lo, t_hi, zeta)
         x1 = blowup.xb + p["v"]
         checks = [
             (zeta, "zeta > 0 (eta > 2/f'')"),
@@ -271,16 +276,27 @@ def certify_box(blowup: Blowup, t_lo: Fraction, t_hi: Fraction, zeta_box: arb, p
         return BoxProof(t_lo, t_hi, True, zeta=zeta, eta=eta, x1=x1)
 
 
+def _eta_range(a: arb, t_lo: Fraction, t_hi: Fraction, zeta: arb) -> arb:
+    """``2/a + s^2 zeta`` over the box from the ends (``zeta > 0`` is checked on the box): a ball
+    product of the ranges of ``s^2`` and ``zeta`` would dip below ``2/a``."""
+    lo = 2 / a + arb(fmpq(t_lo.numerator, t_lo.denominator)) ** 2 * arb(zeta.lower())
+    hi = 2 / a + arb(fmpq(t_hi.numerator, t_hi.denominator)) ** 2 * arb(zeta.upper())
+    return lo.union(hi)
+
+
 def _guess(blowup: Blowup, t: Fraction, start: arb, prec: int) -> arb:
     """A few Newton steps for ``zeta`` at the point ``|s| = t`` (a seed, proves nothing)."""
     with ctx.workprec(prec):
         s = blowup.sigma * arb(fmpq(t.numerator, t.denominator))
         z = arb(start.mid())
-        for _ in range(6):
-            h, dh = blowup.residual(s, z, prec), blowup.derivative(s, z, prec)
+        for _ in range(5):
+            h, dh = blowup.both(s, z, prec)
             if not (h.is_finite() and dh.is_finite()) or dh == 0:
                 return arb(start.mid())
-            z = arb((z - h / dh).mid())
+            step = (h / dh).mid()
+            z = arb(z - step)
+            if abs(step) < abs(z) * arb(2) ** -40:
+                break
         return z
 
 
@@ -289,7 +305,7 @@ def prove_box(blowup: Blowup, t_lo: Fraction, t_hi: Fraction, seed: arb, prec: i
     with ctx.workprec(prec):
         z = _guess(blowup, (t_lo + t_hi) / 2, seed, prec)
         s = _s_ball(blowup, t_lo, t_hi)
-        h, dh = blowup.residual(s, z, prec), blowup.derivative(s, z, prec)
+        h, dh = blowup.both(s, z, prec)
         if not (h.is_finite() and dh.is_finite() and ball_sign(dh) in (1, -1)):
             return BoxProof(t_lo, t_hi, False, "the loss could not be enclosed on the box")
         r = 2 * abs(h / dh).upper() + abs(z).upper() * arb(2) ** -60 + arb(2) ** -100
@@ -319,6 +335,7 @@ class ExistenceProof:
     reason: str
     zeta0: arb
     range_end: arb
+    at_eps_max: BoxProof | None = None
     seconds: float = field(default=0.0, compare=False)
 
     @property
@@ -333,8 +350,12 @@ class ExistenceProof:
         return out
 
     @property
-    def last_box(self) -> BoxProof | None:
-        return self.boxes[-1] if self.boxes else None
+    def range_text(self) -> str:
+        """``(0, eps_max]`` (``[-eps_max, 0)`` when ``eps < 0``), to 10 digits."""
+        if self.eps_max is None:
+            return "-"
+        eps = decimal_string(arb(fmpq(self.eps_max.numerator, self.eps_max.denominator)), 10)
+        return f"(0, {eps}]" if self.sigma > 0 else f"[-{eps}, 0)"
 
     def box_at(self, t: Fraction) -> BoxProof | None:
         """The proved box whose ``|s|`` range holds ``t``."""
@@ -346,7 +367,7 @@ class ExistenceProof:
 
     def to_dict(self) -> dict:
         eta = self.eta_interval
-        last = self.last_box
+        last = self.at_eps_max
         return {
             "rigor": "certified" if self.proved else "none",
             "proved": self.proved,
@@ -359,24 +380,25 @@ class ExistenceProof:
             "range_end": enclosure_text(self.range_end),
             "eta_interval": None if eta is None else [decimal_string(arb(eta.lower()), 15), decimal_string(arb(eta.upper()), 15)],
             "other_point_at_eps_max": None if last is None or last.x1 is None else enclosure_text(last.x1),
+            "eta_at_eps_max": None if last is None or last.eta is None else enclosure_text(last.eta),
         }
 
     def to_text(self) -> str:
         if not self.proved or self.eps_max is None:
             return f"  not proved for every eps: {self.reason}"
-        eps = decimal_string(arb(fmpq(self.eps_max.numerator, self.eps_max.denominator)), 10)
-        sign = "" if self.sigma > 0 else "-"
         eta = self.eta_interval
-        last = self.last_box
-        assert eta is not None and last is not None and last.x1 is not None
+        last = self.at_eps_max
+        assert eta is not None
         lines = [
-            f"  proved for every eps in (0, {sign}{eps}] ({'eps > 0' if self.sigma > 0 else 'eps < 0'}): "
-            f"{len(self.boxes)} boxes, {self.seconds:.2f} s (parametric Krawczyk on the blow-up eta = 2/f'' + eps^2 zeta)",
+            f"  proved for every eps in {self.range_text}: {len(self.boxes)} boxes, {self.seconds:.2f} s "
+            "(parametric Krawczyk on the blow-up eta = 2/f'' + eps^2 zeta)",
             f"  zeta(0) = (3 f'''^2 - f'' f'''') / (3 f''^3) = {decimal_string(self.zeta0, 12)}; "
             f"eta in [{decimal_string(arb(eta.lower()), 12)}, {decimal_string(arb(eta.upper()), 12)}] over the range",
-            f"  the cycle's other point at |eps| = {eps}: x1 in {enclosure_text(last.x1, 12)}",
-            f"  stopped: {self.reason}",
         ]
+        if last is not None and last.x1 is not None and last.eta is not None:
+            lines.append(f"  at |eps| = eps_max: eta in {enclosure_text(last.eta, 12)}, the cycle's other point x1 in "
+                         f"{enclosure_text(last.x1, 12)}")
+        lines.append(f"  stopped: {self.reason}")
         return "\n".join(lines)
 
 
@@ -436,5 +458,7 @@ def prove_existence(expr: sp.Expr, var: sp.Symbol, xb: arb, eps_limit: Fraction 
             stop, reason = "box_failed", f"at |eps| = {decimal_string(arb(fmpq(t_lo.numerator, t_lo.denominator)), 12)} {box.reason}"
             break
     eps_max = boxes[-1].t_hi if boxes else None
+    # The point box at eps_max, for printing a tight eta and other point (it proves nothing new).
+    at_max = prove_box(blowup, eps_max, eps_max, boxes[-1].zeta, prec) if eps_max is not None and boxes[-1].zeta is not None else None
     return ExistenceProof(bool(boxes), eps_max, blowup.sigma, tuple(boxes), stop, reason, zeta0, end,
-                          time.perf_counter() - start)
+                          at_max if at_max is not None and at_max.proved else None, time.perf_counter() - start)
