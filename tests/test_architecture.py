@@ -56,6 +56,9 @@ NOT_IN_ALL = {
     ("core.algebraic", "core.jets", "_walk"),
     ("analysis.minima", "core.jets", "_walk"),
     ("analysis.minima", "core.jets", "_plan"),
+    # Krawczyk's test is moving to linalg.krawczyk (issue 15); until then the existence proof
+    # imports it from its present home, where it is not yet declared public.
+    ("dynamics.existence_proof", "dynamics.orbits", "krawczyk"),
 }
 
 

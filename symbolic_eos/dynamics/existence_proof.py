@@ -70,7 +70,8 @@ _MIN_RELATIVE_WIDTH = Fraction(1, 2**14)
 @dataclass(frozen=True)
 class Blowup:
     """The blown-up 2-cycle equation ``H(s, zeta) = 0`` for ``expr`` in ``var`` at ``xb`` (a ball):
-    the Taylor coefficients ``c_j(xb)``, ``a = f''``, ``b = f'''``, ``sigma = sign(b)``.
+    the Taylor coefficients ``c`` (``c_j(xb)``, ``j <= order + 3``), ``a = f''``, ``b = f'''``,
+    ``sigma = sign(b)``; ``order`` is the degree ``L`` of the Taylor polynomials.
 
     >>> x = sp.Symbol("x")
     >>> bl = Blowup.at((x**2 - 1)**2 / 4, x, arb(1))
@@ -84,7 +85,7 @@ class Blowup:
     c: tuple[arb, ...]
     sigma: int
     order: int = _L
-    _memo: dict = field(default_factory=dict, compare=False, repr=False)
+    _memo: dict = field(default_factory=dict, compare=False, repr=False, init=False)
 
     @staticmethod
     def at(expr: sp.Expr, var: sp.Symbol, xb: arb, prec: int = PROOF_PREC, order: int = _L) -> "Blowup":
@@ -218,7 +219,13 @@ class _BoxSystem:
 class BoxProof:
     """One s-box ``|s|`` in ``[t_lo, t_hi]``: ``proved``, or why not (``reason``), with the
     enclosures (over the whole box) of ``zeta``, ``eta = eta0 + s^2 zeta`` and the 2-cycle's
-    other point ``x1 = xb + s (1 - mu)``; ``outside`` when ``f'' - s f''' <= 0`` on all of it."""
+    other point ``x1 = xb + s (1 - mu)``; ``outside`` when ``f'' - s f''' <= 0`` on all of it.
+
+    >>> x = sp.Symbol("x")
+    >>> box = certify_box(Blowup.at((x**2 - 1)**2 / 4, x, arb(1)), Fraction(1, 10), Fraction(1, 10), arb(4, 1))
+    >>> box.proved, box.t_lo == box.t_hi, box.outside, box.reason, box.zeta > 0, box.eta > 1, box.x1 > 1
+    (True, True, False, '', True, True, True)
+    """
 
     t_lo: Fraction
     t_hi: Fraction
@@ -236,8 +243,9 @@ def _s_ball(blowup: Blowup, t_lo: Fraction, t_hi: Fraction) -> arb:
 
 
 def certify_box(blowup: Blowup, t_lo: Fraction, t_hi: Fraction, zeta_box: arb, prec: int = PROOF_PREC) -> BoxProof:
-    """The lemmas on one box, with Krawczyk on exactly ``zeta_box`` (no inflation): a box that
-    does not hold the branch, or that reaches past ``f'' - s f''' = 0``, is refused.
+    """The lemmas on one box ``|s|`` in ``[t_lo, t_hi]`` of the ``blowup``, at ``prec`` bits, with
+    Krawczyk on exactly ``zeta_box`` (no inflation): a box that does not hold the branch, or that
+    reaches past ``f'' - s f''' = 0``, is refused.
 
     >>> x = sp.Symbol("x")
     >>> bl = Blowup.at((x**2 - 1)**2 / 4, x, arb(1))
@@ -325,7 +333,17 @@ class ExistenceProof:
     cover of ``(0, eps_max]`` by proved s-boxes.  ``stop`` says why the growth stopped:
     ``range_end`` (the boxes reached ``f'' - eps f''' = 0``: outside the theorem's range beyond),
     ``box_failed`` (a box kept failing when halved; ``reason`` says which lemma), ``limit`` (the
-    requested ``|eps|`` or the box budget)."""
+    requested ``|eps|`` or the box budget).  ``proved`` and ``eps_max`` (``|eps|``, a rational;
+    ``sigma`` its sign), the ``boxes``, ``zeta0`` and ``range_end = f''/|f'''|``, ``at_eps_max``
+    the point box at ``eps_max`` (tight enclosures, for printing), ``seconds`` the time taken.
+
+    >>> x = sp.Symbol("x")
+    >>> p = prove_existence(x**2/2 - x**3/3, x, arb(0))
+    >>> p.proved, p.sigma, p.range_text, p.stop, len(p.boxes) > 0, p.at_eps_max.proved, p.seconds < 60
+    (True, -1, '[-0.4995117188, 0)', 'range_end', True, True, True)
+    >>> p.zeta0.contains(4), p.range_end.contains(arb(1) / 2), p.reason.startswith("the range ends")
+    (True, True, True)
+    """
 
     proved: bool
     eps_max: Fraction | None
@@ -372,7 +390,7 @@ class ExistenceProof:
             "rigor": "certified" if self.proved else "none",
             "proved": self.proved,
             "eps_max": None if self.eps_max is None else str(self.signed_eps_max),
-            "eps_max_decimal": None if self.eps_max is None else decimal_string(arb(fmpq(self.eps_max.numerator, self.eps_max.denominator)), 12),
+            "eps_max_decimal": None if self.eps_max is None else decimal_string(fmpq(self.eps_max.numerator, self.eps_max.denominator), 12),
             "boxes": len(self.boxes),
             "stop": self.stop,
             "reason": self.reason,
@@ -407,7 +425,8 @@ def prove_existence(expr: sp.Expr, var: sp.Symbol, xb: arb, eps_limit: Fraction 
     """Cover ``|s|`` in ``(0, eps_max]`` by proved boxes, from ``0`` outward, doubling the width
     after a success and halving it after a failure; stop at ``eps_limit`` (default: the end of
     the theorem's range ``f''/|f'''|``), at a box that fails even when narrow, or after
-    ``max_boxes`` boxes.  The loss must have ``f'' > 0`` and ``f''' != 0`` at ``xb``.
+    ``max_boxes`` boxes, at ``prec`` bits.  The loss ``expr`` in ``var`` must have ``f'' > 0`` and
+    ``f''' != 0`` at ``xb`` (a ball).
 
     >>> x = sp.Symbol("x")
     >>> p = prove_existence(x**2/2 + x**3/3 - x**4, x, arb(0))
