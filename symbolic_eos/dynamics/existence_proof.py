@@ -238,8 +238,10 @@ class BoxProof:
 
 
 def _s_ball(blowup: Blowup, t_lo: Fraction, t_hi: Fraction) -> arb:
-    mid, rad = (t_lo + t_hi) / 2, (t_hi - t_lo) / 2
-    return blowup.sigma * arb(fmpq(mid.numerator, mid.denominator), arb(fmpq(rad.numerator, rad.denominator)).upper())
+    """A ball holding every ``sigma t``, ``t`` in ``[t_lo, t_hi]`` (the union of the ends' balls,
+    each of which holds its exact rational end)."""
+    lo, hi = arb(fmpq(t_lo.numerator, t_lo.denominator)), arb(fmpq(t_hi.numerator, t_hi.denominator))
+    return blowup.sigma * lo.union(hi)
 
 
 def certify_box(blowup: Blowup, t_lo: Fraction, t_hi: Fraction, zeta_box: arb, prec: int = PROOF_PREC) -> BoxProof:
