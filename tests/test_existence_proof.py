@@ -148,3 +148,18 @@ def test_cli_text_and_json(capsys):
     proof = d["proof"]
     assert proof["proved"] is True and proof["rigor"] == "certified" and Fraction(proof["eps_max"]) < 0
     assert proof["stop"] == "range_end" and proof["boxes"] > 0 and d["rows"]  # the grid stays
+
+
+def test_an_irrational_minimum_is_proved_too():
+    """(x^2 - 2)^2/4 at sqrt(2): f'' = 4, f''' = 6 sqrt(2), so the range ends at sqrt(2)/3."""
+    r = existence("(x**2-2)**2/4", at="sqrt(2)", eps_values=[Fraction(1, 10)])
+    p = r.proof
+    assert p is not None and p.proved and p.stop == "range_end"
+    assert Fraction(47, 100) < p.eps_max < Fraction(4714, 10000)  # sqrt(2)/3 = 0.4714...
+    t = p.eps_max / 2
+    fp = sp.lambdify(X, sp.diff((X**2 - 2) ** 2 / 4, X), "mpmath")
+    with mpmath.workdps(40):
+        x0 = mpmath.sqrt(2) - mpmath.mpf(t.numerator) / t.denominator
+        eta = mpmath.findroot(lambda e: (lambda y: y - e * fp(y))(x0 - e * fp(x0)) - x0, mpmath.mpf("0.55"))
+        assert _contains(p.box_at(t).eta, eta, 35)
+        assert 2 / mpmath.mpf(4) < eta < 2 / (4 - 6 * mpmath.sqrt(2) * mpmath.mpf(t.numerator) / t.denominator)
