@@ -189,10 +189,11 @@ def window(text: Expression, var: str = "x", at: Exact | None = None, digits: in
 
 
 def existence(text: Expression, var: str = "x", at: Exact | None = None, eps_values: Sequence[Fraction] = DEFAULT_EPS,
-              digits: int = 30, range: Any = None) -> ExistenceReport:
+              digits: int = 30, range: Any = None, prove: bool = True) -> ExistenceReport:
     """The paper's existence theorem for the loss ``text`` in ``var`` at the minimum ``at``
     (default: the first strict minimum in ``range``), checked at each ``eps`` of
-    ``eps_values`` to ``digits`` digits.
+    ``eps_values`` to ``digits`` digits; with ``prove`` (k = 3) also proved for every eps up to
+    ``proof.eps_max``.
 
     >>> r = existence("(x**2 - 1)**2/4", at="1", eps_values=[Fraction(1, 100)], digits=20)
     >>> r.case, [(row.eps, row.verdict) for row in r.rows]
@@ -205,7 +206,8 @@ def existence(text: Expression, var: str = "x", at: Exact | None = None, eps_val
     name = arguments.variable_name(var, "var")
     expr, text = _loss(text, "text", (name,))
     point, label = _optional_constant(at, "at", "the point")
-    return existence_expr(expr, parse_variable_name(name), point, eps_values, digits, _range(range), text=text, label=label)
+    return existence_expr(expr, parse_variable_name(name), point, eps_values, digits, _range(range), text=text, label=label,
+                          prove=prove)
 
 
 def compose(q_text: Expression, p_text: Expression, at: Exact) -> CompositionCheck:

@@ -127,6 +127,7 @@ BAD: list[tuple[str, Callable[[], Any]]] = [
     ("eps_values", lambda: api.existence(QUARTIC, at="1", eps_values=[Fraction(-1, 10)])),
     ("eps_values", lambda: api.existence(QUARTIC, at="1", eps_values=Fraction(1, 10))),
     ("digits", lambda: api.existence(QUARTIC, at="1", digits=2.5)),
+    ("prove", lambda: api.existence(QUARTIC, at="1", prove="yes")),
     ("at", lambda: api.existence(QUARTIC, at=0.5)),
     ("range", lambda: api.existence(QUARTIC, range=(1, 2, 3))),
     # composition

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, NamedTuple, Sequence
 
 import sympy as sp
@@ -34,11 +35,12 @@ from flint import arb, arb_series, ctx, fmpq
 
 from ..core import arguments
 from .base_models import BaseModel, base_models, model as catalog_model
+from .global_proofs import GlobalProof, global_proof
 from ..core.decide import excludes_zero
 from ..core.numbers import decimal_string, interval_text, short_decimal
 from ..errors import InputError
 from ..core.jets import Undetermined, ball_coefficients, constant_enclosure
-from ..core.parse import parse_constant, parse_variable_name
+from ..core.parse import parse_constant, parse_expression, parse_variable_name
 from .results import markdown_text, math_text
 from ..core.vocabulary import CellCause, Rigor, Verdict
 
@@ -89,7 +91,9 @@ class BaseModelCertificate:
     undecided on a closed range, certified by interval bisection with ball arithmetic.  Fields:
     the model's ``name``, ``expression`` and ``poster`` flag, the ``range`` and where it comes
     from (``range_note``), the ``intervals`` and ``degenerate_points`` found, and the work done:
-    ``max_depth``, ``prec`` up to ``max_prec``, ``boxes`` evaluated, ``budget_exhausted``.
+    ``max_depth``, ``prec`` up to ``max_prec``, ``boxes`` evaluated, ``budget_exhausted``; the
+    model's open ``domain``, on which :attr:`global_proof` (computed when first asked for) proves
+    the condition's sign exactly when it can.
 
     >>> c = certify_base_model("tanh", lo="-1", hi="1", max_depth=10)
     >>> c.name, c.range, [i.status for i in c.intervals], c.degenerate_points, c.budget_exhausted
@@ -108,6 +112,20 @@ class BaseModelCertificate:
     max_prec: int
     boxes: int
     budget_exhausted: bool
+    domain: tuple[str, str] = ("-inf", "inf")
+
+    @cached_property
+    def global_proof(self) -> GlobalProof | None:
+        """The exact proof that the condition's ``C`` has one sign on the whole domain, or None
+        (:func:`~symbolic_eos.analysis.global_proofs.global_proof`); the intervals cross-check it.
+
+        >>> certify_base_model("sin", lo="0", hi="1", max_depth=4).global_proof.form
+        '5*cos(x)**2 - 6'
+        """
+        g = parse_expression(self.expression)
+        lo, hi = (-sp.oo if self.domain[0] == "-inf" else parse_constant(self.domain[0]),
+                  sp.oo if self.domain[1] == "inf" else parse_constant(self.domain[1]))
+        return global_proof(g, parse_variable_name("x"), lo, hi)
 
     # -- measures ---------------------------------------------------------------------------
 
@@ -213,6 +231,8 @@ class BaseModelCertificate:
             "boxes": self.boxes,
             "budget_exhausted": self.budget_exhausted,
             "rigor": Rigor.CERTIFIED,
+            "domain": list(self.domain),
+            "global_proof": None if self.global_proof is None else self.global_proof.to_dict(),
         }
 
     def _rows(self) -> list[tuple[str, str, str, str]]:
@@ -227,6 +247,9 @@ class BaseModelCertificate:
         ]
         if self.poster:
             head.append(f"  poster lists it; agrees with the poster: {_yes_no(self.agrees_with_poster)}")
+        proof = self.global_proof
+        head.append(f"  global proof (exact): {proof.text}" if proof is not None
+                    else "  no exact global proof: the intervals below are the certificate")
         rows = [f"  [{short_decimal(fmpq_text(lo))}, {short_decimal(fmpq_text(hi))}]  {s}" + (f"  ({r})" if r else "")
                 for lo, hi, s, r in self._rows()]
         return "\n".join(head + rows)
@@ -627,6 +650,7 @@ def certify_base_model(
         max_prec=top,
         boxes=boxes,
         budget_exhausted=exhausted,
+        domain=m.domain,
     )
 
 

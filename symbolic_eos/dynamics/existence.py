@@ -13,6 +13,11 @@ solves ``F_eta(F_eta(x0)) = x0``: that is certified by bisection of the interval
 Anything else is ``undecided``.  The point ``x0 = xb - eps`` with the interval of the same
 ``eps`` is the hardest case of the statement's "any x0 between xb and xb - eps".
 
+The rows are a grid, so they are evidence.  For ``k = 3`` the report also carries a **proof for
+every eps** in ``(0, eps_max]`` (:mod:`symbolic_eos.dynamics.existence_proof`: a parametric
+Krawczyk over s-boxes on the blown-up equation), in ``proof``; ``proof_note`` says why there is
+none otherwise.
+
 The interval needs a positive denominator: for k = 3, ``d(eps) = f'' - eps f'''`` (and its
 ``k >= 4`` analogues).  Where ``d(eps) <= 0`` (certified, or exactly zero) the stated interval
 ``(2/f'', 2/d)`` is empty or undefined, so such an ``eps`` is **outside the theorem's range**
@@ -42,7 +47,8 @@ from ..core.decide import excludes_zero
 from ..core.numbers import decimal_string, enclosure_text
 from .reports import curvature_ball, minima_checks
 from ..errors import EosError
-from ..core.jets import Undetermined, ball_coefficients
+from ..core.jets import BeyondJet, Undetermined, ball_coefficients
+from .existence_proof import PROOF_PREC, ExistenceProof, prove_existence
 from .orbits import GradientMap, NoConvergence, bits_for_digits, certify, solve_system
 from ..analysis.check import DEFAULT_ENDS
 from ..analysis.results import StabilityCheck, math_text
@@ -140,7 +146,9 @@ class ExistenceRow:
 class ExistenceReport:
     """The theorem at a sequence of ``eps``: where it holds and where it stops holding.  Fields:
     the loss ``expression``, the ``minimum`` checked, the paper's ``case`` and ``eps_sign``, one
-    :class:`ExistenceRow` per ``eps`` in ``rows``, and a ``message`` when no row was tested.
+    :class:`ExistenceRow` per ``eps`` in ``rows``, and a ``message`` when no row was tested;
+    ``proof`` the theorem proved for every eps up to ``proof.eps_max`` (None, with the reason in
+    ``proof_note``, when there is no such proof).
 
     >>> x = sp.Symbol("x")
     >>> r = existence_expr(x**2 / 2 + x**4, x, sp.Integer(0), digits=20)
@@ -154,6 +162,8 @@ class ExistenceReport:
     eps_sign: int | None
     rows: tuple[ExistenceRow, ...]
     message: str
+    proof: ExistenceProof | None = None
+    proof_note: str = ""
 
     @property
     def largest_holding_eps(self) -> Fraction | None:
@@ -199,6 +209,8 @@ class ExistenceReport:
             "first_outside_range_eps": None if self.first_outside is None else str(self.first_outside.eps * (self.eps_sign or 1)),
             "rows": [r.to_dict() for r in self.rows],
             "message": self.message,
+            "proof": None if self.proof is None else self.proof.to_dict(),
+            "proof_note": self.proof_note,
         }
 
     def to_text(self) -> str:
@@ -212,6 +224,10 @@ class ExistenceReport:
             shown = r.note if r.verdict != Verdict.OUTSIDE_RANGE else ""
             lines.append(f"  {str(r.eps):>10}  {eta:<26}  {r.interval_text:<44}  {r.verdict}" + (f"  [{shown}]" if shown else ""))
         lines.append(f"  {self.message}")
+        if self.proof is not None:
+            lines.append(self.proof.to_text())
+        elif self.proof_note:
+            lines.append(f"  no proof for every eps: {self.proof_note}")
         return "\n".join(lines)
 
     def to_markdown(self) -> str:
@@ -278,16 +294,19 @@ def _excluded(gd: GradientMap, x0: arb, lo: arb, hi: arb, prec: int) -> bool:
 
 def existence_expr(expr: sp.Expr, var: sp.Symbol, at: sp.Expr | None = None, eps_values: Sequence[Fraction] = DEFAULT_EPS,
                    digits: int = 30, range: tuple[sp.Expr, sp.Expr] = DEFAULT_ENDS, *, text: str | None = None,
-                   label: str | None = None) -> ExistenceReport:
+                   label: str | None = None, prove: bool = True) -> ExistenceReport:
     """The paper's existence theorem for the loss ``expr`` in ``var`` at the minimum ``at``
     (printed as ``label``; default: the first strict minimum in ``range``): at each ``eps`` of
     ``eps_values``, is there an eta in the stated interval with ``F(F(xb - eps)) = xb - eps``?
-    Certified to ``digits`` digits; ``text`` is the loss as written.
+    Certified to ``digits`` digits; ``text`` is the loss as written.  With ``prove`` (case k = 3),
+    also the proof for every eps in ``(0, eps_max]`` (:func:`~.existence_proof.prove_existence`).
 
     >>> x = sp.Symbol("x")
     >>> r = existence_expr((x**2 - 1)**2 / 4, x, sp.Integer(1), eps_values=[Fraction(1, 100)], digits=20)
     >>> r.case, [(row.eps, row.verdict) for row in r.rows]
     ('k3', [(Fraction(1, 100), 'holds')])
+    >>> r.proof.proved, r.proof.stop, float(r.proof.eps_max) > 0.333
+    (True, 'range_end', True)
 
     The theorem needs a strict minimum with ``f'' > 0``; a degenerate one is refused:
 
@@ -298,13 +317,15 @@ def existence_expr(expr: sp.Expr, var: sp.Symbol, at: sp.Expr | None = None, eps
     """
     eps_values = arguments.rational_sequence(eps_values, "eps_values", positive=True)
     digits = arguments.digits(digits)
+    prove = arguments.flag(prove, "prove")
     minimum = minima_checks(expr, var, at, range, text=text, label=label)[0]
     text = minimum.expression
     paper = minimum.paper
     if paper.case is None or paper.verdict != Verdict.HOLDS:
         state = {Verdict.FAILS: "is not met", Verdict.UNDECIDED: "is undecided"}.get(paper.verdict, paper.verdict)
         reason = f"the paper's condition {state} here ({paper.reason}), so the theorem makes no claim"
-        return ExistenceReport(text, minimum, paper.case, paper.eps_sign, (), reason)
+        return ExistenceReport(text, minimum, paper.case, paper.eps_sign, (), reason,
+                               proof_note=f"refused: {reason}" if prove else "")
     sign = paper.eps_sign or 1
     prec = bits_for_digits(digits)
     gd = GradientMap(expr, var)
@@ -316,9 +337,11 @@ def existence_expr(expr: sp.Expr, var: sp.Symbol, at: sp.Expr | None = None, eps
     with ctx.workprec(prec):
         f2 = curvature_ball(minimum.curvature, prec)
         g = arb(flip.coefficient.text(30)) if flip.coefficient is not None else None
+    proof, proof_note = _proof(gd, minimum, paper.case) if prove else (None, "")
     if g is None or flip.order is None:
         return ExistenceReport(text, minimum, paper.case, paper.eps_sign, (),
-                               f"the flip normal form is undecided here ({flip.reason}), so there is no branch to follow")
+                               f"the flip normal form is undecided here ({flip.reason}), so there is no branch to follow",
+                               proof, proof_note)
     for e in sorted(eps_values):
         signed = Fraction(sign) * e * Fraction(scale).limit_denominator(10**6)
         with ctx.workprec(prec):
@@ -372,7 +395,18 @@ def existence_expr(expr: sp.Expr, var: sp.Symbol, at: sp.Expr | None = None, eps
     if out is not None:
         msg += (f" From |eps| = {out.eps} on, the interval's denominator is <= 0, so the stated interval is empty: "
                 "those eps are outside the theorem's range (neither holds nor fails).")
-    return ExistenceReport(text, minimum, paper.case, sign, tuple(rows), msg)
+    return ExistenceReport(text, minimum, paper.case, sign, tuple(rows), msg, proof, proof_note)
+
+
+def _proof(gd: GradientMap, minimum: StabilityCheck, case: PaperCase | None) -> tuple[ExistenceProof | None, str]:
+    """The proof for every eps (k = 3 only: the blow-up's ``zeta0`` is the k = 3 condition)."""
+    if case != PaperCase.K3:
+        return None, "the proof for every eps covers the case k = 3 (f''' != 0) only; the rows are the evidence here"
+    try:
+        proof = prove_existence(gd.expr, gd.var, minimum.point.enclosure(PROOF_PREC))
+    except (BeyondJet, Undetermined, EosError, ValueError) as exc:
+        return None, f"the blow-up could not be set up ({exc})"
+    return proof, "" if proof.proved else proof.reason
 
 
 def _note(in_range: bool | None, note: str) -> str:
