@@ -411,7 +411,7 @@ class ExistenceProof:
         last = self.at_eps_max
         assert eta is not None
         lines = [
-            f"  proved for every eps in {self.range_text}: {len(self.boxes)} boxes, {self.seconds:.2f} s "
+            f"  proved for every eps in {self.range_text}: {len(self.boxes)} boxes "
             "(parametric Krawczyk on the blow-up eta = 2/f'' + eps^2 zeta)",
             f"  zeta(0) = (3 f'''^2 - f'' f'''') / (3 f''^3) = {decimal_string(self.zeta0, 12)}; "
             f"eta in [{decimal_string(arb(eta.lower()), 12)}, {decimal_string(arb(eta.upper()), 12)}] over the range",
