@@ -34,6 +34,10 @@ def _base_models(c: Claim, cache: dict) -> dict:
                 "summary": f"not settled for {', '.join(k.name for k in unsettled)}: undecided sub-intervals that no "
                            "proved zero of g' explains"}
     ranges = sorted({f"[{k.range[0]}, {k.range[1]}]" for k in poster})
+    proved = [k.name for k in poster if k.global_proof is not None]
+    evidence += tuple((f"global proof, g = {k.expression}", k.global_proof.text) for k in poster if k.global_proof is not None)
+    globally = (f"; proved exactly on the whole domain for {len(proved)} of them ({', '.join(proved)}: C = g' g''' - 6 g''^2 in "
+                "a manifestly negative form), the intervals cross-checking" if proved else "")
     return {"status": Status.CONFIRMED, "rigor": Rigor.CERTIFIED, "evidence": evidence, "details": certs,
             "summary": f"all {len(poster)} poster models satisfy g' g''' < 6 g''^2 on their ranges ({', '.join(ranges)}), "
-                       "except in tiny intervals around proved zeros of g', where the L2 setting degenerates"}
+                       f"except in tiny intervals around proved zeros of g', where the L2 setting degenerates{globally}"}
