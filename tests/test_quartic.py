@@ -206,7 +206,10 @@ def test_quartic_claim_is_confirmed_with_correction(report, monkeypatch):
 
     monkeypatch.setattr(quartic, "quartic_report", lambda **kw: report)
     r = verify_claim("quartic-orbit")
-    assert (r.status, r.rigor) == ("confirmed_with_correction", "numerical"), r.summary
+    # The basin theorem proves the corrected claim for every eta in [1001/1000, 1121/1000]: certified.
+    assert (r.status, r.rigor) == ("confirmed_with_correction", "certified"), r.summary
+    assert "for every eta in [1001/1000, 1121/1000]" in r.summary
+    assert "proved" in dict(r.evidence)["basin theorem (computer-assisted proof)"]
     assert "F(3/5) = 1" in r.summary and "union_n F^-n({1})" in r.summary and "(sqrt(1 + 4/eta) - 1)/2" in r.summary
     ev = dict(r.evidence)
     assert ev["starts landing exactly on the minimum"].startswith("x0 = 3/5 at eta = 25/24")

@@ -14,14 +14,16 @@ from symbolic_eos.analysis.results import markdown_text
 REPORTS = Path(__file__).resolve().parents[1] / "reports"
 
 EXPECTED_STATUSES = {
-    "thm1-existence": ("confirmed", "numerical"),
+    "thm1-existence": ("confirmed", "certified"),
     "lemma1-higher-order": ("extended", "exact"),
     "lemma2-l2": ("confirmed", "certified"),
     "composition-rule": ("confirmed_with_correction", "certified"),
-    "quartic-orbit": ("confirmed_with_correction", "numerical"),
-    "xy-balancing": ("confirmed_with_correction", "numerical"),
+    "quartic-orbit": ("confirmed_with_correction", "certified"),
+    "xy-balancing": ("refuted", "numerical"),
+    "balancing-theorems": ("confirmed", "exact"),
     "neuron-sharpness": ("confirmed", "exact"),
-    "neuron-convergence": ("confirmed", "numerical"),
+    "neuron-convergence": ("inconclusive", "numerical"),
+    "neuron-reduction": ("confirmed", "exact"),
     "mf-cross-section": ("confirmed_with_correction", "exact"),
     "mf-oscillation": ("confirmed", "numerical"),
     "base-model-examples": ("confirmed", "certified"),

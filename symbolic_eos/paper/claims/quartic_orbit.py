@@ -68,7 +68,7 @@ def _quartic(c: Claim, cache: dict) -> dict:
                 "summary": (f"false as stated: at eta = {ce.eta}, F({ce.start}) = 1 in exact rationals, so x0 = {ce.start} lands on "
                             f"the minimum and stays there; corrected and proved (interval arithmetic over eta-boxes): for every eta in "
                             f"[{theorem.eta_lo}, {theorem.eta_hi}] every x0 in (0, 1) outside the countable set E = union_n F^-n({{1}}) "
-                            f"converges to the 2-cycle; {window}"),
+                            f"(which contains (sqrt(1 + 4/eta) - 1)/2) converges to the 2-cycle; {window}"),
                 "finding": (f"The paper's 'any x0 in (0, 1)' is false at every eta in {ETA_WINDOW_TEXT}: F(x) - 1 = -(x - 1)(eta x^2 + "
                             "eta x - 1), so (sqrt(1 + 4/eta) - 1)/2 is mapped exactly onto the minimum 1, a fixed point that is "
                             "not on the 2-cycle, and so are its preimages (countably many). With these exceptions the claim is a "
