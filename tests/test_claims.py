@@ -171,7 +171,9 @@ def test_existence_reports_an_empty_interval_as_outside_the_theorems_range():
 
 def test_existence_claim_counts_empty_intervals_as_neither_holding_nor_failing():
     r = verify_claim("thm1-existence")
-    assert (r.status, r.rigor) == ("confirmed", "numerical")  # a grid of eps is evidence
+    # The proof for every eps in (0, eps_max] makes it certified; the grid beyond measures the reach.
+    assert (r.status, r.rigor) == ("confirmed", "certified")
+    assert dict(r.evidence)["proof for every eps, f = (x**2-1)**2/4"].startswith("proved for every eps in (0, ")
     assert "outside the theorem's range" in r.summary and "2/5 for (x**2-1)**2/4" in r.summary
     quartic = dict(r.evidence)["f = (x**2-1)**2/4 at x = 1"]
     assert quartic.startswith("every tested |eps| up to 3/10;")

@@ -324,8 +324,8 @@ def existence_expr(expr: sp.Expr, var: sp.Symbol, at: sp.Expr | None = None, eps
     if paper.case is None or paper.verdict != Verdict.HOLDS:
         state = {Verdict.FAILS: "is not met", Verdict.UNDECIDED: "is undecided"}.get(paper.verdict, paper.verdict)
         reason = f"the paper's condition {state} here ({paper.reason}), so the theorem makes no claim"
-        return ExistenceReport(text, minimum, paper.case, paper.eps_sign, (), reason,
-                               proof_note=f"refused: {reason}" if prove else "")
+        # The message already says there is no claim to prove; a note would repeat it.
+        return ExistenceReport(text, minimum, paper.case, paper.eps_sign, (), reason)
     sign = paper.eps_sign or 1
     prec = bits_for_digits(digits)
     gd = GradientMap(expr, var)
