@@ -201,8 +201,20 @@ def _run(args: list[str]) -> str:
 def test_text_and_json_output_are_unchanged(row):
     text, data = _run(row["args"]), _run(row["args"] + ["--json"])
     assert text == row["text"]
-    assert data == row["json"]
+    # The JSON contract: fields may be added, none renamed or changed (issue 15 added the
+    # existence proof's "proof" and "proof_note").
+    old, new = json.loads(row["json"]), json.loads(data)
+    assert _contains(new, old), data
     assert not LEAK.search(text) and not LEAK.search(data)
+
+
+def _contains(new, old) -> bool:
+    """``new`` holds every field of ``old`` with the same value (recursively; lists element-wise)."""
+    if isinstance(old, dict):
+        return isinstance(new, dict) and all(k in new and _contains(new[k], v) for k, v in old.items())
+    if isinstance(old, list):
+        return isinstance(new, list) and len(new) == len(old) and all(_contains(n, o) for n, o in zip(new, old, strict=True))
+    return new == old
 
 
 def test_no_enum_name_leaks_into_verify_paper_output():
