@@ -158,6 +158,18 @@ def claims() -> tuple[Claim, ...]:
 
     >>> [c.id for c in claims()][:3]
     ['thm1-existence', 'lemma1-higher-order', 'lemma2-l2']
+
+    A catalog with a claim that lacks a field is refused on load, naming the claim:
+
+    >>> import os, tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = open(os.path.join(folder, "claims.toml"), "w").write('[[claim]]\\nid = "x"\\n')
+    >>> os.environ["SYMBOLIC_EOS_CATALOG"] = folder
+    >>> claims()  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: .../claims.toml, claim 1: field 'title' must be a non-empty string
+    >>> del os.environ["SYMBOLIC_EOS_CATALOG"]
     """
     return _claims(str(catalog_dir() / "claims.toml"))
 
@@ -187,6 +199,13 @@ def claim_losses(c: Claim, key: str = "losses") -> list[dict[str, Any]]:
 
     >>> [(loss["text"], loss["label"]) for loss in claim_losses(claim("thm1-existence"))][:1]
     [('(x**2-1)**2/4', '1')]
+
+    A claim built by hand is checked as the catalog's would be:
+
+    >>> claim_losses(Claim("demo", "t", "p", "s", "m", (), {"losses": [["x**2/2", "zz"]]}))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: the point 'zz': unknown name 'zz' at position 0 ...
     """
     from ...core.parse import parse_expression, parse_variable_name
 

@@ -19,7 +19,7 @@ from ...core.decide import RIGORS, weakest_rigor
 from ...core.numbers import json_float
 from ...core.progress import Progress, each_with_progress
 from ...core.vocabulary import Rigor, Status
-from ...errors import EosError
+from ...errors import EosError, InternalError
 from ..discipline import disciplined
 from .catalog import CLAIM_IDS, STATUSES, Claim, claim, claims
 
@@ -137,7 +137,7 @@ def verifier(claim_id: str) -> Callable[[Verifier], Verifier]:
     """
     def register(fn: Verifier) -> Verifier:
         if claim_id not in CLAIM_IDS or _VERIFIERS.get(claim_id, fn) is not fn:
-            raise ValueError(f"verifier for {claim_id!r}: not a catalog id, or registered twice")
+            raise InternalError(f"verifier for {claim_id!r}: not a catalog id, or registered twice")
         _VERIFIERS[claim_id] = fn
         return fn
     return register
@@ -156,7 +156,7 @@ def verifiers() -> dict[str, Verifier]:
 
     missing = set(CLAIM_IDS) - set(_VERIFIERS)
     if missing:
-        raise ValueError(f"no verifier for {', '.join(sorted(missing))}")
+        raise InternalError(f"no verifier for {', '.join(sorted(missing))}")
     return _VERIFIERS
 
 
