@@ -217,3 +217,14 @@ def test_every_module_is_in_a_layer_package():
     """A module at the top of the package outside :data:`TOP` has no layer: put it in a subpackage."""
     assert [n for n, layer in LAYER.items() if layer == "?"] == []
     assert set(TOP) <= set(LAYER), f"TOP names modules that do not exist: {sorted(set(TOP) - set(LAYER))}"
+
+
+def test_the_wheel_lists_every_subpackage():
+    # setuptools ships only the packages pyproject names: a new subpackage left out is missing from
+    # the wheel (paper.claims once was, and only the wheel's smoke run saw it).
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(root).parts) for p in (root / "symbolic_eos").rglob("__init__.py")}
+    assert found <= listed, sorted(found - listed)
