@@ -30,7 +30,7 @@ import sympy as sp
 from flint import arb, ctx, fmpq
 
 from .algebraic import NotAlgebraic, Surd, algebraic_coefficients
-from ..errors import DomainError, InternalError
+from ..errors import DomainError, InputError, InternalError
 from .numbers import decimal_string, enclosure_text, exact_string
 from .jets import (
     LADDER,
@@ -53,7 +53,7 @@ from .vocabulary import Rigor
 __all__ = [
     "Expansion", "Decision", "decide", "decide_ball", "decide_constant", "PRECISIONS", "LADDER", "rungs",
     "excludes_zero", "ball_sign", "prove_zero", "RIGORS", "weakest_rigor",
-    "ExpansionLike", "as_sympy", "within_seconds",
+    "ExpansionLike", "as_sympy", "within_seconds", "prove_identically_zero",
 ]
 
 #: The rigor vocabulary (:class:`~symbolic_eos.core.vocabulary.Rigor`) as a tuple, strongest first.
@@ -303,6 +303,50 @@ def prove_zero(value: sp.Expr) -> bool:
         except (NotImplementedError, sp.polys.polyerrors.PolynomialError):
             return False
     if _zero_as_rational_function(expanded):
+        return True
+    return bool(within_seconds(_simplifies_to_zero, expanded, SIMPLIFY_SECONDS))
+
+
+#: Where :func:`prove_identically_zero` first looks for a non-zero value (exact, unlikely roots).
+_PROBES = (sp.Rational(3, 7), sp.Rational(-5, 11), sp.Rational(13, 17), sp.Rational(-2, 9))
+
+
+def prove_identically_zero(value: sp.Expr) -> bool:
+    """True only when ``value`` is proved to be 0 for every value of its free symbols (an
+    identity in the parameters of a family); without free symbols, :func:`prove_zero`.
+
+    A certified non-zero value at exact probe points disproves it at once; then the exact steps:
+    expansion, the rational-function identity in the atoms, and ``simplify`` within a budget.
+
+    >>> a, b = sp.symbols("a b")
+    >>> prove_identically_zero((a + b)**2 - a**2 - 2*a*b - b**2), prove_identically_zero(sp.tanh(a) - sp.sinh(a) / sp.cosh(a))
+    (True, True)
+    >>> prove_identically_zero(a * b), prove_identically_zero(sp.Integer(0))
+    (False, True)
+    >>> prove_identically_zero("a")  # refused: not a sympy expression
+    Traceback (most recent call last):
+    ...
+    TypeError: not an exact expression: str
+    """
+    if not isinstance(value, (int, fmpq, sp.Basic)):
+        raise TypeError(f"not an exact expression: {type(value).__name__}")
+    value = as_sympy(value)
+    if value == 0:
+        return True
+    free = sorted(value.free_symbols, key=str)
+    if not free:
+        return prove_zero(value)
+    probe = value.xreplace({s: _PROBES[i % len(_PROBES)] for i, s in enumerate(free)})
+    try:
+        ball = constant_enclosure(probe, 64)
+    except (Undetermined, DomainError, InputError, ZeroDivisionError, ValueError, TypeError):
+        ball = None  # a probe outside the domain proves nothing either way
+    if ball is not None and ball.is_finite() and excludes_zero(ball):
+        return False
+    if sp.count_ops(value) > 10 * SIMPLIFY_OPS_LIMIT:
+        return False
+    expanded = sp.expand(value) if expansion_is_small(value) else value
+    if expanded == 0 or _zero_as_rational_function(expanded):
         return True
     return bool(within_seconds(_simplifies_to_zero, expanded, SIMPLIFY_SECONDS))
 

@@ -19,7 +19,8 @@ import inspect
 from typing import Iterable
 
 __all__ = ["Word", "Verdict", "Flip", "Rigor", "Status", "PaperCase", "Evidence", "LossType", "ClosedFormStatus", "NoCycleCause",
-           "CellCause", "RunOutcome", "Fate", "XYFate", "ClaimKind", "Route", "SharpnessStatus", "ProofStatus", "ProofRoute", "BasinRegion"]
+           "CellCause", "RunOutcome", "Fate", "XYFate", "ClaimKind", "Route", "SharpnessStatus", "ProofStatus", "ProofRoute", "BasinRegion",
+           "Relation", "Extent"]
 
 
 class Word(enum.StrEnum):
@@ -407,3 +408,44 @@ class BasinRegion(Word):
     BEYOND = "beyond"
     OUTSIDE = "outside"
     UNDECIDED = "undecided"
+
+
+class Relation(Word):
+    """How a family's condition compares its expression with 0: ``expression > 0`` (``gt``),
+    ``< 0`` (``lt``), ``= 0`` (``eq``) or ``!= 0`` (``ne``); :attr:`symbol` is how it is printed.
+
+    ``Relation(value)`` is the member whose word is ``value`` (ValueError for any other word).
+
+    >>> Relation.GT.symbol, Relation("ne").symbol, Relation.LT.holds_for(-1), Relation.EQ.holds_for(0)
+    ('>', '!=', True, True)
+    """
+
+    GT = "gt"
+    LT = "lt"
+    EQ = "eq"
+    NE = "ne"
+
+    @property
+    def symbol(self) -> str:
+        return {"gt": ">", "lt": "<", "eq": "=", "ne": "!="}[self.value]
+
+    def holds_for(self, sign: int) -> bool:
+        """Whether a value of sign ``sign`` (-1, 0 or 1) satisfies ``value <relation> 0``."""
+        return {"gt": sign > 0, "lt": sign < 0, "eq": sign == 0, "ne": sign != 0}[self.value]
+
+
+class Extent(Word):
+    """Where in the parameter space a family's condition holds: ``always`` (proved for every
+    parameter value, or every one outside a stated zero set), ``never`` (proved nowhere),
+    ``depends`` (on a proper part: the solution says where) or ``unknown`` (not settled).
+
+    ``Extent(value)`` is the member whose word is ``value`` (ValueError for any other word).
+
+    >>> [str(e) for e in Extent]
+    ['always', 'never', 'depends', 'unknown']
+    """
+
+    ALWAYS = "always"
+    NEVER = "never"
+    DEPENDS = "depends"
+    UNKNOWN = "unknown"

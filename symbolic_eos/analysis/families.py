@@ -1,0 +1,1068 @@
+"""Families of losses: the paper's conditions as exact conditions on the parameters.
+
+A family is a loss ``f(x; p)`` with parameters ``p = (a, b, ...)`` and a point ``xb(p)``.  With
+``f^(j) = d^j f/dx^j (xb(p); p)``, all exact expressions in ``p``:
+
+* ``xb`` is a critical point where ``f' = 0`` (proved identically, or the set where it holds) and a
+  strict minimum where moreover ``f'' > 0``; ``eta_critical = 2/f''``;
+* the order ``k`` goes by cases: ``k = 3`` where ``f''' != 0``, with the paper's condition
+  ``3 f'''^2 - f'' f'''' > 0``; the set ``f''' = 0``, solved for the parameters, opens the ``k >= 4``
+  cases (``f^(k+1) < 0`` for odd ``k``, ``f^(k) < 0`` for even ``k``), and so on down;
+* the flip coefficient of each case is the lowest odd coefficient of ``F(F(xb + t)) - (xb + t)`` at
+  ``eta0`` that is not identically zero there (``-(2/(3 f''^2)) (3 f'''^2 - f'' f'''')`` for
+  ``k = 3``); on the boundary where the cubic one vanishes (a generalised period doubling) the
+  order-5 coefficient says which way the degenerate flip goes.
+
+For one parameter each condition's solution set is an exact union of intervals (sympy's
+``solveset``); for several, the condition is an inequality, solved for a parameter it is linear in,
+with the boundary curve of a polynomial condition.
+
+>>> x, a, b = sp.symbols("x a b")
+>>> r = check_family_expr(x**2 / 2 + a * x**3 + b * x**4, x, (a, b), sp.Integer(0))
+>>> r.summary
+'holds iff b < 9*a**2/2 where a != 0; holds iff b < 0 where a = 0, b != 0; fails where a = 0, b = 0'
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Mapping, Sequence
+
+import sympy as sp
+
+from ..core import arguments
+from ..core.decide import decide_constant, prove_identically_zero, within_seconds
+from ..core.vocabulary import Extent, Flip, PaperCase, Relation, Rigor, Verdict
+from ..errors import InputError
+from .criteria import MAX_ORDER, flip_coefficients
+
+__all__ = [
+    "Condition",
+    "FamilyCase",
+    "GeneralisedFlip",
+    "FamilyCheck",
+    "check_family_expr",
+    "L2FamilyCheck",
+    "check_l2_family_expr",
+    "condition",
+    "MAX_PARAMS",
+    "MAX_CASES",
+    "FAMILY_OPS_LIMIT",
+]
+
+#: At most this many parameters.
+MAX_PARAMS = 4
+#: At most this many cases of the order ``k``; beyond it the rest is ``undecided`` with the reason.
+MAX_CASES = 12
+#: An expression (a derivative at ``xb``, a condition) larger than this many operations is not
+#: simplified or solved: the family is then undecided there, with the reason.
+FAMILY_OPS_LIMIT = 4000
+#: Wall-clock budget (seconds) of one sympy simplification, solve or inequality reduction.
+SOLVE_SECONDS = 4.0
+#: The highest odd order of the flip coefficient searched in a case.
+MAX_FAMILY_FLIP_ORDER = 9
+
+
+# -- exact helpers --------------------------------------------------------------------------------
+
+
+def _tidy(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> sp.Expr:
+    """A canonical short form: factored when ``value`` is rational in the parameters (exact and
+    fast), else sympy's ``simplify`` within :data:`SOLVE_SECONDS` (the value unchanged if not)."""
+    value = sp.sympify(value)  # an int from the coefficient algebra; never user text
+    if not value.free_symbols or sp.count_ops(value) > FAMILY_OPS_LIMIT:
+        return value
+    if value.is_rational_function(*params):
+        return sp.factor(sp.cancel(sp.together(value)))
+    simpler = within_seconds(sp.simplify, value, SOLVE_SECONDS)
+    return value if simpler is None or sp.count_ops(simpler) > sp.count_ops(value) else simpler
+
+
+def _solve_zero(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> tuple[list[dict[sp.Symbol, sp.Expr]] | None, bool]:
+    """The real solutions of ``value = 0`` for the parameters, as substitutions, and whether the
+    list is complete (sympy's ``solve`` is complete for polynomial equations; for others it may miss
+    solutions, so they are reported as incomplete).  None when sympy cannot solve in time."""
+    free = tuple(p for p in params if p in value.free_symbols)
+    if not free or sp.count_ops(value) > FAMILY_OPS_LIMIT:
+        return None, False
+    polynomial = value.is_polynomial(*free)
+    # solve the numerator: the zeros of a rational function are those of its numerator (a pole
+    # is never a zero)
+    numerator = sp.numer(sp.together(value)) if value.is_rational_function(*free) else value
+    found = within_seconds(_solve_dicts, (numerator, free), SOLVE_SECONDS)
+    if found is None:
+        return None, False
+    real = []
+    for solution in found:
+        values = list(solution.values())
+        if any(v.is_real is False for v in values):
+            continue
+        real.append(solution)
+    return real, bool(polynomial)
+
+
+def _solve_dicts(args: tuple[sp.Expr, tuple[sp.Symbol, ...]]) -> list[dict[sp.Symbol, sp.Expr]]:
+    value, free = args
+    try:
+        return list(sp.solve(value, list(free), dict=True))
+    except (NotImplementedError, ValueError, TypeError):
+        return []
+
+
+def _solution_set(value: sp.Expr, relation: Relation, param: sp.Symbol) -> sp.Set | None:
+    """``{p real : value <relation> 0}`` as an exact set, or None when sympy cannot reduce it in
+    time (a ``ConditionSet`` counts as not reduced)."""
+    if sp.count_ops(value) > FAMILY_OPS_LIMIT:
+        return None
+    found = within_seconds(_reduce, (value, relation, param), SOLVE_SECONDS)
+    if found is None or isinstance(found, sp.ConditionSet) or found.has(sp.ConditionSet):
+        return None
+    return found
+
+
+def _reduce(args: tuple[sp.Expr, Relation, sp.Symbol]) -> sp.Set | None:
+    value, relation, param = args
+    rel = {Relation.GT: sp.StrictGreaterThan, Relation.LT: sp.StrictLessThan, Relation.EQ: sp.Eq, Relation.NE: sp.Ne}[relation]
+    try:
+        return sp.solveset(rel(value, 0), param, sp.S.Reals)
+    except (NotImplementedError, ValueError, TypeError):
+        return None
+
+
+def _definite_sign(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> tuple[int | None, tuple[sp.Expr, ...]]:
+    """A sign ``s`` that ``value`` has at every parameter value off the zero set of the returned
+    factors (each a factor of even multiplicity, or with no real zero), or None.  Exact: read off
+    sympy's ``factor_list`` of a rational function; a constant's sign is decided by
+    :func:`~symbolic_eos.core.decide.decide_constant`."""
+    if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        return None, ()
+    if not value.free_symbols:
+        d = decide_constant(value)
+        return (d.sign if d.rigor is not None else None), ()
+    if not value.is_rational_function(*params):
+        return None, ()
+    numerator, denominator = sp.fraction(sp.cancel(sp.together(value)))
+    sign = 1
+    zero_set: list[sp.Expr] = []
+    for part, is_denominator in ((numerator, False), (denominator, True)):
+        constant, factors = sp.factor_list(part, *params)
+        s = decide_constant(constant).sign
+        if not s:
+            return None, ()
+        sign *= s
+        for factor, multiplicity in factors:
+            if multiplicity % 2 == 0:
+                zero_set.append(factor)
+                continue
+            own = _sign_without_zeros(factor, params)
+            if own is None:
+                return None, ()
+            sign *= own
+            if is_denominator:
+                zero_set.append(factor)
+    return sign, tuple(zero_set)
+
+
+def _sign_without_zeros(factor: sp.Expr, params: tuple[sp.Symbol, ...]) -> int | None:
+    """The sign of a polynomial ``factor`` with no real zero (univariate: no real root, by Sturm
+    counting; a sum of even powers with positive coefficients otherwise), else None."""
+    free = [p for p in params if p in factor.free_symbols]
+    poly = sp.Poly(factor, *free)
+    if len(free) == 1 and poly.count_roots() == 0:
+        return decide_constant(factor.subs(free[0], 0)).sign
+    terms = poly.terms()
+    if terms and all(all(e % 2 == 0 for e in monomial) for monomial, _ in terms):
+        signs = {int(sp.sign(c)) for _, c in terms}
+        if len(signs) == 1 and any(all(e == 0 for e in m) for m, _ in terms):
+            return signs.pop()  # a positive constant plus even powers with positive coefficients
+    return None
+
+
+def _linear_solution(value: sp.Expr, relation: Relation, params: tuple[sp.Symbol, ...]) -> str | None:
+    """``value <relation> 0`` solved for the last parameter it is linear in with a constant
+    coefficient (``108 a^2 - 24 b > 0`` is ``b < 9 a^2/2``), as text; None if there is none."""
+    expanded = sp.expand(value)
+    for p in reversed(params):
+        if p not in expanded.free_symbols or not expanded.is_polynomial(p) or sp.degree(expanded, p) != 1:
+            continue
+        coefficient = expanded.coeff(p, 1)
+        if coefficient.free_symbols:
+            continue
+        s = decide_constant(coefficient).sign
+        if not s:
+            continue
+        rest = sp.factor(-(expanded - coefficient * p) / coefficient)
+        flipped = {Relation.GT: Relation.LT, Relation.LT: Relation.GT}.get(relation, relation) if s < 0 else relation
+        return f"{p} {flipped.symbol} {sp.sstr(rest)}"
+    return None
+
+
+def _boundary(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> tuple[str, ...]:
+    """The boundary ``value = 0`` of a polynomial condition in several parameters, solved for its
+    last parameter where sympy can (``b = 9*a**2/2``); else the equation itself."""
+    if len(params) < 2 or not value.is_polynomial(*params):
+        return ()
+    numerator = sp.numer(sp.together(value))
+    for p in reversed(params):
+        if p not in numerator.free_symbols or sp.degree(numerator, p) > 2:
+            continue
+        found = within_seconds(_solve_for, (numerator, p), SOLVE_SECONDS)
+        if found:
+            return tuple(f"{p} = {sp.sstr(sp.factor(s))}" for s in found)
+    return (f"{sp.sstr(numerator)} = 0",)
+
+
+def _solve_for(args: tuple[sp.Expr, sp.Symbol]) -> list[sp.Expr]:
+    value, p = args
+    try:
+        return [s for s in sp.solve(value, p) if s.is_real is not False]
+    except (NotImplementedError, ValueError, TypeError):
+        return []
+
+
+# -- conditions -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Condition:
+    """The condition ``expression <relation> 0`` on the parameters (``name`` says what the
+    expression is), with its ``extent`` over the parameter space, the exact ``solution`` set for one
+    parameter, a ``solved`` form (for several parameters) and the polynomial ``boundary``; where the
+    extent is ``always`` it holds off the zero set of the ``except_where`` factors.
+
+    >>> a = sp.Symbol("a")
+    >>> c = condition("f''", 2 * a**2 + 1, Relation.GT, (a,))
+    >>> c.extent, c.text
+    ('always', "f'' = 2*a**2 + 1 > 0")
+    >>> condition("f'''", 6 * a, Relation.NE, (a,)).solution
+    Union(Interval.open(-oo, 0), Interval.open(0, oo))
+    """
+
+    name: str
+    expression: sp.Expr
+    relation: Relation
+    extent: Extent
+    solution: sp.Set | None = None
+    solved: str | None = None
+    boundary: tuple[str, ...] = ()
+    except_where: tuple[sp.Expr, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return f"{self.name} = {sp.sstr(self.expression)} {self.relation.symbol} 0"
+
+    @property
+    def statement(self) -> str:
+        """The condition in the parameters, shortest form first: ``b < 9*a**2/2``, ``a in (-1, 1)``."""
+        if not self.expression.free_symbols and self.extent in (Extent.ALWAYS, Extent.NEVER):
+            return "every parameter value" if self.extent is Extent.ALWAYS else "no parameter value"
+        if self.solution is not None:
+            return _set_text(self.solution, self._param())
+        if self.solved is not None:
+            return self.solved
+        return f"{sp.sstr(self.expression)} {self.relation.symbol} 0"
+
+    def _param(self) -> str:
+        free = sorted(self.expression.free_symbols, key=str)
+        return str(free[0]) if free else "p"
+
+    def latex(self) -> str:
+        rel = {Relation.GT: ">", Relation.LT: "<", Relation.EQ: "=", Relation.NE: r"\neq"}[self.relation]
+        return f"{sp.latex(self.expression)} {rel} 0"
+
+    def holds_at(self, values: Mapping[sp.Symbol, sp.Expr]) -> bool | None:
+        """Whether the condition holds at exact parameter ``values`` (None when its sign there
+        is not settled).
+
+        >>> a = sp.Symbol("a")
+        >>> condition("q", 1 - a**2, Relation.GT, (a,)).holds_at({a: sp.Rational(1, 2)})
+        True
+        >>> condition("q", 1 - a**2, Relation.GT, (a,)).holds_at({a: sp.pi - sp.pi})  # refused: not a value of every parameter
+        True
+        """
+        value = self.expression.xreplace(dict(values))
+        if value.free_symbols:
+            raise InputError(f"values: no value for {', '.join(sorted(map(str, value.free_symbols)))}", parameters=("values",))
+        sign = decide_constant(value).sign
+        return None if sign is None else self.relation.holds_for(sign)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "expression": sp.sstr(self.expression),
+            "latex": self.latex(),
+            "relation": str(self.relation),
+            "symbol": self.relation.symbol,
+            "extent": str(self.extent),
+            "solution": None if self.solution is None else _set_text(self.solution, self._param()),
+            "solved": self.solved,
+            "boundary": list(self.boundary),
+            "except_where": [sp.sstr(e) for e in self.except_where],
+        }
+
+
+def _set_text(s: sp.Set, name: str) -> str:
+    """A solution set as inequalities: ``b < 0``, ``a < -sqrt(2)/3 or a > sqrt(2)/3``."""
+    if s == sp.S.Reals:
+        return f"every real {name}"
+    if s is sp.S.EmptySet:
+        return f"no real {name}"
+    pieces: tuple[Any, ...] = tuple(s.args) if isinstance(s, sp.Union) else (s,)
+    if (len(pieces) == 2 and all(isinstance(q, sp.Interval) for q in pieces) and pieces[0].start == -sp.oo
+            and pieces[1].end == sp.oo and pieces[0].end == pieces[1].start and pieces[0].right_open and pieces[1].left_open):
+        return f"{name} != {sp.sstr(pieces[0].end)}"
+    if not all(isinstance(piece, (sp.Interval, sp.FiniteSet)) for piece in pieces):
+        return f"{name} in {sp.sstr(s)}"
+    out: list[str] = []
+    for piece in pieces:
+        if isinstance(piece, sp.FiniteSet):
+            out.extend(f"{name} = {sp.sstr(v)}" for v in piece)
+            continue
+        lo = "" if piece.start == -sp.oo else f"{sp.sstr(piece.start)} {'<' if piece.left_open else '<='} "
+        hi = "" if piece.end == sp.oo else f" {'<' if piece.right_open else '<='} {sp.sstr(piece.end)}"
+        out.append(f"{lo}{name}{hi}")
+    return " or ".join(out)
+
+
+def _nonzero_text(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> list[str]:
+    """``value != 0`` as one line per factor, solved where the factor is linear (``a != 0``)."""
+    if not value.is_rational_function(*params):
+        return [f"{sp.sstr(value)} != 0"]
+    out = []
+    for factor, _ in sp.factor_list(sp.numer(sp.together(value)), *params)[1]:
+        free = [p for p in params if p in factor.free_symbols]
+        if len(free) == 1 and sp.degree(factor, free[0]) == 1:
+            out.append(f"{free[0]} != {sp.sstr(sp.solve(factor, free[0])[0])}")
+        else:
+            out.append(f"{sp.sstr(factor)} != 0")
+    return out
+
+
+def condition(name: str, expression: sp.Expr, relation: Relation, params: tuple[sp.Symbol, ...]) -> Condition:
+    """The :class:`Condition` ``expression <relation> 0`` on the ``params`` (``name`` says what the
+    expression is), with its extent and solution: a sign that
+    ``expression`` has everywhere (exact, from its factors) makes it ``always`` or ``never``; for one
+    parameter the solution set decides it; otherwise ``depends`` when the expression changes sign at
+    two exact parameter values, ``unknown`` when nothing settles it.
+
+    >>> a, b = sp.symbols("a b")
+    >>> c = condition("3 f'''^2 - f'' f''''", 108 * a**2 - 24 * b, Relation.GT, (a, b))
+    >>> c.extent, c.solved, c.boundary
+    ('depends', 'b < 9*a**2/2', ('b = 9*a**2/2',))
+    >>> condition("q", a, Relation.GT, ())
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: the condition q depends on a, which is not a parameter
+    """
+    params = tuple(params)
+    expression = _tidy(expression, params)
+    stray = expression.free_symbols - set(params)
+    if stray:
+        raise InputError(f"the condition {name} depends on {', '.join(sorted(map(str, stray)))}, which is not a parameter")
+    present = tuple(p for p in params if p in expression.free_symbols)
+    if relation is Relation.NE and present and expression.is_rational_function(*present) and not prove_identically_zero(expression):
+        # a rational function that is not identically 0 vanishes only where a factor of its numerator does
+        factors = tuple(f for f, _ in sp.factor_list(sp.numer(sp.together(expression)), *present)[1])
+        solution = _solution_set(expression, relation, present[0]) if len(present) == 1 else None
+        return Condition(name, expression, relation, Extent.ALWAYS, solution, None, (), factors)
+    sign, zero_set = _definite_sign(expression, params)
+    solution = _solution_set(expression, relation, present[0]) if len(present) == 1 else None
+    if sign is not None:
+        # A sign off a zero set: ">" and "<" hold (or fail) there, "!=" too; "=" only on the zero set.
+        if relation is Relation.EQ:
+            extent = Extent.NEVER if not zero_set else Extent.DEPENDS
+        else:
+            extent = Extent.ALWAYS if relation.holds_for(sign) else Extent.NEVER
+        return Condition(name, expression, relation, extent, solution, None, (), zero_set if extent is Extent.ALWAYS else ())
+    if solution is not None:
+        full = sp.S.Reals
+        extent = Extent.ALWAYS if solution == full else Extent.NEVER if solution is sp.S.EmptySet else Extent.DEPENDS
+        return Condition(name, expression, relation, extent, solution)
+    solved = _linear_solution(expression, relation, present) if len(present) > 1 else None
+    boundary = _boundary(expression, present) if relation in (Relation.GT, Relation.LT) else ()
+    return Condition(name, expression, relation, Extent.DEPENDS if (solved or boundary) else Extent.UNKNOWN, None, solved, boundary)
+
+
+# -- the domain -----------------------------------------------------------------------------------
+
+_OPEN_UNIT = (sp.asin, sp.acos, sp.atanh)
+
+
+def _domain(expr: sp.Expr, var: sp.Symbol, at: sp.Expr, params: tuple[sp.Symbol, ...]) -> tuple[Condition, ...]:
+    """Where the point and the loss near it are real and smooth, as conditions on the
+    parameters: ``log(u)``, ``u**(p/q)``: ``u > 0``; ``asin``, ``acos``, ``atanh``: ``1 - u^2 > 0``;
+    ``acosh``: ``u > 1``; a division by ``u``: ``u != 0`` (``u`` evaluated at ``x = xb``)."""
+    found: dict[tuple[sp.Expr, Relation], None] = {}
+    for node in (*sp.preorder_traversal(at), *sp.preorder_traversal(expr)):
+        if not isinstance(node, sp.Basic) or not node.args:
+            continue
+        u = node.args[0]
+        if isinstance(node, sp.log):
+            need = (u, Relation.GT)
+        elif isinstance(node, _OPEN_UNIT):
+            need = (1 - u**2, Relation.GT)
+        elif isinstance(node, sp.acosh):
+            need = (u - 1, Relation.GT)
+        elif isinstance(node, sp.Pow) and node.exp.is_Rational and not node.exp.is_Integer:
+            need = (u, Relation.GT)
+        elif isinstance(node, sp.Pow) and node.exp.is_Integer and node.exp < 0:
+            need = (u, Relation.NE)
+        else:
+            continue
+        value = need[0].subs(var, at)
+        if value.free_symbols and not value.has(sp.nan, sp.zoo):
+            found[(value, need[1])] = None
+    return tuple(condition("domain", value, relation, params) for value, relation in found)
+
+
+def _outside(fixed: Mapping[sp.Symbol, sp.Expr], at: sp.Expr, domain: Sequence[Condition], curvature: sp.Expr) -> str | None:
+    """Why the parameter subset ``fixed`` lies outside the setting (the point is not finite there,
+    a domain condition fails identically, or ``f''(xb) = 0`` identically), or None."""
+    point = at.subs(fixed)
+    if point.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        return "xb is not finite there"
+    for d in domain:
+        value = d.expression.subs(fixed)
+        if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            return "outside the domain"
+        if not value.free_symbols:
+            sign = decide_constant(value).sign
+            if sign is not None and not d.relation.holds_for(sign):
+                return "outside the domain"
+    if prove_identically_zero(curvature.subs(fixed)):
+        return "f''(xb) = 0 there: no strict minimum"
+    return None
+
+
+# -- cases ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FamilyCase:
+    """One case of the order ``k``: the parameters ``fixed`` by equations (a substitution, from
+    solving ``f^(j) = 0``), the ``nonzero`` expressions (``f^(k) != 0`` on the case), the
+    ``order`` ``k`` and paper ``case``, the paper's ``condition`` there (None when no ``k`` exists:
+    then ``verdict`` is fixed: ``fails`` for a quadratic ``f``), the lowest odd ``flip_order`` and its
+    ``flip_coefficient`` (negative: supercritical), and a ``reason`` when the case is undecided.
+
+    >>> x, a = sp.symbols("x a")
+    >>> r = check_family_expr(x**2 / 2 + a * x**3 + x**4, x, (a,), sp.Integer(0))
+    >>> [(c.where, c.order, c.condition.statement) for c in r.cases]
+    [('a != 0', 3, 'a < -sqrt(2)/3 or sqrt(2)/3 < a'), ('a = 0', 4, 'no parameter value')]
+    """
+
+    fixed: tuple[tuple[sp.Symbol, sp.Expr], ...]
+    nonzero: tuple[sp.Expr, ...]
+    order: int | None
+    case: PaperCase | None
+    condition: Condition | None
+    verdict: Verdict | None
+    flip_order: int | None
+    flip_coefficient: sp.Expr | None
+    reason: str = ""
+
+    @property
+    def where(self) -> str:
+        params = tuple(sorted(set().union(*(e.free_symbols for e in self.nonzero)), key=str)) if self.nonzero else ()
+        parts = [f"{p} = {sp.sstr(v)}" for p, v in self.fixed] + [t for e in self.nonzero if e.free_symbols
+                                                                  for t in _nonzero_text(e, params)]
+        return ", ".join(parts) if parts else "every parameter value"
+
+    @property
+    def flip(self) -> Flip:
+        """The flip's kind where the coefficient's sign is the same on the whole case."""
+        if self.flip_coefficient is None:
+            return Flip.UNDECIDED
+        sign, _ = _definite_sign(self.flip_coefficient, tuple(sorted(self.flip_coefficient.free_symbols, key=str)))
+        return Flip.UNDECIDED if not sign else Flip.SUPERCRITICAL if sign < 0 else Flip.SUBCRITICAL
+
+    def contains(self, values: Mapping[sp.Symbol, sp.Expr]) -> bool | None:
+        """Whether the exact parameter ``values`` lie in this case (None when not settled)."""
+        for p, v in self.fixed:
+            d = decide_constant(sp.sympify(values[p] - v.xreplace(dict(values))))
+            if d.sign is None:
+                return None
+            if d.sign != 0:
+                return False
+        for e in self.nonzero:
+            d = decide_constant(e.xreplace(dict(values)))
+            if d.sign is None:
+                return None
+            if d.sign == 0:
+                return False
+        return True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "where": self.where,
+            "fixed": {str(p): sp.sstr(v) for p, v in self.fixed},
+            "nonzero": [sp.sstr(e) for e in self.nonzero],
+            "order": self.order,
+            "case": None if self.case is None else str(self.case),
+            "condition": None if self.condition is None else self.condition.to_dict(),
+            "verdict": None if self.verdict is None else str(self.verdict),
+            "flip_order": self.flip_order,
+            "flip_coefficient": None if self.flip_coefficient is None else sp.sstr(self.flip_coefficient),
+            "flip": str(self.flip),
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class GeneralisedFlip:
+    """On the ``boundary`` where the cubic flip coefficient vanishes with ``f''' != 0`` (MatCont's
+    generalised period doubling), the order-5 ``coefficient`` there, its sign where it has one, and
+    the ``statement`` of what it means for the two sides of the curve.
+
+    >>> x, a, b = sp.symbols("x a b")
+    >>> g = check_family_expr(x**2 / 2 + a * x**3 + b * x**4, x, (a, b), sp.Integer(0)).generalised_flip
+    >>> g.boundary, g.coefficient, g.sign
+    ('b = 9*a**2/2', 5184*a**4, 1)
+    """
+
+    boundary: str
+    coefficient: sp.Expr
+    sign: int | None
+    statement: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"boundary": self.boundary, "coefficient": sp.sstr(self.coefficient), "latex": sp.latex(self.coefficient),
+                "sign": self.sign, "statement": self.statement}
+
+
+@dataclass(frozen=True)
+class FamilyCheck:
+    """The paper's conditions for the family ``loss`` in ``var`` with ``params`` at ``xb = at``
+    (``expr`` and ``point`` as sympy objects, ``symbols`` the parameters; exact expressions in the
+    parameters throughout): the ``domain`` where the point and the loss are real and smooth, ``critical`` (``f'(xb) = 0``), ``minimum``
+    (``f''(xb) > 0``), ``eta_critical = 2/f''``, the ``derivatives`` ``f^(j)(xb)``, the ``cases`` of
+    the order ``k`` (``complete`` when they cover every parameter value), the
+    ``generalised_flip`` on the k = 3 boundary, and ``notes``.
+
+    >>> x, a, b = sp.symbols("x a b")
+    >>> r = check_family_expr(x**2 / 2 + a * x**3 + b * x**4, x, (a, b), sp.Integer(0))
+    >>> r.critical.extent, r.minimum.extent, r.eta_critical, r.complete
+    ('always', 'always', 2, True)
+    >>> r.verdict_at({a: 0, b: -1}), r.verdict_at({a: 1, b: 5})
+    ('holds', 'fails')
+    """
+
+    loss: str
+    var: str
+    params: tuple[str, ...]
+    at: str
+    expr: sp.Expr
+    point: sp.Expr
+    critical: Condition
+    minimum: Condition
+    eta_critical: sp.Expr
+    derivatives: tuple[tuple[int, sp.Expr], ...]
+    cases: tuple[FamilyCase, ...]
+    complete: bool
+    generalised_flip: GeneralisedFlip | None
+    notes: tuple[str, ...] = ()
+    symbols: tuple[sp.Symbol, ...] = field(default=(), repr=False)
+    domain: tuple[Condition, ...] = ()
+
+    @property
+    def holds_everywhere(self) -> bool:
+        """Whether the paper's condition is proved for every parameter value of the domain at which
+        ``xb`` is a strict minimum: every case holds throughout and the cases are complete."""
+        return self.complete and bool(self.cases) and all(
+            c.condition is not None and c.condition.extent is Extent.ALWAYS and not c.condition.except_where for c in self.cases)
+
+    @property
+    def theorem(self) -> str | None:
+        """The statement proved for the whole parameter domain, or None."""
+        if not self.holds_everywhere:
+            return None
+        where = " and ".join(d.statement for d in (*self.domain, self.minimum) if d.extent is not Extent.ALWAYS or d.except_where)
+        return (f"Theorem (exact): for every {', '.join(self.params)}" + (f" with {where}" if where else "")
+                + f", the paper's condition holds for {self.loss} at xb = {self.at}.")
+
+    @property
+    def rigor(self) -> Rigor:
+        """``exact``: every expression and case comes from exact symbolic algebra (a case whose
+        sign sympy cannot settle is reported as such, never guessed)."""
+        return Rigor.EXACT
+
+    @cached_property
+    def summary(self) -> str:
+        """One line: in which case the paper's condition holds, and how."""
+        parts = []
+        for c in self.cases:
+            if c.condition is not None and c.condition.extent is Extent.DEPENDS:
+                parts.append(f"holds iff {c.condition.statement} where {c.where}")
+            elif c.condition is not None and c.condition.extent in (Extent.ALWAYS, Extent.NEVER):
+                parts.append(f"{'holds' if c.condition.extent is Extent.ALWAYS else 'fails'} where {c.where}")
+            elif c.verdict is not None:
+                parts.append(f"{c.verdict} where {c.where}")
+            else:
+                parts.append(f"undecided where {c.where} ({c.reason or 'the condition could not be reduced'})")
+        if not self.complete:
+            parts.append("undecided elsewhere (the cases may be incomplete)")
+        if self.holds_everywhere:
+            return "holds for every parameter value where xb is a strict minimum (proved)"
+        return "; ".join(parts)
+
+    def verdict_at(self, values: Mapping[Any, Any]) -> Verdict:
+        """The paper's verdict at exact parameter ``values`` (a mapping from parameter names or
+        symbols to exact numbers), read off the cases: ``undecided`` where no case settles it.
+
+        >>> x, a = sp.symbols("x a")
+        >>> r = check_family_expr(x**2 / 2 + a * x**3 + x**4, x, (a,), sp.Integer(0))
+        >>> r.verdict_at({"a": 1}), r.verdict_at({"a": 0})
+        ('holds', 'fails')
+        >>> r.verdict_at({"b": 1})
+        Traceback (most recent call last):
+        ...
+        symbolic_eos.errors.InputError: values: expected a value for each of a, got b
+        """
+        exact = self._values(values)
+        if self.minimum.holds_at(exact) is not True or self.critical.holds_at(exact) is not True:
+            return Verdict.UNDECIDED
+        for case in self.cases:
+            inside = case.contains(exact)
+            if inside is None:
+                return Verdict.UNDECIDED
+            if not inside:
+                continue
+            if case.condition is None:
+                return case.verdict or Verdict.UNDECIDED
+            holds = case.condition.holds_at(exact)
+            return Verdict.UNDECIDED if holds is None else Verdict.of(holds)
+        return Verdict.UNDECIDED
+
+    def _values(self, values: Mapping[Any, Any]) -> dict[sp.Symbol, sp.Expr]:
+        values = arguments.instance(values, "values", Mapping, "a mapping from parameter names to exact numbers")
+        by_name = {str(k): v for k, v in values.items()}
+        if set(by_name) != set(self.params):
+            raise InputError(f"values: expected a value for each of {', '.join(self.params)}, got {', '.join(sorted(by_name))}",
+                             parameters=("values",))
+        return {s: arguments.exact_value(by_name[str(s)], f"values[{s}]") for s in self.symbols}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": "family",
+            "loss": self.loss,
+            "var": self.var,
+            "params": list(self.params),
+            "at": self.at,
+            "rigor": str(self.rigor),
+            "critical": self.critical.to_dict(),
+            "minimum": self.minimum.to_dict(),
+            "eta_critical": sp.sstr(self.eta_critical),
+            "derivatives": {str(j): sp.sstr(d) for j, d in self.derivatives},
+            "cases": [c.to_dict() for c in self.cases],
+            "complete": self.complete,
+            "generalised_flip": None if self.generalised_flip is None else self.generalised_flip.to_dict(),
+            "summary": self.summary,
+            "domain": [d.to_dict() for d in self.domain],
+            "theorem": self.theorem,
+            "notes": list(self.notes),
+        }
+
+    def to_markdown(self) -> str:
+        lines = [
+            f"## Family `{self.loss}` in {self.var}, parameters {', '.join(self.params)}, at xb = `{self.at}`",
+            "",
+            f"**{self.summary}** (rigor: {self.rigor})",
+            "",
+            *([f"> {self.theorem}", ""] if self.theorem else []),
+            f"- critical point: $f'(x_b) = {sp.latex(self.critical.expression)} = 0$: {self.critical.extent}",
+            f"- strict minimum: ${self.minimum.latex()}$: {self.minimum.extent}"
+            + ("" if self.minimum.extent is Extent.ALWAYS else f" ({self.minimum.statement})"),
+            f"- $\\eta_{{critical}} = 2/f'' = {sp.latex(self.eta_critical)}$",
+            "",
+            "| case | k | condition | holds where | flip coefficient |",
+            "|---|---|---|---|---|",
+        ]
+        for c in self.cases:
+            cond = "-" if c.condition is None else f"${c.condition.latex()}$"
+            where = (c.condition.statement if c.condition is not None else str(c.verdict or f"undecided: {c.reason}"))
+            flip = "-" if c.flip_coefficient is None else f"order {c.flip_order}: ${sp.latex(c.flip_coefficient)}$ ({c.flip})"
+            lines.append(f"| {c.where} | {c.order or '-'} | {cond} | {where} | {flip} |")
+        if self.generalised_flip is not None:
+            g = self.generalised_flip
+            lines += ["", f"On the boundary {g.boundary}: order-5 flip coefficient ${sp.latex(g.coefficient)}$. {g.statement}"]
+        lines += [f"- {n}" for n in self.notes]
+        return "\n".join(lines) + "\n"
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+
+# -- the analysis ---------------------------------------------------------------------------------
+
+
+def _derivatives_at(expr: sp.Expr, var: sp.Symbol, point: sp.Expr, top: int) -> list[sp.Expr]:
+    """``f^(j)(xb)`` for ``j = 0..top`` as exact (unsimplified) expressions in the parameters."""
+    out = []
+    d = expr
+    for j in range(top + 1):
+        if j:
+            d = sp.diff(d, var)
+        if sp.count_ops(d) > FAMILY_OPS_LIMIT:
+            raise _TooLarge(f"f^({j}) has more than {FAMILY_OPS_LIMIT} operations")
+        out.append(d.subs(var, point))
+    return out
+
+
+class _TooLarge(Exception):
+    """An expression outgrew :data:`FAMILY_OPS_LIMIT`."""
+
+
+def _paper_condition(k: int, f: Sequence[sp.Expr], params: tuple[sp.Symbol, ...]) -> tuple[PaperCase, Condition]:
+    if k == 3:
+        return PaperCase.K3, condition("3 f'''^2 - f'' f''''", 3 * f[3] ** 2 - f[2] * f[4], Relation.GT, params)
+    if k % 2:
+        return PaperCase.K_ODD, condition(f"f^({k + 1})", f[k + 1], Relation.LT, params)
+    return PaperCase.K_EVEN, condition(f"f^({k})", f[k], Relation.LT, params)
+
+
+def _flip(f: Sequence[sp.Expr], params: tuple[sp.Symbol, ...]) -> tuple[int | None, sp.Expr | None]:
+    """The lowest odd flip coefficient that is not identically zero (order, tidy expression)."""
+    c = [fj / math.factorial(j) for j, fj in enumerate(f)]
+    for m in range(3, MAX_FAMILY_FLIP_ORDER + 1, 2):
+        if m + 1 >= len(c):
+            break
+        coefficient = flip_coefficients(c, m)[m]
+        if not prove_identically_zero(coefficient):
+            return m, _tidy(coefficient, params)
+    return None, None
+
+
+def _restrict(f: Sequence[sp.Expr], fixed: dict[sp.Symbol, sp.Expr]) -> list[sp.Expr]:
+    return [fj.subs(fixed) if fixed else fj for fj in f]
+
+
+def _cases(expr: sp.Expr, var: sp.Symbol, f: list[sp.Expr], params: tuple[sp.Symbol, ...], at: sp.Expr,
+           domain: Sequence[Condition]) -> tuple[list[FamilyCase], bool]:
+    """The cases of the order ``k``: a worklist of parameter subsets (substitutions), each split
+    at the lowest ``j >= 3`` where ``f^(j)`` is not identically zero on it."""
+    cases: list[FamilyCase] = []
+    complete = True
+    work: list[dict[sp.Symbol, sp.Expr]] = [{}]
+    while work:
+        fixed = work.pop(0)
+        if len(cases) >= MAX_CASES:
+            cases.append(FamilyCase(tuple(fixed.items()), (), None, None, None, None, None, None,
+                                    f"more than {MAX_CASES} cases: not examined"))
+            complete = False
+            continue
+        if fixed and _outside(fixed, at, domain, f[2]) is not None:
+            continue
+        g = _restrict(f, fixed)
+        free = tuple(p for p in params if p not in fixed)
+        k = next((j for j in range(3, MAX_ORDER + 1) if not prove_identically_zero(g[j])), None)
+        if k is None:
+            restricted = expr.subs(fixed)
+            quadratic = bool(restricted.is_polynomial(var) and sp.degree(restricted, var) <= MAX_ORDER)
+            cases.append(FamilyCase(tuple(fixed.items()), (), None, None, None, Verdict.FAILS if quadratic else None, None, None,
+                                    "every derivative above the second vanishes (f is quadratic near xb)" if quadratic
+                                    else f"f^(j)(xb) = 0 for 3 <= j <= {MAX_ORDER} (order beyond the searched maximum)"))
+            continue
+        fk = _tidy(g[k], free)
+        case, cond = _paper_condition(k, [_tidy(v, free) for v in g], free)
+        cond = _settle_exceptions(cond, fixed, at, domain, f[2], fk)
+        flip_order, flip_coefficient = _flip(g, free)
+        cases.append(FamilyCase(tuple(fixed.items()), (fk,) if fk.free_symbols else (), k, case, cond, None, flip_order,
+                                flip_coefficient))
+        if not fk.free_symbols:
+            continue  # f^(k) is a non-zero constant: no subset where it vanishes
+        solutions, exhaustive = _solve_zero(fk, free)
+        if solutions is None or not exhaustive:
+            complete = False
+        for s in solutions or ():
+            merged = {p: v.subs(s) for p, v in fixed.items()}
+            merged.update(s)
+            work.append(merged)
+    return cases, complete
+
+
+def _settle_exceptions(cond: Condition, fixed: Mapping[sp.Symbol, sp.Expr], at: sp.Expr, domain: Sequence[Condition],
+                       curvature: sp.Expr, fk: sp.Expr) -> Condition:
+    """A condition that holds off the zero set of some factors holds on the whole case when each
+    of those zeros lies outside the setting (:func:`_outside`) or in a deeper case (``f^(k) = 0``
+    there); the exceptions are then dropped.  Needs every zero (a complete solve)."""
+    if cond.extent is not Extent.ALWAYS or not cond.except_where:
+        return cond
+    params = tuple(sorted(set().union(*(z.free_symbols for z in cond.except_where)), key=str))
+    for z in cond.except_where:
+        solutions, exhaustive = _solve_zero(z, params)
+        if solutions is None or not exhaustive:
+            return cond
+        for solution in solutions:
+            merged = {p: v.subs(solution) for p, v in fixed.items()} | solution
+            if _outside(merged, at, domain, curvature) is None and not prove_identically_zero(fk.subs(solution)):
+                return cond
+    return Condition(cond.name, cond.expression, cond.relation, cond.extent, cond.solution, cond.solved, cond.boundary, ())
+
+
+def _generalised_flip(f: list[sp.Expr], params: tuple[sp.Symbol, ...], k3: FamilyCase | None) -> GeneralisedFlip | None:
+    """The order-5 flip coefficient on the boundary of the k = 3 condition, where that boundary
+    can be solved for a parameter."""
+    if k3 is None or k3.condition is None or k3.fixed or not k3.condition.expression.free_symbols:
+        return None
+    q = k3.condition.expression
+    free = tuple(p for p in params if p in q.free_symbols)
+    for p in reversed(free):
+        if not q.is_polynomial(p) or sp.degree(q, p) != 1:
+            continue
+        found = within_seconds(_solve_for, (q, p), SOLVE_SECONDS)
+        if not found or len(found) != 1:
+            continue
+        on_curve = {p: sp.factor(found[0])}
+        if prove_identically_zero(f[2].subs(on_curve)):
+            return None  # the curve lies where xb is no strict minimum
+        c = [fj.subs(on_curve) / math.factorial(j) for j, fj in enumerate(f)]
+        c5 = _tidy(flip_coefficients(c, 5)[5], params)
+        sign, zero_set = _definite_sign(c5, params)
+        boundary = f"{p} = {sp.sstr(on_curve[p])}"
+        side = k3.condition.solved or k3.condition.statement
+        if sign is None:
+            statement = (f"Its sign depends on the parameters along the curve; the side where {side} is supercritical "
+                         "(the cubic coefficient is negative there).")
+        elif sign > 0:
+            statement = (f"It is positive (off {', '.join(sp.sstr(z) + ' = 0' for z in zero_set) or 'nothing'}): the degenerate flip "
+                         f"is subcritical. Near the curve the side where {side} stays supercritical, but its stable 2-cycle "
+                         "meets a fold of cycles at amplitude about sqrt(-c3/c5); the other side has no small stable 2-cycle.")
+        else:
+            statement = (f"It is negative (off {', '.join(sp.sstr(z) + ' = 0' for z in zero_set) or 'nothing'}): the degenerate flip "
+                         f"is supercritical. The side where {side} is supercritical; on the other side, near the curve, a stable "
+                         "2-cycle still exists, born in a fold of cycles (the paper's condition is only sufficient there).")
+        return GeneralisedFlip(boundary, c5, sign, statement)
+    return None
+
+
+def check_family_expr(expr: sp.Expr, var: sp.Symbol, params: Sequence[sp.Symbol], at: sp.Expr, *,
+                      text: str | None = None, label: str | None = None) -> FamilyCheck:
+    """The paper's conditions for the family ``expr`` in ``var`` with parameters ``params`` at the
+    point ``at`` (an exact expression in the parameters), as exact conditions on the parameters
+    (see the module's docstring); ``text`` and ``label`` are the loss and point as written.
+
+    >>> x, a, b = sp.symbols("x a b")
+    >>> r = check_family_expr(x**2 / 2 + a * x**3 + b * x**4, x, (a, b), sp.Integer(0))
+    >>> [(c.where, c.order, c.condition.solved if c.condition else c.verdict) for c in r.cases]
+    [('a != 0', 3, 'b < 9*a**2/2'), ('a = 0, b != 0', 4, None), ('a = 0, b = 0', None, 'fails')]
+    >>> r.cases[1].condition.statement, r.cases[0].flip_coefficient
+    ('b < 0', -8*(9*a**2 - 2*b))
+
+    A point that is a critical point for no parameter value is refused:
+
+    >>> check_family_expr(x**2 / 2 + a * x, x, (a,), sp.Integer(1))
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: xb = 1 is a critical point only where a + 1 = 0: fix the parameters there (a = -1) ...
+    """
+    expr = arguments.instance(expr, "expr", sp.Expr, "a sympy expression (symbolic_eos.api parses text)")
+    var = arguments.instance(var, "var", sp.Symbol, "a sympy Symbol")
+    params = tuple(arguments.instances(params, "params", sp.Symbol, "sympy Symbols", max_length=MAX_PARAMS))
+    at = arguments.instance(at, "at", sp.Expr, "a sympy expression in the parameters")
+    if not params:
+        raise InputError("params: name at least one parameter", parameters=("params",))
+    if var in params or len(set(params)) != len(params):
+        raise InputError("params: the parameters must be distinct and differ from the variable", parameters=("params",))
+    stray = (expr.free_symbols | at.free_symbols) - {var, *params}
+    if stray or var in at.free_symbols:
+        what = ", ".join(sorted(map(str, stray))) if stray else str(var)
+        raise InputError(f"the loss or the point uses {what}, which is not a parameter", parameters=("params",))
+    text = sp.sstr(expr) if text is None else text
+    label = sp.sstr(at) if label is None else label
+    try:
+        f = _derivatives_at(expr, var, at, MAX_ORDER + 1)
+    except _TooLarge as e:
+        raise InputError(f"the family is too large to analyse symbolically: {e}") from None
+    notes: list[str] = []
+    critical = condition("f'(xb)", f[1], Relation.EQ, params)
+    if prove_identically_zero(f[1]):
+        critical = Condition("f'(xb)", sp.Integer(0), Relation.EQ, Extent.ALWAYS)
+    else:
+        solutions, _ = _solve_zero(_tidy(f[1], params), params)
+        if not solutions or len(solutions) != 1:
+            raise InputError(f"xb = {label} is not a critical point for every parameter value (f'(xb) = {sp.sstr(critical.expression)}): "
+                             "give a point that depends on the parameters")
+        fixed = solutions[0]
+        shown = ", ".join(f"{p} = {sp.sstr(v)}" for p, v in fixed.items())
+        raise InputError(f"xb = {label} is a critical point only where {sp.sstr(critical.expression)} = 0: fix the parameters there "
+                         f"({shown}) or give a point that depends on them")
+    domain = _domain(expr, var, at, params)
+    minimum = _settle_exceptions(condition("f''(xb)", f[2], Relation.GT, params), {}, at, domain, sp.Integer(1), sp.Integer(1))
+    if minimum.extent is Extent.NEVER:
+        raise InputError(f"xb = {label} is a strict minimum for no parameter value (f''(xb) = {sp.sstr(minimum.expression)})")
+    if minimum.extent is not Extent.ALWAYS:
+        notes.append(f"xb is a strict minimum only where f''(xb) > 0 ({minimum.statement}); the cases apply there.")
+    eta = _tidy(2 / f[2], params)
+    cases, complete = _cases(expr, var, f, params, at, domain)
+    k3 = next((c for c in cases if c.order == 3 and not c.fixed), None)
+    derivatives = tuple((j, _tidy(f[j], params)) for j in range(2, 5))
+    return FamilyCheck(text, str(var), tuple(map(str, params)), label, expr, at, critical, minimum, eta, derivatives,
+                       tuple(cases), complete, _generalised_flip(f, params, k3), tuple(notes), params, domain)
+
+
+# -- L2 families ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class L2FamilyCheck:
+    """The L2 rule for the family ``f = (g - y)^2`` (``g`` the ``model`` in ``var`` with ``params``,
+    ``y`` the ``target``) at ``x_bar`` (``g(x_bar) = y``; ``solved`` when found by inverting ``g``):
+    ``slope`` is ``g' != 0`` and ``rule`` is ``C = g' g''' - 6 g''^2 < 0`` at ``x_bar``, exact
+    expressions in the parameters, with the ``derivatives`` ``g^(j)(x_bar)`` and the ``domain``;
+    ``general`` is the family check of ``f`` itself.
+
+    >>> x, w, y = sp.symbols("x w y")
+    >>> r = check_l2_family_expr(sp.tanh(w * x), x, (w, y), y)
+    >>> r.x_bar, r.rule.expression
+    (atanh(y)/w, -2*w**4*(y - 1)**2*(y + 1)**2*(9*y**2 + 1))
+    >>> r.theorem
+    'Theorem (exact): for every w, y with w != 0 and -1 < y < 1, the L2 rule holds for (tanh(w*x) - y)^2 at x_bar = atanh(y)/w.'
+    """
+
+    model: str
+    target: str
+    var: str
+    params: tuple[str, ...]
+    x_bar: sp.Expr
+    solved: bool
+    derivatives: tuple[tuple[int, sp.Expr], ...]
+    slope: Condition
+    rule: Condition
+    domain: tuple[Condition, ...]
+    general: FamilyCheck
+
+    @property
+    def rigor(self) -> Rigor:
+        return Rigor.EXACT
+
+    @property
+    def holds_everywhere(self) -> bool:
+        """Whether ``g' != 0`` and ``C < 0`` are proved for every parameter value of the domain."""
+        return all(c.extent is Extent.ALWAYS and not c.except_where for c in (self.slope, self.rule))
+
+    @property
+    def theorem(self) -> str | None:
+        """The statement proved for the whole parameter domain, or None."""
+        if not self.holds_everywhere:
+            return None
+        where = " and ".join(d.statement for d in self.domain)
+        return (f"Theorem (exact): for every {', '.join(self.params)}" + (f" with {where}" if where else "")
+                + f", the L2 rule holds for ({self.model} - {self.target})^2 at x_bar = {sp.sstr(self.x_bar)}.")
+
+    @property
+    def summary(self) -> str:
+        if self.theorem:
+            return "the L2 rule holds for every parameter value of the domain (proved)"
+        if self.rule.extent is Extent.NEVER:
+            return "the L2 rule fails for every parameter value (C >= 0)"
+        return f"the L2 rule holds iff {self.rule.statement} (and {self.slope.statement})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": "l2_family",
+            "model": self.model,
+            "target": self.target,
+            "var": self.var,
+            "params": list(self.params),
+            "x_bar": sp.sstr(self.x_bar),
+            "x_bar_solved": self.solved,
+            "rigor": str(self.rigor),
+            "derivatives": {str(j): sp.sstr(d) for j, d in self.derivatives},
+            "slope": self.slope.to_dict(),
+            "rule": self.rule.to_dict(),
+            "domain": [d.to_dict() for d in self.domain],
+            "theorem": self.theorem,
+            "summary": self.summary,
+            "general": self.general.to_dict(),
+        }
+
+    def to_markdown(self) -> str:
+        lines = [
+            f"## L2 family `({self.model} - {self.target})^2` in {self.var}, parameters {', '.join(self.params)}",
+            "",
+            f"**{self.summary}** (rigor: {self.rigor})",
+            "",
+            *([f"> {self.theorem}", ""] if self.theorem else []),
+            f"- $\\bar x = {sp.latex(self.x_bar)}$" + (" (solved from $g(\\bar x) = y$)" if self.solved else ""),
+            *(f"- domain: ${d.latex()}$" for d in self.domain),
+            f"- $g' = {sp.latex(self.slope.expression)}$: $g' \\neq 0$ {self.slope.extent}",
+            f"- $C = g' g''' - 6 g''^2 = {sp.latex(self.rule.expression)}$: $C < 0$ {self.rule.extent}"
+            + ("" if self.rule.extent is Extent.ALWAYS else f" ({self.rule.statement})"),
+            "",
+            self.general.to_markdown(),
+        ]
+        return "\n".join(lines)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+
+def _inverse(g: sp.Expr, var: sp.Symbol, target: sp.Expr) -> sp.Expr:
+    """The one closed-form real solution of ``g(x) = target`` (sympy's ``invert_real``, then
+    ``solve``); a solution with ``Abs`` or ``sign`` (outside the grammar) is not used."""
+    found = within_seconds(_invert, (g, var, target), SOLVE_SECONDS)
+    if found is None:
+        found = within_seconds(_solve_for, (g - target, var), SOLVE_SECONDS)
+    found = sorted((v for v in found or () if not v.has(sp.Abs, sp.sign)), key=sp.default_sort_key)
+    if not found:
+        raise InputError(f"sympy cannot solve g({var}) = {sp.sstr(target)} for {var} in closed form: give the point `at`",
+                         parameters=("at",))
+    if len(found) > 1:
+        raise InputError(f"g({var}) = {sp.sstr(target)} has several solutions ({', '.join(map(sp.sstr, found))}): "
+                         "give the point `at`", parameters=("at",))
+    return found[0]
+
+
+def _invert(args: tuple[sp.Expr, sp.Symbol, sp.Expr]) -> list[sp.Expr] | None:
+    from sympy.solvers.solveset import invert_real
+
+    g, var, target = args
+    try:
+        lhs, values = invert_real(g, target, var)
+    except (NotImplementedError, ValueError, TypeError):
+        return None
+    if lhs != var:
+        return None
+    if isinstance(values, sp.Intersection):
+        values = next((a for a in values.args if isinstance(a, sp.FiniteSet)), None)
+    return list(values) if isinstance(values, sp.FiniteSet) else None
+
+
+def check_l2_family_expr(g: sp.Expr, var: sp.Symbol, params: Sequence[sp.Symbol], target: sp.Expr, at: sp.Expr | None = None, *,
+                         text: str | None = None, target_text: str | None = None) -> L2FamilyCheck:
+    """The L2 rule (``g' != 0`` and ``C = g' g''' - 6 g''^2 < 0`` at ``x_bar``) for the family ``g``
+    in ``var`` with ``params`` and the ``target`` (an expression in the parameters), at ``x_bar = at``
+    or, when ``at`` is None, at the one closed-form solution of ``g(x) = target`` sympy finds;
+    ``text`` and ``target_text`` are ``g`` and the target as the user wrote them.
+
+    >>> x, w = sp.symbols("x w")
+    >>> r = check_l2_family_expr(sp.exp(w * x), x, (w,), sp.Integer(2))
+    >>> r.x_bar, r.rule.expression, r.rule.extent
+    (log(2)/w, -20*w**4, 'always')
+    >>> check_l2_family_expr(x**2 + w, x, (w,), sp.Integer(1))
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: g(x) = 1 has several solutions (-sqrt(1 - w), sqrt(1 - w)): give the point `at`
+    """
+    g = arguments.instance(g, "g", sp.Expr, "a sympy expression (symbolic_eos.api parses text)")
+    target = arguments.instance(target, "target", sp.Expr, "a sympy expression in the parameters")
+    params = tuple(arguments.instances(params, "params", sp.Symbol, "sympy Symbols", max_length=MAX_PARAMS))
+    if var in target.free_symbols:
+        raise InputError(f"target: the target cannot depend on {var}", parameters=("target",))
+    solved = at is None
+    x_bar = _inverse(g, var, target) if at is None else arguments.instance(at, "at", sp.Expr, "a sympy expression in the parameters")
+    model = sp.sstr(g) if text is None else text
+    target_label = sp.sstr(target) if target_text is None else target_text
+    general = check_family_expr((g - target) ** 2, var, params, x_bar, text=f"({model} - ({target_label}))**2", label=sp.sstr(x_bar))
+    d = _derivatives_at(g, var, x_bar, 3)
+    tidy = [_tidy(v, params) for v in d]
+    if not prove_identically_zero(tidy[0] - target):
+        raise InputError(f"g(x_bar) = {sp.sstr(tidy[0])} is not the target {target_label} for every parameter value", parameters=("at",))
+    domain = general.domain
+    slope = _settle_exceptions(condition("g'", tidy[1], Relation.NE, params), {}, x_bar, domain, sp.Integer(1), sp.Integer(1))
+    rule = condition("g' g''' - 6 g''^2", tidy[1] * tidy[3] - 6 * tidy[2] ** 2, Relation.LT, params)
+    rule = _settle_exceptions(rule, {}, x_bar, domain, sp.Integer(1), sp.Integer(1))
+    return L2FamilyCheck(model, target_label, str(var), general.params, x_bar, solved, tuple((j, tidy[j]) for j in (1, 2, 3)),
+                         slope, rule, domain, general)
