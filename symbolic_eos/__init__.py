@@ -18,13 +18,16 @@ from typing import TYPE_CHECKING, Any  # noqa: E402
 from .errors import DomainError, EosError, InputError  # noqa: E402
 
 if TYPE_CHECKING:
-    from .api import check, check_l2, check_multivariate, compose, existence, multivariate_orbit, orbit, window
+    from .api import (check, check_family, check_l2, check_l2_family, check_multivariate, compose, existence, multivariate_orbit,
+                      orbit, window)
+    from .analysis.families import FamilyCheck, L2FamilyCheck
     from .analysis.results import L2Check, MinimaCheck, StabilityCheck
 
 #: Where each lazily loaded name lives: the entry points parse at the edge (:mod:`.api`).
 _LAZY = {
     **{name: "api" for name in ("check", "check_l2", "orbit", "window", "existence", "compose", "check_multivariate",
-                                "multivariate_orbit")},
+                                "multivariate_orbit", "check_family", "check_l2_family")},
+    **{name: "analysis.families" for name in ("FamilyCheck", "L2FamilyCheck")},
     **{name: "analysis.results" for name in ("StabilityCheck", "MinimaCheck", "L2Check")},
 }
 
@@ -49,9 +52,13 @@ __all__ = [
     "compose",
     "check_multivariate",
     "multivariate_orbit",
+    "check_family",
+    "check_l2_family",
     "StabilityCheck",
     "MinimaCheck",
     "L2Check",
+    "FamilyCheck",
+    "L2FamilyCheck",
     "EosError",
     "InputError",
     "DomainError",

@@ -36,10 +36,11 @@ from .multi.cycles import MultiOrbitReport, multivariate_orbit_expr
 from .core.parse import parse_constant, parse_expression, parse_variable_name
 from .analysis.check import check_expr, check_l2_expr
 from .analysis.results import L2Check, L2Search, MinimaCheck, StabilityCheck
+from .analysis.families import FamilyCheck, L2FamilyCheck, MAX_PARAMS, check_family_expr, check_l2_family_expr
 
 __all__ = [
     "check", "check_l2", "orbit", "window", "existence", "compose", "check_multivariate", "multivariate_orbit",
-    "DEFAULT_RANGE",
+    "DEFAULT_RANGE", "check_family", "check_l2_family",
 ]
 
 #: The range searched for minima when neither ``at`` nor ``range`` is given.
@@ -79,6 +80,25 @@ def _variables(value: object, name: str) -> tuple[sp.Symbol, ...]:
     return symbols
 
 
+def _parameters(value: object, name: str, var: str) -> tuple[sp.Symbol, ...]:
+    if isinstance(value, (list, tuple)):
+        value = [v.name if isinstance(v, sp.Symbol) else v for v in value]  # sympy Symbols are names too
+    names = tuple(v.strip() for v in arguments.variable_names(value, name).split(","))
+    if not 1 <= len(names) <= MAX_PARAMS:
+        raise InputError(f"`{name}` must name 1 to {MAX_PARAMS} parameters", parameters=(name,))
+    if len(set(names)) != len(names) or var in names:
+        raise InputError(f"`{name}` has a repeated name or the variable {var}", parameters=(name,))
+    return tuple(parse_variable_name(n) for n in names)
+
+
+def _in_parameters(value: object, name: str, params: tuple[sp.Symbol, ...]) -> tuple[sp.Expr, str]:
+    """An exact value that may depend on the parameters: a number (as for :func:`_constant`) or
+    an expression in them (text or sympy)."""
+    if isinstance(value, (int, Fraction)) and not isinstance(value, bool):
+        return _constant(value, name, name)
+    return _loss(value, name, tuple(map(str, params)))
+
+
 def _point(value: object, name: str, symbols: tuple[sp.Symbol, ...], vars_name: str) -> tuple[tuple[sp.Expr, ...], tuple[str, ...], str]:
     text = arguments.point_texts(value, name)
     labels = tuple(p.strip() for p in text.split(","))
@@ -96,10 +116,13 @@ def check(text: Expression, var: str, at: Exact, range: Any = None) -> Stability
 def check(text: Expression, var: str = "x", at: None = None, range: Any = None) -> MinimaCheck: ...
 
 
-def check(text: Expression, var: str = "x", at: Exact | None = None, range: Any = None) -> StabilityCheck | MinimaCheck:
+def check(text: Expression, var: str = "x", at: Exact | None = None, range: Any = None,
+          params: Any = None) -> StabilityCheck | MinimaCheck | FamilyCheck:
     """The paper's criterion and the flip normal form for the loss ``text`` (text or a sympy
     expression) in ``var``: at the critical point ``at`` (a :class:`StabilityCheck`) or at every
-    strict local minimum in ``range`` (a :class:`MinimaCheck`; default [-10, 10]).
+    strict local minimum in ``range`` (a :class:`MinimaCheck`; default [-10, 10]).  With
+    ``params`` (``"a,b"`` or a list of names) the loss is a family and the result a
+    :class:`~symbolic_eos.analysis.families.FamilyCheck` (see :func:`check_family`).
 
     >>> check("x**2/2 + x**3", at="0").paper.verdict
     'holds'
@@ -110,10 +133,60 @@ def check(text: Expression, var: str = "x", at: Exact | None = None, range: Any 
     ...
     symbolic_eos.errors.InputError: at: expected exact text, an int, a Fraction or a sympy number, got float 0.5 ...
     """
+    if params is not None:
+        if range is not None:
+            raise InputError("`range` searches for minima of one loss; a family needs `at`", parameters=("range", "params"))
+        return check_family(text, params, at, var=var)
     name = arguments.variable_name(var, "var")
     expr, text = _loss(text, "text", (name,))
     point, label = _optional_constant(at, "at", "the point")
     return check_expr(expr, parse_variable_name(name), point, _range(range), text=text, label=label)
+
+
+def check_family(text: Expression, params: Any, at: Any, var: str = "x") -> FamilyCheck:
+    """The paper's conditions for the family of losses ``text`` in ``var`` with parameters
+    ``params`` (``"a,b"`` or a list of names) at the point ``at`` (exact, and it may depend on the
+    parameters), as exact conditions on the parameters: where ``at`` is a strict minimum,
+    ``eta_critical``, the order ``k`` by cases with the paper's condition and the flip coefficient.
+
+    >>> check_family("x**2/2 + a*x**3 + b*x**4", "a,b", 0).summary
+    'holds iff b < 9*a**2/2 where a != 0; holds iff b < 0 where a = 0, b != 0; fails where a = 0, b = 0'
+    >>> check_family("(x - a)**2/2 + (x - a)**3", ["a"], "a").summary
+    'holds for every parameter value where xb is a strict minimum (proved)'
+    >>> check_family("x**2/2 + a*x**3", "a,x", 0)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: `params` has a repeated name or the variable x
+    """
+    name = arguments.variable_name(var, "var")
+    if at is None:
+        raise InputError("a family needs the point `at` (it may depend on the parameters)", parameters=("at",))
+    symbols = _parameters(params, "params", name)
+    expr, text = _loss(text, "text", (name, *map(str, symbols)))
+    point, label = _in_parameters(at, "at", symbols)
+    return check_family_expr(expr, parse_variable_name(name), symbols, point, text=text, label=label)
+
+
+def check_l2_family(g_text: Expression, target: Any, params: Any, var: str = "x", at: Any = None) -> L2FamilyCheck:
+    """The L2 rule for the family ``(g - y)^2``, ``g`` the model ``g_text`` in ``var`` with
+    parameters ``params`` and ``y`` the ``target`` (exact, may depend on the parameters), at
+    ``x_bar = at`` or, by default, at the closed-form solution of ``g(x_bar) = y``: ``g' != 0``
+    and ``C < 0`` (``C`` the L2 quantity of :class:`~symbolic_eos.analysis.families.L2FamilyCheck`) as exact
+    conditions, a theorem where they hold throughout.
+
+    >>> check_l2_family("tanh(w*x)", "y", "w,y").theorem
+    'Theorem (exact): for every w, y with w != 0 and -1 < y < 1, the L2 rule holds for (tanh(w*x) - y)^2 at x_bar = atanh(y)/w.'
+    >>> check_l2_family("sin(w*x)", "y", "w,y")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: g(x) = y has several solutions ((pi - asin(y))/w, asin(y)/w): give the point `at`
+    """
+    name = arguments.variable_name(var, "var")
+    symbols = _parameters(params, "params", name)
+    g, g_text = _loss(g_text, "g_text", (name, *map(str, symbols)))
+    y, target_text = _in_parameters(target, "target", symbols)
+    point = None if at is None else _in_parameters(at, "at", symbols)[0]
+    return check_l2_family_expr(g, parse_variable_name(name), symbols, y, point, text=g_text, target_text=target_text)
 
 
 @overload

@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--vars", metavar="X,Y,...", help="several variables (multivariate check; needs --at 1,1,...)")
     c.add_argument("--at", metavar="X", help="exact point, e.g. 1, sqrt(2), pi, atanh(1/2)")
     c.add_argument("--range", nargs=2, metavar=("A", "B"), help="search range for minima (default -10 10)")
+    c.add_argument("--params", metavar="A,B,...", help="parameters of a family of losses (needs --at, which may use them)")
     c.add_argument("--report", metavar="FILE.md", help="also write a Markdown report (with a figure) to FILE.md")
     _add_common(c)
 
@@ -93,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     l2.add_argument("--var", default="x", help="the variable (default x)")
     l2.add_argument("--at", metavar="XBAR", help="exact point with g(XBAR) = Y, e.g. atanh(1/2)")
     l2.add_argument("--range", nargs=2, metavar=("A", "B"), help="search range for x_bar (default -10 10)")
+    l2.add_argument("--params", metavar="W,Y,...", help="parameters of a family of models (the target and --at may use them)")
     _add_common(l2)
 
     o = sub.add_parser("orbit", help="certified 2-cycles of GD at a learning rate eta")
@@ -269,6 +271,19 @@ def _run(args: argparse.Namespace) -> _Result:
         print(f"symbolic-eos {args.command}: {_SLOW[args.command]} ...", file=sys.stderr, flush=True)
 
     if args.command == "check":
+        if args.params is not None and args.vars is not None:
+            raise _UsageError("--params takes a 1-D family; --vars a multivariate loss: give one of them")
+        if args.params is not None:
+            from .api import check_family
+
+            if args.at is None:
+                raise _UsageError("a family needs --at (the point; it may depend on the parameters, e.g. --at 'sqrt(a)')")
+            family = check_family(args.expr.strip(), args.params, args.at, var=args.var)
+            if args.report:
+                from .render.report import check_report
+
+                check_report(family, args.report, command="symbolic-eos " + shlex.join(args.argv))
+            return family
         if args.vars is not None:
             from .api import check_multivariate
 
@@ -309,6 +324,12 @@ def _run(args: argparse.Namespace) -> _Result:
         if args.plots:
             plot_experiment(experiment, args.plots)
         return experiment
+    if args.command == "l2" and args.params is not None:
+        from .api import check_l2_family
+
+        if args.range is not None:
+            raise _UsageError("--range searches one model; a family is solved for x_bar or takes --at")
+        return check_l2_family(args.g.strip(), args.target.strip(), args.params, var=args.var, at=args.at)
     if args.command == "l2":
         return check_l2(args.g.strip(), args.target.strip(), var=args.var, at=args.at, range=args.range)
     if args.command == "orbit" and args.vars is not None:
@@ -382,7 +403,7 @@ def _protect_negative(arg: str) -> str:
 
 #: The command-line flag of each Python parameter a library message may name (in backticks).
 _FLAGS = {"at": "--at", "digits": "--digits", "eta": "--eta", "eta_max": "--eta-max", "vars_text": "--vars", "var": "--var",
-          "range": "--range", "target": "--target", "budget": "--budget", "starts": "--starts"}
+          "range": "--range", "target": "--target", "params": "--params", "budget": "--budget", "starts": "--starts"}
 
 
 def _with_flags(exc: EosError) -> str:

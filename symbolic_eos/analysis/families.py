@@ -651,8 +651,10 @@ class FamilyCheck:
             "params": list(self.params),
             "at": self.at,
             "rigor": str(self.rigor),
+            "point": self.at,
+            "minimum": self.at,
             "critical": self.critical.to_dict(),
-            "minimum": self.minimum.to_dict(),
+            "strict_minimum": self.minimum.to_dict(),
             "eta_critical": sp.sstr(self.eta_critical),
             "derivatives": {str(j): sp.sstr(d) for j, d in self.derivatives},
             "cases": [c.to_dict() for c in self.cases],
@@ -663,6 +665,29 @@ class FamilyCheck:
             "theorem": self.theorem,
             "notes": list(self.notes),
         }
+
+    def to_text(self) -> str:
+        lines = [f"f({self.var}; {', '.join(self.params)}) = {self.loss} at xb = {self.at}   (rigor: {self.rigor})",
+                 f"  critical point  f'(xb) = {sp.sstr(self.critical.expression)}: {self.critical.extent}",
+                 f"  strict minimum  f''(xb) = {sp.sstr(self.minimum.expression)} > 0: {self.minimum.extent}"
+                 + ("" if self.minimum.extent is Extent.ALWAYS else f" ({self.minimum.statement})"),
+                 f"  eta_critical    2/f'' = {sp.sstr(self.eta_critical)}"]
+        for c in self.cases:
+            head = f"  case {c.where}: k = {c.order if c.order is not None else '-'}"
+            if c.condition is not None:
+                lines.append(f"{head}, {c.condition.text}: holds iff {c.condition.statement}")
+            else:
+                lines.append(f"{head}: {c.verdict or 'undecided'}" + (f" ({c.reason})" if c.reason else ""))
+            if c.flip_coefficient is not None:
+                lines.append(f"      flip coefficient (order {c.flip_order}): {sp.sstr(c.flip_coefficient)} ({c.flip})")
+        if self.generalised_flip is not None:
+            g = self.generalised_flip
+            lines.append(f"  boundary {g.boundary}: order-5 flip coefficient {sp.sstr(g.coefficient)}. {g.statement}")
+        lines.append(f"  verdict: {self.summary}")
+        if self.theorem:
+            lines.append(f"  {self.theorem}")
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
 
     def to_markdown(self) -> str:
         lines = [
@@ -977,6 +1002,18 @@ class L2FamilyCheck:
             "summary": self.summary,
             "general": self.general.to_dict(),
         }
+
+    def to_text(self) -> str:
+        lines = [f"L2 family (g(x) - y)^2 with g = {self.model}, y = {self.target}, parameters {', '.join(self.params)}",
+                 f"  x_bar = {sp.sstr(self.x_bar)}" + ("   (solved from g(x_bar) = y)" if self.solved else ""),
+                 *(f"  domain: {d.statement}" for d in self.domain),
+                 f"  g' = {sp.sstr(self.slope.expression)} != 0: {self.slope.extent}",
+                 f"  C = g' g''' - 6 g''^2 = {sp.sstr(self.rule.expression)} < 0: {self.rule.extent}"
+                 + ("" if self.rule.extent is Extent.ALWAYS else f" ({self.rule.statement})"),
+                 f"  verdict: {self.summary}   (rigor: {self.rigor})"]
+        if self.theorem:
+            lines.append(f"  {self.theorem}")
+        return "\n".join(lines)
 
     def to_markdown(self) -> str:
         lines = [

@@ -424,15 +424,16 @@ def check_report(result: StabilityCheck | MinimaCheck | MultivariateCheck, path:
     >>> check_report(check("x**2/2 + x**3", at="0").to_dict(), tempfile.mkdtemp() + "/c.md")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    symbolic_eos.errors.InputError: result: expected a StabilityCheck, MinimaCheck or MultivariateCheck, got dict {'point': '0', ...
+    symbolic_eos.errors.InputError: result: expected a StabilityCheck, MinimaCheck, MultivariateCheck or FamilyCheck, got dict ...
     """
     from ..multi.check import MultivariateCheck  # noqa: F811 - at run time, not only for mypy
+    from ..analysis.families import FamilyCheck, L2FamilyCheck
 
-    result = arguments.instance(result, "result", (StabilityCheck, MinimaCheck, MultivariateCheck),
-                                "a StabilityCheck, MinimaCheck or MultivariateCheck")
+    result = arguments.instance(result, "result", (StabilityCheck, MinimaCheck, MultivariateCheck, FamilyCheck, L2FamilyCheck),
+                                "a StabilityCheck, MinimaCheck, MultivariateCheck or FamilyCheck")
     path = Path(arguments.path(path, "path"))
     command, figures = arguments.optional_text(command, "command"), arguments.flag(figures, "figures")
-    parts = [f"# symbolic-eos check: {_code(getattr(result, 'expression', ''))}\n"]
+    parts = [f"# symbolic-eos check: {_code(getattr(result, 'expression', None) or getattr(result, 'loss', ''))}\n"]
     if command:
         parts.append(f"Command: {_code(command)} (symbolic-eos {__version__}).\n")
     parts.append(result.to_markdown().strip() + "\n")
