@@ -23,6 +23,7 @@ from ..errors import EosError, InputError, brief
 from .output import atomic_directory, atomic_files
 from ..core.progress import Progress, each_with_progress
 from ..analysis.results import MinimaCheck, StabilityCheck, markdown_text, math_text
+from ..analysis.families import FamilyCheck, L2FamilyCheck
 from ..core.vocabulary import Rigor, Status
 
 if TYPE_CHECKING:
@@ -407,7 +408,7 @@ def _write_pages(verification: PaperVerification, root: Path, figures: bool, pro
     return written
 
 
-def check_report(result: StabilityCheck | MinimaCheck | MultivariateCheck, path: str | Path,
+def check_report(result: StabilityCheck | MinimaCheck | MultivariateCheck | FamilyCheck | L2FamilyCheck, path: str | Path,
                  command: str | None = None, figures: bool = True) -> Path:
     """A Markdown page at ``path`` for a user's check ``result`` (``symbolic-eos check ...
     --report FILE.md``, the ``command`` shown on the page), with a bifurcation diagram next to
@@ -427,13 +428,13 @@ def check_report(result: StabilityCheck | MinimaCheck | MultivariateCheck, path:
     symbolic_eos.errors.InputError: result: expected a StabilityCheck, MinimaCheck, MultivariateCheck or FamilyCheck, got dict ...
     """
     from ..multi.check import MultivariateCheck  # noqa: F811 - at run time, not only for mypy
-    from ..analysis.families import FamilyCheck, L2FamilyCheck
 
     result = arguments.instance(result, "result", (StabilityCheck, MinimaCheck, MultivariateCheck, FamilyCheck, L2FamilyCheck),
                                 "a StabilityCheck, MinimaCheck, MultivariateCheck or FamilyCheck")
     path = Path(arguments.path(path, "path"))
     command, figures = arguments.optional_text(command, "command"), arguments.flag(figures, "figures")
-    parts = [f"# symbolic-eos check: {_code(getattr(result, 'expression', None) or getattr(result, 'loss', ''))}\n"]
+    title: str = result.loss if isinstance(result, FamilyCheck) else result.model if isinstance(result, L2FamilyCheck) else result.expression
+    parts = [f"# symbolic-eos check: {_code(title)}\n"]
     if command:
         parts.append(f"Command: {_code(command)} (symbolic-eos {__version__}).\n")
     parts.append(result.to_markdown().strip() + "\n")
