@@ -21,6 +21,7 @@ bisection (left half first) the certificates always used.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from typing import Callable, Generic, Protocol, Sequence, TypeVar
 
@@ -99,9 +100,10 @@ def split_cell(cell: Cell, scale: Sequence[fmpq]) -> tuple[Cell, Cell]:
 
 
 def bisect_cells(classifiers: Sequence[Classifier[L]], box: Cell, max_splits: int, max_boxes: int,
-                 budget_leaf: Callable[[Cell], L], decided: Callable[[L], bool]) -> Bisection[L]:
+                 budget_leaf: Callable[[Cell], L], decided: Callable[[L], bool], breadth_first: bool = False) -> Bisection[L]:
     """Depth-first bisection of ``box`` (lower half first, so in 1-D the leaves come out in
-    order) with ``classifiers[0]``; a cell left undecided (``decided(leaf)`` false, or no leaf)
+    order) with ``classifiers[0]``, or with ``breadth_first`` level by level (so a budget that
+    runs out leaves the smallest cells undecided, not half the box); a cell left undecided (``decided(leaf)`` false, or no leaf)
     because of precision (the classifier's ``limited``) is retried with the next classifier (more
     bits) while the budget lasts.  A cell halved ``max_splits`` times is classified ``final``.
     After ``max_boxes`` evaluations every cell still waiting becomes ``budget_leaf(cell)``.
@@ -114,17 +116,21 @@ def bisect_cells(classifiers: Sequence[Classifier[L]], box: Cell, max_splits: in
     >>> run = bisect_cells([Sign()], ((fmpq(-1), fmpq(1)),), 3, 100, lambda cell: "budget", lambda leaf: leaf != "?")
     >>> run.leaves, run.boxes, run.exhausted
     (('-', '+'), 3, False)
-    >>> bisect_cells([Sign()], ((fmpq(-1), fmpq(1)),), 3, 1, lambda cell: "budget", lambda leaf: True).leaves  # undecided: the budget ran out
+    >>> bisect_cells([Sign()], ((fmpq(-1), fmpq(1)),), 3, 1, lambda c: "budget", lambda leaf: True).leaves  # undecided: no budget
     ('budget', 'budget')
+    >>> bisect_cells([Sign()], ((fmpq(-1), fmpq(2)),), 3, 4, lambda cell: "budget", lambda leaf: True, breadth_first=True).leaves
+    ('+', '-', 'budget')
     """
     top = classifiers[0].prec
     scale = tuple(hi - lo for lo, hi in box)
     leaves: list[L] = []
-    stack: list[tuple[Cell, int]] = [(box, 0)]
+    # A stack popped from the right is depth-first; a queue popped from the left, breadth-first.
+    stack: deque[tuple[Cell, int]] = deque([(box, 0)])
+    take = stack.popleft if breadth_first else stack.pop
     boxes = 0
     exhausted = False
     while stack:
-        cell, depth = stack.pop()
+        cell, depth = take()
         if boxes >= max_boxes:
             exhausted = True
             leaves.append(budget_leaf(cell))
@@ -140,6 +146,5 @@ def bisect_cells(classifiers: Sequence[Classifier[L]], box: Cell, max_splits: in
             leaves.append(leaf)
             continue
         lower, upper = split_cell(cell, scale)
-        stack.append((upper, depth + 1))
-        stack.append((lower, depth + 1))
+        stack.extend([(lower, depth + 1), (upper, depth + 1)] if breadth_first else [(upper, depth + 1), (lower, depth + 1)])
     return Bisection(tuple(leaves), boxes, exhausted, top)
