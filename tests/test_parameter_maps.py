@@ -183,7 +183,8 @@ def test_random_polynomials_holds_and_fails_cells_are_right(coefficients, data):
             cell = data.draw(st.sampled_from(cells), label=status)
             (a0, a1), (b0, b1) = _ends(cell)
             s, t = (data.draw(st.fractions(0, 1, max_denominator=1000)) for _ in range(2))
-            point = {A: a0 + sp.Rational(s.numerator, s.denominator) * (a1 - a0), B: b0 + sp.Rational(t.numerator, t.denominator) * (b1 - b0)}
+            point = {A: a0 + sp.Rational(s.numerator, s.denominator) * (a1 - a0),
+                     B: b0 + sp.Rational(t.numerator, t.denominator) * (b1 - b0)}
             assert sign * expr.subs(point) > 0
 
 
