@@ -131,6 +131,18 @@ def test_a_quantity_exactly_zero_is_undecided_never_holds_or_fails():
     assert [(c.status, c.cause) for c in m.cells] == [("undecided", "equality")] and m.boxes == 1
 
 
+def test_precision_is_raised_where_it_stops_a_decision():
+    """``(a + 10^20)^2 - 10^40 - 2 10^20 a - a^2 + 1`` is 1: 64 and 128 bits lose it in the
+    cancellation, 256 bits decide (the ladder of certificates.py, now shared)."""
+    big = sp.Integer(10) ** 20
+    q = (A + big) ** 2 - big**2 - 2 * big * A - A**2 + 1
+    box = [(sp.Rational(1, 3), sp.Rational(2, 3))]
+    m = certify_parameter_map(q, (A,), box, max_depth=3)
+    assert [c.status for c in m.cells] == ["holds"] and m.max_prec == 256 and m.boxes == 3
+    low = certify_parameter_map(q, (A,), box, max_depth=3, prec=16)
+    assert low.max_prec == 64 and low.summary.startswith("undecided on the whole box [1/3, 2/3] (8 cells: condition_straddles)")
+
+
 def test_to_dict_is_json_with_exact_text():
     m = certify_parameter_map(Q, (A, B), [(-1, 1), (-1, 1)], requires=(1,), max_depth=3)
     d = json.loads(json.dumps(m.to_dict()))

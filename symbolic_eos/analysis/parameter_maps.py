@@ -138,21 +138,17 @@ class ParameterMap:
     @property
     def summary(self) -> str:
         """One line: the share of the box each status covers and the work done."""
-        shares = [(s, self.fraction(s)) for s in _ORDER]
-        present = [(s, f) for s, f in shares if f != 0]
-        if len(present) == 1:
-            text = f"{present[0][0]} on the whole box {_box_text(self.box)}"
-        else:
-            parts = []
-            for i, (s, f) in enumerate(present):
-                part = f"{s} on {short_decimal(f * 100, 4)}%" + (" of the box" if i == 0 else "")
-                if s == MapStatus.UNDECIDED:
-                    n = len(self.of_status(s))
-                    causes = ", ".join(str(c) for c, _ in self._causes().most_common())
-                    part += f" ({n} cell{'s' if n != 1 else ''}" + (f": {causes})" if causes else ")")
-                parts.append(part)
-            text = ", ".join(parts)
-        return text + f"; {self.boxes} boxes evaluated" + (" (work budget exhausted)" if self.budget_exhausted else "")
+        present = [(s, f) for s in _ORDER if (f := self.fraction(s)) != 0]
+        parts = []
+        for i, (s, f) in enumerate(present):
+            part = (f"{s} on the whole box {_box_text(self.box)}" if len(present) == 1
+                    else f"{s} on {short_decimal(f * 100, 4)}%" + (" of the box" if i == 0 else ""))
+            if s == MapStatus.UNDECIDED:
+                n = len(self.of_status(s))
+                causes = ", ".join(str(c) for c, _ in self._causes().most_common())
+                part += f" ({n} cell{'s' if n != 1 else ''}" + (f": {causes})" if causes else ")")
+            parts.append(part)
+        return ", ".join(parts) + f"; {self.boxes} boxes evaluated" + (" (work budget exhausted)" if self.budget_exhausted else "")
 
     # -- rendering --------------------------------------------------------------------------
 
