@@ -114,7 +114,7 @@ def test_one_parameter_holds_set_is_minus_one_to_one():
 def test_a_requirement_certified_negative_excludes():
     m = certify_parameter_map(1 + A**2, (A,), [(-1, 1)], requires=[A - 2])
     assert [c.status for c in m.cells] == ["excluded"] and m.boxes == 1
-    assert m.summary == "excluded on the whole box [-1, 1]; 1 boxes evaluated"
+    assert m.summary == "excluded on the whole box [-1, 1]; 1 box evaluated"
     mixed = certify_parameter_map(1 + A**2 + B**2, (A, B), [(-1, 1), (-1, 1)], requires=[A - B / 3], max_depth=5)
     for cell in mixed.of_status("excluded"):
         (a0, a1), (b0, b1) = _ends(cell)

@@ -148,7 +148,8 @@ class ParameterMap:
                 causes = ", ".join(str(c) for c, _ in self._causes().most_common())
                 part += f" ({n} cell{'s' if n != 1 else ''}" + (f": {causes})" if causes else ")")
             parts.append(part)
-        return ", ".join(parts) + f"; {self.boxes} boxes evaluated" + (" (work budget exhausted)" if self.budget_exhausted else "")
+        work = f"; {self.boxes} box{'es' if self.boxes != 1 else ''} evaluated"
+        return ", ".join(parts) + work + (" (work budget exhausted)" if self.budget_exhausted else "")
 
     # -- rendering --------------------------------------------------------------------------
 
