@@ -14,7 +14,7 @@ import sympy as sp
 from flint import fmpq
 from hypothesis import given, settings, strategies as st
 
-from symbolic_eos.analysis.boxes import split_cell
+from symbolic_eos.analysis.boxes import bisect_cells, split_cell
 from symbolic_eos.analysis.parameter_maps import certify_parameter_map
 from symbolic_eos.errors import InputError
 
@@ -161,6 +161,31 @@ def test_split_cell_halves_the_widest_side_in_units_of_the_box():
     lower, upper = split_cell(box, scale)
     assert lower == ((fmpq(0), fmpq(1, 2)), (fmpq(0), fmpq(100)))  # tie: the first parameter
     assert split_cell(lower, scale)[0] == ((fmpq(0), fmpq(1, 2)), (fmpq(0), fmpq(50)))
+
+
+class _Third:
+    """Decides every cell that does not hold 1/3: the one bisection, seen from outside."""
+
+    prec, limited = 64, False
+
+    def classify_cell(self, cell, final):
+        (lo, hi), = cell
+        return (lo, hi, "decided") if not lo <= fmpq(1, 3) <= hi else (lo, hi, "undecided") if final else None
+
+
+@pytest.mark.parametrize("breadth_first", [False, True])
+def test_the_one_bisection_in_one_dimension_is_the_midpoint_bisection(breadth_first):
+    run = bisect_cells([_Third()], ((fmpq(0), fmpq(1)),), 10, 10**6, lambda cell: None, lambda leaf: leaf[2] == "decided",
+                       breadth_first=breadth_first)
+    leaves = sorted(run.leaves) if breadth_first else list(run.leaves)
+    assert leaves == sorted(leaves) and leaves[0][0] == 0 and leaves[-1][1] == 1  # depth-first: in order
+    assert all(left[1] == right[0] for left, right in zip(leaves, leaves[1:]))  # contiguous
+    for lo, hi, _ in leaves:  # a node of the midpoint bisection: width 2^-k, lo a multiple of it
+        width = hi - lo
+        assert width.p == 1 and width.q & (width.q - 1) == 0 and (lo / width).q == 1
+    undecided = [leaf for leaf in leaves if leaf[2] == "undecided"]
+    assert len(undecided) == 1 and undecided[0][1] - undecided[0][0] == fmpq(1, 2**10)
+    assert run.boxes == 21 and not run.exhausted  # two per level, one at the top
 
 
 def test_three_parameters():
