@@ -179,7 +179,7 @@ def test_the_one_bisection_in_one_dimension_is_the_midpoint_bisection(breadth_fi
                        breadth_first=breadth_first)
     leaves = sorted(run.leaves) if breadth_first else list(run.leaves)
     assert leaves == sorted(leaves) and leaves[0][0] == 0 and leaves[-1][1] == 1  # depth-first: in order
-    assert all(left[1] == right[0] for left, right in zip(leaves, leaves[1:]))  # contiguous
+    assert all(left[1] == right[0] for left, right in zip(leaves, leaves[1:], strict=False))  # contiguous
     for lo, hi, _ in leaves:  # a node of the midpoint bisection: width 2^-k, lo a multiple of it
         width = hi - lo
         assert width.p == 1 and width.q & (width.q - 1) == 0 and (lo / width).q == 1
