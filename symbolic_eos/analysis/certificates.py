@@ -35,6 +35,7 @@ from flint import arb, arb_series, ctx, fmpq
 
 from ..core import arguments
 from .base_models import BaseModel, base_models, model as catalog_model
+from .boxes import Cell, bisect_cells
 from .global_proofs import GlobalProof, global_proof
 from ..core.decide import excludes_zero
 from ..core.numbers import decimal_string, interval_text, short_decimal
@@ -452,6 +453,11 @@ class _Certifier:
                 self._points[x] = None
         return self._points[x]
 
+    def classify_cell(self, cell: Cell, final: bool) -> _Leaf | None:
+        """:meth:`classify` of the one interval of ``cell`` (the interface of the bisection)."""
+        ((a, b),) = cell
+        return self.classify(a, b, final)
+
     def classify(self, a: fmpq, b: fmpq, final: bool) -> _Leaf | None:
         """The status of ``[a, b]``; None when it is undecided and not ``final`` (bisecting it
         may help).  A ``final`` undecided leaf carries the reason, with any zero proved."""
@@ -548,34 +554,15 @@ def _status(q: arb) -> str | None:
 
 
 def _bisect(certifiers: list[_Certifier], a: fmpq, b: fmpq, max_depth: int, max_boxes: int) -> tuple[list[_Leaf], int, bool, int]:
-    """Depth-first bisection (left half first, so leaves come out in order), at most
-    ``max_boxes`` box evaluations: what is left when the budget runs out stays undecided.  A box
-    left undecided for lack of precision is retried with the next certifier (more bits).
-    Returns the leaves, the evaluations, whether the budget ran out, the highest precision used."""
-    top = certifiers[0].prec
-    leaves: list[_Leaf] = []
-    stack = [(a, b, 0)]
-    boxes = 0
-    exhausted = False
-    while stack:
-        lo, hi, depth = stack.pop()
-        if boxes >= max_boxes:
-            exhausted = True
-            leaves.append(_Leaf(lo, hi, "undecided", "work budget exhausted", cause=CellCause.BUDGET))
-            continue
-        for certifier in certifiers:
-            boxes += 1
-            top = max(top, certifier.prec)
-            leaf = certifier.classify(lo, hi, final=depth >= max_depth)
-            if (leaf is not None and leaf.status != "undecided") or not certifier.limited or boxes >= max_boxes:
-                break
-        if leaf is not None:
-            leaves.append(leaf)
-            continue
-        mid = (lo + hi) / 2
-        stack.append((mid, hi, depth + 1))
-        stack.append((lo, mid, depth + 1))
-    return leaves, boxes, exhausted, top
+    """The one bisection (:func:`~symbolic_eos.analysis.boxes.bisect_cells`) on ``[a, b]``: left
+    half first, so leaves come out in order, at most ``max_boxes`` box evaluations (what is left
+    when the budget runs out stays undecided); a box left undecided for lack of precision is
+    retried with the next certifier (more bits).  Returns the leaves, the evaluations, whether
+    the budget ran out, the highest precision used."""
+    run = bisect_cells(certifiers, ((a, b),), max_depth, max_boxes,
+                       lambda cell: _Leaf(cell[0][0], cell[0][1], "undecided", "work budget exhausted", cause=CellCause.BUDGET),
+                       lambda leaf: leaf.status != "undecided")
+    return list(run.leaves), run.boxes, run.exhausted, run.top
 
 
 def _merge(leaves: list[_Leaf]) -> tuple[list[CertifiedInterval], list[tuple]]:

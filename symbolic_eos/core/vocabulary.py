@@ -20,7 +20,7 @@ from typing import Iterable
 
 __all__ = ["Word", "Verdict", "Flip", "Rigor", "Status", "PaperCase", "Evidence", "LossType", "ClosedFormStatus", "NoCycleCause",
            "CellCause", "RunOutcome", "Fate", "XYFate", "ClaimKind", "Route", "SharpnessStatus", "ProofStatus", "ProofRoute", "BasinRegion",
-           "Relation", "Extent"]
+           "Relation", "Extent", "MapStatus"]
 
 
 class Word(enum.StrEnum):
@@ -249,7 +249,11 @@ class CellCause(Word):
     """Why a base-model certificate's sub-interval is what it is, beside the prose reason:
     ``degenerate`` (a proved zero of g'), ``condition_zero`` (a proved zero of the condition),
     ``equality`` (the condition is 0 on all of it), or the lack of a certificate at the depth
-    reached (``g1_uncertified``, ``q_uncertified``, ``not_evaluated``, ``budget``).
+    reached (``g1_uncertified``, ``q_uncertified``, ``not_evaluated``, ``budget``).  A cell of a
+    parameter map is undecided when its condition or one of its requirements still takes both
+    signs at the depth reached (``condition_straddles``, ``requirement_straddles``), when the
+    condition is exactly 0 on all of it (``equality``: higher order decides), or for lack of an
+    evaluation (``not_evaluated``) or of budget (``budget``).
 
     ``CellCause(value)`` is the member whose word is ``value`` (ValueError for any other word).
 
@@ -264,6 +268,26 @@ class CellCause(Word):
     Q_UNCERTIFIED = "q_uncertified"
     NOT_EVALUATED = "not_evaluated"
     BUDGET = "budget"
+    CONDITION_STRADDLES = "condition_straddles"
+    REQUIREMENT_STRADDLES = "requirement_straddles"
+
+
+class MapStatus(Word):
+    """The status of one cell of a parameter map (a box of parameters): the condition ``holds``
+    (certified > 0) or ``fails`` (certified < 0) on all of it while every requirement is certified
+    > 0; the setting does not apply on all of it (``excluded``: some requirement is certified <= 0);
+    or ``undecided``.
+
+    ``MapStatus(value)`` is the member whose word is ``value`` (ValueError for any other word).
+
+    >>> [str(s) for s in MapStatus], MapStatus("excluded") is MapStatus.EXCLUDED
+    (['holds', 'fails', 'undecided', 'excluded'], True)
+    """
+
+    HOLDS = "holds"
+    FAILS = "fails"
+    UNDECIDED = "undecided"
+    EXCLUDED = "excluded"
 
 
 class RunOutcome(Word):

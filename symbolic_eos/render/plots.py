@@ -14,15 +14,18 @@ import sympy as sp
 
 from ..core import arguments
 from ..analysis.certificates import BaseModelCertificate, fmpq_text
+from ..analysis.parameter_maps import ParameterMap
 from ..dynamics.reports import OrbitReport, WindowReport
 from ..errors import InputError
 from ..core.jets import float_function
+from ..core.numbers import short_decimal
 from ..analysis.results import StabilityCheck
 
 if TYPE_CHECKING:
     from ..paper.mlp import MlpExperiment
 
-__all__ = ["bifurcation_diagram", "cobweb", "trajectories", "save_figure", "SUFFIXES", "plot_certificates", "plot_experiment"]
+__all__ = ["bifurcation_diagram", "cobweb", "trajectories", "save_figure", "SUFFIXES", "plot_certificates", "plot_experiment",
+           "plot_parameter_map"]
 
 #: The file suffixes a plot may be written to (matplotlib's writers; no suffix means PNG).
 SUFFIXES = ("", ".png", ".pdf", ".svg", ".svgz", ".eps", ".ps", ".jpg", ".jpeg", ".tif", ".tiff", ".webp",
@@ -294,6 +297,98 @@ def plot_certificates(certificates: Sequence[BaseModelCertificate], path: str, d
     ax.set_xlabel("x")
     ax.set_title("L2 condition g' != 0 and g' g''' - 6 g''^2 < 0 (certified; * = on the poster)", fontsize=9)
     handles = [Patch(color=c, label=s) for s, c in _COLOURS.items()]
+    ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    try:
+        save_figure(fig, path, dpi=dpi, bbox_inches="tight")
+    finally:
+        plt.close(fig)
+
+
+_MAP_COLOURS = {"holds": "#2ca02c", "fails": "#d62728", "undecided": "#7f7f7f", "excluded": "#ffffff"}
+
+
+def _float_values(expr: sp.Expr, symbols: Sequence[sp.Symbol], axes: Sequence[Sequence[sp.Rational]]) -> Any:
+    """``expr`` in float64 on the grid ``axes`` (one list of rationals per symbol; rows follow
+    the second symbol), one exact substitution of the second coordinate per row: a drawing."""
+    if len(symbols) == 1:
+        return float_function(expr, symbols[0])(np.array([float(v) for v in axes[0]]))
+    first = np.array([float(v) for v in axes[0]])
+    return np.array([float_function(expr.subs(symbols[1], v), symbols[0])(first) for v in axes[1]])
+
+
+def plot_parameter_map(result: ParameterMap, path: str, dpi: int = 120) -> None:
+    """The cells of the parameter map ``result`` (from ``certify_parameter_map``) saved to
+    ``path`` (format from its extension) at ``dpi``: for 2 parameters, coloured rectangles (holds
+    green, fails red, undecided grey, excluded white hatched) under the boundary ``quantity = 0``
+    (black); for 1 parameter, a strip like :func:`plot_certificates` with the boundary as black
+    ticks.  The legend gives each status's share of the box.  The boundary is a drawing: the
+    exact expression evaluated in float64 on a fine grid (a matplotlib contour); it decides
+    nothing, the coloured cells are the certificate.  The PNG bytes are deterministic (no
+    software/date metadata, fixed dpi).
+
+    >>> import os, tempfile, sympy as sp
+    >>> from symbolic_eos.analysis.parameter_maps import certify_parameter_map
+    >>> a, b = sp.symbols("a b")
+    >>> path = os.path.join(tempfile.mkdtemp(), "map.png")
+    >>> plot_parameter_map(certify_parameter_map(108*a**2 - 24*b, (a, b), [(-1, 1), (-1, 1)], max_depth=4), path, dpi=40)
+    >>> with open(path, "rb") as fh:
+    ...     fh.read(4) == bytes([0x89]) + b"PNG"
+    True
+
+    >>> c = sp.Symbol("c")
+    >>> plot_parameter_map(certify_parameter_map(a + b + c, (a, b, c), [(0, 1)] * 3, max_depth=1), path)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: result: plot_parameter_map draws 1 or 2 parameters, the map has 3 (a, b, c)
+    """
+    plt = _pyplot()
+    from matplotlib.collections import PatchCollection
+    from matplotlib.patches import Patch, Rectangle
+
+    result = arguments.instance(result, "result", ParameterMap, "a ParameterMap (from certify_parameter_map)")
+    path, dpi = arguments.path(path, "path", SUFFIXES), arguments.positive_int(dpi, "dpi", 10, 2000)
+    n = len(result.params)
+    if n not in (1, 2):
+        raise InputError(f"result: plot_parameter_map draws 1 or 2 parameters, the map has {n} ({', '.join(result.params)})")
+    box = [(fmpq_text(lo), fmpq_text(hi)) for lo, hi in result.box]
+    fig, ax = plt.subplots(figsize=(7, 5.5) if n == 2 else (8, 1.8))
+    for status, colour in _MAP_COLOURS.items():
+        rects = []
+        for cell in result.of_status(status):
+            (x0, x1), (y0, y1) = [(float(fmpq_text(lo)), float(fmpq_text(hi))) for lo, hi in cell.ends] + ([] if n == 2 else [(0.0, 1.0)])
+            rects.append(Rectangle((x0, y0), x1 - x0, y1 - y0))
+        if rects:
+            hatched = status == "excluded"
+            ax.add_collection(PatchCollection(rects, facecolor=colour, edgecolor="#999999" if hatched else "none",
+                                              linewidth=0.0, hatch="//" if hatched else None))
+    handles = [Patch(facecolor=c, edgecolor="#999999", hatch="//" if s == "excluded" else None,
+                     label=f"{s}: {short_decimal(result.fraction(s) * 100, 4)}% (area {short_decimal(result.area(s), 6)})")
+               for s, c in _MAP_COLOURS.items()]
+    if result.expression is not None:
+        steps = 400
+        ends = [(sp.Rational(int(lo.p), int(lo.q)), sp.Rational(int(hi.p), int(hi.q))) for lo, hi in box]
+        axes = [[lo + (hi - lo) * sp.Rational(j, steps) for j in range(steps + 1)] for lo, hi in ends]
+        values = _float_values(result.expression, result.symbols, axes)
+        finite = values[np.isfinite(values)]
+        if finite.size and finite.min() < 0 < finite.max():
+            xs = np.array([float(v) for v in axes[0]])
+            if n == 2:
+                ax.contour(xs, np.array([float(v) for v in axes[1]]), values, levels=[0.0], colors="black", linewidths=1.0)
+            else:
+                crossings = np.nonzero(np.diff(np.sign(values)) != 0)[0]
+                for i in crossings:
+                    ax.plot([(xs[i] + xs[i + 1]) / 2] * 2, [-0.1, 1.1], color="black", lw=1.0)
+            handles.append(Patch(facecolor="none", edgecolor="black", label=f"{result.quantity} = 0 (drawn in floats)"))
+    ax.set_xlim(float(box[0][0]), float(box[0][1]))
+    ax.set_xlabel(result.params[0])
+    if n == 2:
+        ax.set_ylim(float(box[1][0]), float(box[1][1]))
+        ax.set_ylabel(result.params[1])
+    else:
+        ax.set_ylim(-0.15, 1.15)
+        ax.set_yticks([])
+    condition = f"{result.quantity} > 0" + "".join(f", {r} > 0" for r in result.requires)
+    ax.set_title(f"certified map of {condition}"[:120], fontsize=9)
     ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     try:
         save_figure(fig, path, dpi=dpi, bbox_inches="tight")
