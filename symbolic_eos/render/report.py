@@ -433,7 +433,8 @@ def check_report(result: StabilityCheck | MinimaCheck | MultivariateCheck | Fami
                                 "a StabilityCheck, MinimaCheck, MultivariateCheck or FamilyCheck")
     path = Path(arguments.path(path, "path"))
     command, figures = arguments.optional_text(command, "command"), arguments.flag(figures, "figures")
-    title: str = result.loss if isinstance(result, FamilyCheck) else result.model if isinstance(result, L2FamilyCheck) else result.expression
+    title: str = (result.loss if isinstance(result, FamilyCheck) else result.model if isinstance(result, L2FamilyCheck)
+                  else result.expression)
     parts = [f"# symbolic-eos check: {_code(title)}\n"]
     if command:
         parts.append(f"Command: {_code(command)} (symbolic-eos {__version__}).\n")
