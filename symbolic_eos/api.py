@@ -36,7 +36,8 @@ from .multi.cycles import MultiOrbitReport, multivariate_orbit_expr
 from .core.parse import parse_constant, parse_expression, parse_variable_name
 from .analysis.check import check_expr, check_l2_expr
 from .analysis.results import L2Check, L2Search, MinimaCheck, StabilityCheck
-from .analysis.families import FamilyCheck, L2FamilyCheck, MAX_PARAMS, check_family_expr, check_l2_family_expr
+from .analysis.families import (FamilyCheck, L2FamilyCheck, MAX_PARAMS, check_family_expr, check_l2_family_expr,
+                                with_parameter_map)
 
 __all__ = [
     "check", "check_l2", "orbit", "window", "existence", "compose", "check_multivariate", "multivariate_orbit",
@@ -99,6 +100,28 @@ def _in_parameters(value: object, name: str, params: tuple[sp.Symbol, ...]) -> t
     return _loss(value, name, tuple(map(str, params)))
 
 
+def _region(value: object) -> dict[str, tuple[Any, Any]]:
+    """``"a=-1:1,b=0:1/2"`` (or a mapping from names to ``(lo, hi)``) as a mapping."""
+    if not isinstance(value, str):
+        return arguments.instance(value, "region", dict, "text such as 'a=-1:1,b=-1:1' or a dict of (lo, hi)")
+    out: dict[str, tuple[Any, Any]] = {}
+    for piece in arguments.text(value, "region", 2000).split(","):
+        name, _, ends = piece.partition("=")
+        lo, colon, hi = ends.partition(":")
+        if not colon or not name.strip():
+            raise InputError(f"`region` entry {piece.strip()!r} is not NAME=LO:HI (e.g. a=-1:1)", parameters=("region",))
+        if name.strip() in out:
+            raise InputError(f"`region` names {name.strip()} twice", parameters=("region",))
+        out[name.strip()] = (lo.strip(), hi.strip())
+    return out
+
+
+def _mapped(result: Any, region: object, max_cells: int, max_depth: int) -> Any:
+    if region is None:
+        return result
+    return with_parameter_map(result, _region(region), max_cells=max_cells, max_depth=max_depth)
+
+
 def _point(value: object, name: str, symbols: tuple[sp.Symbol, ...], vars_name: str) -> tuple[tuple[sp.Expr, ...], tuple[str, ...], str]:
     text = arguments.point_texts(value, name)
     labels = tuple(p.strip() for p in text.split(","))
@@ -117,12 +140,12 @@ def check(text: Expression, var: str = "x", at: None = None, range: Any = None) 
 
 
 def check(text: Expression, var: str = "x", at: Exact | None = None, range: Any = None,
-          params: Any = None) -> StabilityCheck | MinimaCheck | FamilyCheck:
+          params: Any = None, region: Any = None) -> StabilityCheck | MinimaCheck | FamilyCheck:
     """The paper's criterion and the flip normal form for the loss ``text`` (text or a sympy
     expression) in ``var``: at the critical point ``at`` (a :class:`StabilityCheck`) or at every
     strict local minimum in ``range`` (a :class:`MinimaCheck`; default [-10, 10]).  With
     ``params`` (``"a,b"`` or a list of names) the loss is a family and the result a
-    :class:`~symbolic_eos.analysis.families.FamilyCheck` (see :func:`check_family`).
+    :class:`~symbolic_eos.analysis.families.FamilyCheck` (see :func:`check_family`; ``region`` maps it).
 
     >>> check("x**2/2 + x**3", at="0").paper.verdict
     'holds'
@@ -136,18 +159,28 @@ def check(text: Expression, var: str = "x", at: Exact | None = None, range: Any 
     if params is not None:
         if range is not None:
             raise InputError("`range` searches for minima of one loss; a family needs `at`", parameters=("range", "params"))
-        return check_family(text, params, at, var=var)
+        return check_family(text, params, at, var=var, region=region)
+    if region is not None:
+        raise InputError("`region` maps a family: give `params` too", parameters=("region", "params"))
     name = arguments.variable_name(var, "var")
     expr, text = _loss(text, "text", (name,))
     point, label = _optional_constant(at, "at", "the point")
     return check_expr(expr, parse_variable_name(name), point, _range(range), text=text, label=label)
 
 
-def check_family(text: Expression, params: Any, at: Any, var: str = "x") -> FamilyCheck:
+def check_family(text: Expression, params: Any, at: Any, var: str = "x", region: Any = None, max_cells: int = 10000,
+                 max_depth: int = 12) -> FamilyCheck:
     """The paper's conditions for the family of losses ``text`` in ``var`` with parameters
     ``params`` (``"a,b"`` or a list of names) at the point ``at`` (exact, and it may depend on the
     parameters), as exact conditions on the parameters: where ``at`` is a strict minimum,
     ``eta_critical``, the order ``k`` by cases with the paper's condition and the flip coefficient.
+    With a ``region`` (``"a=-1:1,b=-1:1"``) also the certified map of the parameter box: cells
+    ``holds`` / ``fails`` / ``undecided`` / ``excluded``, at most ``max_depth`` halvings per parameter
+    and ``max_cells`` cell evaluations.
+
+    >>> m = check_family("x**2/2 + a*x**3 + b*x**4", "a,b", 0, region="a=-1:1,b=-1:1", max_cells=500).parameter_map
+    >>> m.area("holds") > 3 and m.area("fails") > 0
+    True
 
     >>> check_family("x**2/2 + a*x**3 + b*x**4", "a,b", 0).summary
     'holds iff b < 9*a**2/2 where a != 0; holds iff b < 0 where a = 0, b != 0; fails where a = 0, b = 0'
@@ -164,15 +197,18 @@ def check_family(text: Expression, params: Any, at: Any, var: str = "x") -> Fami
     symbols = _parameters(params, "params", name)
     expr, text = _loss(text, "text", (name, *map(str, symbols)))
     point, label = _in_parameters(at, "at", symbols)
-    return check_family_expr(expr, parse_variable_name(name), symbols, point, text=text, label=label)
+    family = check_family_expr(expr, parse_variable_name(name), symbols, point, text=text, label=label)
+    return _mapped(family, region, max_cells, max_depth)
 
 
-def check_l2_family(g_text: Expression, target: Any, params: Any, var: str = "x", at: Any = None) -> L2FamilyCheck:
+def check_l2_family(g_text: Expression, target: Any, params: Any, var: str = "x", at: Any = None, region: Any = None,
+                    max_cells: int = 10000, max_depth: int = 12) -> L2FamilyCheck:
     """The L2 rule for the family ``(g - y)^2``, ``g`` the model ``g_text`` in ``var`` with
     parameters ``params`` and ``y`` the ``target`` (exact, may depend on the parameters), at
     ``x_bar = at`` or, by default, at the closed-form solution of ``g(x_bar) = y``: ``g' != 0``
     and ``C < 0`` (``C`` the L2 quantity of :class:`~symbolic_eos.analysis.families.L2FamilyCheck`) as exact
-    conditions, a theorem where they hold throughout.
+    conditions, a theorem where they hold throughout; ``region``, ``max_cells`` and ``max_depth``
+    map the parameter box as for :func:`check_family`.
 
     >>> check_l2_family("tanh(w*x)", "y", "w,y").theorem
     'Theorem (exact): for every w, y with w != 0 and -1 < y < 1, the L2 rule holds for (tanh(w*x) - y)^2 at x_bar = atanh(y)/w.'
@@ -186,7 +222,8 @@ def check_l2_family(g_text: Expression, target: Any, params: Any, var: str = "x"
     g, g_text = _loss(g_text, "g_text", (name, *map(str, symbols)))
     y, target_text = _in_parameters(target, "target", symbols)
     point = None if at is None else _in_parameters(at, "at", symbols)[0]
-    return check_l2_family_expr(g, parse_variable_name(name), symbols, y, point, text=g_text, target_text=target_text)
+    family = check_l2_family_expr(g, parse_variable_name(name), symbols, y, point, text=g_text, target_text=target_text)
+    return _mapped(family, region, max_cells, max_depth)
 
 
 @overload

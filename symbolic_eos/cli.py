@@ -25,7 +25,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import EosError
-from typing import Never, Protocol
+from typing import Any, Never, Protocol
 
 __all__ = ["main", "build_parser", "EXIT_BAD_INPUT", "EXIT_INTERNAL"]
 
@@ -85,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--at", metavar="X", help="exact point, e.g. 1, sqrt(2), pi, atanh(1/2)")
     c.add_argument("--range", nargs=2, metavar=("A", "B"), help="search range for minima (default -10 10)")
     c.add_argument("--params", metavar="A,B,...", help="parameters of a family of losses (needs --at, which may use them)")
+    c.add_argument("--region", metavar="A=LO:HI,...", help="with --params: certify a map of this parameter box")
+    c.add_argument("--plot", metavar="FILE.png", help="with --region: draw the parameter map")
     c.add_argument("--report", metavar="FILE.md", help="also write a Markdown report (with a figure) to FILE.md")
     _add_common(c)
 
@@ -95,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     l2.add_argument("--at", metavar="XBAR", help="exact point with g(XBAR) = Y, e.g. atanh(1/2)")
     l2.add_argument("--range", nargs=2, metavar=("A", "B"), help="search range for x_bar (default -10 10)")
     l2.add_argument("--params", metavar="W,Y,...", help="parameters of a family of models (the target and --at may use them)")
+    l2.add_argument("--region", metavar="W=LO:HI,...", help="with --params: certify a map of this parameter box")
+    l2.add_argument("--plot", metavar="FILE.png", help="with --region: draw the parameter map")
     _add_common(l2)
 
     o = sub.add_parser("orbit", help="certified 2-cycles of GD at a learning rate eta")
@@ -261,6 +265,16 @@ class _Result(Protocol):
     def to_text(self) -> str: ...
 
 
+def _plot_map(result: Any, path: str | None) -> None:
+    if path is None:
+        return
+    if result.parameter_map is None:
+        raise _UsageError("--plot draws the parameter map: give --region too")
+    from .render.plots import plot_parameter_map
+
+    plot_parameter_map(result.parameter_map, path)
+
+
 def _run(args: argparse.Namespace) -> _Result:
     from .api import check, check_l2
 
@@ -278,12 +292,15 @@ def _run(args: argparse.Namespace) -> _Result:
 
             if args.at is None:
                 raise _UsageError("a family needs --at (the point; it may depend on the parameters, e.g. --at 'sqrt(a)')")
-            family = check_family(args.expr.strip(), args.params, args.at, var=args.var)
+            family = check_family(args.expr.strip(), args.params, args.at, var=args.var, region=args.region)
+            _plot_map(family, args.plot)
             if args.report:
                 from .render.report import check_report
 
                 check_report(family, args.report, command="symbolic-eos " + shlex.join(args.argv))
             return family
+        if args.region is not None or args.plot is not None:
+            raise _UsageError("--region and --plot map a family: give --params too")
         if args.vars is not None:
             from .api import check_multivariate
 
@@ -329,8 +346,12 @@ def _run(args: argparse.Namespace) -> _Result:
 
         if args.range is not None:
             raise _UsageError("--range searches one model; a family is solved for x_bar or takes --at")
-        return check_l2_family(args.g.strip(), args.target.strip(), args.params, var=args.var, at=args.at)
+        l2_family = check_l2_family(args.g.strip(), args.target.strip(), args.params, var=args.var, at=args.at, region=args.region)
+        _plot_map(l2_family, args.plot)
+        return l2_family
     if args.command == "l2":
+        if args.region is not None or args.plot is not None:
+            raise _UsageError("--region and --plot map a family: give --params too")
         return check_l2(args.g.strip(), args.target.strip(), var=args.var, at=args.at, range=args.range)
     if args.command == "orbit" and args.vars is not None:
         from .api import multivariate_orbit
@@ -403,7 +424,7 @@ def _protect_negative(arg: str) -> str:
 
 #: The command-line flag of each Python parameter a library message may name (in backticks).
 _FLAGS = {"at": "--at", "digits": "--digits", "eta": "--eta", "eta_max": "--eta-max", "vars_text": "--vars", "var": "--var",
-          "range": "--range", "target": "--target", "params": "--params", "budget": "--budget", "starts": "--starts"}
+          "range": "--range", "target": "--target", "params": "--params", "region": "--region", "budget": "--budget", "starts": "--starts"}
 
 
 def _with_flags(exc: EosError) -> str:

@@ -9,11 +9,11 @@ from fractions import Fraction
 
 import pytest
 import sympy as sp
-from hypothesis import example, given, settings, strategies as st
+from hypothesis import example, given, reject, settings, strategies as st
 
 from symbolic_eos import check, check_family, check_l2, check_l2_family
 from symbolic_eos.analysis.check import check_expr
-from symbolic_eos.analysis.families import check_family_expr
+from symbolic_eos.analysis.families import check_family_expr, with_parameter_map
 from symbolic_eos.cli import main
 from symbolic_eos.errors import InputError
 
@@ -180,3 +180,56 @@ def test_cli_family_text_and_json(capsys):
     assert main(["check", "x**2/2 + a*x**3 + b*x**4", "--at", "0", "--params", "a,b"]) == 0
     out = capsys.readouterr().out
     assert "holds iff b < 9*a**2/2" in out and "5184*a**4" in out
+
+
+# -- certified parameter maps agree with the point-wise check ------------------------------------
+
+
+@settings(deadline=None, max_examples=examples(15))
+@given(polynomial_families(), st.data())
+@example(EXAMPLE, None)
+def test_map_cells_agree_with_the_pointwise_check(f, data):
+    family = check_family_expr(f, x, (a, b), sp.Integer(0))
+    try:
+        mapped = with_parameter_map(family, {"a": (-1, 1), "b": (-1, 1)}, max_depth=5, max_cells=300)
+    except InputError:
+        reject()  # no single case covers the box (a quadratic for every parameter value): nothing to map
+    cells = [c for c in mapped.parameter_map.cells if c.status in ("holds", "fails", "excluded")]
+    for cell in cells if data is None else [data.draw(st.sampled_from(cells))] if cells else []:
+        t = (Fraction(1, 3), Fraction(5, 7)) if data is None else (data.draw(st.fractions(0, 1)), data.draw(st.fractions(0, 1)))
+        values = {}
+        for s, (lo, hi), u in zip((a, b), cell.ends, t, strict=True):
+            lo, hi = Fraction(lo), Fraction(hi)
+            v = lo + (hi - lo) * u
+            values[s] = sp.Rational(v.numerator, v.denominator)
+        expected = {"holds": "holds", "fails": "fails", "excluded": "refused"}[cell.status]
+        assert _pointwise(f, values) == expected, (cell, values)
+
+
+def test_map_of_the_issue_example_against_the_exact_area():
+    m = check_family(EXAMPLE, "a,b", 0, region="a=-1:1,b=-1:1", max_cells=3000).parameter_map
+    exact = 4 - 4 * sp.sqrt(2) / 9  # the area of b < 9 a^2/2 in [-1, 1]^2, by hand
+    holds = sp.Rational(str(m.area("holds")))
+    undecided = sp.Rational(str(m.area("undecided")))
+    assert holds <= exact <= holds + undecided
+    assert m.area("excluded") == 0
+
+
+def test_region_input_is_checked():
+    for region, fragment in [("a=-1:1", "each parameter"), ("a=1:-1,b=0:1", "lo < hi"), ("a=-1,b=0:1", "NAME=LO:HI"),
+                             ("a=0:1,a=0:1", "twice"), ("a=0:sqrt(2),b=0:1", "rational"), (["a"], "region")]:
+        with pytest.raises(InputError) as e:
+            check_family(EXAMPLE, "a,b", 0, region=region)
+        assert fragment in str(e.value), (region, str(e.value))
+    with pytest.raises(InputError):
+        check(EXAMPLE, at=0, region="a=0:1")
+
+
+def test_cli_region_plot_and_report(tmp_path, capsys):
+    plot, page = tmp_path / "map.png", tmp_path / "family.md"
+    args = ["check", "x**2/2 + a*x**3 + b*x**4", "--at", "0", "--params", "a,b", "--region", "a=-1:1,b=-1:1"]
+    assert main(args + ["--plot", str(plot), "--report", str(page)]) == 0
+    assert plot.read_bytes()[:4] == b"\x89PNG" and (tmp_path / "family-map.png").exists()
+    assert "Certified parameter map" in page.read_text()
+    assert main(["check", "x**2/2 + a*x**3", "--at", "0", "--params", "a", "--plot", str(plot)]) == 2
+    assert "--region" in capsys.readouterr().err

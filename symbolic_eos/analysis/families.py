@@ -37,6 +37,7 @@ from ..core.decide import decide_constant, prove_identically_zero, within_second
 from ..core.vocabulary import Extent, Flip, PaperCase, Relation, Rigor, Verdict
 from ..errors import InputError
 from .criteria import MAX_ORDER, flip_coefficients
+from .parameter_maps import ParameterMap, certify_parameter_map
 
 __all__ = [
     "Condition",
@@ -47,6 +48,9 @@ __all__ = [
     "L2FamilyCheck",
     "check_l2_family_expr",
     "condition",
+    "map_quantity",
+    "with_parameter_map",
+    "region_box",
     "MAX_PARAMS",
     "MAX_CASES",
     "FAMILY_OPS_LIMIT",
@@ -539,7 +543,8 @@ class FamilyCheck:
     parameters throughout): the ``domain`` where the point and the loss are real and smooth, ``critical`` (``f'(xb) = 0``), ``minimum``
     (``f''(xb) > 0``), ``eta_critical = 2/f''``, the ``derivatives`` ``f^(j)(xb)``, the ``cases`` of
     the order ``k`` (``complete`` when they cover every parameter value), the
-    ``generalised_flip`` on the k = 3 boundary, and ``notes``.
+    ``generalised_flip`` on the k = 3 boundary, ``notes``, and the certified ``parameter_map`` of a
+    box when one was asked for (:func:`with_parameter_map`).
 
     >>> x, a, b = sp.symbols("x a b")
     >>> r = check_family_expr(x**2 / 2 + a * x**3 + b * x**4, x, (a, b), sp.Integer(0))
@@ -565,6 +570,7 @@ class FamilyCheck:
     notes: tuple[str, ...] = ()
     symbols: tuple[sp.Symbol, ...] = field(default=(), repr=False)
     domain: tuple[Condition, ...] = ()
+    parameter_map: ParameterMap | None = None
 
     @property
     def holds_everywhere(self) -> bool:
@@ -664,6 +670,7 @@ class FamilyCheck:
             "domain": [d.to_dict() for d in self.domain],
             "theorem": self.theorem,
             "notes": list(self.notes),
+            "parameter_map": None if self.parameter_map is None else self.parameter_map.to_dict(),
         }
 
     def to_text(self) -> str:
@@ -687,6 +694,8 @@ class FamilyCheck:
         if self.theorem:
             lines.append(f"  {self.theorem}")
         lines += [f"  note: {n}" for n in self.notes]
+        if self.parameter_map is not None:
+            lines.append(f"  map: {self.parameter_map.summary}")
         return "\n".join(lines)
 
     def to_markdown(self) -> str:
@@ -713,6 +722,8 @@ class FamilyCheck:
             g = self.generalised_flip
             lines += ["", f"On the boundary {g.boundary}: order-5 flip coefficient ${sp.latex(g.coefficient)}$. {g.statement}"]
         lines += [f"- {n}" for n in self.notes]
+        if self.parameter_map is not None:
+            lines += ["", "### Certified parameter map", "", self.parameter_map.to_markdown().strip()]
         return "\n".join(lines) + "\n"
 
     def _repr_markdown_(self) -> str:
@@ -936,7 +947,7 @@ class L2FamilyCheck:
     ``y`` the ``target``) at ``x_bar`` (``g(x_bar) = y``; ``solved`` when found by inverting ``g``):
     ``slope`` is ``g' != 0`` and ``rule`` is ``C = g' g''' - 6 g''^2 < 0`` at ``x_bar``, exact
     expressions in the parameters, with the ``derivatives`` ``g^(j)(x_bar)`` and the ``domain``;
-    ``general`` is the family check of ``f`` itself.
+    ``general`` is the family check of ``f`` itself; ``parameter_map`` the certified map of a box.
 
     >>> x, w, y = sp.symbols("x w y")
     >>> r = check_l2_family_expr(sp.tanh(w * x), x, (w, y), y)
@@ -957,6 +968,7 @@ class L2FamilyCheck:
     rule: Condition
     domain: tuple[Condition, ...]
     general: FamilyCheck
+    parameter_map: ParameterMap | None = None
 
     @property
     def rigor(self) -> Rigor:
@@ -1001,6 +1013,7 @@ class L2FamilyCheck:
             "theorem": self.theorem,
             "summary": self.summary,
             "general": self.general.to_dict(),
+            "parameter_map": None if self.parameter_map is None else self.parameter_map.to_dict(),
         }
 
     def to_text(self) -> str:
@@ -1013,6 +1026,8 @@ class L2FamilyCheck:
                  f"  verdict: {self.summary}   (rigor: {self.rigor})"]
         if self.theorem:
             lines.append(f"  {self.theorem}")
+        if self.parameter_map is not None:
+            lines.append(f"  map: {self.parameter_map.summary}")
         return "\n".join(lines)
 
     def to_markdown(self) -> str:
@@ -1028,6 +1043,7 @@ class L2FamilyCheck:
             f"- $C = g' g''' - 6 g''^2 = {sp.latex(self.rule.expression)}$: $C < 0$ {self.rule.extent}"
             + ("" if self.rule.extent is Extent.ALWAYS else f" ({self.rule.statement})"),
             "",
+            *(["### Certified parameter map", "", self.parameter_map.to_markdown().strip(), ""] if self.parameter_map else []),
             self.general.to_markdown(),
         ]
         return "\n".join(lines)
@@ -1103,3 +1119,91 @@ def check_l2_family_expr(g: sp.Expr, var: sp.Symbol, params: Sequence[sp.Symbol]
     rule = _settle_exceptions(rule, {}, x_bar, domain, sp.Integer(1), sp.Integer(1))
     return L2FamilyCheck(model, target_label, str(var), general.params, x_bar, solved, tuple((j, tidy[j]) for j in (1, 2, 3)),
                          slope, rule, domain, general)
+
+# -- certified parameter maps ---------------------------------------------------------------------
+
+
+def _requirements(minimum: Condition, domain: Sequence[Condition]) -> list[sp.Expr]:
+    """What must be > 0 on a cell for the setting to apply: ``f''(xb)`` and each domain condition
+    (``u != 0`` as ``u^2 > 0``)."""
+    out = [minimum.expression]
+    for d in domain:
+        out.append(d.expression if d.relation is Relation.GT else d.expression**2)
+    return [e for e in out if e.free_symbols]  # a positive constant requires nothing
+
+
+def map_quantity(result: FamilyCheck | L2FamilyCheck) -> tuple[sp.Expr, list[sp.Expr]]:
+    """The expression whose sign decides the verdict of ``result`` on a parameter cell, and the
+    expressions that must be positive there.  For a family: the condition of the case with no fixed parameter
+    (``3 f'''^2 - f'' f''''`` when ``f'''`` is not identically zero), which decides every deeper
+    case too: where ``f''' = 0`` it is ``-f'' f''''``, positive iff the ``k = 4`` condition holds,
+    and an odd ``k``'s ``f^(k+1)`` is the next order's own condition.  For an L2 family: ``-C``, with
+    ``g'^2 > 0``.
+
+    >>> x, a, b = sp.symbols("x a b")
+    >>> map_quantity(check_family_expr(x**2 / 2 + a * x**3 + b * x**4, x, (a, b), sp.Integer(0)))
+    (12*(9*a**2 - 2*b), [])
+    >>> map_quantity(check_family_expr(x**2 / 2 + a, x, (a,), sp.Integer(0)))  # a quadratic for every a
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: no case holds for every parameter value, so no single condition can be mapped
+    """
+    if isinstance(result, L2FamilyCheck):
+        return -result.rule.expression, [result.slope.expression**2, *_requirements(result.general.minimum, result.domain)[1:]]
+    top = next((c.condition for c in result.cases if not c.fixed and c.condition is not None), None)
+    if top is None:
+        raise InputError("no case holds for every parameter value, so no single condition can be mapped", parameters=("region",))
+    q = top.expression if top.relation is Relation.GT else -top.expression
+    return q, _requirements(result.minimum, result.domain)
+
+
+def region_box(region: Mapping[str, tuple[Any, Any]], params: Sequence[str]) -> list[tuple[sp.Rational, sp.Rational]]:
+    """The box of a ``region`` (parameter name to ``(lo, hi)``, exact rationals), in the order of
+    ``params``; every parameter must have its interval.
+
+    >>> region_box({"b": ("-1", "1"), "a": (0, "1/2")}, ("a", "b"))
+    [(0, 1/2), (-1, 1)]
+    >>> region_box({"a": (0, 1)}, ("a", "b"))
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: region: needs an interval for each parameter (a, b), got a
+    """
+    region = arguments.instance(region, "region", Mapping, "a mapping from parameter names to (lo, hi)")
+    if set(map(str, region)) != set(params):
+        raise InputError(f"region: needs an interval for each parameter ({', '.join(params)}), got {', '.join(sorted(map(str, region)))}",
+                         parameters=("region",))
+    by_name = {str(k): v for k, v in region.items()}
+    out = []
+    for p in params:
+        ends = by_name[p]
+        if not isinstance(ends, (tuple, list)) or len(ends) != 2:
+            raise InputError(f"region[{p}]: expected (lo, hi), got {ends!r}", parameters=("region",))
+        lo, hi = (arguments.rational(e, f"region[{p}]") for e in ends)
+        out.append((sp.Rational(lo.numerator, lo.denominator), sp.Rational(hi.numerator, hi.denominator)))
+    return out
+
+
+def with_parameter_map(result: FamilyCheck | L2FamilyCheck, region: Mapping[str, tuple[Any, Any]], *, max_depth: int = 12,
+                       max_cells: int = 10000, prec: int = 64) -> FamilyCheck | L2FamilyCheck:
+    """``result`` with its certified :class:`~symbolic_eos.analysis.parameter_maps.ParameterMap` over the
+    box ``region`` (cells ``holds`` / ``fails`` where the sign of :func:`map_quantity` is certified,
+    ``excluded`` where the setting does not apply), bisected at most ``max_depth`` times per
+    parameter with at most ``max_cells`` cell evaluations at ``prec`` bits.
+
+    >>> x, a, b = sp.symbols("x a b")
+    >>> r = with_parameter_map(check_family_expr(x**2 / 2 + a * x**3 + b * x**4, x, (a, b), sp.Integer(0)),
+    ...                        {"a": (-1, 1), "b": (-1, 1)}, max_depth=6, max_cells=2000)
+    >>> r.parameter_map.area("holds") + r.parameter_map.area("fails") + r.parameter_map.area("undecided") == 4
+    True
+    >>> with_parameter_map(r, {"a": (1, -1), "b": (-1, 1)})
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: box[0]: needs lo < hi for the parameter a, got [1, -1]
+    """
+    import dataclasses
+
+    quantity, requires = map_quantity(result)
+    symbols = result.general.symbols if isinstance(result, L2FamilyCheck) else result.symbols
+    box = region_box(region, result.params)
+    found = certify_parameter_map(quantity, symbols, box, requires=requires, max_depth=max_depth, max_cells=max_cells, prec=prec)
+    return dataclasses.replace(result, parameter_map=found)

@@ -439,9 +439,15 @@ def check_report(result: StabilityCheck | MinimaCheck | MultivariateCheck | Fami
     if command:
         parts.append(f"Command: {_code(command)} (symbolic-eos {__version__}).\n")
     parts.append(result.to_markdown().strip() + "\n")
-    name = path.stem + "-bifurcation.png"
+    name = path.stem + ("-map.png" if getattr(result, "parameter_map", None) is not None else "-bifurcation.png")
     # The figure is moved into place before the page, so a new page never points to a missing one.
     with atomic_files(path.parent / name, path) as (figure_file, page_file):
+        if figures and isinstance(result, (FamilyCheck, L2FamilyCheck)) and result.parameter_map is not None:
+            from .plots import plot_parameter_map
+
+            plot_parameter_map(result.parameter_map, str(figure_file))
+            parts.append(f"![certified parameter map]({name})\n\n_Certified cells (balls, exact ends); the boundary curve is "
+                         "the exact condition drawn in float64._\n")
         if figures and isinstance(result, StabilityCheck) and result.point.exact is not None and result.loss is not None:
             import sympy as sp
 
