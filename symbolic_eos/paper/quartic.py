@@ -809,6 +809,13 @@ def gd_step(eta: Fraction, x: Fraction) -> Fraction:
     return x - eta * Fraction(int(g.p), int(g.q))
 
 
+#: :func:`exact_landing` gives up after this many steps, or once an iterate needs this many bits
+#: (numerator and denominator together, as :data:`~symbolic_eos.paper.xy.EXACT_BITS`): the bits of
+#: an iterate of the cubic ``F`` triple with each step.
+LANDING_STEPS = 12
+LANDING_BITS = 4096
+
+
 def exact_orbit(eta: Fraction, x0: Fraction, steps: int) -> tuple[Fraction, ...]:
     """``(x0, F(x0), ..., F^steps(x0))`` in exact rationals."""
     orbit = [Fraction(x0)]
@@ -937,11 +944,14 @@ class ExactLanding:
                 "rigor": Rigor.EXACT if self.proved else None}
 
 
-def exact_landing(eta: str | int | Fraction | sp.Expr, x0: str | int | Fraction | sp.Expr) -> ExactLanding:
+def exact_landing(eta: str | int | Fraction | sp.Expr, x0: str | int | Fraction | sp.Expr) -> ExactLanding | None:
     """Follow ``x0`` exactly at ``eta`` until it reaches 1 (at most 12 steps) and record why that refutes
-    convergence to the 2-cycle: ``x_{n+1} = x_n - eta (x_n^3 - x_n)`` until ``x_n = 1``, the minimum.
+    convergence to the 2-cycle: ``x_{n+1} = x_n - eta (x_n^3 - x_n)`` until ``x_n = 1``, the minimum;
+    None when it does not within the steps, or before an iterate needs :data:`LANDING_BITS` bits.
 
     >>> exact_landing("25/24", "3/5").proved
+    True
+    >>> exact_landing("25/24", "1/2") is None  # undecided: no landing before the iterates outgrow LANDING_BITS
     True
 
     >>> exact_landing("25/24", 0.6)  # doctest: +ELLIPSIS
@@ -950,14 +960,17 @@ def exact_landing(eta: str | int | Fraction | sp.Expr, x0: str | int | Fraction 
     symbolic_eos.errors.InputError: x0: expected exact text, ..., got float 0.6 (write '0.6' or Fraction(3, 5))
     """
     e, x = _fraction(eta), _fraction(x0, "x0")
-    orbit = exact_orbit(e, x, 1)
-    while orbit[-1] != 1 and len(orbit) < 13:
-        orbit = exact_orbit(e, x, len(orbit))
-    orbit = orbit + (gd_step(e, orbit[-1]),)
+    orbit = [x]
+    while len(orbit) == 1 or orbit[-1] != 1:
+        last = orbit[-1]
+        if len(orbit) > LANDING_STEPS or abs(last.numerator).bit_length() + last.denominator.bit_length() > LANDING_BITS:
+            return None
+        orbit.append(gd_step(e, last))
+    orbit.append(gd_step(e, orbit[-1]))
     pe = paper_equation()
     at1 = {_DELTA: 1, _ETA: sp.Rational(e.numerator, e.denominator)}
     p1, c1 = (sp.Rational(v.subs(at1)) for v in (pe.polynomial, pe.cofactor))
-    return ExactLanding(e, x, orbit, Fraction(int(p1.p), int(p1.q)), Fraction(int(c1.p), int(c1.q)))
+    return ExactLanding(e, x, tuple(orbit), Fraction(int(p1.p), int(p1.q)), Fraction(int(c1.p), int(c1.q)))
 
 
 @dataclass(frozen=True)
