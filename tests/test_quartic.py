@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from fractions import Fraction
+from pathlib import Path
 
 import mpmath
 import pytest
@@ -217,6 +218,17 @@ def test_the_exceptional_set_is_proved_for_every_eta_in_the_range():
     for k in range(1001):
         e = 1 + Fraction(121 * k, 1000 * 1000)
         assert 4 * (1 + e) ** 3 > 27 * e and 4 * (1 + e) ** 2 < 27
+
+
+def test_the_corrected_claim_states_the_range_the_basin_theorem_proves():
+    """The basin theorem covers [1001/1000, 1121/1000] (the claim's summary, tested below), not the
+    paper's (1, 1.121); the line must not say the convergence rests on the grid (it said both)."""
+    d = exceptional_set()
+    line = d.to_text().splitlines()[-1]
+    assert line.startswith("corrected claim: for every eta in [1001/1000, 1121/1000] and every x0 in (0, 1) outside")
+    assert "1 < eta < 1.121" not in d.to_text() and "rests on the basin grid" not in line
+    assert "basin_theorem" in line and "not proved for 1 < eta < 1001/1000" in line
+    assert d.to_markdown().splitlines()[-1] in (Path(__file__).parents[1] / "reports/claims/quartic-orbit.md").read_text()
 
 
 def test_quartic_claim_is_confirmed_with_correction(report, monkeypatch):

@@ -54,6 +54,7 @@ from ..core.progress import Progress
 from ..analysis.check import check_expr
 from ..analysis.results import markdown_text
 from ..core.vocabulary import Evidence, Fate, LossType, Rigor
+from .constants import QUARTIC_PROOF_ETAS
 
 __all__ = [
     "QUARTIC",
@@ -992,8 +993,10 @@ class ExceptionalSet:
 
     statement = ("E = union_n F^-n({1}) ∩ (0, 1): the starts whose orbit lands exactly on the minimum 1 and "
                  "stays there (F(1) = 1; 1 is not on the 2-cycle)")
-    corrected_claim = ("for 1 < eta < 1.121 and every x0 in (0, 1) outside the countable set E = union_n F^-n({1}) "
-                       "(non-empty for every such eta: (sqrt(1 + 4/eta) - 1)/2 is in it), GD converges to the 2-cycle")
+    # The range the basin theorem proves (claims/quartic_orbit.py runs it), not the paper's open (1, 1.121).
+    corrected_claim = (f"for every eta in [{QUARTIC_PROOF_ETAS[0]}, {QUARTIC_PROOF_ETAS[1]}] and every x0 in (0, 1) outside the "
+                       "countable set E = union_n F^-n({1}) (non-empty for every such eta: (sqrt(1 + 4/eta) - 1)/2 is in it), "
+                       "GD converges to the 2-cycle")
 
     @property
     def proved(self) -> bool:
@@ -1017,7 +1020,10 @@ class ExceptionalSet:
         for eta, pts in self.rational_points:
             if pts:
                 lines.append(f"rational points of E at eta = {eta}: " + ", ".join(f"{x} (F^{n}({x}) = 1)" for x, n in pts))
-        lines.append(f"corrected claim: {self.corrected_claim} (the convergence part rests on the basin grid, evidence)")
+        # This object proves E; whether the convergence outside E is proved is the basin theorem's to say.
+        lines.append(f"corrected claim: {self.corrected_claim} (E: the facts above, for every eta in [1, {self.bound}]; the "
+                     "convergence outside E: the basin theorem, quartic_basin.basin_theorem, by interval arithmetic over "
+                     f"eta-boxes; not proved for 1 < eta < {QUARTIC_PROOF_ETAS[0]})")
         return lines
 
     def to_text(self) -> str:
