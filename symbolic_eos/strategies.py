@@ -27,14 +27,16 @@ Strategies:
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Sequence
 
 from hypothesis import strategies as st
 
 from .analysis.base_models import base_models as _catalog
+from .core import arguments
 from .core.numbers import exact_string
 from .errors import EosError
 
-__all__ = ["base_models", "affine_maps", "compositions", "smooth_points", "composition_cases", "substitute"]
+__all__ = ["base_models", "affine_maps", "compositions", "smooth_points", "composition_cases", "substitute", "MAX_DEPTH"]
 
 
 def substitute(outer: str, inner: str) -> str:
@@ -93,9 +95,39 @@ def base_models(poster_only: bool = False, affine: bool = True) -> st.SearchStra
     return st.one_of(models, affine_maps()) if affine else models
 
 
+#: The deepest composition :func:`compositions` accepts; a deep draw is cut further, to what the
+#: parser's bounds (:data:`~symbolic_eos.core.parse.LIMITS`) accept.
+MAX_DEPTH = 12
+
+
+def _nested(models: Sequence[str]) -> str:
+    """``models[0](models[1](...models[-1](x)))``."""
+    text = models[-1]
+    for outer in reversed(models[:-1]):
+        text = substitute(outer, text)
+    return text
+
+
+def _fitting(models: list[str], least: int = 1) -> list[str]:
+    """The longest outermost prefix (at least ``least`` models) of ``models`` whose composition
+    the parser accepts (``x**5`` nested seven times is past its degree bound), so that a drawn
+    composition is always valid input; two base models always are."""
+    from .core.parse import parse_expression
+
+    for k in range(len(models), least, -1):
+        try:
+            parse_expression(_nested(models[:k]))
+        except EosError:
+            continue
+        return models[:k]
+    return models[:least]
+
+
 def compositions(depth: int = 3, poster_only: bool = False, affine: bool = True) -> st.SearchStrategy[str]:
-    """Nested compositions ``g1(g2(...gk(x)))`` of base models, ``1 <= k <= depth``, each
-    ``gi`` drawn by :func:`base_models` (``poster_only``, ``affine``).
+    """Nested compositions ``g1(g2(...gk(x)))`` of base models, ``1 <= k <= depth`` (at most
+    :data:`MAX_DEPTH`), each ``gi`` drawn by :func:`base_models` (``poster_only``, ``affine``);
+    every draw is text the parser accepts (a nesting past its bounds is cut to its outer models).
+    Shrinks towards fewer, earlier models.
 
     >>> from hypothesis import given, settings
     >>> from symbolic_eos.core.parse import parse_expression, parse_variable_name
@@ -112,12 +144,12 @@ def compositions(depth: int = 3, poster_only: bool = False, affine: bool = True)
     >>> compositions(depth=0)
     Traceback (most recent call last):
     ...
-    ValueError: depth must be at least 1
+    symbolic_eos.errors.InputError: depth: expected an integer in [1, 12], got 0
     """
-    if depth < 1:
-        raise ValueError("depth must be at least 1")
-    leaf = base_models(poster_only, affine)
-    return st.recursive(leaf, lambda inner: st.tuples(leaf, inner).map(lambda t: substitute(*t)), max_leaves=depth)
+    depth = arguments.integer(depth, "depth", 1, MAX_DEPTH)
+    # A list of models, not st.recursive: its max_leaves does not bound the nesting (depth=1 drew
+    # sin((exp(x))), and depth=6 never more than four levels).
+    return st.lists(base_models(poster_only, affine), min_size=1, max_size=depth).map(lambda ms: _nested(_fitting(ms)))
 
 
 @st.composite
@@ -155,12 +187,11 @@ def smooth_points(draw: st.DrawFn, expression: str, lo: int = -3, hi: int = 3, m
     return exact_string(q)
 
 
-@st.composite
-def composition_cases(draw: st.DrawFn, depth: int = 1, poster_only: bool = False, affine: bool = True) -> tuple[str, str, str]:
+def composition_cases(depth: int = 1, poster_only: bool = False, affine: bool = True) -> st.SearchStrategy[tuple[str, str, str]]:
     """``(q, p, x)``: an outer model ``q`` (:func:`base_models`), an inner composition ``p`` of
-    depth at most ``depth`` (:func:`compositions`, with the same ``poster_only`` and ``affine``),
-    and a point where ``q(p(x))`` is real and smooth (:func:`smooth_points`); ``draw`` is
-    Hypothesis' own (``st.composite``), callers do not pass it.
+    depth at most ``depth`` (as :func:`compositions` draws it, with the same ``poster_only`` and
+    ``affine``; ``q(p(x))`` is text the parser accepts), and a point where ``q(p(x))`` is real and
+    smooth (:func:`smooth_points`).
 
     >>> from hypothesis import given, settings
     >>> from symbolic_eos import compose
@@ -173,8 +204,20 @@ def composition_cases(draw: st.DrawFn, depth: int = 1, poster_only: bool = False
     >>> draw()
     >>> len(checks) > 0
     True
+
+    >>> composition_cases(depth=0)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: depth: expected an integer in [1, 12], got 0
     """
-    q = draw(base_models(poster_only, affine))
-    p = draw(compositions(depth, poster_only, affine))
-    at = draw(smooth_points(substitute(q, p)))
-    return q, p, at
+    depth = arguments.integer(depth, "depth", 1, MAX_DEPTH)
+    models = st.lists(base_models(poster_only, affine), min_size=2, max_size=depth + 1)
+
+    @st.composite
+    def cases(draw: st.DrawFn) -> tuple[str, str, str]:
+        # q and the models of p drawn together, so that q(p(x)) is cut to what the parser accepts.
+        ms = _fitting(draw(models), least=2)
+        q, p = ms[0], _nested(ms[1:])
+        return q, p, draw(smooth_points(substitute(q, p)))
+
+    return cases()

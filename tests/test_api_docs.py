@@ -126,22 +126,6 @@ def test_the_checks_themselves_can_fail():
 
 FAILURE_MARKER = re.compile(r"Traceback \(most recent call last\):|>>> .*#\s*(undecided|refused):")
 
-#: Modules other branches are editing right now (their doctests land there); the integrator empties
-#: this set once those branches are merged. PENDING OTHER BRANCHES. A name ending in "." stands for
-#: every module of that subpackage (multi/ was split, and linalg/ took the eigen-solver and Krawczyk
-#: out of multivariate and orbits).
-PENDING_MODULES = {
-    "symbolic_eos.multi.", "symbolic_eos.linalg.", "symbolic_eos.paper.claims", "symbolic_eos.analysis.results",
-    "symbolic_eos.core.decide", "symbolic_eos.core.numbers", "symbolic_eos.dynamics.existence",
-    "symbolic_eos.analysis.base_models", "symbolic_eos.analysis.certificates",
-    "symbolic_eos.dynamics.orbits",
-    "symbolic_eos.paper.xy_proof",  # just merged from wt-xyproof: trapping_lemma, region_cover, exceptional_starts ...
-}
-
-
-def _pending(module_name: str) -> bool:
-    return any(module_name == p or (p.endswith(".") and module_name.startswith(p)) for p in PENDING_MODULES)
-
 #: Public functions that match the rule but have no failure a user can meet; each says why.
 FAILURE_ALLOWED: dict[str, str] = {
     # its helper _walk refuses an oversized constant only when given a bit bound, and
@@ -208,8 +192,6 @@ def _failure_cases() -> list[tuple[str, list[str], str]]:
                        if inspect.isfunction(o) and o.__module__ == arguments.__name__)
     cases = []
     for module_name in ["symbolic_eos"] + MODULES:
-        if _pending(module_name):
-            continue
         functions = _top_level_functions(module_name)
         local = checks if module_name == arguments.__name__ else frozenset()
         helpers = failing_helpers(functions, local)

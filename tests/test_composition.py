@@ -1,6 +1,7 @@
 """The composition rule: identity, counterexamples of the naive rule, the corrected rule."""
 
 import json
+import re
 
 import pytest
 import sympy as sp
@@ -176,3 +177,69 @@ def test_the_search_budget_is_bounded(budget, capsys):
     """A budget of 10^9 would run for days: it is refused like any bad argument (exit 2)."""
     assert main(["counterexamples", "--budget", budget]) == 2
     assert "budget: expected an integer in [1, 100000]" in capsys.readouterr().err
+
+
+# -- The strategies themselves: the depth they promise, and text the parser takes.
+
+_NUMBER = r"\(-?\d+(?:/\d+)?\)"
+#: Each base model's text around its one ``x``, as regexes (the affine maps' numbers vary).
+_X = r"(?<![A-Za-z_0-9])x(?![A-Za-z_0-9])"
+_TEMPLATES = [tuple(re.escape(part) for part in re.split(_X, m.expression)) for m in base_models()
+              if m.name != "affine" and len(re.findall(_X, m.expression)) == 1] + [(_NUMBER + r"\*", r" \+ " + _NUMBER)]
+
+
+def _nestings(text):
+    """Every k such that ``text`` reads as ``g1((g2(...gk(x))))`` of base models: the text taken
+    apart by hand, without the strategies' code."""
+    assert len(_TEMPLATES) == len(base_models())  # every model has one x
+    found = set()
+    for before, after in _TEMPLATES:
+        if re.fullmatch(before + "x" + after, text):
+            found.add(1)
+        inner = re.fullmatch(before + r"\((.*)\)" + after, text)
+        if inner:
+            found |= {k + 1 for k in _nestings(inner.group(1))}
+    return found
+
+
+def test_the_templates_read_back_known_compositions():
+    assert _nestings("sin(x)") == {1} and _nestings("sin((exp(x)))") == {2}
+    assert _nestings("(1/2)*((x**3)**5) + (-3)") == {3} and _nestings("sin(x) + 1") == set()
+
+
+@settings(max_examples=examples(300), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), depth=st.integers(1, eos_st.MAX_DEPTH), poster_only=st.booleans(), affine=st.booleans())
+def test_compositions_nest_at_most_depth_models_and_always_parse(data, depth, poster_only, affine):
+    """st.recursive's max_leaves did not bound the nesting: depth=1 drew sin((exp(x))), and
+    depth=6 no more than four levels."""
+    text = data.draw(eos_st.compositions(depth, poster_only, affine))
+    assert parse_expression(text).free_symbols == {x}  # within the parser's bounds, never an InputError
+    k = _nestings(text)
+    assert k and 1 <= min(k) <= depth, (depth, text)
+
+
+def test_depth_one_draws_single_models_and_deep_draws_happen():
+    poster = {m.expression for m in base_models() if m.poster}
+    single = find(st.lists(eos_st.compositions(1, poster_only=True, affine=False), min_size=50),
+                  lambda texts: True, settings=settings(database=None, derandomize=True, phases=[Phase.generate]))
+    assert set(single) <= poster
+    deep = find(eos_st.compositions(6, affine=False), lambda t: min(_nestings(t)) >= 6,  # st.recursive: never past 4
+                settings=settings(database=None, derandomize=True, max_examples=2000, phases=[Phase.generate]))
+    assert min(_nestings(deep)) == 6
+
+
+@pytest.mark.parametrize("depth", [0, eos_st.MAX_DEPTH + 1, 1.5, True])
+def test_a_bad_depth_is_an_input_error(depth):
+    with pytest.raises(EosError, match="depth"):
+        eos_st.compositions(depth)
+    with pytest.raises(EosError, match="depth"):
+        eos_st.composition_cases(depth)
+
+
+@settings(max_examples=examples(30), deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(data=st.data(), depth=st.integers(1, 4))
+def test_composition_cases_nest_q_over_at_most_depth_models(data, depth):
+    q, p, at = data.draw(eos_st.composition_cases(depth, poster_only=True))
+    assert _nestings(q) == {1} and 1 <= min(_nestings(p)) <= depth
+    assert parse_expression(eos_st.substitute(q, p)).free_symbols == {x} and parse_constant(at).is_Rational

@@ -8,7 +8,7 @@ from flint import arb, fmpq
 from hypothesis import example, given, reject, settings
 
 from symbolic_eos.errors import DomainError
-from symbolic_eos.core.jets import NotRational, Point, ball_coefficients, constant_enclosure, exact_coefficients
+from symbolic_eos.core.jets import NotRational, Point, ball_coefficients, constant_enclosure, exact_coefficients, to_fmpq
 from symbolic_eos.core.parse import parse_constant, parse_expression, parse_variable_name
 from .profiles import examples
 
@@ -49,6 +49,19 @@ def test_points_outside_the_smooth_real_domain(text, at):
             exact_coefficients(expr, x, point, 2)
         except NotRational:
             ball_coefficients(expr, x, point.enclosure(64), 2, 64)
+
+
+@pytest.mark.parametrize("value", [sp.sqrt(2), sp.pi, sp.Float(0.5), sp.Symbol("y"), sp.I])
+def test_only_rationals_become_fmpq(value):
+    """A value that is not a sympy rational is a NotRational naming it (it was an AttributeError)."""
+    with pytest.raises(NotRational, match="is not a rational number") as info:
+        to_fmpq(value)
+    assert sp.sstr(value) in str(info.value)
+
+
+def test_rationals_become_fmpq_exactly():
+    assert to_fmpq(sp.Rational(-2, 3)) == fmpq(-2, 3) and to_fmpq(sp.Integer(7)) == 7 and to_fmpq(-4) == -4
+    assert to_fmpq(sp.Rational(3**200, 2**300)) == fmpq(3**200, 2**300)
 
 
 def test_constant_enclosures():

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import json
+import time
 from fractions import Fraction
+from pathlib import Path
 
 import mpmath
 import pytest
@@ -163,7 +165,7 @@ def test_the_counterexample_is_exact():
     # The code finds it by search, and proves it the same way.
     assert first_rational_landing() == (eta, x0)
     ce = exact_landing("25/24", "3/5")
-    assert ce.proved and ce.orbit == (x0, 1, 1) and ce.cycle_polynomial_at_1 == Fraction(-1, 24)
+    assert ce is not None and ce.proved and ce.orbit == (x0, 1, 1) and ce.cycle_polynomial_at_1 == Fraction(-1, 24)
     assert exact_orbit(eta, x0, 5) == (x0, 1, 1, 1, 1, 1)
     # ... and the basin check, given that start, counts it as an exception (exact), not a 2-cycle start.
     claim = basin_claim(("25/24",), n_starts=30)
@@ -171,6 +173,24 @@ def test_the_counterexample_is_exact():
     by = {o.start: o for o in row.report.outcomes}
     assert (by["3/5"].kind, by["3/5"].evidence, by["3/5"].steps) == ("minimum", "exact", 1)
     assert row.report.counts == {"cycle": 30, "minimum": 1, "diverged": 0, "other": 0}
+
+
+def test_a_start_that_does_not_land_is_undecided_quickly():
+    """The exact orbit of 1/2 at 25/24 never reaches 1 while its iterates stay below 4096 bits (hand
+    iteration), so the answer is None (undecided), within the bit cap, not after minutes of growing
+    rationals and Python's int-to-str limit (the old code: ~160 s, then ValueError)."""
+    eta, x = Fraction(25, 24), Fraction(1, 2)
+    seen = []
+    while abs(x.numerator).bit_length() + x.denominator.bit_length() <= 4096:
+        seen.append(x)
+        x = _F(eta, x)
+    assert 1 not in seen and len(seen) < 12
+    start = time.perf_counter()
+    assert exact_landing("25/24", "1/2") is None
+    assert exact_landing("11/10", "1/3") is None
+    assert time.perf_counter() - start < 5
+    landing = exact_landing("25/24", "3/5")
+    assert landing is not None and landing.proved and landing.orbit == (Fraction(3, 5), 1, 1)
 
 
 @pytest.mark.parametrize("eta", ["1001/1000", "101/100", "21/20", "11/10", "28/25", "1121/1000"])
@@ -198,6 +218,17 @@ def test_the_exceptional_set_is_proved_for_every_eta_in_the_range():
     for k in range(1001):
         e = 1 + Fraction(121 * k, 1000 * 1000)
         assert 4 * (1 + e) ** 3 > 27 * e and 4 * (1 + e) ** 2 < 27
+
+
+def test_the_corrected_claim_states_the_range_the_basin_theorem_proves():
+    """The basin theorem covers [1001/1000, 1121/1000] (the claim's summary, tested below), not the
+    paper's (1, 1.121); the line must not say the convergence rests on the grid (it said both)."""
+    d = exceptional_set()
+    line = d.to_text().splitlines()[-1]
+    assert line.startswith("corrected claim: for every eta in [1001/1000, 1121/1000] and every x0 in (0, 1) outside")
+    assert "1 < eta < 1.121" not in d.to_text() and "rests on the basin grid" not in line
+    assert "basin_theorem" in line and "not proved for 1 < eta < 1001/1000" in line
+    assert d.to_markdown().splitlines()[-1] in (Path(__file__).parents[1] / "reports/claims/quartic-orbit.md").read_text()
 
 
 def test_quartic_claim_is_confirmed_with_correction(report, monkeypatch):

@@ -49,6 +49,10 @@ def read_catalog(name: str) -> dict:
 
     >>> sorted(read_catalog("base_models.toml"))
     ['model']
+    >>> read_catalog("nothere.toml")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: catalog not found: .../nothere.toml (set SYMBOLIC_EOS_CATALOG to a folder holding nothere.toml)
     """
     source = catalog_dir() / arguments.text(name, "name", 200)
     try:

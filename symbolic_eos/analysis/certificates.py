@@ -613,6 +613,10 @@ def certify_base_model(
 
     >>> certify_base_model("exp", lo="0", hi="1", max_depth=8, prec=64, max_boxes=100).intervals[0].status
     'holds'
+    >>> certify_base_model("exp", lo="0", hi="1", max_depth=-1)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: max_depth: expected an integer in [0, 200], got -1
     """
     m = catalog_model(model) if isinstance(model, str) else arguments.instance(model, "model", BaseModel, "a base model name or BaseModel")
     max_depth, max_boxes, prec = _budget(max_depth, max_boxes, prec)
@@ -651,6 +655,10 @@ def certify_base_models(max_depth: int = 32, prec: int = 64, max_boxes: int = 20
     (12, ['exp'], False)
     >>> cs[-1].name, cs[-1].summary
     ('affine', "fails for every x in [-10, 10] (certified: g' g''' - 6 g''^2 = 0, equality)")
+    >>> certify_base_models(max_boxes=0)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: max_boxes: expected an integer in [1, 10000000], got 0
     """
     max_depth, max_boxes, prec = _budget(max_depth, max_boxes, prec)
     return tuple(certify_base_model(m, max_depth=max_depth, prec=prec, max_boxes=max_boxes) for m in base_models())

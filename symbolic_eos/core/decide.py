@@ -533,6 +533,12 @@ def decide_constant(value: int | fmpq | sp.Expr, precisions: Sequence[int] = PRE
     >>> d = decide_constant(sp.exp(sp.pi * sp.sqrt(163)) - 640320**3 - 744)
     >>> (d.sign, d.rigor), decide_constant(fmpq(-1, 3)).sign, decide_constant(sp.sqrt(8) - 2 * sp.sqrt(2)).rigor
     ((-1, 'certified'), -1, 'exact')
+    >>> decide_constant(sp.atan(sp.Rational(1, 2)) + sp.atan(sp.Rational(1, 3)) - sp.pi / 4).sign is None  # undecided: 0, not proved
+    True
+    >>> decide_constant(0.5)
+    Traceback (most recent call last):
+    ...
+    TypeError: not an exact number: float
     """
     if isinstance(value, (int, fmpq)) or (isinstance(value, sp.Basic) and value.is_Rational):
         q = fmpq(value) if isinstance(value, (int, fmpq)) else fmpq(int(value.p), int(value.q))

@@ -212,13 +212,22 @@ def _known_coefficients(s: arb_series | fmpq_series, n: int, zero: Callable[[Any
     return Jet(coeffs + [zero(0)] * (known - len(coeffs)))
 
 
-def to_fmpq(value: sp.Rational) -> fmpq:
-    """The sympy rational ``value`` as a flint ``fmpq`` (exactly).
+def to_fmpq(value: sp.Rational | int) -> fmpq:
+    """The sympy rational (or Python int) ``value`` as a flint ``fmpq`` (exactly); any other value
+    is a :class:`NotRational` naming it.
 
-    >>> to_fmpq(sp.Rational(-2, 3))
-    -2/3
+    >>> to_fmpq(sp.Rational(-2, 3)), to_fmpq(5)
+    (-2/3, 5)
+    >>> to_fmpq(sp.sqrt(2))
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.core.jets.NotRational: sqrt(2) is not a rational number
     """
-    return fmpq(int(value.p), int(value.q))
+    if isinstance(value, int):
+        return fmpq(value)
+    if isinstance(value, sp.Basic) and value.is_Rational:
+        return fmpq(int(value.p), int(value.q))
+    raise NotRational(f"{sp.sstr(value)} is not a rational number")
 
 
 @dataclass(frozen=True)

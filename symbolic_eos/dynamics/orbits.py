@@ -173,6 +173,10 @@ def solve_system(system: System, guess: Sequence, digits: int, start_dps: int = 
     >>> system = CycleSystem(GradientMap((x**2 - 1)**2 / 4, x), lambda prec: arb(11) / 10)
     >>> [mpmath.nstr(t, 8) for t in solve_system(system, [mpmath.mpf("0.7"), mpmath.mpf("1.2")], 20, start_dps=15, maxsteps=60)]
     ['0.81455163', '1.116063']
+    >>> solve_system(CycleSystem(GradientMap(x, x), lambda prec: arb(1)), [mpmath.mpf(0), mpmath.mpf(1)], 20)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.dynamics.orbits.NoConvergence: ZeroDivisionError: matrix is numerically singular
     """
     x = [mpmath.mpf(g) if not isinstance(g, arb) else _to_mpf(g) for g in guess]
     dps = min(start_dps, digits + 10)
@@ -385,6 +389,15 @@ def continue_branch(
     ...                                  eta0=arb(1), eta_target=arb(11) / 10, max_steps=400)
     >>> mpmath.nstr(eta, 6), sorted(mpmath.nstr(c, 6) for c in cycle)
     ('1.1', ['0.814552', '1.11606'])
+
+    Below eta0 the supercritical normal form predicts no cycle (``seed_at`` gives None):
+
+    >>> with ctx.workprec(128):
+    ...     continue_branch(lambda eta: CycleSystem(gd, lambda p: arb(eta)), seed_at, 1, scale=1,
+    ...                     eta0=arb(1), eta_target=arb(9) / 10)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.dynamics.orbits.NoConvergence: the normal form predicts no 2-cycle on this side of eta0
     """
     prec = bits_for_digits(CONTINUATION_DPS)
 

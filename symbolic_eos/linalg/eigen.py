@@ -283,6 +283,10 @@ def first_spectrum(eigen: CertifiedEigen) -> CertifiedSpectrum:
     >>> import sympy as sp
     >>> first_spectrum(CertifiedEigen(sp.Matrix([[2, 1], [1, 2]]))).prec
     128
+    >>> first_spectrum(CertifiedEigen(sp.eye(2)))  # a double top eigenvalue has no single eigenvector
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.core.jets.Undetermined: the top eigenpair could not be certified
     """
     for prec in CERTIFY_PRECISIONS:
         try:

@@ -182,6 +182,14 @@ def multivariate_orbit_expr(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point
     (True, True)
     >>> multivariate_orbit_expr((x*y - 1)**2 / 2, (x, y), (sp.Integer(1), sp.Integer(1)), sp.Integer(1)).message
     'eta is (numerically) eta0, where the 2-cycle has zero amplitude'
+    >>> multivariate_orbit_expr((x*y - 1)**2 / 2, (x, y), (sp.Integer(1), sp.Integer(1)), sp.Rational(11, 10), digits=0)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: `digits` must be between 5 and 20000, not 0
+    >>> multivariate_orbit_expr((x*y - 1)**2 / 2, (x, y), (sp.Integer(1), sp.Integer(1)), 1.1)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: eta: expected a sympy constant, got float 1.1
     """
     from ..dynamics.orbits import NoConvergence, bits_for_digits, continue_branch, solve_system
 

@@ -207,6 +207,10 @@ def sharpness_gradient(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point: Seq
     >>> s = sharpness_gradient((x*y - 1)**2 / 2, (x, y), (sp.Integer(2), sp.Rational(1, 2)), [sp.Matrix([-4, 1])], (1, 4))
     >>> s.status, [d.exact_text() for d in s.vector], s.norm_exact
     ('nonzero', ['60/17', '-15/17'], '15*sqrt(17)/17')
+    >>> sharpness_gradient(x**2/2 + x**2 * sp.sqrt(y), (x, y), (sp.Integer(0), sp.Integer(0)), [sp.Matrix([0, 1])], (1, 0))
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.core.jets.Undetermined: a third derivative is not finite and real at the point
     """
     n, m = len(symbols), len(kernel)
     K = sp.Matrix.hstack(*kernel)
@@ -377,6 +381,9 @@ def multivariate_flip(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point: Sequ
     >>> q = (sp.Integer(2), sp.Integer(0))  # not normalised: the coefficient is that of the unit vector
     >>> multivariate_flip(f, (x, y), origin, q, sp.diag(1, 2), top=sp.Integer(1))[0].exact
     -72
+    >>> zero = sp.atan(sp.Rational(1, 2)) + sp.atan(sp.Rational(1, 3)) - sp.pi / 4  # 0, not provably so here
+    >>> multivariate_flip(x**2 / 2 + y**2 + zero * x**4, (x, y), origin, q, sp.diag(1, 2), top=sp.Integer(1))[1]  # undecided: 24 zero
+    'the sign could not be decided'
     """
     n = len(symbols)
     parts = _flip_parts(expr, symbols, point, q)

@@ -166,6 +166,14 @@ def certified_spectrum(hessian: sp.Matrix, at: str) -> tuple[CertifiedEigen, Cer
     >>> eigen, spectrum = certified_spectrum(sp.Matrix([[sp.sqrt(2), 0], [0, 1]]), "0,0")
     >>> spectrum.top.overlaps(arb(2).sqrt()), spectrum.prec
     (True, 128)
+    >>> certified_spectrum(sp.Matrix([[sp.sqrt(2), 0], [0, -1]]), "0,0")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: (0,0) is not a minimum: the Hessian has a negative eigenvalue
+    >>> certified_spectrum(sp.sqrt(2) * sp.eye(2), "0,0")
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: the top Hessian eigenvalue is repeated or cannot be separated from the next one (...): no single ...
     """
     eigen = CertifiedEigen(hessian)
     spectrum, repeated = None, None
@@ -347,7 +355,7 @@ def minima_manifold(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], point: Sequen
     >>> x, y = sp.symbols("x y")
     >>> minima_manifold((x*y - 1)**2/2, (x, y), (sp.Integer(2), sp.Rational(1, 2)), 1).proved
     True
-    >>> minima_manifold(x**2/2 + x**2*y + y**4, (x, y), (sp.Integer(0), sp.Integer(0)), 1).proved
+    >>> minima_manifold(x**2/2 + x**2*y + y**4, (x, y), (sp.Integer(0), sp.Integer(0)), 1).proved  # undecided: weight y not > 0
     False
     """
     n = len(symbols)

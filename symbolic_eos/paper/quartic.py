@@ -54,6 +54,7 @@ from ..core.progress import Progress
 from ..analysis.check import check_expr
 from ..analysis.results import markdown_text
 from ..core.vocabulary import Evidence, Fate, LossType, Rigor
+from .constants import QUARTIC_PROOF_ETAS
 
 __all__ = [
     "QUARTIC",
@@ -809,6 +810,13 @@ def gd_step(eta: Fraction, x: Fraction) -> Fraction:
     return x - eta * Fraction(int(g.p), int(g.q))
 
 
+#: :func:`exact_landing` gives up after this many steps, or once an iterate needs this many bits
+#: (numerator and denominator together, as :data:`~symbolic_eos.paper.xy.EXACT_BITS`): the bits of
+#: an iterate of the cubic ``F`` triple with each step.
+LANDING_STEPS = 12
+LANDING_BITS = 4096
+
+
 def exact_orbit(eta: Fraction, x0: Fraction, steps: int) -> tuple[Fraction, ...]:
     """``(x0, F(x0), ..., F^steps(x0))`` in exact rationals."""
     orbit = [Fraction(x0)]
@@ -937,11 +945,14 @@ class ExactLanding:
                 "rigor": Rigor.EXACT if self.proved else None}
 
 
-def exact_landing(eta: str | int | Fraction | sp.Expr, x0: str | int | Fraction | sp.Expr) -> ExactLanding:
+def exact_landing(eta: str | int | Fraction | sp.Expr, x0: str | int | Fraction | sp.Expr) -> ExactLanding | None:
     """Follow ``x0`` exactly at ``eta`` until it reaches 1 (at most 12 steps) and record why that refutes
-    convergence to the 2-cycle: ``x_{n+1} = x_n - eta (x_n^3 - x_n)`` until ``x_n = 1``, the minimum.
+    convergence to the 2-cycle: ``x_{n+1} = x_n - eta (x_n^3 - x_n)`` until ``x_n = 1``, the minimum;
+    None when it does not within the steps, or before an iterate needs :data:`LANDING_BITS` bits.
 
     >>> exact_landing("25/24", "3/5").proved
+    True
+    >>> exact_landing("25/24", "1/2") is None  # undecided: no landing before the iterates outgrow LANDING_BITS
     True
 
     >>> exact_landing("25/24", 0.6)  # doctest: +ELLIPSIS
@@ -950,14 +961,17 @@ def exact_landing(eta: str | int | Fraction | sp.Expr, x0: str | int | Fraction 
     symbolic_eos.errors.InputError: x0: expected exact text, ..., got float 0.6 (write '0.6' or Fraction(3, 5))
     """
     e, x = _fraction(eta), _fraction(x0, "x0")
-    orbit = exact_orbit(e, x, 1)
-    while orbit[-1] != 1 and len(orbit) < 13:
-        orbit = exact_orbit(e, x, len(orbit))
-    orbit = orbit + (gd_step(e, orbit[-1]),)
+    orbit = [x]
+    while len(orbit) == 1 or orbit[-1] != 1:
+        last = orbit[-1]
+        if len(orbit) > LANDING_STEPS or abs(last.numerator).bit_length() + last.denominator.bit_length() > LANDING_BITS:
+            return None
+        orbit.append(gd_step(e, last))
+    orbit.append(gd_step(e, orbit[-1]))
     pe = paper_equation()
     at1 = {_DELTA: 1, _ETA: sp.Rational(e.numerator, e.denominator)}
     p1, c1 = (sp.Rational(v.subs(at1)) for v in (pe.polynomial, pe.cofactor))
-    return ExactLanding(e, x, orbit, Fraction(int(p1.p), int(p1.q)), Fraction(int(c1.p), int(c1.q)))
+    return ExactLanding(e, x, tuple(orbit), Fraction(int(p1.p), int(p1.q)), Fraction(int(c1.p), int(c1.q)))
 
 
 @dataclass(frozen=True)
@@ -979,8 +993,10 @@ class ExceptionalSet:
 
     statement = ("E = union_n F^-n({1}) ∩ (0, 1): the starts whose orbit lands exactly on the minimum 1 and "
                  "stays there (F(1) = 1; 1 is not on the 2-cycle)")
-    corrected_claim = ("for 1 < eta < 1.121 and every x0 in (0, 1) outside the countable set E = union_n F^-n({1}) "
-                       "(non-empty for every such eta: (sqrt(1 + 4/eta) - 1)/2 is in it), GD converges to the 2-cycle")
+    # The range the basin theorem proves (claims/quartic_orbit.py runs it), not the paper's open (1, 1.121).
+    corrected_claim = (f"for every eta in [{QUARTIC_PROOF_ETAS[0]}, {QUARTIC_PROOF_ETAS[1]}] and every x0 in (0, 1) outside the "
+                       "countable set E = union_n F^-n({1}) (non-empty for every such eta: (sqrt(1 + 4/eta) - 1)/2 is in it), "
+                       "GD converges to the 2-cycle")
 
     @property
     def proved(self) -> bool:
@@ -1004,7 +1020,10 @@ class ExceptionalSet:
         for eta, pts in self.rational_points:
             if pts:
                 lines.append(f"rational points of E at eta = {eta}: " + ", ".join(f"{x} (F^{n}({x}) = 1)" for x, n in pts))
-        lines.append(f"corrected claim: {self.corrected_claim} (the convergence part rests on the basin grid, evidence)")
+        # This object proves E; whether the convergence outside E is proved is the basin theorem's to say.
+        lines.append(f"corrected claim: {self.corrected_claim} (E: the facts above, for every eta in [1, {self.bound}]; the "
+                     "convergence outside E: the basin theorem, quartic_basin.basin_theorem, by interval arithmetic over "
+                     f"eta-boxes; not proved for 1 < eta < {QUARTIC_PROOF_ETAS[0]})")
         return lines
 
     def to_text(self) -> str:

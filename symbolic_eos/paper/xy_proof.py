@@ -284,6 +284,14 @@ def trapping_lemma(eta_lo: Fraction, eta_hi: Fraction, rho: tuple[float, float] 
 
     >>> str(trapping_lemma(Fraction(27, 25), Fraction(11, 10), rho=(0.4, 0.2), sigma=(0.1, 0.1), subdivisions=2).verdict)
     'undecided'
+    >>> trapping_lemma(0.5, Fraction(11, 10))
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: eta_lo: expected exact text, ..., got float 0.5 (write '0.5' or Fraction(1, 2))
+    >>> trapping_lemma(Fraction(11, 10), Fraction(27, 25))
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: need 0 < eta_lo <= eta_hi
     """
     eta_lo, eta_hi = _q(eta_lo, "eta_lo"), _q(eta_hi, "eta_hi")
     if not 0 < eta_lo <= eta_hi:
@@ -546,6 +554,10 @@ def region_cover(lemma: TrappingLemma, eta_lo: Fraction, eta_hi: Fraction, regio
     ...                  max_depth=1, n_max=20, max_boxes=10)
     >>> c.proved, c.reasons()
     ((), {'meets x y = 1 (fixed points)': 4})
+    >>> region_cover(lem, Fraction(27, 25), Fraction(11, 10), initial=0)
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: initial: expected an integer in [1, 256], got 0
     """
     eta_lo, eta_hi = _q(eta_lo, "eta_lo"), _q(eta_hi, "eta_hi")
     values = [_q(v, f"region[{i}]") for i, v in enumerate(region)]
@@ -663,6 +675,10 @@ def exceptional_starts(eta_lo: Fraction, eta_hi: Fraction) -> ExceptionalStarts:
 
     >>> exceptional_starts(Fraction(27, 25), Fraction(11, 10)).anti[2]
     (Fraction(-25, 27), Fraction(25, 27))
+    >>> exceptional_starts(1.08, Fraction(11, 10))
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: eta_lo: expected exact text, ..., got float 1.08 (write '1.08' or Fraction(27, 25))
     """
     from .xy import exact_xy_orbit, xy_landing
 
@@ -776,6 +792,10 @@ def xy_region_theorem(eta_lo: str | int | Fraction = DEFAULT_ETA[0], eta_hi: str
     >>> t = xy_region_theorem("109/100", "11/10", ("4/5", "17/20", "4/5", "17/20"), initial=1, max_depth=1, n_max=50, max_boxes=9)
     >>> t.proved, t.cover.evaluations <= 9
     (True, True)
+    >>> xy_region_theorem("109/100", "11/10", ("-1", "1", "4/5", "17/20"))
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: region is (x_lo, x_hi, y_lo, y_hi) with x_lo, y_lo > 0
     """
     lo, hi = _q(eta_lo, "eta_lo"), _q(eta_hi, "eta_hi")
     if not 0 < lo <= hi:
