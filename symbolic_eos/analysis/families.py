@@ -260,10 +260,14 @@ class Condition:
     @property
     def statement(self) -> str:
         """The condition in the parameters, shortest form first: ``b < 9*a**2/2``, ``a in (-1, 1)``."""
-        if not self.expression.free_symbols and self.extent in (Extent.ALWAYS, Extent.NEVER):
-            return "every parameter value" if self.extent is Extent.ALWAYS else "no parameter value"
         if self.solution is not None:
             return _set_text(self.solution, self._param())
+        if self.extent is Extent.ALWAYS:
+            params = tuple(sorted(self.expression.free_symbols, key=str))
+            exceptions = [t for z in self.except_where for t in _nonzero_text(z, params)]
+            return " and ".join(exceptions) if exceptions else "every parameter value"
+        if self.extent is Extent.NEVER:
+            return "no parameter value"
         if self.solved is not None:
             return self.solved
         return f"{sp.sstr(self.expression)} {self.relation.symbol} 0"
@@ -337,6 +341,8 @@ def _nonzero_text(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> list[str]:
     out = []
     for factor, _ in sp.factor_list(sp.numer(sp.together(value)), *params)[1]:
         free = [p for p in params if p in factor.free_symbols]
+        if _sign_without_zeros(factor, params) is not None:
+            continue  # no real zero: never 0
         if len(free) == 1 and sp.degree(factor, free[0]) == 1:
             out.append(f"{free[0]} != {sp.sstr(sp.solve(factor, free[0])[0])}")
         else:
@@ -599,7 +605,7 @@ class FamilyCheck:
         """One line: in which case the paper's condition holds, and how."""
         parts = []
         for c in self.cases:
-            if c.condition is not None and c.condition.extent is Extent.DEPENDS:
+            if c.condition is not None and c.condition.extent in (Extent.DEPENDS, Extent.UNKNOWN):
                 parts.append(f"holds iff {c.condition.statement} where {c.where}")
             elif c.condition is not None and c.condition.extent in (Extent.ALWAYS, Extent.NEVER):
                 parts.append(f"{'holds' if c.condition.extent is Extent.ALWAYS else 'fails'} where {c.where}")
@@ -682,11 +688,11 @@ class FamilyCheck:
         for c in self.cases:
             head = f"  case {c.where}: k = {c.order if c.order is not None else '-'}"
             if c.condition is not None:
-                lines.append(f"{head}, {c.condition.text}: holds iff {c.condition.statement}")
+                lines.append(f"{head}, {c.condition.text}: {_verdict_words(c.condition)}")
             else:
                 lines.append(f"{head}: {c.verdict or 'undecided'}" + (f" ({c.reason})" if c.reason else ""))
             if c.flip_coefficient is not None:
-                lines.append(f"      flip coefficient (order {c.flip_order}): {sp.sstr(c.flip_coefficient)} ({c.flip})")
+                lines.append(f"      flip coefficient (order {c.flip_order}): {sp.sstr(c.flip_coefficient)} ({_flip_words(c)})")
         if self.generalised_flip is not None:
             g = self.generalised_flip
             lines.append(f"  boundary {g.boundary}: order-5 flip coefficient {sp.sstr(g.coefficient)}. {g.statement}")
@@ -715,8 +721,8 @@ class FamilyCheck:
         ]
         for c in self.cases:
             cond = "-" if c.condition is None else f"${c.condition.latex()}$"
-            where = (c.condition.statement if c.condition is not None else str(c.verdict or f"undecided: {c.reason}"))
-            flip = "-" if c.flip_coefficient is None else f"order {c.flip_order}: ${sp.latex(c.flip_coefficient)}$ ({c.flip})"
+            where = (_verdict_words(c.condition) if c.condition is not None else str(c.verdict or f"undecided: {c.reason}"))
+            flip = "-" if c.flip_coefficient is None else f"order {c.flip_order}: ${sp.latex(c.flip_coefficient)}$ ({_flip_words(c)})"
             lines.append(f"| {c.where} | {c.order or '-'} | {cond} | {where} | {flip} |")
         if self.generalised_flip is not None:
             g = self.generalised_flip
@@ -730,27 +736,60 @@ class FamilyCheck:
         return self.to_markdown()
 
 
+def _verdict_words(c: Condition) -> str:
+    if c.extent is Extent.ALWAYS:
+        return "holds throughout" + ("" if not c.except_where else f" ({c.statement})")
+    if c.extent is Extent.NEVER:
+        return "fails throughout"
+    return f"holds iff {c.statement}"
+
+
+def _flip_words(case: FamilyCase) -> str:
+    kind = case.flip
+    return str(kind) if kind is not Flip.UNDECIDED else "supercritical where it is negative, subcritical where positive"
+
+
 # -- the analysis ---------------------------------------------------------------------------------
 
 
-def _derivatives_at(expr: sp.Expr, var: sp.Symbol, point: sp.Expr, top: int) -> list[sp.Expr]:
-    """``f^(j)(xb)`` for ``j = 0..top`` as exact (unsimplified) expressions in the parameters."""
-    out = []
-    d = expr
-    for j in range(top + 1):
-        if j:
-            d = sp.diff(d, var)
-        if sp.count_ops(d) > FAMILY_OPS_LIMIT:
-            raise _TooLarge(f"f^({j}) has more than {FAMILY_OPS_LIMIT} operations")
-        out.append(d.subs(var, point))
-    return out
+class _Derivatives:
+    """``f^(j)(xb)`` on demand (exact, unsimplified expressions in the parameters), for a family
+    and, from :meth:`restrict`, on a parameter subset: a case usually needs only ``j <= 4``, and
+    higher derivatives of a composition grow fast, so none is formed before it is needed."""
+
+    def __init__(self, expr: sp.Expr, var: sp.Symbol, point: sp.Expr) -> None:
+        self._var, self._point = var, point
+        self._derivative = [expr]  # d^j f/dx^j, in x
+        self._values: dict[int, sp.Expr] = {}
+        self._fixed: dict[sp.Symbol, sp.Expr] = {}
+        self._base: _Derivatives = self
+
+    def restrict(self, fixed: Mapping[sp.Symbol, sp.Expr]) -> _Derivatives:
+        view = object.__new__(_Derivatives)
+        view._var, view._point, view._base = self._var, self._point, self._base
+        view._derivative, view._values, view._fixed = self._base._derivative, {}, dict(fixed)
+        return view
+
+    def __getitem__(self, j: int) -> sp.Expr:
+        if j not in self._values:
+            if self._base is not self:
+                value = self._base[j]
+                self._values[j] = value.subs(self._fixed) if self._fixed else value
+            else:
+                while len(self._derivative) <= j:
+                    d = sp.diff(self._derivative[-1], self._var)
+                    if sp.count_ops(d) > FAMILY_OPS_LIMIT:
+                        raise _TooLarge(f"f^({len(self._derivative)}) has more than {FAMILY_OPS_LIMIT} operations")
+                    self._derivative.append(d)
+                self._values[j] = self._derivative[j].subs(self._var, self._point)
+        return self._values[j]
 
 
 class _TooLarge(Exception):
     """An expression outgrew :data:`FAMILY_OPS_LIMIT`."""
 
 
-def _paper_condition(k: int, f: Sequence[sp.Expr], params: tuple[sp.Symbol, ...]) -> tuple[PaperCase, Condition]:
+def _paper_condition(k: int, f: _Derivatives, params: tuple[sp.Symbol, ...]) -> tuple[PaperCase, Condition]:
     if k == 3:
         return PaperCase.K3, condition("3 f'''^2 - f'' f''''", 3 * f[3] ** 2 - f[2] * f[4], Relation.GT, params)
     if k % 2:
@@ -758,23 +797,20 @@ def _paper_condition(k: int, f: Sequence[sp.Expr], params: tuple[sp.Symbol, ...]
     return PaperCase.K_EVEN, condition(f"f^({k})", f[k], Relation.LT, params)
 
 
-def _flip(f: Sequence[sp.Expr], params: tuple[sp.Symbol, ...]) -> tuple[int | None, sp.Expr | None]:
+def _flip(f: _Derivatives, params: tuple[sp.Symbol, ...]) -> tuple[int | None, sp.Expr | None]:
     """The lowest odd flip coefficient that is not identically zero (order, tidy expression)."""
-    c = [fj / math.factorial(j) for j, fj in enumerate(f)]
     for m in range(3, MAX_FAMILY_FLIP_ORDER + 1, 2):
-        if m + 1 >= len(c):
-            break
+        try:
+            c = [f[j] / math.factorial(j) for j in range(m + 2)]
+        except _TooLarge:
+            return None, None
         coefficient = flip_coefficients(c, m)[m]
         if not prove_identically_zero(coefficient):
             return m, _tidy(coefficient, params)
     return None, None
 
 
-def _restrict(f: Sequence[sp.Expr], fixed: dict[sp.Symbol, sp.Expr]) -> list[sp.Expr]:
-    return [fj.subs(fixed) if fixed else fj for fj in f]
-
-
-def _cases(expr: sp.Expr, var: sp.Symbol, f: list[sp.Expr], params: tuple[sp.Symbol, ...], at: sp.Expr,
+def _cases(expr: sp.Expr, var: sp.Symbol, f: _Derivatives, params: tuple[sp.Symbol, ...], at: sp.Expr,
            domain: Sequence[Condition]) -> tuple[list[FamilyCase], bool]:
     """The cases of the order ``k``: a worklist of parameter subsets (substitutions), each split
     at the lowest ``j >= 3`` where ``f^(j)`` is not identically zero on it."""
@@ -790,9 +826,16 @@ def _cases(expr: sp.Expr, var: sp.Symbol, f: list[sp.Expr], params: tuple[sp.Sym
             continue
         if fixed and _outside(fixed, at, domain, f[2]) is not None:
             continue
-        g = _restrict(f, fixed)
+        g = f.restrict(fixed)
         free = tuple(p for p in params if p not in fixed)
-        k = next((j for j in range(3, MAX_ORDER + 1) if not prove_identically_zero(g[j])), None)
+        try:
+            k = next((j for j in range(3, MAX_ORDER + 1) if not prove_identically_zero(g[j])), None)
+            fk = _tidy(g[k], free) if k is not None else None
+            case, cond = _paper_condition(k, g, free) if k is not None else (None, None)
+        except _TooLarge as e:
+            cases.append(FamilyCase(tuple(fixed.items()), (), None, None, None, None, None, None, f"too large to analyse: {e}"))
+            complete = False
+            continue
         if k is None:
             restricted = expr.subs(fixed)
             quadratic = bool(restricted.is_polynomial(var) and sp.degree(restricted, var) <= MAX_ORDER)
@@ -800,8 +843,7 @@ def _cases(expr: sp.Expr, var: sp.Symbol, f: list[sp.Expr], params: tuple[sp.Sym
                                     "every derivative above the second vanishes (f is quadratic near xb)" if quadratic
                                     else f"f^(j)(xb) = 0 for 3 <= j <= {MAX_ORDER} (order beyond the searched maximum)"))
             continue
-        fk = _tidy(g[k], free)
-        case, cond = _paper_condition(k, [_tidy(v, free) for v in g], free)
+        assert fk is not None and cond is not None
         cond = _settle_exceptions(cond, fixed, at, domain, f[2], fk)
         flip_order, flip_coefficient = _flip(g, free)
         cases.append(FamilyCase(tuple(fixed.items()), (fk,) if fk.free_symbols else (), k, case, cond, None, flip_order,
@@ -837,7 +879,7 @@ def _settle_exceptions(cond: Condition, fixed: Mapping[sp.Symbol, sp.Expr], at: 
     return Condition(cond.name, cond.expression, cond.relation, cond.extent, cond.solution, cond.solved, cond.boundary, ())
 
 
-def _generalised_flip(f: list[sp.Expr], params: tuple[sp.Symbol, ...], k3: FamilyCase | None) -> GeneralisedFlip | None:
+def _generalised_flip(f: _Derivatives, params: tuple[sp.Symbol, ...], k3: FamilyCase | None) -> GeneralisedFlip | None:
     """The order-5 flip coefficient on the boundary of the k = 3 condition, where that boundary
     can be solved for a parameter."""
     if k3 is None or k3.condition is None or k3.fixed or not k3.condition.expression.free_symbols:
@@ -853,7 +895,10 @@ def _generalised_flip(f: list[sp.Expr], params: tuple[sp.Symbol, ...], k3: Famil
         on_curve = {p: sp.factor(found[0])}
         if prove_identically_zero(f[2].subs(on_curve)):
             return None  # the curve lies where xb is no strict minimum
-        c = [fj.subs(on_curve) / math.factorial(j) for j, fj in enumerate(f)]
+        try:
+            c = [f[j].subs(on_curve) / math.factorial(j) for j in range(7)]
+        except _TooLarge:
+            return None
         c5 = _tidy(flip_coefficients(c, 5)[5], params)
         sign, zero_set = _definite_sign(c5, params)
         boundary = f"{p} = {sp.sstr(on_curve[p])}"
@@ -907,8 +952,9 @@ def check_family_expr(expr: sp.Expr, var: sp.Symbol, params: Sequence[sp.Symbol]
         raise InputError(f"the loss or the point uses {what}, which is not a parameter", parameters=("params",))
     text = sp.sstr(expr) if text is None else text
     label = sp.sstr(at) if label is None else label
+    f = _Derivatives(expr, var, at)
     try:
-        f = _derivatives_at(expr, var, at, MAX_ORDER + 1)
+        f[2]
     except _TooLarge as e:
         raise InputError(f"the family is too large to analyse symbolically: {e}") from None
     notes: list[str] = []
@@ -1109,8 +1155,11 @@ def check_l2_family_expr(g: sp.Expr, var: sp.Symbol, params: Sequence[sp.Symbol]
     model = sp.sstr(g) if text is None else text
     target_label = sp.sstr(target) if target_text is None else target_text
     general = check_family_expr((g - target) ** 2, var, params, x_bar, text=f"({model} - ({target_label}))**2", label=sp.sstr(x_bar))
-    d = _derivatives_at(g, var, x_bar, 3)
-    tidy = [_tidy(v, params) for v in d]
+    d = _Derivatives(g, var, x_bar)
+    try:
+        tidy = [_tidy(d[j], params) for j in range(4)]
+    except _TooLarge as e:
+        raise InputError(f"the model is too large to analyse symbolically: {e}") from None
     if not prove_identically_zero(tidy[0] - target):
         raise InputError(f"g(x_bar) = {sp.sstr(tidy[0])} is not the target {target_label} for every parameter value", parameters=("at",))
     domain = general.domain
