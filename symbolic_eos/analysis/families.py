@@ -203,6 +203,44 @@ def _linear_solution(value: sp.Expr, relation: Relation, params: tuple[sp.Symbol
     return None
 
 
+def _reduced(value: sp.Expr, relation: Relation, params: tuple[sp.Symbol, ...]) -> str | None:
+    """A strict inequality in several parameters with its sign-definite factors divided out
+    (positive constants, factors without real zeros, even powers: the last only off their zeros):
+    ``-2 a^2 b^4 (a^2 - 2) < 0`` is ``a < -sqrt(2) or sqrt(2) < a (off a = 0, b = 0)``; then solved
+    for one parameter where it is univariate or linear.  None when nothing simpler comes out."""
+    if relation not in (Relation.GT, Relation.LT) or not value.is_rational_function(*params):
+        return _linear_solution(value, relation, params)
+    numerator, denominator = sp.fraction(sp.cancel(sp.together(value)))
+    sign, kept, off = 1, [], []
+    for part in (numerator, denominator):
+        constant, factors = sp.factor_list(part, *params)
+        s_c = decide_constant(constant).sign
+        if not s_c:
+            return None
+        sign *= s_c
+        for factor, multiplicity in factors:
+            own = _sign_without_zeros(factor, params)
+            if own is not None:
+                sign *= own
+            elif multiplicity % 2 == 0:
+                off.append(factor)
+            else:
+                kept.append(factor)
+    if len(kept) != 1:
+        return _linear_solution(value, relation, params)
+    rel = relation if sign > 0 else (Relation.LT if relation is Relation.GT else Relation.GT)
+    factor = kept[0]
+    free = tuple(p for p in params if p in factor.free_symbols)
+    solution = _solution_set(factor, rel, free[0]) if len(free) == 1 else None
+    text = _set_text(solution, str(free[0])) if solution is not None else _linear_solution(factor, rel, free)
+    if text is None:
+        text = f"{sp.sstr(factor)} {rel.symbol} 0"
+    if off:
+        zeros = [t.replace("!=", "=") for z in off for t in _nonzero_text(z, params)]
+        text += f" (off {', '.join(zeros)})"
+    return text
+
+
 def _boundary(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> tuple[str, ...]:
     """The boundary ``value = 0`` of a polynomial condition in several parameters, solved for its
     last parameter where sympy can (``b = 9*a**2/2``); else the equation itself."""
@@ -390,7 +428,7 @@ def condition(name: str, expression: sp.Expr, relation: Relation, params: tuple[
         full = sp.S.Reals
         extent = Extent.ALWAYS if solution == full else Extent.NEVER if solution is sp.S.EmptySet else Extent.DEPENDS
         return Condition(name, expression, relation, extent, solution)
-    solved = _linear_solution(expression, relation, present) if len(present) > 1 else None
+    solved = _reduced(expression, relation, present) if len(present) > 1 else None
     boundary = _boundary(expression, present) if relation in (Relation.GT, Relation.LT) else ()
     return Condition(name, expression, relation, Extent.DEPENDS if (solved or boundary) else Extent.UNKNOWN, None, solved, boundary)
 
