@@ -233,3 +233,49 @@ def test_cli_region_plot_and_report(tmp_path, capsys):
     assert "Certified parameter map" in page.read_text()
     assert main(["check", "x**2/2 + a*x**3", "--at", "0", "--params", "a", "--plot", str(plot)]) == 2
     assert "--region" in capsys.readouterr().err
+
+
+# -- item 1: every entry point takes sympy objects and refuses other types with an InputError ------
+
+import symbolic_eos as eos  # noqa: E402
+
+ODD_VALUES = [None, [1], {"a": 1}, object(), 0.5, 1j, b"x", sp.Matrix([1]), sp.Eq(x, 1), sp.S.true, sp.Interval(0, 1), sp.oo,
+              sp.nan, sp.zoo, True, float("nan")]
+ENTRY_POINTS = {
+    "check.text": lambda v: eos.check(v, at=1),
+    "check.at": lambda v: eos.check("(x**2-1)**2/4", at=v),
+    "check.var": lambda v: eos.check("(x**2-1)**2/4", var=v, at=1),
+    "check.range": lambda v: eos.check("(x**2-1)**2/4", range=v),
+    "check_l2.target": lambda v: eos.check_l2("tanh(x)", v, at="atanh(1/2)"),
+    "orbit.eta": lambda v: eos.orbit("(x**2-1)**2/4", v, at=1, digits=10),
+    "orbit.digits": lambda v: eos.orbit("(x**2-1)**2/4", "11/10", at=1, digits=v),
+    "window.eta_max": lambda v: eos.window("(x**2-1)**2/4", at=1, eta_max=v),
+    "existence.eps_values": lambda v: eos.existence("(x**2-1)**2/4", at=1, eps_values=v),
+    "compose.at": lambda v: eos.compose("exp(x)", "log(x)", v),
+    "compose.q_text": lambda v: eos.compose(v, "log(x)", "1/3"),
+    "check_multivariate.vars_text": lambda v: eos.check_multivariate("(x*y-1)**2/2", v, "1,1", simulate=False),
+    "check_multivariate.at": lambda v: eos.check_multivariate("(x*y-1)**2/2", "x,y", v, simulate=False),
+    "check_multivariate.route": lambda v: eos.check_multivariate("(x*y-1)**2/2", "x,y", "1,1", simulate=False, route=v),
+    "multivariate_orbit.eta": lambda v: eos.multivariate_orbit("(x*y-1)**2/2", "x,y", "1,1", v, digits=10),
+    "check_family.params": lambda v: eos.check_family("x**2/2+a*x**3", v, 0),
+    "check_family.at": lambda v: eos.check_family("x**2/2+a*x**3", "a", v),
+    "check_family.region": lambda v: eos.check_family("x**2/2+a*x**3", "a", 0, region=v),
+    "check_family.max_cells": lambda v: eos.check_family("x**2/2+a*x**3", "a", 0, region="a=0:1", max_cells=v),
+    "check_l2_family.target": lambda v: eos.check_l2_family("tanh(w*x)", v, "w"),
+}
+
+
+@pytest.mark.parametrize("name", list(ENTRY_POINTS))
+def test_odd_values_are_refused_with_an_input_error(name):
+    from symbolic_eos.errors import EosError
+
+    for value in ODD_VALUES:
+        try:
+            ENTRY_POINTS[name](value)
+        except EosError:
+            pass  # InputError, or DomainError where the value parses but lies outside the domain
+
+
+def test_numbers_of_every_exact_kind_give_the_same_check():
+    results = {repr(v): eos.check("(x**2-1)**2/4", at=v).to_dict() for v in (1, Fraction(1), sp.Integer(1), "1", sp.Rational(2, 2))}
+    assert len({str(r) for r in results.values()}) == 1, results.keys()
