@@ -33,6 +33,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_certificates.py
 	$(BIN)/python bench/bench_mlp.py
 	$(BIN)/python bench/bench_verify.py
+	$(BIN)/python bench/bench_parameter_map.py
+	$(BIN)/python bench/bench_families.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

@@ -61,7 +61,7 @@ def test_flip_coefficients_against_plain_composition():
 def test_point_depending_on_the_parameter():
     # f = (x^2 - a)^2/4 at sqrt(a): f'' = 2a, f''' = 6 sqrt(a), f'''' = 6, so 3 f'''^2 - f'' f'''' = 96 a
     r = check_family("(x**2 - a)**2/4", "a", "sqrt(a)")
-    assert r.minimum.statement == "0 < a"
+    assert r.minimum.statement == "0 < a" and r.holds_everywhere and "0 < a" in r.theorem
     assert sp.simplify(r.cases[0].condition.expression - 96 * a) == 0
     assert r.verdict_at({"a": 2}) == "holds"
 

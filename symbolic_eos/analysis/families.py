@@ -91,20 +91,49 @@ def _solve_zero(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> tuple[list[dic
     free = tuple(p for p in params if p in value.free_symbols)
     if not free or sp.count_ops(value) > FAMILY_OPS_LIMIT:
         return None, False
-    polynomial = value.is_polynomial(*free)
-    # solve the numerator: the zeros of a rational function are those of its numerator (a pole
-    # is never a zero)
-    numerator = sp.numer(sp.together(value)) if value.is_rational_function(*free) else value
-    found = within_seconds(_solve_dicts, (numerator, free), SOLVE_SECONDS)
-    if found is None:
-        return None, False
+    bases = _zero_bases(value, free)
+    if bases is not None:
+        found = []
+        for base in bases:
+            part = within_seconds(_solve_dicts, (base, tuple(p for p in free if p in base.free_symbols)), SOLVE_SECONDS)
+            if part is None:
+                return None, False
+            found += [d for d in part if d not in found]
+    else:
+        found = within_seconds(_solve_dicts, (value, free), SOLVE_SECONDS)
+        if found is None:
+            return None, False
     real = []
     for solution in found:
         values = list(solution.values())
         if any(v.is_real is False for v in values):
             continue
         real.append(solution)
-    return real, bool(polynomial)
+    return real, bases is not None
+
+
+def _zero_bases(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> list[sp.Expr] | None:
+    """Polynomials whose zeros are exactly those of ``value``, or None: the numerator of a rational
+    function, and for a product each factor's (``u**(p/q)`` with ``p/q > 0`` vanishes where ``u``
+    does; a negative power or a non-zero constant never does).  sympy's ``solve`` is complete on
+    polynomials, so these zeros are all the zeros."""
+    if not value.free_symbols:
+        return []
+    if value.is_polynomial(*params):
+        return [value]
+    if value.is_rational_function(*params):
+        return [sp.numer(sp.together(value))]
+    if isinstance(value, sp.Mul):
+        out: list[sp.Expr] = []
+        for factor in value.args:
+            inner = _zero_bases(factor, params)
+            if inner is None:
+                return None
+            out += inner
+        return out
+    if isinstance(value, sp.Pow) and value.exp.is_Rational:
+        return [] if value.exp < 0 else _zero_bases(value.base, params)
+    return None
 
 
 def _solve_dicts(args: tuple[sp.Expr, tuple[sp.Symbol, ...]]) -> list[dict[sp.Symbol, sp.Expr]]:
@@ -374,10 +403,12 @@ def _set_text(s: sp.Set, name: str) -> str:
 
 def _nonzero_text(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> list[str]:
     """``value != 0`` as one line per factor, solved where the factor is linear (``a != 0``)."""
-    if not value.is_rational_function(*params):
+    bases = _zero_bases(value, params)
+    if bases is None:
         return [f"{sp.sstr(value)} != 0"]
-    out = []
-    for factor, _ in sp.factor_list(sp.numer(sp.together(value)), *params)[1]:
+    out: list[str] = []
+    factors = [f for base in bases for f, _ in sp.factor_list(base, *params)[1]]
+    for factor in factors:
         free = [p for p in params if p in factor.free_symbols]
         if _sign_without_zeros(factor, params) is not None:
             continue  # no real zero: never 0
@@ -385,7 +416,7 @@ def _nonzero_text(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> list[str]:
             out.append(f"{free[0]} != {sp.sstr(sp.solve(factor, free[0])[0])}")
         else:
             out.append(f"{sp.sstr(factor)} != 0")
-    return out
+    return list(dict.fromkeys(out))
 
 
 def condition(name: str, expression: sp.Expr, relation: Relation, params: tuple[sp.Symbol, ...]) -> Condition:
@@ -628,7 +659,8 @@ class FamilyCheck:
         """The statement proved for the whole parameter domain, or None."""
         if not self.holds_everywhere:
             return None
-        where = " and ".join(d.statement for d in (*self.domain, self.minimum) if d.extent is not Extent.ALWAYS or d.except_where)
+        where = " and ".join(dict.fromkeys(d.statement for d in (*self.domain, self.minimum)
+                                           if d.extent is not Extent.ALWAYS or d.except_where))
         return (f"Theorem (exact): for every {', '.join(self.params)}" + (f" with {where}" if where else "")
                 + f", the paper's condition holds for {self.loss} at xb = {self.at}.")
 
@@ -849,7 +881,7 @@ def _flip(f: _Derivatives, params: tuple[sp.Symbol, ...]) -> tuple[int | None, s
 
 
 def _cases(expr: sp.Expr, var: sp.Symbol, f: _Derivatives, params: tuple[sp.Symbol, ...], at: sp.Expr,
-           domain: Sequence[Condition]) -> tuple[list[FamilyCase], bool]:
+           domain: Sequence[Condition], setting: sp.Set | None = None) -> tuple[list[FamilyCase], bool]:
     """The cases of the order ``k``: a worklist of parameter subsets (substitutions), each split
     at the lowest ``j >= 3`` where ``f^(j)`` is not identically zero on it."""
     cases: list[FamilyCase] = []
@@ -883,6 +915,10 @@ def _cases(expr: sp.Expr, var: sp.Symbol, f: _Derivatives, params: tuple[sp.Symb
             continue
         assert fk is not None and cond is not None
         cond = _settle_exceptions(cond, fixed, at, domain, f[2], fk)
+        if (setting is not None and cond.solution is not None and cond.extent is Extent.DEPENDS
+                and within_seconds(_subset, (setting, cond.solution), SOLVE_SECONDS)):
+            # one parameter: the condition holds wherever xb is a strict minimum in the domain
+            cond = Condition(cond.name, cond.expression, cond.relation, Extent.ALWAYS, cond.solution, cond.solved, cond.boundary)
         flip_order, flip_coefficient = _flip(g, free)
         cases.append(FamilyCase(tuple(fixed.items()), (fk,) if fk.free_symbols else (), k, case, cond, None, flip_order,
                                 flip_coefficient))
@@ -915,6 +951,11 @@ def _settle_exceptions(cond: Condition, fixed: Mapping[sp.Symbol, sp.Expr], at: 
             if _outside(merged, at, domain, curvature) is None and not prove_identically_zero(fk.subs(solution)):
                 return cond
     return Condition(cond.name, cond.expression, cond.relation, cond.extent, cond.solution, cond.solved, cond.boundary, ())
+
+
+def _subset(args: tuple[sp.Set, sp.Set]) -> bool:
+    inner, outer = args
+    return bool(inner.is_subset(outer))
 
 
 def _generalised_flip(f: _Derivatives, params: tuple[sp.Symbol, ...], k3: FamilyCase | None) -> GeneralisedFlip | None:
@@ -1015,7 +1056,14 @@ def check_family_expr(expr: sp.Expr, var: sp.Symbol, params: Sequence[sp.Symbol]
     if minimum.extent is not Extent.ALWAYS:
         notes.append(f"xb is a strict minimum only where f''(xb) > 0 ({minimum.statement}); the cases apply there.")
     eta = _tidy(2 / f[2], params)
-    cases, complete = _cases(expr, var, f, params, at, domain)
+    setting = None
+    if len(params) == 1 and minimum.solution is not None:
+        setting = minimum.solution
+        for d in domain:
+            setting = setting.intersect(d.solution) if d.solution is not None else None
+            if setting is None:
+                break
+    cases, complete = _cases(expr, var, f, params, at, domain, setting)
     k3 = next((c for c in cases if c.order == 3 and not c.fixed), None)
     derivatives = tuple((j, _tidy(f[j], params)) for j in range(2, 5))
     return FamilyCheck(text, str(var), tuple(map(str, params)), label, expr, at, critical, minimum, eta, derivatives,
@@ -1068,7 +1116,7 @@ class L2FamilyCheck:
         """The statement proved for the whole parameter domain, or None."""
         if not self.holds_everywhere:
             return None
-        where = " and ".join(d.statement for d in self.domain)
+        where = " and ".join(dict.fromkeys(d.statement for d in self.domain))
         return (f"Theorem (exact): for every {', '.join(self.params)}" + (f" with {where}" if where else "")
                 + f", the L2 rule holds for ({self.model} - {self.target})^2 at x_bar = {sp.sstr(self.x_bar)}.")
 
