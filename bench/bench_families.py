@@ -25,24 +25,15 @@ How to run::
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 
 import sympy as sp
 
+from timing import median_run
+
 from symbolic_eos import check_family
 from symbolic_eos.analysis.check import check_expr
 from symbolic_eos.core.numbers import short_decimal
-
-
-def _median(run, repeats: int) -> tuple[float, object]:
-    out = run()
-    times = []
-    for _ in range(max(1, repeats)):
-        start = time.perf_counter()
-        out = run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), out
 
 
 def _pointwise_grid(n: int, sample: int) -> tuple[float, int]:
@@ -71,7 +62,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=200)
     args = parser.parse_args()
 
-    seconds, family = _median(lambda: check_family("x**2/2 + a*x**3 + b*x**4", "a,b", 0, region="a=-1:1,b=-1:1",
+    seconds, family = median_run(lambda: check_family("x**2/2 + a*x**3 + b*x**4", "a,b", 0, region="a=-1:1,b=-1:1",
                                                    max_cells=args.max_cells), args.repeats)
     m = family.parameter_map
     print(f"1. family x**2/2 + a*x**3 + b*x**4 at 0 with its map over [-1, 1]^2 (median of {args.repeats}): {seconds:.2f} s")
@@ -86,7 +77,7 @@ def main() -> None:
 
     x, a, b = sp.symbols("x a b")
     loss = sp.log(sp.cosh(a * sp.sinh(b * x)))
-    seconds3, family3 = _median(lambda: check_family("log(cosh(a*sinh(b*x)))", "a,b", 0), args.repeats)
+    seconds3, family3 = median_run(lambda: check_family("log(cosh(a*sinh(b*x)))", "a,b", 0), args.repeats)
     print(f"\n2. depth-3 composition family log(cosh(a*sinh(b*x))) at 0 (median of {args.repeats}): {seconds3:.2f} s")
     print(f"   {family3.summary}")
     start = time.perf_counter()

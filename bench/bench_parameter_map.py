@@ -20,23 +20,13 @@ How to run::
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 import sympy as sp
 
+from timing import median_run
+
 from symbolic_eos.analysis.parameter_maps import certify_parameter_map
 from symbolic_eos.core.numbers import short_decimal
-
-
-def _median(run, repeats: int) -> tuple[float, object]:
-    out = run()  # warm-up: fills the caches of the expression plans and constants
-    times = []
-    for _ in range(max(1, repeats)):
-        start = time.perf_counter()
-        out = run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), out
 
 
 def _naive(q: sp.Expr, a: sp.Symbol, b: sp.Symbol, n: int) -> int:
@@ -56,9 +46,9 @@ def main() -> None:
     a, b = sp.symbols("a b")
     q = 108 * a**2 - 24 * b
     box = [(-1, 1), (-1, 1)]
-    seconds, m = _median(lambda: certify_parameter_map(q, (a, b), box, requires=(1,), max_depth=args.max_depth,
+    seconds, m = median_run(lambda: certify_parameter_map(q, (a, b), box, requires=(1,), max_depth=args.max_depth,
                                                        max_cells=args.max_cells, prec=args.prec), args.repeats)
-    naive_seconds, positive = _median(lambda: _naive(q, a, b, args.grid), args.repeats)
+    naive_seconds, positive = median_run(lambda: _naive(q, a, b, args.grid), args.repeats)
     print(f"Q = {q} > 0 over a, b in [-1, 1]; max_depth = {args.max_depth}, max_cells = {args.max_cells}, "
           f"prec = {args.prec} bits, median of {args.repeats} runs\n")
     print(f"certified map: {seconds:.3f} s, {m.boxes} cells evaluated, {len(m.cells)} leaves, "
