@@ -354,12 +354,16 @@ class Condition:
         >>> a = sp.Symbol("a")
         >>> condition("q", 1 - a**2, Relation.GT, (a,)).holds_at({a: sp.Rational(1, 2)})
         True
-        >>> condition("q", 1 - a**2, Relation.GT, (a,)).holds_at({a: sp.pi - sp.pi})  # refused: not a value of every parameter
-        True
+        >>> condition("q", 1 - a**2, Relation.GT, (a,)).holds_at({})
+        Traceback (most recent call last):
+        ...
+        symbolic_eos.errors.InputError: values: no value for a
         """
         value = self.expression.xreplace(dict(values))
         if value.free_symbols:
             raise InputError(f"values: no value for {', '.join(sorted(map(str, value.free_symbols)))}", parameters=("values",))
+        if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or value.is_real is False:
+            return False  # not a real number: the (real) condition does not hold
         sign = decide_constant(value).sign
         return None if sign is None else self.relation.holds_for(sign)
 
@@ -691,7 +695,8 @@ class FamilyCheck:
 
     def verdict_at(self, values: Mapping[Any, Any]) -> Verdict:
         """The paper's verdict at exact parameter ``values`` (a mapping from parameter names or
-        symbols to exact numbers), read off the cases: ``undecided`` where no case settles it.
+        symbols to exact numbers), read off the cases: ``undecided`` where no case settles it.  Values outside the setting (the
+        domain, or where ``xb`` is no strict minimum) are refused, as the point-wise check refuses them.
 
         >>> x, a = sp.symbols("x a")
         >>> r = check_family_expr(x**2 / 2 + a * x**3 + x**4, x, (a,), sp.Integer(0))
@@ -703,8 +708,12 @@ class FamilyCheck:
         symbolic_eos.errors.InputError: values: expected a value for each of a, got b
         """
         exact = self._values(values)
-        if self.minimum.holds_at(exact) is not True or self.critical.holds_at(exact) is not True:
-            return Verdict.UNDECIDED
+        for need in (*self.domain, self.critical, self.minimum):
+            holds = need.holds_at(exact)
+            if holds is None:
+                return Verdict.UNDECIDED
+            if not holds:
+                raise InputError(f"values: outside the setting ({need.name}: {need.text} fails there)", parameters=("values",))
         for case in self.cases:
             inside = case.contains(exact)
             if inside is None:
@@ -1037,10 +1046,10 @@ def check_family_expr(expr: sp.Expr, var: sp.Symbol, params: Sequence[sp.Symbol]
     except _TooLarge as e:
         raise InputError(f"the family is too large to analyse symbolically: {e}") from None
     notes: list[str] = []
-    critical = condition("f'(xb)", f[1], Relation.EQ, params)
     if prove_identically_zero(f[1]):
         critical = Condition("f'(xb)", sp.Integer(0), Relation.EQ, Extent.ALWAYS)
     else:
+        critical = condition("f'(xb)", f[1], Relation.EQ, params)
         solutions, _ = _solve_zero(_tidy(f[1], params), params)
         if not solutions or len(solutions) != 1:
             raise InputError(f"xb = {label} is not a critical point for every parameter value (f'(xb) = {sp.sstr(critical.expression)}): "
@@ -1258,10 +1267,10 @@ def check_l2_family_expr(g: sp.Expr, var: sp.Symbol, params: Sequence[sp.Symbol]
 # -- certified parameter maps ---------------------------------------------------------------------
 
 
-def _requirements(minimum: Condition, domain: Sequence[Condition]) -> list[sp.Expr]:
-    """What must be > 0 on a cell for the setting to apply: ``f''(xb)`` and each domain condition
-    (``u != 0`` as ``u^2 > 0``)."""
-    out = [minimum.expression]
+def _requirements(positive: sp.Expr, domain: Sequence[Condition]) -> list[sp.Expr]:
+    """What must be > 0 on a cell for the setting to apply: ``positive`` (``f''(xb)``, or ``g'^2``)
+    and each domain condition (``u != 0`` as ``u^2 > 0``)."""
+    out = [positive]
     for d in domain:
         out.append(d.expression if d.relation is Relation.GT else d.expression**2)
     return [e for e in out if e.free_symbols]  # a positive constant requires nothing
@@ -1284,12 +1293,12 @@ def map_quantity(result: FamilyCheck | L2FamilyCheck) -> tuple[sp.Expr, list[sp.
     symbolic_eos.errors.InputError: no case holds for every parameter value, so no single condition can be mapped
     """
     if isinstance(result, L2FamilyCheck):
-        return -result.rule.expression, [result.slope.expression**2, *_requirements(result.general.minimum, result.domain)[1:]]
+        return -result.rule.expression, _requirements(result.slope.expression**2, result.domain)
     top = next((c.condition for c in result.cases if not c.fixed and c.condition is not None), None)
     if top is None:
         raise InputError("no case holds for every parameter value, so no single condition can be mapped", parameters=("region",))
     q = top.expression if top.relation is Relation.GT else -top.expression
-    return q, _requirements(result.minimum, result.domain)
+    return q, _requirements(result.minimum.expression, result.domain)
 
 
 def region_box(region: Mapping[str, tuple[Any, Any]], params: Sequence[str]) -> list[tuple[sp.Rational, sp.Rational]]:
