@@ -36,436 +36,31 @@ from ..core import arguments
 from ..core.decide import decide_constant, prove_identically_zero, within_seconds
 from ..core.vocabulary import Extent, Flip, PaperCase, Relation, Rigor, Verdict
 from ..errors import InputError
+from .conditions import (FAMILY_OPS_LIMIT, SOLVE_SECONDS, Condition, condition, definite_sign, nonzero_text, solve_for,
+                         solve_zero, tidy)
 from .criteria import MAX_ORDER, flip_coefficients
 from .parameter_maps import ParameterMap, certify_parameter_map
 
 __all__ = [
-    "Condition",
     "FamilyCase",
     "GeneralisedFlip",
     "FamilyCheck",
     "check_family_expr",
     "L2FamilyCheck",
     "check_l2_family_expr",
-    "condition",
     "map_quantity",
     "with_parameter_map",
     "region_box",
     "MAX_PARAMS",
     "MAX_CASES",
-    "FAMILY_OPS_LIMIT",
 ]
 
 #: At most this many parameters.
 MAX_PARAMS = 4
 #: At most this many cases of the order ``k``; beyond it the rest is ``undecided`` with the reason.
 MAX_CASES = 12
-#: An expression (a derivative at ``xb``, a condition) larger than this many operations is not
-#: simplified or solved: the family is then undecided there, with the reason.
-FAMILY_OPS_LIMIT = 4000
-#: Wall-clock budget (seconds) of one sympy simplification, solve or inequality reduction.
-SOLVE_SECONDS = 4.0
 #: The highest odd order of the flip coefficient searched in a case.
 MAX_FAMILY_FLIP_ORDER = 9
-
-
-# -- exact helpers --------------------------------------------------------------------------------
-
-
-def _tidy(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> sp.Expr:
-    """A canonical short form: factored when ``value`` is rational in the parameters (exact and
-    fast), else sympy's ``simplify`` within :data:`SOLVE_SECONDS` (the value unchanged if not)."""
-    value = sp.sympify(value)  # an int from the coefficient algebra; never user text
-    if not value.free_symbols or sp.count_ops(value) > FAMILY_OPS_LIMIT:
-        return value
-    if value.is_rational_function(*params):
-        return sp.factor(sp.cancel(sp.together(value)))
-    simpler = within_seconds(sp.simplify, value, SOLVE_SECONDS)
-    return value if simpler is None or sp.count_ops(simpler) > sp.count_ops(value) else simpler
-
-
-def _solve_zero(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> tuple[list[dict[sp.Symbol, sp.Expr]] | None, bool]:
-    """The real solutions of ``value = 0`` for the parameters, as substitutions, and whether the
-    list is complete (sympy's ``solve`` is complete for polynomial equations; for others it may miss
-    solutions, so they are reported as incomplete).  None when sympy cannot solve in time."""
-    free = tuple(p for p in params if p in value.free_symbols)
-    if not free or sp.count_ops(value) > FAMILY_OPS_LIMIT:
-        return None, False
-    bases = _zero_bases(value, free)
-    if bases is not None:
-        found = []
-        for base in bases:
-            part = within_seconds(_solve_dicts, (base, tuple(p for p in free if p in base.free_symbols)), SOLVE_SECONDS)
-            if part is None:
-                return None, False
-            found += [d for d in part if d not in found]
-    else:
-        found = within_seconds(_solve_dicts, (value, free), SOLVE_SECONDS)
-        if found is None:
-            return None, False
-    real = []
-    for solution in found:
-        values = list(solution.values())
-        if any(v.is_real is False for v in values):
-            continue
-        real.append(solution)
-    return real, bases is not None
-
-
-def _zero_bases(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> list[sp.Expr] | None:
-    """Polynomials whose zeros are exactly those of ``value``, or None: the numerator of a rational
-    function, and for a product each factor's (``u**(p/q)`` with ``p/q > 0`` vanishes where ``u``
-    does; a negative power or a non-zero constant never does).  sympy's ``solve`` is complete on
-    polynomials, so these zeros are all the zeros."""
-    if not value.free_symbols:
-        return []
-    if value.is_polynomial(*params):
-        return [value]
-    if value.is_rational_function(*params):
-        return [sp.numer(sp.together(value))]
-    if isinstance(value, sp.Mul):
-        out: list[sp.Expr] = []
-        for factor in value.args:
-            inner = _zero_bases(factor, params)
-            if inner is None:
-                return None
-            out += inner
-        return out
-    if isinstance(value, sp.Pow) and value.exp.is_Rational:
-        return [] if value.exp < 0 else _zero_bases(value.base, params)
-    return None
-
-
-def _solve_dicts(args: tuple[sp.Expr, tuple[sp.Symbol, ...]]) -> list[dict[sp.Symbol, sp.Expr]]:
-    value, free = args
-    try:
-        return list(sp.solve(value, list(free), dict=True))
-    except (NotImplementedError, ValueError, TypeError):
-        return []
-
-
-def _solution_set(value: sp.Expr, relation: Relation, param: sp.Symbol) -> sp.Set | None:
-    """``{p real : value <relation> 0}`` as an exact set, or None when sympy cannot reduce it in
-    time (a ``ConditionSet`` counts as not reduced)."""
-    if sp.count_ops(value) > FAMILY_OPS_LIMIT:
-        return None
-    found = within_seconds(_reduce, (value, relation, param), SOLVE_SECONDS)
-    if found is None or isinstance(found, sp.ConditionSet) or found.has(sp.ConditionSet):
-        return None
-    return found
-
-
-def _reduce(args: tuple[sp.Expr, Relation, sp.Symbol]) -> sp.Set | None:
-    value, relation, param = args
-    rel = {Relation.GT: sp.StrictGreaterThan, Relation.LT: sp.StrictLessThan, Relation.EQ: sp.Eq, Relation.NE: sp.Ne}[relation]
-    try:
-        return sp.solveset(rel(value, 0), param, sp.S.Reals)
-    except (NotImplementedError, ValueError, TypeError):
-        return None
-
-
-def _definite_sign(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> tuple[int | None, tuple[sp.Expr, ...]]:
-    """A sign ``s`` that ``value`` has at every parameter value off the zero set of the returned
-    factors (each a factor of even multiplicity, or with no real zero), or None.  Exact: read off
-    sympy's ``factor_list`` of a rational function; a constant's sign is decided by
-    :func:`~symbolic_eos.core.decide.decide_constant`."""
-    if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
-        return None, ()
-    if not value.free_symbols:
-        d = decide_constant(value)
-        return (d.sign if d.rigor is not None else None), ()
-    if not value.is_rational_function(*params):
-        return None, ()
-    numerator, denominator = sp.fraction(sp.cancel(sp.together(value)))
-    sign = 1
-    zero_set: list[sp.Expr] = []
-    for part, is_denominator in ((numerator, False), (denominator, True)):
-        constant, factors = sp.factor_list(part, *params)
-        s = decide_constant(constant).sign
-        if not s:
-            return None, ()
-        sign *= s
-        for factor, multiplicity in factors:
-            if multiplicity % 2 == 0:
-                zero_set.append(factor)
-                continue
-            own = _sign_without_zeros(factor, params)
-            if own is None:
-                return None, ()
-            sign *= own
-            if is_denominator:
-                zero_set.append(factor)
-    return sign, tuple(zero_set)
-
-
-def _sign_without_zeros(factor: sp.Expr, params: tuple[sp.Symbol, ...]) -> int | None:
-    """The sign of a polynomial ``factor`` with no real zero (univariate: no real root, by Sturm
-    counting; a sum of even powers with positive coefficients otherwise), else None."""
-    free = [p for p in params if p in factor.free_symbols]
-    poly = sp.Poly(factor, *free)
-    if len(free) == 1 and poly.count_roots() == 0:
-        return decide_constant(factor.subs(free[0], 0)).sign
-    terms = poly.terms()
-    if terms and all(all(e % 2 == 0 for e in monomial) for monomial, _ in terms):
-        signs = {int(sp.sign(c)) for _, c in terms}
-        if len(signs) == 1 and any(all(e == 0 for e in m) for m, _ in terms):
-            return signs.pop()  # a positive constant plus even powers with positive coefficients
-    return None
-
-
-def _linear_solution(value: sp.Expr, relation: Relation, params: tuple[sp.Symbol, ...]) -> str | None:
-    """``value <relation> 0`` solved for the last parameter it is linear in with a constant
-    coefficient (``108 a^2 - 24 b > 0`` is ``b < 9 a^2/2``), as text; None if there is none."""
-    expanded = sp.expand(value)
-    for p in reversed(params):
-        if p not in expanded.free_symbols or not expanded.is_polynomial(p) or sp.degree(expanded, p) != 1:
-            continue
-        coefficient = expanded.coeff(p, 1)
-        if coefficient.free_symbols:
-            continue
-        s = decide_constant(coefficient).sign
-        if not s:
-            continue
-        rest = sp.factor(-(expanded - coefficient * p) / coefficient)
-        flipped = {Relation.GT: Relation.LT, Relation.LT: Relation.GT}.get(relation, relation) if s < 0 else relation
-        return f"{p} {flipped.symbol} {sp.sstr(rest)}"
-    return None
-
-
-def _reduced(value: sp.Expr, relation: Relation, params: tuple[sp.Symbol, ...]) -> str | None:
-    """A strict inequality in several parameters with its sign-definite factors divided out
-    (positive constants, factors without real zeros, even powers: the last only off their zeros):
-    ``-2 a^2 b^4 (a^2 - 2) < 0`` is ``a < -sqrt(2) or sqrt(2) < a (off a = 0, b = 0)``; then solved
-    for one parameter where it is univariate or linear.  None when nothing simpler comes out."""
-    if relation not in (Relation.GT, Relation.LT) or not value.is_rational_function(*params):
-        return _linear_solution(value, relation, params)
-    numerator, denominator = sp.fraction(sp.cancel(sp.together(value)))
-    sign, kept, off = 1, [], []
-    for part in (numerator, denominator):
-        constant, factors = sp.factor_list(part, *params)
-        s_c = decide_constant(constant).sign
-        if not s_c:
-            return None
-        sign *= s_c
-        for factor, multiplicity in factors:
-            own = _sign_without_zeros(factor, params)
-            if own is not None:
-                sign *= own
-            elif multiplicity % 2 == 0:
-                off.append(factor)
-            else:
-                kept.append(factor)
-    if len(kept) != 1:
-        return _linear_solution(value, relation, params)
-    rel = relation if sign > 0 else (Relation.LT if relation is Relation.GT else Relation.GT)
-    factor = kept[0]
-    free = tuple(p for p in params if p in factor.free_symbols)
-    solution = _solution_set(factor, rel, free[0]) if len(free) == 1 else None
-    text = _set_text(solution, str(free[0])) if solution is not None else _linear_solution(factor, rel, free)
-    if text is None:
-        text = f"{sp.sstr(factor)} {rel.symbol} 0"
-    if off:
-        zeros = [t.replace("!=", "=") for z in off for t in _nonzero_text(z, params)]
-        text += f" (off {', '.join(zeros)})"
-    return text
-
-
-def _boundary(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> tuple[str, ...]:
-    """The boundary ``value = 0`` of a polynomial condition in several parameters, solved for its
-    last parameter where sympy can (``b = 9*a**2/2``); else the equation itself."""
-    if len(params) < 2 or not value.is_polynomial(*params):
-        return ()
-    numerator = sp.numer(sp.together(value))
-    for p in reversed(params):
-        if p not in numerator.free_symbols or sp.degree(numerator, p) > 2:
-            continue
-        found = within_seconds(_solve_for, (numerator, p), SOLVE_SECONDS)
-        if found:
-            return tuple(f"{p} = {sp.sstr(sp.factor(s))}" for s in found)
-    return (f"{sp.sstr(numerator)} = 0",)
-
-
-def _solve_for(args: tuple[sp.Expr, sp.Symbol]) -> list[sp.Expr]:
-    value, p = args
-    try:
-        return [s for s in sp.solve(value, p) if s.is_real is not False]
-    except (NotImplementedError, ValueError, TypeError):
-        return []
-
-
-# -- conditions -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Condition:
-    """The condition ``expression <relation> 0`` on the parameters (``name`` says what the
-    expression is), with its ``extent`` over the parameter space, the exact ``solution`` set for one
-    parameter, a ``solved`` form (for several parameters) and the polynomial ``boundary``; where the
-    extent is ``always`` it holds off the zero set of the ``except_where`` factors.
-
-    >>> a = sp.Symbol("a")
-    >>> c = condition("f''", 2 * a**2 + 1, Relation.GT, (a,))
-    >>> c.extent, c.text
-    ('always', "f'' = 2*a**2 + 1 > 0")
-    >>> condition("f'''", 6 * a, Relation.NE, (a,)).solution
-    Union(Interval.open(-oo, 0), Interval.open(0, oo))
-    """
-
-    name: str
-    expression: sp.Expr
-    relation: Relation
-    extent: Extent
-    solution: sp.Set | None = None
-    solved: str | None = None
-    boundary: tuple[str, ...] = ()
-    except_where: tuple[sp.Expr, ...] = ()
-
-    @property
-    def text(self) -> str:
-        return f"{self.name} = {sp.sstr(self.expression)} {self.relation.symbol} 0"
-
-    @property
-    def statement(self) -> str:
-        """The condition in the parameters, shortest form first: ``b < 9*a**2/2``, ``a in (-1, 1)``."""
-        if self.solution is not None:
-            return _set_text(self.solution, self._param())
-        if self.extent is Extent.ALWAYS:
-            params = tuple(sorted(self.expression.free_symbols, key=str))
-            exceptions = [t for z in self.except_where for t in _nonzero_text(z, params)]
-            return " and ".join(exceptions) if exceptions else "every parameter value"
-        if self.extent is Extent.NEVER:
-            return "no parameter value"
-        if self.solved is not None:
-            return self.solved
-        return f"{sp.sstr(self.expression)} {self.relation.symbol} 0"
-
-    def _param(self) -> str:
-        free = sorted(self.expression.free_symbols, key=str)
-        return str(free[0]) if free else "p"
-
-    def latex(self) -> str:
-        rel = {Relation.GT: ">", Relation.LT: "<", Relation.EQ: "=", Relation.NE: r"\neq"}[self.relation]
-        return f"{sp.latex(self.expression)} {rel} 0"
-
-    def holds_at(self, values: Mapping[sp.Symbol, sp.Expr]) -> bool | None:
-        """Whether the condition holds at exact parameter ``values`` (None when its sign there
-        is not settled).
-
-        >>> a = sp.Symbol("a")
-        >>> condition("q", 1 - a**2, Relation.GT, (a,)).holds_at({a: sp.Rational(1, 2)})
-        True
-        >>> condition("q", 1 - a**2, Relation.GT, (a,)).holds_at({})
-        Traceback (most recent call last):
-        ...
-        symbolic_eos.errors.InputError: values: no value for a
-        """
-        value = self.expression.xreplace(dict(values))
-        if value.free_symbols:
-            raise InputError(f"values: no value for {', '.join(sorted(map(str, value.free_symbols)))}", parameters=("values",))
-        if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or value.is_real is False:
-            return False  # not a real number: the (real) condition does not hold
-        sign = decide_constant(value).sign
-        return None if sign is None else self.relation.holds_for(sign)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "expression": sp.sstr(self.expression),
-            "latex": self.latex(),
-            "relation": str(self.relation),
-            "symbol": self.relation.symbol,
-            "extent": str(self.extent),
-            "solution": None if self.solution is None else _set_text(self.solution, self._param()),
-            "solved": self.solved,
-            "boundary": list(self.boundary),
-            "except_where": [sp.sstr(e) for e in self.except_where],
-        }
-
-
-def _set_text(s: sp.Set, name: str) -> str:
-    """A solution set as inequalities: ``b < 0``, ``a < -sqrt(2)/3 or a > sqrt(2)/3``."""
-    if s == sp.S.Reals:
-        return f"every real {name}"
-    if s is sp.S.EmptySet:
-        return f"no real {name}"
-    pieces: tuple[Any, ...] = tuple(s.args) if isinstance(s, sp.Union) else (s,)
-    if (len(pieces) == 2 and all(isinstance(q, sp.Interval) for q in pieces) and pieces[0].start == -sp.oo
-            and pieces[1].end == sp.oo and pieces[0].end == pieces[1].start and pieces[0].right_open and pieces[1].left_open):
-        return f"{name} != {sp.sstr(pieces[0].end)}"
-    if not all(isinstance(piece, (sp.Interval, sp.FiniteSet)) for piece in pieces):
-        return f"{name} in {sp.sstr(s)}"
-    out: list[str] = []
-    for piece in pieces:
-        if isinstance(piece, sp.FiniteSet):
-            out.extend(f"{name} = {sp.sstr(v)}" for v in piece)
-            continue
-        lo = "" if piece.start == -sp.oo else f"{sp.sstr(piece.start)} {'<' if piece.left_open else '<='} "
-        hi = "" if piece.end == sp.oo else f" {'<' if piece.right_open else '<='} {sp.sstr(piece.end)}"
-        out.append(f"{lo}{name}{hi}")
-    return " or ".join(out)
-
-
-def _nonzero_text(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> list[str]:
-    """``value != 0`` as one line per factor, solved where the factor is linear (``a != 0``)."""
-    bases = _zero_bases(value, params)
-    if bases is None:
-        return [f"{sp.sstr(value)} != 0"]
-    out: list[str] = []
-    factors = [f for base in bases for f, _ in sp.factor_list(base, *params)[1]]
-    for factor in factors:
-        free = [p for p in params if p in factor.free_symbols]
-        if _sign_without_zeros(factor, params) is not None:
-            continue  # no real zero: never 0
-        if len(free) == 1 and sp.degree(factor, free[0]) == 1:
-            out.append(f"{free[0]} != {sp.sstr(sp.solve(factor, free[0])[0])}")
-        else:
-            out.append(f"{sp.sstr(factor)} != 0")
-    return list(dict.fromkeys(out))
-
-
-def condition(name: str, expression: sp.Expr, relation: Relation, params: tuple[sp.Symbol, ...]) -> Condition:
-    """The :class:`Condition` ``expression <relation> 0`` on the ``params`` (``name`` says what the
-    expression is), with its extent and solution: a sign that
-    ``expression`` has everywhere (exact, from its factors) makes it ``always`` or ``never``; for one
-    parameter the solution set decides it; otherwise ``depends`` when the expression changes sign at
-    two exact parameter values, ``unknown`` when nothing settles it.
-
-    >>> a, b = sp.symbols("a b")
-    >>> c = condition("3 f'''^2 - f'' f''''", 108 * a**2 - 24 * b, Relation.GT, (a, b))
-    >>> c.extent, c.solved, c.boundary
-    ('depends', 'b < 9*a**2/2', ('b = 9*a**2/2',))
-    >>> condition("q", a, Relation.GT, ())
-    Traceback (most recent call last):
-    ...
-    symbolic_eos.errors.InputError: the condition q depends on a, which is not a parameter
-    """
-    params = tuple(params)
-    expression = _tidy(expression, params)
-    stray = expression.free_symbols - set(params)
-    if stray:
-        raise InputError(f"the condition {name} depends on {', '.join(sorted(map(str, stray)))}, which is not a parameter")
-    present = tuple(p for p in params if p in expression.free_symbols)
-    if relation is Relation.NE and present and expression.is_rational_function(*present) and not prove_identically_zero(expression):
-        # a rational function that is not identically 0 vanishes only where a factor of its numerator does
-        factors = tuple(f for f, _ in sp.factor_list(sp.numer(sp.together(expression)), *present)[1])
-        solution = _solution_set(expression, relation, present[0]) if len(present) == 1 else None
-        return Condition(name, expression, relation, Extent.ALWAYS, solution, None, (), factors)
-    sign, zero_set = _definite_sign(expression, params)
-    solution = _solution_set(expression, relation, present[0]) if len(present) == 1 else None
-    if sign is not None:
-        # A sign off a zero set: ">" and "<" hold (or fail) there, "!=" too; "=" only on the zero set.
-        if relation is Relation.EQ:
-            extent = Extent.NEVER if not zero_set else Extent.DEPENDS
-        else:
-            extent = Extent.ALWAYS if relation.holds_for(sign) else Extent.NEVER
-        return Condition(name, expression, relation, extent, solution, None, (), zero_set if extent is Extent.ALWAYS else ())
-    if solution is not None:
-        full = sp.S.Reals
-        extent = Extent.ALWAYS if solution == full else Extent.NEVER if solution is sp.S.EmptySet else Extent.DEPENDS
-        return Condition(name, expression, relation, extent, solution)
-    solved = _reduced(expression, relation, present) if len(present) > 1 else None
-    boundary = _boundary(expression, present) if relation in (Relation.GT, Relation.LT) else ()
-    return Condition(name, expression, relation, Extent.DEPENDS if (solved or boundary) else Extent.UNKNOWN, None, solved, boundary)
 
 
 # -- the domain -----------------------------------------------------------------------------------
@@ -550,7 +145,7 @@ class FamilyCase:
     def where(self) -> str:
         params = tuple(sorted(set().union(*(e.free_symbols for e in self.nonzero)), key=str)) if self.nonzero else ()
         parts = [f"{p} = {sp.sstr(v)}" for p, v in self.fixed] + [t for e in self.nonzero if e.free_symbols
-                                                                  for t in _nonzero_text(e, params)]
+                                                                  for t in nonzero_text(e, params)]
         return ", ".join(parts) if parts else "every parameter value"
 
     @property
@@ -558,7 +153,7 @@ class FamilyCase:
         """The flip's kind where the coefficient's sign is the same on the whole case."""
         if self.flip_coefficient is None:
             return Flip.UNDECIDED
-        sign, _ = _definite_sign(self.flip_coefficient, tuple(sorted(self.flip_coefficient.free_symbols, key=str)))
+        sign, _ = definite_sign(self.flip_coefficient, tuple(sorted(self.flip_coefficient.free_symbols, key=str)))
         return Flip.UNDECIDED if not sign else Flip.SUPERCRITICAL if sign < 0 else Flip.SUBCRITICAL
 
     def contains(self, values: Mapping[sp.Symbol, sp.Expr]) -> bool | None:
@@ -885,7 +480,7 @@ def _flip(f: _Derivatives, params: tuple[sp.Symbol, ...]) -> tuple[int | None, s
             return None, None
         coefficient = flip_coefficients(c, m)[m]
         if not prove_identically_zero(coefficient):
-            return m, _tidy(coefficient, params)
+            return m, tidy(coefficient, params)
     return None, None
 
 
@@ -909,7 +504,7 @@ def _cases(expr: sp.Expr, var: sp.Symbol, f: _Derivatives, params: tuple[sp.Symb
         free = tuple(p for p in params if p not in fixed)
         try:
             k = next((j for j in range(3, MAX_ORDER + 1) if not prove_identically_zero(g[j])), None)
-            fk = _tidy(g[k], free) if k is not None else None
+            fk = tidy(g[k], free) if k is not None else None
             case, cond = _paper_condition(k, g, free) if k is not None else (None, None)
         except _TooLarge as e:
             cases.append(FamilyCase(tuple(fixed.items()), (), None, None, None, None, None, None, f"too large to analyse: {e}"))
@@ -933,7 +528,7 @@ def _cases(expr: sp.Expr, var: sp.Symbol, f: _Derivatives, params: tuple[sp.Symb
                                 flip_coefficient))
         if not fk.free_symbols:
             continue  # f^(k) is a non-zero constant: no subset where it vanishes
-        solutions, exhaustive = _solve_zero(fk, free)
+        solutions, exhaustive = solve_zero(fk, free)
         if solutions is None or not exhaustive:
             complete = False
         for s in solutions or ():
@@ -952,7 +547,7 @@ def _settle_exceptions(cond: Condition, fixed: Mapping[sp.Symbol, sp.Expr], at: 
         return cond
     params = tuple(sorted(set().union(*(z.free_symbols for z in cond.except_where)), key=str))
     for z in cond.except_where:
-        solutions, exhaustive = _solve_zero(z, params)
+        solutions, exhaustive = solve_zero(z, params)
         if solutions is None or not exhaustive:
             return cond
         for solution in solutions:
@@ -977,7 +572,7 @@ def _generalised_flip(f: _Derivatives, params: tuple[sp.Symbol, ...], k3: Family
     for p in reversed(free):
         if not q.is_polynomial(p) or sp.degree(q, p) != 1:
             continue
-        found = within_seconds(_solve_for, (q, p), SOLVE_SECONDS)
+        found = solve_for(q, p)
         if not found or len(found) != 1:
             continue
         on_curve = {p: sp.factor(found[0])}
@@ -987,8 +582,8 @@ def _generalised_flip(f: _Derivatives, params: tuple[sp.Symbol, ...], k3: Family
             c = [f[j].subs(on_curve) / math.factorial(j) for j in range(7)]
         except _TooLarge:
             return None
-        c5 = _tidy(flip_coefficients(c, 5)[5], params)
-        sign, zero_set = _definite_sign(c5, params)
+        c5 = tidy(flip_coefficients(c, 5)[5], params)
+        sign, zero_set = definite_sign(c5, params)
         boundary = f"{p} = {sp.sstr(on_curve[p])}"
         side = k3.condition.solved or k3.condition.statement
         if sign is None:
@@ -1050,7 +645,7 @@ def check_family_expr(expr: sp.Expr, var: sp.Symbol, params: Sequence[sp.Symbol]
         critical = Condition("f'(xb)", sp.Integer(0), Relation.EQ, Extent.ALWAYS)
     else:
         critical = condition("f'(xb)", f[1], Relation.EQ, params)
-        solutions, _ = _solve_zero(_tidy(f[1], params), params)
+        solutions, _ = solve_zero(tidy(f[1], params), params)
         if not solutions or len(solutions) != 1:
             raise InputError(f"xb = {label} is not a critical point for every parameter value (f'(xb) = {sp.sstr(critical.expression)}): "
                              "give a point that depends on the parameters")
@@ -1064,7 +659,7 @@ def check_family_expr(expr: sp.Expr, var: sp.Symbol, params: Sequence[sp.Symbol]
         raise InputError(f"xb = {label} is a strict minimum for no parameter value (f''(xb) = {sp.sstr(minimum.expression)})")
     if minimum.extent is not Extent.ALWAYS:
         notes.append(f"xb is a strict minimum only where f''(xb) > 0 ({minimum.statement}); the cases apply there.")
-    eta = _tidy(2 / f[2], params)
+    eta = tidy(2 / f[2], params)
     setting = None
     if len(params) == 1 and minimum.solution is not None:
         setting = minimum.solution
@@ -1074,7 +669,7 @@ def check_family_expr(expr: sp.Expr, var: sp.Symbol, params: Sequence[sp.Symbol]
                 break
     cases, complete = _cases(expr, var, f, params, at, domain, setting)
     k3 = next((c for c in cases if c.order == 3 and not c.fixed), None)
-    derivatives = tuple((j, _tidy(f[j], params)) for j in range(2, 5))
+    derivatives = tuple((j, tidy(f[j], params)) for j in range(2, 5))
     return FamilyCheck(text, str(var), tuple(map(str, params)), label, expr, at, critical, minimum, eta, derivatives,
                        tuple(cases), complete, _generalised_flip(f, params, k3), tuple(notes), params, domain)
 
@@ -1198,7 +793,7 @@ def _inverse(g: sp.Expr, var: sp.Symbol, target: sp.Expr) -> sp.Expr:
     ``solve``); a solution with ``Abs`` or ``sign`` (outside the grammar) is not used."""
     found = within_seconds(_invert, (g, var, target), SOLVE_SECONDS)
     if found is None:
-        found = within_seconds(_solve_for, (g - target, var), SOLVE_SECONDS)
+        found = solve_for(g - target, var)
     found = sorted((v for v in found or () if not v.has(sp.Abs, sp.sign)), key=sp.default_sort_key)
     if not found:
         raise InputError(f"sympy cannot solve g({var}) = {sp.sstr(target)} for {var} in closed form: give the point `at`",
@@ -1252,16 +847,16 @@ def check_l2_family_expr(g: sp.Expr, var: sp.Symbol, params: Sequence[sp.Symbol]
     general = check_family_expr((g - target) ** 2, var, params, x_bar, text=f"({model} - ({target_label}))**2", label=sp.sstr(x_bar))
     d = _Derivatives(g, var, x_bar)
     try:
-        tidy = [_tidy(d[j], params) for j in range(4)]
+        g_at = [tidy(d[j], params) for j in range(4)]
     except _TooLarge as e:
         raise InputError(f"the model is too large to analyse symbolically: {e}") from None
-    if not prove_identically_zero(tidy[0] - target):
-        raise InputError(f"g(x_bar) = {sp.sstr(tidy[0])} is not the target {target_label} for every parameter value", parameters=("at",))
+    if not prove_identically_zero(g_at[0] - target):
+        raise InputError(f"g(x_bar) = {sp.sstr(g_at[0])} is not the target {target_label} for every parameter value", parameters=("at",))
     domain = general.domain
-    slope = _settle_exceptions(condition("g'", tidy[1], Relation.NE, params), {}, x_bar, domain, sp.Integer(1), sp.Integer(1))
-    rule = condition("g' g''' - 6 g''^2", tidy[1] * tidy[3] - 6 * tidy[2] ** 2, Relation.LT, params)
+    slope = _settle_exceptions(condition("g'", g_at[1], Relation.NE, params), {}, x_bar, domain, sp.Integer(1), sp.Integer(1))
+    rule = condition("g' g''' - 6 g''^2", g_at[1] * g_at[3] - 6 * g_at[2] ** 2, Relation.LT, params)
     rule = _settle_exceptions(rule, {}, x_bar, domain, sp.Integer(1), sp.Integer(1))
-    return L2FamilyCheck(model, target_label, str(var), general.params, x_bar, solved, tuple((j, tidy[j]) for j in (1, 2, 3)),
+    return L2FamilyCheck(model, target_label, str(var), general.params, x_bar, solved, tuple((j, g_at[j]) for j in (1, 2, 3)),
                          slope, rule, domain, general)
 
 # -- certified parameter maps ---------------------------------------------------------------------
