@@ -38,6 +38,7 @@ from .analysis.check import check_expr, check_l2_expr
 from .analysis.results import L2Check, L2Search, MinimaCheck, StabilityCheck
 from .analysis.families import (FamilyCheck, L2FamilyCheck, MAX_PARAMS, check_family_expr, check_l2_family_expr,
                                 with_parameter_map)
+from .multi.families import MultivariateFamilyCheck, check_multivariate_family_expr
 
 __all__ = [
     "check", "check_l2", "orbit", "window", "existence", "compose", "check_multivariate", "multivariate_orbit",
@@ -337,24 +338,63 @@ def compose(q_text: Expression, p_text: Expression, at: Exact) -> CompositionChe
     return compose_expr(q, p, point, q_text=q_text, p_text=p_text, at_text=at_text)
 
 
-def check_multivariate(text: Expression, vars_text: Any, at: Any, simulate: bool = True, route: str = "auto") -> MultivariateCheck:
+@overload
+def check_multivariate(text: Expression, vars_text: Any, at: Any, simulate: bool = True, route: str = "auto",
+                       params: None = None) -> MultivariateCheck: ...
+@overload
+def check_multivariate(text: Expression, vars_text: Any, at: Any, simulate: bool = True, route: str = "auto", *,
+                       params: Any) -> MultivariateFamilyCheck: ...
+
+
+def check_multivariate(text: Expression, vars_text: Any, at: Any, simulate: bool = True, route: str = "auto",
+                       params: Any = None) -> MultivariateCheck | MultivariateFamilyCheck:
     """The multivariate check of the loss ``text`` in the variables ``vars_text`` (``"x,y"`` or
     a list of names) at the point ``at`` (``"1,1"`` or a list of exact values): the Hessian's top
     eigenvalue, the cross-section and the multivariate flip coefficient; ``simulate`` runs GD
     just past ``eta_critical`` as evidence; ``route`` is ``"auto"``, ``"exact"`` or ``"certified"``.
+    With ``params`` (``"a,b"`` or a list of names) the loss is a family, the coordinates of ``at``
+    may depend on the parameters, and the result is a
+    :class:`~symbolic_eos.multi.families.MultivariateFamilyCheck` (exact conditions on the
+    parameters; ``simulate`` and ``route`` do not apply to it).
 
     >>> r = check_multivariate("(x*y - 1)**2/2", "x,y", "1,1", simulate=False)
     >>> r.cross_section.verdict, r.flip_verdict, r.manifold_dimension, r.rigor
     ('holds', 'supercritical', 1, 'exact')
+    >>> [b.where for b in check_multivariate("(x*y - 1)**2/2 + a*(x - y)**2/2", "x,y", "1,1", params="a").branches]
+    ['0 < a < 1', '1 < a']
     >>> check_multivariate("(x*y - 1)**2/2", "x,y", "1")
     Traceback (most recent call last):
     ...
     symbolic_eos.errors.InputError: `at` has 1 coordinate(s) but `vars_text` names 2 variable(s)
     """
     symbols = _variables(vars_text, "vars_text")
+    if params is not None:
+        return _multivariate_family(text, symbols, at, params)
     expr, text = _loss(text, "text", tuple(str(s) for s in symbols))
     point, labels, at_text = _point(at, "at", symbols, "vars_text")
     return check_multivariate_expr(expr, symbols, point, simulate, route, text=text, labels=labels, at_text=at_text)
+
+
+def _multivariate_family(text: Expression, symbols: tuple[sp.Symbol, ...], at: Any, params: Any) -> MultivariateFamilyCheck:
+    """:func:`check_multivariate` with ``params``: the loss read in the variables and the
+    parameters, each coordinate of ``at`` a number or an expression in the parameters."""
+    names = tuple(map(str, symbols))
+    parameters = _parameters(params, "params", names[0])
+    if set(map(str, parameters)) & set(names):
+        raise InputError("`params` names a variable of `vars_text`", parameters=("params", "vars_text"))
+    expr, text = _loss(text, "text", (*names, *map(str, parameters)))
+    if at is None:
+        raise InputError("a family needs the point `at` (its coordinates may depend on the parameters)", parameters=("at",))
+    if isinstance(at, (list, tuple)):
+        items = list(at)
+    else:
+        items = [p.strip() for p in arguments.point_texts(at, "at").split(",")]
+    if len(items) != len(symbols):
+        raise InputError(f"`at` has {len(items)} coordinate(s) but `vars_text` names {len(symbols)} variable(s)",
+                         parameters=("at", "vars_text"))
+    coordinates = [_in_parameters(item, f"at[{i}]", parameters) for i, item in enumerate(items)]
+    return check_multivariate_family_expr(expr, symbols, parameters, tuple(c for c, _ in coordinates), text=text,
+                                          labels=tuple(label for _, label in coordinates))
 
 
 def multivariate_orbit(text: Expression, vars_text: Any, at: Any, eta: Exact, digits: int = 30) -> MultiOrbitReport:

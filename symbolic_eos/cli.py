@@ -1,6 +1,6 @@
 """The command line: the only place that prints or exits.
 
-``symbolic-eos check EXPR [--var x | --vars x,y] [--at X] [--range A B] [--report FILE.md] [--json]``
+``symbolic-eos check EXPR [--var x | --vars x,y] [--at X] [--range A B] [--params A,B] [--report FILE.md] [--json]``
 ``symbolic-eos l2 G --target Y [--at XBAR] [--range A B] [--json]``
 ``symbolic-eos orbit | window | existence | compose | counterexamples ...`` (see ``--help``)
 ``symbolic-eos quartic | xy | neuron | mf | mlp-experiment`` (the paper's settings)
@@ -84,7 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--vars", metavar="X,Y,...", help="several variables (multivariate check; needs --at 1,1,...)")
     c.add_argument("--at", metavar="X", help="exact point, e.g. 1, sqrt(2), pi, atanh(1/2)")
     c.add_argument("--range", nargs=2, metavar=("A", "B"), help="search range for minima (default -10 10)")
-    c.add_argument("--params", metavar="A,B,...", help="parameters of a family of losses (needs --at, which may use them)")
+    c.add_argument("--params", metavar="A,B,...", help="parameters of a family of losses (needs --at, which may use them; "
+                   "with --vars a multivariate family)")
     c.add_argument("--region", metavar="A=LO:HI,...", help="with --params: certify a map of this parameter box")
     c.add_argument("--plot", metavar="FILE.png", help="with --region: draw the parameter map")
     c.add_argument("--report", metavar="FILE.md", help="also write a Markdown report (with a figure) to FILE.md")
@@ -286,7 +287,13 @@ def _run(args: argparse.Namespace) -> _Result:
 
     if args.command == "check":
         if args.params is not None and args.vars is not None:
-            raise _UsageError("--params takes a 1-D family; --vars a multivariate loss: give one of them")
+            from .api import check_multivariate
+
+            if args.at is None:
+                raise _UsageError("a multivariate family needs --at (one coordinate per variable; they may use the parameters)")
+            if args.report or args.region is not None or args.plot is not None:
+                raise _UsageError("--report, --region and --plot do not take a multivariate family yet: use --json or the text output")
+            return check_multivariate(args.expr.strip(), args.vars, args.at, params=args.params)
         if args.params is not None:
             from .api import check_family
 

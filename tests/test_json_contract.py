@@ -32,6 +32,8 @@ RUNS = {
     "l2": ("l2", ["l2", "tanh(x)", "--target", "1/2", "--at", "atanh(1/2)"]),
     "check_family": ("check_family", ["check", "x**2/2 + a*x**3 + b*x**4", "--at", "0", "--params", "a,b"]),
     "l2_family": ("l2_family", ["l2", "tanh(w*x)", "--target", "y", "--params", "w,y"]),
+    "check_vars_family": ("check_vars_family", ["check", "(x*y - 1)**2/2 + a*(x - y)**2/2", "--vars", "x,y", "--at", "1,1",
+                                                "--params", "a"]),
     "l2_range": ("l2_range", ["l2", "tanh(x)", "--target", "1/2"]),
     "orbit": ("orbit", ["orbit", QUARTIC, "--eta", "11/10", "--at", "1"]),
     "orbit_subcritical": ("orbit", ["orbit", "x**2/2 - x**3/3 + x**4", "--eta", "21/10", "--at", "0"]),
