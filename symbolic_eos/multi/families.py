@@ -387,7 +387,8 @@ class MultivariateFamilyCheck:
                       f"      eta_critical = 2/l1 = {sp.sstr(b.eta_critical)}",
                       f"      cross-section (paper): {b.cross_section.summary}",
                       f"      cross-section flip coefficient (order 3, unit q): {sp.sstr(b.cross_section_coefficient)}",
-                      f"      exact flip coefficient -2c = {sp.sstr(b.exact_coefficient)}: "
+                      f"      exact flip coefficient -2c = {sp.sstr(b.exact_coefficient)}"
+                      + ("" if b.applies else " (where it applies)") + ": "
                       + ("zero identically, a higher order decides (not computed)" if b.degenerate
                          else f"supercritical iff {b.flip_condition.statement}"),
                       f"      coupling (cross-section - exact, >= 0) = {sp.sstr(b.coupling)}"]
@@ -570,7 +571,7 @@ def _branch(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], params: tuple[sp.Symb
         ordering += _below(poly, top, params, f"p{k + 1}")
         positivity += _above_zero(poly, params, f"p{k + 1}")
     if any(c.extent is Extent.NEVER for c in (*ordering, *positivity)):
-        return f"the eigenvalue {sp.sstr(top)} is never the positive, simple top one with H >= 0"
+        return f"the eigenvalue {sp.sstr(top)} is the simple, positive top eigenvalue of a positive semi-definite H for no parameter value"
     vectors = _nullspace(hessian - top * sp.eye(n))
     if len(vectors) != 1:
         return f"the eigenspace of {sp.sstr(top)} is not one-dimensional for generic parameters"
