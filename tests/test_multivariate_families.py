@@ -28,13 +28,24 @@ ORIGIN = (sp.Integer(0), sp.Integer(0))
 PENALISED = (x * y - 1) ** 2 / 2 + a * (x - y) ** 2 / 2
 XY = (x * y - 1) ** 2 / 2
 COUPLED = x**2 + y**2 / 2 + x**4 + a * x**2 * y
+z, b = sp.symbols("z b")
+XYZ = (x * y * z - 1) ** 2 / 2 + a * (x - y) ** 2 / 2  # a curve of minima through (1, 1, 1)
+BLOCK = x**2 / 2 + a * x * y + y**2 + 5 * z**2 + z**3 + b * x * z**2  # an eigenvalue pair not rational in a
 
 
 @lru_cache(maxsize=None)
 def family(name: str):
-    expr, params, point = {"penalised": (PENALISED, (a,), ONE), "xy": (XY, (s,), (s, 1 / s)),
-                           "coupled": (COUPLED, (a,), ORIGIN)}[name]
-    return check_multivariate_family_expr(expr, (x, y), params, point)
+    expr, variables, params, point = FAMILIES[name]
+    return check_multivariate_family_expr(expr, variables, params, point)
+
+
+FAMILIES = {
+    "penalised": (PENALISED, (x, y), (a,), ONE),
+    "xy": (XY, (x, y), (s,), (s, 1 / s)),
+    "coupled": (COUPLED, (x, y), (a,), ORIGIN),
+    "xyz": (XYZ, (x, y, z), (a,), (sp.Integer(1),) * 3),
+    "block": (BLOCK, (x, y, z), (a, b), (sp.Integer(0),) * 3),
+}
 
 
 # -- plain sympy oracles --------------------------------------------------------------------------
@@ -43,26 +54,29 @@ def family(name: str):
 def _plain(f, point, q):
     """``(H, l1, -2c, unit cross-section c3, coupling)`` for the top eigenvector ``q`` by the
     textbook formulas: tensors summed index by index, ``H^+`` from sympy's eigenvectors."""
-    v = (x, y)
+    v = (x, y, z)[: len(point)]
+    n = len(v)
     at = dict(zip(v, point, strict=True))
     H = sp.hessian(f, v).subs(at)
-    T = [[[sp.diff(f, v[i], v[j], v[k]).subs(at) for k in range(2)] for j in range(2)] for i in range(2)]
-    Q = [[[[sp.diff(f, v[i], v[j], v[k], v[m]).subs(at) for m in range(2)] for k in range(2)] for j in range(2)] for i in range(2)]
+    r = range(n)
+    T = {(i, j, k): sp.diff(f, v[i], v[j], v[k]).subs(at) for i in r for j in r for k in r}
+    Q = {(i, j, k, m): sp.diff(f, v[i], v[j], v[k], v[m]).subs(at) for i in r for j in r for k in r for m in r}
     N = sum(c**2 for c in q)
     u = [c / sp.sqrt(N) for c in q]  # the unit eigenvector
     l1 = sp.simplify((sp.Matrix(u).T * H * sp.Matrix(u))[0, 0])
-    g = [sum(T[i][j][k] * u[i] * u[j] for i in range(2) for j in range(2)) for k in range(2)]
-    d4 = sum(Q[i][j][k][m] * u[i] * u[j] * u[k] * u[m] for i in range(2) for j in range(2) for k in range(2) for m in range(2))
-    pinv = sp.zeros(2, 2)
+    g = [sum(T[i, j, k] * u[i] * u[j] for i in r for j in r) for k in r]
+    d4 = sum(Q[i, j, k, m] * u[i] * u[j] * u[k] * u[m] for i in r for j in r for k in r for m in r)
+    pinv = sp.zeros(n, n)
     for value, _, vectors in H.eigenvects():
         if sp.simplify(value) != 0:
             for w in vectors:
                 pinv += w * w.T / (value * (w.T * w)[0, 0])
     ghg = (sp.Matrix(g).T * pinv * sp.Matrix(g))[0, 0]
     c = (2 / l1) / 6 * (3 * ghg - d4)
-    d3 = sum(T[i][j][k] * u[i] * u[j] * u[k] for i in range(2) for j in range(2) for k in range(2))
+    d3 = sum(T[i, j, k] * u[i] * u[j] * u[k] for i in r for j in r for k in r)
     c3 = -sp.Rational(2, 3) / l1**2 * (3 * d3**2 - l1 * d4)  # the 1-D cubic flip coefficient
     return H, l1, sp.simplify(-2 * c), sp.simplify(c3), sp.simplify(c3 + 2 * c)
+
 
 
 def test_penalised_xy_branches_against_plain_eigenvalues():
@@ -117,23 +131,29 @@ def test_coupling_makes_the_flip_supercritical_where_the_cross_section_fails():
 # -- the family against the point-wise check --------------------------------------------------------
 
 
-def _agrees(name, expr, point, values):
+def _agrees(name, values):
+    """The family at exact ``values`` against :func:`check_multivariate_expr` on the loss and the
+    point with the values substituted (numbers, not expressions: another code path)."""
+    expr, variables, params, point = FAMILIES[name]
     r = family(name)
-    symbol = r.param_symbols[0]
-    concrete = expr.subs(symbol, values[str(symbol)])
-    coordinates = tuple(sp.sympify(p).subs(symbol, values[str(symbol)]) for p in point)
+    subs = {p: values[str(p)] for p in params}
+    concrete = expr.subs(subs)
+    coordinates = tuple(sp.sympify(p).subs(subs) for p in point)
     if r.branch_at(values) is None:
         with pytest.raises(InputError):
-            check_multivariate_expr(concrete, (x, y), coordinates, simulate=False)
+            check_multivariate_expr(concrete, variables, coordinates, simulate=False)
         return
-    pointwise = check_multivariate_expr(concrete, (x, y), coordinates, simulate=False)
+    pointwise = check_multivariate_expr(concrete, variables, coordinates, simulate=False)
     assert r.verdict_at(values) == pointwise.cross_section.verdict
     assert r.flip_at(values) == pointwise.flip_verdict
     coefficient = r.coefficient_at(values)
     if pointwise.flip is not None and pointwise.flip.exact is not None:
         assert coefficient == sp.Rational(str(pointwise.flip.exact))
-    b = r.branch_at(values)
-    assert b.eta_critical.subs(symbol, values[str(symbol)]) == pointwise.eta_critical
+    assert r.branch_at(values).eta_critical.subs(subs) == pointwise.eta_critical
+
+
+def _q(value: Fraction) -> sp.Rational:
+    return sp.Rational(value.numerator, value.denominator)
 
 
 rationals = st.fractions(min_value=Fraction(1, 30), max_value=5, max_denominator=30)
@@ -145,7 +165,7 @@ rationals = st.fractions(min_value=Fraction(1, 30), max_value=5, max_denominator
 @example(Fraction(1, 2))
 @example(Fraction(3))
 def test_penalised_family_agrees_with_the_pointwise_check(value):
-    _agrees("penalised", PENALISED, ONE, {"a": sp.Rational(value.numerator, value.denominator)})
+    _agrees("penalised", {"a": _q(value)})
 
 
 @settings(max_examples=examples(15), deadline=None)
@@ -153,15 +173,45 @@ def test_penalised_family_agrees_with_the_pointwise_check(value):
 @example(Fraction(1), False)
 @example(Fraction(1), True)
 def test_manifold_family_agrees_with_the_pointwise_check(value, negative):
-    v = sp.Rational(value.numerator, value.denominator) * (-1 if negative else 1)
-    _agrees("xy", XY, (s, 1 / s), {"s": v})
+    _agrees("xy", {"s": _q(value) * (-1 if negative else 1)})
 
 
 @settings(max_examples=examples(15), deadline=None)
 @given(st.fractions(min_value=-4, max_value=4, max_denominator=30))
 @example(Fraction(0))
 def test_coupled_family_agrees_with_the_pointwise_check(value):
-    _agrees("coupled", COUPLED, ORIGIN, {"a": sp.Rational(value.numerator, value.denominator)})
+    _agrees("coupled", {"a": _q(value)})
+
+
+@settings(max_examples=examples(10), deadline=None)
+@given(st.fractions(min_value=Fraction(1, 20), max_value=3, max_denominator=20))
+@example(Fraction(3, 2))  # 2a meets the top eigenvalue 3
+def test_three_variable_family_on_a_curve_of_minima_agrees_with_the_pointwise_check(value):
+    _agrees("xyz", {"a": _q(value)})
+
+
+@settings(max_examples=examples(10), deadline=None)
+@given(st.fractions(min_value=-2, max_value=2, max_denominator=20), st.fractions(min_value=-3, max_value=3, max_denominator=20))
+@example(Fraction(2), Fraction(1))  # outside -sqrt(2) < a < sqrt(2): not a minimum
+def test_two_parameter_family_with_an_irrational_pair_agrees_with_the_pointwise_check(first, second):
+    _agrees("block", {"a": _q(first), "b": _q(second)})
+
+
+def test_an_identically_orthogonal_g_makes_the_coefficient_apply_everywhere():
+    r = family("xyz")
+    assert r.manifold_dimension == 1 and [b.where for b in r.branches] == ["0 < a < 3/2", "3/2 < a"]
+    for b in r.branches:
+        assert b.kernel_condition is not None and b.kernel_condition.extent == "always" and b.applies
+    _, _, exact, _, _ = _plain(XYZ, (1, 1, 1), r.branches[0].direction)
+    assert r.branches[0].exact_coefficient == exact == sp.Rational(-176, 9)
+
+
+def test_an_eigenvalue_pair_not_rational_in_the_parameters_orders_by_its_polynomial():
+    r = family("block")
+    (b,) = r.branches
+    assert r.other_factors and b.top == 10 and b.where == "-sqrt(2) < a < sqrt(2)"
+    _, _, exact, cross, _ = _plain(BLOCK, (0, 0, 0), b.direction)
+    assert sp.simplify(b.exact_coefficient - exact) == 0 and b.cross_section_coefficient == cross
 
 
 def test_a_positive_semidefinite_point_off_the_branches_is_undecided_not_guessed():

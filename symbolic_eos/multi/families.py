@@ -95,14 +95,19 @@ def _primitive(vector: Sequence[sp.Expr]) -> tuple[sp.Expr, ...]:
     denominators = [sp.fraction(e)[1] for e in entries]
     scaled = [sp.cancel(e * sp.lcm_list(denominators)) for e in entries]
     common = sp.gcd_list([s for s in scaled if s != 0]) if any(s != 0 for s in scaled) else sp.Integer(1)
-    out = [sp.factor(sp.cancel(s / common)) for s in scaled]
-    # a sign convention: the first non-zero constant leading coefficient positive, as sympy's nullspace gives
-    return tuple(out)
+    return tuple(sp.factor(sp.cancel(s / common)) for s in scaled)
 
 
 def _nullspace(matrix: sp.Matrix) -> list[sp.Matrix]:
     """The exact nullspace over the field of rational functions (a pivot is zero only when proved)."""
     return list(matrix.applyfunc(_tidy).nullspace(iszerofunc=_is_zero))
+
+
+def _holds(c: Condition, exact: Mapping[sp.Symbol, sp.Expr]) -> bool | None:
+    """:meth:`Condition.holds_at`, None where the expression is not finite (a pole of ``l1``)."""
+    if c.expression.xreplace(dict(exact)).has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return None
+    return c.holds_at(exact)
 
 
 @dataclass(frozen=True)
@@ -285,7 +290,7 @@ class MultivariateFamilyCheck:
         if not self._finite_at(exact):
             return None
         for b in self.branches:
-            if all(c.holds_at(exact) is True for c in b.conditions):
+            if all(_holds(c, exact) is True for c in b.conditions):
                 return b
         return None
 
@@ -326,7 +331,7 @@ class MultivariateFamilyCheck:
         if b is None:
             return None
         exact = self._values(values)
-        if b.kernel_condition is not None and b.kernel_condition.holds_at(exact) is not True:
+        if b.kernel_condition is not None and _holds(b.kernel_condition, exact) is not True:
             return None
         return _tidy(b.exact_coefficient.xreplace(exact))
 
@@ -345,7 +350,7 @@ class MultivariateFamilyCheck:
             return Flip.UNDECIDED
         exact = self._values(values)
         if b.kernel_condition is not None:
-            zero = b.kernel_condition.holds_at(exact)
+            zero = _holds(b.kernel_condition, exact)
             if zero is None:
                 return Flip.UNDECIDED
             if not zero:
@@ -598,7 +603,9 @@ def _branch(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], params: tuple[sp.Symb
         M = hessian + K * K.T
         components = K.T * g
         norm_p = _tidy((components.T * (K.T * K).inv() * components)[0, 0])
-        kernel_condition = condition("|P_ker g|^2", norm_p, Relation.EQ, params)
+        # (analysis.families.condition calls "0 = 0" never: an identity is stated directly, as for f'(xb))
+        kernel_condition = (Condition("|P_ker g|^2", sp.Integer(0), Relation.EQ, Extent.ALWAYS) if _is_zero(norm_p)
+                            else condition("|P_ker g|^2", norm_p, Relation.EQ, params))
     determinant = _tidy(M.det(method="berkowitz"))
     if _is_zero(determinant):
         return f"H + K K^T is singular for every parameter value on the branch of {sp.sstr(top)}"
