@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .api import (check, check_family, check_l2, check_l2_family, check_multivariate, compose, existence, multivariate_orbit,
                       orbit, window)
     from .analysis.families import FamilyCheck, L2FamilyCheck
+    from .multi.families import MultivariateFamilyCheck
     from .analysis.results import L2Check, MinimaCheck, StabilityCheck
 
 #: Where each lazily loaded name lives: the entry points parse at the edge (:mod:`.api`).
@@ -28,6 +29,7 @@ _LAZY = {
     **{name: "api" for name in ("check", "check_l2", "orbit", "window", "existence", "compose", "check_multivariate",
                                 "multivariate_orbit", "check_family", "check_l2_family")},
     **{name: "analysis.families" for name in ("FamilyCheck", "L2FamilyCheck")},
+    "MultivariateFamilyCheck": "multi.families",
     **{name: "analysis.results" for name in ("StabilityCheck", "MinimaCheck", "L2Check")},
 }
 
@@ -59,6 +61,7 @@ __all__ = [
     "L2Check",
     "FamilyCheck",
     "L2FamilyCheck",
+    "MultivariateFamilyCheck",
     "EosError",
     "InputError",
     "DomainError",
