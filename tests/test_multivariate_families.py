@@ -256,3 +256,10 @@ def test_bad_input_names_the_parameter(call, parameter):
 def test_an_irrational_top_eigenvalue_is_refused_with_the_reason():
     with pytest.raises(InputError, match="rational in the parameters"):
         check_multivariate_family_expr(x**2 / 2 + a * x * y + y**2, (x, y), (a,), ORIGIN)
+
+
+def test_the_branch_flip_word_needs_the_sign_on_the_whole_branch():
+    sub = check_multivariate_family_expr(x**2 + y**2 / 2 + (3 + a**2) * x**4, (x, y), (a,), ORIGIN).branches[0]
+    assert sp.expand(sub.exact_coefficient - 8 * (a**2 + 3)) == 0 and sub.flip == "subcritical"
+    assert family("coupled").branches[0].flip == "undecided"  # supercritical only for |a| > sqrt(2)
+    assert family("penalised").branches[0].flip == "supercritical"

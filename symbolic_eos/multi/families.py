@@ -181,8 +181,11 @@ class TopBranch:
             return Flip.UNDECIDED
         if self.flip_condition.extent is Extent.ALWAYS and not self.flip_condition.except_where:
             return Flip.SUPERCRITICAL
-        if self.flip_condition.extent is Extent.NEVER and decide_constant(self.exact_coefficient).sign == 1:
-            return Flip.SUBCRITICAL
+        if self.flip_condition.extent is Extent.NEVER:
+            params = tuple(sorted(self.exact_coefficient.free_symbols, key=str))
+            positive = condition("-2c", self.exact_coefficient, Relation.GT, params)
+            if positive.extent is Extent.ALWAYS and not positive.except_where:
+                return Flip.SUBCRITICAL
         return Flip.UNDECIDED
 
     def to_dict(self) -> dict[str, Any]:
