@@ -53,7 +53,7 @@ import sympy as sp
 
 from ..analysis.families import MAX_PARAMS, Condition, FamilyCheck, check_family_expr, condition
 from ..core import arguments
-from ..core.decide import decide_constant, prove_identically_zero
+from ..core.decide import decide_constant, prove_identically_zero, within_seconds
 from ..core.vocabulary import Extent, Flip, Relation, Rigor, Verdict
 from ..errors import InputError
 from .check import MAX_VARIABLES
@@ -462,6 +462,33 @@ def _above_zero(factor: sp.Poly, params: tuple[sp.Symbol, ...], label: str) -> l
             for j in range(degree)]
 
 
+#: Wall-clock budget (seconds) for solving the gradient at the point for the parameters (a refusal's hint).
+SOLVE_SECONDS = 4.0
+
+
+def _solve_system(args: tuple[list[sp.Expr], tuple[sp.Symbol, ...]]) -> list[dict[sp.Symbol, sp.Expr]]:
+    equations, params = args
+    try:
+        return list(sp.solve([sp.numer(sp.together(e)) for e in equations], list(params), dict=True))
+    except (NotImplementedError, ValueError, TypeError):
+        return []
+
+
+def _where_critical(values: list[sp.Expr], params: tuple[sp.Symbol, ...]) -> str:
+    """Where the gradient at the point vanishes, as ``" (only where a = 1)"``, when sympy solves it in time."""
+    equations = [v for v in values if not _is_zero(v)]
+    if not all(e.is_rational_function(*params) for e in equations):
+        return ""
+    found = within_seconds(_solve_system, (equations, params), SOLVE_SECONDS)
+    real = [f for f in found or () if all(v.is_real is not False for v in f.values())]
+    if found is None:
+        return ""
+    if not real:
+        return " (for no real parameter value)"
+    shown = "; ".join(", ".join(f"{p} = {sp.sstr(v)}" for p, v in f.items()) for f in real[:4])
+    return f" (only where {shown}: fix the parameters there)"
+
+
 def check_multivariate_family_expr(expr: sp.Expr, symbols: Sequence[sp.Symbol], params: Sequence[sp.Symbol],
                                    point: Sequence[sp.Expr], *, text: str | None = None,
                                    labels: Sequence[str] | None = None) -> MultivariateFamilyCheck:
@@ -479,7 +506,7 @@ def check_multivariate_family_expr(expr: sp.Expr, symbols: Sequence[sp.Symbol], 
     >>> check_multivariate_family_expr((x*y - a)**2/2, (x, y), (a,), (sp.Integer(1), sp.Integer(1)))
     Traceback (most recent call last):
     ...
-    symbolic_eos.errors.InputError: (1, 1) is not a critical point for every value of a: df/dx = 1 - a ...
+    symbolic_eos.errors.InputError: (1, 1) is not a critical point for every value of a: df/dx = 1 - a at the point (only where a = 1: ...
     """
     expr = arguments.instance(expr, "expr", sp.Expr, "a sympy expression (symbolic_eos.api parses text)")
     symbols = tuple(arguments.instances(symbols, "symbols", sp.Symbol, "a sympy Symbol", MAX_VARIABLES))
@@ -505,11 +532,12 @@ def check_multivariate_family_expr(expr: sp.Expr, symbols: Sequence[sp.Symbol], 
     n = len(symbols)
     subs = dict(zip(symbols, point, strict=True))
     gradient = [_sized(sp.diff(expr, s), f"df/d{s}") for s in symbols]
-    for s, d in zip(symbols, gradient, strict=True):
-        value = _tidy(d.subs(subs))
+    values = [_tidy(d.subs(subs)) for d in gradient]
+    for s, value in zip(symbols, values, strict=True):
         if not _is_zero(value):
             raise InputError(f"({at}) is not a critical point for every value of {', '.join(map(str, params))}: "
-                             f"df/d{s} = {sp.sstr(value)} at the point; give a point that depends on the parameters", parameters=("point",))
+                             f"df/d{s} = {sp.sstr(value)} at the point{_where_critical(values, params)}; give a point that "
+                             "depends on the parameters", parameters=("point",))
     hessian = sp.Matrix(n, n, lambda i, j: _tidy(_sized(sp.diff(gradient[i], symbols[j]).subs(subs), "a Hessian entry")))
     if hessian.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I):
         raise InputError(f"the Hessian is not finite and real at ({at}) for every parameter value", parameters=("point",))
