@@ -59,7 +59,7 @@ from ..errors import InputError
 from .check import MAX_VARIABLES
 from .hessian import minima_manifold
 
-__all__ = ["TopBranch", "MultivariateFamilyCheck", "check_multivariate_family_expr", "MULTI_FAMILY_OPS_LIMIT"]
+__all__ = ["TopBranch", "MultivariateFamilyCheck", "check_multivariate_family_expr", "MULTI_FAMILY_OPS_LIMIT", "SOLVE_SECONDS"]
 
 #: A derivative, Hessian entry or coefficient larger than this many operations is refused (the
 #: family is too large to analyse symbolically).
