@@ -27,8 +27,11 @@ branch, with the top eigenvector ``q`` (exact, primitive, unnormalised) and ``N 
 * ``coupling = cross_section_coefficient - exact_coefficient
   = (2/(l1 N^2)) (g^T H^+ g - (g.q)^2/(l1 N)) >= 0``: the other directions only help.
 
-The ordering is reported as conditions (a branch per eigenvalue), never refused; a point where
-no rational eigenvalue is strictly on top is ``undecided`` in :meth:`MultivariateFamilyCheck.verdict_at`.
+The ordering is reported as conditions (a branch per eigenvalue); the family is refused
+(:class:`~symbolic_eos.errors.InputError`) only when no rational eigenvalue is the simple, positive
+top one for any parameter value.  A parameter value on no branch (the top eigenvalue repeated or
+not rational there, a new zero eigenvalue, a sign not settled) is ``undecided`` in
+:meth:`MultivariateFamilyCheck.verdict_at`, never guessed.
 
 >>> x, y, a = sp.symbols("x y a")
 >>> r = check_multivariate_family_expr((x*y - 1)**2/2 + a*(x - y)**2/2, (x, y), (a,), (sp.Integer(1), sp.Integer(1)))
