@@ -54,7 +54,8 @@ from typing import Any, Mapping, Sequence
 
 import sympy as sp
 
-from ..analysis.families import MAX_PARAMS, Condition, FamilyCheck, check_family_expr, condition
+from ..analysis.conditions import Condition, condition
+from ..analysis.families import MAX_PARAMS, FamilyCheck, check_family_expr
 from ..core import arguments
 from ..core.decide import decide_constant, prove_identically_zero, within_seconds
 from ..core.vocabulary import Extent, Flip, Relation, Rigor, Verdict
