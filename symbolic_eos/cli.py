@@ -276,8 +276,38 @@ def _plot_map(result: Any, path: str | None) -> None:
     plot_parameter_map(result.parameter_map, path)
 
 
+def _check(args: argparse.Namespace) -> _Result:
+    """``check``: one loss at a point or over a range, a multivariate loss, or a family (1-D or
+    multivariate, with its map); ``--report`` writes the page of any of them."""
+    from .api import check, check_family, check_multivariate
+
+    if args.params is None and (args.region is not None or args.plot is not None):
+        raise _UsageError("--region and --plot map a family: give --params too")
+    if args.vars is not None and args.at is None:
+        raise _UsageError("a multivariate check needs --at (one coordinate per variable, e.g. --at 1,1; they may use the "
+                          "parameters)")
+    if args.params is not None and args.vars is None and args.at is None:
+        raise _UsageError("a family needs --at (the point; it may depend on the parameters, e.g. --at 'sqrt(a)')")
+    if args.params is not None and args.vars is not None:
+        if args.region is not None or args.plot is not None:
+            raise _UsageError("--region and --plot map a 1-D family; a multivariate family has no map yet")
+        result: Any = check_multivariate(args.expr.strip(), args.vars, args.at, params=args.params)
+    elif args.params is not None:
+        result = check_family(args.expr.strip(), args.params, args.at, var=args.var, region=args.region)
+        _plot_map(result, args.plot)
+    elif args.vars is not None:
+        result = check_multivariate(args.expr.strip(), args.vars, args.at)
+    else:
+        result = check(args.expr.strip(), var=args.var, at=args.at, range=args.range)
+    if args.report:
+        from .render.report import check_report
+
+        check_report(result, args.report, command="symbolic-eos " + shlex.join(args.argv))
+    return result
+
+
 def _run(args: argparse.Namespace) -> _Result:
-    from .api import check, check_l2
+    from .api import check_l2
 
     if getattr(args, "at", None) is not None and getattr(args, "range", None) is not None:
         raise _UsageError("give either --at (one point) or --range (a search), not both")
@@ -286,41 +316,7 @@ def _run(args: argparse.Namespace) -> _Result:
         print(f"symbolic-eos {args.command}: {_SLOW[args.command]} ...", file=sys.stderr, flush=True)
 
     if args.command == "check":
-        if args.params is not None and args.vars is not None:
-            from .api import check_multivariate
-
-            if args.at is None:
-                raise _UsageError("a multivariate family needs --at (one coordinate per variable; they may use the parameters)")
-            if args.report or args.region is not None or args.plot is not None:
-                raise _UsageError("--report, --region and --plot do not take a multivariate family yet: use --json or the text output")
-            return check_multivariate(args.expr.strip(), args.vars, args.at, params=args.params)
-        if args.params is not None:
-            from .api import check_family
-
-            if args.at is None:
-                raise _UsageError("a family needs --at (the point; it may depend on the parameters, e.g. --at 'sqrt(a)')")
-            family = check_family(args.expr.strip(), args.params, args.at, var=args.var, region=args.region)
-            _plot_map(family, args.plot)
-            if args.report:
-                from .render.report import check_report
-
-                check_report(family, args.report, command="symbolic-eos " + shlex.join(args.argv))
-            return family
-        if args.region is not None or args.plot is not None:
-            raise _UsageError("--region and --plot map a family: give --params too")
-        if args.vars is not None:
-            from .api import check_multivariate
-
-            if args.at is None:
-                raise _UsageError("a multivariate check needs --at (one coordinate per variable, e.g. --at 1,1)")
-            result = check_multivariate(args.expr.strip(), args.vars, args.at)
-        else:
-            result = check(args.expr.strip(), var=args.var, at=args.at, range=args.range)
-        if args.report:
-            from .render.report import check_report
-
-            check_report(result, args.report, command="symbolic-eos " + shlex.join(args.argv))
-        return result
+        return _check(args)
     if args.command in ("verify-paper", "report"):
         from .paper.claims import verify_paper
 

@@ -229,11 +229,14 @@ def test_text_and_sympy_give_the_same_family():
     assert from_text["branches"] == from_sympy["branches"] and from_text["kind"] == "multivariate_family"
 
 
-def test_cli_text_and_json(capsys):
+def test_cli_text_and_json(capsys, tmp_path):
     assert main(["check", "(x*y - 1)**2/2 + a*(x - y)**2/2", "--vars", "x,y", "--at", "1,1", "--params", "a"]) == 0
     out = capsys.readouterr().out
     assert "branch where 0 < a < 1" in out and "branch where 1 < a" in out
-    assert main(["check", "(x*y - 1)**2/2", "--vars", "x,y", "--at", "1,1", "--params", "a", "--report", "r.md"]) == 2
+    page = tmp_path / "r.md"
+    assert main(["check", "(x*y - 1)**2/2 + a*(x - y)**2/2", "--vars", "x,y", "--at", "1,1", "--params", "a", "--report", str(page)]) == 0
+    assert "| 0 < a < 1 |" in page.read_text()
+    assert main(["check", "(x*y - 1)**2/2 + a*x", "--vars", "x,y", "--at", "1,1", "--params", "a", "--region", "a=0:1"]) == 2
 
 
 @pytest.mark.parametrize("call, parameter", [

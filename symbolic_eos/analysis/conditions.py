@@ -432,6 +432,8 @@ def condition(name: str, expression: sp.Expr, relation: Relation, params: tuple[
     >>> c = condition("3 f'''^2 - f'' f''''", 108 * a**2 - 24 * b, Relation.GT, (a, b))
     >>> c.extent, c.solved, c.boundary
     ('depends', 'b < 9*a**2/2', ('b = 9*a**2/2',))
+    >>> condition("f'(xb)", sp.Integer(0), Relation.EQ, (a,)).extent, condition("q", sp.Integer(0), Relation.GT, (a,)).extent
+    ('always', 'never')
     >>> condition("q", a, Relation.GT, ())
     Traceback (most recent call last):
     ...
@@ -450,6 +452,8 @@ def condition(name: str, expression: sp.Expr, relation: Relation, params: tuple[
         return Condition(name, expression, relation, Extent.ALWAYS, solution, None, (), factors)
     sign, zero_set = definite_sign(expression, params)
     solution = _solution_set(expression, relation, present[0]) if len(present) == 1 else None
+    if sign == 0:  # an exact zero (a constant): the relation itself decides, everywhere
+        return Condition(name, expression, relation, Extent.ALWAYS if relation.holds_for(0) else Extent.NEVER, solution)
     if sign is not None:
         # A sign off a zero set: ">" and "<" hold (or fail) there, "!=" too; "=" only on the zero set.
         if relation is Relation.EQ:

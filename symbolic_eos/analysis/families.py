@@ -274,14 +274,15 @@ class FamilyCheck:
         """One line: in which case the paper's condition holds, and how."""
         parts = []
         for c in self.cases:
+            where = "for every parameter value" if not c.fixed and not c.nonzero else f"where {c.where}"
             if c.condition is not None and c.condition.extent in (Extent.DEPENDS, Extent.UNKNOWN):
-                parts.append(f"holds iff {c.condition.statement} where {c.where}")
+                parts.append(f"holds iff {c.condition.statement} {where}")
             elif c.condition is not None and c.condition.extent in (Extent.ALWAYS, Extent.NEVER):
-                parts.append(f"{'holds' if c.condition.extent is Extent.ALWAYS else 'fails'} where {c.where}")
+                parts.append(f"{'holds' if c.condition.extent is Extent.ALWAYS else 'fails'} {where}")
             elif c.verdict is not None:
-                parts.append(f"{c.verdict} where {c.where}")
+                parts.append(f"{c.verdict} {where}")
             else:
-                parts.append(f"undecided where {c.where} ({c.reason or 'the condition could not be reduced'})")
+                parts.append(f"undecided {where} ({c.reason or 'the condition could not be reduced'})")
         if not self.complete:
             parts.append("undecided elsewhere (the cases may be incomplete)")
         if self.holds_everywhere:

@@ -38,13 +38,13 @@ not rational there, a new zero eigenvalue, a sign not settled) is ``undecided`` 
 >>> [(b.top, b.direction, b.where) for b in r.branches]
 [(2, (1, 1), '0 < a < 1'), (2*a, (-1, 1), '1 < a')]
 >>> [(b.cross_section.summary, b.cross_section_coefficient, b.exact_coefficient) for b in r.branches]
-[('holds for every parameter value where xb is a strict minimum (proved)', -8, -8), ('fails where every parameter value', 1/a, 0)]
+[('holds for every parameter value where xb is a strict minimum (proved)', -8, -8), ('fails for every parameter value', 1/a, 0)]
 
 Coupling to the other directions can make the flip supercritical where the cross-section fails:
 
 >>> b = check_multivariate_family_expr(x**2 + y**2/2 + x**4 + a*x**2*y, (x, y), (a,), (sp.Integer(0), sp.Integer(0))).branches[0]
 >>> b.cross_section.summary, b.cross_section_coefficient, b.exact_coefficient, b.flip_condition.statement, b.coupling
-('fails where every parameter value', 8, -4*(a**2 - 2), 'a < -sqrt(2) or sqrt(2) < a', 4*a**2)
+('fails for every parameter value', 8, -4*(a**2 - 2), 'a < -sqrt(2) or sqrt(2) < a', 4*a**2)
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ from ..core.vocabulary import Rigor, Status
 if TYPE_CHECKING:
     from ..analysis.certificates import BaseModelCertificate
     from ..multi.check import MultivariateCheck
+    from ..multi.families import MultivariateFamilyCheck
 
 __all__ = ["write_report", "check_report", "check_report_folder", "WrittenReport", "REPORT_ENTRIES"]
 
@@ -408,7 +409,8 @@ def _write_pages(verification: PaperVerification, root: Path, figures: bool, pro
     return written
 
 
-def check_report(result: StabilityCheck | MinimaCheck | MultivariateCheck | FamilyCheck | L2FamilyCheck, path: str | Path,
+def check_report(result: StabilityCheck | MinimaCheck | MultivariateCheck | FamilyCheck | L2FamilyCheck | MultivariateFamilyCheck,
+                 path: str | Path,
                  command: str | None = None, figures: bool = True) -> Path:
     """A Markdown page at ``path`` for a user's check ``result`` (``symbolic-eos check ...
     --report FILE.md``, the ``command`` shown on the page), with a bifurcation diagram next to
@@ -428,13 +430,15 @@ def check_report(result: StabilityCheck | MinimaCheck | MultivariateCheck | Fami
     symbolic_eos.errors.InputError: result: expected a StabilityCheck, MinimaCheck, MultivariateCheck or FamilyCheck, got dict ...
     """
     from ..multi.check import MultivariateCheck  # noqa: F811 - at run time, not only for mypy
+    from ..multi.families import MultivariateFamilyCheck  # noqa: F811
 
-    result = arguments.instance(result, "result", (StabilityCheck, MinimaCheck, MultivariateCheck, FamilyCheck, L2FamilyCheck),
+    result = arguments.instance(result, "result", (StabilityCheck, MinimaCheck, MultivariateCheck, FamilyCheck, L2FamilyCheck,
+                                                   MultivariateFamilyCheck),
                                 "a StabilityCheck, MinimaCheck, MultivariateCheck or FamilyCheck")
     path = Path(arguments.path(path, "path"))
     command, figures = arguments.optional_text(command, "command"), arguments.flag(figures, "figures")
-    title: str = (result.loss if isinstance(result, FamilyCheck) else result.model if isinstance(result, L2FamilyCheck)
-                  else result.expression)
+    title: str = (result.loss if isinstance(result, (FamilyCheck, MultivariateFamilyCheck))
+                  else result.model if isinstance(result, L2FamilyCheck) else result.expression)
     parts = [f"# symbolic-eos check: {_code(title)}\n"]
     if command:
         parts.append(f"Command: {_code(command)} (symbolic-eos {__version__}).\n")
