@@ -24,7 +24,7 @@ from ..core.decide import decide_constant, prove_identically_zero, within_second
 from ..core.vocabulary import Extent, Relation
 from ..errors import InputError
 
-__all__ = ["Condition", "condition", "tidy", "solve_zero", "solve_for", "definite_sign", "nonzero_text",
+__all__ = ["Condition", "condition", "tidy", "identically_zero", "solve_zero", "solve_for", "definite_sign", "nonzero_text",
            "FAMILY_OPS_LIMIT", "SOLVE_SECONDS"]
 
 #: An expression (a derivative at ``xb``, a condition) larger than this many operations is not
@@ -53,6 +53,20 @@ def tidy(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> sp.Expr:
     return value if simpler is None or sp.count_ops(simpler) > sp.count_ops(value) else simpler
 
 
+def identically_zero(value: sp.Expr) -> bool:
+    """True only when ``value`` is proved 0 for every real value of its symbols (the parameters and
+    the variable are real): :func:`~symbolic_eos.core.decide.prove_identically_zero` with each
+    symbol declared real, so that ``log(exp(a)) - a`` is 0.
+
+    >>> a = sp.Symbol("a")
+    >>> identically_zero(sp.log(sp.exp(a)) - a), identically_zero(a), identically_zero(sp.Integer(0))
+    (True, False, True)
+    """
+    value = sp.sympify(value)  # an int from the coefficient algebra; never user text
+    real = {s: sp.Symbol(s.name, real=True) for s in value.free_symbols if isinstance(s, sp.Symbol) and s.is_real is not True}
+    return prove_identically_zero(value.xreplace(real) if real else value)
+
+
 def solve_zero(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> tuple[list[dict[sp.Symbol, sp.Expr]] | None, bool]:
     """The real solutions of ``value = 0`` for the ``params``, as substitutions, and whether the
     list is complete (sympy's ``solve`` is complete for polynomials, and the zeros of a product of
@@ -61,18 +75,22 @@ def solve_zero(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> tuple[list[dict
 
     >>> a, b = sp.symbols("a b")
     >>> solve_zero(a * b, (a, b)), solve_zero(6 * sp.sqrt(a), (a,)), solve_zero(sp.sin(a), (a,))
-    (([{a: 0}, {b: 0}], True), ([{a: 0}], True), ([{a: 0}, {a: pi}], False))
+    (([{b: 0}, {a: 0}], True), ([{a: 0}], True), ([{a: 0}, {a: pi}], False))
     """
     free = tuple(p for p in params if p in value.free_symbols)
     if not free or sp.count_ops(value) > FAMILY_OPS_LIMIT:
         return None, False
     bases = _zero_bases(value, free)
+    complete = bases is not None
     if bases is not None:
         found = []
-        for base in bases:
+        for base in _irreducible(bases, free):
             part = within_seconds(_solve_dicts, (base, tuple(p for p in free if p in base.free_symbols)), SOLVE_SECONDS)
             if part is None:
                 return None, False
+            # p = r(others) loses the points where the leading coefficient in p vanishes (there the
+            # degree drops): complete only when that coefficient is a non-zero constant
+            complete = complete and all(not sp.Poly(base, q).LC().free_symbols for d in part for q in d)
             found += [d for d in part if d not in found]
     else:
         found = within_seconds(_solve_dicts, (value, free), SOLVE_SECONDS)
@@ -84,7 +102,20 @@ def solve_zero(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> tuple[list[dict
         if any(v.is_real is False for v in values):
             continue
         real.append(solution)
-    return real, bases is not None
+    return real, complete
+
+
+def _irreducible(bases: list[sp.Expr], params: tuple[sp.Symbol, ...]) -> list[sp.Expr]:
+    """The irreducible factors of the polynomials ``bases`` (each solved on its own, so that the
+    leading-coefficient test of :func:`solve_zero` sees ``a b`` as ``a`` and ``b``)."""
+    out: list[sp.Expr] = []
+    for base in bases:
+        try:
+            factors = [f for f, _ in sp.factor_list(base, *params)[1]]
+        except (sp.polys.polyerrors.PolynomialError, sp.polys.polyerrors.DomainError, NotImplementedError):
+            factors = [base]
+        out += [f for f in factors if f.free_symbols and f not in out]
+    return out
 
 
 def _zero_bases(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> list[sp.Expr] | None:
@@ -121,8 +152,10 @@ def _solve_dicts(args: tuple[sp.Expr, tuple[sp.Symbol, ...]]) -> list[dict[sp.Sy
 
 def _solution_set(value: sp.Expr, relation: Relation, param: sp.Symbol) -> sp.Set | None:
     """``{p real : value <relation> 0}`` as an exact set, or None when sympy cannot reduce it in
-    time (a ``ConditionSet`` counts as not reduced)."""
-    if sp.count_ops(value) > FAMILY_OPS_LIMIT:
+    time (a ``ConditionSet`` counts as not reduced).  Only for a value algebraic in ``p`` (rational,
+    or products of radicals of polynomials): on a periodic function ``solveset`` answers on one
+    period, which is not the solution set."""
+    if sp.count_ops(value) > FAMILY_OPS_LIMIT or (_zero_bases(value, (param,)) is None and not value.is_algebraic_expr(param)):
         return None
     found = within_seconds(_reduce, (value, relation, param), SOLVE_SECONDS)
     if found is None or isinstance(found, sp.ConditionSet) or found.has(sp.ConditionSet):
@@ -182,8 +215,12 @@ def _sign_without_zeros(factor: sp.Expr, params: tuple[sp.Symbol, ...]) -> int |
     """The sign of a polynomial ``factor`` with no real zero (univariate: no real root, by Sturm
     counting; a sum of even powers with positive coefficients otherwise), else None."""
     free = [p for p in params if p in factor.free_symbols]
-    poly = sp.Poly(factor, *free)
-    if len(free) == 1 and poly.count_roots() == 0:
+    try:
+        poly = sp.Poly(factor, *free)
+        no_root = len(free) == 1 and poly.count_roots() == 0
+    except (sp.polys.polyerrors.PolynomialError, sp.polys.polyerrors.DomainError, NotImplementedError):
+        return None  # e.g. an irrational coefficient: no Sturm count over EX
+    if no_root:
         return decide_constant(factor.subs(free[0], 0)).sign
     terms = poly.terms()
     if terms and all(all(e % 2 == 0 for e in monomial) for monomial, _ in terms):
@@ -445,7 +482,7 @@ def condition(name: str, expression: sp.Expr, relation: Relation, params: tuple[
     if stray:
         raise InputError(f"the condition {name} depends on {', '.join(sorted(map(str, stray)))}, which is not a parameter")
     present = tuple(p for p in params if p in expression.free_symbols)
-    if relation is Relation.NE and present and expression.is_rational_function(*present) and not prove_identically_zero(expression):
+    if relation is Relation.NE and present and expression.is_rational_function(*present) and not identically_zero(expression):
         # a rational function that is not identically 0 vanishes only where a factor of its numerator does
         factors = tuple(f for f, _ in sp.factor_list(sp.numer(sp.together(expression)), *present)[1])
         solution = _solution_set(expression, relation, present[0]) if len(present) == 1 else None

@@ -33,11 +33,11 @@ from typing import Any, Mapping, Sequence
 import sympy as sp
 
 from ..core import arguments
-from ..core.decide import decide_constant, prove_identically_zero, within_seconds
+from ..core.decide import decide_constant, within_seconds
 from ..core.vocabulary import Extent, Flip, PaperCase, Relation, Rigor, Verdict
 from ..errors import InputError
-from .conditions import (FAMILY_OPS_LIMIT, SOLVE_SECONDS, Condition, condition, definite_sign, nonzero_text, solve_for,
-                         solve_zero, tidy)
+from .conditions import (FAMILY_OPS_LIMIT, SOLVE_SECONDS, Condition, condition, definite_sign, identically_zero, nonzero_text,
+                         solve_for, solve_zero, tidy)
 from .criteria import MAX_ORDER, flip_coefficients
 from .parameter_maps import ParameterMap, certify_parameter_map
 
@@ -109,7 +109,7 @@ def _outside(fixed: Mapping[sp.Symbol, sp.Expr], at: sp.Expr, domain: Sequence[C
             sign = decide_constant(value).sign
             if sign is not None and not d.relation.holds_for(sign):
                 return "outside the domain"
-    if prove_identically_zero(curvature.subs(fixed)):
+    if identically_zero(curvature.subs(fixed)):
         return "f''(xb) = 0 there: no strict minimum"
     return None
 
@@ -153,13 +153,17 @@ class FamilyCase:
         """The flip's kind where the coefficient's sign is the same on the whole case."""
         if self.flip_coefficient is None:
             return Flip.UNDECIDED
-        sign, _ = definite_sign(self.flip_coefficient, tuple(sorted(self.flip_coefficient.free_symbols, key=str)))
-        return Flip.UNDECIDED if not sign else Flip.SUPERCRITICAL if sign < 0 else Flip.SUBCRITICAL
+        sign, zeros = definite_sign(self.flip_coefficient, tuple(sorted(self.flip_coefficient.free_symbols, key=str)))
+        # a zero of the coefficient inside the case leaves the order there to a higher term
+        return Flip.UNDECIDED if not sign or zeros else Flip.SUPERCRITICAL if sign < 0 else Flip.SUBCRITICAL
 
     def contains(self, values: Mapping[sp.Symbol, sp.Expr]) -> bool | None:
         """Whether the exact parameter ``values`` lie in this case (None when not settled)."""
         for p, v in self.fixed:
-            d = decide_constant(sp.sympify(values[p] - v.xreplace(dict(values))))
+            at = v.xreplace(dict(values))
+            if at.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or at.is_real is False:
+                return False  # the case's parametrisation is not real (or not defined) there
+            d = decide_constant(sp.sympify(values[p] - at))
             if d.sign is None:
                 return None
             if d.sign != 0:
@@ -276,6 +280,8 @@ class FamilyCheck:
         for c in self.cases:
             where = "for every parameter value" if not c.fixed and not c.nonzero else f"where {c.where}"
             if c.condition is not None and c.condition.extent in (Extent.DEPENDS, Extent.UNKNOWN):
+                parts.append(f"holds iff {c.condition.statement} {where}")
+            elif c.condition is not None and c.condition.extent is Extent.ALWAYS and c.condition.except_where:
                 parts.append(f"holds iff {c.condition.statement} {where}")
             elif c.condition is not None and c.condition.extent in (Extent.ALWAYS, Extent.NEVER):
                 parts.append(f"{'holds' if c.condition.extent is Extent.ALWAYS else 'fails'} {where}")
@@ -480,7 +486,7 @@ def _flip(f: _Derivatives, params: tuple[sp.Symbol, ...]) -> tuple[int | None, s
         except _TooLarge:
             return None, None
         coefficient = flip_coefficients(c, m)[m]
-        if not prove_identically_zero(coefficient):
+        if not identically_zero(coefficient):
             return m, tidy(coefficient, params)
     return None, None
 
@@ -504,7 +510,7 @@ def _cases(expr: sp.Expr, var: sp.Symbol, f: _Derivatives, params: tuple[sp.Symb
         g = f.restrict(fixed)
         free = tuple(p for p in params if p not in fixed)
         try:
-            k = next((j for j in range(3, MAX_ORDER + 1) if not prove_identically_zero(g[j])), None)
+            k = next((j for j in range(3, MAX_ORDER + 1) if not identically_zero(g[j])), None)
             fk = tidy(g[k], free) if k is not None else None
             case, cond = _paper_condition(k, g, free) if k is not None else (None, None)
         except _TooLarge as e:
@@ -553,7 +559,7 @@ def _settle_exceptions(cond: Condition, fixed: Mapping[sp.Symbol, sp.Expr], at: 
             return cond
         for solution in solutions:
             merged = {p: v.subs(solution) for p, v in fixed.items()} | solution
-            if _outside(merged, at, domain, curvature) is None and not prove_identically_zero(fk.subs(solution)):
+            if _outside(merged, at, domain, curvature) is None and not identically_zero(fk.subs(solution)):
                 return cond
     return Condition(cond.name, cond.expression, cond.relation, cond.extent, cond.solution, cond.solved, cond.boundary, ())
 
@@ -577,7 +583,7 @@ def _generalised_flip(f: _Derivatives, params: tuple[sp.Symbol, ...], k3: Family
         if not found or len(found) != 1:
             continue
         on_curve = {p: sp.factor(found[0])}
-        if prove_identically_zero(f[2].subs(on_curve)):
+        if identically_zero(f[2].subs(on_curve)):
             return None  # the curve lies where xb is no strict minimum
         try:
             c = [f[j].subs(on_curve) / math.factorial(j) for j in range(7)]
@@ -642,7 +648,7 @@ def check_family_expr(expr: sp.Expr, var: sp.Symbol, params: Sequence[sp.Symbol]
     except _TooLarge as e:
         raise InputError(f"the family is too large to analyse symbolically: {e}") from None
     notes: list[str] = []
-    if prove_identically_zero(f[1]):
+    if identically_zero(f[1]):
         critical = Condition("f'(xb)", sp.Integer(0), Relation.EQ, Extent.ALWAYS)
     else:
         critical = condition("f'(xb)", f[1], Relation.EQ, params)
@@ -851,7 +857,7 @@ def check_l2_family_expr(g: sp.Expr, var: sp.Symbol, params: Sequence[sp.Symbol]
         g_at = [tidy(d[j], params) for j in range(4)]
     except _TooLarge as e:
         raise InputError(f"the model is too large to analyse symbolically: {e}") from None
-    if not prove_identically_zero(g_at[0] - target):
+    if not identically_zero(g_at[0] - target):
         raise InputError(f"g(x_bar) = {sp.sstr(g_at[0])} is not the target {target_label} for every parameter value", parameters=("at",))
     domain = general.domain
     slope = _settle_exceptions(condition("g'", g_at[1], Relation.NE, params), {}, x_bar, domain, sp.Integer(1), sp.Integer(1))

@@ -54,10 +54,10 @@ from typing import Any, Mapping, Sequence
 
 import sympy as sp
 
-from ..analysis.conditions import Condition, condition
+from ..analysis.conditions import Condition, condition, identically_zero
 from ..analysis.families import MAX_PARAMS, FamilyCheck, check_family_expr
 from ..core import arguments
-from ..core.decide import decide_constant, prove_identically_zero, within_seconds
+from ..core.decide import decide_constant, within_seconds
 from ..core.vocabulary import Extent, Flip, Relation, Rigor, Verdict
 from ..errors import InputError
 from .check import MAX_VARIABLES
@@ -87,7 +87,7 @@ def _sized(value: sp.Expr, what: str) -> sp.Expr:
 
 
 def _is_zero(value: sp.Expr) -> bool:
-    return bool(prove_identically_zero(sp.sympify(value)))
+    return identically_zero(value)
 
 
 def _primitive(vector: Sequence[sp.Expr]) -> tuple[sp.Expr, ...]:
