@@ -89,8 +89,17 @@ def solve_zero(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> tuple[list[dict
             if part is None:
                 return None, False
             # p = r(others) loses the points where the leading coefficient in p vanishes (there the
-            # degree drops): complete only when that coefficient is a non-zero constant
-            complete = complete and all(not sp.Poly(base, q).LC().free_symbols for d in part for q in d)
+            # degree drops); those are the solutions of the system {base = 0, lc = 0}, which sympy
+            # solves completely for polynomials (Groebner bases); without them the list is incomplete
+            for q in {q for d in part for q in d}:
+                lc = sp.Poly(base, q).LC()
+                if lc.free_symbols:
+                    lost = within_seconds(_solve_system, ((base, lc), tuple(p for p in free if p in base.free_symbols)),
+                                          SOLVE_SECONDS)
+                    if lost is None:
+                        complete = False
+                    else:
+                        part += [d for d in lost if d not in part]
             found += [d for d in part if d not in found]
     else:
         found = within_seconds(_solve_dicts, (value, free), SOLVE_SECONDS)
@@ -140,6 +149,14 @@ def _zero_bases(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> list[sp.Expr] 
     if isinstance(value, sp.Pow) and value.exp.is_Rational:
         return [] if value.exp < 0 else _zero_bases(value.base, params)
     return None
+
+
+def _solve_system(args: tuple[tuple[sp.Expr, ...], tuple[sp.Symbol, ...]]) -> list[dict[sp.Symbol, sp.Expr]] | None:
+    equations, free = args
+    try:
+        return list(sp.solve(list(equations), list(free), dict=True))
+    except (NotImplementedError, ValueError, TypeError):
+        return None
 
 
 def _solve_dicts(args: tuple[sp.Expr, tuple[sp.Symbol, ...]]) -> list[dict[sp.Symbol, sp.Expr]]:
