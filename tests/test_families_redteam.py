@@ -131,3 +131,17 @@ def test_flip_kind_of_a_case_holds_on_the_whole_case():
     r = check_family("x**2/2 + x**3 + (9/2 - a**2)*x**4", "a", 0)
     case = next(c for c in r.cases if c.contains({a: sp.Integer(0)}))
     assert case.flip in ("subcritical", "undecided")
+
+
+def test_theorem_at_a_tan_point_excludes_its_poles():
+    # truth: at a = pi/2, cos(a) = 0 and xb = tan(a) is undefined, so "for every a" is false there
+    assert sp.cos(sp.pi / 2) == 0 and sp.tan(sp.pi / 2) is sp.zoo
+    r = check_family("(x - tan(a))**2/2 + (x - tan(a))**3", "a", "tan(a)")
+
+    def excludes(d):
+        try:
+            return d.holds_at({a: sp.pi / 2}) is not True
+        except EosError:
+            return True
+
+    assert r.theorem is None or any(excludes(d) for d in r.domain)

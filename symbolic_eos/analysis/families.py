@@ -71,7 +71,8 @@ _OPEN_UNIT = (sp.asin, sp.acos, sp.atanh)
 def _domain(expr: sp.Expr, var: sp.Symbol, at: sp.Expr, params: tuple[sp.Symbol, ...]) -> tuple[Condition, ...]:
     """Where the point and the loss near it are real and smooth, as conditions on the
     parameters: ``log(u)``, ``u**(p/q)``: ``u > 0``; ``asin``, ``acos``, ``atanh``: ``1 - u^2 > 0``;
-    ``acosh``: ``u > 1``; a division by ``u``: ``u != 0`` (``u`` evaluated at ``x = xb``)."""
+    ``acosh``: ``u > 1``; ``tan(u)``: ``cos(u) != 0``; a division by ``u``: ``u != 0`` (``u`` evaluated
+    at ``x = xb``)."""
     found: dict[tuple[sp.Expr, Relation], None] = {}
     for node in (*sp.preorder_traversal(at), *sp.preorder_traversal(expr)):
         if not isinstance(node, sp.Basic) or not node.args:
@@ -83,6 +84,8 @@ def _domain(expr: sp.Expr, var: sp.Symbol, at: sp.Expr, params: tuple[sp.Symbol,
             need = (1 - u**2, Relation.GT)
         elif isinstance(node, sp.acosh):
             need = (u - 1, Relation.GT)
+        elif isinstance(node, sp.tan):
+            need = (sp.cos(u), Relation.NE)  # the poles of tan
         elif isinstance(node, sp.Pow) and node.exp.is_Rational and not node.exp.is_Integer:
             need = (u, Relation.GT)
         elif isinstance(node, sp.Pow) and node.exp.is_Integer and node.exp < 0:
