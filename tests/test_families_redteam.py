@@ -7,6 +7,7 @@ the fixes followed, so they now pass and guard the fixes."""
 
 from __future__ import annotations
 
+import pytest
 import sympy as sp
 
 from symbolic_eos import check_family, check_l2_family
@@ -145,3 +146,43 @@ def test_theorem_at_a_tan_point_excludes_its_poles():
             return True
 
     assert r.theorem is None or any(excludes(d) for d in r.domain)
+
+
+def test_an_unproved_zero_is_not_taken_for_a_non_zero_derivative():
+    # truth: atan(1/2) + atan(1/3) = pi/4, so f''' = 0 and the order is k = 4 (f'''' = 24 a), never k = 3;
+    # the engine cannot prove that zero, so it must not report k = 3 (undecided is the honest answer)
+    z = sp.atan(sp.Rational(1, 2)) + sp.atan(sp.Rational(1, 3)) - sp.pi / 4
+    assert abs(sp.N(z, 50)) < sp.Float("1e-45") and abs(sp.N(z, 100)) < sp.Float("1e-95")  # mpmath at two precisions
+    r = check_family("x**2/2 + (atan(1/2) + atan(1/3) - pi/4)*x**3 + a*x**4", "a", 0)
+    assert all(c.order != 3 for c in r.cases)
+
+
+def _finishes_within(code: str, seconds: float) -> bool:
+    """Whether ``code`` (run in a fresh interpreter, this tree first on the path) ends in time."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[1])
+    try:
+        subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {root!r}); {code}"], timeout=seconds,
+                       check=True, capture_output=True)
+    except subprocess.TimeoutExpired:
+        return False
+    return True
+
+
+@pytest.mark.slow
+def test_generalised_flip_of_a_quartic_family_does_not_hang():
+    # measured on the first families code: 464 s, stuck in criteria.flip_coefficients (sympy series, no budget)
+    assert _finishes_within(
+        "from symbolic_eos import check_family; check_family('(x**2 - a)**2/2 + (x**2 - a)**3 + (a**2 - 2*b)*(x**2 - a)**4"
+        " + (x**2 - a)**5/(1 + a**2)', 'a,b', 'sqrt(a)')", 90)
+
+
+@pytest.mark.slow
+def test_deeper_case_at_radical_roots_does_not_hang():
+    # measured on the first families code: > 90 s, in sympy's evalf of is_real and in prove_zero's expand
+    assert _finishes_within(
+        "from symbolic_eos import check_family; check_family('(tanh(x) - b)**2/2 + (b**2 - 1/4)*(tanh(x) - b)**3"
+        " - (tanh(x) - b)**4 + (a**2 - 2*b)*(tanh(x) - b)**5', 'a,b', 'atanh(b)')", 90)

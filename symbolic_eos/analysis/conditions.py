@@ -20,11 +20,13 @@ from typing import Any, Mapping
 
 import sympy as sp
 
-from ..core.decide import decide_constant, prove_identically_zero, within_seconds
+from ..core.decide import decide_ball, decide_constant, prove_identically_zero, within_seconds
+from ..core.jets import constant_enclosure, rungs
 from ..core.vocabulary import Extent, Relation
-from ..errors import InputError
+from ..errors import DomainError, EosError, InputError
 
-__all__ = ["Condition", "condition", "tidy", "identically_zero", "solve_zero", "solve_for", "definite_sign", "nonzero_text",
+__all__ = ["Condition", "condition", "tidy", "identically_zero", "vanishes",
+           "constant_sign", "not_real", "solve_zero", "solve_for", "definite_sign", "nonzero_text",
            "FAMILY_OPS_LIMIT", "SOLVE_SECONDS"]
 
 #: An expression (a derivative at ``xb``, a condition) larger than this many operations is not
@@ -53,18 +55,96 @@ def tidy(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> sp.Expr:
     return value if simpler is None or sp.count_ops(simpler) > sp.count_ops(value) else simpler
 
 
+def constant_sign(value: sp.Expr) -> int | None:
+    """The sign of an exact real constant ``value`` (-1, 0, 1), or None when it is not settled:
+    balls on the precision ladder first (:func:`~symbolic_eos.core.decide.decide_ball`), then the
+    exact proof of zero of :func:`~symbolic_eos.core.decide.decide_constant` within
+    :data:`SOLVE_SECONDS` (its expansions have no budget of their own).  A value that is not a real
+    number (``zoo``, ``nan``, a non-real number) is None too.
+
+    >>> constant_sign(sp.sqrt(2) - 1), constant_sign(sp.atan(sp.Rational(1, 2)) + sp.atan(sp.Rational(1, 3)) - sp.pi / 4)
+    (1, None)
+    """
+    value = sp.sympify(value)  # an int from the coefficient algebra; never user text
+    # no ``is_real`` query: sympy answers it by evalf, with no budget, on large radicals
+    if value.free_symbols or value.has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.I):
+        return None
+    if value.is_Rational:
+        return int(sp.sign(value))
+    try:
+        balls = decide_ball(lambda prec: constant_enclosure(value, prec), rungs(64, 512))
+    except (EosError, ZeroDivisionError, ValueError, TypeError):
+        return None
+    if balls.sign in (-1, 1):
+        return balls.sign
+    return within_seconds(_decided_sign, value, SOLVE_SECONDS)
+
+
+def _decided_sign(value: sp.Expr) -> int | None:
+    return decide_constant(value).sign  # an int crosses the process boundary; a Decision's balls need not
+
+
+def not_real(value: sp.Expr) -> bool:
+    """True only when the constant ``value`` is certainly not a real number: its ball evaluation
+    meets a certain domain error (``sqrt`` or ``log`` of a negative number, ``atanh(2)``), or it
+    holds ``I``.  False proves nothing (no ``is_real`` query, which can run unbounded evalf).
+
+    >>> not_real(sp.sqrt(-2) + 1), not_real(sp.atanh(2)), not_real(sp.sqrt(2)), not_real(sp.Symbol("a"))
+    (True, True, False, False)
+    """
+    value = sp.sympify(value)  # an int from the coefficient algebra; never user text
+    if value.free_symbols:
+        return False
+    if value.has(sp.I):
+        return True
+    try:
+        constant_enclosure(value, 64)
+    except DomainError:
+        return True
+    except (EosError, ZeroDivisionError, ValueError, TypeError):
+        return False
+    return False
+
+
+def vanishes(value: sp.Expr) -> bool | None:
+    """Whether ``value`` is 0 for every real value of its symbols (the parameters and the variable
+    are real): True when proved (:func:`~symbolic_eos.core.decide.prove_identically_zero` with each
+    symbol declared real, so that ``log(exp(a)) - a`` is 0), False when proved not (a certified
+    non-zero value at an exact probe point), None when neither is settled: an unproved zero is never
+    taken for a non-zero.
+
+    >>> a = sp.Symbol("a")
+    >>> vanishes(sp.log(sp.exp(a)) - a), vanishes(a), vanishes(sp.Integer(0))
+    (True, False, True)
+    >>> vanishes(sp.atan(sp.Rational(1, 2)) + sp.atan(sp.Rational(1, 3)) - sp.pi / 4)  # undecided: 0, but not proved here
+    """
+    value = sp.sympify(value)  # an int from the coefficient algebra; never user text
+    if value == 0:
+        return True
+    real = {s: sp.Symbol(s.name, real=True) for s in value.free_symbols if isinstance(s, sp.Symbol) and s.is_real is not True}
+    value = value.xreplace(real) if real else value
+    free = sorted(value.free_symbols, key=str)
+    for shift in range(len(_PROBES) if free else 1):
+        probe = value.xreplace({s: _PROBES[(i + shift) % len(_PROBES)] for i, s in enumerate(free)})
+        if constant_sign(probe) in (-1, 1):
+            return False  # not zero at one point: not identically zero
+    # the exact steps (expansion, the rational-function identity, simplify) within one budget
+    return True if within_seconds(prove_identically_zero, value, SOLVE_SECONDS) else None
+
+
 def identically_zero(value: sp.Expr) -> bool:
-    """True only when ``value`` is proved 0 for every real value of its symbols (the parameters and
-    the variable are real): :func:`~symbolic_eos.core.decide.prove_identically_zero` with each
-    symbol declared real, so that ``log(exp(a)) - a`` is 0.
+    """True only when ``value`` is proved 0 for every real value of its symbols (:func:`vanishes`
+    is True); False proves nothing.
 
     >>> a = sp.Symbol("a")
     >>> identically_zero(sp.log(sp.exp(a)) - a), identically_zero(a), identically_zero(sp.Integer(0))
     (True, False, True)
     """
-    value = sp.sympify(value)  # an int from the coefficient algebra; never user text
-    real = {s: sp.Symbol(s.name, real=True) for s in value.free_symbols if isinstance(s, sp.Symbol) and s.is_real is not True}
-    return prove_identically_zero(value.xreplace(real) if real else value)
+    return vanishes(value) is True
+
+
+#: Exact probe points for :func:`vanishes` (unlikely roots).
+_PROBES = (sp.Rational(3, 7), sp.Rational(-5, 11), sp.Rational(13, 17), sp.Rational(-2, 9))
 
 
 def solve_zero(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> tuple[list[dict[sp.Symbol, sp.Expr]] | None, bool]:
@@ -109,6 +189,11 @@ def solve_zero(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> tuple[list[dict
     for solution in found:
         values = list(solution.values())
         if any(v.is_real is False for v in values):
+            continue
+        if any(v.has(sp.I) for v in values):
+            # complex in form, yet real at some real parameter values (a = I b is real at b = 0):
+            # those points are not listed, so the list is not complete
+            complete = False
             continue
         real.append(solution)
     return real, complete
@@ -202,8 +287,7 @@ def definite_sign(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> tuple[int | 
     if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
         return None, ()
     if not value.free_symbols:
-        d = decide_constant(value)
-        return (d.sign if d.rigor is not None else None), ()
+        return constant_sign(value), ()
     if not value.is_rational_function(*params):
         return None, ()
     numerator, denominator = sp.fraction(sp.cancel(sp.together(value)))
@@ -211,7 +295,7 @@ def definite_sign(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> tuple[int | 
     zero_set: list[sp.Expr] = []
     for part, is_denominator in ((numerator, False), (denominator, True)):
         constant, factors = sp.factor_list(part, *params)
-        s = decide_constant(constant).sign
+        s = constant_sign(constant)
         if not s:
             return None, ()
         sign *= s
@@ -238,7 +322,7 @@ def _sign_without_zeros(factor: sp.Expr, params: tuple[sp.Symbol, ...]) -> int |
     except (sp.polys.polyerrors.PolynomialError, sp.polys.polyerrors.DomainError, NotImplementedError):
         return None  # e.g. an irrational coefficient: no Sturm count over EX
     if no_root:
-        return decide_constant(factor.subs(free[0], 0)).sign
+        return constant_sign(factor.subs(free[0], 0))
     terms = poly.terms()
     if terms and all(all(e % 2 == 0 for e in monomial) for monomial, _ in terms):
         signs = {int(sp.sign(c)) for _, c in terms}
@@ -257,7 +341,7 @@ def _linear_solution(value: sp.Expr, relation: Relation, params: tuple[sp.Symbol
         coefficient = expanded.coeff(p, 1)
         if coefficient.free_symbols:
             continue
-        s = decide_constant(coefficient).sign
+        s = constant_sign(coefficient)
         if not s:
             continue
         rest = sp.factor(-(expanded - coefficient * p) / coefficient)
@@ -277,7 +361,7 @@ def _reduced(value: sp.Expr, relation: Relation, params: tuple[sp.Symbol, ...]) 
     sign, kept, off = 1, [], []
     for part in (numerator, denominator):
         constant, factors = sp.factor_list(part, *params)
-        s_c = decide_constant(constant).sign
+        s_c = constant_sign(constant)
         if not s_c:
             return None
         sign *= s_c
@@ -408,9 +492,9 @@ class Condition:
         value = self.expression.xreplace(dict(values))
         if value.free_symbols:
             raise InputError(f"values: no value for {', '.join(sorted(map(str, value.free_symbols)))}", parameters=("values",))
-        if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or value.is_real is False:
+        if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not_real(value):
             return False  # not a real number: the (real) condition does not hold
-        sign = decide_constant(value).sign
+        sign = constant_sign(value)
         return None if sign is None else self.relation.holds_for(sign)
 
     def to_dict(self) -> dict[str, Any]:
@@ -499,7 +583,7 @@ def condition(name: str, expression: sp.Expr, relation: Relation, params: tuple[
     if stray:
         raise InputError(f"the condition {name} depends on {', '.join(sorted(map(str, stray)))}, which is not a parameter")
     present = tuple(p for p in params if p in expression.free_symbols)
-    if relation is Relation.NE and present and expression.is_rational_function(*present) and not identically_zero(expression):
+    if relation is Relation.NE and present and expression.is_rational_function(*present) and vanishes(expression) is False:
         # a rational function that is not identically 0 vanishes only where a factor of its numerator does
         factors = tuple(f for f, _ in sp.factor_list(sp.numer(sp.together(expression)), *present)[1])
         solution = _solution_set(expression, relation, present[0]) if len(present) == 1 else None

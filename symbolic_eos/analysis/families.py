@@ -33,13 +33,13 @@ from typing import Any, Mapping, Sequence
 import sympy as sp
 
 from ..core import arguments
-from ..core.decide import decide_constant, within_seconds
+from ..core.decide import within_seconds
 from ..core.vocabulary import Extent, Flip, PaperCase, Relation, Rigor, Verdict
 from ..errors import InputError
-from .conditions import (FAMILY_OPS_LIMIT, SOLVE_SECONDS, Condition, condition, definite_sign, identically_zero, nonzero_text,
-                         solve_for, solve_zero, tidy)
+from .conditions import (FAMILY_OPS_LIMIT, SOLVE_SECONDS, Condition, condition, constant_sign, definite_sign, identically_zero,
+                         nonzero_text, not_real, solve_for, solve_zero, tidy, vanishes)
 from .criteria import MAX_ORDER, flip_coefficients
-from .parameter_maps import ParameterMap, certify_parameter_map
+from .parameter_maps import MAX_PARAMETERS, ParameterMap, certify_parameter_map
 
 __all__ = [
     "FamilyCase",
@@ -109,7 +109,7 @@ def _outside(fixed: Mapping[sp.Symbol, sp.Expr], at: sp.Expr, domain: Sequence[C
         if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
             return "outside the domain"
         if not value.free_symbols:
-            sign = decide_constant(value).sign
+            sign = constant_sign(value)
             if sign is not None and not d.relation.holds_for(sign):
                 return "outside the domain"
     if identically_zero(curvature.subs(fixed)):
@@ -164,18 +164,18 @@ class FamilyCase:
         """Whether the exact parameter ``values`` lie in this case (None when not settled)."""
         for p, v in self.fixed:
             at = v.xreplace(dict(values))
-            if at.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or at.is_real is False:
+            if at.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not_real(at):
                 return False  # the case's parametrisation is not real (or not defined) there
-            d = decide_constant(sp.sympify(values[p] - at))
-            if d.sign is None:
+            sign = constant_sign(values[p] - at)
+            if sign is None:
                 return None
-            if d.sign != 0:
+            if sign != 0:
                 return False
         for e in self.nonzero:
-            d = decide_constant(e.xreplace(dict(values)))
-            if d.sign is None:
+            sign = constant_sign(e.xreplace(dict(values)))
+            if sign is None:
                 return None
-            if d.sign == 0:
+            if sign == 0:
                 return False
         return True
 
@@ -488,9 +488,38 @@ def _flip(f: _Derivatives, params: tuple[sp.Symbol, ...]) -> tuple[int | None, s
             c = [f[j] / math.factorial(j) for j in range(m + 2)]
         except _TooLarge:
             return None, None
-        coefficient = flip_coefficients(c, m)[m]
-        if not identically_zero(coefficient):
+        coefficient = _flip_term(c, m)
+        if coefficient is None:
+            return None, None  # beyond the budget: the case's flip stays undecided
+        zero = vanishes(coefficient)
+        if zero is None:
+            return None, None  # not proved zero, not proved non-zero: no order is claimed
+        if not zero:
             return m, tidy(coefficient, params)
+    return None, None
+
+
+def _flip_term(c: list[sp.Expr], m: int) -> sp.Expr | None:
+    """The order-``m`` coefficient of ``F(F(xb + t)) - (xb + t)`` from the symbolic Taylor
+    coefficients ``c``, within :data:`SOLVE_SECONDS` (sympy's series composition has no budget of
+    its own), or None."""
+    return within_seconds(_flip_term_of, (c, m), SOLVE_SECONDS)
+
+
+def _flip_term_of(args: tuple[list[sp.Expr], int]) -> sp.Expr:
+    c, m = args
+    return flip_coefficients(c, m)[m]
+
+
+def _order(g: _Derivatives) -> tuple[int | None, int | None]:
+    """The lowest ``j >= 3`` with ``f^(j)(xb)`` proved not identically zero (None when every one up to
+    :data:`MAX_ORDER` is proved zero), and the first ``j`` whose vanishing is not settled."""
+    for j in range(3, MAX_ORDER + 1):
+        zero = vanishes(g[j])
+        if zero is None:
+            return None, j
+        if not zero:
+            return j, None
     return None, None
 
 
@@ -513,7 +542,12 @@ def _cases(expr: sp.Expr, var: sp.Symbol, f: _Derivatives, params: tuple[sp.Symb
         g = f.restrict(fixed)
         free = tuple(p for p in params if p not in fixed)
         try:
-            k = next((j for j in range(3, MAX_ORDER + 1) if not identically_zero(g[j])), None)
+            k, unsettled = _order(g)
+            if unsettled is not None:
+                cases.append(FamilyCase(tuple(fixed.items()), (), None, None, None, None, None, None,
+                                        f"f^({unsettled})(xb) is neither proved zero nor proved non-zero here"))
+                complete = False
+                continue
             fk = tidy(g[k], free) if k is not None else None
             case, cond = _paper_condition(k, g, free) if k is not None else (None, None)
         except _TooLarge as e:
@@ -592,7 +626,10 @@ def _generalised_flip(f: _Derivatives, params: tuple[sp.Symbol, ...], k3: Family
             c = [f[j].subs(on_curve) / math.factorial(j) for j in range(7)]
         except _TooLarge:
             return None
-        c5 = tidy(flip_coefficients(c, 5)[5], params)
+        term = _flip_term(c, 5)
+        if term is None:
+            return None
+        c5 = tidy(term, params)
         sign, zero_set = definite_sign(c5, params)
         boundary = f"{p} = {sp.sstr(on_curve[p])}"
         side = k3.condition.solved or k3.condition.statement
@@ -730,7 +767,7 @@ class L2FamilyCheck:
         """The statement proved for the whole parameter domain, or None."""
         if not self.holds_everywhere:
             return None
-        where = " and ".join(dict.fromkeys(d.statement for d in self.domain))
+        where = " and ".join(dict.fromkeys(d.statement for d in self.domain if d.extent is not Extent.ALWAYS or d.except_where))
         return (f"Theorem (exact): for every {', '.join(self.params)}" + (f" with {where}" if where else "")
                 + f", the L2 rule holds for ({self.model} - {self.target})^2 at x_bar = {sp.sstr(self.x_bar)}.")
 
@@ -951,6 +988,9 @@ def with_parameter_map(result: FamilyCheck | L2FamilyCheck, region: Mapping[str,
     """
     import dataclasses
 
+    if len(result.params) > MAX_PARAMETERS:
+        raise InputError(f"region: a certified map takes 1 to {MAX_PARAMETERS} parameters; this family has {len(result.params)}",
+                         parameters=("region",))
     quantity, requires = map_quantity(result)
     symbols = result.general.symbols if isinstance(result, L2FamilyCheck) else result.symbols
     box = region_box(region, result.params)
