@@ -16,17 +16,18 @@ condition.  Every sympy step that may be slow (``simplify``, ``solve``, ``solves
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import sympy as sp
 
+from ..core import arguments
 from ..core.decide import decide_ball, decide_constant, prove_identically_zero, within_seconds
 from ..core.jets import constant_enclosure, rungs
 from ..core.vocabulary import Extent, Relation
 from ..errors import DomainError, EosError, InputError
 
 __all__ = ["Condition", "condition", "tidy", "identically_zero", "vanishes",
-           "constant_sign", "not_real", "solve_zero", "solve_for", "definite_sign", "nonzero_text",
+           "constant_sign", "not_real", "parameter_values", "solve_zero", "solve_for", "definite_sign", "nonzero_text",
            "FAMILY_OPS_LIMIT", "SOLVE_SECONDS"]
 
 #: An expression (a derivative at ``xb``, a condition) larger than this many operations is not
@@ -53,6 +54,27 @@ def tidy(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> sp.Expr:
         return sp.factor(sp.cancel(sp.together(value)))
     simpler = within_seconds(sp.simplify, value, SOLVE_SECONDS)
     return value if simpler is None or sp.count_ops(simpler) > sp.count_ops(value) else simpler
+
+
+def parameter_values(values: Mapping[Any, Any], symbols: Sequence[sp.Symbol]) -> dict[sp.Symbol, sp.Expr]:
+    """``values`` (a mapping from parameter names or symbols to exact numbers) as exact sympy values
+    of the parameters ``symbols``; every parameter needs exactly one value.
+
+    >>> a, b = sp.symbols("a b")
+    >>> parameter_values({"a": 1, b: "1/2"}, (a, b))
+    {a: 1, b: 1/2}
+    >>> parameter_values({"a": 1}, (a, b))
+    Traceback (most recent call last):
+    ...
+    symbolic_eos.errors.InputError: values: expected a value for each of a, b, got a
+    """
+    values = arguments.instance(values, "values", Mapping, "a mapping from parameter names to exact numbers")
+    by_name = {str(k): v for k, v in values.items()}
+    names = [str(s) for s in symbols]
+    if set(by_name) != set(names):
+        raise InputError(f"values: expected a value for each of {', '.join(names)}, got {', '.join(sorted(by_name))}",
+                         parameters=("values",))
+    return {s: arguments.exact_value(by_name[str(s)], f"values[{s}]") for s in symbols}
 
 
 def constant_sign(value: sp.Expr) -> int | None:

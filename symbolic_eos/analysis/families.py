@@ -37,7 +37,7 @@ from ..core.decide import within_seconds
 from ..core.vocabulary import Extent, Flip, PaperCase, Relation, Rigor, Verdict
 from ..errors import InputError
 from .conditions import (FAMILY_OPS_LIMIT, SOLVE_SECONDS, Condition, condition, constant_sign, definite_sign, identically_zero,
-                         nonzero_text, not_real, solve_for, solve_zero, tidy, vanishes)
+                         nonzero_text, not_real, parameter_values, solve_for, solve_zero, tidy, vanishes)
 from .criteria import MAX_ORDER, flip_coefficients
 from .parameter_maps import MAX_PARAMETERS, ParameterMap, certify_parameter_map
 
@@ -332,12 +332,7 @@ class FamilyCheck:
         return Verdict.UNDECIDED
 
     def _values(self, values: Mapping[Any, Any]) -> dict[sp.Symbol, sp.Expr]:
-        values = arguments.instance(values, "values", Mapping, "a mapping from parameter names to exact numbers")
-        by_name = {str(k): v for k, v in values.items()}
-        if set(by_name) != set(self.params):
-            raise InputError(f"values: expected a value for each of {', '.join(self.params)}, got {', '.join(sorted(by_name))}",
-                             parameters=("values",))
-        return {s: arguments.exact_value(by_name[str(s)], f"values[{s}]") for s in self.symbols}
+        return parameter_values(values, self.symbols)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -54,7 +54,7 @@ from typing import Any, Mapping, Sequence
 
 import sympy as sp
 
-from ..analysis.conditions import Condition, condition, identically_zero
+from ..analysis.conditions import Condition, condition, identically_zero, parameter_values
 from ..analysis.families import MAX_PARAMS, FamilyCheck, check_family_expr
 from ..core import arguments
 from ..core.decide import decide_constant, within_seconds
@@ -272,12 +272,7 @@ class MultivariateFamilyCheck:
         return "; ".join(parts)
 
     def _values(self, values: Mapping[Any, Any]) -> dict[sp.Symbol, sp.Expr]:
-        values = arguments.instance(values, "values", Mapping, "a mapping from parameter names to exact numbers")
-        by_name = {str(k): v for k, v in values.items()}
-        if set(by_name) != set(self.params):
-            raise InputError(f"values: expected a value for each of {', '.join(self.params)}, got {', '.join(sorted(by_name))}",
-                             parameters=("values",))
-        return {s: arguments.exact_value(by_name[str(s)], f"values[{s}]") for s in self.param_symbols}
+        return parameter_values(values, self.param_symbols)
 
     def branch_at(self, values: Mapping[Any, Any]) -> TopBranch | None:
         """The branch whose conditions hold at exact parameter ``values`` (names or symbols to
