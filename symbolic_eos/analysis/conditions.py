@@ -21,7 +21,7 @@ from typing import Any, Mapping, Sequence
 import sympy as sp
 
 from ..core import arguments
-from ..core.decide import decide_ball, decide_constant, prove_identically_zero, within_seconds
+from ..core.decide import as_sympy, decide_ball, decide_constant, prove_identically_zero, within_seconds
 from ..core.jets import constant_enclosure, rungs
 from ..core.vocabulary import Extent, Relation
 from ..errors import DomainError, EosError, InputError
@@ -47,7 +47,7 @@ def tidy(value: sp.Expr, params: tuple[sp.Symbol, ...]) -> sp.Expr:
     >>> tidy(a**2 - 2*a + 1, (a,)), tidy(sp.sinh(a) / sp.cosh(a), (a,))
     ((a - 1)**2, tanh(a))
     """
-    value = sp.sympify(value)  # an int from the coefficient algebra; never user text
+    value = as_sympy(value)  # an int from the coefficient algebra; never parses text
     if not value.free_symbols or sp.count_ops(value) > FAMILY_OPS_LIMIT:
         return value
     if value.is_rational_function(*params):
@@ -87,7 +87,7 @@ def constant_sign(value: sp.Expr) -> int | None:
     >>> constant_sign(sp.sqrt(2) - 1), constant_sign(sp.atan(sp.Rational(1, 2)) + sp.atan(sp.Rational(1, 3)) - sp.pi / 4)
     (1, None)
     """
-    value = sp.sympify(value)  # an int from the coefficient algebra; never user text
+    value = as_sympy(value)  # an int from the coefficient algebra; never parses text
     # no ``is_real`` query: sympy answers it by evalf, with no budget, on large radicals
     if value.free_symbols or value.has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.I):
         return None
@@ -114,7 +114,7 @@ def not_real(value: sp.Expr) -> bool:
     >>> not_real(sp.sqrt(-2) + 1), not_real(sp.atanh(2)), not_real(sp.sqrt(2)), not_real(sp.Symbol("a"))
     (True, True, False, False)
     """
-    value = sp.sympify(value)  # an int from the coefficient algebra; never user text
+    value = as_sympy(value)  # an int from the coefficient algebra; never parses text
     if value.free_symbols:
         return False
     if value.has(sp.I):
@@ -140,7 +140,7 @@ def vanishes(value: sp.Expr) -> bool | None:
     (True, False, True)
     >>> vanishes(sp.atan(sp.Rational(1, 2)) + sp.atan(sp.Rational(1, 3)) - sp.pi / 4)  # undecided: 0, but not proved here
     """
-    value = sp.sympify(value)  # an int from the coefficient algebra; never user text
+    value = as_sympy(value)  # an int from the coefficient algebra; never parses text
     if value == 0:
         return True
     real = {s: sp.Symbol(s.name, real=True) for s in value.free_symbols if isinstance(s, sp.Symbol) and s.is_real is not True}

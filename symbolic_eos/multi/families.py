@@ -57,7 +57,7 @@ import sympy as sp
 from ..analysis.conditions import Condition, condition, identically_zero, parameter_values
 from ..analysis.families import MAX_PARAMS, FamilyCheck, check_family_expr
 from ..core import arguments
-from ..core.decide import decide_constant, within_seconds
+from ..core.decide import as_sympy, decide_constant, within_seconds
 from ..core.vocabulary import Extent, Flip, Relation, Rigor, Verdict
 from ..errors import InputError
 from .check import MAX_VARIABLES
@@ -72,7 +72,7 @@ MULTI_FAMILY_OPS_LIMIT = 6000
 
 def _tidy(value: sp.Expr) -> sp.Expr:
     """A canonical form: factored when rational in its symbols (exact), else ``cancel``led."""
-    value = sp.sympify(value)  # an int from the arithmetic below; never user text
+    value = as_sympy(value)  # an int from the arithmetic below; never parses text
     if not value.free_symbols or sp.count_ops(value) > MULTI_FAMILY_OPS_LIMIT:
         return value
     if value.is_rational_function(*sorted(value.free_symbols, key=str)):
@@ -93,7 +93,7 @@ def _is_zero(value: sp.Expr) -> bool:
 def _primitive(vector: Sequence[sp.Expr]) -> tuple[sp.Expr, ...]:
     """``vector`` times a non-zero scalar: denominators cleared and the common factor removed
     (where the entries are rational functions), so ``(1/a, 1)`` becomes ``(1, a)``."""
-    entries = [sp.together(sp.sympify(v)) for v in vector]
+    entries = [sp.together(as_sympy(v)) for v in vector]
     if not all(e.is_rational_function(*sorted(e.free_symbols, key=str)) for e in entries):
         return tuple(_tidy(e) for e in entries)
     denominators = [sp.fraction(e)[1] for e in entries]
