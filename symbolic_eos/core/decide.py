@@ -30,7 +30,7 @@ import sympy as sp
 from flint import arb, ctx, fmpq
 
 from .algebraic import NotAlgebraic, Surd, algebraic_coefficients
-from ..errors import DomainError, InputError, InternalError
+from ..errors import DomainError, InternalError
 from .numbers import decimal_string, enclosure_text, exact_string
 from .jets import (
     LADDER,
@@ -307,16 +307,12 @@ def prove_zero(value: sp.Expr) -> bool:
     return bool(within_seconds(_simplifies_to_zero, expanded, SIMPLIFY_SECONDS))
 
 
-#: Where :func:`prove_identically_zero` first looks for a non-zero value (exact, unlikely roots).
-_PROBES = (sp.Rational(3, 7), sp.Rational(-5, 11), sp.Rational(13, 17), sp.Rational(-2, 9))
-
-
 def prove_identically_zero(value: sp.Expr) -> bool:
     """True only when ``value`` is proved to be 0 for every value of its free symbols (an
     identity in the parameters of a family); without free symbols, :func:`prove_zero`.
 
-    A certified non-zero value at exact probe points disproves it at once; then the exact steps:
-    expansion, the rational-function identity in the atoms, and ``simplify`` within a budget.
+    The exact steps: expansion, the rational-function identity in the atoms, and ``simplify``
+    within a budget (a quick disproof at probe points is the caller's: ``analysis.conditions.vanishes``).
 
     >>> a, b = sp.symbols("a b")
     >>> prove_identically_zero((a + b)**2 - a**2 - 2*a*b - b**2), prove_identically_zero(sp.tanh(a) - sp.sinh(a) / sp.cosh(a))
@@ -336,13 +332,6 @@ def prove_identically_zero(value: sp.Expr) -> bool:
     free = sorted(value.free_symbols, key=str)
     if not free:
         return prove_zero(value)
-    probe = value.xreplace({s: _PROBES[i % len(_PROBES)] for i, s in enumerate(free)})
-    try:
-        ball = constant_enclosure(probe, 64)
-    except (Undetermined, DomainError, InputError, ZeroDivisionError, ValueError, TypeError):
-        ball = None  # a probe outside the domain proves nothing either way
-    if ball is not None and ball.is_finite() and excludes_zero(ball):
-        return False
     if sp.count_ops(value) > 10 * SIMPLIFY_OPS_LIMIT:
         return False
     expanded = sp.expand(value) if expansion_is_small(value) else value
