@@ -211,7 +211,10 @@ def test_map_cells_agree_with_the_pointwise_check(f, data):
 
 
 def test_map_of_the_issue_example_against_the_exact_area():
-    m = check_family(EXAMPLE, "a,b", 0, region="a=-1:1,b=-1:1", max_cells=3000).parameter_map
+    mapped = check_family(EXAMPLE, "a,b", 0, region="a=-1:1,b=-1:1", max_cells=3000)
+    assert mapped.rigor == "certified" and mapped.to_dict()["parameter_map"]["rigor"] == "certified"
+    assert check_family(EXAMPLE, "a,b", 0).rigor == "exact"
+    m = mapped.parameter_map
     exact = 4 - 4 * sp.sqrt(2) / 9  # the area of b < 9 a^2/2 in [-1, 1]^2, by hand
     holds = sp.Rational(str(m.area("holds")))
     undecided = sp.Rational(str(m.area("undecided")))

@@ -273,8 +273,9 @@ class FamilyCheck:
     @property
     def rigor(self) -> Rigor:
         """``exact``: every expression and case comes from exact symbolic algebra (a case whose
-        sign sympy cannot settle is reported as such, never guessed)."""
-        return Rigor.EXACT
+        sign sympy cannot settle is reported as such, never guessed); ``certified`` with a
+        parameter map, whose cells rest on balls."""
+        return Rigor.CERTIFIED if self.parameter_map is not None else Rigor.EXACT
 
     @cached_property
     def summary(self) -> str:
@@ -750,7 +751,8 @@ class L2FamilyCheck:
 
     @property
     def rigor(self) -> Rigor:
-        return Rigor.EXACT
+        """``exact`` (symbolic algebra), ``certified`` with a parameter map (its cells rest on balls)."""
+        return Rigor.CERTIFIED if self.parameter_map is not None else Rigor.EXACT
 
     @property
     def holds_everywhere(self) -> bool:
